@@ -1,0 +1,80 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+
+/** NIST SP 800-90A Rev. 1 §10.1.2 HMAC_DRBG with SHA-256, without prediction resistance. */
+const OUTLEN = 32;
+/** SP 800-90A Table 2: at most 2^48 requests between reseeds; we reseed far earlier by policy. */
+const MAX_REQUESTS = 2 ** 48;
+/** SP 800-90A Table 2: max_number_of_bits_per_request = 2^19 bits. */
+export const MAX_BYTES_PER_REQUEST = 2 ** 16;
+
+export class DrbgReseedRequiredError extends Error {
+  constructor() {
+    super('HMAC_DRBG: reseed required (reseed counter exhausted)');
+    this.name = 'DrbgReseedRequiredError';
+  }
+}
+
+export class HmacDrbg {
+  private key = new Uint8Array(OUTLEN);
+  private v = new Uint8Array(OUTLEN).fill(0x01);
+  private reseedCounter = 1;
+
+  /** §10.1.2.3: instantiate from entropy_input || nonce || personalization_string. */
+  constructor(entropy: Uint8Array, nonce: Uint8Array = new Uint8Array(0), personalization: Uint8Array = new Uint8Array(0)) {
+    if (entropy.length < 32) throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to instantiate');
+    this.update(concat(entropy, nonce, personalization));
+  }
+
+  /** §10.1.2.2 HMAC_DRBG_Update. */
+  private update(provided: Uint8Array): void {
+    this.key = hmac(sha256, this.key, concat(this.v, Uint8Array.of(0x00), provided));
+    this.v = hmac(sha256, this.key, this.v);
+    if (provided.length === 0) return;
+    this.key = hmac(sha256, this.key, concat(this.v, Uint8Array.of(0x01), provided));
+    this.v = hmac(sha256, this.key, this.v);
+  }
+
+  /** §10.1.2.4 reseed. */
+  reseed(entropy: Uint8Array, additional: Uint8Array = new Uint8Array(0)): void {
+    if (entropy.length < 32) throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to reseed');
+    this.update(concat(entropy, additional));
+    this.reseedCounter = 1;
+  }
+
+  /** §10.1.2.5 generate; fills `out` (any length, split into requests of at most 2^16 bytes). */
+  generate(out: Uint8Array, additional: Uint8Array = new Uint8Array(0)): void {
+    for (let off = 0; off < out.length; off += MAX_BYTES_PER_REQUEST) {
+      this.generateOne(out.subarray(off, Math.min(out.length, off + MAX_BYTES_PER_REQUEST)), additional);
+    }
+  }
+
+  private generateOne(out: Uint8Array, additional: Uint8Array): void {
+    if (this.reseedCounter > MAX_REQUESTS) throw new DrbgReseedRequiredError();
+    if (additional.length > 0) this.update(additional);
+    let filled = 0;
+    while (filled < out.length) {
+      this.v = hmac(sha256, this.key, this.v);
+      const n = Math.min(OUTLEN, out.length - filled);
+      out.set(n === OUTLEN ? this.v : this.v.subarray(0, n), filled);
+      filled += n;
+    }
+    this.update(additional);
+    this.reseedCounter++;
+  }
+
+  /** Requests since the last (re)seed. */
+  get requestsSinceReseed(): number {
+    return this.reseedCounter - 1;
+  }
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
