@@ -138,8 +138,9 @@ export class Writer {
   }
 
   private opaque(prefix: 1 | 2 | 3, b: Uint8Array, comment: Comment | undefined): this {
-    const close = this.openVector(prefix, comment);
-    this.bytes(b, this.spans === undefined || b.length === 0 ? undefined : 'data');
+    // The comment names the contents; the prefix is labelled "length", or carries the comment when there are no contents.
+    const close = this.openVector(prefix, b.length === 0 || comment === undefined ? comment : 'length');
+    this.bytes(b, b.length === 0 ? undefined : comment);
     close();
     return this;
   }
@@ -166,7 +167,7 @@ export class Writer {
       if (prefix >= 2) this.buf[at + prefix - 2] = (n >>> 8) & 0xff;
       this.buf[at + prefix - 1] = n & 0xff;
       const span = this.spans?.[spanIndex];
-      if (span !== undefined && comment !== undefined) span.comment = `${span.comment} (${n} bytes)`;
+      if (span !== undefined && comment !== undefined) span.comment = `${span.comment} (${n} ${n === 1 ? 'byte' : 'bytes'})`;
     };
   }
 }
