@@ -36,7 +36,7 @@ function opensslPrf(digest: string, secret: string, label: string, seed: string,
 }
 
 test('SHA-256 and SHA-384 PRF agree with openssl kdf TLS1-PRF on other inputs', () => {
-  const secret = '0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff00112233445566778899aabbcc';
+  const secret = '0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0112233445566778899aabbccddeeff00';
   const seed = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
   for (const [hash, digest] of [['sha256', 'SHA256'], ['sha384', 'SHA384']] as const) {
     for (const length of [12, 48, 104]) {
