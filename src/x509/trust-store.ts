@@ -20,7 +20,8 @@ export interface TrustStoreOptions {
 /**
  * The trust anchors and CAs of `*_CAfile` and `*_CApath`. Hashed CApath
  * entries are read on first lookup of their hash, as OpenSSL's by_dir does,
- * so a large directory costs nothing until a peer names one of its CAs.
+ * so a large directory costs nothing until a peer names one of its CAs. A
+ * CApath without hashed entries (plain `*.pem` files) is read at load.
  */
 export class TrustStore {
   private readonly certs: Certificate[] = [];
@@ -47,9 +48,10 @@ export class TrustStore {
     } catch (err) {
       throw new X509Error('io_error', `${options.caPath}: ${(err as Error).message}`);
     }
-    const store = new TrustStore(initial, options.caPath);
+    // A directory with hashed entries is used as OpenSSL uses it, by hash only; one without is read whole.
+    if (entries.some((e) => HASHED_NAME.test(e))) return new TrustStore(initial, options.caPath);
+    const store = new TrustStore(initial);
     for (const entry of entries) {
-      if (HASHED_NAME.test(entry) || /^[0-9a-f]{8}\.r\d+$/.test(entry)) continue;
       const path = join(options.caPath, entry);
       if (!statSync(path).isFile()) continue;
       try {

@@ -36,7 +36,7 @@ const REASONS: Readonly<Record<VerifyReason, ReasonInfo>> = {
   self_signed_certificate_in_chain: { code: 19, text: 'self-signed certificate in certificate chain' },
   unable_to_get_local_issuer_certificate: { code: 20, text: 'unable to get local issuer certificate' },
   certificate_chain_too_long: { code: 22, text: 'certificate chain too long' },
-  invalid_ca: { code: 24, text: 'invalid CA certificate' },
+  invalid_ca: { code: 79, text: 'invalid CA certificate' },
   path_length_exceeded: { code: 25, text: 'path length constraint exceeded' },
   invalid_purpose: { code: 26, text: 'unsuitable certificate purpose' },
   unhandled_critical_extension: { code: 34, text: 'unhandled critical extension' },
