@@ -22,7 +22,6 @@ the subject hash that CApath file names use.`;
 const PRINTS = ['subject', 'issuer', 'dates', 'fingerprint', 'hash', 'serial', 'text'] as const;
 type Print = (typeof PRINTS)[number];
 
-const DIGEST_LABELS: Record<FingerprintDigest, string> = { md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' };
 
 function readCertificate(path: string, inform: string | undefined): Certificate {
   let bytes: Uint8Array;
@@ -44,7 +43,8 @@ function serialHex(cert: Certificate): string {
   return (neg ? '-' : '') + hex;
 }
 
-function render(cert: Certificate, what: Print, digest: FingerprintDigest): string {
+/** `digestName` is how OpenSSL 3.0 labels the fingerprint: `SHA1` by default, else the option's own spelling. */
+function render(cert: Certificate, what: Print, digest: FingerprintDigest, digestName: string): string {
   switch (what) {
     case 'subject':
       return `subject=${formatOneline(cert.subject)}\n`;
@@ -53,7 +53,7 @@ function render(cert: Certificate, what: Print, digest: FingerprintDigest): stri
     case 'dates':
       return `notBefore=${formatTime(cert.notBefore)}\nnotAfter=${formatTime(cert.notAfter)}\n`;
     case 'fingerprint':
-      return `${DIGEST_LABELS[digest]} Fingerprint=${certificateFingerprint(cert, digest)}\n`;
+      return `${digestName} Fingerprint=${certificateFingerprint(cert, digest)}\n`;
     case 'hash':
       return `${subjectHashHex(cert.subject)}\n`;
     case 'serial':
@@ -80,7 +80,8 @@ export const x509Command: Command = {
     const cert = readCertificate(input, inform);
     // openssl x509 prints in the order the options were given.
     const order = PRINTS.filter((p) => parsed.flags.has(p)).sort((a, b) => args.indexOf(`-${a}`) - args.indexOf(`-${b}`));
-    let out = order.map((p) => render(cert, p, digest)).join('');
+    const digestName = digests[0] ?? 'SHA1';
+    let out = order.map((p) => render(cert, p, digest, digestName)).join('');
     if (!parsed.flags.has('noout')) out += encodePem('CERTIFICATE', cert.der);
     io.stdout.write(out);
     return 0;

@@ -1,4 +1,7 @@
 import type { Certificate } from './certificate.js';
+import { parseDer } from './der.js';
+import { integer, sequence } from './der-read.js';
+import { X509Error } from './errors.js';
 import type { Extension } from './extensions.js';
 import { KeyUsage, NsCertType } from './extensions.js';
 import type { GeneralName } from './general-name.js';
@@ -34,13 +37,13 @@ function hexLines(b: Uint8Array, indent: number, perLine: number): string {
   return lines.join(':\n') + '\n';
 }
 
-/** A big number as ASN1_bn_print does: a leading 00 when the top bit is set, 15 bytes a line. */
+/** A big number as ASN1_bn_print does: its label line, then a leading 00 when the top bit is set, 15 bytes a line. */
 function bigNumber(label: string, v: bigint, indent: number): string {
   let hex = v.toString(16);
   if (hex.length % 2 === 1) hex = '0' + hex;
   let bytes = Uint8Array.from(Buffer.from(hex, 'hex'));
   if (((bytes[0] ?? 0) & 0x80) !== 0) bytes = Uint8Array.of(0, ...bytes);
-  return `${' '.repeat(indent)}${label}:\n${hexLines(bytes, indent + 4, 15)}`;
+  return `${' '.repeat(indent)}${label}\n${hexLines(bytes, indent + 4, 15)}`;
 }
 
 function serialText(cert: Certificate): string {
@@ -65,7 +68,7 @@ function publicKeyText(cert: Certificate): string {
     case 'rsa':
       return (
         `            Public Key Algorithm: rsaEncryption\n${i}Public-Key: (${publicKeyBits(key)} bit)\n` +
-        bigNumber('Modulus', key.n, 16) +
+        bigNumber('Modulus:', key.n, 16) +
         `${i}Exponent: ${key.e} (0x${key.e.toString(16)})\n`
       );
     case 'ec':
@@ -79,10 +82,11 @@ function publicKeyText(cert: Certificate): string {
     case 'dsa':
       return (
         `            Public Key Algorithm: dsaEncryption\n${i}Public-Key: (${publicKeyBits(key)} bit)\n` +
-        bigNumber('pub', key.y, 16) +
-        bigNumber('P', key.p, 16) +
-        bigNumber('Q', key.q, 16) +
-        bigNumber('G', key.g, 16)
+        // OpenSSL pads the DSA labels to one width, trailing spaces included.
+        bigNumber('pub: ', key.y, 16) +
+        bigNumber('P:   ', key.p, 16) +
+        bigNumber('Q:   ', key.q, 16) +
+        bigNumber('G:   ', key.g, 16)
       );
     case 'unsupported':
       return `            Public Key Algorithm: ${key.algorithm}\n${i}Unable to load Public Key\n`;
@@ -208,6 +212,19 @@ export function certificateText(cert: Certificate): string {
     extensionsText(cert) +
     `    Signature Algorithm: ${sigName}\n` +
     '    Signature Value:\n' +
-    hexLines(cert.signature, 8, 18)
+    signatureText(cert)
   );
+}
+
+/** DSA signatures print as their r and s (OpenSSL's DSA_print_sig); the others as bytes. */
+function signatureText(cert: Certificate): string {
+  if (cert.signatureAlgorithm.kind === 'dsa') {
+    try {
+      const [r, s] = sequence(parseDer(cert.signature), 'Dss-Sig-Value', 2, 2).map((n) => integer(n, 'Dss-Sig-Value'));
+      return bigNumber('r:   ', r as bigint, 8) + bigNumber('s:   ', s as bigint, 8);
+    } catch (err) {
+      if (!(err instanceof X509Error)) throw err;
+    }
+  }
+  return hexLines(cert.signature, 8, 18);
 }

@@ -19,7 +19,12 @@ const RSA_PKCS1: Readonly<Record<string, HashAlgorithm>> = {
   [OID.sha384WithRSAEncryption]: 'sha384',
   [OID.sha512WithRSAEncryption]: 'sha512',
 };
-const DSA: Readonly<Record<string, HashAlgorithm>> = { [OID.dsaWithSha1]: 'sha1', [OID.dsaWithSha256]: 'sha256' };
+const DSA: Readonly<Record<string, HashAlgorithm>> = {
+  [OID.dsaWithSha1]: 'sha1',
+  [OID.dsaWithSha256]: 'sha256',
+  [OID.dsaWithSha384]: 'sha384',
+  [OID.dsaWithSha512]: 'sha512',
+};
 const ECDSA: Readonly<Record<string, HashAlgorithm>> = {
   [OID.ecdsaWithSha1]: 'sha1',
   [OID.ecdsaWithSha256]: 'sha256',
@@ -44,6 +49,8 @@ export const SIGNATURE_ALGORITHM_NAMES: Readonly<Record<string, string>> = {
   [OID.rsassaPss]: 'rsassaPss',
   [OID.dsaWithSha1]: 'dsaWithSHA1',
   [OID.dsaWithSha256]: 'dsa_with_SHA256',
+  [OID.dsaWithSha384]: 'dsa_with_SHA384',
+  [OID.dsaWithSha512]: 'dsa_with_SHA512',
   [OID.ecdsaWithSha1]: 'ecdsa-with-SHA1',
   [OID.ecdsaWithSha256]: 'ecdsa-with-SHA256',
   [OID.ecdsaWithSha384]: 'ecdsa-with-SHA384',
