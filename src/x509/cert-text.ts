@@ -216,9 +216,13 @@ export function certificateText(cert: Certificate): string {
   );
 }
 
-/** DSA signatures print as their r and s (OpenSSL's DSA_print_sig); the others as bytes. */
+/**
+ * DSA signatures print as their r and s (OpenSSL's DSA_print_sig) where
+ * OpenSSL 3.0 maps the algorithm to DSA (SHA-1, SHA-256); the others as bytes.
+ */
 function signatureText(cert: Certificate): string {
-  if (cert.signatureAlgorithm.kind === 'dsa') {
+  const oid = cert.signatureAlgorithm.oid;
+  if (oid === OID.dsaWithSha1 || oid === OID.dsaWithSha256) {
     try {
       const [r, s] = sequence(parseDer(cert.signature), 'Dss-Sig-Value', 2, 2).map((n) => integer(n, 'Dss-Sig-Value'));
       return bigNumber('r:   ', r as bigint, 8) + bigNumber('s:   ', s as bigint, 8);
