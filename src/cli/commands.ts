@@ -1,4 +1,7 @@
 import type { Command } from './command.js';
+import { dhparamCommand } from './dhparam.js';
+import { verifyCommand } from './verify.js';
+import { x509Command } from './x509.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand];
