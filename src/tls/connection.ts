@@ -105,7 +105,9 @@ export class TlsConnection implements HandshakeIO {
   private peerClosed = false;
   private writeClosed = false;
   /** RFC 8446 §5: a compatibility CCS is only dropped before the peer's Finished. */
-  private ccsAllowed: boolean;
+  private ccsAllowed = true;
+  /** A handshake message has been sent or received (the first ClientHello opens the CCS window). */
+  private handshakeSeen = false;
   private firstRecordVersion: number;
   readonly random: Random;
   private readonly clock: () => Date;
@@ -120,7 +122,6 @@ export class TlsConnection implements HandshakeIO {
     this.random = options.random;
     this.clock = options.now ?? (() => new Date());
     this.trace = options.onMessage;
-    this.ccsAllowed = role === 'client';
     // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for old middleboxes.
     this.firstRecordVersion = role === 'client' ? 0x0301 : 0x0303;
   }
@@ -219,6 +220,7 @@ export class TlsConnection implements HandshakeIO {
 
   send(message: HandshakeMessage): Uint8Array {
     const raw = Uint8Array.from(encodeHandshake(message));
+    this.handshakeSeen = true;
     this.trace?.('sent', message, raw);
     this.pendingHandshake.push(raw);
     this.pendingHandshakeLength += raw.length;
@@ -253,7 +255,7 @@ export class TlsConnection implements HandshakeIO {
     if (!isTlsRecordVersion(version)) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)}`);
     if (type === ContentType.change_cipher_spec) {
       // RFC 8446 §5: a single 0x01 byte between ClientHello and the peer's Finished is dropped; anything else is unexpected.
-      if (this.ccsAllowed && fragment.length === 1 && fragment[0] === 0x01) return;
+      if (this.ccsAllowed && this.handshakeSeen && fragment.length === 1 && fragment[0] === 0x01) return;
       throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
     }
     let contentType = type;
@@ -273,6 +275,7 @@ export class TlsConnection implements HandshakeIO {
     switch (contentType) {
       case ContentType.handshake:
         if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length handshake record');
+        this.handshakeSeen = true;
         for (const frame of this.assembler.push(content)) {
           const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
           this.trace?.('received', message, frame.raw);

@@ -4,11 +4,11 @@ import type { VerifyResult } from '../../x509/verify.js';
 import { parseIpAddress } from '../../x509/hostname.js';
 import { TlsAlert } from '../alert.js';
 import type { ClientConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo, TrafficState } from '../connection.js';
-import { ExtensionType, KeyUpdateRequest, NameType, ProtocolVersion } from '../constants.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
+import { ExtensionType, NameType, ProtocolVersion } from '../constants.js';
 import type { Extension } from '../extensions.js';
 import { findExtension } from '../extensions.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
+import type { HandshakeMessage } from '../handshake.js';
 import type { KeyShareSecret } from '../key-exchange.js';
 import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
 import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
@@ -28,14 +28,9 @@ import {
   fromUtf8,
   utf8,
 } from './common.js';
-import type { HandshakeSecret, MasterSecret } from './key-schedule.js';
-import { EarlySecret, finishedVerifyData, nextTrafficSecret } from './key-schedule.js';
-
-const TLS13: DecodeOptions = { version: 'tls1.3' };
-
-function unexpected(state: string, message: HandshakeMessage): TlsAlert {
-  return new TlsAlert('unexpected_message', `${message.kind} received while ${state}`);
-}
+import type { HandshakeSecret } from './key-schedule.js';
+import { EarlySecret, finishedVerifyData } from './key-schedule.js';
+import { Traffic13, TLS13, unexpected } from './traffic.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
@@ -338,7 +333,7 @@ class ExpectFinished implements HandshakeState {
       ...(this.ctx.serverName !== undefined ? { serverName: this.ctx.serverName } : {}),
     };
     io.complete(info);
-    return new ClientTraffic(suite, master, clientApp, serverApp, resumption);
+    return new Traffic13('client', suite, master, clientApp, serverApp, resumption);
   }
 
   /** RFC 8446 §4.4.2: our chain, or an empty Certificate when we have none the server can accept. */
@@ -355,39 +350,3 @@ class ExpectFinished implements HandshakeState {
     t.add(io.send({ kind: 'certificate_verify', algorithm: scheme, signature: signWithScheme(cert.key, scheme, content, io.random) }));
   }
 }
-
-/** After the handshake: NewSessionTicket and KeyUpdate (RFC 8446 §4.6). */
-export class ClientTraffic implements TrafficState {
-  readonly name = 'connected';
-  readonly decodeAs = TLS13;
-  constructor(
-    private readonly suite: Tls13Suite,
-    readonly master: MasterSecret,
-    private writeSecret: Uint8Array,
-    private readSecret: Uint8Array,
-    readonly resumptionSecret: Uint8Array,
-  ) {}
-
-  handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    switch (message.kind) {
-      case 'new_session_ticket_13':
-        // Resumption is not implemented yet: a ticket is accepted and not kept.
-        return this;
-      case 'key_update':
-        this.readSecret = nextTrafficSecret(this.suite.hash, this.readSecret);
-        io.setReadKeys(this.suite, this.readSecret);
-        if (message.requestUpdate === KeyUpdateRequest.update_requested) this.updateKeys(io, false);
-        return this;
-      default:
-        throw unexpected(this.name, message);
-    }
-  }
-
-  updateKeys(io: HandshakeIO, requestPeer: boolean): void {
-    io.send({ kind: 'key_update', requestUpdate: requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested });
-    this.writeSecret = nextTrafficSecret(this.suite.hash, this.writeSecret);
-    io.setWriteKeys(this.suite, this.writeSecret);
-  }
-}
-
-
