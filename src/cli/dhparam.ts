@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { generateSafePrime } from '../crypto/prime.js';
 import { createSystemRandom } from '../prng/system.js';
-import { encodeDhParametersPem } from '../x509/dh-params.js';
+import { encodeDhParametersPem, generateDhParameters } from '../x509/dh-params.js';
 import type { Command } from './command.js';
 import { UsageError } from './command.js';
 import { optionValue, parseArgs } from './args.js';
@@ -29,13 +28,9 @@ export const dhparamCommand: Command = {
     if (bits < 512 || bits > 8192) throw new UsageError('BITS must be between 512 and 8192');
     const random = createSystemRandom();
     io.stderr.write(`Generating DH parameters, ${bits} bit long safe prime\n`);
-    let p: bigint;
-    // RFC 3526 §1 style groups use g = 2; with p ≡ 23 (mod 24), 2 is a quadratic residue and has order q.
-    do {
-      p = generateSafePrime(bits, random, () => io.stderr.write('.'));
-    } while (p % 24n !== 23n);
+    const { p, g } = generateDhParameters(bits, random, () => io.stderr.write('.'));
     io.stderr.write('\n');
-    const pem = encodeDhParametersPem(p, 2n);
+    const pem = encodeDhParametersPem(p, g);
     const out = optionValue(parsed, 'out');
     if (out === undefined) io.stdout.write(pem);
     else writeFileSync(out, pem, { mode: 0o644 });

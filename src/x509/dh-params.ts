@@ -1,5 +1,5 @@
 import { bitLength } from '../crypto/bigint.js';
-import { isProbablePrime } from '../crypto/prime.js';
+import { generateSafePrime, isProbablePrime } from '../crypto/prime.js';
 import type { Random } from '../prng/random.js';
 import { parseDer } from './der.js';
 import { positiveInteger, sequence, smallInteger } from './der-read.js';
@@ -62,4 +62,19 @@ export function loadDhParameters(text: string, random: Random, minBits = MIN_DH_
 
 export function encodeDhParametersPem(p: bigint, g: bigint): string {
   return encodePem('DH PARAMETERS', derSequence([derInteger(p), derInteger(g)]));
+}
+
+/**
+ * A new group for `postern dhparam`: a safe prime p of `bits` bits with
+ * g = 2. p is taken with p ≡ 23 (mod 24) so that 2 is a quadratic residue
+ * and generates the subgroup of prime order q (p ≡ 7 mod 8 makes 2 a residue;
+ * every safe prime above 7 is already 2 mod 3).
+ */
+export function generateDhParameters(bits: number, random: Random, onProgress?: (candidates: number) => void): DhParameters {
+  if (!Number.isSafeInteger(bits) || bits < MIN_DH_PARAMETER_BITS) throw invalid(`DH prime size ${bits} is below ${MIN_DH_PARAMETER_BITS}`);
+  let p: bigint;
+  do {
+    p = generateSafePrime(bits, random, onProgress);
+  } while (p % 24n !== 23n);
+  return { p, g: 2n, q: (p - 1n) >> 1n, bits };
 }
