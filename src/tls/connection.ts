@@ -8,7 +8,8 @@ import { nameOf } from './names.js';
 import type { DecodeOptions, HandshakeMessage } from './handshake.js';
 import { decodeHandshake, encodeHandshake } from './handshake.js';
 import { HandshakeAssembler } from './handshake-framing.js';
-import { MAX_CIPHERTEXT_LENGTH, MAX_PLAINTEXT_LENGTH, RecordSplitter, isTlsRecordVersion } from './record.js';
+import { MAX_CIPHERTEXT_LENGTH_TLS12, MAX_PLAINTEXT_LENGTH, RecordSplitter, isTlsRecordVersion } from './record.js';
+import type { RecordReader, RecordWriter } from './record-layer.js';
 import type { CipherSuiteInfo, Tls13Suite } from './suites.js';
 import type { MessageTrace } from './config.js';
 import { RecordProtectionError, Tls13RecordOpener, Tls13RecordSealer } from './tls13/record-protection.js';
@@ -60,8 +61,14 @@ export interface HandshakeIO {
   send(message: HandshakeMessage): Uint8Array;
   /** RFC 8446 §D.4: the middlebox-compatibility change_cipher_spec. */
   sendChangeCipherSpec(): void;
+  /** TLS 1.3: read with the keys of this traffic secret. */
   setReadKeys(suite: Tls13Suite, secret: Uint8Array): void;
+  /** TLS 1.3: write with the keys of this traffic secret. */
   setWriteKeys(suite: Tls13Suite, secret: Uint8Array): void;
+  /** Any version: read with this protection from the next record on. */
+  setReader(reader: RecordReader): void;
+  /** Any version: write with this protection from the next record on (what is queued is sent first). */
+  setWriter(writer: RecordWriter): void;
   complete(info: SessionInfo): void;
 }
 
@@ -73,6 +80,11 @@ export interface HandshakeState {
   readonly name: string;
   readonly decodeAs: DecodeOptions;
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
+  /**
+   * TLS 1.2's ChangeCipherSpec, a protocol message there (RFC 5246 §7.1).
+   * States without it follow TLS 1.3's rule: a compatibility CCS is dropped.
+   */
+  handleChangeCipherSpec?(io: HandshakeIO): HandshakeState;
 }
 
 /** A state that also serves the connection after the handshake (KeyUpdate, tickets). */
@@ -92,10 +104,11 @@ function isTrafficState(s: HandshakeState): s is TrafficState {
  */
 export class TlsConnection implements HandshakeIO {
   private state: HandshakeState;
-  private readonly splitter = new RecordSplitter(MAX_CIPHERTEXT_LENGTH);
+  /** The larger TLS 1.2 bound; TLS 1.3 protection checks its own 2^14 + 256 (RFC 8446 §5.2). */
+  private readonly splitter = new RecordSplitter(MAX_CIPHERTEXT_LENGTH_TLS12);
   private readonly assembler = new HandshakeAssembler();
-  private reader: Tls13RecordOpener | undefined;
-  private writer: Tls13RecordSealer | undefined;
+  private reader: RecordReader | undefined;
+  private writer: RecordWriter | undefined;
   private pendingHandshake: Uint8Array[] = [];
   private pendingHandshakeLength = 0;
   private output: Uint8Array[] = [];
@@ -233,14 +246,22 @@ export class TlsConnection implements HandshakeIO {
   }
 
   setReadKeys(suite: Tls13Suite, secret: Uint8Array): void {
-    // RFC 8446 §5.1: handshake messages MUST NOT span a key change.
-    if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'handshake message spans a key change');
-    this.reader = new Tls13RecordOpener(suite, secret);
+    this.setReader(new Tls13RecordOpener(suite, secret));
   }
 
   setWriteKeys(suite: Tls13Suite, secret: Uint8Array): void {
+    this.setWriter(new Tls13RecordSealer(suite, secret));
+  }
+
+  setReader(reader: RecordReader): void {
+    // RFC 8446 §5.1 (and RFC 5246 §7.1 for CCS): handshake messages MUST NOT span a key change.
+    if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'handshake message spans a key change');
+    this.reader = reader;
+  }
+
+  setWriter(writer: RecordWriter): void {
     this.flushHandshake();
-    this.writer = new Tls13RecordSealer(suite, secret);
+    this.writer = writer;
   }
 
   complete(info: SessionInfo): void {
@@ -253,18 +274,15 @@ export class TlsConnection implements HandshakeIO {
 
   private handleRecord(type: number, version: number, fragment: Uint8Array): void {
     if (!isTlsRecordVersion(version)) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)}`);
-    if (type === ContentType.change_cipher_spec) {
-      // RFC 8446 §5: a single 0x01 byte between ClientHello and the peer's Finished is dropped; anything else is unexpected.
-      if (this.ccsAllowed && this.handshakeSeen && fragment.length === 1 && fragment[0] === 0x01) return;
-      throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
+    if (type === ContentType.change_cipher_spec && (this.reader === undefined || this.state.handleChangeCipherSpec === undefined)) {
+      this.changeCipherSpec(fragment);
+      return;
     }
     let contentType = type;
     let content = fragment;
     if (this.reader !== undefined) {
-      // RFC 8446 §5.2: once keys are on, everything but CCS arrives as opaque application_data.
-      if (type !== ContentType.application_data) throw new TlsAlert('unexpected_message', `unprotected ${nameOf(ContentType, type, 2)} record after keys were set`);
       try {
-        ({ contentType, content } = this.reader.open(recordHeader(type, version, fragment.length), fragment));
+        ({ contentType, content } = this.reader.open(type, version, fragment));
       } catch (err) {
         if (err instanceof RecordProtectionError) throw new TlsAlert(err.alert, err.message);
         throw err;
@@ -285,6 +303,9 @@ export class TlsConnection implements HandshakeIO {
       case ContentType.alert:
         this.handleAlert(content);
         return;
+      case ContentType.change_cipher_spec:
+        this.changeCipherSpec(content);
+        return;
       case ContentType.application_data:
         if (this.info === undefined) throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
         if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'application data inside a handshake message');
@@ -293,6 +314,19 @@ export class TlsConnection implements HandshakeIO {
       default:
         throw new TlsAlert('unexpected_message', `record of content type ${contentType}`);
     }
+  }
+
+  private changeCipherSpec(fragment: Uint8Array): void {
+    const state = this.state;
+    if (fragment.length !== 1 || fragment[0] !== 0x01) throw new TlsAlert(state.handleChangeCipherSpec ? 'decode_error' : 'unexpected_message', 'malformed change_cipher_spec');
+    if (state.handleChangeCipherSpec !== undefined) {
+      // RFC 5246 §7.1: CCS switches the read keys, so no handshake message may be left half-read.
+      if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'change_cipher_spec inside a handshake message');
+      this.state = state.handleChangeCipherSpec(this);
+      return;
+    }
+    // RFC 8446 §5: a single 0x01 byte between the first ClientHello and the peer's Finished is dropped; anything else is unexpected.
+    if (!this.ccsAllowed || !this.handshakeSeen) throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
   }
 
   private handleAlert(content: Uint8Array): void {

@@ -58,7 +58,7 @@ abstract class Direction {
 }
 
 /** Protects outgoing records under one traffic secret. */
-export class Tls13RecordSealer extends Direction {
+export class Tls13RecordSealer extends Direction implements RecordWriter {
   /**
    * Returns the whole TLSCiphertext record (header included). `padding` zero
    * bytes are added to the inner plaintext (RFC 8446 §5.4).
@@ -80,16 +80,17 @@ export class Tls13RecordSealer extends Direction {
   }
 }
 
-export interface OpenedRecord {
-  contentType: number;
-  content: Uint8Array;
-}
+export type { OpenedRecord } from '../record-layer.js';
+import type { OpenedRecord, RecordReader, RecordWriter } from '../record-layer.js';
 
 /** Removes protection from incoming records under one traffic secret. */
-export class Tls13RecordOpener extends Direction {
-  /** `header` is the 5-byte record header as received (it is the AEAD's additional data). */
-  open(header: Uint8Array, encrypted: Uint8Array): OpenedRecord {
+export class Tls13RecordOpener extends Direction implements RecordReader {
+  /** The record as received: its type, legacy version and fragment (the header is the AEAD's additional data). */
+  open(type: number, version: number, encrypted: Uint8Array): OpenedRecord {
+    // RFC 8446 §5.2: once keys are on, every record but the compatibility CCS is opaque application_data.
+    if (type !== APPLICATION_DATA) throw new RecordProtectionError('unexpected_message', `unprotected record of type ${type} after keys were set`);
     if (encrypted.length > MAX_CIPHERTEXT) throw new RecordProtectionError('record_overflow', `protected record of ${encrypted.length} bytes exceeds 2^14 + 256`);
+    const header = Uint8Array.of(type, version >> 8, version & 0xff, encrypted.length >> 8, encrypted.length & 0xff);
     let inner: Uint8Array;
     try {
       inner = this.aead.open(this.nextNonce(), encrypted, header);

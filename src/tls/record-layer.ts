@@ -1,0 +1,19 @@
+/** A decrypted record: its real content type and its content. */
+export interface OpenedRecord {
+  contentType: number;
+  content: Uint8Array;
+}
+
+/**
+ * Removes one direction's record protection (TLS 1.3 AEAD, TLS 1.2 AEAD or
+ * CBC). Throws an error with the alert to send (`bad_record_mac`,
+ * `record_overflow`, `unexpected_message`).
+ */
+export interface RecordReader {
+  open(type: number, version: number, fragment: Uint8Array): OpenedRecord;
+}
+
+/** Adds one direction's record protection; returns the whole record, header included. */
+export interface RecordWriter {
+  seal(contentType: number, content: Uint8Array): Uint8Array;
+}
