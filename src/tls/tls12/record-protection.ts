@@ -8,8 +8,8 @@ import type { Hmac } from '../../crypto/hmac.js';
 import { createHmac } from '../../crypto/hmac.js';
 import type { Random } from '../../prng/random.js';
 import type { Tls12AeadCipher, Tls12CbcCipher, Tls12Suite } from '../suites.js';
-import type { OpenedRecord } from '../tls13/record-protection.js';
-import { MAX_PLAINTEXT, RecordProtectionError } from '../tls13/record-protection.js';
+import type { OpenedRecord, RecordReader, RecordWriter } from '../record-layer.js';
+import { MAX_PLAINTEXT, RecordProtectionError } from '../record-layer.js';
 import type { DirectionKeys } from './key-schedule.js';
 
 export { RecordProtectionError };
@@ -294,7 +294,7 @@ abstract class Direction {
 }
 
 /** Protects outgoing TLS 1.2 records under one direction's keys; `random` supplies the CBC IVs. */
-export class Tls12RecordSealer extends Direction {
+export class Tls12RecordSealer extends Direction implements RecordWriter {
   constructor(suite: Tls12Suite, keys: DirectionKeys, random: Random, options: Tls12ProtectionOptions = {}) {
     super(suite, keys, options, random);
   }
@@ -307,13 +307,14 @@ export class Tls12RecordSealer extends Direction {
 }
 
 /** Removes protection from incoming TLS 1.2 records under one direction's keys. */
-export class Tls12RecordOpener extends Direction {
+export class Tls12RecordOpener extends Direction implements RecordReader {
   constructor(suite: Tls12Suite, keys: DirectionKeys, options: Tls12ProtectionOptions = {}) {
     super(suite, keys, options, undefined);
   }
 
-  /** `header` is the 5-byte record header as received; its type and version are authenticated. */
-  open(header: Uint8Array, fragment: Uint8Array): OpenedRecord {
+  /** The record as received; its type and version are authenticated. */
+  open(type: number, version: number, fragment: Uint8Array): OpenedRecord {
+    const header = Uint8Array.of(type, version >> 8, version & 0xff, fragment.length >> 8, fragment.length & 0xff);
     if (fragment.length > MAX_CIPHERTEXT_12) throw new RecordProtectionError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 2048`);
     const content = this.protection.open(this.nextSequence(), header, fragment);
     if (content.length > MAX_PLAINTEXT) throw new RecordProtectionError('record_overflow', `record plaintext of ${content.length} bytes exceeds 2^14`);

@@ -4,8 +4,6 @@ import { CryptoError } from '../../crypto/errors.js';
 import type { Tls13Suite } from '../suites.js';
 import { trafficKeys } from './key-schedule.js';
 
-/** RFC 8446 §5.1: TLSPlaintext.fragment is at most 2^14 bytes. */
-export const MAX_PLAINTEXT = 2 ** 14;
 /** RFC 8446 §5.2: TLSCiphertext.encrypted_record is at most 2^14 + 256 bytes. */
 export const MAX_CIPHERTEXT = 2 ** 14 + 256;
 /** RFC 8446 §5.2: every protected record has outer type application_data. */
@@ -13,15 +11,7 @@ const APPLICATION_DATA = 23;
 /** RFC 8446 §5.5: AES-GCM keys must be updated before 2^24.5 records; we stop well under 2^53 for every suite. */
 const MAX_SEQUENCE = 2 ** 48;
 
-export class RecordProtectionError extends Error {
-  constructor(
-    readonly alert: 'bad_record_mac' | 'record_overflow' | 'unexpected_message' | 'internal_error',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RecordProtectionError';
-  }
-}
+export { MAX_PLAINTEXT, RecordProtectionError };
 
 /** The per-record nonce: the IV XORed with the 64-bit sequence number, left-padded (RFC 8446 §5.3). */
 function nonceFor(iv: Uint8Array, seq: number, out: Uint8Array): Uint8Array {
@@ -82,6 +72,7 @@ export class Tls13RecordSealer extends Direction implements RecordWriter {
 
 export type { OpenedRecord } from '../record-layer.js';
 import type { OpenedRecord, RecordReader, RecordWriter } from '../record-layer.js';
+import { MAX_PLAINTEXT, RecordProtectionError } from '../record-layer.js';
 
 /** Removes protection from incoming records under one traffic secret. */
 export class Tls13RecordOpener extends Direction implements RecordReader {

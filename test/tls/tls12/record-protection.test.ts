@@ -7,6 +7,10 @@ import type { DirectionKeys } from '../../../src/tls/tls12/key-schedule.js';
 import { Tls12MasterSecret } from '../../../src/tls/tls12/key-schedule.js';
 import { RecordProtectionError, Tls12RecordOpener, Tls12RecordSealer } from '../../../src/tls/tls12/record-protection.js';
 import type { Tls12Suite } from '../../../src/tls/suites.js';
+
+/** The record header's type and version, as the opener takes them. */
+const hdr = (h: Uint8Array): [number, number] => [h[0] as number, ((h[1] as number) << 8) | (h[2] as number)];
+
 import {
   ALL_TLS12_SUITES,
   DHE_RSA_AES256_SHA256,
@@ -45,7 +49,7 @@ function pair(suite: Tls12Suite, etm: boolean, keys = keysFor(suite)): [Tls12Rec
   return [new Tls12RecordSealer(suite, keys, deterministicRandom('iv'), { encryptThenMac: etm }), new Tls12RecordOpener(suite, keys, { encryptThenMac: etm })];
 }
 
-const open = (o: Tls12RecordOpener, rec: Uint8Array): ReturnType<Tls12RecordOpener['open']> => o.open(rec.subarray(0, 5), rec.subarray(5));
+const open = (o: Tls12RecordOpener, rec: Uint8Array): ReturnType<Tls12RecordOpener['open']> => o.open(...hdr(rec.subarray(0, 5)), rec.subarray(5));
 
 /** The one failure every tampering must produce: same class, same alert, same message. */
 function assertBadMac(fn: () => unknown, label: string): void {
@@ -194,12 +198,12 @@ for (const suite of [ECDHE_RSA_AES128_SHA, RSA_AES128_SHA256, ECDHE_ECDSA_AES256
     const ivFlip = Uint8Array.from(good);
     ivFlip[6] = (ivFlip[6] as number) ^ 1;
     assertBadMac(() => open(fresh(), ivFlip), 'an IV bit (changes the first content byte)');
-    assertBadMac(() => fresh().open(good.subarray(0, 5), good.subarray(5, good.length - 1)), 'length not a multiple of 16');
+    assertBadMac(() => fresh().open(...hdr(good.subarray(0, 5)), good.subarray(5, good.length - 1)), 'length not a multiple of 16');
     const shortest = 16 + Math.ceil((macLength + 1) / 16) * 16;
-    assertBadMac(() => fresh().open(good.subarray(0, 5), new Uint8Array(shortest - 16)), 'too short for IV + MAC + 1');
+    assertBadMac(() => fresh().open(...hdr(good.subarray(0, 5)), new Uint8Array(shortest - 16)), 'too short for IV + MAC + 1');
     const header = Uint8Array.from(good.subarray(0, 5));
     header[0] = 22;
-    assertBadMac(() => fresh().open(header, good.subarray(5)), 'a different content type');
+    assertBadMac(() => fresh().open(...hdr(header), good.subarray(5)), 'a different content type');
   });
 }
 
@@ -214,8 +218,8 @@ test('encrypt-then-MAC: every tampering is bad_record_mac, and bad padding under
     t[at] = (t[at] as number) ^ 4;
     assertBadMac(() => open(fresh(), t), `byte ${at}`);
   }
-  assertBadMac(() => fresh().open(rec.subarray(0, 5), rec.subarray(5, rec.length - 1)), 'truncated');
-  assertBadMac(() => fresh().open(rec.subarray(0, 5), rec.subarray(5, 5 + 16 + 48)), 'no ciphertext block');
+  assertBadMac(() => fresh().open(...hdr(rec.subarray(0, 5)), rec.subarray(5, rec.length - 1)), 'truncated');
+  assertBadMac(() => fresh().open(...hdr(rec.subarray(0, 5)), rec.subarray(5, 5 + 16 + 48)), 'no ciphertext block');
   // Bad padding authenticated with the right MAC: made by hand.
   const iv = Buffer.alloc(16, 1);
   const plain = Buffer.concat([Buffer.from('0123456789abcde'), Buffer.from([5])]);
@@ -223,7 +227,7 @@ test('encrypt-then-MAC: every tampering is bad_record_mac, and bad padding under
   const cbc = Buffer.concat([iv, c.update(plain), c.final()]);
   const mac = createHmac('sha384', keys.macKey).update(pseudo(0, 23, cbc.length)).update(cbc).digest();
   const body = Buffer.concat([cbc, mac]);
-  assertBadMac(() => fresh().open(Uint8Array.of(23, 3, 3, body.length >> 8, body.length & 0xff), body), 'bad padding under a good MAC');
+  assertBadMac(() => fresh().open(...hdr(Uint8Array.of(23, 3, 3, body.length >> 8, body.length & 0xff)), body), 'bad padding under a good MAC');
 });
 
 for (const kind of KINDS.slice(0, 2)) {
@@ -241,8 +245,8 @@ for (const kind of KINDS.slice(0, 2)) {
     }
     const header = Uint8Array.from(r0.subarray(0, 5));
     header[2] = 1;
-    assertBadMac(() => fresh().open(header, r0.subarray(5)), 'another version in the header');
-    assertBadMac(() => fresh().open(r0.subarray(0, 5), r0.subarray(5, 5 + 10)), 'shorter than nonce + tag');
+    assertBadMac(() => fresh().open(...hdr(header), r0.subarray(5)), 'another version in the header');
+    assertBadMac(() => fresh().open(...hdr(r0.subarray(0, 5)), r0.subarray(5, 5 + 10)), 'shorter than nonce + tag');
   });
 }
 
@@ -250,7 +254,7 @@ test('record_overflow: ciphertext over 2^14 + 2048, plaintext over 2^14', () => 
   const suite = ECDHE_RSA_AES128_SHA;
   const keys = keysFor(suite);
   const o = new Tls12RecordOpener(suite, keys);
-  assert.throws(() => o.open(Uint8Array.of(23, 3, 3, 0x48, 0x01), new Uint8Array(2 ** 14 + 2049)), (e: unknown) => e instanceof RecordProtectionError && e.alert === 'record_overflow');
+  assert.throws(() => o.open(...hdr(Uint8Array.of(23, 3, 3, 0x48, 0x01)), new Uint8Array(2 ** 14 + 2049)), (e: unknown) => e instanceof RecordProtectionError && e.alert === 'record_overflow');
   const big = craftMte(suite, keys, 0, Buffer.alloc(2 ** 14 + 1, 1));
   assert.throws(() => open(new Tls12RecordOpener(suite, keys), big), (e: unknown) => e instanceof RecordProtectionError && e.alert === 'record_overflow');
   const [s] = pair(suite, false, keys);
