@@ -142,7 +142,8 @@ class ExpectServerHello implements HandshakeState {
   private retry(io: HandshakeIO, hrr: HelloRetryRequest, raw: Uint8Array): HandshakeState {
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
     if (this.ctx.helloRetry) throw new TlsAlert('unexpected_message', 'second HelloRetryRequest');
-    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, this.ctx.offered, 'HelloRetryRequest');
+    // RFC 8446 §4.2: cookie is the one extension a HelloRetryRequest may carry unasked.
+    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, new Set([...this.ctx.offered, ExtensionType.cookie]), 'HelloRetryRequest');
     const suite = this.negotiatedSuite(hrr.cipherSuite, findExtension(hrr.extensions, 'supported_versions_server_hello'), hrr.legacySessionIdEcho, hrr.legacyCompressionMethod);
     const ks = findExtension(hrr.extensions, 'key_share_hello_retry_request');
     const cookie = findExtension(hrr.extensions, 'cookie');
