@@ -185,6 +185,8 @@ class ExpectServerHello implements HandshakeState {
     const serverSecret = hs.serverTrafficSecret(helloHash);
     const clientSecret = hs.clientTrafficSecret(helloHash);
     io.setReadKeys(suite, serverSecret);
+    // RFC 8446 §7.1/§6: from here on, what the client sends (its flight, or an alert) is under client_handshake_traffic_secret.
+    io.setWriteKeys(suite, clientSecret);
     return new ExpectEncryptedExtensions({ ...this.ctx }, { suite, group: ks.share.group, hs, serverSecret, clientSecret });
   }
 }
@@ -314,7 +316,6 @@ class ExpectFinished implements HandshakeState {
 
     // RFC 8446 §D.4: the compatibility CCS goes before the client's encrypted flight.
     if (!this.ctx.sentCcs) io.sendChangeCipherSpec();
-    io.setWriteKeys(suite, this.keys.clientSecret);
     const request = this.negotiated.certificateRequest;
     if (request !== undefined) this.sendClientCertificate(io, request);
     const verifyData = finishedVerifyData(suite.hash, this.keys.clientSecret, t.current());
