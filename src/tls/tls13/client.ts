@@ -306,6 +306,8 @@ class ExpectFinished implements HandshakeState {
     const { suite, hs } = this.keys;
     const t = this.ctx.transcript;
     const expected = finishedVerifyData(suite.hash, this.keys.serverSecret, t.current());
+    // RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes; any other length is a malformed message.
+    if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `server Finished of ${message.verifyData.length} bytes`);
     if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', 'server Finished does not verify');
     t.add(raw);
     const master = hs.toMaster();
