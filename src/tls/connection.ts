@@ -253,6 +253,10 @@ export class TlsConnection implements HandshakeIO {
 
   private handleRecord(type: number, version: number, fragment: Uint8Array): void {
     if (!isTlsRecordVersion(version)) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)}`);
+    // RFC 8446 §5.1: no other record may come between the fragments of a handshake message.
+    if (type !== ContentType.handshake && type !== ContentType.application_data && !this.assembler.isEmpty) {
+      throw new TlsAlert('unexpected_message', `${nameOf(ContentType, type, 2)} record inside a handshake message`);
+    }
     if (type === ContentType.change_cipher_spec) {
       // RFC 8446 §5: a single 0x01 byte between ClientHello and the peer's Finished is dropped; anything else is unexpected.
       if (this.ccsAllowed && this.handshakeSeen && fragment.length === 1 && fragment[0] === 0x01) return;
@@ -272,6 +276,9 @@ export class TlsConnection implements HandshakeIO {
     } else if (fragment.length > MAX_PLAINTEXT_LENGTH) {
       throw new TlsAlert('record_overflow', `plaintext record of ${fragment.length} bytes`);
     }
+    if (contentType !== ContentType.handshake && !this.assembler.isEmpty) {
+      throw new TlsAlert('unexpected_message', `${nameOf(ContentType, contentType, 2)} record inside a handshake message`);
+    }
     switch (contentType) {
       case ContentType.handshake:
         if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length handshake record');
@@ -287,7 +294,6 @@ export class TlsConnection implements HandshakeIO {
         return;
       case ContentType.application_data:
         if (this.info === undefined) throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
-        if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'application data inside a handshake message');
         if (content.length > 0) this.events.push({ type: 'data', data: Uint8Array.from(content) });
         return;
       default:
