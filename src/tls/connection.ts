@@ -283,10 +283,15 @@ export class TlsConnection implements HandshakeIO {
       case ContentType.handshake:
         if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length handshake record');
         this.handshakeSeen = true;
-        for (const frame of this.assembler.push(content)) {
+        const frames = this.assembler.push(content);
+        for (let i = 0; i < frames.length; i++) {
+          const frame = frames[i] as (typeof frames)[number];
+          const reader = this.reader;
           const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
           this.trace?.('received', message, frame.raw);
           this.state = this.state.handle(this, message, frame.raw);
+          // RFC 8446 §5.1: the message before a key change must end its record (setReadKeys checks partial ones).
+          if (this.reader !== reader && i < frames.length - 1) throw new TlsAlert('unexpected_message', `handshake message after ${message.kind} in the same record spans a key change`);
         }
         return;
       case ContentType.alert:
