@@ -162,10 +162,12 @@ export class TlsConnection implements HandshakeIO {
   receive(data: Uint8Array): void {
     if (this.failed !== undefined || this.peerClosed) return;
     this.guard(() => {
-      for (const record of this.splitter.push(data)) {
+      const { records, error } = this.splitter.pushUntilError(data);
+      for (const record of records) {
         this.handleRecord(record.type, record.version, record.fragment);
         if (this.failed !== undefined || this.peerClosed) return;
       }
+      if (error !== undefined) throw error;
       this.flushHandshake();
     });
   }

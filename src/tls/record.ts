@@ -86,17 +86,30 @@ export class RecordSplitter {
   }
 
   push(chunk: Uint8Array): TlsRecord[] {
-    if (this.failed !== undefined) throw this.failed;
-    try {
-      return this.consume(chunk);
-    } catch (e) {
-      if (e instanceof TlsAlert) this.failed = e;
-      throw e;
-    }
+    const { records, error } = this.pushUntilError(chunk);
+    if (error !== undefined) throw error;
+    return records;
   }
 
-  private consume(chunk: Uint8Array): TlsRecord[] {
-    const out: TlsRecord[] = [];
+  /**
+   * Like `push`, but returns the records completed before a bad header
+   * together with its alert, so a connection can act on them in order
+   * (RFC 8446 §6.1: whatever follows a close_notify is ignored).
+   */
+  pushUntilError(chunk: Uint8Array): { records: TlsRecord[]; error?: TlsAlert } {
+    if (this.failed !== undefined) return { records: [], error: this.failed };
+    const records: TlsRecord[] = [];
+    try {
+      this.consume(chunk, records);
+    } catch (e) {
+      if (!(e instanceof TlsAlert)) throw e;
+      this.failed = e;
+      return { records, error: e };
+    }
+    return { records };
+  }
+
+  private consume(chunk: Uint8Array, out: TlsRecord[]): void {
     let pos = 0;
     while (pos < chunk.length) {
       if (this.pending !== undefined) {
@@ -134,7 +147,6 @@ export class RecordSplitter {
         else this.startPending(h);
       }
     }
-    return out;
   }
 
   private startPending(h: RecordHeader): void {
