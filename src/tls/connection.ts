@@ -8,7 +8,7 @@ import { nameOf } from './names.js';
 import type { DecodeOptions, HandshakeMessage } from './handshake.js';
 import { decodeHandshake, encodeHandshake } from './handshake.js';
 import { HandshakeAssembler } from './handshake-framing.js';
-import { MAX_CIPHERTEXT_LENGTH_TLS12, MAX_PLAINTEXT_LENGTH, RecordSplitter, isTlsRecordVersion } from './record.js';
+import { MAX_PLAINTEXT_LENGTH, RecordSplitter, isTlsRecordVersion } from './record.js';
 import type { RecordReader, RecordWriter } from './record-layer.js';
 import type { CipherSuiteInfo, Tls13Suite } from './suites.js';
 import type { MessageTrace } from './config.js';
@@ -104,8 +104,8 @@ function isTrafficState(s: HandshakeState): s is TrafficState {
  */
 export class TlsConnection implements HandshakeIO {
   private state: HandshakeState;
-  /** The larger TLS 1.2 bound; TLS 1.3 protection checks its own 2^14 + 256 (RFC 8446 §5.2). */
-  private readonly splitter = new RecordSplitter(MAX_CIPHERTEXT_LENGTH_TLS12);
+  /** RFC 8446 §5.1 / RFC 5246 §6.2.1: 2^14 in the clear; once protected, the reader's own bound (2^14 + 256 or + 2048). */
+  private readonly splitter = new RecordSplitter(() => this.reader?.maxFragmentLength ?? MAX_PLAINTEXT_LENGTH);
   private readonly assembler = new HandshakeAssembler();
   private reader: RecordReader | undefined;
   private writer: RecordWriter | undefined;
@@ -175,9 +175,16 @@ export class TlsConnection implements HandshakeIO {
   receive(data: Uint8Array): void {
     if (this.failed !== undefined || this.peerClosed) return;
     this.guard(() => {
-      for (const record of this.splitter.push(data)) {
-        this.handleRecord(record.type, record.version, record.fragment);
-        if (this.failed !== undefined || this.peerClosed) return;
+      try {
+        this.splitter.feed(data, (record) => {
+          // RFC 8446 §6.1: what follows a close_notify (or a fatal alert) is ignored.
+          if (this.failed !== undefined || this.peerClosed) return;
+          this.handleRecord(record.type, record.version, record.fragment);
+        });
+      } catch (err) {
+        // A bad header after the peer's close_notify is part of what is ignored.
+        if (this.peerClosed && err instanceof TlsAlert) return;
+        throw err;
       }
       this.flushHandshake();
     });
@@ -274,6 +281,10 @@ export class TlsConnection implements HandshakeIO {
 
   private handleRecord(type: number, version: number, fragment: Uint8Array): void {
     if (!isTlsRecordVersion(version)) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)}`);
+    // RFC 8446 §5.1: no other record may come between the fragments of a handshake message.
+    if (type !== ContentType.handshake && type !== ContentType.application_data && !this.assembler.isEmpty) {
+      throw new TlsAlert('unexpected_message', `${nameOf(ContentType, type, 2)} record inside a handshake message`);
+    }
     if (type === ContentType.change_cipher_spec && (this.reader === undefined || this.state.handleChangeCipherSpec === undefined)) {
       this.changeCipherSpec(fragment);
       return;
@@ -287,28 +298,36 @@ export class TlsConnection implements HandshakeIO {
         if (err instanceof RecordProtectionError) throw new TlsAlert(err.alert, err.message);
         throw err;
       }
-    } else if (fragment.length > MAX_PLAINTEXT_LENGTH) {
-      throw new TlsAlert('record_overflow', `plaintext record of ${fragment.length} bytes`);
+    }
+    if (contentType !== ContentType.handshake && !this.assembler.isEmpty) {
+      throw new TlsAlert('unexpected_message', `${nameOf(ContentType, contentType, 2)} record inside a handshake message`);
     }
     switch (contentType) {
-      case ContentType.handshake:
+      case ContentType.handshake: {
         if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length handshake record');
         this.handshakeSeen = true;
-        for (const frame of this.assembler.push(content)) {
+        const frames = this.assembler.push(content);
+        for (let i = 0; i < frames.length; i++) {
+          const frame = frames[i] as (typeof frames)[number];
+          const reader = this.reader;
           const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
           this.trace?.('received', message, frame.raw);
           this.state = this.state.handle(this, message, frame.raw);
+          // RFC 8446 §5.1: the message before a key change must end its record (setReadKeys checks partial ones).
+          if (this.reader !== reader && i < frames.length - 1) throw new TlsAlert('unexpected_message', `handshake message after ${message.kind} in the same record spans a key change`);
         }
         return;
+      }
       case ContentType.alert:
         this.handleAlert(content);
         return;
       case ContentType.change_cipher_spec:
+        // RFC 8446 §5: a protected change_cipher_spec is unexpected_message; TLS 1.2 states take it.
+        if (this.state.handleChangeCipherSpec === undefined) throw new TlsAlert('unexpected_message', 'protected change_cipher_spec');
         this.changeCipherSpec(content);
         return;
       case ContentType.application_data:
         if (this.info === undefined) throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
-        if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'application data inside a handshake message');
         if (content.length > 0) this.events.push({ type: 'data', data: Uint8Array.from(content) });
         return;
       default:

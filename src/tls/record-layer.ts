@@ -24,6 +24,8 @@ export interface OpenedRecord {
  * `record_overflow`, `unexpected_message`).
  */
 export interface RecordReader {
+  /** The longest protected fragment this protection allows (RFC 8446 §5.2: 2^14 + 256; RFC 5246 §6.2.3: 2^14 + 2048). */
+  readonly maxFragmentLength: number;
   open(type: number, version: number, fragment: Uint8Array): OpenedRecord;
 }
 

@@ -308,6 +308,8 @@ export class Tls12RecordSealer extends Direction implements RecordWriter {
 
 /** Removes protection from incoming TLS 1.2 records under one direction's keys. */
 export class Tls12RecordOpener extends Direction implements RecordReader {
+  readonly maxFragmentLength = MAX_CIPHERTEXT_12;
+
   constructor(suite: Tls12Suite, keys: DirectionKeys, options: Tls12ProtectionOptions = {}) {
     super(suite, keys, options, undefined);
   }

@@ -142,7 +142,8 @@ class ExpectServerHello implements HandshakeState {
   private retry(io: HandshakeIO, hrr: HelloRetryRequest, raw: Uint8Array): HandshakeState {
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
     if (this.ctx.helloRetry) throw new TlsAlert('unexpected_message', 'second HelloRetryRequest');
-    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, this.ctx.offered, 'HelloRetryRequest');
+    // RFC 8446 §4.2: cookie is the one extension a HelloRetryRequest may carry unasked.
+    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, new Set([...this.ctx.offered, ExtensionType.cookie]), 'HelloRetryRequest');
     const suite = this.negotiatedSuite(hrr.cipherSuite, findExtension(hrr.extensions, 'supported_versions_server_hello'), hrr.legacySessionIdEcho, hrr.legacyCompressionMethod);
     const ks = findExtension(hrr.extensions, 'key_share_hello_retry_request');
     const cookie = findExtension(hrr.extensions, 'cookie');
@@ -184,6 +185,8 @@ class ExpectServerHello implements HandshakeState {
     const serverSecret = hs.serverTrafficSecret(helloHash);
     const clientSecret = hs.clientTrafficSecret(helloHash);
     io.setReadKeys(suite, serverSecret);
+    // RFC 8446 §7.1/§6: from here on, what the client sends (its flight, or an alert) is under client_handshake_traffic_secret.
+    io.setWriteKeys(suite, clientSecret);
     return new ExpectEncryptedExtensions({ ...this.ctx }, { suite, group: ks.share.group, hs, serverSecret, clientSecret });
   }
 }
@@ -303,6 +306,8 @@ class ExpectFinished implements HandshakeState {
     const { suite, hs } = this.keys;
     const t = this.ctx.transcript;
     const expected = finishedVerifyData(suite.hash, this.keys.serverSecret, t.current());
+    // RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes; any other length is a malformed message.
+    if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `server Finished of ${message.verifyData.length} bytes`);
     if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', 'server Finished does not verify');
     t.add(raw);
     const master = hs.toMaster();
@@ -313,7 +318,6 @@ class ExpectFinished implements HandshakeState {
 
     // RFC 8446 §D.4: the compatibility CCS goes before the client's encrypted flight.
     if (!this.ctx.sentCcs) io.sendChangeCipherSpec();
-    io.setWriteKeys(suite, this.keys.clientSecret);
     const request = this.negotiated.certificateRequest;
     if (request !== undefined) this.sendClientCertificate(io, request);
     const verifyData = finishedVerifyData(suite.hash, this.keys.clientSecret, t.current());

@@ -76,6 +76,8 @@ import { MAX_PLAINTEXT, RecordProtectionError } from '../record-layer.js';
 
 /** Removes protection from incoming records under one traffic secret. */
 export class Tls13RecordOpener extends Direction implements RecordReader {
+  readonly maxFragmentLength = MAX_CIPHERTEXT;
+
   /** The record as received: its type, legacy version and fragment (the header is the AEAD's additional data). */
   open(type: number, version: number, encrypted: Uint8Array): OpenedRecord {
     // RFC 8446 §5.2: once keys are on, every record but the compatibility CCS is opaque application_data.
@@ -89,11 +91,12 @@ export class Tls13RecordOpener extends Direction implements RecordReader {
       if (err instanceof CryptoError) throw new RecordProtectionError('bad_record_mac', 'record authentication failed');
       throw err;
     }
+    // RFC 8446 §5.4: padding included, TLSInnerPlaintext is at most 2^14 + 1 bytes.
+    if (inner.length > MAX_PLAINTEXT + 1) throw new RecordProtectionError('record_overflow', `record plaintext of ${inner.length} bytes exceeds 2^14 + 1`);
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
     if (end < 0) throw new RecordProtectionError('unexpected_message', 'protected record has no content type');
-    if (end > MAX_PLAINTEXT) throw new RecordProtectionError('record_overflow', `record plaintext of ${end} bytes exceeds 2^14`);
     return { contentType: inner[end] as number, content: inner.subarray(0, end) };
   }
 }

@@ -306,6 +306,8 @@ class ExpectClientFinished implements HandshakeState {
     if (message.kind !== 'finished') throw unexpected(this.name, message);
     const { choice, transcript, keys } = this.flight;
     const expected = finishedVerifyData(choice.suite.hash, keys.clientHandshakeSecret, transcript.current());
+    // RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes; any other length is a malformed message.
+    if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `client Finished of ${message.verifyData.length} bytes`);
     if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', 'client Finished does not verify');
     transcript.add(raw);
     io.setReadKeys(choice.suite, keys.clientApp);
