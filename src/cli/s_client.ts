@@ -105,7 +105,7 @@ function releaseInput(stdin: NodeJS.ReadableStream): void {
   if ('destroy' in stdin && typeof stdin.destroy === 'function') (stdin as NodeJS.ReadableStream & { destroy(): void }).destroy();
 }
 
-function session(io: CommandIO, host: string, port: number, options: ClientOptions, quiet: boolean): Promise<number> {
+function relay(io: CommandIO, host: string, port: number, options: ClientOptions, quiet: boolean): Promise<number> {
   return new Promise<number>((resolve) => {
     let settled = false;
     let tls: TLSSocket | undefined;
@@ -154,6 +154,6 @@ export const sClientCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const { host, port, options, quiet, msg } = clientOptions(args);
-    return session(io, host, port, msg ? { ...options, onMessage: messagePrinter(io.stdout) } : options, quiet);
+    return relay(io, host, port, msg ? { ...options, onMessage: messagePrinter(io.stdout) } : options, quiet);
   },
 };

@@ -4,6 +4,7 @@ import type { SessionInfo } from '../tls/connection.js';
 import type { ServerOptions, TLSSocket } from '../tls/socket.js';
 import { createServer } from '../tls/socket.js';
 import { groupName } from '../tls/key-exchange.js';
+import { loadCertificates } from '../x509/load.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
@@ -62,7 +63,7 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
     ...(ask !== undefined && { clientAuth: 'optional', verifyDepth: depth(ask, 'verify') }),
     ...(require !== undefined && { clientAuth: 'required', verifyDepth: depth(require, 'Verify') }),
     // RFC 8446 §4.2.4: the CertificateRequest names the CAs of -CAfile (not -CApath, as Postfix does).
-    ...(caFile !== undefined && trustStore !== undefined && { clientCaNames: trustStore.certificates.map((c) => c.subject.der) }),
+    ...(caFile !== undefined && { clientCaNames: loadCertificates(caFile).map((c) => c.subject.der) }),
     ...(parsed.flags.has('msg') && { onMessage: messagePrinter(io.stdout) }),
   };
   return { ...parseHostPort(accept, 'accept', true), options, www: parsed.flags.has('www'), quiet: parsed.flags.has('quiet') };

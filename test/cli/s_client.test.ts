@@ -1,5 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, run, startPeer } from '../helpers/processes.js';
 import { repoRoot } from '../helpers/vectors.js';
 import { standardPki } from '../helpers/tls-pki.js';
@@ -62,6 +65,16 @@ test('without trust anchors verification fails but the session goes on, as in op
   assert.ok(r.stdout.includes('Verification error: unable to get local issuer certificate\n'));
   assert.ok(r.stdout.includes('Verify return code: 20 (unable to get local issuer certificate)\n'));
   assert.ok(r.stdout.includes('HTTP/1.0 200 ok'));
+});
+
+test('-CApath: a hashed directory (openssl rehash) serves as the trust store', async () => {
+  const dir = pki.path('capath');
+  mkdirSync(dir);
+  copyFileSync(pki.path('ca.pem'), join(dir, 'ca.pem'));
+  execFileSync('openssl', ['rehash', dir]);
+  const r = await postern(['-connect', `localhost:${www}`, '-CApath', dir, '-quiet', '-verify_return_error']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.startsWith('HTTP/1.0 200 ok\r\n'));
 });
 
 test('-verify_return_error makes a failed verification fail the handshake with the alert named', async () => {
