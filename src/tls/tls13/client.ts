@@ -13,7 +13,6 @@ import type { KeyShareSecret } from '../key-exchange.js';
 import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
 import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
 import { downgradeSentinel } from '../messages.js';
-import { encodeHandshake } from '../handshake.js';
 import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
 import { DEFAULT_SIGNATURE_SCHEMES, schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../signing.js';
 import type { Tls13Suite } from '../suites.js';
@@ -121,8 +120,9 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
     };
     const hello = buildClientHello(ctx, io.random.bytes(32), undefined);
     for (const e of hello.extensions) ctx.offered.add(e.type);
-    ctx.transcript.add(io.send(hello));
-    return new ExpectServerHello(ctx, hello);
+    const helloRaw = io.send(hello);
+    ctx.transcript.add(helloRaw);
+    return new ExpectServerHello(ctx, hello, undefined, helloRaw);
   };
 }
 
@@ -133,6 +133,8 @@ class ExpectServerHello implements HandshakeState {
     private readonly ctx: ClientContext,
     private readonly hello: ClientHello,
     private readonly retrySuite?: Tls13Suite,
+    /** The first ClientHello as sent, for a TLS 1.2 transcript. */
+    private readonly helloRaw?: Uint8Array,
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
@@ -181,9 +183,9 @@ class ExpectServerHello implements HandshakeState {
 
   private serverHello(io: HandshakeIO, sh: ServerHello, raw: Uint8Array): HandshakeState {
     // RFC 8446 §4.1.3: no supported_versions in the ServerHello is TLS 1.2 (or older), which src/tls/tls12 takes over.
-    if (this.ctx.range.tls12 && !this.ctx.helloRetry && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
+    if (this.ctx.range.tls12 && this.helloRaw !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
       const { config, offered, schemes, groups, serverName } = this.ctx;
-      const ctx12 = { config, hello: this.hello, helloRaw: encodeHandshake(this.hello), offered, schemes, groups, serverName, offeredTls13: this.ctx.range.tls13 };
+      const ctx12 = { config, hello: this.hello, helloRaw: this.helloRaw, offered, schemes, groups, serverName, offeredTls13: this.ctx.range.tls13 };
       return serverHello12(io, ctx12, sh, raw);
     }
     // RFC 8446 §4.1.3: a TLS 1.3 client that sees a downgrade sentinel aborts with illegal_parameter.
