@@ -1,6 +1,6 @@
 import { TlsAlert } from '../alert.js';
 import { CipherSuite } from '../cipher-suite.js';
-import type { CommonConfig, TlsVersionName } from '../config.js';
+import type { CommonConfig, ServerConfig, TlsVersionName } from '../config.js';
 import { ProtocolVersion } from '../constants.js';
 import { findExtension } from '../extensions.js';
 import type { ClientHello } from '../messages.js';
@@ -18,6 +18,16 @@ export function versionRange(config: CommonConfig): VersionRange {
   const max = ORDER[config.maxVersion ?? 'TLSv1.3'];
   if (min > max) throw new TlsAlert('internal_error', `minVersion ${config.minVersion} is above maxVersion ${config.maxVersion}`);
   return { tls12: min <= ProtocolVersion.tls1_2, tls13: max >= ProtocolVersion.tls1_3 };
+}
+
+/**
+ * A server's range: a server whose certificates are all DSA cannot
+ * authenticate in TLS 1.3 (RFC 8446 §4.2.3 has no DSA scheme), so it is a
+ * TLS 1.2 server, downgrade sentinel included (none: it never speaks 1.3).
+ */
+export function serverVersionRange(config: ServerConfig): VersionRange {
+  const range = versionRange(config);
+  return { tls12: range.tls12, tls13: range.tls13 && config.certificates.some((c) => c.key.kind !== 'dsa') };
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Tls13Suite } from '../suites.js';
 import { DEFAULT_TLS13_SUITES } from '../suites.js';
 import { Transcript } from '../transcript.js';
 import { checkServerConfig12, startServer12 } from '../tls12/server.js';
-import { selectServerVersion, versionRange } from '../tls12/version.js';
+import { selectServerVersion, serverVersionRange } from '../tls12/version.js';
 import { certificateVerifyContent, fromUtf8, utf8 } from './common.js';
 import type { HandshakeSecret } from './key-schedule.js';
 import { EarlySecret, finishedVerifyData } from './key-schedule.js';
@@ -53,7 +53,7 @@ class ExpectClientHello implements HandshakeState {
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'client_hello') throw unexpected(this.name, message);
     const ch = message;
-    const range = versionRange(this.config);
+    const range = serverVersionRange(this.config);
     // The one place the server picks a version; TLS 1.2 goes to src/tls/tls12 (RFC 8446 §4.1.3: with the downgrade sentinel when we speak 1.3).
     if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, this.config, ch, raw, range.tls13);
     // RFC 8446 §4.1.2: in TLS 1.3 legacy_compression_methods is exactly one null byte.
