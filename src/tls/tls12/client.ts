@@ -42,6 +42,11 @@ const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.se
 /** RFC 5246 §7.4.7.1: the premaster secret is client_version followed by 46 random bytes. */
 const PREMASTER_LENGTH = 48;
 
+/** Startup checks of the TLS 1.2 part of a client configuration (the DH minimum's floor). */
+export function checkClientConfig12(config: ClientConfig): void {
+  dhMinBits(config.dhMinBits);
+}
+
 export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
   return config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES;
 }

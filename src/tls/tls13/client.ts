@@ -18,7 +18,7 @@ import { DEFAULT_SIGNATURE_SCHEMES, schemeFitsKey, signWithScheme, usableSchemes
 import type { Tls13Suite } from '../suites.js';
 import { DEFAULT_TLS13_SUITES } from '../suites.js';
 import { Transcript } from '../transcript.js';
-import { clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
+import { checkClientConfig12, clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
 import type { VersionRange } from '../tls12/version.js';
 import { versionRange } from '../tls12/version.js';
 import {
@@ -103,6 +103,7 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
     if (groups.length === 0) throw new TlsAlert('internal_error', 'no supported key-exchange group configured');
     const shareGroups = config.keyShareGroups ?? [groups[0] as number];
     const range = versionRange(config);
+    if (range.tls12) checkClientConfig12(config);
     const ctx: ClientContext = {
       config,
       suites: config.cipherSuites ?? DEFAULT_TLS13_SUITES,
