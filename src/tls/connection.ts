@@ -31,6 +31,10 @@ export interface SessionInfo {
   resumed: boolean;
   /** HelloRetryRequest was part of this handshake. */
   helloRetry: boolean;
+  /** TLS 1.2: the master secret is RFC 7627's extended one. */
+  extendedMasterSecret?: boolean;
+  /** TLS 1.2 CBC suites: records are encrypt-then-MAC (RFC 7366). */
+  encryptThenMac?: boolean;
 }
 
 /** A fatal end of the connection: the alert we sent, or the one we received. */
@@ -70,6 +74,8 @@ export interface HandshakeIO {
   /** Any version: write with this protection from the next record on (what is queued is sent first). */
   setWriter(writer: RecordWriter): void;
   complete(info: SessionInfo): void;
+  /** A warning alert that does not end the connection (TLS 1.2's no_renegotiation, RFC 5746 §4.2). */
+  sendWarningAlert(description: AlertDescriptionName): void;
 }
 
 /**
@@ -215,6 +221,7 @@ export class TlsConnection implements HandshakeIO {
   updateKeys(requestPeer: boolean): void {
     if (this.failed !== undefined) throw this.failed;
     const state = this.state;
+    if (this.info?.protocol === 'TLSv1.2') throw new Error('TLS: KeyUpdate does not exist in TLS 1.2 (RFC 8446 §4.6.3 only)');
     if (this.info === undefined || !isTrafficState(state)) throw new Error('TLS: KeyUpdate before the handshake is complete');
     this.guard(() => {
       state.updateKeys(this, requestPeer);
@@ -269,6 +276,11 @@ export class TlsConnection implements HandshakeIO {
   setWriter(writer: RecordWriter): void {
     this.flushHandshake();
     this.writer = writer;
+  }
+
+  sendWarningAlert(description: AlertDescriptionName): void {
+    this.flushHandshake();
+    this.sendAlert(AlertLevel.warning, AlertDescription[description]);
   }
 
   complete(info: SessionInfo): void {

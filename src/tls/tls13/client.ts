@@ -18,6 +18,9 @@ import { DEFAULT_SIGNATURE_SCHEMES, schemeFitsKey, signWithScheme, usableSchemes
 import type { Tls13Suite } from '../suites.js';
 import { DEFAULT_TLS13_SUITES } from '../suites.js';
 import { Transcript } from '../transcript.js';
+import { checkClientConfig12, clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
+import type { VersionRange } from '../tls12/version.js';
+import { versionRange } from '../tls12/version.js';
 import {
   CERTIFICATE_ENTRY_EXTENSIONS,
   ENCRYPTED_EXTENSIONS,
@@ -45,6 +48,7 @@ interface ClientContext {
   helloRetry: boolean;
   sentCcs: boolean;
   serverName: string | undefined;
+  range: VersionRange;
 }
 
 function sniName(config: ClientConfig): string | undefined {
@@ -59,14 +63,22 @@ function buildClientHello(ctx: ClientContext, random: Uint8Array, cookie: Uint8A
   if (ctx.serverName !== undefined) {
     extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: utf8.encode(ctx.serverName) }] });
   }
-  extensions.push({ kind: 'supported_versions_client_hello', type: ExtensionType.supported_versions, versions: [ProtocolVersion.tls1_3] });
+  const { tls12, tls13 } = ctx.range;
+  // RFC 8446 §4.2.1: a TLS 1.2-only client sends no supported_versions (and no key_share).
+  if (tls13) {
+    const versions = tls12 ? [ProtocolVersion.tls1_3, ProtocolVersion.tls1_2] : [ProtocolVersion.tls1_3];
+    extensions.push({ kind: 'supported_versions_client_hello', type: ExtensionType.supported_versions, versions });
+  }
   extensions.push({ kind: 'supported_groups', type: ExtensionType.supported_groups, groups: [...ctx.groups] });
   extensions.push({ kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: [...ctx.schemes] });
-  extensions.push({
-    kind: 'key_share_client_hello',
-    type: ExtensionType.key_share,
-    shares: ctx.shares.map((s) => ({ group: s.group, keyExchange: s.publicKey })),
-  });
+  if (tls13) {
+    extensions.push({
+      kind: 'key_share_client_hello',
+      type: ExtensionType.key_share,
+      shares: ctx.shares.map((s) => ({ group: s.group, keyExchange: s.publicKey })),
+    });
+  }
+  if (tls12) extensions.push(...tls12HelloExtensions(ctx.config));
   const alpn = ctx.config.alpnProtocols;
   if (alpn !== undefined && alpn.length > 0) {
     extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => utf8.encode(p)) });
@@ -77,7 +89,7 @@ function buildClientHello(ctx: ClientContext, random: Uint8Array, cookie: Uint8A
     legacyVersion: ProtocolVersion.tls1_2,
     random,
     legacySessionId: ctx.sessionId,
-    cipherSuites: ctx.suites.map((s) => s.code),
+    cipherSuites: [...(tls13 ? ctx.suites.map((s) => s.code) : []), ...(tls12 ? clientTls12Suites(ctx.config).map((s) => s.code) : [])],
     legacyCompressionMethods: [0],
     extensions,
     extensionsPresent: true,
@@ -90,6 +102,8 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
     const groups = (config.groups ?? DEFAULT_GROUPS).filter(isSupportedGroup);
     if (groups.length === 0) throw new TlsAlert('internal_error', 'no supported key-exchange group configured');
     const shareGroups = config.keyShareGroups ?? [groups[0] as number];
+    const range = versionRange(config);
+    if (range.tls12) checkClientConfig12(config);
     const ctx: ClientContext = {
       config,
       suites: config.cipherSuites ?? DEFAULT_TLS13_SUITES,
@@ -97,17 +111,19 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
       schemes: config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
       transcript: new Transcript(),
       // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
-      sessionId: io.random.bytes(32),
+      sessionId: range.tls13 ? io.random.bytes(32) : new Uint8Array(0),
       offered: new Set(),
-      shares: shareGroups.map((g) => generateKeyShare(g, io.random)),
+      shares: range.tls13 ? shareGroups.map((g) => generateKeyShare(g, io.random)) : [],
       helloRetry: false,
       sentCcs: false,
       serverName: sniName(config),
+      range,
     };
     const hello = buildClientHello(ctx, io.random.bytes(32), undefined);
     for (const e of hello.extensions) ctx.offered.add(e.type);
-    ctx.transcript.add(io.send(hello));
-    return new ExpectServerHello(ctx, hello);
+    const helloRaw = io.send(hello);
+    ctx.transcript.add(helloRaw);
+    return new ExpectServerHello(ctx, hello, undefined, helloRaw);
   };
 }
 
@@ -118,6 +134,8 @@ class ExpectServerHello implements HandshakeState {
     private readonly ctx: ClientContext,
     private readonly hello: ClientHello,
     private readonly retrySuite?: Tls13Suite,
+    /** The first ClientHello as sent, for a TLS 1.2 transcript. */
+    private readonly helloRaw?: Uint8Array,
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
@@ -166,6 +184,12 @@ class ExpectServerHello implements HandshakeState {
   }
 
   private serverHello(io: HandshakeIO, sh: ServerHello, raw: Uint8Array): HandshakeState {
+    // RFC 8446 §4.1.3: no supported_versions in the ServerHello is TLS 1.2 (or older), which src/tls/tls12 takes over.
+    if (this.ctx.range.tls12 && this.helloRaw !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
+      const { config, offered, schemes, groups, serverName } = this.ctx;
+      const ctx12 = { config, hello: this.hello, helloRaw: this.helloRaw, offered, schemes, groups, serverName, offeredTls13: this.ctx.range.tls13 };
+      return serverHello12(io, ctx12, sh, raw);
+    }
     // RFC 8446 §4.1.3: a TLS 1.3 client that sees a downgrade sentinel aborts with illegal_parameter.
     if (downgradeSentinel(sh.random) !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
       throw new TlsAlert('illegal_parameter', 'ServerHello.random carries a downgrade sentinel');

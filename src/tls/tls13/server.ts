@@ -16,6 +16,8 @@ import { DEFAULT_SIGNATURE_SCHEMES, isTls13SignatureScheme, schemeFitsKey, signW
 import type { Tls13Suite } from '../suites.js';
 import { DEFAULT_TLS13_SUITES } from '../suites.js';
 import { Transcript } from '../transcript.js';
+import { checkServerConfig12, startServer12 } from '../tls12/server.js';
+import { selectServerVersion, serverVersionRange } from '../tls12/version.js';
 import { certificateVerifyContent, fromUtf8, utf8 } from './common.js';
 import type { HandshakeSecret } from './key-schedule.js';
 import { EarlySecret, finishedVerifyData } from './key-schedule.js';
@@ -33,6 +35,7 @@ interface Choice {
 
 export function startServer(config: ServerConfig): HandshakeState {
   if (config.certificates.length === 0) throw new TlsAlert('internal_error', 'server has no certificate');
+  checkServerConfig12(config);
   return new ExpectClientHello(config);
 }
 
@@ -50,9 +53,9 @@ class ExpectClientHello implements HandshakeState {
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'client_hello') throw unexpected(this.name, message);
     const ch = message;
-    const versions = findExtension(ch.extensions, 'supported_versions_client_hello');
-    // This server speaks TLS 1.3 only so far (RFC 8446 §4.2.1: no common version is protocol_version).
-    if (versions === undefined || !versions.versions.includes(ProtocolVersion.tls1_3)) throw new TlsAlert('protocol_version', 'client does not offer TLS 1.3');
+    const range = serverVersionRange(this.config);
+    // The one place the server picks a version; TLS 1.2 goes to src/tls/tls12 (RFC 8446 §4.1.3: with the downgrade sentinel when we speak 1.3).
+    if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, this.config, ch, raw, range.tls13);
     // RFC 8446 §4.1.2: in TLS 1.3 legacy_compression_methods is exactly one null byte.
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) throw new TlsAlert('illegal_parameter', 'compression methods other than null');
     const choice = this.choose(ch);
