@@ -44,9 +44,10 @@ test('connect/createServer: handshake details as node:tls names them, echo, clea
     assert.match(client.getPeerCertificate()?.subject ? SERVER_NAME : '', /example/);
     assert.equal(client.getPeerCertificateChain().length, 1);
     const echoed = collect(client);
+    const closed = once(client, 'close');
     client.end('hello through TLS');
     assert.equal((await echoed).toString(), 'hello through TLS');
-    await once(client, 'close');
+    await closed;
   } finally {
     server.close();
   }
@@ -73,10 +74,11 @@ test('STARTTLS: plaintext first, then TLS on the same sockets, both roles', asyn
     const tls = startTlsClient(plain, clientOptions);
     await once(tls, 'secureConnect');
     const got = collect(tls);
+    const closed = once(tls, 'close');
     tls.write('MAIL FROM');
     assert.equal((await got).toString(), 'got MAIL FROM');
     tls.end();
-    await once(tls, 'close');
+    await closed;
     assert.ok(serverSide?.session?.protocol === 'TLSv1.3');
   } finally {
     server.close();
@@ -137,11 +139,13 @@ test('a certificate from an unknown CA: typed error with the alert, on both side
   const port = await listen(server);
   try {
     const client = connect({ ...clientOptions, host: '127.0.0.1', port });
+    // events.once would reject on 'error'; this one only waits.
+    const closed = new Promise((resolve) => client.once('close', resolve));
     const [err] = (await once(client, 'error')) as [Error];
     assert.ok(err instanceof TlsConnectionError);
     assert.equal(err.alert, 'unknown_ca');
     assert.equal(err.origin, 'local');
-    await once(client, 'close');
+    await closed;
     for (let i = 0; i < 50 && serverErrors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     const remote = serverErrors[0];
     assert.ok(remote instanceof TlsConnectionError);

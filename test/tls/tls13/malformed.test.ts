@@ -446,8 +446,8 @@ test('a bad Finished or CertificateVerify: decrypt_error', () => {
 });
 
 test('a ServerHello selecting what was not offered: suite, group, version; and a downgrade sentinel', () => {
-  const change = (name: string, edit: (m: HandshakeMessage) => HandshakeMessage, alert: AlertDescriptionName): void => {
-    const f = serverFlight();
+  const change = (name: string, edit: (m: HandshakeMessage) => HandshakeMessage, alert: AlertDescriptionName, client: Partial<ClientConfig> = {}): void => {
+    const f = serverFlight(client);
     expectFatal(f.client, flightBytes(f, rewrite(f.serverHello, edit), [f.encrypted]), alert, name);
   };
   const sh = (edit: (m: Extract<HandshakeMessage, { kind: 'server_hello' }>) => void) => (m: HandshakeMessage): HandshakeMessage => {
@@ -467,8 +467,11 @@ test('a ServerHello selecting what was not offered: suite, group, version; and a
   change('session id not echoed', sh((m) => { m.legacySessionIdEcho = new Uint8Array(32); }), 'illegal_parameter');
   change('no key_share', sh((m) => { m.extensions = m.extensions.filter((e) => e.type !== ExtensionType.key_share); }), 'missing_extension');
   change('an extension not offered', sh((m) => { m.extensions.push({ kind: 'cookie', type: ExtensionType.cookie, cookie: new Uint8Array(4) }); }), 'unsupported_extension');
-  // No supported_versions: the server chose TLS 1.2, which this client does not offer.
-  change('no supported_versions', sh((m) => { m.extensions = m.extensions.filter((e) => e.type !== ExtensionType.supported_versions); }), 'protocol_version');
+  // No supported_versions: the server chose TLS 1.2. A TLS 1.3-only client refuses the version itself;
+  // one that offers TLS 1.2 too refuses the TLS 1.3 suite in a TLS 1.2 ServerHello.
+  const noVersions = sh((m) => { m.extensions = m.extensions.filter((e) => e.type !== ExtensionType.supported_versions); });
+  change('no supported_versions, TLS 1.3-only client', noVersions, 'protocol_version', { minVersion: 'TLSv1.3' });
+  change('no supported_versions, TLS 1.2 offered', noVersions, 'illegal_parameter');
   // RFC 8446 §4.1.3: "DOWNGRD\x01" in the random of a TLS 1.2 answer is illegal_parameter.
   for (const last of [1, 0]) {
     change(`downgrade sentinel ${last}`, sh((m) => {
