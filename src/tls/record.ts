@@ -78,25 +78,51 @@ export class RecordSplitter {
   private pending: { type: number; version: number; fragment: Uint8Array; fill: number } | undefined;
   private failed: TlsAlert | undefined;
 
-  constructor(private readonly maxLength = MAX_CIPHERTEXT_LENGTH) {}
+  /**
+   * `maxLength` bounds the length a header may announce; a function is asked
+   * at every header, so a connection can tighten or widen it as keys change
+   * between the records of one chunk.
+   */
+  constructor(private readonly maxLength: number | (() => number) = MAX_CIPHERTEXT_LENGTH) {}
 
   /** Bytes held for an incomplete record. */
   get buffered(): number {
     return this.headerFill + (this.pending?.fill ?? 0);
   }
 
+  /** Every complete record in `chunk` (and what was buffered before it). */
   push(chunk: Uint8Array): TlsRecord[] {
+    const records: TlsRecord[] = [];
+    this.feed(chunk, (r) => records.push(r));
+    return records;
+  }
+
+  /**
+   * Hands each record to `onRecord` as soon as it is complete, in order, so
+   * the records before a bad header are acted on first (RFC 8446 §6.1:
+   * whatever follows a close_notify is ignored) and a key change applies to
+   * the next record's bound. A bad header throws its alert, and so does every
+   * later call.
+   */
+  feed(chunk: Uint8Array, onRecord: (record: TlsRecord) => void): void {
     if (this.failed !== undefined) throw this.failed;
+    this.consume(chunk, onRecord);
+  }
+
+  private limit(): number {
+    return typeof this.maxLength === 'number' ? this.maxLength : this.maxLength();
+  }
+
+  private header5(b: Uint8Array, offset: number): RecordHeader {
     try {
-      return this.consume(chunk);
+      return decodeRecordHeader(b, offset, this.limit());
     } catch (e) {
       if (e instanceof TlsAlert) this.failed = e;
       throw e;
     }
   }
 
-  private consume(chunk: Uint8Array): TlsRecord[] {
-    const out: TlsRecord[] = [];
+  private consume(chunk: Uint8Array, out: (record: TlsRecord) => void): void {
     let pos = 0;
     while (pos < chunk.length) {
       if (this.pending !== undefined) {
@@ -106,16 +132,16 @@ export class RecordSplitter {
         p.fill += n;
         pos += n;
         if (p.fill === p.fragment.length) {
-          out.push({ type: p.type, version: p.version, fragment: p.fragment });
+          out({ type: p.type, version: p.version, fragment: p.fragment });
           this.pending = undefined;
         }
         continue;
       }
       if (this.headerFill === 0 && chunk.length - pos >= RECORD_HEADER_LENGTH) {
-        const h = decodeRecordHeader(chunk, pos, this.maxLength);
+        const h = this.header5(chunk, pos);
         const start = pos + RECORD_HEADER_LENGTH;
         if (chunk.length - start >= h.length) {
-          out.push({ type: h.type, version: h.version, fragment: chunk.subarray(start, start + h.length) });
+          out({ type: h.type, version: h.version, fragment: chunk.subarray(start, start + h.length) });
           pos = start + h.length;
         } else {
           this.startPending(h);
@@ -129,12 +155,11 @@ export class RecordSplitter {
       pos += n;
       if (this.headerFill === RECORD_HEADER_LENGTH) {
         this.headerFill = 0;
-        const h = decodeRecordHeader(this.header, 0, this.maxLength);
-        if (h.length === 0) out.push({ type: h.type, version: h.version, fragment: new Uint8Array(0) });
+        const h = this.header5(this.header, 0);
+        if (h.length === 0) out({ type: h.type, version: h.version, fragment: new Uint8Array(0) });
         else this.startPending(h);
       }
     }
-    return out;
   }
 
   private startPending(h: RecordHeader): void {

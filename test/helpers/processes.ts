@@ -33,19 +33,17 @@ export interface Peer {
 }
 
 const running = new Set<Peer>();
-let cleanupRegistered = false;
+
+// Registered when the test file imports this module, so it belongs to the file, not to whichever test starts the first peer.
+after(async () => {
+  await Promise.all([...running].map((p) => p.stop()));
+});
 
 /**
  * Starts a peer process (openssl, gnutls, swaks…) and makes sure it is
  * stopped when the test file ends, whatever happens to the test.
  */
 export function startPeer(command: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Peer {
-  if (!cleanupRegistered) {
-    cleanupRegistered = true;
-    after(async () => {
-      await Promise.all([...running].map((p) => p.stop()));
-    });
-  }
   const proc = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'pipe' });
   let out = '';
   let err = '';

@@ -1,0 +1,159 @@
+import { connect as netConnect } from 'node:net';
+import type { SessionInfo } from '../tls/connection.js';
+import type { ClientOptions, TLSSocket } from '../tls/socket.js';
+import { startTlsClient } from '../tls/socket.js';
+import { formatOneline } from '../x509/name.js';
+import { encodePem } from '../x509/pem.js';
+import { verifyReasonText } from '../x509/verify-reason.js';
+import { optionValue, parseArgs } from './args.js';
+import type { Command, CommandIO } from './command.js';
+import { UsageError } from './command.js';
+import {
+  TLS_FLAGS,
+  TLS_OPTIONS,
+  commonTlsOptions,
+  describeTlsError,
+  loadPair,
+  loadTrust,
+  messagePrinter,
+  parseHostPort,
+  peerSignatureLines,
+  sessionSummary,
+  tempKeyText,
+  verifyReturnText,
+} from './tls-options.js';
+
+const USAGE = `usage: postern s_client -connect HOST:PORT [-servername NAME | -noservername] [-CAfile FILE] [-CApath DIR]
+                        [-verify_hostname NAME] [-cert FILE [-key FILE]] [-groups LIST] [-alpn LIST]
+                        [-quiet] [-msg] [-tls1_3] [-verify_return_error]
+
+Connects with TLS 1.3 (the only version postern speaks so far, so -tls1_3
+changes nothing), prints the chain, the verification result and the
+session as 'openssl s_client' does, then relays standard input to the
+server and the server's data to standard output. At the end of standard
+input it goes on reading until the server closes (openssl's -ign_eof),
+then sends close_notify and exits 0.
+
+  -servername NAME     server_name to send (default: the -connect host unless it is an IP address)
+  -noservername        send no server_name
+  -verify_hostname N   check the server certificate against N (no name check without it)
+  -verify_return_error fail the handshake when verification fails (by default it is only reported)
+  -groups LIST         key-exchange groups, colon-separated (x25519:P-256:P-384:ffdhe2048...)
+  -alpn LIST           ALPN protocols, comma-separated
+  -quiet               print only the server's data
+  -msg                 print every handshake message with an annotated dump`;
+
+function chainText(session: SessionInfo): string {
+  const lines = ['---', 'Certificate chain'];
+  session.peerCertificates.forEach((c, i) => {
+    lines.push(` ${i} s:${formatOneline(c.subject)}`, `   i:${formatOneline(c.issuer)}`);
+  });
+  const leaf = session.peerCertificates[0];
+  if (leaf !== undefined) {
+    lines.push('---', 'Server certificate', encodePem('CERTIFICATE', leaf.der).trimEnd());
+    lines.push(`subject=${formatOneline(leaf.subject)}`, `issuer=${formatOneline(leaf.issuer)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The handshake report, in the order and words of `openssl s_client`. */
+function handshakeReport(session: SessionInfo): string {
+  const v = session.verification;
+  const lines = [
+    '---',
+    ...(session.peerSignatureScheme !== undefined ? peerSignatureLines(session.peerSignatureScheme) : []),
+    ...(session.group !== undefined ? [`Server Temp Key: ${tempKeyText(session.group)}`] : []),
+    '---',
+    v === undefined || v.ok ? 'Verification: OK' : `Verification error: ${verifyReasonText(v.reason)}`,
+    '---',
+    `New, ${session.cipher.version}, Cipher is ${session.cipher.opensslName}`,
+    session.alpnProtocol !== undefined ? `ALPN protocol: ${session.alpnProtocol}` : 'No ALPN negotiated',
+    `Verify return code: ${verifyReturnText(session) ?? '0 (ok)'}`,
+    '---',
+  ];
+  return chainText(session) + lines.join('\n') + '\n' + sessionSummary(session) + '---\n';
+}
+
+function clientOptions(args: string[]): { host: string; port: number; options: ClientOptions; quiet: boolean; msg: boolean } {
+  const parsed = parseArgs(args, {
+    flags: [...TLS_FLAGS, 'noservername'],
+    options: [...TLS_OPTIONS, 'connect', 'servername', 'verify_hostname'],
+  });
+  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+  const connect = optionValue(parsed, 'connect');
+  if (connect === undefined) throw new UsageError('-connect HOST:PORT is required');
+  const { host, port } = parseHostPort(connect, 'connect', false);
+  if (host === undefined) throw new UsageError('-connect needs a host');
+  const servername = optionValue(parsed, 'servername');
+  if (servername !== undefined && parsed.flags.has('noservername')) throw new UsageError('-servername and -noservername exclude each other');
+  const trustStore = loadTrust(parsed);
+  const certificate = loadPair(parsed, 'cert', 'key');
+  const options: ClientOptions = {
+    ...commonTlsOptions(parsed),
+    ...(!parsed.flags.has('noservername') && { serverName: servername ?? host }),
+    // openssl s_client checks no name unless asked with -verify_hostname; '' turns the engine's SNI check off.
+    verifyHostname: optionValue(parsed, 'verify_hostname') ?? '',
+    ...(trustStore !== undefined && { trustStore }),
+    ...(certificate !== undefined && { certificate }),
+  };
+  return { host, port, options, quiet: parsed.flags.has('quiet'), msg: parsed.flags.has('msg') };
+}
+
+/** Stops reading standard input so the process can exit while it is still open (a terminal, a pipe). */
+function releaseInput(stdin: NodeJS.ReadableStream): void {
+  stdin.pause();
+  if ('destroy' in stdin && typeof stdin.destroy === 'function') (stdin as NodeJS.ReadableStream & { destroy(): void }).destroy();
+}
+
+function relay(io: CommandIO, host: string, port: number, options: ClientOptions, quiet: boolean): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let settled = false;
+    let tls: TLSSocket | undefined;
+    const finish = (code: number, message?: string): void => {
+      if (settled) return;
+      settled = true;
+      if (message !== undefined) io.stderr.write(`postern s_client: ${message}\n`);
+      io.stdin.unpipe();
+      releaseInput(io.stdin);
+      if (code !== 0) tls?.destroy();
+      resolve(code);
+    };
+    // A closed standard output (`| head`) ends the session instead of crashing on EPIPE.
+    io.stdout.on('error', (err: Error) => finish(1, `standard output: ${err.message}`));
+    const tcp = netConnect({ host, port });
+    const refused = (err: Error): void => finish(1, `connect: ${err.message}`);
+    tcp.once('error', refused);
+    tcp.once('connect', () => {
+      tcp.off('error', refused);
+      if (!quiet) io.stdout.write(`CONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n`);
+      const socket = startTlsClient(tcp, options);
+      tls = socket;
+      socket.on('error', (err: Error) => finish(1, describeTlsError(err)));
+      socket.once('secureConnect', (info: SessionInfo) => {
+        if (!quiet) io.stdout.write(handshakeReport(info));
+        // At the end of standard input, keep the connection open and go on reading (openssl -ign_eof).
+        io.stdin.pipe(socket, { end: false });
+      });
+      socket.on('data', (data: Buffer) => io.stdout.write(data));
+      socket.once('truncated', () => {
+        if (!quiet) io.stderr.write('postern s_client: the server closed the connection without close_notify\n');
+      });
+      socket.once('end', () => {
+        // The server is done: answer its close_notify with ours (RFC 8446 §6.1), then exit.
+        io.stdin.unpipe(socket);
+        socket.once('close', () => finish(0));
+        socket.end();
+      });
+    });
+  });
+}
+
+export const sClientCommand: Command = {
+  name: 's_client',
+  summary: 'connect to a TLS server and relay standard input and output (like openssl s_client)',
+  usage: USAGE,
+  async run(args, io) {
+    const { host, port, options, quiet, msg } = clientOptions(args);
+    return relay(io, host, port, msg ? { ...options, onMessage: messagePrinter(io.stdout) } : options, quiet);
+  },
+};

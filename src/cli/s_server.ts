@@ -1,0 +1,177 @@
+import type { Server } from 'node:net';
+import type { Socket } from 'node:net';
+import type { SessionInfo } from '../tls/connection.js';
+import type { ServerOptions, TLSSocket } from '../tls/socket.js';
+import { createServer } from '../tls/socket.js';
+import { groupName } from '../tls/key-exchange.js';
+import { loadCertificates } from '../x509/load.js';
+import { optionValue, parseArgs } from './args.js';
+import type { Command, CommandIO } from './command.js';
+import { UsageError } from './command.js';
+import { TLS_FLAGS, TLS_OPTIONS, commonTlsOptions, describeTlsError, loadPair, loadTrust, messagePrinter, parseHostPort, peerSubjectText, sessionSummary, verifyReturnText } from './tls-options.js';
+
+const USAGE = `usage: postern s_server -accept [HOST:]PORT -cert FILE [-key FILE] [-cert2 FILE [-key2 FILE]]
+                        [-CAfile FILE] [-CApath DIR] [-verify N | -Verify N] [-verify_return_error]
+                        [-groups LIST] [-alpn LIST] [-www] [-quiet] [-msg] [-tls1_3]
+
+Serves TLS 1.3 (the only version postern speaks so far, so -tls1_3 changes
+nothing) to many clients at once until SIGTERM or SIGINT. Prints ACCEPT
+when listening and, for each handshake, its protocol, cipher, group and the
+client certificate's subject. Echoes each line a client sends back to it
+(and prints it, unless -quiet); with -www answers any request with an
+HTTP/1.0 text page describing the session, as 'openssl s_server -www' does.
+
+  -cert2/-key2         a second certificate (e.g. ECDSA beside RSA), chosen by the client's signature_algorithms
+  -verify N            ask for a client certificate, verify depth N
+  -Verify N            require a client certificate, verify depth N
+  -CAfile FILE         trust anchors for client certificates; their names go in the CertificateRequest
+  -verify_return_error fail the handshake when a client certificate does not verify
+  -groups LIST         key-exchange groups in preference order, colon-separated
+  -alpn LIST           ALPN protocols served, comma-separated, in preference order
+  -msg                 print every handshake message with an annotated dump`;
+
+interface ServerSetup {
+  host?: string;
+  port: number;
+  options: ServerOptions;
+  www: boolean;
+  quiet: boolean;
+}
+
+function depth(value: string, option: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`-${option} needs a verify depth (a non-negative integer)`);
+  return Number(value);
+}
+
+function serverSetup(args: string[], io: CommandIO): ServerSetup {
+  const parsed = parseArgs(args, { flags: [...TLS_FLAGS, 'www'], options: [...TLS_OPTIONS, 'accept', 'cert2', 'key2', 'verify', 'Verify'] });
+  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+  const accept = optionValue(parsed, 'accept');
+  if (accept === undefined) throw new UsageError('-accept [HOST:]PORT is required');
+  const first = loadPair(parsed, 'cert', 'key');
+  if (first === undefined) throw new UsageError('-cert FILE is required');
+  const second = loadPair(parsed, 'cert2', 'key2');
+  const ask = optionValue(parsed, 'verify');
+  const require = optionValue(parsed, 'Verify');
+  if (ask !== undefined && require !== undefined) throw new UsageError('-verify and -Verify exclude each other');
+  const trustStore = loadTrust(parsed);
+  const caFile = optionValue(parsed, 'CAfile');
+  const options: ServerOptions = {
+    ...commonTlsOptions(parsed),
+    certificates: second === undefined ? [first] : [first, second],
+    ...(trustStore !== undefined && { trustStore }),
+    ...(ask !== undefined && { clientAuth: 'optional', verifyDepth: depth(ask, 'verify') }),
+    ...(require !== undefined && { clientAuth: 'required', verifyDepth: depth(require, 'Verify') }),
+    // RFC 8446 §4.2.4: the CertificateRequest names the CAs of -CAfile (not -CApath, as Postfix does).
+    ...(caFile !== undefined && { clientCaNames: loadCertificates(caFile).map((c) => c.subject.der) }),
+    ...(parsed.flags.has('msg') && { onMessage: messagePrinter(io.stdout) }),
+  };
+  return { ...parseHostPort(accept, 'accept', true), options, www: parsed.flags.has('www'), quiet: parsed.flags.has('quiet') };
+}
+
+/** `address:port` of a client, taken when it connects (a destroyed socket no longer knows it). */
+const peerNames = new WeakMap<object, string>();
+
+function peerName(tls: TLSSocket): string {
+  return peerNames.get(tls.transport) ?? 'client';
+}
+
+/** One line per handshake: who, protocol, cipher, group, client certificate. */
+function handshakeLine(who: string, s: SessionInfo): string {
+  const verify = verifyReturnText(s);
+  const group = s.group === undefined ? 'none' : groupName(s.group);
+  return `${who}: ${s.protocol}, ${s.cipher.opensslName}, group ${group}, ${peerSubjectText(s)}${verify !== undefined ? `, verify return code ${verify}` : ''}\n`;
+}
+
+/** The `-www` answer: like `openssl s_server -www`, a page describing the session, in plain text. */
+function wwwPage(s: SessionInfo): string {
+  const body = `postern s_server -www\nNew, ${s.cipher.version}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n`;
+  return `HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\n${body}`;
+}
+
+/** HTTP ends a request's header with an empty line (RFC 1945 §4.1). */
+function requestComplete(text: string): boolean {
+  return text.includes('\r\n\r\n') || text.includes('\n\n');
+}
+
+function serveWww(tls: TLSSocket, session: SessionInfo): void {
+  let request = '';
+  let answered = false;
+  const answer = (): void => {
+    if (answered) return;
+    answered = true;
+    tls.end(wwwPage(session));
+  };
+  tls.on('data', (d: Buffer) => {
+    request += d.toString('latin1');
+    if (requestComplete(request)) answer();
+  });
+  tls.on('end', answer);
+}
+
+function serveEcho(tls: TLSSocket, io: CommandIO, quiet: boolean): void {
+  let pending = Buffer.alloc(0);
+  const echo = (line: Buffer): void => {
+    if (!quiet) io.stdout.write(line);
+    if (tls.writable) tls.write(line);
+  };
+  tls.on('data', (d: Buffer) => {
+    pending = Buffer.concat([pending, d]);
+    let nl: number;
+    while ((nl = pending.indexOf(0x0a)) >= 0) {
+      echo(pending.subarray(0, nl + 1));
+      pending = pending.subarray(nl + 1);
+    }
+  });
+  tls.on('end', () => {
+    if (pending.length > 0) echo(pending);
+    tls.end();
+  });
+}
+
+function serve(setup: ServerSetup, io: CommandIO): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const open = new Set<Socket>();
+    const server: Server = createServer(setup.options, (tls) => {
+      const who = peerName(tls);
+      const session = tls.session;
+      if (session === undefined) return;
+      if (!setup.quiet) io.stdout.write(handshakeLine(who, session));
+      tls.on('error', (err: Error) => io.stderr.write(`postern s_server: ${who}: ${describeTlsError(err)}\n`));
+      if (setup.www) serveWww(tls, session);
+      else serveEcho(tls, io, setup.quiet);
+    });
+    server.on('connection', (tcp: Socket) => {
+      open.add(tcp);
+      peerNames.set(tcp, `${tcp.remoteAddress ?? '?'}:${tcp.remotePort ?? 0}`);
+      tcp.once('close', () => open.delete(tcp));
+    });
+    server.on('tlsClientError', (err: Error, tls: TLSSocket) => {
+      io.stderr.write(`postern s_server: handshake failed: ${peerName(tls)}: ${describeTlsError(err)}\n`);
+    });
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      server.close(() => resolve(0));
+      for (const tcp of open) tcp.destroy();
+    };
+    server.once('error', (err: Error) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      io.stderr.write(`postern s_server: ${err.message}\n`);
+      resolve(1);
+    });
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    server.listen({ port: setup.port, ...(setup.host !== undefined && { host: setup.host }) }, () => io.stdout.write('ACCEPT\n'));
+  });
+}
+
+export const sServerCommand: Command = {
+  name: 's_server',
+  summary: 'a TLS server that echoes lines or describes the session (like openssl s_server)',
+  usage: USAGE,
+  async run(args, io) {
+    return serve(serverSetup(args, io), io);
+  },
+};

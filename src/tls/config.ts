@@ -1,0 +1,106 @@
+import type { DhGroup } from '../crypto/dh.js';
+import type { Random } from '../prng/random.js';
+import type { Certificate } from '../x509/certificate.js';
+import type { PrivateKey } from '../x509/private-key.js';
+import type { Purpose } from '../x509/purpose.js';
+import type { TrustStore } from '../x509/trust-store.js';
+import type { VerifyResult } from '../x509/verify.js';
+import type { HandshakeMessage } from './handshake.js';
+import type { Tls12Suite, Tls13Suite } from './suites.js';
+
+/** The protocol versions postern speaks, by their OpenSSL names. */
+export type TlsVersionName = 'TLSv1.2' | 'TLSv1.3';
+
+/** RFC 7919 §8 and NIST SP 800-57: 2048-bit DH by default; old peers may need 1024. */
+export const DEFAULT_DH_MIN_BITS = 2048;
+/** The floor of `dhMinBits`: below 1024 bits DH is refused whatever the configuration (OpenSSL 3 does the same). */
+export const LOWEST_DH_MIN_BITS = 1024;
+
+/** A certificate chain (leaf first) and the private key of its leaf. */
+export interface CertifiedKey {
+  chain: Certificate[];
+  key: PrivateKey;
+}
+
+/** What a peer-verification hook is told. */
+export interface PeerVerifyContext {
+  /** The name the client asked for (SNI) or is to check; absent when none. */
+  hostname?: string;
+  /** `sslserver` when we are the client, `sslclient` when we are the server. */
+  purpose: Purpose;
+  now: Date;
+}
+
+/**
+ * Decides whether a peer's chain is trusted. The default builds a chain to
+ * the configured trust store with src/x509; the MTA installs its own policy
+ * (opportunistic, verified, peer-name match) here.
+ */
+export type PeerVerifier = (chain: readonly Certificate[], context: PeerVerifyContext) => VerifyResult;
+
+/** A handshake message as it crosses the wire, for `-msg` and `*_tls_loglevel` 3–4. */
+export type MessageTrace = (direction: 'sent' | 'received', message: HandshakeMessage, raw: Uint8Array) => void;
+
+export interface CommonConfig {
+  random: Random;
+  /** The clock, for certificate validity; `() => new Date()` by default. */
+  now?: () => Date;
+  /** The lowest version to negotiate ('TLSv1.2' by default). */
+  minVersion?: TlsVersionName;
+  /** The highest version to negotiate ('TLSv1.3' by default). */
+  maxVersion?: TlsVersionName;
+  /** TLS 1.3 suites in our preference order. */
+  cipherSuites?: readonly Tls13Suite[];
+  /** TLS 1.2 suites in our preference order (DEFAULT_TLS12_SUITES: forward-secret ones only). */
+  tls12CipherSuites?: readonly Tls12Suite[];
+  /**
+   * The smallest TLS 1.2 DHE prime, in bits: a client refuses a server group
+   * below it (insufficient_security), a server refuses to start with a
+   * configured `dhParams` below it. 2048 by default, settable down to 1024
+   * (`tls_dh_min_bits`, or the command line, for old peers).
+   */
+  dhMinBits?: number;
+  /** Key-exchange groups in our preference order (NamedGroup code points). */
+  groups?: readonly number[];
+  /** Signature schemes we accept from the peer, in preference order. */
+  signatureSchemes?: readonly number[];
+  /** ALPN protocol names, in preference order. */
+  alpnProtocols?: readonly string[];
+  /** Trust anchors for verifying the peer. */
+  trustStore?: TrustStore;
+  /** Replaces the default chain verification. */
+  verifyPeer?: PeerVerifier;
+  /** `*_verifydepth`: the most intermediates allowed (5). */
+  verifyDepth?: number;
+  /**
+   * Fail the handshake when the peer's chain does not verify (true by
+   * default, as in node:tls). When false the result is only reported, for
+   * opportunistic TLS.
+   */
+  rejectUnauthorized?: boolean;
+  onMessage?: MessageTrace;
+}
+
+export interface ClientConfig extends CommonConfig {
+  /** server_name to send (not sent for IP addresses, RFC 6066 §3). */
+  serverName?: string;
+  /** The name the server certificate must match; defaults to `serverName`. Empty string: no name check. */
+  verifyHostname?: string;
+  /** Groups to send key shares for in the first ClientHello; the first of `groups` by default. */
+  keyShareGroups?: readonly number[];
+  /** Our certificate, offered when the server asks. */
+  certificate?: CertifiedKey;
+}
+
+export type ClientAuth = 'none' | 'optional' | 'required';
+
+export interface ServerConfig extends CommonConfig {
+  /** One pair per key type (RSA, DSA, ECDSA, Ed25519…): TLS 1.3 picks by the client's signature_algorithms, TLS 1.2 by the suite's authentication. */
+  certificates: readonly CertifiedKey[];
+  /** Ask for a client certificate, and whether one is required. */
+  clientAuth?: ClientAuth;
+  /** CA names sent in CertificateRequest.certificate_authorities (the DER subjects of `*_CAfile`). */
+  clientCaNames?: readonly Uint8Array[];
+  /** The TLS 1.2 DHE group (`smtpd_tls_dh1024_param_file`, `-dhparam`), checked by src/x509/dh-params; ffdhe2048 (RFC 7919) when absent. */
+  dhParams?: DhGroup;
+}

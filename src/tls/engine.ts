@@ -1,0 +1,28 @@
+import { TlsAlert } from './alert.js';
+import type { ClientConfig, ServerConfig } from './config.js';
+import type { HandshakeState } from './connection.js';
+import { TlsConnection } from './connection.js';
+import type { HandshakeMessage } from './handshake.js';
+import { startClient } from './tls13/client.js';
+import { startServer } from './tls13/server.js';
+
+/** A client's state before its ClientHello is sent: nothing may arrive yet. */
+const notStarted: HandshakeState = {
+  name: 'not started',
+  decodeAs: { version: 'tls1.3' },
+  handle(_io, message: HandshakeMessage): HandshakeState {
+    throw new TlsAlert('unexpected_message', `${message.kind} before the ClientHello was sent`);
+  },
+};
+
+/** A client connection with its ClientHello already queued in `takeOutput()`. */
+export function createClientConnection(config: ClientConfig): TlsConnection {
+  const conn = new TlsConnection('client', notStarted, config);
+  conn.begin(startClient(config));
+  return conn;
+}
+
+/** A server connection waiting for a ClientHello. */
+export function createServerConnection(config: ServerConfig): TlsConnection {
+  return new TlsConnection('server', startServer(config), config);
+}

@@ -1,0 +1,357 @@
+import type { DhGroup } from '../../crypto/dh.js';
+import { rsaEncryptPkcs1v15 } from '../../crypto/rsa.js';
+import type { Certificate } from '../../x509/certificate.js';
+import type { PublicKey } from '../../x509/public-key.js';
+import type { VerifyResult } from '../../x509/verify.js';
+import { TlsAlert } from '../alert.js';
+import type { ClientConfig } from '../config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
+import { ClientCertificateType, ECPointFormat, ExtensionType, ProtocolVersion } from '../constants.js';
+import type { Extension } from '../extensions.js';
+import { findExtension } from '../extensions.js';
+import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
+import { generateKeyShare } from '../key-exchange.js';
+import type { ClientHello, ServerHello } from '../messages.js';
+import { downgradeSentinel } from '../messages.js';
+import type { CertificateRequest12, ClientKeyExchangeDhe, ClientKeyExchangeEcdhe, ClientKeyExchangeRsa } from '../messages12.js';
+import { NamedGroup } from '../named-group.js';
+import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
+import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../signing.js';
+import type { Tls12Suite } from '../suites.js';
+import { DEFAULT_TLS12_SUITES } from '../suites.js';
+import type { Agreed, Keys12 } from './common.js';
+import {
+  changeReadKeys,
+  changeWriteKeys,
+  checkFinished,
+  decodeAs12,
+  deriveKeys,
+  keyFitsAuth,
+  masterSecretFor,
+  signedParams,
+  TLS12_SERVER_HELLO_EXTENSIONS,
+  Tls12Transcript,
+  unexpected12,
+} from './common.js';
+import { clientCheckGroup, dheShare, dhMinBits, ffdheCode } from './dhe.js';
+import { Traffic12 } from './traffic.js';
+
+const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
+const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1]);
+
+/** RFC 5246 §7.4.7.1: the premaster secret is client_version followed by 46 random bytes. */
+const PREMASTER_LENGTH = 48;
+
+/** Startup checks of the TLS 1.2 part of a client configuration (the DH minimum's floor). */
+export function checkClientConfig12(config: ClientConfig): void {
+  dhMinBits(config.dhMinBits);
+}
+
+export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
+  return config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES;
+}
+
+/**
+ * What a ClientHello adds to offer TLS 1.2: the suites, and RFC 8422 §5.1.2
+ * ec_point_formats, RFC 7627 extended_master_secret, RFC 5746
+ * renegotiation_info (empty: an initial handshake), and RFC 7366
+ * encrypt_then_mac when a CBC suite is offered.
+ */
+export function tls12HelloExtensions(config: ClientConfig): Extension[] {
+  const extensions: Extension[] = [
+    { kind: 'ec_point_formats', type: ExtensionType.ec_point_formats, formats: [ECPointFormat.uncompressed] },
+    { kind: 'extended_master_secret', type: ExtensionType.extended_master_secret },
+    { kind: 'renegotiation_info', type: ExtensionType.renegotiation_info, renegotiatedConnection: new Uint8Array(0) },
+  ];
+  if (clientTls12Suites(config).some((s) => s.cipher.kind === 'cbc')) extensions.push({ kind: 'encrypt_then_mac', type: ExtensionType.encrypt_then_mac });
+  return extensions;
+}
+
+/** What the version-negotiating client hands over when a ServerHello selects TLS 1.2. */
+export interface Client12Context {
+  config: ClientConfig;
+  hello: ClientHello;
+  helloRaw: Uint8Array;
+  /** Extension types sent in the ClientHello. */
+  offered: ReadonlySet<number>;
+  /** Our signature_algorithms and supported_groups as sent. */
+  schemes: readonly number[];
+  groups: readonly number[];
+  serverName: string | undefined;
+  /** We offered TLS 1.3 too: a downgrade sentinel is then an attack (RFC 8446 §4.1.3). */
+  offeredTls13: boolean;
+}
+
+interface Session {
+  ctx: Client12Context;
+  agreed: Agreed;
+  transcript: Tls12Transcript;
+  alpnProtocol?: string;
+  peerCertificates?: Certificate[];
+  verification?: VerifyResult;
+  peerSignatureScheme?: number;
+  /** The server's ephemeral values from ServerKeyExchange. */
+  ecdhe?: { group: number; publicPoint: Uint8Array };
+  dhe?: { group: DhGroup; dhYs: Uint8Array };
+  certificateRequest?: CertificateRequest12;
+}
+
+/** RFC 5246 §7.4.1.3 with RFC 8446 §4.1.3: a ServerHello that selected TLS 1.2. */
+export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerHello, raw: Uint8Array): HandshakeState {
+  if (sh.legacyVersion !== ProtocolVersion.tls1_2) throw new TlsAlert('protocol_version', `server chose version 0x${sh.legacyVersion.toString(16)}`);
+  // RFC 8446 §4.1.3: a TLS 1.3 client receiving a TLS 1.2 ServerHello with a downgrade sentinel aborts with illegal_parameter.
+  if (ctx.offeredTls13 && downgradeSentinel(sh.random) !== undefined) throw new TlsAlert('illegal_parameter', 'ServerHello.random carries a downgrade sentinel');
+  const suite = clientTls12Suites(ctx.config).find((s) => s.code === sh.cipherSuite);
+  if (suite === undefined || !ctx.hello.cipherSuites.includes(sh.cipherSuite)) {
+    throw new TlsAlert('illegal_parameter', `server chose cipher suite 0x${sh.cipherSuite.toString(16)} that was not offered for TLS 1.2`);
+  }
+  for (const e of sh.extensions) {
+    if (!ctx.offered.has(e.type)) throw new TlsAlert('unsupported_extension', `ServerHello carries extension ${e.type} that was not offered`);
+    if (!TLS12_SERVER_HELLO_EXTENSIONS.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in a TLS 1.2 ServerHello`);
+  }
+  // No session was offered for resumption: an echo of our (middlebox-compatibility) session id would claim one.
+  if (sh.legacySessionIdEcho.length > 0 && equal(sh.legacySessionIdEcho, ctx.hello.legacySessionId)) {
+    throw new TlsAlert('illegal_parameter', 'server resumes a session that was not offered');
+  }
+  const reneg = findExtension(sh.extensions, 'renegotiation_info');
+  // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
+  if (reneg !== undefined && reneg.renegotiatedConnection.length !== 0) throw new TlsAlert('handshake_failure', 'renegotiation_info is not empty');
+  const formats = findExtension(sh.extensions, 'ec_point_formats');
+  if (formats !== undefined && !formats.formats.includes(ECPointFormat.uncompressed)) throw new TlsAlert('illegal_parameter', 'server ec_point_formats lacks uncompressed');
+  const session: Session = {
+    ctx,
+    agreed: {
+      suite,
+      clientRandom: ctx.hello.random,
+      serverRandom: sh.random,
+      extendedMasterSecret: findExtension(sh.extensions, 'extended_master_secret') !== undefined,
+      // RFC 7366 §3: encrypt-then-MAC is for CBC suites only; an echo with an AEAD suite changes nothing.
+      encryptThenMac: suite.cipher.kind === 'cbc' && findExtension(sh.extensions, 'encrypt_then_mac') !== undefined,
+    },
+    transcript: new Tls12Transcript(suite.prfHash, ctx.helloRaw, raw),
+  };
+  const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
+  if (alpn !== undefined) {
+    // RFC 7301 §3.1: exactly one protocol, one the client offered.
+    const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
+    if (only === undefined || !(ctx.config.alpnProtocols ?? []).includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
+    session.alpnProtocol = only;
+  }
+  return new ExpectCertificate(session);
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Every TLS 1.2 client state refuses a ChangeCipherSpec unless it waits for one (RFC 5246 §7.1; CVE-2014-0224). */
+abstract class ClientState implements HandshakeState {
+  abstract readonly name: string;
+  readonly decodeAs: DecodeOptions;
+  constructor(protected readonly session: Session) {
+    this.decodeAs = decodeAs12(session.agreed.suite);
+  }
+  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
+  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
+    throw new TlsAlert('unexpected_message', `change_cipher_spec received while ${this.name}`);
+  }
+}
+
+function leafKey(session: Session): PublicKey {
+  const leaf = (session.peerCertificates as Certificate[])[0] as Certificate;
+  const key = leaf.publicKey.key;
+  if (key.kind === 'unsupported') throw new TlsAlert('unsupported_certificate', 'server certificate key is of an unsupported type');
+  return key;
+}
+
+class ExpectCertificate extends ClientState {
+  readonly name = 'waiting for server Certificate';
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind !== 'certificate_12') throw unexpected12(this.name, message);
+    const s = this.session;
+    // RFC 5246 §7.4.2: every suite we have authenticates the server.
+    if (message.certificateList.length === 0) throw new TlsAlert('decode_error', 'server sent no certificate');
+    const chain = parsePeerCertificates(message.certificateList);
+    const key = chain[0]?.publicKey.key;
+    // RFC 5246 §7.4.2: the certificate's key must be of the type the suite names.
+    if (key === undefined || key.kind === 'unsupported' || !keyFitsAuth(key, s.agreed.suite)) {
+      throw new TlsAlert('unsupported_certificate', `server certificate key does not fit ${s.agreed.suite.opensslName}`);
+    }
+    const hostname = s.ctx.config.verifyHostname ?? s.ctx.serverName;
+    s.verification = verifyPeer(s.ctx.config, chain, { purpose: 'sslserver', now: io.now(), ...(hostname !== undefined ? { hostname } : {}) });
+    s.peerCertificates = chain;
+    s.transcript.add(raw);
+    return s.agreed.suite.keyExchange === 'rsa' ? new ExpectCertificateRequestOrDone(s) : new ExpectServerKeyExchange(s);
+  }
+}
+
+class ExpectServerKeyExchange extends ClientState {
+  readonly name = 'waiting for ServerKeyExchange';
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    const s = this.session;
+    let params: Uint8Array;
+    let signed: { algorithm: number; signature: Uint8Array };
+    if (message.kind === 'server_key_exchange_ecdhe') {
+      // RFC 8422 §5.4: a curve the client did not offer is illegal_parameter.
+      if (!EC_GROUPS.has(message.namedCurve) || !s.ctx.groups.includes(message.namedCurve)) {
+        throw new TlsAlert('illegal_parameter', `server chose curve 0x${message.namedCurve.toString(16)} that was not offered`);
+      }
+      s.ecdhe = { group: message.namedCurve, publicPoint: message.publicPoint };
+      ({ params, signed } = message);
+    } else if (message.kind === 'server_key_exchange_dhe') {
+      const group = clientCheckGroup(message.dhP, message.dhG, dhMinBits(s.ctx.config.dhMinBits), io.random);
+      s.dhe = { group, dhYs: message.dhYs };
+      ({ params, signed } = message);
+    } else {
+      throw unexpected12(this.name, message);
+    }
+    const key = leafKey(s);
+    // RFC 5246 §7.4.3: the scheme is one we offered in signature_algorithms and fits the certificate's key.
+    if (!s.ctx.schemes.includes(signed.algorithm) || !schemeFitsKey(signed.algorithm, key, false)) {
+      throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${signed.algorithm.toString(16)} that was not offered or does not fit its key`);
+    }
+    if (!verifyWithScheme(key, signed.algorithm, signedParams(s.agreed.clientRandom, s.agreed.serverRandom, params), signed.signature)) {
+      throw new TlsAlert('decrypt_error', 'ServerKeyExchange signature is invalid');
+    }
+    s.peerSignatureScheme = signed.algorithm;
+    s.transcript.add(raw);
+    return new ExpectCertificateRequestOrDone(s);
+  }
+}
+
+class ExpectCertificateRequestOrDone extends ClientState {
+  readonly name = 'waiting for CertificateRequest or ServerHelloDone';
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    const s = this.session;
+    if (message.kind === 'certificate_request_12') {
+      s.certificateRequest = message;
+      s.transcript.add(raw);
+      return new ExpectServerHelloDone(s);
+    }
+    if (message.kind !== 'server_hello_done') throw unexpected12(this.name, message);
+    s.transcript.add(raw);
+    return sendClientFlight(io, s);
+  }
+}
+
+class ExpectServerHelloDone extends ClientState {
+  readonly name = 'waiting for ServerHelloDone';
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind !== 'server_hello_done') throw unexpected12(this.name, message);
+    this.session.transcript.add(raw);
+    return sendClientFlight(io, this.session);
+  }
+}
+
+/** RFC 8422 §5.5 / RFC 5246 §7.4.4: the certificate type that names each key kind. */
+const CERTIFICATE_TYPE: Record<string, number> = { rsa: ClientCertificateType.rsa_sign, dsa: ClientCertificateType.dss_sign, ec: ClientCertificateType.ecdsa_sign };
+
+/** [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
+function sendClientFlight(io: HandshakeIO, s: Session): HandshakeState {
+  const { agreed, transcript } = s;
+  const request = s.certificateRequest;
+  let signer: { scheme: number } | undefined;
+  if (request !== undefined) {
+    const cert = s.ctx.config.certificate;
+    const type = cert !== undefined ? CERTIFICATE_TYPE[cert.key.kind] : undefined;
+    const scheme = cert !== undefined && type !== undefined && request.certificateTypes.includes(type) ? usableSchemes(cert.key, request.supportedSignatureAlgorithms, false)[0] : undefined;
+    // RFC 5246 §7.4.6: with no suitable certificate the client sends an empty list.
+    const chain = cert !== undefined && scheme !== undefined ? cert.chain.map((c) => c.der) : [];
+    transcript.add(io.send({ kind: 'certificate_12', certificateList: chain }));
+    if (scheme !== undefined) signer = { scheme };
+  }
+  const { message, preMaster } = clientKeyExchange(io, s);
+  transcript.add(io.send(message));
+  const keys = deriveKeys(agreed, masterSecretFor(agreed, preMaster, transcript));
+  if (signer !== undefined) {
+    const key = s.ctx.config.certificate?.key;
+    if (key === undefined) throw new TlsAlert('internal_error', 'client certificate key vanished');
+    // RFC 5246 §7.4.8: the signature covers every handshake message so far.
+    transcript.add(io.send({ kind: 'certificate_verify', algorithm: signer.scheme, signature: signWithScheme(key, signer.scheme, transcript.all(), io.random) }));
+  }
+  changeWriteKeys(io, 'client', agreed, keys);
+  const clientVerifyData = keys.master.verifyData('client', transcript.current());
+  transcript.add(io.send({ kind: 'finished', verifyData: clientVerifyData }));
+  return new ExpectChangeCipherSpec(s, keys, clientVerifyData);
+}
+
+function clientKeyExchange(io: HandshakeIO, s: Session): { message: ClientKeyExchangeEcdhe | ClientKeyExchangeDhe | ClientKeyExchangeRsa; preMaster: Uint8Array } {
+  if (s.ecdhe !== undefined) {
+    const share = generateKeyShare(s.ecdhe.group, io.random);
+    // An invalid server point is illegal_parameter (RFC 8422 §5.4; key-exchange.ts maps the crypto error).
+    const preMaster = share.computeSharedSecret(s.ecdhe.publicPoint);
+    return { message: { kind: 'client_key_exchange_ecdhe', publicPoint: share.publicKey }, preMaster };
+  }
+  if (s.dhe !== undefined) {
+    const share = dheShare(s.dhe.group, io.random);
+    const preMaster = share.preMaster(s.dhe.dhYs);
+    return { message: { kind: 'client_key_exchange_dhe', dhYc: share.publicKey }, preMaster };
+  }
+  const key = leafKey(s);
+  if (key.kind !== 'rsa') throw new TlsAlert('unsupported_certificate', 'RSA key exchange with a non-RSA certificate');
+  const preMaster = io.random.bytes(PREMASTER_LENGTH);
+  // RFC 5246 §7.4.7.1: the first two bytes are the version offered in ClientHello.client_version.
+  preMaster[0] = s.ctx.hello.legacyVersion >> 8;
+  preMaster[1] = s.ctx.hello.legacyVersion & 0xff;
+  return { message: { kind: 'client_key_exchange_rsa', encryptedPreMasterSecret: rsaEncryptPkcs1v15(key, preMaster, io.random) }, preMaster };
+}
+
+class ExpectChangeCipherSpec extends ClientState {
+  readonly name = 'waiting for server ChangeCipherSpec';
+  constructor(
+    session: Session,
+    private readonly keys: Keys12,
+    private readonly clientVerifyData: Uint8Array,
+  ) {
+    super(session);
+  }
+
+  handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
+    // RFC 5077 §3.3 NewSessionTicket would come here; we never ask for one.
+    throw unexpected12(this.name, message);
+  }
+
+  override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
+    changeReadKeys(io, 'client', this.session.agreed, this.keys);
+    return new ExpectFinished(this.session, this.keys, this.clientVerifyData);
+  }
+}
+
+class ExpectFinished extends ClientState {
+  readonly name = 'waiting for server Finished';
+  constructor(
+    session: Session,
+    private readonly keys: Keys12,
+    private readonly clientVerifyData: Uint8Array,
+  ) {
+    super(session);
+  }
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind !== 'finished') throw unexpected12(this.name, message);
+    const s = this.session;
+    const serverVerifyData = checkFinished(this.keys, 'server', s.transcript, message.verifyData);
+    s.transcript.add(raw);
+    const group = s.ecdhe?.group ?? (s.dhe !== undefined ? ffdheCode(s.dhe.group) : undefined);
+    const info: SessionInfo = {
+      protocol: 'TLSv1.2',
+      cipher: s.agreed.suite,
+      peerCertificates: s.peerCertificates ?? [],
+      resumed: false,
+      helloRetry: false,
+      extendedMasterSecret: s.agreed.extendedMasterSecret,
+      encryptThenMac: s.agreed.encryptThenMac,
+      ...(group !== undefined ? { group } : {}),
+      ...(s.peerSignatureScheme !== undefined ? { peerSignatureScheme: s.peerSignatureScheme } : {}),
+      ...(s.verification !== undefined ? { verification: s.verification } : {}),
+      ...(s.alpnProtocol !== undefined ? { alpnProtocol: s.alpnProtocol } : {}),
+      ...(s.ctx.serverName !== undefined ? { serverName: s.ctx.serverName } : {}),
+    };
+    io.complete(info);
+    return new Traffic12('client', s.agreed.suite, this.clientVerifyData, serverVerifyData);
+  }
+}

@@ -1,0 +1,141 @@
+import { constantTimeEqual } from '../../crypto/ct.js';
+import type { PrivateKey } from '../../x509/private-key.js';
+import type { PublicKey } from '../../x509/public-key.js';
+import { TlsAlert } from '../alert.js';
+import type { HandshakeIO } from '../connection.js';
+import { ExtensionType } from '../constants.js';
+import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
+import { SignatureScheme } from '../signature-scheme.js';
+import type { Tls12Suite } from '../suites.js';
+import { Transcript } from '../transcript.js';
+import type { KeyBlock } from './key-schedule.js';
+import { Tls12MasterSecret, VERIFY_DATA_LENGTH } from './key-schedule.js';
+import { Tls12RecordOpener, Tls12RecordSealer } from './record-protection.js';
+
+export function decodeAs12(suite: Tls12Suite): DecodeOptions {
+  return { version: 'tls1.2', keyExchange: suite.keyExchange };
+}
+
+export function unexpected12(state: string, message: HandshakeMessage): TlsAlert {
+  return new TlsAlert('unexpected_message', `${message.kind} received while ${state}`);
+}
+
+/** RFC 5246 §7.4.1.4 and the RFCs of each: what a TLS 1.2 ServerHello may answer with (only what the client offered). */
+export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
+  ExtensionType.server_name,
+  ExtensionType.ec_point_formats,
+  ExtensionType.application_layer_protocol_negotiation,
+  ExtensionType.encrypt_then_mac,
+  ExtensionType.extended_master_secret,
+  ExtensionType.renegotiation_info,
+]);
+
+/**
+ * RFC 5246 §7.4.1.4.1: a client that sends no signature_algorithms is taken
+ * to support SHA-1 with the signature algorithm of the suite.
+ */
+export const TLS12_DEFAULT_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
+
+/** The key type a suite's authentication needs: RSA for *-RSA and RSA key exchange, DSA for DHE-DSS, EC for ECDHE-ECDSA. */
+export function keyFitsAuth(key: PrivateKey | PublicKey, suite: Tls12Suite): boolean {
+  switch (suite.auth) {
+    case 'rsa':
+      return key.kind === 'rsa';
+    case 'dss':
+      return key.kind === 'dsa';
+    case 'ecdsa':
+      return key.kind === 'ec';
+  }
+}
+
+/** RFC 8422 §5.4, RFC 5246 §7.4.3: the server signs client_random + server_random + the params. */
+export function signedParams(clientRandom: Uint8Array, serverRandom: Uint8Array, params: Uint8Array): Uint8Array {
+  const out = new Uint8Array(64 + params.length);
+  out.set(clientRandom, 0);
+  out.set(serverRandom, 32);
+  out.set(params, 64);
+  return out;
+}
+
+/**
+ * TLS 1.2's handshake_messages: the running hash (Finished, the extended
+ * master secret) and the messages themselves, which CertificateVerify signs
+ * whole (RFC 5246 §7.4.8), with a hash the signature scheme chooses.
+ */
+export class Tls12Transcript {
+  private readonly hash = new Transcript();
+  private readonly messages: Uint8Array[] = [];
+  private length = 0;
+
+  constructor(prfHash: 'sha256' | 'sha384', ...raw: Uint8Array[]) {
+    this.hash.start(prfHash);
+    for (const m of raw) this.add(m);
+  }
+
+  add(raw: Uint8Array): void {
+    this.hash.add(raw);
+    this.messages.push(raw);
+    this.length += raw.length;
+  }
+
+  current(): Uint8Array {
+    return this.hash.current();
+  }
+
+  all(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const m of this.messages) {
+      out.set(m, at);
+      at += m.length;
+    }
+    return out;
+  }
+}
+
+/** What both sides agreed on before keys exist. */
+export interface Agreed {
+  suite: Tls12Suite;
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array;
+  extendedMasterSecret: boolean;
+  /** RFC 7366 §2: both sent encrypt_then_mac and the suite is CBC. */
+  encryptThenMac: boolean;
+}
+
+/** RFC 5246 §8.1 or, when both sent extended_master_secret, RFC 7627 §4 with the hash through ClientKeyExchange. */
+export function masterSecretFor(agreed: Agreed, preMaster: Uint8Array, transcript: Tls12Transcript): Tls12MasterSecret {
+  const { suite } = agreed;
+  return agreed.extendedMasterSecret
+    ? Tls12MasterSecret.extendedFromPreMaster(suite.prfHash, preMaster, transcript.current())
+    : Tls12MasterSecret.fromPreMaster(suite.prfHash, preMaster, agreed.clientRandom, agreed.serverRandom);
+}
+
+export interface Keys12 {
+  master: Tls12MasterSecret;
+  block: KeyBlock;
+}
+
+export function deriveKeys(agreed: Agreed, master: Tls12MasterSecret): Keys12 {
+  return { master, block: master.keyBlock(agreed.suite, agreed.clientRandom, agreed.serverRandom) };
+}
+
+/** Sends ChangeCipherSpec and writes under our keys from the next record on (RFC 5246 §7.1). */
+export function changeWriteKeys(io: HandshakeIO, role: 'client' | 'server', agreed: Agreed, keys: Keys12): void {
+  io.sendChangeCipherSpec();
+  io.setWriter(new Tls12RecordSealer(agreed.suite, keys.block[role], io.random, { encryptThenMac: agreed.encryptThenMac }));
+}
+
+/** On the peer's ChangeCipherSpec: read under the peer's keys. */
+export function changeReadKeys(io: HandshakeIO, role: 'client' | 'server', agreed: Agreed, keys: Keys12): void {
+  const peer = role === 'client' ? 'server' : 'client';
+  io.setReader(new Tls12RecordOpener(agreed.suite, keys.block[peer], { encryptThenMac: agreed.encryptThenMac }));
+}
+
+/** RFC 5246 §7.4.9: the peer's verify_data, compared in constant time; a mismatch is decrypt_error. */
+export function checkFinished(keys: Keys12, sender: 'client' | 'server', transcript: Tls12Transcript, verifyData: Uint8Array): Uint8Array {
+  const expected = keys.master.verifyData(sender, transcript.current());
+  if (verifyData.length !== VERIFY_DATA_LENGTH) throw new TlsAlert('decode_error', `Finished of ${verifyData.length} bytes`);
+  if (!constantTimeEqual(expected, verifyData)) throw new TlsAlert('decrypt_error', `${sender} Finished does not verify`);
+  return expected;
+}

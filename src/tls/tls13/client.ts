@@ -1,0 +1,380 @@
+import { constantTimeEqual } from '../../crypto/ct.js';
+import type { Certificate } from '../../x509/certificate.js';
+import type { VerifyResult } from '../../x509/verify.js';
+import { parseIpAddress } from '../../x509/hostname.js';
+import { TlsAlert } from '../alert.js';
+import type { ClientConfig } from '../config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
+import { ExtensionType, NameType, ProtocolVersion } from '../constants.js';
+import type { Extension } from '../extensions.js';
+import { findExtension } from '../extensions.js';
+import type { HandshakeMessage } from '../handshake.js';
+import type { KeyShareSecret } from '../key-exchange.js';
+import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
+import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
+import { downgradeSentinel } from '../messages.js';
+import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
+import { DEFAULT_SIGNATURE_SCHEMES, schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../signing.js';
+import type { Tls13Suite } from '../suites.js';
+import { DEFAULT_TLS13_SUITES } from '../suites.js';
+import { Transcript } from '../transcript.js';
+import { checkClientConfig12, clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
+import type { VersionRange } from '../tls12/version.js';
+import { versionRange } from '../tls12/version.js';
+import {
+  CERTIFICATE_ENTRY_EXTENSIONS,
+  ENCRYPTED_EXTENSIONS,
+  HELLO_RETRY_REQUEST_EXTENSIONS,
+  SERVER_HELLO_EXTENSIONS,
+  certificateVerifyContent,
+  checkServerExtensions,
+  fromUtf8,
+  utf8,
+} from './common.js';
+import type { HandshakeSecret } from './key-schedule.js';
+import { EarlySecret, finishedVerifyData } from './key-schedule.js';
+import { Traffic13, TLS13, unexpected } from './traffic.js';
+
+/** What the client decided at ClientHello time and keeps for the whole handshake. */
+interface ClientContext {
+  config: ClientConfig;
+  suites: readonly Tls13Suite[];
+  groups: readonly number[];
+  schemes: readonly number[];
+  transcript: Transcript;
+  sessionId: Uint8Array;
+  offered: Set<number>;
+  shares: KeyShareSecret[];
+  helloRetry: boolean;
+  sentCcs: boolean;
+  serverName: string | undefined;
+  range: VersionRange;
+}
+
+function sniName(config: ClientConfig): string | undefined {
+  const name = config.serverName;
+  // RFC 6066 §3: literal IP addresses are not permitted in server_name.
+  if (name === undefined || name === '' || parseIpAddress(name) !== undefined) return undefined;
+  return name;
+}
+
+function buildClientHello(ctx: ClientContext, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
+  const extensions: Extension[] = [];
+  if (ctx.serverName !== undefined) {
+    extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: utf8.encode(ctx.serverName) }] });
+  }
+  const { tls12, tls13 } = ctx.range;
+  // RFC 8446 §4.2.1: a TLS 1.2-only client sends no supported_versions (and no key_share).
+  if (tls13) {
+    const versions = tls12 ? [ProtocolVersion.tls1_3, ProtocolVersion.tls1_2] : [ProtocolVersion.tls1_3];
+    extensions.push({ kind: 'supported_versions_client_hello', type: ExtensionType.supported_versions, versions });
+  }
+  extensions.push({ kind: 'supported_groups', type: ExtensionType.supported_groups, groups: [...ctx.groups] });
+  extensions.push({ kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: [...ctx.schemes] });
+  if (tls13) {
+    extensions.push({
+      kind: 'key_share_client_hello',
+      type: ExtensionType.key_share,
+      shares: ctx.shares.map((s) => ({ group: s.group, keyExchange: s.publicKey })),
+    });
+  }
+  if (tls12) extensions.push(...tls12HelloExtensions(ctx.config));
+  const alpn = ctx.config.alpnProtocols;
+  if (alpn !== undefined && alpn.length > 0) {
+    extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => utf8.encode(p)) });
+  }
+  if (cookie !== undefined) extensions.push({ kind: 'cookie', type: ExtensionType.cookie, cookie });
+  return {
+    kind: 'client_hello',
+    legacyVersion: ProtocolVersion.tls1_2,
+    random,
+    legacySessionId: ctx.sessionId,
+    cipherSuites: [...(tls13 ? ctx.suites.map((s) => s.code) : []), ...(tls12 ? clientTls12Suites(ctx.config).map((s) => s.code) : [])],
+    legacyCompressionMethods: [0],
+    extensions,
+    extensionsPresent: true,
+  };
+}
+
+/** The client's first step: send ClientHello (RFC 8446 §4.1.2). */
+export function startClient(config: ClientConfig): (io: HandshakeIO) => HandshakeState {
+  return (io) => {
+    const groups = (config.groups ?? DEFAULT_GROUPS).filter(isSupportedGroup);
+    if (groups.length === 0) throw new TlsAlert('internal_error', 'no supported key-exchange group configured');
+    const shareGroups = config.keyShareGroups ?? [groups[0] as number];
+    const range = versionRange(config);
+    if (range.tls12) checkClientConfig12(config);
+    const ctx: ClientContext = {
+      config,
+      suites: config.cipherSuites ?? DEFAULT_TLS13_SUITES,
+      groups,
+      schemes: config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
+      transcript: new Transcript(),
+      // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
+      sessionId: range.tls13 ? io.random.bytes(32) : new Uint8Array(0),
+      offered: new Set(),
+      shares: range.tls13 ? shareGroups.map((g) => generateKeyShare(g, io.random)) : [],
+      helloRetry: false,
+      sentCcs: false,
+      serverName: sniName(config),
+      range,
+    };
+    const hello = buildClientHello(ctx, io.random.bytes(32), undefined);
+    for (const e of hello.extensions) ctx.offered.add(e.type);
+    const helloRaw = io.send(hello);
+    ctx.transcript.add(helloRaw);
+    return new ExpectServerHello(ctx, hello, undefined, helloRaw);
+  };
+}
+
+class ExpectServerHello implements HandshakeState {
+  readonly name = 'waiting for ServerHello';
+  readonly decodeAs = TLS13;
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly hello: ClientHello,
+    private readonly retrySuite?: Tls13Suite,
+    /** The first ClientHello as sent, for a TLS 1.2 transcript. */
+    private readonly helloRaw?: Uint8Array,
+  ) {}
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind === 'hello_retry_request') return this.retry(io, message, raw);
+    if (message.kind !== 'server_hello') throw unexpected(this.name, message);
+    return this.serverHello(io, message, raw);
+  }
+
+  private negotiatedSuite(code: number, versionExt: Extension | undefined, sessionIdEcho: Uint8Array, compression: number): Tls13Suite {
+    const sv = versionExt?.kind === 'supported_versions_server_hello' ? versionExt.selectedVersion : undefined;
+    // This client offers only TLS 1.3 (RFC 8446 §4.2.1): a server answering without supported_versions chose an older version.
+    if (sv === undefined) throw new TlsAlert('protocol_version', 'server chose a version older than TLS 1.3');
+    if (sv !== ProtocolVersion.tls1_3) throw new TlsAlert('illegal_parameter', `server selected version 0x${sv.toString(16)} that was not offered`);
+    if (!constantTimeEqual(sessionIdEcho, this.ctx.sessionId)) throw new TlsAlert('illegal_parameter', 'legacy_session_id_echo does not match');
+    if (compression !== 0) throw new TlsAlert('illegal_parameter', 'legacy_compression_method is not null');
+    const suite = this.ctx.suites.find((s) => s.code === code);
+    if (suite === undefined) throw new TlsAlert('illegal_parameter', `server chose cipher suite 0x${code.toString(16)} that was not offered`);
+    if (this.retrySuite !== undefined && suite !== this.retrySuite) throw new TlsAlert('illegal_parameter', 'ServerHello cipher suite differs from HelloRetryRequest');
+    return suite;
+  }
+
+  private retry(io: HandshakeIO, hrr: HelloRetryRequest, raw: Uint8Array): HandshakeState {
+    // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
+    if (this.ctx.helloRetry) throw new TlsAlert('unexpected_message', 'second HelloRetryRequest');
+    // RFC 8446 §4.2: cookie is the one extension a HelloRetryRequest may carry unasked.
+    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, new Set([...this.ctx.offered, ExtensionType.cookie]), 'HelloRetryRequest');
+    const suite = this.negotiatedSuite(hrr.cipherSuite, findExtension(hrr.extensions, 'supported_versions_server_hello'), hrr.legacySessionIdEcho, hrr.legacyCompressionMethod);
+    const ks = findExtension(hrr.extensions, 'key_share_hello_retry_request');
+    const cookie = findExtension(hrr.extensions, 'cookie');
+    if (ks !== undefined) {
+      const g = ks.selectedGroup;
+      if (!this.ctx.groups.includes(g)) throw new TlsAlert('illegal_parameter', `HelloRetryRequest selected group 0x${g.toString(16)} that was not offered`);
+      if (this.ctx.shares.some((s) => s.group === g)) throw new TlsAlert('illegal_parameter', 'HelloRetryRequest selected a group a share was already sent for');
+    }
+    // RFC 8446 §4.1.4: a HelloRetryRequest that would not change the ClientHello is illegal_parameter.
+    if (ks === undefined && cookie === undefined) throw new TlsAlert('illegal_parameter', 'HelloRetryRequest changes nothing');
+    this.ctx.helloRetry = true;
+    this.ctx.transcript.replaceWithMessageHash(suite.hash);
+    this.ctx.transcript.add(raw);
+    if (ks !== undefined) this.ctx.shares = [generateKeyShare(ks.selectedGroup, io.random)];
+    const second = buildClientHello(this.ctx, this.hello.random, cookie?.cookie);
+    io.sendChangeCipherSpec();
+    this.ctx.sentCcs = true;
+    this.ctx.transcript.add(io.send(second));
+    return new ExpectServerHello(this.ctx, second, suite);
+  }
+
+  private serverHello(io: HandshakeIO, sh: ServerHello, raw: Uint8Array): HandshakeState {
+    // RFC 8446 §4.1.3: no supported_versions in the ServerHello is TLS 1.2 (or older), which src/tls/tls12 takes over.
+    if (this.ctx.range.tls12 && this.helloRaw !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
+      const { config, offered, schemes, groups, serverName } = this.ctx;
+      const ctx12 = { config, hello: this.hello, helloRaw: this.helloRaw, offered, schemes, groups, serverName, offeredTls13: this.ctx.range.tls13 };
+      return serverHello12(io, ctx12, sh, raw);
+    }
+    // RFC 8446 §4.1.3: a TLS 1.3 client that sees a downgrade sentinel aborts with illegal_parameter.
+    if (downgradeSentinel(sh.random) !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
+      throw new TlsAlert('illegal_parameter', 'ServerHello.random carries a downgrade sentinel');
+    }
+    checkServerExtensions(sh.extensions, SERVER_HELLO_EXTENSIONS, this.ctx.offered, 'ServerHello');
+    const suite = this.negotiatedSuite(sh.cipherSuite, findExtension(sh.extensions, 'supported_versions_server_hello'), sh.legacySessionIdEcho, sh.legacyCompressionMethod);
+    const ks = findExtension(sh.extensions, 'key_share_server_hello');
+    if (ks === undefined) throw new TlsAlert('missing_extension', 'ServerHello has no key_share');
+    const mine = this.ctx.shares.find((s) => s.group === ks.share.group);
+    if (mine === undefined) throw new TlsAlert('illegal_parameter', `server key share for group 0x${ks.share.group.toString(16)} that was not offered`);
+    const shared = mine.computeSharedSecret(ks.share.keyExchange);
+    const t = this.ctx.transcript;
+    t.start(suite.hash);
+    t.add(raw);
+    const hs = new EarlySecret(suite.hash).toHandshake(shared);
+    const helloHash = t.current();
+    const serverSecret = hs.serverTrafficSecret(helloHash);
+    const clientSecret = hs.clientTrafficSecret(helloHash);
+    io.setReadKeys(suite, serverSecret);
+    // RFC 8446 §7.1/§6: from here on, what the client sends (its flight, or an alert) is under client_handshake_traffic_secret.
+    io.setWriteKeys(suite, clientSecret);
+    return new ExpectEncryptedExtensions({ ...this.ctx }, { suite, group: ks.share.group, hs, serverSecret, clientSecret });
+  }
+}
+
+interface Keys {
+  suite: Tls13Suite;
+  group: number;
+  hs: HandshakeSecret;
+  serverSecret: Uint8Array;
+  clientSecret: Uint8Array;
+}
+
+interface Negotiated {
+  alpnProtocol?: string;
+  certificateRequest?: { context: Uint8Array; schemes: number[] };
+  peerCertificates?: Certificate[];
+  verification?: VerifyResult;
+  peerSignatureScheme?: number;
+}
+
+class ExpectEncryptedExtensions implements HandshakeState {
+  readonly name = 'waiting for EncryptedExtensions';
+  readonly decodeAs = TLS13;
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: Keys,
+  ) {}
+
+  handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind !== 'encrypted_extensions') throw unexpected(this.name, message);
+    checkServerExtensions(message.extensions, ENCRYPTED_EXTENSIONS, this.ctx.offered, 'EncryptedExtensions');
+    const negotiated: Negotiated = {};
+    const alpn = findExtension(message.extensions, 'application_layer_protocol_negotiation');
+    if (alpn !== undefined) {
+      // RFC 7301 §3.1: exactly one protocol, one the client offered.
+      const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
+      if (only === undefined || !(this.ctx.config.alpnProtocols ?? []).includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
+      negotiated.alpnProtocol = only;
+    }
+    this.ctx.transcript.add(raw);
+    return new ExpectCertificate(this.ctx, this.keys, negotiated, true);
+  }
+}
+
+class ExpectCertificate implements HandshakeState {
+  readonly name: string;
+  readonly decodeAs = TLS13;
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: Keys,
+    private readonly negotiated: Negotiated,
+    private readonly requestAllowed: boolean,
+  ) {
+    this.name = requestAllowed ? 'waiting for CertificateRequest or Certificate' : 'waiting for Certificate';
+  }
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind === 'certificate_request_13' && this.requestAllowed) {
+      const sa = findExtension(message.extensions, 'signature_algorithms');
+      if (sa === undefined) throw new TlsAlert('missing_extension', 'CertificateRequest without signature_algorithms');
+      this.ctx.transcript.add(raw);
+      return new ExpectCertificate(this.ctx, this.keys, { ...this.negotiated, certificateRequest: { context: message.certificateRequestContext, schemes: sa.schemes } }, false);
+    }
+    if (message.kind !== 'certificate_13') throw unexpected(this.name, message);
+    // RFC 8446 §4.4.2: the server's certificate_request_context is empty.
+    if (message.certificateRequestContext.length !== 0) throw new TlsAlert('illegal_parameter', 'server Certificate with a request context');
+    // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
+    if (message.certificateList.length === 0) throw new TlsAlert('decode_error', 'server sent no certificate');
+    for (const entry of message.certificateList) {
+      for (const e of entry.extensions) {
+        if (!CERTIFICATE_ENTRY_EXTENSIONS.has(e.type) || !this.ctx.offered.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} in a CertificateEntry`);
+      }
+    }
+    const chain = parsePeerCertificates(message.certificateList.map((e) => e.certData));
+    const hostname = this.ctx.config.verifyHostname ?? this.ctx.serverName;
+    const verification = verifyPeer(this.ctx.config, chain, { purpose: 'sslserver', now: io.now(), ...(hostname !== undefined ? { hostname } : {}) });
+    this.ctx.transcript.add(raw);
+    return new ExpectCertificateVerify(this.ctx, this.keys, { ...this.negotiated, peerCertificates: chain, verification });
+  }
+}
+
+class ExpectCertificateVerify implements HandshakeState {
+  readonly name = 'waiting for CertificateVerify';
+  readonly decodeAs = TLS13;
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: Keys,
+    private readonly negotiated: Negotiated,
+  ) {}
+
+  handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
+    const leaf = (this.negotiated.peerCertificates as Certificate[])[0] as Certificate;
+    const key = leaf.publicKey.key;
+    // RFC 8446 §4.4.3: the scheme must be one we offered and fit the certificate's key.
+    if (!this.ctx.schemes.includes(message.algorithm) || key.kind === 'unsupported' || !schemeFitsKey(message.algorithm, key, true)) {
+      throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${message.algorithm.toString(16)} that was not offered or does not fit its key`);
+    }
+    const content = certificateVerifyContent('server', this.ctx.transcript.current());
+    if (!verifyWithScheme(key, message.algorithm, content, message.signature)) throw new TlsAlert('decrypt_error', 'server CertificateVerify signature is invalid');
+    this.ctx.transcript.add(raw);
+    return new ExpectFinished(this.ctx, this.keys, { ...this.negotiated, peerSignatureScheme: message.algorithm });
+  }
+}
+
+class ExpectFinished implements HandshakeState {
+  readonly name = 'waiting for server Finished';
+  readonly decodeAs = TLS13;
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: Keys,
+    private readonly negotiated: Negotiated,
+  ) {}
+
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    if (message.kind !== 'finished') throw unexpected(this.name, message);
+    const { suite, hs } = this.keys;
+    const t = this.ctx.transcript;
+    const expected = finishedVerifyData(suite.hash, this.keys.serverSecret, t.current());
+    // RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes; any other length is a malformed message.
+    if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `server Finished of ${message.verifyData.length} bytes`);
+    if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', 'server Finished does not verify');
+    t.add(raw);
+    const master = hs.toMaster();
+    const sfHash = t.current();
+    const serverApp = master.serverTrafficSecret(sfHash);
+    const clientApp = master.clientTrafficSecret(sfHash);
+    io.setReadKeys(suite, serverApp);
+
+    // RFC 8446 §D.4: the compatibility CCS goes before the client's encrypted flight.
+    if (!this.ctx.sentCcs) io.sendChangeCipherSpec();
+    const request = this.negotiated.certificateRequest;
+    if (request !== undefined) this.sendClientCertificate(io, request);
+    const verifyData = finishedVerifyData(suite.hash, this.keys.clientSecret, t.current());
+    t.add(io.send({ kind: 'finished', verifyData }));
+    io.setWriteKeys(suite, clientApp);
+    const resumption = master.resumptionSecret(t.current());
+    const info: SessionInfo = {
+      protocol: 'TLSv1.3',
+      cipher: suite,
+      group: this.keys.group,
+      peerCertificates: this.negotiated.peerCertificates ?? [],
+      resumed: false,
+      helloRetry: this.ctx.helloRetry,
+      ...(this.negotiated.peerSignatureScheme !== undefined ? { peerSignatureScheme: this.negotiated.peerSignatureScheme } : {}),
+      ...(this.negotiated.verification !== undefined ? { verification: this.negotiated.verification } : {}),
+      ...(this.negotiated.alpnProtocol !== undefined ? { alpnProtocol: this.negotiated.alpnProtocol } : {}),
+      ...(this.ctx.serverName !== undefined ? { serverName: this.ctx.serverName } : {}),
+    };
+    io.complete(info);
+    return new Traffic13('client', suite, master, clientApp, serverApp, resumption);
+  }
+
+  /** RFC 8446 §4.4.2: our chain, or an empty Certificate when we have none the server can accept. */
+  private sendClientCertificate(io: HandshakeIO, request: { context: Uint8Array; schemes: number[] }): void {
+    const t = this.ctx.transcript;
+    const cert = this.ctx.config.certificate;
+    const scheme = cert !== undefined ? usableSchemes(cert.key, request.schemes, true)[0] : undefined;
+    if (cert === undefined || scheme === undefined) {
+      t.add(io.send({ kind: 'certificate_13', certificateRequestContext: request.context, certificateList: [] }));
+      return;
+    }
+    t.add(io.send({ kind: 'certificate_13', certificateRequestContext: request.context, certificateList: cert.chain.map((c) => ({ certData: c.der, extensions: [] })) }));
+    const content = certificateVerifyContent('client', t.current());
+    t.add(io.send({ kind: 'certificate_verify', algorithm: scheme, signature: signWithScheme(cert.key, scheme, content, io.random) }));
+  }
+}

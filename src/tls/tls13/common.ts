@@ -1,0 +1,47 @@
+import { TlsAlert } from '../alert.js';
+import { ExtensionType } from '../constants.js';
+import type { Extension } from '../extensions.js';
+
+/** RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, then the transcript hash. */
+export function certificateVerifyContent(signer: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
+  const context = new TextEncoder().encode(`TLS 1.3, ${signer} CertificateVerify`);
+  const out = new Uint8Array(64 + context.length + 1 + transcriptHash.length);
+  out.fill(0x20, 0, 64);
+  out.set(context, 64);
+  out[64 + context.length] = 0;
+  out.set(transcriptHash, 64 + context.length + 1);
+  return out;
+}
+
+/**
+ * RFC 8446 §4.2: an extension the client did not offer is
+ * unsupported_extension; one it knows but that is not allowed in this
+ * message is illegal_parameter.
+ */
+export function checkServerExtensions(extensions: readonly Extension[], allowed: ReadonlySet<number>, offered: ReadonlySet<number>, message: string): void {
+  for (const e of extensions) {
+    if (!offered.has(e.type)) throw new TlsAlert('unsupported_extension', `${message} carries extension ${e.type} that was not offered`);
+    if (!allowed.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in ${message}`);
+  }
+}
+
+/** RFC 8446 §4.2 table: what each server message may carry. */
+export const SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key]);
+export const HELLO_RETRY_REQUEST_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.cookie]);
+export const ENCRYPTED_EXTENSIONS: ReadonlySet<number> = new Set([
+  ExtensionType.server_name,
+  ExtensionType.max_fragment_length,
+  ExtensionType.supported_groups,
+  ExtensionType.use_srtp,
+  ExtensionType.heartbeat,
+  ExtensionType.application_layer_protocol_negotiation,
+  ExtensionType.client_certificate_type,
+  ExtensionType.server_certificate_type,
+  ExtensionType.early_data,
+  ExtensionType.record_size_limit,
+]);
+/** In a CertificateEntry from the server: status_request and signed_certificate_timestamp (RFC 8446 §4.4.2). */
+export const CERTIFICATE_ENTRY_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.status_request, ExtensionType.signed_certificate_timestamp]);
+
+export const utf8 = new TextEncoder();
+export const fromUtf8 = new TextDecoder('utf-8', { fatal: false });

@@ -1,0 +1,46 @@
+import { TlsAlert } from '../alert.js';
+import type { HandshakeIO, HandshakeState, TrafficState } from '../connection.js';
+import { KeyUpdateRequest } from '../constants.js';
+import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
+import type { Tls13Suite } from '../suites.js';
+import type { MasterSecret } from './key-schedule.js';
+import { nextTrafficSecret } from './key-schedule.js';
+
+export const TLS13: DecodeOptions = { version: 'tls1.3' };
+
+export function unexpected(state: string, message: HandshakeMessage): TlsAlert {
+  return new TlsAlert('unexpected_message', `${message.kind} received while ${state}`);
+}
+
+/** After the handshake: NewSessionTicket (to a client) and KeyUpdate both ways (RFC 8446 §4.6). */
+export class Traffic13 implements TrafficState {
+  readonly name = 'connected';
+  readonly decodeAs = TLS13;
+  constructor(
+    private readonly role: 'client' | 'server',
+    private readonly suite: Tls13Suite,
+    readonly master: MasterSecret,
+    private writeSecret: Uint8Array,
+    private readSecret: Uint8Array,
+    readonly resumptionSecret: Uint8Array,
+  ) {}
+
+  handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
+    if (message.kind === 'new_session_ticket_13' && this.role === 'client') {
+      // Session resumption is not implemented yet: a ticket is accepted and not kept.
+      return this;
+    }
+    if (message.kind !== 'key_update') throw unexpected(this.name, message);
+    // RFC 8446 §4.6.3: update our read keys; answer a request by updating ours, without requesting again.
+    this.readSecret = nextTrafficSecret(this.suite.hash, this.readSecret);
+    io.setReadKeys(this.suite, this.readSecret);
+    if (message.requestUpdate === KeyUpdateRequest.update_requested) this.updateKeys(io, false);
+    return this;
+  }
+
+  updateKeys(io: HandshakeIO, requestPeer: boolean): void {
+    io.send({ kind: 'key_update', requestUpdate: requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested });
+    this.writeSecret = nextTrafficSecret(this.suite.hash, this.writeSecret);
+    io.setWriteKeys(this.suite, this.writeSecret);
+  }
+}

@@ -1,0 +1,71 @@
+import type { TlsConnection, TlsConnectionError, TlsEvent } from '../../src/tls/connection.js';
+import type { ClientConfig, ServerConfig } from '../../src/tls/config.js';
+import { createClientConnection, createServerConnection } from '../../src/tls/engine.js';
+
+/**
+ * A client and a server TlsConnection joined in memory: bytes go from one
+ * `takeOutput()` to the other's `receive()`, with no sockets. `tap` sees
+ * (and may replace or drop) every flight as it crosses.
+ */
+export type Tap = (from: 'client' | 'server', bytes: Uint8Array) => Uint8Array | undefined;
+
+export class Pair {
+  readonly clientEvents: TlsEvent[] = [];
+  readonly serverEvents: TlsEvent[] = [];
+  /** Every flight that crossed, in order, as sent (before the tap). */
+  readonly flights: { from: 'client' | 'server'; bytes: Uint8Array }[] = [];
+
+  constructor(
+    readonly client: TlsConnection,
+    readonly server: TlsConnection,
+    private readonly tap?: Tap,
+  ) {}
+
+  static create(clientConfig: ClientConfig, serverConfig: ServerConfig, tap?: Tap): Pair {
+    return new Pair(createClientConnection(clientConfig), createServerConnection(serverConfig), tap);
+  }
+
+  /** Moves bytes both ways until neither side has anything to send. */
+  pump(): this {
+    for (let rounds = 0; rounds < 1000; rounds++) {
+      const c = this.client.takeOutput();
+      if (c !== undefined) this.deliver('client', c);
+      const s = this.server.takeOutput();
+      if (s !== undefined) this.deliver('server', s);
+      this.clientEvents.push(...this.client.takeEvents());
+      this.serverEvents.push(...this.server.takeEvents());
+      if (c === undefined && s === undefined) return this;
+    }
+    throw new Error('pump: the connections never went quiet');
+  }
+
+  private deliver(from: 'client' | 'server', bytes: Uint8Array): void {
+    this.flights.push({ from, bytes });
+    const passed = this.tap ? this.tap(from, bytes) : bytes;
+    if (passed !== undefined) (from === 'client' ? this.server : this.client).receive(passed);
+  }
+
+  /** The data events one side has seen, concatenated. */
+  received(side: 'client' | 'server'): Uint8Array {
+    const parts = (side === 'client' ? this.clientEvents : this.serverEvents).flatMap((e) => (e.type === 'data' ? [e.data] : []));
+    return Buffer.concat(parts);
+  }
+
+  error(side: 'client' | 'server'): TlsConnectionError | undefined {
+    for (const e of side === 'client' ? this.clientEvents : this.serverEvents) if (e.type === 'error') return e.error;
+    return undefined;
+  }
+}
+
+/** Splits a byte stream into its records (header + fragment), for tests that alter records. */
+export function splitRecords(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  while (pos + 5 <= bytes.length) {
+    const len = ((bytes[pos + 3] as number) << 8) | (bytes[pos + 4] as number);
+    out.push(bytes.subarray(pos, pos + 5 + len));
+    pos += 5 + len;
+  }
+  if (pos !== bytes.length) throw new Error('splitRecords: trailing bytes');
+  return out;
+}

@@ -1,0 +1,107 @@
+import type { HandshakeState, TlsConnectionError, TlsEvent } from '../../src/tls/connection.js';
+import { TlsConnection } from '../../src/tls/connection.js';
+import { startClient } from '../../src/tls/tls13/client.js';
+import type { ClientConfig, ServerConfig } from '../../src/tls/config.js';
+import { createClientConnection, createServerConnection } from '../../src/tls/engine.js';
+import type { HandshakeMessage } from '../../src/tls/handshake.js';
+
+/**
+ * A client and a server TlsConnection joined in memory, for the TLS 1.2
+ * tests: bytes go from one `takeOutput()` to the other's `receive()`. `tap`
+ * sees (and may replace or drop) every flight as it crosses.
+ */
+export type Tap = (from: 'client' | 'server', bytes: Uint8Array) => Uint8Array | undefined;
+
+export class Pair {
+  readonly clientEvents: TlsEvent[] = [];
+  readonly serverEvents: TlsEvent[] = [];
+
+  constructor(
+    readonly client: TlsConnection,
+    readonly server: TlsConnection,
+    private readonly tap?: Tap,
+  ) {}
+
+  static create(clientConfig: ClientConfig, serverConfig: ServerConfig, tap?: Tap): Pair {
+    return new Pair(createClientConnection(clientConfig), createServerConnection(serverConfig), tap);
+  }
+
+  /** A pair whose client passes each handshake message it sends through `edit` first (a client that misbehaves in one way). */
+  static withClientEdit(clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
+    return Pair.withEdit('client', clientConfig, serverConfig, edit, tap);
+  }
+
+  static withServerEdit(clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
+    return Pair.withEdit('server', clientConfig, serverConfig, edit, tap);
+  }
+
+  private static withEdit(side: 'client' | 'server', clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
+    const server = createServerConnection(serverConfig);
+    if (side === 'server') editSends(server, edit);
+    // The client's ClientHello is sent in createClientConnection: build it by hand to edit it too.
+    const client = side === 'client' ? createEditedClient(clientConfig, edit) : createClientConnection(clientConfig);
+    return new Pair(client, server, tap);
+  }
+
+  /** Moves bytes both ways until neither side has anything to send. */
+  pump(): this {
+    for (let rounds = 0; rounds < 1000; rounds++) {
+      const c = this.client.takeOutput();
+      if (c !== undefined) this.deliver('client', c);
+      const s = this.server.takeOutput();
+      if (s !== undefined) this.deliver('server', s);
+      this.clientEvents.push(...this.client.takeEvents());
+      this.serverEvents.push(...this.server.takeEvents());
+      if (c === undefined && s === undefined) return this;
+    }
+    throw new Error('pump: the connections never went quiet');
+  }
+
+  private deliver(from: 'client' | 'server', bytes: Uint8Array): void {
+    const passed = this.tap ? this.tap(from, bytes) : bytes;
+    if (passed !== undefined) (from === 'client' ? this.server : this.client).receive(passed);
+  }
+
+  received(side: 'client' | 'server'): Uint8Array {
+    const parts = (side === 'client' ? this.clientEvents : this.serverEvents).flatMap((e) => (e.type === 'data' ? [e.data] : []));
+    return Buffer.concat(parts);
+  }
+
+  error(side: 'client' | 'server'): TlsConnectionError | undefined {
+    for (const e of side === 'client' ? this.clientEvents : this.serverEvents) if (e.type === 'error') return e.error;
+    return undefined;
+  }
+}
+
+function editSends(conn: TlsConnection, edit: (m: HandshakeMessage) => HandshakeMessage): void {
+  const send = conn.send.bind(conn);
+  conn.send = (m: HandshakeMessage) => send(edit(m));
+}
+
+/** A client built as createClientConnection builds it, with `edit` in place before the ClientHello is sent. */
+function createEditedClient(config: ClientConfig, edit: (m: HandshakeMessage) => HandshakeMessage): TlsConnection {
+  const notStarted: HandshakeState = {
+    name: 'not started',
+    decodeAs: { version: 'tls1.3' },
+    handle(): HandshakeState {
+      throw new Error('message before the ClientHello');
+    },
+  };
+  const conn = new TlsConnection('client', notStarted, config);
+  editSends(conn, edit);
+  conn.begin(startClient(config));
+  return conn;
+}
+
+/** Splits a byte stream into its records (header + fragment). */
+export function splitRecords(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  while (pos + 5 <= bytes.length) {
+    const len = ((bytes[pos + 3] as number) << 8) | (bytes[pos + 4] as number);
+    out.push(bytes.subarray(pos, pos + 5 + len));
+    pos += 5 + len;
+  }
+  if (pos !== bytes.length) throw new Error('splitRecords: trailing bytes');
+  return out;
+}
