@@ -4,6 +4,7 @@
  * message does not reuse k and a weak random source does not either).
  */
 import { bigIntToBytes, bitLength, bytesToBigInt } from './bigint.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { HashAlgorithm } from './hash.js';
 import { hmac } from './hmac.js';
 
@@ -14,15 +15,6 @@ export function bits2int(b: Uint8Array, qlen: number): bigint {
   return blen > qlen ? x >> BigInt(blen - qlen) : x;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /**
  * Successive candidates k in [1, q-1] for private key x and message hash h1
@@ -33,23 +25,23 @@ export function* rfc6979Nonces(hashAlg: HashAlgorithm, q: bigint, x: bigint, h1:
   const qlen = bitLength(q);
   const rlen = Math.ceil(qlen / 8);
   const z1 = bits2int(h1, qlen);
-  const seed = concat(bigIntToBytes(x, rlen), bigIntToBytes(z1 >= q ? z1 - q : z1, rlen), extra ?? new Uint8Array(0));
+  const seed = concatBytes(bigIntToBytes(x, rlen), bigIntToBytes(z1 >= q ? z1 - q : z1, rlen), extra ?? new Uint8Array(0));
   const hlen = hmac(hashAlg, new Uint8Array(0), new Uint8Array(0)).length;
   let v: Uint8Array = new Uint8Array(hlen).fill(0x01);
   let k: Uint8Array = new Uint8Array(hlen);
-  k = hmac(hashAlg, k, concat(v, Uint8Array.of(0x00), seed));
+  k = hmac(hashAlg, k, concatBytes(v, Uint8Array.of(0x00), seed));
   v = hmac(hashAlg, k, v);
-  k = hmac(hashAlg, k, concat(v, Uint8Array.of(0x01), seed));
+  k = hmac(hashAlg, k, concatBytes(v, Uint8Array.of(0x01), seed));
   v = hmac(hashAlg, k, v);
   for (;;) {
     let t: Uint8Array = new Uint8Array(0);
     while (t.length < rlen) {
       v = hmac(hashAlg, k, v);
-      t = concat(t, v);
+      t = concatBytes(t, v);
     }
     const candidate = bits2int(t.subarray(0, rlen), qlen);
     if (candidate >= 1n && candidate < q) yield candidate;
-    k = hmac(hashAlg, k, concat(v, Uint8Array.of(0x00)));
+    k = hmac(hashAlg, k, concatBytes(v, Uint8Array.of(0x00)));
     v = hmac(hashAlg, k, v);
   }
 }

@@ -1,4 +1,5 @@
 import { hmac } from '@noble/hashes/hmac.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 /** NIST SP 800-90A Rev. 1 §10.1.2 HMAC_DRBG with SHA-256, without prediction resistance. */
@@ -23,22 +24,22 @@ export class HmacDrbg {
   /** §10.1.2.3: instantiate from entropy_input || nonce || personalization_string. */
   constructor(entropy: Uint8Array, nonce: Uint8Array = new Uint8Array(0), personalization: Uint8Array = new Uint8Array(0)) {
     if (entropy.length < 32) throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to instantiate');
-    this.update(concat(entropy, nonce, personalization));
+    this.update(concatBytes(entropy, nonce, personalization));
   }
 
   /** §10.1.2.2 HMAC_DRBG_Update. */
   private update(provided: Uint8Array): void {
-    this.key = hmac(sha256, this.key, concat(this.v, Uint8Array.of(0x00), provided));
+    this.key = hmac(sha256, this.key, concatBytes(this.v, Uint8Array.of(0x00), provided));
     this.v = hmac(sha256, this.key, this.v);
     if (provided.length === 0) return;
-    this.key = hmac(sha256, this.key, concat(this.v, Uint8Array.of(0x01), provided));
+    this.key = hmac(sha256, this.key, concatBytes(this.v, Uint8Array.of(0x01), provided));
     this.v = hmac(sha256, this.key, this.v);
   }
 
   /** §10.1.2.4 reseed. */
   reseed(entropy: Uint8Array, additional: Uint8Array = new Uint8Array(0)): void {
     if (entropy.length < 32) throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to reseed');
-    this.update(concat(entropy, additional));
+    this.update(concatBytes(entropy, additional));
     this.reseedCounter = 1;
   }
 
@@ -67,14 +68,4 @@ export class HmacDrbg {
   get requestsSinceReseed(): number {
     return this.reseedCounter - 1;
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

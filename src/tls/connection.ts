@@ -1,4 +1,5 @@
 import type { Random } from '../prng/random.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { VerifyResult } from '../x509/verify.js';
 import type { AlertDescriptionName } from './alert.js';
@@ -232,7 +233,7 @@ export class TlsConnection implements HandshakeIO {
   /** Bytes to send to the peer, or undefined when there are none. */
   takeOutput(): Uint8Array | undefined {
     if (this.output.length === 0) return undefined;
-    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(this.output);
+    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concatBytes(...this.output);
     this.output = [];
     return out;
   }
@@ -377,7 +378,7 @@ export class TlsConnection implements HandshakeIO {
 
   private flushHandshake(): void {
     if (this.pendingHandshakeLength === 0) return;
-    const all = this.pendingHandshake.length === 1 ? (this.pendingHandshake[0] as Uint8Array) : concat(this.pendingHandshake);
+    const all = this.pendingHandshake.length === 1 ? (this.pendingHandshake[0] as Uint8Array) : concatBytes(...this.pendingHandshake);
     this.pendingHandshake = [];
     this.pendingHandshakeLength = 0;
     for (let off = 0; off < all.length; off += MAX_PLAINTEXT_LENGTH) {
@@ -438,16 +439,4 @@ export class TlsConnection implements HandshakeIO {
 
 function recordHeader(type: number, version: number, length: number): Uint8Array {
   return Uint8Array.of(type, version >> 8, version & 0xff, length >> 8, length & 0xff);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

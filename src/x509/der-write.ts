@@ -1,4 +1,5 @@
 import { Tag } from './der.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 
 /** A minimal DER writer for the few structures we produce (DH parameters, canonical names, test material). */
 
@@ -9,29 +10,20 @@ function encodeLength(n: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** A TLV with a low universal tag or a full identifier byte (`0x30` for SEQUENCE, `0xa0` for [0]). */
 export function tlv(identifier: number, content: Uint8Array): Uint8Array {
-  return concatBytes([Uint8Array.of(identifier), encodeLength(content.length), content]);
+  return concatBytes(Uint8Array.of(identifier), encodeLength(content.length), content);
 }
 
 export function derSequence(children: readonly Uint8Array[]): Uint8Array {
-  return tlv(0x20 | Tag.SEQUENCE, concatBytes(children));
+  return tlv(0x20 | Tag.SEQUENCE, concatBytes(...children));
 }
 
 /** X.690 §11.6: the elements of a DER SET OF sorted by their encodings. */
 export function derSetOf(children: readonly Uint8Array[]): Uint8Array {
   const sorted = [...children].sort(compareBytes);
-  return tlv(0x20 | Tag.SET, concatBytes(sorted));
+  return tlv(0x20 | Tag.SET, concatBytes(...sorted));
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {

@@ -1,6 +1,7 @@
 import { hash } from '../crypto/hash.js';
 import { Tag } from './der.js';
-import { concatBytes, derOid, derSequence, derSetOf, derUtf8String } from './der-write.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { derOid, derSequence, derSetOf, derUtf8String } from './der-write.js';
 import type { Name, NameAttribute } from './name.js';
 
 /** The string types OpenSSL canonicalises (ASN1_MASK_CANON in x_name.c); others are compared as encoded. */
@@ -47,7 +48,7 @@ function canonicalAttribute(a: NameAttribute): Uint8Array {
  * with equal canonical encodings are the same name (X509_NAME_cmp).
  */
 export function canonicalNameEncoding(name: Name): Uint8Array {
-  return concatBytes(name.rdns.map((rdn) => derSetOf(rdn.map(canonicalAttribute))));
+  return concatBytes(...name.rdns.map((rdn) => derSetOf(rdn.map(canonicalAttribute))));
 }
 
 /** X509_NAME_hash_ex: the first four bytes of SHA-1(canonical encoding), little-endian (`openssl x509 -hash`, c_rehash). */

@@ -1,4 +1,5 @@
 import { CryptoError } from '../../crypto/errors.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { tls12Prf } from '../../crypto/tls12-prf.js';
 import type { Tls12Suite } from '../suites.js';
 
@@ -21,12 +22,6 @@ export interface KeyBlock {
   readonly server: DirectionKeys;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 function checkRandom(r: Uint8Array, what: string): void {
   if (r.length !== 32) throw new CryptoError('invalid_parameter', `${what} must be 32 bytes, got ${r.length}`);
@@ -49,7 +44,7 @@ export class Tls12MasterSecret {
   static fromPreMaster(prfHash: 'sha256' | 'sha384', preMasterSecret: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): Tls12MasterSecret {
     checkRandom(clientRandom, 'ClientHello.random');
     checkRandom(serverRandom, 'ServerHello.random');
-    const secret = tls12Prf(prfHash, preMasterSecret, 'master secret', concat(clientRandom, serverRandom), MASTER_SECRET_LENGTH);
+    const secret = tls12Prf(prfHash, preMasterSecret, 'master secret', concatBytes(clientRandom, serverRandom), MASTER_SECRET_LENGTH);
     return new Tls12MasterSecret(prfHash, secret, false);
   }
 
@@ -82,7 +77,7 @@ export class Tls12MasterSecret {
     const macLength = c.kind === 'cbc' ? c.macLength : 0;
     const ivLength = c.kind === 'aead' ? c.fixedIvLength : 0;
     const total = 2 * (macLength + c.keyLength + ivLength);
-    const block = tls12Prf(this.prfHash, this.secret, 'key expansion', concat(serverRandom, clientRandom), total);
+    const block = tls12Prf(this.prfHash, this.secret, 'key expansion', concatBytes(serverRandom, clientRandom), total);
     let at = 0;
     const take = (n: number): Uint8Array => block.slice(at, (at += n));
     const clientMac = take(macLength);

@@ -14,7 +14,7 @@ import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-excha
 import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
 import { downgradeSentinel } from '../messages.js';
 import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
-import { DEFAULT_SIGNATURE_SCHEMES, schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../signing.js';
+import { DEFAULT_SIGNATURE_SCHEMES, signWithScheme, usableSchemes } from '../signing.js';
 import type { Tls13Suite } from '../suites.js';
 import { DEFAULT_TLS13_SUITES } from '../suites.js';
 import { Transcript } from '../transcript.js';
@@ -27,6 +27,8 @@ import {
   HELLO_RETRY_REQUEST_EXTENSIONS,
   SERVER_HELLO_EXTENSIONS,
   certificateVerifyContent,
+  checkCertificateVerify,
+  checkFinished,
   checkServerExtensions,
   fromUtf8,
   utf8,
@@ -304,13 +306,7 @@ class ExpectCertificateVerify implements HandshakeState {
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
     const leaf = (this.negotiated.peerCertificates as Certificate[])[0] as Certificate;
-    const key = leaf.publicKey.key;
-    // RFC 8446 §4.4.3: the scheme must be one we offered and fit the certificate's key.
-    if (!this.ctx.schemes.includes(message.algorithm) || key.kind === 'unsupported' || !schemeFitsKey(message.algorithm, key, true)) {
-      throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${message.algorithm.toString(16)} that was not offered or does not fit its key`);
-    }
-    const content = certificateVerifyContent('server', this.ctx.transcript.current());
-    if (!verifyWithScheme(key, message.algorithm, content, message.signature)) throw new TlsAlert('decrypt_error', 'server CertificateVerify signature is invalid');
+    checkCertificateVerify('server', leaf, this.ctx.schemes, message, this.ctx.transcript.current());
     this.ctx.transcript.add(raw);
     return new ExpectFinished(this.ctx, this.keys, { ...this.negotiated, peerSignatureScheme: message.algorithm });
   }
@@ -329,10 +325,7 @@ class ExpectFinished implements HandshakeState {
     if (message.kind !== 'finished') throw unexpected(this.name, message);
     const { suite, hs } = this.keys;
     const t = this.ctx.transcript;
-    const expected = finishedVerifyData(suite.hash, this.keys.serverSecret, t.current());
-    // RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes; any other length is a malformed message.
-    if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `server Finished of ${message.verifyData.length} bytes`);
-    if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', 'server Finished does not verify');
+    checkFinished('server', suite.hash, this.keys.serverSecret, t.current(), message);
     t.add(raw);
     const master = hs.toMaster();
     const sfHash = t.current();

@@ -1,4 +1,10 @@
+import { constantTimeEqual } from '../../crypto/ct.js';
+import type { HashAlgorithm } from '../../crypto/hash.js';
+import type { Certificate } from '../../x509/certificate.js';
 import { TlsAlert } from '../alert.js';
+import type { CertificateVerify, Finished } from '../messages.js';
+import { schemeFitsKey, verifyWithScheme } from '../signing.js';
+import { finishedVerifyData } from './key-schedule.js';
 import { ExtensionType } from '../constants.js';
 import type { Extension } from '../extensions.js';
 
@@ -11,6 +17,33 @@ export function certificateVerifyContent(signer: 'server' | 'client', transcript
   out[64 + context.length] = 0;
   out.set(transcriptHash, 64 + context.length + 1);
   return out;
+}
+
+/**
+ * RFC 8446 §4.4.3: the peer's CertificateVerify, with a scheme we offered
+ * (illegal_parameter otherwise) that fits its certificate's key, signing the
+ * transcript so far (decrypt_error otherwise).
+ */
+export function checkCertificateVerify(
+  signer: 'server' | 'client',
+  leaf: Certificate,
+  allowedSchemes: readonly number[],
+  message: CertificateVerify,
+  transcriptHash: Uint8Array,
+): void {
+  const key = leaf.publicKey.key;
+  if (!allowedSchemes.includes(message.algorithm) || key.kind === 'unsupported' || !schemeFitsKey(message.algorithm, key, true)) {
+    throw new TlsAlert('illegal_parameter', `${signer} signed with scheme 0x${message.algorithm.toString(16)} that was not offered or does not fit its key`);
+  }
+  const content = certificateVerifyContent(signer, transcriptHash);
+  if (!verifyWithScheme(key, message.algorithm, content, message.signature)) throw new TlsAlert('decrypt_error', `${signer} CertificateVerify signature is invalid`);
+}
+
+/** RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes (decode_error) and matches in constant time (decrypt_error). */
+export function checkFinished(signer: 'server' | 'client', hash: HashAlgorithm, baseKey: Uint8Array, transcriptHash: Uint8Array, message: Finished): void {
+  const expected = finishedVerifyData(hash, baseKey, transcriptHash);
+  if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `${signer} Finished of ${message.verifyData.length} bytes`);
+  if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', `${signer} Finished does not verify`);
 }
 
 /**

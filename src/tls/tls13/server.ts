@@ -12,13 +12,13 @@ import type { KeyShareSecret } from '../key-exchange.js';
 import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
 import type { ClientHello } from '../messages.js';
 import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
-import { DEFAULT_SIGNATURE_SCHEMES, isTls13SignatureScheme, schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../signing.js';
+import { DEFAULT_SIGNATURE_SCHEMES, isTls13SignatureScheme, signWithScheme, usableSchemes } from '../signing.js';
 import type { Tls13Suite } from '../suites.js';
 import { DEFAULT_TLS13_SUITES } from '../suites.js';
 import { Transcript } from '../transcript.js';
 import { checkServerConfig12, startServer12 } from '../tls12/server.js';
 import { selectServerVersion, serverVersionRange } from '../tls12/version.js';
-import { certificateVerifyContent, fromUtf8, utf8 } from './common.js';
+import { certificateVerifyContent, checkCertificateVerify, checkFinished, fromUtf8, utf8 } from './common.js';
 import type { HandshakeSecret } from './key-schedule.js';
 import { EarlySecret, finishedVerifyData } from './key-schedule.js';
 import { TLS13, Traffic13, unexpected } from './traffic.js';
@@ -286,12 +286,7 @@ class ExpectClientCertificateVerify implements HandshakeState {
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
     const leaf = (this.identity.peerCertificates as Certificate[])[0] as Certificate;
-    const key = leaf.publicKey.key;
-    if (!this.flight.requestSchemes.includes(message.algorithm) || key.kind === 'unsupported' || !schemeFitsKey(message.algorithm, key, true)) {
-      throw new TlsAlert('illegal_parameter', `client signed with scheme 0x${message.algorithm.toString(16)} that was not requested or does not fit its key`);
-    }
-    const content = certificateVerifyContent('client', this.flight.transcript.current());
-    if (!verifyWithScheme(key, message.algorithm, content, message.signature)) throw new TlsAlert('decrypt_error', 'client CertificateVerify signature is invalid');
+    checkCertificateVerify('client', leaf, this.flight.requestSchemes, message, this.flight.transcript.current());
     this.flight.transcript.add(raw);
     return new ExpectClientFinished(this.flight, { ...this.identity, peerSignatureScheme: message.algorithm });
   }
@@ -308,10 +303,7 @@ class ExpectClientFinished implements HandshakeState {
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'finished') throw unexpected(this.name, message);
     const { choice, transcript, keys } = this.flight;
-    const expected = finishedVerifyData(choice.suite.hash, keys.clientHandshakeSecret, transcript.current());
-    // RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes; any other length is a malformed message.
-    if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `client Finished of ${message.verifyData.length} bytes`);
-    if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', 'client Finished does not verify');
+    checkFinished('client', choice.suite.hash, keys.clientHandshakeSecret, transcript.current(), message);
     transcript.add(raw);
     io.setReadKeys(choice.suite, keys.clientApp);
     const master = keys.hs.toMaster();
