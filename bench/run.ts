@@ -14,11 +14,33 @@ const quick = argv.includes('--quick');
 const filters = argv.filter((a) => !a.startsWith('--')).map((a) => a.toLowerCase());
 const maxTime = quick ? 0.5 : 2;
 
-function measure(name: string, fn: () => void): number {
-  const b = new Benchmark(name, fn, { maxTime, minSamples: 5 });
-  b.run();
-  if (b.error) throw b.error;
-  return b.hz;
+/** Operations per second of a case's `ours` or `reference`; an asynchronous one is timed with benchmark.js's deferred mode. */
+function measure(name: string, fn: { async?: undefined; run: () => void } | { async: true; run: () => Promise<void> }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let failure: unknown;
+    const b = fn.async
+      ? new Benchmark(name, {
+          defer: true,
+          maxTime,
+          minSamples: 5,
+          fn: (d: Benchmark.Deferred) => {
+            fn.run().then(
+              () => d.resolve(),
+              (err: unknown) => {
+                failure ??= err;
+                d.resolve();
+              },
+            );
+          },
+        })
+      : new Benchmark(name, fn.run, { maxTime, minSamples: 5 });
+    b.on('complete', () => {
+      const error: unknown = failure ?? b.error;
+      if (error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
+      else resolve(b.hz);
+    });
+    b.run();
+  });
 }
 
 function formatRate(hz: number, bytes: number | undefined): string {
@@ -47,8 +69,8 @@ for (const file of files) {
     if (cases.length === 0) continue;
     console.log(`== ${suite.name}`);
     for (const c of cases) {
-      const ours = measure(`${c.name} (postern)`, c.ours);
-      const ref = measure(`${c.name} (${c.referenceName})`, c.reference);
+      const ours = await measure(`${c.name} (postern)`, { run: c.ours });
+      const ref = await measure(`${c.name} (${c.referenceName})`, c.async ? { async: true, run: c.reference } : { run: c.reference });
       const ratio = ref / ours;
       console.log(
         `  ${c.name.padEnd(44)} postern ${formatRate(ours, c.bytes).padStart(14)}   ${c.referenceName} ${formatRate(ref, c.bytes).padStart(14)}   ratio ${ratio.toFixed(2).padStart(6)}${c.goal ? `   goal: ${c.goal}` : ''}`,

@@ -1,18 +1,12 @@
 /**
  * Full TLS 1.3 handshakes per second, client and server in one process over
- * an in-memory pair (no sockets), beside the public-key operations that one
- * such handshake cannot avoid, measured with the same primitives. The ratio
- * is the handshake's cost over its public-key work (DESIGN.md performance
- * model; the goal is ≤ 1.15).
- *
- * node:tls over an in-memory Duplex pair is the other reference; it is
- * asynchronous, which the synchronous BenchCase contract cannot time, so it
- * is measured by `nodeComparison()` and printed when this file is run
- * directly: `node dist/bench/tls13-handshake.js`.
+ * an in-memory pair (no sockets). Two lines per key type: against node:tls
+ * over an in-memory Duplex pair (the same handshake by OpenSSL), and against
+ * the public-key operations that one such handshake cannot avoid, measured
+ * with the same primitives; that ratio is the handshake's cost over its
+ * public-key work (DESIGN.md performance model; the goal is ≤ 1.15).
  */
-import { Duplex } from 'node:stream';
 import * as nodeTls from 'node:tls';
-import { pathToFileURL } from 'node:url';
 import { ecdhGenerate, ecdhSharedSecret } from '../src/crypto/ecdh.js';
 import { createSystemRandom } from '../src/prng/system.js';
 import type { ClientConfig, ServerConfig } from '../src/tls/config.js';
@@ -26,6 +20,7 @@ import { verifyCertificateSignature } from '../src/x509/signature.js';
 import { publicKeyOf } from '../src/x509/private-key.js';
 import { SERVER_NAME, TlsPki, type TlsKeyType } from '../test/helpers/tls-pki.js';
 import type { BenchCase, BenchSuite } from './harness.js';
+import { nodeTlsHandshake } from './node-tls-pair.js';
 
 const TYPES: readonly { type: TlsKeyType; label: string; scheme: number }[] = [
   { type: 'p256', label: 'ECDSA-P256', scheme: SignatureScheme.ecdsa_secp256r1_sha256 },
@@ -79,90 +74,33 @@ function publicKeyWork(type: TlsKeyType, scheme: number): () => void {
   };
 }
 
+/** node:tls's server context for a key type, x25519 only as ours. */
+function nodeContext(type: TlsKeyType): nodeTls.SecureContext {
+  return nodeTls.createSecureContext({ key: pki.servers[type].keyPem, cert: pki.servers[type].certPem, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' });
+}
+
 export const suites: BenchSuite[] = [
   {
     name: 'TLS 1.3 handshake (in memory, client + server)',
-    cases: TYPES.map(
-      ({ type, label, scheme }): BenchCase => ({
-        name: `x25519 + ${label} full handshake`,
-        ours: () => handshake(type),
-        referenceName: 'its public-key operations alone',
-        reference: publicKeyWork(type, scheme),
-        goal: 'ratio ≤ 1.15',
-      }),
-    ),
+    cases: TYPES.flatMap(({ type, label, scheme }): BenchCase[] => {
+      const context = nodeContext(type);
+      return [
+        {
+          name: `x25519 + ${label} full handshake`,
+          ours: () => handshake(type),
+          referenceName: 'node:tls, in-memory pair',
+          // node:tls verifies the chain as our client does.
+          reference: () => nodeTlsHandshake(context, { servername: SERVER_NAME, ca: pki.caPem, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' }),
+          async: true,
+        },
+        {
+          name: `x25519 + ${label} full handshake`,
+          ours: () => handshake(type),
+          referenceName: 'its public-key operations alone',
+          reference: publicKeyWork(type, scheme),
+          goal: 'ratio ≤ 1.15',
+        },
+      ];
+    }),
   },
 ];
-
-/** Two Duplex ends joined in memory: what one writes, the other reads. */
-function duplexPair(): [Duplex, Duplex] {
-  const ends: Duplex[] = [];
-  const make = (other: () => Duplex): Duplex =>
-    new Duplex({
-      read() {},
-      write(chunk: Buffer, _encoding, callback) {
-        other().push(chunk);
-        callback();
-      },
-      final(callback) {
-        other().push(null);
-        callback();
-      },
-    });
-  ends.push(make(() => ends[1] as Duplex), make(() => ends[0] as Duplex));
-  return [ends[0] as Duplex, ends[1] as Duplex];
-}
-
-/** One node:tls handshake over an in-memory pair, x25519 only, verifying the chain as our client does. */
-function nodeHandshake(serverContext: nodeTls.SecureContext): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const [a, b] = duplexPair();
-    let done = 0;
-    const finish = (): void => {
-      if (++done < 2) return;
-      server.destroy();
-      client.destroy();
-      resolve();
-    };
-    const server = new nodeTls.TLSSocket(a, { isServer: true, secureContext: serverContext });
-    server.once('secure', finish);
-    server.on('error', reject);
-    const client = nodeTls.connect({ socket: b, servername: SERVER_NAME, ca: pki.caPem, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' });
-    client.once('secureConnect', finish);
-    client.on('error', reject);
-  });
-}
-
-async function rate(fn: () => Promise<void> | void, seconds: number): Promise<number> {
-  const end = performance.now() + seconds * 1000;
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() < end) {
-    await fn();
-    n++;
-  }
-  return (n * 1000) / (performance.now() - start);
-}
-
-/** Handshakes per second, ours against node:tls over in-memory pairs, and ours against its public-key work. */
-export async function nodeComparison(seconds = 3): Promise<{ label: string; ours: number; node: number; publicKey: number }[]> {
-  const out: { label: string; ours: number; node: number; publicKey: number }[] = [];
-  for (const { type, label, scheme } of TYPES) {
-    const context = nodeTls.createSecureContext({ key: pki.servers[type].keyPem, cert: pki.servers[type].certPem, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' });
-    const node = await rate(() => nodeHandshake(context), seconds);
-    const ours = await rate(() => handshake(type), seconds);
-    const publicKey = await rate(publicKeyWork(type, scheme), seconds);
-    out.push({ label, ours, node, publicKey });
-  }
-  return out;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log('TLS 1.3 full handshakes per second, client and server in one process, in memory');
-  for (const r of await nodeComparison()) {
-    console.log(
-      `  x25519 + ${r.label.padEnd(10)} postern ${r.ours.toFixed(1).padStart(7)}/s   node:tls ${r.node.toFixed(1).padStart(7)}/s   ratio ${(r.node / r.ours).toFixed(2)}   ` +
-        `public-key work alone ${r.publicKey.toFixed(1)}/s → handshake / public-key = ${(r.publicKey / r.ours).toFixed(2)}`,
-    );
-  }
-}

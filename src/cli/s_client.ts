@@ -8,6 +8,7 @@ import { verifyReasonText } from '../x509/verify-reason.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
+import { PROTOCOL_FLAGS, PROTOCOL_OPTIONS, cipherVersionText, protocolConfig } from './protocol-options.js';
 import {
   TLS_FLAGS,
   TLS_OPTIONS,
@@ -25,19 +26,24 @@ import {
 
 const USAGE = `usage: postern s_client -connect HOST:PORT [-servername NAME | -noservername] [-CAfile FILE] [-CApath DIR]
                         [-verify_hostname NAME] [-cert FILE [-key FILE]] [-groups LIST] [-alpn LIST]
-                        [-quiet] [-msg] [-tls1_3] [-verify_return_error]
+                        [-tls1_2 | -tls1_3] [-no_tls1_2] [-no_tls1_3] [-cipher LIST] [-ciphersuites LIST]
+                        [-dh_min_bits N] [-quiet] [-msg] [-verify_return_error]
 
-Connects with TLS 1.3 (the only version postern speaks so far, so -tls1_3
-changes nothing), prints the chain, the verification result and the
-session as 'openssl s_client' does, then relays standard input to the
-server and the server's data to standard output. At the end of standard
-input it goes on reading until the server closes (openssl's -ign_eof),
-then sends close_notify and exits 0.
+Connects with TLS 1.3 or 1.2, prints the chain, the verification result
+and the session as 'openssl s_client' does (the cipher by its OpenSSL
+name), then relays standard input to the server and the server's data to
+standard output. At the end of standard input it goes on reading until the
+server closes (openssl's -ign_eof), then sends close_notify and exits 0.
 
   -servername NAME     server_name to send (default: the -connect host unless it is an IP address)
   -noservername        send no server_name
   -verify_hostname N   check the server certificate against N (no name check without it)
   -verify_return_error fail the handshake when verification fails (by default it is only reported)
+  -tls1_2, -tls1_3     offer only that version (default: both)
+  -no_tls1_2, -no_tls1_3  do not offer that version
+  -cipher LIST         TLS 1.2 suites, an OpenSSL cipher string (e.g. ECDHE+AESGCM, DHE-DSS-AES128-GCM-SHA256)
+  -ciphersuites LIST   TLS 1.3 suites, colon-separated IANA names, in preference order
+  -dh_min_bits N       the smallest DHE group accepted from the server, at least 1024 (default 2048)
   -groups LIST         key-exchange groups, colon-separated (x25519:P-256:P-384:ffdhe2048...)
   -alpn LIST           ALPN protocols, comma-separated
   -quiet               print only the server's data
@@ -66,7 +72,7 @@ function handshakeReport(session: SessionInfo): string {
     '---',
     v === undefined || v.ok ? 'Verification: OK' : `Verification error: ${verifyReasonText(v.reason)}`,
     '---',
-    `New, ${session.cipher.version}, Cipher is ${session.cipher.opensslName}`,
+    `New, ${cipherVersionText(session.cipher)}, Cipher is ${session.cipher.opensslName}`,
     session.alpnProtocol !== undefined ? `ALPN protocol: ${session.alpnProtocol}` : 'No ALPN negotiated',
     `Verify return code: ${verifyReturnText(session) ?? '0 (ok)'}`,
     '---',
@@ -76,8 +82,8 @@ function handshakeReport(session: SessionInfo): string {
 
 function clientOptions(args: string[]): { host: string; port: number; options: ClientOptions; quiet: boolean; msg: boolean } {
   const parsed = parseArgs(args, {
-    flags: [...TLS_FLAGS, 'noservername'],
-    options: [...TLS_OPTIONS, 'connect', 'servername', 'verify_hostname'],
+    flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'noservername'],
+    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'connect', 'servername', 'verify_hostname'],
   });
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
   const connect = optionValue(parsed, 'connect');
@@ -90,6 +96,7 @@ function clientOptions(args: string[]): { host: string; port: number; options: C
   const certificate = loadPair(parsed, 'cert', 'key');
   const options: ClientOptions = {
     ...commonTlsOptions(parsed),
+    ...protocolConfig(parsed),
     ...(!parsed.flags.has('noservername') && { serverName: servername ?? host }),
     // openssl s_client checks no name unless asked with -verify_hostname; '' turns the engine's SNI check off.
     verifyHostname: optionValue(parsed, 'verify_hostname') ?? '',

@@ -4,24 +4,38 @@ import type { SessionInfo } from '../tls/connection.js';
 import type { ServerOptions, TLSSocket } from '../tls/socket.js';
 import { createServer } from '../tls/socket.js';
 import { groupName } from '../tls/key-exchange.js';
+import { createSystemRandom } from '../prng/system.js';
+import type { CertifiedKey } from '../tls/config.js';
 import { loadCertificates } from '../x509/load.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
+import { PROTOCOL_FLAGS, PROTOCOL_OPTIONS, cipherVersionText, protocolConfig } from './protocol-options.js';
+import { loadServerDh } from './server-dh.js';
 import { TLS_FLAGS, TLS_OPTIONS, commonTlsOptions, describeTlsError, loadPair, loadTrust, messagePrinter, parseHostPort, peerSubjectText, sessionSummary, verifyReturnText } from './tls-options.js';
 
-const USAGE = `usage: postern s_server -accept [HOST:]PORT -cert FILE [-key FILE] [-cert2 FILE [-key2 FILE]]
+const USAGE = `usage: postern s_server -accept [HOST:]PORT -cert FILE [-key FILE] [-cert2 FILE [-key2 FILE]] [-dcert FILE [-dkey FILE]]
                         [-CAfile FILE] [-CApath DIR] [-verify N | -Verify N] [-verify_return_error]
-                        [-groups LIST] [-alpn LIST] [-www] [-quiet] [-msg] [-tls1_3]
+                        [-tls1_2 | -tls1_3] [-no_tls1_2] [-no_tls1_3] [-cipher LIST] [-ciphersuites LIST]
+                        [-dhparam FILE] [-dh_min_bits N] [-groups LIST] [-alpn LIST] [-www] [-quiet] [-msg]
 
-Serves TLS 1.3 (the only version postern speaks so far, so -tls1_3 changes
-nothing) to many clients at once until SIGTERM or SIGINT. Prints ACCEPT
-when listening and, for each handshake, its protocol, cipher, group and the
-client certificate's subject. Echoes each line a client sends back to it
-(and prints it, unless -quiet); with -www answers any request with an
-HTTP/1.0 text page describing the session, as 'openssl s_server -www' does.
+Serves TLS 1.3 and 1.2 to many clients at once until SIGTERM or SIGINT.
+Prints ACCEPT when listening and, for each handshake, its protocol, the
+OpenSSL name of its cipher, its group and the client certificate's subject.
+Echoes each line a client sends back to it (and prints it, unless -quiet);
+with -www answers any request with an HTTP/1.0 text page describing the
+session, as 'openssl s_server -www' does.
 
   -cert2/-key2         a second certificate (e.g. ECDSA beside RSA), chosen by the client's signature_algorithms
+  -dcert/-dkey         a DSA certificate, for the DHE-DSS suites of TLS 1.2 (-cert may then be left out)
+  -tls1_2, -tls1_3     serve only that version (default: both)
+  -no_tls1_2, -no_tls1_3  do not serve that version
+  -cipher LIST         TLS 1.2 suites, an OpenSSL cipher string (e.g. HIGH:!aNULL, kRSA:@STRENGTH); the
+                       default offers forward-secret suites only
+  -ciphersuites LIST   TLS 1.3 suites, colon-separated IANA names, in preference order
+  -dhparam FILE        the TLS 1.2 DHE group, a PKCS#3 'DH PARAMETERS' file (default: ffdhe2048); a file below
+                       1024 bits (an old dh512 file) is checked, then not used
+  -dh_min_bits N       the smallest DH group served or accepted, at least 1024 (default 2048)
   -verify N            ask for a client certificate, verify depth N
   -Verify N            require a client certificate, verify depth N
   -CAfile FILE         trust anchors for client certificates; their names go in the CertificateRequest
@@ -36,6 +50,8 @@ interface ServerSetup {
   options: ServerOptions;
   www: boolean;
   quiet: boolean;
+  /** Printed at startup: why a -dhparam file is not used. */
+  notices: string[];
 }
 
 function depth(value: string, option: string): number {
@@ -44,21 +60,31 @@ function depth(value: string, option: string): number {
 }
 
 function serverSetup(args: string[], io: CommandIO): ServerSetup {
-  const parsed = parseArgs(args, { flags: [...TLS_FLAGS, 'www'], options: [...TLS_OPTIONS, 'accept', 'cert2', 'key2', 'verify', 'Verify'] });
+  const parsed = parseArgs(args, {
+    flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'www'],
+    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'accept', 'cert2', 'key2', 'dcert', 'dkey', 'dhparam', 'verify', 'Verify'],
+  });
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
   const accept = optionValue(parsed, 'accept');
   if (accept === undefined) throw new UsageError('-accept [HOST:]PORT is required');
+  const protocol = protocolConfig(parsed);
+  const dsa = loadPair(parsed, 'dcert', 'dkey');
+  if (dsa !== undefined && dsa.key.kind !== 'dsa') throw new UsageError('-dcert needs a DSA certificate and key');
   const first = loadPair(parsed, 'cert', 'key');
-  if (first === undefined) throw new UsageError('-cert FILE is required');
+  if (first === undefined && dsa === undefined) throw new UsageError('-cert FILE is required');
   const second = loadPair(parsed, 'cert2', 'key2');
   const ask = optionValue(parsed, 'verify');
   const require = optionValue(parsed, 'Verify');
   if (ask !== undefined && require !== undefined) throw new UsageError('-verify and -Verify exclude each other');
+  const dhFile = optionValue(parsed, 'dhparam');
+  const dh = dhFile === undefined ? undefined : loadServerDh(dhFile, protocol.dhMinBits, createSystemRandom());
   const trustStore = loadTrust(parsed);
   const caFile = optionValue(parsed, 'CAfile');
   const options: ServerOptions = {
     ...commonTlsOptions(parsed),
-    certificates: second === undefined ? [first] : [first, second],
+    ...protocol,
+    certificates: [first, second, dsa].filter((c): c is CertifiedKey => c !== undefined),
+    ...(dh !== undefined && 'use' in dh && { dhParams: dh.use }),
     ...(trustStore !== undefined && { trustStore }),
     ...(ask !== undefined && { clientAuth: 'optional', verifyDepth: depth(ask, 'verify') }),
     ...(require !== undefined && { clientAuth: 'required', verifyDepth: depth(require, 'Verify') }),
@@ -66,7 +92,13 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
     ...(caFile !== undefined && { clientCaNames: loadCertificates(caFile).map((c) => c.subject.der) }),
     ...(parsed.flags.has('msg') && { onMessage: messagePrinter(io.stdout) }),
   };
-  return { ...parseHostPort(accept, 'accept', true), options, www: parsed.flags.has('www'), quiet: parsed.flags.has('quiet') };
+  return {
+    ...parseHostPort(accept, 'accept', true),
+    options,
+    www: parsed.flags.has('www'),
+    quiet: parsed.flags.has('quiet'),
+    notices: dh !== undefined && 'notice' in dh ? [dh.notice] : [],
+  };
 }
 
 /** `address:port` of a client, taken when it connects (a destroyed socket no longer knows it). */
@@ -85,7 +117,7 @@ function handshakeLine(who: string, s: SessionInfo): string {
 
 /** The `-www` answer: like `openssl s_server -www`, a page describing the session, in plain text. */
 function wwwPage(s: SessionInfo): string {
-  const body = `postern s_server -www\nNew, ${s.cipher.version}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n`;
+  const body = `postern s_server -www\nNew, ${cipherVersionText(s.cipher)}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n`;
   return `HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\n${body}`;
 }
 
@@ -163,6 +195,7 @@ function serve(setup: ServerSetup, io: CommandIO): Promise<number> {
     });
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    for (const notice of setup.notices) io.stderr.write(`postern s_server: warning: ${notice}\n`);
     server.listen({ port: setup.port, ...(setup.host !== undefined && { host: setup.host }) }, () => io.stdout.write('ACCEPT\n'));
   });
 }

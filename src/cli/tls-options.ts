@@ -15,7 +15,7 @@ import { optionValue } from './args.js';
 import { UsageError } from './command.js';
 
 /** Flags and options s_client and s_server share. */
-export const TLS_FLAGS = ['msg', 'quiet', 'tls1_3', 'verify_return_error'] as const;
+export const TLS_FLAGS = ['msg', 'quiet', 'verify_return_error'] as const;
 export const TLS_OPTIONS = ['CAfile', 'CApath', 'groups', 'alpn', 'cert', 'key'] as const;
 
 /** `-groups x25519:P-256`: OpenSSL's colon-separated list, names from GROUP_NAMES. */

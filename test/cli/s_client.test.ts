@@ -164,3 +164,89 @@ test('errors: a refused connection, usage mistakes', async () => {
   const badPort = await postern(['-connect', 'localhost']);
   assert.equal(badPort.code, 2);
 });
+
+// TLS 1.2: the version flags, cipher lists and the DH minimum, against openssl s_server.
+
+const RSA_SERVER = ['-cert', pki.path('server-rsa.pem'), '-key', pki.path('server-rsa.key')];
+/** An openssl s_server with the RSA certificate, for the RSA and DHE-RSA suites. */
+async function opensslRsaServer(extra: string[]): Promise<number> {
+  const port = await freePort();
+  const srv = startPeer('openssl', ['s_server', '-accept', String(port), ...RSA_SERVER, ...extra]);
+  await srv.waitFor(/ACCEPT/);
+  return port;
+}
+
+const newLine = (out: string): string | undefined => /^New, .*$/m.exec(out)?.[0];
+const protocol = (out: string): string | undefined => /^ {4}Protocol {2}: (.*)$/m.exec(out)?.[1];
+
+test('-tls1_2 and -no_tls1_3 offer TLS 1.2 alone, -tls1_3 and -no_tls1_2 TLS 1.3 alone', async () => {
+  for (const flag of ['-tls1_2', '-no_tls1_3']) {
+    const r = await postern(['-connect', `localhost:${www}`, '-CAfile', pki.path('ca.pem'), flag]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(protocol(r.stdout), 'TLSv1.2', flag);
+    assert.match(r.stdout, /^New, TLSv1\.2, Cipher is ECDHE-ECDSA-(CHACHA20-POLY1305|AES128-GCM-SHA256|AES256-GCM-SHA384)$/m);
+    assert.match(r.stdout, /^ {4}Cipher {4}: ECDHE-ECDSA-[\w-]+$/m);
+    assert.ok(r.stdout.includes('Peer signature type: ECDSA\n'));
+    assert.ok(r.stdout.includes('HTTP/1.0 200 ok'));
+  }
+  const only12 = await opensslRsaServer(['-www', '-tls1_2']);
+  for (const flag of ['-tls1_3', '-no_tls1_2']) {
+    const r = await postern(['-connect', `localhost:${only12}`, flag]);
+    assert.equal(r.code, 1, flag);
+    assert.match(r.stderr, /postern s_client: TLS alert protocol_version \(remote\)/, flag);
+  }
+  assert.equal(protocol((await postern(['-connect', `localhost:${www}`, '-no_tls1_2'])).stdout), 'TLSv1.3');
+});
+
+test('-cipher: the suite the server picks from our list is printed by its OpenSSL name, as openssl s_client prints it', async () => {
+  const port = await opensslRsaServer(['-www', '-cipher', 'ALL:@SECLEVEL=1']);
+  for (const cipher of ['ECDHE-RSA-AES256-GCM-SHA384', 'DHE-RSA-CHACHA20-POLY1305', 'AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'AES256-SHA256']) {
+    const ours = await postern(['-connect', `localhost:${port}`, '-tls1_2', '-cipher', cipher]);
+    const theirs = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-cipher', cipher], '');
+    assert.equal(ours.code, 0, `${cipher}: ${ours.stderr}`);
+    assert.equal(newLine(ours.stdout), newLine(theirs.stdout), cipher);
+    assert.ok(ours.stdout.includes(`    Cipher    : ${cipher}\n`), cipher);
+  }
+  const list = await postern(['-connect', `localhost:${port}`, '-tls1_2', '-cipher', 'kRSA+AESGCM:!AES128', '-quiet']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.ok(list.stdout.includes('Cipher is AES256-GCM-SHA384'), 'the www page names the suite');
+});
+
+test('-ciphersuites: the TLS 1.3 suites offered; an empty list offers TLS 1.2 alone', async () => {
+  const r = await postern(['-connect', `localhost:${www}`, '-ciphersuites', 'TLS_AES_256_GCM_SHA384']);
+  assert.equal(newLine(r.stdout), 'New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384');
+  const none = await postern(['-connect', `localhost:${www}`, '-ciphersuites', '']);
+  assert.equal(protocol(none.stdout), 'TLSv1.2');
+});
+
+test('-dh_min_bits: a 1024-bit server group is refused by default and accepted when the minimum is lowered', async () => {
+  const dh1024 = pki.dhParams('dh1024.pem', 1024);
+  const port = await opensslRsaServer(['-www', '-tls1_2', '-dhparam', dh1024, '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1']);
+  const refused = await postern(['-connect', `localhost:${port}`, '-cipher', 'kDHE']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /TLS alert insufficient_security \(local\): server DH group of 1024 bits is below the minimum of 2048/);
+  const accepted = await postern(['-connect', `localhost:${port}`, '-cipher', 'kDHE', '-dh_min_bits', '1024']);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  assert.equal(newLine(accepted.stdout), 'New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256');
+  // OpenSSL's own 2048-bit group (not an RFC 7919 one) passes the default minimum.
+  const auto = await opensslRsaServer(['-www', '-tls1_2', '-cipher', 'DHE-RSA-AES256-GCM-SHA384']);
+  const r = await postern(['-connect', `localhost:${auto}`, '-cipher', 'DHE-RSA-AES256-GCM-SHA384']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(newLine(r.stdout), 'New, TLSv1.2, Cipher is DHE-RSA-AES256-GCM-SHA384');
+});
+
+test('TLS 1.2 usage errors: the bad cipher word is named; versions that exclude each other', async () => {
+  const bad = await postern(['-connect', `localhost:${www}`, '-cipher', 'ECDHE:+SHA1:BOGUS']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^postern s_client: -cipher: unknown cipher-string word "BOGUS"\n/);
+  const badSuite = await postern(['-connect', `localhost:${www}`, '-ciphersuites', 'ECDHE-RSA-AES128-GCM-SHA256']);
+  assert.equal(badSuite.code, 2);
+  assert.match(badSuite.stderr, /unknown TLS 1\.3 cipher suite "ECDHE-RSA-AES128-GCM-SHA256"/);
+  const both = await postern(['-connect', `localhost:${www}`, '-tls1_2', '-tls1_3']);
+  assert.equal(both.code, 2);
+  const empty = await postern(['-connect', `localhost:${www}`, '-tls1_3', '-ciphersuites', '']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /no protocol version is left/);
+  const small = await postern(['-connect', `localhost:${www}`, '-dh_min_bits', '768']);
+  assert.equal(small.code, 2);
+});

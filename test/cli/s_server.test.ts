@@ -18,9 +18,9 @@ const GET = 'GET / HTTP/1.0\r\n\r\n';
 const CA = pki.path('ca.pem');
 
 /** Our s_server on a free port, ready when it prints ACCEPT. */
-async function posternServer(extra: string[]): Promise<{ server: Peer; port: number }> {
+async function posternServer(extra: string[], pairs = ['-cert', pki.path('server.pem'), '-key', pki.path('server.key')]): Promise<{ server: Peer; port: number }> {
   const port = await freePort();
-  const server = startPeer('node', [POSTERN, 's_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.path('server.pem'), '-key', pki.path('server.key'), ...extra]);
+  const server = startPeer('node', [POSTERN, 's_server', '-accept', `127.0.0.1:${port}`, ...pairs, ...extra]);
   started.push(server);
   await server.waitFor(/^ACCEPT$/m);
   return { server, port };
@@ -167,4 +167,146 @@ test('usage errors exit 2', async () => {
   assert.equal(badAccept.code, 2);
   const both = await run('node', [POSTERN, 's_server', '-accept', '4433', '-cert', pki.path('server.pem'), '-key', pki.path('server.key'), '-verify', '1', '-Verify', '1']);
   assert.equal(both.code, 2);
+});
+
+// TLS 1.2: the version flags, cipher lists, the DSA pair and DH parameter files.
+
+const DSA_EXTENSIONS = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', 'subjectAltName=DNS:localhost,IP:127.0.0.1'];
+pki.leaf('server-dsa', 'dsa', '/CN=localhost/O=DSA', 'ca', DSA_EXTENSIONS);
+const RSA_PAIR = ['-cert', pki.path('server-rsa.pem'), '-key', pki.path('server-rsa.key')];
+const DSA_PAIR = ['-dcert', pki.path('server-dsa.pem'), '-dkey', pki.path('server-dsa.key')];
+
+/** The `New, …` line and the SSL-Session fields of an openssl s_client report. */
+function negotiated(out: string): { newLine?: string; protocol?: string; cipher?: string; tempKey?: string } {
+  const field = (re: RegExp): string | undefined => re.exec(out)?.[1];
+  return {
+    newLine: field(/^(New, .*)$/m),
+    protocol: field(/^ {4}Protocol {2}: (.*)$/m),
+    cipher: field(/^ {4}Cipher {4}: (.*)$/m),
+    tempKey: field(/^Server Temp Key: (.*)$/m),
+  };
+}
+
+test('-tls1_2, -tls1_3, -no_tls1_3, -no_tls1_2: each leaves the server only the versions asked for', async () => {
+  const only12 = await posternServer(['-tls1_2', '-www']);
+  const r12 = await opensslClient(only12.port, []);
+  assert.equal(r12.code, 0, r12.stderr);
+  assert.deepEqual(negotiated(r12.stdout), { newLine: 'New, TLSv1.2, Cipher is ECDHE-ECDSA-CHACHA20-POLY1305', protocol: 'TLSv1.2', cipher: 'ECDHE-ECDSA-CHACHA20-POLY1305', tempKey: 'X25519, 253 bits' });
+  assert.match(only12.server.stdout(), /127\.0\.0\.1:\d+: TLSv1\.2, ECDHE-ECDSA-CHACHA20-POLY1305, group x25519, no peer certificate\n/);
+  const refused13 = await opensslClient(only12.port, ['-tls1_3']);
+  assert.notEqual(refused13.code, 0);
+  await only12.server.waitFor(/handshake failed: 127\.0\.0\.1:\d+: TLS alert protocol_version \(local\)/);
+
+  const no13 = await posternServer(['-no_tls1_3', '-www']);
+  assert.equal(negotiated((await opensslClient(no13.port, [])).stdout).protocol, 'TLSv1.2');
+
+  for (const flags of [['-tls1_3'], ['-no_tls1_2']]) {
+    const only13 = await posternServer([...flags, '-www']);
+    assert.equal(negotiated((await opensslClient(only13.port, [])).stdout).protocol, 'TLSv1.3', flags.join(' '));
+    const refused12 = await opensslClient(only13.port, ['-tls1_2']);
+    assert.notEqual(refused12.code, 0, flags.join(' '));
+    await only13.server.waitFor(/TLS alert protocol_version \(local\)/);
+  }
+  await Promise.all([only12.server.stop(), no13.server.stop()]);
+});
+
+test('-cipher: an OpenSSL cipher string sets the TLS 1.2 suites, RSA key exchange only when asked for', async () => {
+  const kx = await posternServer(['-tls1_2', '-cipher', 'kRSA+AESGCM:@STRENGTH', '-www'], RSA_PAIR);
+  const r = await opensslClient(kx.port, ['-cipher', 'ALL']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(negotiated(r.stdout), { newLine: 'New, TLSv1.2, Cipher is AES256-GCM-SHA384', protocol: 'TLSv1.2', cipher: 'AES256-GCM-SHA384', tempKey: undefined });
+  const sha1 = await posternServer(['-tls1_2', '-cipher', 'AES128-SHA:ECDHE-RSA-AES128-SHA', '-www'], RSA_PAIR);
+  // OpenSSL names the version a suite first appeared in: SSLv3 for AES128-SHA, TLSv1.0 for the ECDHE one.
+  assert.equal(negotiated((await opensslClient(sha1.port, ['-cipher', 'AES128-SHA'])).stdout).newLine, 'New, SSLv3, Cipher is AES128-SHA');
+  assert.equal(negotiated((await opensslClient(sha1.port, ['-cipher', 'ECDHE-RSA-AES128-SHA'])).stdout).newLine, 'New, TLSv1.0, Cipher is ECDHE-RSA-AES128-SHA');
+  await sha1.server.waitFor(/TLSv1\.2, ECDHE-RSA-AES128-SHA, group x25519/);
+  // The default list offers forward-secret suites only.
+  const defaults = await posternServer(['-tls1_2', '-www'], RSA_PAIR);
+  const rsaKx = await opensslClient(defaults.port, ['-cipher', 'kRSA']);
+  assert.notEqual(rsaKx.code, 0);
+  await defaults.server.waitFor(/TLS alert handshake_failure \(local\): no TLS 1\.2 cipher suite in common/);
+  await Promise.all([kx.server.stop(), sha1.server.stop(), defaults.server.stop()]);
+});
+
+test('-ciphersuites: the TLS 1.3 suites in the server order; an empty list leaves TLS 1.2', async () => {
+  const one = await posternServer(['-ciphersuites', 'TLS_AES_256_GCM_SHA384', '-www']);
+  assert.equal(negotiated((await opensslClient(one.port, [])).stdout).newLine, 'New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384');
+  const none = await posternServer(['-ciphersuites', '', '-www']);
+  assert.equal(negotiated((await opensslClient(none.port, [])).stdout).protocol, 'TLSv1.2');
+  await Promise.all([one.server.stop(), none.server.stop()]);
+});
+
+test('-dcert/-dkey: RSA and DSA pairs at once, each client gets the one its suites need; a DSA-only server', async () => {
+  const both = await posternServer(['-www'], [...RSA_PAIR, ...DSA_PAIR]);
+  const dss = await opensslClient(both.port, ['-tls1_2', '-cipher', 'DHE-DSS-AES128-GCM-SHA256']);
+  assert.equal(dss.code, 0, dss.stderr);
+  assert.equal(negotiated(dss.stdout).cipher, 'DHE-DSS-AES128-GCM-SHA256');
+  assert.equal(negotiated(dss.stdout).tempKey, 'DH, 2048 bits');
+  assert.ok(dss.stdout.includes(' 0 s:CN = localhost, O = DSA\n'), dss.stdout);
+  assert.ok(dss.stdout.includes('Peer signature type: DSA\n'));
+  assert.ok(dss.stdout.includes('    Verify return code: 0 (ok)\n'));
+  const rsa = await opensslClient(both.port, ['-cipher', 'aRSA', '-tls1_2']);
+  assert.equal(negotiated(rsa.stdout).cipher, 'ECDHE-RSA-CHACHA20-POLY1305');
+  assert.ok(rsa.stdout.includes(' 0 s:CN = localhost, O = RSA\n'));
+  // Without special cipher choices, the RSA certificate is preferred (and TLS 1.3 never uses DSA).
+  assert.ok((await opensslClient(both.port, ['-tls1_2'])).stdout.includes(' 0 s:CN = localhost, O = RSA\n'));
+  assert.ok((await opensslClient(both.port, [])).stdout.includes(' 0 s:CN = localhost, O = RSA\n'));
+
+  const dsaOnlyPort = await freePort();
+  const dsaOnly = startPeer('node', [POSTERN, 's_server', '-accept', `127.0.0.1:${dsaOnlyPort}`, ...DSA_PAIR, '-tls1_2', '-www']);
+  started.push(dsaOnly);
+  await dsaOnly.waitFor(/^ACCEPT$/m);
+  const r = await opensslClient(dsaOnlyPort, ['-tls1_2', '-cipher', 'DHE-DSS-AES128-GCM-SHA256']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(negotiated(r.stdout).newLine, 'New, TLSv1.2, Cipher is DHE-DSS-AES128-GCM-SHA256');
+  await dsaOnly.waitFor(/TLSv1\.2, DHE-DSS-AES128-GCM-SHA256, group ffdhe2048/);
+  await Promise.all([both.server.stop(), dsaOnly.stop()]);
+});
+
+test('-dhparam: the file group for DHE; 1024 bits only with -dh_min_bits 1024; a dh512 file is checked, then set aside', async () => {
+  const dh2048 = pki.dhParams('dh2048.pem', 2048);
+  const dh1024 = pki.dhParams('dh1024.pem', 1024);
+  const dh512 = pki.dhParams('dh512.pem', 512);
+  const dhe = ['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256'];
+
+  const modp = await posternServer(['-dhparam', dh2048, '-www'], RSA_PAIR);
+  const r2048 = await opensslClient(modp.port, dhe);
+  assert.equal(r2048.code, 0, r2048.stderr);
+  assert.deepEqual(negotiated(r2048.stdout), { newLine: 'New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256', protocol: 'TLSv1.2', cipher: 'DHE-RSA-AES128-GCM-SHA256', tempKey: 'DH, 2048 bits' });
+
+  const refused = await run('node', [POSTERN, 's_server', '-accept', '127.0.0.1:1', ...RSA_PAIR, '-dhparam', dh1024]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /a 1024-bit DH group is below the minimum of 2048 bits/);
+  const old = await posternServer(['-dhparam', dh1024, '-dh_min_bits', '1024', '-www'], RSA_PAIR);
+  // Debian's OpenSSL refuses 1024-bit DH at its default security level 2.
+  const r1024 = await opensslClient(old.port, ['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1']);
+  assert.equal(r1024.code, 0, r1024.stderr);
+  assert.equal(negotiated(r1024.stdout).tempKey, 'DH, 1024 bits');
+
+  const ignored = await posternServer(['-dhparam', dh512, '-www'], RSA_PAIR);
+  assert.match(ignored.server.stderr(), /warning: -dhparam \S+dh512\.pem: a 512-bit DH group, parsed and validated; no suite uses DH groups below the minimum of 2048 bits/);
+  assert.equal(negotiated((await opensslClient(ignored.port, dhe)).stdout).tempKey, 'DH, 2048 bits');
+  await Promise.all([modp.server.stop(), old.server.stop(), ignored.server.stop()]);
+});
+
+test('TLS 1.2 usage errors: a bad cipher word is named, versions that exclude each other, a small -dh_min_bits, a non-DSA -dcert', async () => {
+  const server = (extra: string[]): ReturnType<typeof run> => run('node', [POSTERN, 's_server', '-accept', '4433', ...RSA_PAIR, ...extra]);
+  const badWord = await server(['-cipher', 'HIGH:!aNULL:FOO']);
+  assert.equal(badWord.code, 2);
+  assert.match(badWord.stderr, /^postern s_server: -cipher: unknown cipher-string word "FOO"\n/);
+  const badSuite = await server(['-ciphersuites', 'TLS_AES_128_GCM_SHA256:TLS_NOPE']);
+  assert.equal(badSuite.code, 2);
+  assert.match(badSuite.stderr, /-ciphersuites: unknown TLS 1\.3 cipher suite "TLS_NOPE"/);
+  const both = await server(['-tls1_2', '-tls1_3']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /-tls1_2 and -tls1_3 exclude each other/);
+  const none = await server(['-no_tls1_2', '-no_tls1_3']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no protocol version is left/);
+  const small = await server(['-dh_min_bits', '512']);
+  assert.equal(small.code, 2);
+  assert.match(small.stderr, /-dh_min_bits needs a number of bits of at least 1024, not '512'/);
+  const notDsa = await run('node', [POSTERN, 's_server', '-accept', '4433', '-dcert', pki.path('server-rsa.pem'), '-dkey', pki.path('server-rsa.key')]);
+  assert.equal(notDsa.code, 2);
+  assert.match(notDsa.stderr, /-dcert needs a DSA certificate and key/);
 });

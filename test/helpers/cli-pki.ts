@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * and RSA), a client certificate, and a second CA with its own client.
  */
 
-export type TlsKeyType = 'p256' | 'rsa';
+export type TlsKeyType = 'p256' | 'rsa' | 'dsa';
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -18,6 +18,8 @@ function openssl(args: string[], cwd: string): void {
 const KEY_ARGS: Record<TlsKeyType, string[]> = {
   p256: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  // DSA keys come from a parameter file, made once per PKI (dsaParams).
+  dsa: ['-paramfile', 'dsa-params.pem'],
 };
 
 export class TlsPki {
@@ -28,8 +30,26 @@ export class TlsPki {
   }
 
   key(name: string, type: TlsKeyType): string {
+    if (type === 'dsa') this.dsaParams();
     openssl(['genpkey', ...KEY_ARGS[type], '-out', `${name}.key`], this.dir);
     return this.path(`${name}.key`);
+  }
+
+  private dsaParamsMade = false;
+
+  /** 2048-bit DSA parameters (q of 224 bits, as OpenSSL 3 makes them), shared by every DSA key of this PKI. */
+  private dsaParams(): void {
+    if (this.dsaParamsMade) return;
+    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem'], this.dir);
+    this.dsaParamsMade = true;
+  }
+
+  /** A `DH PARAMETERS` file: RFC 3526's 2048-bit MODP group, or a fresh safe prime of `bits` (as `openssl dhparam`). */
+  dhParams(name: string, bits: 512 | 1024 | 2048): string {
+    const file = this.path(name);
+    if (bits === 2048) openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_2048', '-out', file], this.dir);
+    else openssl(['dhparam', '-out', file, String(bits)], this.dir);
+    return file;
   }
 
   /** A self-signed CA `<name>.pem` / `<name>.key`. */
