@@ -68,7 +68,11 @@ function handshakeReport(session: SessionInfo): string {
   const lines = [
     '---',
     ...(session.peerSignatureScheme !== undefined ? peerSignatureLines(session.peerSignatureScheme) : []),
-    ...(session.group !== undefined ? [`Server Temp Key: ${tempKeyText(session.group)}`] : []),
+    ...(session.group !== undefined
+      ? [`Server Temp Key: ${tempKeyText(session.group)}`]
+      : session.dhBits !== undefined
+        ? [`Server Temp Key: DH, ${session.dhBits} bits`]
+        : []),
     '---',
     v === undefined || v.ok ? 'Verification: OK' : `Verification error: ${verifyReasonText(v.reason)}`,
     '---',

@@ -111,7 +111,7 @@ function peerName(tls: TLSSocket): string {
 /** One line per handshake: who, protocol, cipher, group, client certificate. */
 function handshakeLine(who: string, s: SessionInfo): string {
   const verify = verifyReturnText(s);
-  const group = s.group === undefined ? 'none' : groupName(s.group);
+  const group = s.group !== undefined ? groupName(s.group) : s.dhBits !== undefined ? `DH ${s.dhBits} bits` : 'none';
   return `${who}: ${s.protocol}, ${s.cipher.opensslName}, group ${group}, ${peerSubjectText(s)}${verify !== undefined ? `, verify return code ${verify}` : ''}\n`;
 }
 

@@ -21,6 +21,8 @@ export interface SessionInfo {
   cipher: CipherSuiteInfo;
   /** The key-exchange group (NamedGroup code point). */
   group?: number;
+  /** TLS 1.2 DHE: the size of the group's prime in bits (also for groups with no NamedGroup code). */
+  dhBits?: number;
   /** The signature scheme the peer signed its CertificateVerify / ServerKeyExchange with. */
   peerSignatureScheme?: number;
   serverName?: string;

@@ -228,6 +228,8 @@ test('-dh_min_bits: a 1024-bit server group is refused by default and accepted w
   const accepted = await postern(['-connect', `localhost:${port}`, '-cipher', 'kDHE', '-dh_min_bits', '1024']);
   assert.equal(accepted.code, 0, accepted.stderr);
   assert.equal(newLine(accepted.stdout), 'New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256');
+  // A group with no NamedGroup code is still described by its size, as openssl s_client does.
+  assert.match(accepted.stdout, /^Server Temp Key: DH, 1024 bits$/m);
   // OpenSSL's own 2048-bit group (not an RFC 7919 one) passes the default minimum.
   const auto = await opensslRsaServer(['-www', '-tls1_2', '-cipher', 'DHE-RSA-AES256-GCM-SHA384']);
   const r = await postern(['-connect', `localhost:${auto}`, '-cipher', 'DHE-RSA-AES256-GCM-SHA384']);

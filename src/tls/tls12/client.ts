@@ -1,4 +1,5 @@
 import type { DhGroup } from '../../crypto/dh.js';
+import { bitLength } from '../../crypto/bigint.js';
 import { rsaEncryptPkcs1v15 } from '../../crypto/rsa.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { PublicKey } from '../../x509/public-key.js';
@@ -346,6 +347,7 @@ class ExpectFinished extends ClientState {
       extendedMasterSecret: s.agreed.extendedMasterSecret,
       encryptThenMac: s.agreed.encryptThenMac,
       ...(group !== undefined ? { group } : {}),
+      ...(s.dhe !== undefined ? { dhBits: bitLength(s.dhe.group.p) } : {}),
       ...(s.peerSignatureScheme !== undefined ? { peerSignatureScheme: s.peerSignatureScheme } : {}),
       ...(s.verification !== undefined ? { verification: s.verification } : {}),
       ...(s.alpnProtocol !== undefined ? { alpnProtocol: s.alpnProtocol } : {}),

@@ -7,6 +7,7 @@ import type { CertifiedKey, ServerConfig } from '../config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
 import { ClientCertificateType, ECPointFormat, ExtensionType, NameType, ProtocolVersion } from '../constants.js';
 import type { DhGroup } from '../../crypto/dh.js';
+import { bitLength } from '../../crypto/bigint.js';
 import type { Extension } from '../extensions.js';
 import { findExtension } from '../extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
@@ -376,6 +377,7 @@ class ExpectClientFinished extends ServerState {
       extendedMasterSecret: agreed.extendedMasterSecret,
       encryptThenMac: agreed.encryptThenMac,
       ...(group !== undefined ? { group } : {}),
+      ...(choice.dhGroup !== undefined ? { dhBits: bitLength(choice.dhGroup.p) } : {}),
       ...(this.identity.peerSignatureScheme !== undefined ? { peerSignatureScheme: this.identity.peerSignatureScheme } : {}),
       ...(this.identity.verification !== undefined ? { verification: this.identity.verification } : {}),
       ...(choice.alpnProtocol !== undefined ? { alpnProtocol: choice.alpnProtocol } : {}),
