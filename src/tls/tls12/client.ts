@@ -11,7 +11,7 @@ import type { Extension } from '../extensions.js';
 import { findExtension } from '../extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
 import { generateKeyShare } from '../key-exchange.js';
-import type { ClientHello, ServerHello } from '../messages.js';
+import type { ServerHello } from '../messages.js';
 import { downgradeSentinel } from '../messages.js';
 import type { CertificateRequest12, ClientKeyExchangeDhe, ClientKeyExchangeEcdhe, ClientKeyExchangeRsa } from '../messages12.js';
 import { NamedGroup } from '../named-group.js';
