@@ -6,6 +6,7 @@ import type { Purpose } from '../x509/purpose.js';
 import type { TrustStore } from '../x509/trust-store.js';
 import type { VerifyResult } from '../x509/verify.js';
 import type { HandshakeMessage } from './handshake.js';
+import type { ClientHello } from './messages.js';
 import type { Tls12Suite, Tls13Suite } from './suites.js';
 
 /** The protocol versions postern speaks, by their OpenSSL names. */
@@ -78,6 +79,15 @@ export interface CommonConfig {
    * opportunistic TLS.
    */
   rejectUnauthorized?: boolean;
+  /**
+   * RFC 8449 record_size_limit: the largest protected record plaintext we
+   * accept (64 to 65535; for TLS 1.3 it counts the content type byte). A
+   * client offers it only when set; a server answers a client's offer with
+   * this value, or the protocol maximum (2^14 + 1 in TLS 1.3, 2^14 in TLS
+   * 1.2) when unset. Either side then caps the records it sends to the
+   * peer's limit.
+   */
+  recordSizeLimit?: number;
   onMessage?: MessageTrace;
 }
 
@@ -90,6 +100,22 @@ export interface ClientConfig extends CommonConfig {
   keyShareGroups?: readonly number[];
   /** Our certificate, offered when the server asks. */
   certificate?: CertifiedKey;
+  /**
+   * RFC 8446 §D.4 middlebox compatibility mode (true by default): a random
+   * 32-byte legacy_session_id and a change_cipher_spec before our second
+   * flight. False: an empty legacy_session_id and no change_cipher_spec.
+   */
+  middleboxCompat?: boolean;
+  /**
+   * Rewrites every ClientHello before it is encoded (the first, and the
+   * second after a HelloRetryRequest). For reproducing another
+   * implementation's wire format (trace replay, fingerprint tests); everything
+   * the peer chooses is still validated: what was offered (suites, groups,
+   * key shares, signature schemes, versions, ALPN, extension types) is read
+   * from the message as sent, and a server choosing something the hook added
+   * that postern cannot do is refused with handshake_failure.
+   */
+  customizeClientHello?: (hello: ClientHello) => ClientHello;
 }
 
 export type ClientAuth = 'none' | 'optional' | 'required';
@@ -103,4 +129,15 @@ export interface ServerConfig extends CommonConfig {
   clientCaNames?: readonly Uint8Array[];
   /** The TLS 1.2 DHE group (`smtpd_tls_dh1024_param_file`, `-dhparam`), checked by src/x509/dh-params; ffdhe2048 (RFC 7919) when absent. */
   dhParams?: DhGroup;
+  /**
+   * Rewrites every handshake message the server sends (ServerHello,
+   * HelloRetryRequest, EncryptedExtensions, …) before it is encoded, e.g. to
+   * reorder extensions or add ones such as supported_groups in
+   * EncryptedExtensions. For reproducing another implementation's wire format
+   * (trace replay, fingerprint tests); everything the peer chooses is still
+   * validated. The server's own keys and state follow its choices, not the
+   * rewrite: changing a negotiated value here makes a handshake the client
+   * refuses.
+   */
+  customizeServerMessage?: (message: HandshakeMessage) => HandshakeMessage;
 }

@@ -76,6 +76,13 @@ export interface HandshakeIO {
   setReader(reader: RecordReader): void;
   /** Any version: write with this protection from the next record on (what is queued is sent first). */
   setWriter(writer: RecordWriter): void;
+  /**
+   * RFC 8449, once both sides have sent record_size_limit: `sendContent`
+   * caps the content of each protected record we send (from the peer's
+   * limit), `receive` is our own advertised limit, enforced on every record
+   * read from now on.
+   */
+  setRecordSizeLimits(limits: { sendContent: number; receive: number }): void;
   complete(info: SessionInfo): void;
   /** A warning alert that does not end the connection (TLS 1.2's no_renegotiation, RFC 5746 §4.2). */
   sendWarningAlert(description: AlertDescriptionName): void;
@@ -118,6 +125,9 @@ export class TlsConnection implements HandshakeIO {
   private readonly assembler = new HandshakeAssembler();
   private reader: RecordReader | undefined;
   private writer: RecordWriter | undefined;
+  /** RFC 8449: the content bytes of one protected record we send (unprotected records are not limited, §4). */
+  private sendContentLimit = MAX_PLAINTEXT_LENGTH;
+  private receiveLimit: number | undefined;
   private pendingHandshake: Uint8Array[] = [];
   private pendingHandshakeLength = 0;
   private output: Uint8Array[] = [];
@@ -134,16 +144,18 @@ export class TlsConnection implements HandshakeIO {
   readonly random: Random;
   private readonly clock: () => Date;
   private readonly trace: MessageTrace | undefined;
+  private readonly customizeSent: ((message: HandshakeMessage) => HandshakeMessage) | undefined;
 
   constructor(
     readonly role: 'client' | 'server',
     initial: HandshakeState,
-    options: { random: Random; now?: () => Date; onMessage?: MessageTrace },
+    options: { random: Random; now?: () => Date; onMessage?: MessageTrace; customizeSent?: (message: HandshakeMessage) => HandshakeMessage },
   ) {
     this.state = initial;
     this.random = options.random;
     this.clock = options.now ?? (() => new Date());
     this.trace = options.onMessage;
+    this.customizeSent = options.customizeSent;
     // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301 for old middleboxes.
     this.firstRecordVersion = role === 'client' ? 0x0301 : 0x0303;
   }
@@ -199,13 +211,14 @@ export class TlsConnection implements HandshakeIO {
     });
   }
 
-  /** Queues application data; it is sent in records of at most 2^14 bytes. */
+  /** Queues application data; it is sent in records of at most 2^14 bytes, or the peer's RFC 8449 limit. */
   write(data: Uint8Array): void {
     if (this.failed !== undefined) throw this.failed;
     if (this.info === undefined) throw new Error('TLS: write before the handshake is complete');
     if (this.writeClosed) throw new Error('TLS: write after close');
-    for (let off = 0; off < data.length || (off === 0 && data.length === 0); off += MAX_PLAINTEXT_LENGTH) {
-      this.sealRecord(ContentType.application_data, data.subarray(off, Math.min(data.length, off + MAX_PLAINTEXT_LENGTH)));
+    const chunk = this.recordContentLimit();
+    for (let off = 0; off < data.length || (off === 0 && data.length === 0); off += chunk) {
+      this.sealRecord(ContentType.application_data, data.subarray(off, Math.min(data.length, off + chunk)));
       if (data.length === 0) break;
     }
   }
@@ -248,7 +261,8 @@ export class TlsConnection implements HandshakeIO {
 
   // ---- HandshakeIO
 
-  send(message: HandshakeMessage): Uint8Array {
+  send(original: HandshakeMessage): Uint8Array {
+    const message = this.customizeSent?.(original) ?? original;
     const raw = Uint8Array.from(encodeHandshake(message));
     this.handshakeSeen = true;
     this.trace?.('sent', message, raw);
@@ -273,7 +287,14 @@ export class TlsConnection implements HandshakeIO {
   setReader(reader: RecordReader): void {
     // RFC 8446 §5.1 (and RFC 5246 §7.1 for CCS): handshake messages MUST NOT span a key change.
     if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'handshake message spans a key change');
+    if (this.receiveLimit !== undefined) reader.plaintextLimit = this.receiveLimit;
     this.reader = reader;
+  }
+
+  setRecordSizeLimits(limits: { sendContent: number; receive: number }): void {
+    this.sendContentLimit = limits.sendContent;
+    this.receiveLimit = limits.receive;
+    if (this.reader !== undefined) this.reader.plaintextLimit = limits.receive;
   }
 
   setWriter(writer: RecordWriter): void {
@@ -383,9 +404,14 @@ export class TlsConnection implements HandshakeIO {
     const all = this.pendingHandshake.length === 1 ? (this.pendingHandshake[0] as Uint8Array) : concatBytes(...this.pendingHandshake);
     this.pendingHandshake = [];
     this.pendingHandshakeLength = 0;
-    for (let off = 0; off < all.length; off += MAX_PLAINTEXT_LENGTH) {
-      this.sealRecord(ContentType.handshake, all.subarray(off, Math.min(all.length, off + MAX_PLAINTEXT_LENGTH)));
+    const chunk = this.recordContentLimit();
+    for (let off = 0; off < all.length; off += chunk) {
+      this.sealRecord(ContentType.handshake, all.subarray(off, Math.min(all.length, off + chunk)));
     }
+  }
+
+  private recordContentLimit(): number {
+    return this.writer === undefined ? MAX_PLAINTEXT_LENGTH : this.sendContentLimit;
   }
 
   private sealRecord(type: number, content: Uint8Array): void {

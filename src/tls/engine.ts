@@ -24,5 +24,6 @@ export function createClientConnection(config: ClientConfig): TlsConnection {
 
 /** A server connection waiting for a ClientHello. */
 export function createServerConnection(config: ServerConfig): TlsConnection {
-  return new TlsConnection('server', startServer(config), config);
+  const { customizeServerMessage, ...options } = config;
+  return new TlsConnection('server', startServer(config), customizeServerMessage === undefined ? options : { ...options, customizeSent: customizeServerMessage });
 }

@@ -26,6 +26,12 @@ export interface OpenedRecord {
 export interface RecordReader {
   /** The longest protected fragment this protection allows (RFC 8446 §5.2: 2^14 + 256; RFC 5246 §6.2.3: 2^14 + 2048). */
   readonly maxFragmentLength: number;
+  /**
+   * The largest plaintext accepted, record_overflow above it: the protocol's
+   * (2^14 + 1 with TLS 1.3's content type and padding, 2^14 in TLS 1.2), or
+   * the lower RFC 8449 record_size_limit we advertised.
+   */
+  plaintextLimit: number;
   open(type: number, version: number, fragment: Uint8Array): OpenedRecord;
 }
 

@@ -12,7 +12,7 @@ import type { Extension } from '../extensions.js';
 import { findExtension } from '../extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
 import { generateKeyShare } from '../key-exchange.js';
-import type { ClientHello, ServerHello } from '../messages.js';
+import type { ServerHello } from '../messages.js';
 import { downgradeSentinel } from '../messages.js';
 import type { CertificateRequest12, ClientKeyExchangeDhe, ClientKeyExchangeEcdhe, ClientKeyExchangeRsa } from '../messages12.js';
 import { NamedGroup } from '../named-group.js';
@@ -36,6 +36,9 @@ import {
 } from './common.js';
 import { clientCheckGroup, dheShare, dhMinBits, ffdheCode } from './dhe.js';
 import { Traffic12 } from './traffic.js';
+import type { ClientOffer } from '../client-offer.js';
+import { checkOfferedGroup, checkOfferedScheme, offeredTls12Suite } from '../client-offer.js';
+import { sendContentLimit } from '../record-size-limit.js';
 
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
 const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1]);
@@ -71,13 +74,9 @@ export function tls12HelloExtensions(config: ClientConfig): Extension[] {
 /** What the version-negotiating client hands over when a ServerHello selects TLS 1.2. */
 export interface Client12Context {
   config: ClientConfig;
-  hello: ClientHello;
+  /** What the ClientHello offered, as sent. */
+  offer: ClientOffer;
   helloRaw: Uint8Array;
-  /** Extension types sent in the ClientHello. */
-  offered: ReadonlySet<number>;
-  /** Our signature_algorithms and supported_groups as sent. */
-  schemes: readonly number[];
-  groups: readonly number[];
   serverName: string | undefined;
   /** We offered TLS 1.3 too: a downgrade sentinel is then an attack (RFC 8446 §4.1.3). */
   offeredTls13: boolean;
@@ -102,16 +101,14 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
   if (sh.legacyVersion !== ProtocolVersion.tls1_2) throw new TlsAlert('protocol_version', `server chose version 0x${sh.legacyVersion.toString(16)}`);
   // RFC 8446 §4.1.3: a TLS 1.3 client receiving a TLS 1.2 ServerHello with a downgrade sentinel aborts with illegal_parameter.
   if (ctx.offeredTls13 && downgradeSentinel(sh.random) !== undefined) throw new TlsAlert('illegal_parameter', 'ServerHello.random carries a downgrade sentinel');
-  const suite = clientTls12Suites(ctx.config).find((s) => s.code === sh.cipherSuite);
-  if (suite === undefined || !ctx.hello.cipherSuites.includes(sh.cipherSuite)) {
-    throw new TlsAlert('illegal_parameter', `server chose cipher suite 0x${sh.cipherSuite.toString(16)} that was not offered for TLS 1.2`);
-  }
+  const suite = offeredTls12Suite(ctx.offer, sh.cipherSuite);
+  const hello = ctx.offer.hello;
   for (const e of sh.extensions) {
-    if (!ctx.offered.has(e.type)) throw new TlsAlert('unsupported_extension', `ServerHello carries extension ${e.type} that was not offered`);
+    if (!ctx.offer.extensionTypes.has(e.type)) throw new TlsAlert('unsupported_extension', `ServerHello carries extension ${e.type} that was not offered`);
     if (!TLS12_SERVER_HELLO_EXTENSIONS.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in a TLS 1.2 ServerHello`);
   }
   // No session was offered for resumption: an echo of our (middlebox-compatibility) session id would claim one.
-  if (sh.legacySessionIdEcho.length > 0 && equal(sh.legacySessionIdEcho, ctx.hello.legacySessionId)) {
+  if (sh.legacySessionIdEcho.length > 0 && equal(sh.legacySessionIdEcho, hello.legacySessionId)) {
     throw new TlsAlert('illegal_parameter', 'server resumes a session that was not offered');
   }
   const reneg = findExtension(sh.extensions, 'renegotiation_info');
@@ -123,7 +120,7 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
     ctx,
     agreed: {
       suite,
-      clientRandom: ctx.hello.random,
+      clientRandom: hello.random,
       serverRandom: sh.random,
       extendedMasterSecret: findExtension(sh.extensions, 'extended_master_secret') !== undefined,
       // RFC 7366 §3: encrypt-then-MAC is for CBC suites only; an echo with an AEAD suite changes nothing.
@@ -135,8 +132,13 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
   if (alpn !== undefined) {
     // RFC 7301 §3.1: exactly one protocol, one the client offered.
     const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
-    if (only === undefined || !(ctx.config.alpnProtocols ?? []).includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
+    if (only === undefined || !ctx.offer.alpnProtocols.includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
     session.alpnProtocol = only;
+  }
+  // RFC 8449 §4: from the first protected record on, each side sends within the other's limit.
+  const limit = findExtension(sh.extensions, 'record_size_limit');
+  if (limit !== undefined && ctx.offer.recordSizeLimit !== undefined) {
+    io.setRecordSizeLimits({ sendContent: sendContentLimit(limit.limit, 'tls1.2'), receive: ctx.offer.recordSizeLimit });
   }
   return new ExpectCertificate(session);
 }
@@ -196,9 +198,7 @@ class ExpectServerKeyExchange extends ClientState {
     let signed: { algorithm: number; signature: Uint8Array };
     if (message.kind === 'server_key_exchange_ecdhe') {
       // RFC 8422 §5.4: a curve the client did not offer is illegal_parameter.
-      if (!EC_GROUPS.has(message.namedCurve) || !s.ctx.groups.includes(message.namedCurve)) {
-        throw new TlsAlert('illegal_parameter', `server chose curve 0x${message.namedCurve.toString(16)} that was not offered`);
-      }
+      checkOfferedGroup(s.ctx.offer, message.namedCurve, (g) => EC_GROUPS.has(g));
       s.ecdhe = { group: message.namedCurve, publicPoint: message.publicPoint };
       ({ params, signed } = message);
     } else if (message.kind === 'server_key_exchange_dhe') {
@@ -210,8 +210,9 @@ class ExpectServerKeyExchange extends ClientState {
     }
     const key = leafKey(s);
     // RFC 5246 §7.4.3: the scheme is one we offered in signature_algorithms and fits the certificate's key.
-    if (!s.ctx.schemes.includes(signed.algorithm) || !schemeFitsKey(signed.algorithm, key, false)) {
-      throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${signed.algorithm.toString(16)} that was not offered or does not fit its key`);
+    checkOfferedScheme(s.ctx.offer, signed.algorithm);
+    if (!schemeFitsKey(signed.algorithm, key, false)) {
+      throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${signed.algorithm.toString(16)} that does not fit its key`);
     }
     if (!verifyWithScheme(key, signed.algorithm, signedParams(s.agreed.clientRandom, s.agreed.serverRandom, params), signed.signature)) {
       throw new TlsAlert('decrypt_error', 'ServerKeyExchange signature is invalid');
@@ -296,8 +297,8 @@ function clientKeyExchange(io: HandshakeIO, s: Session): { message: ClientKeyExc
   if (key.kind !== 'rsa') throw new TlsAlert('unsupported_certificate', 'RSA key exchange with a non-RSA certificate');
   const preMaster = io.random.bytes(PREMASTER_LENGTH);
   // RFC 5246 §7.4.7.1: the first two bytes are the version offered in ClientHello.client_version.
-  preMaster[0] = s.ctx.hello.legacyVersion >> 8;
-  preMaster[1] = s.ctx.hello.legacyVersion & 0xff;
+  preMaster[0] = s.ctx.offer.hello.legacyVersion >> 8;
+  preMaster[1] = s.ctx.offer.hello.legacyVersion & 0xff;
   return { message: { kind: 'client_key_exchange_rsa', encryptedPreMasterSecret: rsaEncryptPkcs1v15(key, preMaster, io.random) }, preMaster };
 }
 

@@ -28,6 +28,7 @@ export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
   ExtensionType.encrypt_then_mac,
   ExtensionType.extended_master_secret,
   ExtensionType.renegotiation_info,
+  ExtensionType.record_size_limit,
 ]);
 
 /**

@@ -309,6 +309,7 @@ export class Tls12RecordSealer extends Direction implements RecordWriter {
 /** Removes protection from incoming TLS 1.2 records under one direction's keys. */
 export class Tls12RecordOpener extends Direction implements RecordReader {
   readonly maxFragmentLength = MAX_CIPHERTEXT_12;
+  plaintextLimit = MAX_PLAINTEXT;
 
   constructor(suite: Tls12Suite, keys: DirectionKeys, options: Tls12ProtectionOptions = {}) {
     super(suite, keys, options, undefined);
@@ -319,7 +320,10 @@ export class Tls12RecordOpener extends Direction implements RecordReader {
     const header = Uint8Array.of(type, version >> 8, version & 0xff, fragment.length >> 8, fragment.length & 0xff);
     if (fragment.length > MAX_CIPHERTEXT_12) throw new RecordProtectionError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 2048`);
     const content = this.protection.open(this.nextSequence(), header, fragment);
-    if (content.length > MAX_PLAINTEXT) throw new RecordProtectionError('record_overflow', `record plaintext of ${content.length} bytes exceeds 2^14`);
+    // RFC 5246 §6.2.1, and RFC 8449 §4 for a lower limit we advertised.
+    if (content.length > Math.min(this.plaintextLimit, MAX_PLAINTEXT)) {
+      throw new RecordProtectionError('record_overflow', `record plaintext of ${content.length} bytes exceeds ${Math.min(this.plaintextLimit, MAX_PLAINTEXT)}`);
+    }
     return { contentType: header[0] as number, content };
   }
 }

@@ -40,6 +40,7 @@ import {
 import type { DheShare } from './dhe.js';
 import { checkConfiguredGroup, dheShare, dhMinBits, ffdheCode, groupBytes, serverDhGroup } from './dhe.js';
 import { Traffic12 } from './traffic.js';
+import { recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
@@ -121,6 +122,13 @@ export function startServer12(io: HandshakeIO, config: ServerConfig, ch: ClientH
   if (choice.serverName !== undefined) extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: null });
   if (choice.alpnProtocol !== undefined) {
     extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: [utf8.encode(choice.alpnProtocol)] });
+  }
+  // RFC 8449 §4: answer the client's record_size_limit; protected records then stay within the other side's limit.
+  const clientLimit = findExtension(ch.extensions, 'record_size_limit');
+  if (clientLimit !== undefined) {
+    const own = serverRecordSizeLimit(config.recordSizeLimit, 'tls1.2');
+    extensions.push(recordSizeLimitExtension(own));
+    io.setRecordSizeLimits({ sendContent: sendContentLimit(clientLimit.limit, 'tls1.2'), receive: own });
   }
   const transcript = new Tls12Transcript(suite.prfHash, raw);
   // No session resumption yet: an empty session_id says the session will not be cached (RFC 5246 §7.4.1.3).

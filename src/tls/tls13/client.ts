@@ -11,6 +11,9 @@ import { findExtension } from '../extensions.js';
 import type { HandshakeMessage } from '../handshake.js';
 import type { KeyShareSecret } from '../key-exchange.js';
 import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
+import type { ClientOffer } from '../client-offer.js';
+import { checkOfferedGroup, checkOfferedScheme, clientOffer, offeredTls13Suite } from '../client-offer.js';
+import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit } from '../record-size-limit.js';
 import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
 import { downgradeSentinel } from '../messages.js';
 import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
@@ -40,12 +43,14 @@ import { Traffic13, TLS13, unexpected } from './traffic.js';
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
   config: ClientConfig;
+  /** From the configuration: what buildClientHello puts in the message. */
   suites: readonly Tls13Suite[];
   groups: readonly number[];
   schemes: readonly number[];
   transcript: Transcript;
   sessionId: Uint8Array;
-  offered: Set<number>;
+  /** What the last ClientHello actually offered: the server's answers are checked against this. */
+  offer: ClientOffer;
   shares: KeyShareSecret[];
   helloRetry: boolean;
   sentCcs: boolean;
@@ -60,7 +65,7 @@ function sniName(config: ClientConfig): string | undefined {
   return name;
 }
 
-function buildClientHello(ctx: ClientContext, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
+function buildClientHello(ctx: Omit<ClientContext, 'offer'>, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
   const extensions: Extension[] = [];
   if (ctx.serverName !== undefined) {
     extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: utf8.encode(ctx.serverName) }] });
@@ -81,6 +86,7 @@ function buildClientHello(ctx: ClientContext, random: Uint8Array, cookie: Uint8A
     });
   }
   if (tls12) extensions.push(...tls12HelloExtensions(ctx.config));
+  if (ctx.config.recordSizeLimit !== undefined) extensions.push(recordSizeLimitExtension(ctx.config.recordSizeLimit));
   const alpn = ctx.config.alpnProtocols;
   if (alpn !== undefined && alpn.length > 0) {
     extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => utf8.encode(p)) });
@@ -98,6 +104,10 @@ function buildClientHello(ctx: ClientContext, random: Uint8Array, cookie: Uint8A
   };
 }
 
+function customize(config: ClientConfig, built: ClientHello): ClientHello {
+  return config.customizeClientHello?.(built) ?? built;
+}
+
 /** The client's first step: send ClientHello (RFC 8446 §4.1.2). */
 export function startClient(config: ClientConfig): (io: HandshakeIO) => HandshakeState {
   return (io) => {
@@ -106,26 +116,26 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
     const shareGroups = config.keyShareGroups ?? [groups[0] as number];
     const range = versionRange(config);
     if (range.tls12) checkClientConfig12(config);
-    const ctx: ClientContext = {
+    checkRecordSizeLimitConfig(config.recordSizeLimit);
+    const base: Omit<ClientContext, 'offer'> = {
       config,
       suites: config.cipherSuites ?? DEFAULT_TLS13_SUITES,
       groups,
       schemes: config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
       transcript: new Transcript(),
       // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
-      sessionId: range.tls13 ? io.random.bytes(32) : new Uint8Array(0),
-      offered: new Set(),
+      sessionId: range.tls13 && (config.middleboxCompat ?? true) ? io.random.bytes(32) : new Uint8Array(0),
       shares: range.tls13 ? shareGroups.map((g) => generateKeyShare(g, io.random)) : [],
       helloRetry: false,
       sentCcs: false,
       serverName: sniName(config),
       range,
     };
-    const hello = buildClientHello(ctx, io.random.bytes(32), undefined);
-    for (const e of hello.extensions) ctx.offered.add(e.type);
-    const helloRaw = io.send(hello);
-    ctx.transcript.add(helloRaw);
-    return new ExpectServerHello(ctx, hello, undefined, helloRaw);
+    const hello = customize(config, buildClientHello(base, io.random.bytes(32), undefined));
+    const ctx: ClientContext = { ...base, offer: clientOffer(hello) };
+    const raw = io.send(hello);
+    ctx.transcript.add(raw);
+    return new ExpectServerHello(ctx, hello, undefined, raw);
   };
 }
 
@@ -150,27 +160,32 @@ class ExpectServerHello implements HandshakeState {
     const sv = versionExt?.kind === 'supported_versions_server_hello' ? versionExt.selectedVersion : undefined;
     // This client offers only TLS 1.3 (RFC 8446 §4.2.1): a server answering without supported_versions chose an older version.
     if (sv === undefined) throw new TlsAlert('protocol_version', 'server chose a version older than TLS 1.3');
-    if (sv !== ProtocolVersion.tls1_3) throw new TlsAlert('illegal_parameter', `server selected version 0x${sv.toString(16)} that was not offered`);
-    if (!constantTimeEqual(sessionIdEcho, this.ctx.sessionId)) throw new TlsAlert('illegal_parameter', 'legacy_session_id_echo does not match');
+    // RFC 8446 §4.2.1: a version we did not offer, or one before TLS 1.3, is illegal_parameter.
+    if (sv !== ProtocolVersion.tls1_3 || !this.ctx.offer.versions.includes(sv)) throw new TlsAlert('illegal_parameter', `server selected version 0x${sv.toString(16)} that was not offered`);
+    if (!constantTimeEqual(sessionIdEcho, this.ctx.offer.hello.legacySessionId)) throw new TlsAlert('illegal_parameter', 'legacy_session_id_echo does not match');
     if (compression !== 0) throw new TlsAlert('illegal_parameter', 'legacy_compression_method is not null');
-    const suite = this.ctx.suites.find((s) => s.code === code);
-    if (suite === undefined) throw new TlsAlert('illegal_parameter', `server chose cipher suite 0x${code.toString(16)} that was not offered`);
+    const suite = offeredTls13Suite(this.ctx.offer, code);
     if (this.retrySuite !== undefined && suite !== this.retrySuite) throw new TlsAlert('illegal_parameter', 'ServerHello cipher suite differs from HelloRetryRequest');
     return suite;
+  }
+
+  private offersShare(group: number, publicKey: Uint8Array): boolean {
+    const shares = findExtension(this.ctx.offer.hello.extensions, 'key_share_client_hello')?.shares ?? [];
+    return shares.some((s) => s.group === group && constantTimeEqual(s.keyExchange, publicKey));
   }
 
   private retry(io: HandshakeIO, hrr: HelloRetryRequest, raw: Uint8Array): HandshakeState {
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
     if (this.ctx.helloRetry) throw new TlsAlert('unexpected_message', 'second HelloRetryRequest');
     // RFC 8446 §4.2: cookie is the one extension a HelloRetryRequest may carry unasked.
-    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, new Set([...this.ctx.offered, ExtensionType.cookie]), 'HelloRetryRequest');
+    checkServerExtensions(hrr.extensions, HELLO_RETRY_REQUEST_EXTENSIONS, new Set([...this.ctx.offer.extensionTypes, ExtensionType.cookie]), 'HelloRetryRequest');
     const suite = this.negotiatedSuite(hrr.cipherSuite, findExtension(hrr.extensions, 'supported_versions_server_hello'), hrr.legacySessionIdEcho, hrr.legacyCompressionMethod);
     const ks = findExtension(hrr.extensions, 'key_share_hello_retry_request');
     const cookie = findExtension(hrr.extensions, 'cookie');
     if (ks !== undefined) {
       const g = ks.selectedGroup;
-      if (!this.ctx.groups.includes(g)) throw new TlsAlert('illegal_parameter', `HelloRetryRequest selected group 0x${g.toString(16)} that was not offered`);
-      if (this.ctx.shares.some((s) => s.group === g)) throw new TlsAlert('illegal_parameter', 'HelloRetryRequest selected a group a share was already sent for');
+      checkOfferedGroup(this.ctx.offer, g);
+      if (this.ctx.offer.keyShareGroups.includes(g)) throw new TlsAlert('illegal_parameter', 'HelloRetryRequest selected a group a share was already sent for');
     }
     // RFC 8446 §4.1.4: a HelloRetryRequest that would not change the ClientHello is illegal_parameter.
     if (ks === undefined && cookie === undefined) throw new TlsAlert('illegal_parameter', 'HelloRetryRequest changes nothing');
@@ -178,9 +193,13 @@ class ExpectServerHello implements HandshakeState {
     this.ctx.transcript.replaceWithMessageHash(suite.hash);
     this.ctx.transcript.add(raw);
     if (ks !== undefined) this.ctx.shares = [generateKeyShare(ks.selectedGroup, io.random)];
-    const second = buildClientHello(this.ctx, this.hello.random, cookie?.cookie);
-    io.sendChangeCipherSpec();
-    this.ctx.sentCcs = true;
+    // RFC 8446 §D.4: in compatibility mode our CCS goes before the second ClientHello.
+    if (this.ctx.offer.middleboxCompat) {
+      io.sendChangeCipherSpec();
+      this.ctx.sentCcs = true;
+    }
+    const second = customize(this.ctx.config, buildClientHello(this.ctx, this.hello.random, cookie?.cookie));
+    this.ctx.offer = clientOffer(second);
     this.ctx.transcript.add(io.send(second));
     return new ExpectServerHello(this.ctx, second, suite);
   }
@@ -188,20 +207,24 @@ class ExpectServerHello implements HandshakeState {
   private serverHello(io: HandshakeIO, sh: ServerHello, raw: Uint8Array): HandshakeState {
     // RFC 8446 §4.1.3: no supported_versions in the ServerHello is TLS 1.2 (or older), which src/tls/tls12 takes over.
     if (this.ctx.range.tls12 && this.helloRaw !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
-      const { config, offered, schemes, groups, serverName } = this.ctx;
-      const ctx12 = { config, hello: this.hello, helloRaw: this.helloRaw, offered, schemes, groups, serverName, offeredTls13: this.ctx.range.tls13 };
+      const { config, offer, serverName } = this.ctx;
+      const ctx12 = { config, offer, helloRaw: this.helloRaw, serverName, offeredTls13: this.ctx.range.tls13 };
       return serverHello12(io, ctx12, sh, raw);
     }
     // RFC 8446 §4.1.3: a TLS 1.3 client that sees a downgrade sentinel aborts with illegal_parameter.
     if (downgradeSentinel(sh.random) !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
       throw new TlsAlert('illegal_parameter', 'ServerHello.random carries a downgrade sentinel');
     }
-    checkServerExtensions(sh.extensions, SERVER_HELLO_EXTENSIONS, this.ctx.offered, 'ServerHello');
+    checkServerExtensions(sh.extensions, SERVER_HELLO_EXTENSIONS, this.ctx.offer.extensionTypes, 'ServerHello');
     const suite = this.negotiatedSuite(sh.cipherSuite, findExtension(sh.extensions, 'supported_versions_server_hello'), sh.legacySessionIdEcho, sh.legacyCompressionMethod);
     const ks = findExtension(sh.extensions, 'key_share_server_hello');
     if (ks === undefined) throw new TlsAlert('missing_extension', 'ServerHello has no key_share');
-    const mine = this.ctx.shares.find((s) => s.group === ks.share.group);
-    if (mine === undefined) throw new TlsAlert('illegal_parameter', `server key share for group 0x${ks.share.group.toString(16)} that was not offered`);
+    const mine = this.ctx.shares.find((s) => s.group === ks.share.group && this.offersShare(s.group, s.publicKey));
+    if (mine === undefined) {
+      const g = ks.share.group.toString(16);
+      if (!this.ctx.offer.keyShareGroups.includes(ks.share.group)) throw new TlsAlert('illegal_parameter', `server key share for group 0x${g} that was not offered`);
+      throw new TlsAlert('handshake_failure', `server key share for group 0x${g}, whose share was added by customizeClientHello: postern holds no private key for it`);
+    }
     const shared = mine.computeSharedSecret(ks.share.keyExchange);
     const t = this.ctx.transcript;
     t.start(suite.hash);
@@ -241,16 +264,22 @@ class ExpectEncryptedExtensions implements HandshakeState {
     private readonly keys: Keys,
   ) {}
 
-  handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'encrypted_extensions') throw unexpected(this.name, message);
-    checkServerExtensions(message.extensions, ENCRYPTED_EXTENSIONS, this.ctx.offered, 'EncryptedExtensions');
+    const offer = this.ctx.offer;
+    checkServerExtensions(message.extensions, ENCRYPTED_EXTENSIONS, offer.extensionTypes, 'EncryptedExtensions');
     const negotiated: Negotiated = {};
     const alpn = findExtension(message.extensions, 'application_layer_protocol_negotiation');
     if (alpn !== undefined) {
       // RFC 7301 §3.1: exactly one protocol, one the client offered.
       const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
-      if (only === undefined || !(this.ctx.config.alpnProtocols ?? []).includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
+      if (only === undefined || !offer.alpnProtocols.includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
       negotiated.alpnProtocol = only;
+    }
+    // RFC 8449 §4: the server's limit caps what we send from now on; ours holds for what it sends.
+    const limit = findExtension(message.extensions, 'record_size_limit');
+    if (limit !== undefined && offer.recordSizeLimit !== undefined) {
+      io.setRecordSizeLimits({ sendContent: sendContentLimit(limit.limit, 'tls1.3'), receive: offer.recordSizeLimit });
     }
     this.ctx.transcript.add(raw);
     return new ExpectCertificate(this.ctx, this.keys, negotiated, true);
@@ -283,7 +312,7 @@ class ExpectCertificate implements HandshakeState {
     if (message.certificateList.length === 0) throw new TlsAlert('decode_error', 'server sent no certificate');
     for (const entry of message.certificateList) {
       for (const e of entry.extensions) {
-        if (!CERTIFICATE_ENTRY_EXTENSIONS.has(e.type) || !this.ctx.offered.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} in a CertificateEntry`);
+        if (!CERTIFICATE_ENTRY_EXTENSIONS.has(e.type) || !this.ctx.offer.extensionTypes.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} in a CertificateEntry`);
       }
     }
     const chain = parsePeerCertificates(message.certificateList.map((e) => e.certData));
@@ -306,7 +335,9 @@ class ExpectCertificateVerify implements HandshakeState {
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
     const leaf = (this.negotiated.peerCertificates as Certificate[])[0] as Certificate;
-    checkCertificateVerify('server', leaf, this.ctx.schemes, message, this.ctx.transcript.current());
+    // RFC 8446 §4.4.3: a scheme the ClientHello offered (one only a hook added is handshake_failure), fitting the key.
+    checkOfferedScheme(this.ctx.offer, message.algorithm);
+    checkCertificateVerify('server', leaf, this.ctx.offer.schemes, message, this.ctx.transcript.current());
     this.ctx.transcript.add(raw);
     return new ExpectFinished(this.ctx, this.keys, { ...this.negotiated, peerSignatureScheme: message.algorithm });
   }
@@ -333,8 +364,8 @@ class ExpectFinished implements HandshakeState {
     const clientApp = master.clientTrafficSecret(sfHash);
     io.setReadKeys(suite, serverApp);
 
-    // RFC 8446 §D.4: the compatibility CCS goes before the client's encrypted flight.
-    if (!this.ctx.sentCcs) io.sendChangeCipherSpec();
+    // RFC 8446 §D.4: in compatibility mode the CCS goes before the client's encrypted flight.
+    if (this.ctx.offer.middleboxCompat && !this.ctx.sentCcs) io.sendChangeCipherSpec();
     const request = this.negotiated.certificateRequest;
     if (request !== undefined) this.sendClientCertificate(io, request);
     const verifyData = finishedVerifyData(suite.hash, this.keys.clientSecret, t.current());

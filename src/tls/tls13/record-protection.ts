@@ -77,6 +77,7 @@ import { MAX_PLAINTEXT, RecordProtectionError } from '../record-layer.js';
 /** Removes protection from incoming records under one traffic secret. */
 export class Tls13RecordOpener extends Direction implements RecordReader {
   readonly maxFragmentLength = MAX_CIPHERTEXT;
+  plaintextLimit = MAX_PLAINTEXT + 1;
 
   /** The record as received: its type, legacy version and fragment (the header is the AEAD's additional data). */
   open(type: number, version: number, encrypted: Uint8Array): OpenedRecord {
@@ -91,8 +92,9 @@ export class Tls13RecordOpener extends Direction implements RecordReader {
       if (err instanceof CryptoError) throw new RecordProtectionError('bad_record_mac', 'record authentication failed');
       throw err;
     }
-    // RFC 8446 §5.4: padding included, TLSInnerPlaintext is at most 2^14 + 1 bytes.
-    if (inner.length > MAX_PLAINTEXT + 1) throw new RecordProtectionError('record_overflow', `record plaintext of ${inner.length} bytes exceeds 2^14 + 1`);
+    // RFC 8446 §5.4: padding included, TLSInnerPlaintext is at most 2^14 + 1 bytes; RFC 8449 §4: or the lower record_size_limit we advertised.
+    const limit = Math.min(this.plaintextLimit, MAX_PLAINTEXT + 1);
+    if (inner.length > limit) throw new RecordProtectionError('record_overflow', `record plaintext of ${inner.length} bytes exceeds ${limit}`);
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;

@@ -22,6 +22,7 @@ import { certificateVerifyContent, checkCertificateVerify, checkFinished, fromUt
 import type { HandshakeSecret } from './key-schedule.js';
 import { EarlySecret, finishedVerifyData } from './key-schedule.js';
 import { TLS13, Traffic13, unexpected } from './traffic.js';
+import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
 
 /** What the server chose from the first ClientHello, kept across a HelloRetryRequest. */
 interface Choice {
@@ -36,6 +37,7 @@ interface Choice {
 export function startServer(config: ServerConfig): HandshakeState {
   if (config.certificates.length === 0) throw new TlsAlert('internal_error', 'server has no certificate');
   checkServerConfig12(config);
+  checkRecordSizeLimitConfig(config.recordSizeLimit);
   return new ExpectClientHello(config);
 }
 
@@ -202,6 +204,13 @@ function sendServerFlight(
   if (choice.serverName !== undefined) ee.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: null });
   if (choice.alpnProtocol !== undefined) {
     ee.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: [utf8.encode(choice.alpnProtocol)] });
+  }
+  // RFC 8449 §4: answer the client's record_size_limit with ours; from EncryptedExtensions on, each side sends within the other's.
+  const clientLimit = findExtension(ch.extensions, 'record_size_limit');
+  if (clientLimit !== undefined) {
+    const own = serverRecordSizeLimit(config.recordSizeLimit, 'tls1.3');
+    ee.push(recordSizeLimitExtension(own));
+    io.setRecordSizeLimits({ sendContent: sendContentLimit(clientLimit.limit, 'tls1.3'), receive: own });
   }
   transcript.add(io.send({ kind: 'encrypted_extensions', extensions: ee }));
 
