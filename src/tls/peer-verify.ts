@@ -1,5 +1,5 @@
 import type { Certificate } from '../x509/certificate.js';
-import { parseCertificate } from '../x509/certificate.js';
+import { CertificateCache } from '../x509/certificate-cache.js';
 import { X509Error } from '../x509/errors.js';
 import { TrustStore } from '../x509/trust-store.js';
 import type { VerifyReason } from '../x509/verify-reason.js';
@@ -10,11 +10,14 @@ import type { AlertDescriptionName } from './alert.js';
 import { TlsAlert } from './alert.js';
 import type { CommonConfig, PeerVerifyContext } from './config.js';
 
+/** A server sees the same peers again and again; their chains are parsed once. */
+const peerCertificates = new CertificateCache(256);
+
 /** Parses the DER certificates a peer sent; one that does not parse is bad_certificate (RFC 8446 §6.2). */
 export function parsePeerCertificates(ders: readonly Uint8Array[]): Certificate[] {
   return ders.map((der, i) => {
     try {
-      return parseCertificate(der);
+      return peerCertificates.parse(der);
     } catch (err) {
       if (err instanceof X509Error) throw new TlsAlert('bad_certificate', `peer certificate ${i}: ${err.message}`);
       throw err;
