@@ -3,6 +3,7 @@ import { Tag } from './der.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import { derOid, derSequence, derSetOf, derUtf8String } from './der-write.js';
 import type { Name, NameAttribute } from './name.js';
+import { bytesEqual } from './public-key.js';
 
 /** The string types OpenSSL canonicalises (ASN1_MASK_CANON in x_name.c); others are compared as encoded. */
 const CANON_TAGS = new Set<number>([
@@ -51,6 +52,18 @@ export function canonicalNameEncoding(name: Name): Uint8Array {
   return concatBytes(...name.rdns.map((rdn) => derSetOf(rdn.map(canonicalAttribute))));
 }
 
+/** Parsed names are shared (cached certificates, the trust store): each is canonicalised once for comparisons. */
+const canonicalCache = new WeakMap<Name, Uint8Array>();
+
+function canonicalForCompare(name: Name): Uint8Array {
+  let encoding = canonicalCache.get(name);
+  if (encoding === undefined) {
+    encoding = canonicalNameEncoding(name);
+    canonicalCache.set(name, encoding);
+  }
+  return encoding;
+}
+
 /** X509_NAME_hash_ex: the first four bytes of SHA-1(canonical encoding), little-endian (`openssl x509 -hash`, c_rehash). */
 export function subjectHash(name: Name): number {
   const d = hash('sha1', canonicalNameEncoding(name));
@@ -63,7 +76,7 @@ export function subjectHashHex(name: Name): string {
 }
 
 export function namesEqual(a: Name, b: Name): boolean {
-  const ca = canonicalNameEncoding(a);
-  const cb = canonicalNameEncoding(b);
-  return ca.length === cb.length && ca.every((v, i) => v === cb[i]);
+  // The canonical form is a function of the encoding: the same DER is the same name.
+  if (bytesEqual(a.der, b.der)) return true;
+  return bytesEqual(canonicalForCompare(a), canonicalForCompare(b));
 }
