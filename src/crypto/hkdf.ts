@@ -23,7 +23,9 @@ export function hkdfExpand(hash: HashAlgorithm, prk: Uint8Array, info: Uint8Arra
   let previous: Uint8Array = new Uint8Array(0);
   for (let offset = 0, i = 1; offset < length; i++) {
     counter[0] = i;
-    previous = keyed.clone().update(previous).update(info).update(counter).digest();
+    // The keyed state is forked for every block but the last, which may use it up.
+    const state = offset + hashLen >= length ? keyed : keyed.clone();
+    previous = state.update(previous).update(info).update(counter).digest();
     out.set(previous.subarray(0, Math.min(hashLen, length - offset)), offset);
     offset += hashLen;
   }

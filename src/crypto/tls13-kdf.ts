@@ -5,6 +5,19 @@ import { CryptoError } from './errors.js';
 
 const PREFIX = new TextEncoder().encode('tls13 ');
 
+/** The key schedule uses a dozen fixed labels; each is encoded once. */
+const LABELS = new Map<string, Uint8Array>();
+const MAX_CACHED_LABELS = 64;
+
+function encodedLabel(label: string): Uint8Array {
+  let bytes = LABELS.get(label);
+  if (bytes === undefined) {
+    bytes = new TextEncoder().encode(label);
+    if (LABELS.size < MAX_CACHED_LABELS) LABELS.set(label, bytes);
+  }
+  return bytes;
+}
+
 /**
  * RFC 8446 §7.1: HKDF-Expand-Label(Secret, Label, Context, Length) =
  * HKDF-Expand(Secret, HkdfLabel, Length), where HkdfLabel is
@@ -17,7 +30,7 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const labelBytes = new TextEncoder().encode(label);
+  const labelBytes = encodedLabel(label);
   const fullLabelLength = PREFIX.length + labelBytes.length;
   if (fullLabelLength > 255) throw new CryptoError('invalid_parameter', `HKDF label "${label}" is too long`);
   if (context.length > 255) throw new CryptoError('invalid_parameter', 'HKDF label context is over 255 bytes');
