@@ -68,5 +68,6 @@ test('bytes that do not parse throw every time and are not cached', () => {
 
 test('a capacity below one is refused', () => {
   assert.throws(() => new CertificateCache(0), RangeError);
+  assert.throws(() => new CertificateCache(-1), RangeError);
   assert.throws(() => new CertificateCache(1.5), RangeError);
 });
