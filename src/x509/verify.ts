@@ -4,7 +4,7 @@ import { buildChain, isSelfSigned } from './chain.js';
 import { matchHostname } from './hostname.js';
 import type { Purpose } from './purpose.js';
 import { caGrade, checkPurpose } from './purpose.js';
-import { verifyCertificateSignature } from './signature.js';
+import { VerifiedSignatures } from './signature-cache.js';
 import type { TrustStore } from './trust-store.js';
 import type { VerifyReason } from './verify-reason.js';
 
@@ -26,6 +26,9 @@ export type VerifyResult =
   | { ok: false; reason: VerifyReason; depth: number; certificate: Certificate; chain: Certificate[] };
 
 export const DEFAULT_VERIFY_DEPTH = 5;
+
+/** Signatures in chains already checked: peers and their issuers repeat from one connection to the next. */
+const verifiedSignatures = new VerifiedSignatures(1024);
 
 function fail(chain: readonly Certificate[], reason: VerifyReason, depth: number): VerifyResult {
   return { ok: false, reason, depth, certificate: chain[depth] as Certificate, chain: [...chain] };
@@ -85,7 +88,7 @@ function checkSignaturesAndDates(chain: readonly Certificate[], now: Date): Veri
     const issuer = chain[i + 1];
     if (issuer !== undefined) {
       if (issuer.publicKey.key.kind === 'unsupported') return fail(chain, 'unable_to_decode_issuer_public_key', i);
-      if (!verifyCertificateSignature(cert, issuer.publicKey.key)) return fail(chain, 'certificate_signature_failure', i);
+      if (!verifiedSignatures.verify(cert, issuer.publicKey)) return fail(chain, 'certificate_signature_failure', i);
     }
     if (now.getTime() < cert.notBefore.getTime()) return fail(chain, 'certificate_not_yet_valid', i);
     if (now.getTime() >= cert.notAfter.getTime()) return fail(chain, 'certificate_expired', i);
