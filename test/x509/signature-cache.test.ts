@@ -5,6 +5,8 @@ import { parseCertificate } from '../../src/x509/certificate.js';
 import { loadCertificates } from '../../src/x509/load.js';
 import { verifyCertificateSignature } from '../../src/x509/signature.js';
 import { VerifiedSignatures } from '../../src/x509/signature-cache.js';
+import { TrustStore } from '../../src/x509/trust-store.js';
+import { verifyChain } from '../../src/x509/verify.js';
 import { CA_EXTENSIONS, Pki, SERVER_EXTENSIONS } from './pki.js';
 
 const pki = new Pki();
@@ -59,4 +61,13 @@ test('the cache is bounded', () => {
   assert.equal(cache.size, 1);
   assert.equal(cache.verify(a, ca.publicKey), true);
   assert.equal(cache.size, 1);
+});
+
+test('verifyChain still refuses a changed leaf after accepting the original', () => {
+  const store = TrustStore.load({ caFile: pki.path('ca.pem') });
+  const now = new Date('2030-01-01T00:00:00Z');
+  for (let i = 0; i < 2; i++) assert.equal(verifyChain([a], { trustStore: store, now }).ok, true);
+  const result = verifyChain([tampered(a)], { trustStore: store, now });
+  assert.equal(result.ok, false);
+  assert.equal(result.ok ? undefined : result.reason, 'certificate_signature_failure');
 });
