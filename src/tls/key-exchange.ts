@@ -81,7 +81,7 @@ export function generateKeyShare(group: number, random: Random): KeyShareSecret 
       },
     };
   }
-  throw new TlsAlert('internal_error', `group ${groupName(group)} is not implemented`);
+  throw new TlsAlert('internal_error', `group ${groupName(group)} is not one postern supports`);
 }
 
 /** RFC 8446 §4.2.8: an invalid peer share is illegal_parameter. */
