@@ -156,6 +156,14 @@ export interface ServerConfig extends CommonConfig {
    * or false: no tickets are issued and none is accepted.
    */
   sessionTickets?: TicketKeyring | false;
+  /**
+   * TLS 1.2 session IDs: the sessions the server may resume by ID (a
+   * synchronous view of the store; the Node adapter loads the one entry a
+   * ClientHello names before the handshake starts). With a cache the server
+   * gives each full handshake a random 32-byte ID and reports the session
+   * in a `session` event for the caller to store; without one it gives none.
+   */
+  sessionCache?: { get(id: Uint8Array): SessionState | undefined };
   /** `*_session_cache_timeout` already capped by `sessionTimeout()`, in seconds (3600 by default); 0 issues no tickets. */
   sessionTimeout?: number;
   /** TLS 1.3: how many NewSessionTicket messages follow each handshake (2, as OpenSSL). */

@@ -44,7 +44,8 @@ import { bindClientHello, pskExtensions } from './psk.js';
 import { clientRequirement, peerIdentity, serverIdentityName } from '../resumption-identity.js';
 import type { PeerIdentity } from '../resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
-import type { Tls13SessionState } from '../session/state.js';
+import { offerableSession12 } from '../tls12/resume-client.js';
+import type { Tls12SessionState, Tls13SessionState } from '../session/state.js';
 import { suiteByCode } from '../suites.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
@@ -65,6 +66,8 @@ interface ClientContext {
   range: VersionRange;
   /** The session offered as a PSK in the last ClientHello, if any. */
   psk: OfferedPsk | undefined;
+  /** The TLS 1.2 session offered by ID or ticket, if any. */
+  session12: Tls12SessionState | undefined;
 }
 
 /** The configured session, when it is a TLS 1.3 ticket this connection may offer (`checkResumption`). */
@@ -105,7 +108,7 @@ function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number },
       shares: ctx.shares.map((s) => ({ group: s.group, keyExchange: s.publicKey })),
     });
   }
-  if (tls12) extensions.push(...tls12HelloExtensions(ctx.config));
+  if (tls12) extensions.push(...tls12HelloExtensions(ctx.config, ctx.session12));
   if (ctx.config.recordSizeLimit !== undefined) extensions.push(recordSizeLimitExtension(ctx.config.recordSizeLimit));
   const alpn = ctx.config.alpnProtocols;
   if (alpn !== undefined && alpn.length > 0) {
@@ -147,6 +150,7 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
       transcript: new Transcript(),
       // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
       sessionId: range.tls13 && (config.middleboxCompat ?? true) ? io.random.bytes(32) : new Uint8Array(0),
+      session12: undefined,
       shares: range.tls13 ? shareGroups.map((g) => generateKeyShare(g, io.random)) : [],
       helloRetry: false,
       sentCcs: false,
@@ -156,6 +160,12 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
     };
     const nowMs = io.now().getTime();
     if (range.tls13) base.psk = offerablePsk(config, base.suites, base.serverName, nowMs);
+    if (range.tls12) {
+      const s12 = offerableSession12(config, clientTls12Suites(config), base.serverName, nowMs);
+      base.session12 = s12;
+      // RFC 5246 §7.4.1.2: the ID of the session to resume; RFC 5077 §3.4: with a ticket, an ID of our own, so the echo shows it was accepted.
+      if (s12 !== undefined) base.sessionId = s12.sessionId ?? (base.sessionId.length > 0 ? base.sessionId : io.random.bytes(32));
+    }
     const built = customize(config, buildClientHello({ ...base, nowMs }, io.random.bytes(32), undefined));
     const hello = base.psk === undefined ? built : bindClientHello(built, base.psk, undefined);
     const ctx: ClientContext = { ...base, offer: clientOffer(hello) };
@@ -237,7 +247,7 @@ class ExpectServerHello implements HandshakeState {
     // RFC 8446 §4.1.3: no supported_versions in the ServerHello is TLS 1.2 (or older), which src/tls/tls12 takes over.
     if (this.ctx.range.tls12 && this.helloRaw !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
       const { config, offer, serverName } = this.ctx;
-      const ctx12 = { config, offer, helloRaw: this.helloRaw, serverName, offeredTls13: this.ctx.range.tls13 };
+      const ctx12 = { config, offer, helloRaw: this.helloRaw, serverName, offeredTls13: this.ctx.range.tls13, session: this.ctx.session12 };
       return serverHello12(io, ctx12, sh, raw);
     }
     // RFC 8446 §4.1.3: a TLS 1.3 client that sees a downgrade sentinel aborts with illegal_parameter.
