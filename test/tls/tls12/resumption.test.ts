@@ -184,3 +184,15 @@ test('TLS 1.2: a client offering TLS 1.3 and 1.2 resumes a TLS 1.2 session with 
   assert.equal(infos(p).client.resumed, true);
   assert.equal(infos(p).client.protocol, 'TLSv1.2');
 });
+
+test('TLS 1.2: a server resuming with another cipher suite is illegal_parameter (RFC 5246 §7.4.1.3)', () => {
+  const keyring = newKeyring();
+  const session = clientSession(Pair.create(clientConfig({ tls12CipherSuites: [ECDHE_ECDSA_AES128_GCM_SHA256] }), serverConfig({ sessionTickets: keyring })).pump()) as Tls12SessionState;
+  assert.equal(session.suite, ECDHE_ECDSA_AES128_GCM_SHA256.code);
+  const other = ECDHE_ECDSA_AES256_GCM_SHA384;
+  const p = Pair.create(
+    clientConfig({ session, tls12CipherSuites: [ECDHE_ECDSA_AES128_GCM_SHA256, other] }),
+    serverConfig({ sessionTickets: keyring, customizeServerMessage: (m) => (m.kind === 'server_hello' ? { ...m, cipherSuite: other.code } : m) }),
+  ).pump();
+  assert.equal(p.error('client')?.alert, 'illegal_parameter');
+});

@@ -214,3 +214,26 @@ test('TLS 1.3: after a HelloRetryRequest the PSK is re-bound and the handshake c
   assert.equal(client.helloRetry, true);
   assert.equal(client.resumed, false);
 });
+
+test('TLS 1.3: a server selecting a PSK identity we did not offer is illegal_parameter (RFC 8446 §4.2.11)', () => {
+  const keyring = newKeyring();
+  const session = firstSession(keyring);
+  const p = Pair.create(
+    clientConfig({ session }),
+    serverConfig(keyring, {
+      customizeServerMessage: (m) =>
+        m.kind === 'server_hello' ? { ...m, extensions: m.extensions.map((e) => (e.kind === 'pre_shared_key_server_hello' ? { ...e, selectedIdentity: 1 } : e)) } : m,
+    }),
+  ).pump();
+  assert.equal(p.error('client')?.alert, 'illegal_parameter');
+});
+
+test('TLS 1.3: a PSK selected when none was offered is unsupported_extension (RFC 8446 §4.2)', () => {
+  const p = Pair.create(
+    clientConfig(),
+    serverConfig(newKeyring(), {
+      customizeServerMessage: (m) => (m.kind === 'server_hello' ? { ...m, extensions: [...m.extensions, { kind: 'pre_shared_key_server_hello', type: ExtensionType.pre_shared_key, selectedIdentity: 0 }] } : m),
+    }),
+  ).pump();
+  assert.equal(p.error('client')?.alert, 'unsupported_extension');
+});
