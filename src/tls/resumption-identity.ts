@@ -1,6 +1,7 @@
 import type { Certificate } from '../x509/certificate.js';
 import type { VerifyResult } from '../x509/verify.js';
 import type { ClientConfig, ServerConfig } from './config.js';
+import { parsePeerCertificates } from './peer-verify.js';
 
 /**
  * What a resumable session records about the peer, and what a later
@@ -36,8 +37,31 @@ export function serverRequirement(config: ServerConfig): string | undefined {
   return config.clientAuth === 'required' && config.rejectUnauthorized !== false ? CLIENT_CERTIFICATE_POLICY : undefined;
 }
 
+/**
+ * Parsed certificates by the DER bytes a session holds. A session's chain
+ * keeps the same byte arrays from one resumption to the next (and a new
+ * ticket carries them on), so a resumed handshake does not parse the chain
+ * again: resumption stays free of certificate work.
+ */
+const parsed = new WeakMap<Uint8Array, Certificate>();
+
+/** The certificates of a resumed session, parsed once per DER array. */
+export function sessionCertificates(ders: readonly Uint8Array[]): Certificate[] {
+  return ders.map((der) => {
+    let cert = parsed.get(der);
+    if (cert === undefined) {
+      cert = parsePeerCertificates([der])[0] as Certificate;
+      parsed.set(der, cert);
+    }
+    return cert;
+  });
+}
+
 export function peerIdentity(chain: readonly Certificate[] | undefined, verification: VerifyResult | undefined, name: string): PeerIdentity {
-  const peerCertificates = (chain ?? []).map((c) => c.der);
+  const peerCertificates = (chain ?? []).map((c) => {
+    parsed.set(c.der, c);
+    return c.der;
+  });
   const peerVerified = peerCertificates.length > 0 && verification?.ok === true;
   return { peerCertificates, peerVerified, verifiedName: peerVerified ? name : undefined };
 }

@@ -3,9 +3,8 @@ import type { ClientConfig } from '../config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
 import type { NewSessionTicket12 } from '../messages12.js';
-import { parsePeerCertificates } from '../peer-verify.js';
 import type { PeerIdentity } from '../resumption-identity.js';
-import { clientRequirement } from '../resumption-identity.js';
+import { clientRequirement, sessionCertificates } from '../resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
@@ -83,7 +82,7 @@ export function resumeClient12(agreed: Agreed, state: Tls12SessionState, helloRa
   if (agreed.extendedMasterSecret !== state.extendedMasterSecret) throw new TlsAlert('handshake_failure', 'resumed session with a different extended_master_secret');
   const keys = deriveKeys(agreed, Tls12MasterSecret.resumed(agreed.suite.prfHash, state.masterSecret, state.extendedMasterSecret));
   const transcript = new Tls12Transcript(agreed.suite.prfHash, helloRaw, shRaw);
-  return new ExpectResumedServerCcs({ agreed, keys, transcript, state, sessionId, info: { ...info, peerCertificates: parsePeerCertificates(state.peerCertificates) } }, false);
+  return new ExpectResumedServerCcs({ agreed, keys, transcript, state, sessionId, info: { ...info, peerCertificates: sessionCertificates(state.peerCertificates) } }, false);
 }
 
 abstract class Abbreviated12State implements HandshakeState {

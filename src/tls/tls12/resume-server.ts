@@ -7,9 +7,8 @@ import { findExtension } from '../extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
 import type { ClientHello } from '../messages.js';
 import { RANDOM_LENGTH, DOWNGRADE_TLS12 } from '../messages.js';
-import { parsePeerCertificates } from '../peer-verify.js';
 import type { PeerIdentity } from '../resumption-identity.js';
-import { serverRequirement } from '../resumption-identity.js';
+import { serverRequirement, sessionCertificates } from '../resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
@@ -163,7 +162,7 @@ export function resumeServer12(io: HandshakeIO, config: ServerConfig, ch: Client
   const info: SessionInfo = {
     protocol: 'TLSv1.2',
     cipher: suite,
-    peerCertificates: parsePeerCertificates(state.peerCertificates),
+    peerCertificates: sessionCertificates(state.peerCertificates),
     resumed: true,
     helloRetry: false,
     extendedMasterSecret: agreed.extendedMasterSecret,

@@ -41,7 +41,7 @@ import { EarlySecret, finishedVerifyData } from './key-schedule.js';
 import { Traffic13, TLS13, unexpected } from './traffic.js';
 import type { OfferedPsk, TicketSubject } from './psk.js';
 import { bindClientHello, pskExtensions } from './psk.js';
-import { clientRequirement, peerIdentity, serverIdentityName } from '../resumption-identity.js';
+import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../resumption-identity.js';
 import type { PeerIdentity } from '../resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import { offerableSession12 } from '../tls12/resume-client.js';
@@ -337,7 +337,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
     this.ctx.transcript.add(raw);
     const resumed = this.keys.resumed;
     // RFC 8446 §2.2: a PSK handshake has no Certificate or CertificateVerify (nor a CertificateRequest, §4.3.2).
-    if (resumed !== undefined) return new ExpectFinished(this.ctx, this.keys, { ...negotiated, peerCertificates: parsePeerCertificates(resumed.peerCertificates) });
+    if (resumed !== undefined) return new ExpectFinished(this.ctx, this.keys, { ...negotiated, peerCertificates: sessionCertificates(resumed.peerCertificates) });
     return new ExpectCertificate(this.ctx, this.keys, negotiated, true);
   }
 }

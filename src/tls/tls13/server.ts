@@ -25,7 +25,7 @@ import { TLS13, Traffic13, unexpected } from './traffic.js';
 import type { AcceptedPsk } from './psk.js';
 import { selectPsk, sendTickets } from './psk.js';
 import type { PeerIdentity } from '../resumption-identity.js';
-import { CLIENT_CERTIFICATE_POLICY, peerIdentity } from '../resumption-identity.js';
+import { CLIENT_CERTIFICATE_POLICY, peerIdentity, sessionCertificates } from '../resumption-identity.js';
 import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
 
 /** What the server chose from the first ClientHello, kept across a HelloRetryRequest. */
@@ -253,7 +253,7 @@ function sendServerFlight(
   const flight: ServerFlight = { config, choice, transcript, keys, helloRetry, requestSchemes, ...(psk !== undefined ? { resumed: psk } : {}) };
   if (psk !== undefined) {
     const { peerCertificates, peerVerified, verifiedName } = psk.state;
-    return new ExpectClientFinished(flight, { peerCertificates: parsePeerCertificates(peerCertificates) }, { peerCertificates, peerVerified, verifiedName });
+    return new ExpectClientFinished(flight, { peerCertificates: sessionCertificates(peerCertificates) }, { peerCertificates, peerVerified, verifiedName });
   }
   return clientAuth === 'none' ? new ExpectClientFinished(flight, {}) : new ExpectClientCertificate(flight);
 }
