@@ -7,7 +7,7 @@ import * as nodeTls from 'node:tls';
  */
 
 /** Two Duplex ends joined in memory: what one writes, the other reads. */
-function duplexPair(): [Duplex, Duplex] {
+export function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
   const make = (other: () => Duplex): Duplex =>
     new Duplex({

@@ -1,4 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
+import type { SessionState } from '../tls/session/state.js';
+import { decodeSessionState, encodeSessionState } from '../tls/session/state.js';
+import { SessionError } from '../tls/session/errors.js';
+import { parsePem } from '../x509/pem.js';
 import type { SessionInfo } from '../tls/connection.js';
 import type { ClientOptions, TLSSocket } from '../tls/socket.js';
 import { startTlsClient } from '../tls/socket.js';
@@ -28,6 +33,7 @@ const USAGE = `usage: postern s_client -connect HOST:PORT [-servername NAME | -n
                         [-verify_hostname NAME] [-cert FILE [-key FILE]] [-groups LIST] [-alpn LIST]
                         [-tls1_2 | -tls1_3] [-no_tls1_2] [-no_tls1_3] [-cipher LIST] [-ciphersuites LIST]
                         [-dh_min_bits N] [-quiet] [-msg] [-verify_return_error]
+                        [-sess_in FILE] [-sess_out FILE] [-reconnect]
 
 Connects with TLS 1.3 or 1.2, prints the chain, the verification result
 and the session as 'openssl s_client' does (the cipher by its OpenSSL
@@ -47,7 +53,55 @@ server closes (openssl's -ign_eof), then sends close_notify and exits 0.
   -groups LIST         key-exchange groups, colon-separated (x25519:P-256:P-384:ffdhe2048...)
   -alpn LIST           ALPN protocols, comma-separated
   -quiet               print only the server's data
-  -msg                 print every handshake message with an annotated dump`;
+  -msg                 print every handshake message with an annotated dump
+  -sess_in FILE        offer the session saved in FILE (TLS 1.3: as a PSK; TLS 1.2: its ID or ticket)
+  -sess_out FILE       save the session to FILE, each time the server makes one resumable
+  -reconnect           after the first handshake, reconnect five times offering the last session,
+                       printing 'Reused' or 'New' each time (as openssl s_client -reconnect)`;
+
+/** The PEM label of a saved session (postern's own encoding of SessionState, not OpenSSL's). */
+const SESSION_PEM_LABEL = 'POSTERN SESSION PARAMETERS';
+/** openssl s_client -reconnect: five more connections. */
+const RECONNECTS = 5;
+/** TLS 1.3 tickets come after the handshake: how long a reconnect waits for one before closing. */
+const TICKET_WAIT_MS = 500;
+
+function readSession(file: string): SessionState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch (e) {
+    throw new UsageError(`-sess_in ${file}: ${(e as Error).message}`);
+  }
+  const block = parsePem(text).find((b) => b.label === SESSION_PEM_LABEL);
+  if (block === undefined) throw new UsageError(`-sess_in ${file}: no ${SESSION_PEM_LABEL} block`);
+  try {
+    return decodeSessionState(block.der);
+  } catch (e) {
+    if (e instanceof SessionError) throw new UsageError(`-sess_in ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Keeps the session to offer next: the newest the server gave; a TLS 1.3 ticket only once (RFC 8446 §C.4). */
+class SessionKeeper {
+  constructor(
+    private current: SessionState | undefined,
+    private readonly outFile: string | undefined,
+  ) {}
+
+  /** The session for the next connection, dropped if it is a single-use TLS 1.3 ticket. */
+  take(): SessionState | undefined {
+    const s = this.current;
+    if (s?.version === 'TLSv1.3') this.current = undefined;
+    return s;
+  }
+
+  keep(state: SessionState): void {
+    this.current = state;
+    if (this.outFile !== undefined) writeFileSync(this.outFile, encodePem(SESSION_PEM_LABEL, encodeSessionState(state)));
+  }
+}
 
 function chainText(session: SessionInfo): string {
   const lines = ['---', 'Certificate chain'];
@@ -76,7 +130,7 @@ function handshakeReport(session: SessionInfo): string {
     '---',
     v === undefined || v.ok ? 'Verification: OK' : `Verification error: ${verifyReasonText(v.reason)}`,
     '---',
-    `New, ${cipherVersionText(session.cipher)}, Cipher is ${session.cipher.opensslName}`,
+    reuseLine(session),
     session.alpnProtocol !== undefined ? `ALPN protocol: ${session.alpnProtocol}` : 'No ALPN negotiated',
     `Verify return code: ${verifyReturnText(session) ?? '0 (ok)'}`,
     '---',
@@ -84,10 +138,25 @@ function handshakeReport(session: SessionInfo): string {
   return chainText(session) + lines.join('\n') + '\n' + sessionSummary(session) + '---\n';
 }
 
-function clientOptions(args: string[]): { host: string; port: number; options: ClientOptions; quiet: boolean; msg: boolean } {
+/** openssl's 'New, TLSv1.3, Cipher is …' or 'Reused, …'. */
+function reuseLine(session: SessionInfo): string {
+  return `${session.resumed ? 'Reused' : 'New'}, ${cipherVersionText(session.cipher)}, Cipher is ${session.cipher.opensslName}`;
+}
+
+interface ClientSetup {
+  host: string;
+  port: number;
+  options: ClientOptions;
+  quiet: boolean;
+  msg: boolean;
+  reconnect: boolean;
+  sessions: SessionKeeper;
+}
+
+function clientOptions(args: string[]): ClientSetup {
   const parsed = parseArgs(args, {
-    flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'noservername'],
-    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'connect', 'servername', 'verify_hostname'],
+    flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'noservername', 'reconnect'],
+    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'connect', 'servername', 'verify_hostname', 'sess_in', 'sess_out'],
   });
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
   const connect = optionValue(parsed, 'connect');
@@ -107,7 +176,9 @@ function clientOptions(args: string[]): { host: string; port: number; options: C
     ...(trustStore !== undefined && { trustStore }),
     ...(certificate !== undefined && { certificate }),
   };
-  return { host, port, options, quiet: parsed.flags.has('quiet'), msg: parsed.flags.has('msg') };
+  const sessIn = optionValue(parsed, 'sess_in');
+  const sessions = new SessionKeeper(sessIn === undefined ? undefined : readSession(sessIn), optionValue(parsed, 'sess_out'));
+  return { host, port, options, quiet: parsed.flags.has('quiet'), msg: parsed.flags.has('msg'), reconnect: parsed.flags.has('reconnect'), sessions };
 }
 
 /** Stops reading standard input so the process can exit while it is still open (a terminal, a pipe). */
@@ -116,7 +187,40 @@ function releaseInput(stdin: NodeJS.ReadableStream): void {
   if ('destroy' in stdin && typeof stdin.destroy === 'function') (stdin as NodeJS.ReadableStream & { destroy(): void }).destroy();
 }
 
-function relay(io: CommandIO, host: string, port: number, options: ClientOptions, quiet: boolean): Promise<number> {
+/**
+ * One handshake-only connection of -reconnect: offer the kept session,
+ * print whether it was reused, wait briefly for TLS 1.3 tickets, close.
+ */
+function reconnectOnce(io: CommandIO, host: string, port: number, options: ClientOptions, sessions: SessionKeeper, first: boolean): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const tcp = netConnect({ host, port });
+    const failed = (err: Error): void => {
+      io.stderr.write(`postern s_client: ${describeTlsError(err)}\n`);
+      resolve(false);
+    };
+    tcp.once('error', failed);
+    tcp.once('connect', () => {
+      tcp.off('error', failed);
+      const session = sessions.take();
+      const socket = startTlsClient(tcp, { ...options, ...(session !== undefined && { session }) });
+      socket.on('session', (state: SessionState) => sessions.keep(state));
+      socket.once('error', failed);
+      socket.once('secureConnect', (info: SessionInfo) => {
+        io.stdout.write(first ? handshakeReport(info) : `drop connection and then reconnect\nCONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n${reuseLine(info)}\n`);
+        const close = (): void => {
+          socket.off('error', failed);
+          socket.end();
+          socket.destroy();
+          resolve(true);
+        };
+        if (info.protocol === 'TLSv1.3') setTimeout(close, TICKET_WAIT_MS);
+        else close();
+      });
+    });
+  });
+}
+
+function relay(io: CommandIO, host: string, port: number, options: ClientOptions, quiet: boolean, sessions: SessionKeeper): Promise<number> {
   return new Promise<number>((resolve) => {
     let settled = false;
     let tls: TLSSocket | undefined;
@@ -137,7 +241,9 @@ function relay(io: CommandIO, host: string, port: number, options: ClientOptions
     tcp.once('connect', () => {
       tcp.off('error', refused);
       if (!quiet) io.stdout.write(`CONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n`);
-      const socket = startTlsClient(tcp, options);
+      const session = sessions.take();
+      const socket = startTlsClient(tcp, { ...options, ...(session !== undefined && { session }) });
+      socket.on('session', (state: SessionState) => sessions.keep(state));
       tls = socket;
       socket.on('error', (err: Error) => finish(1, describeTlsError(err)));
       socket.once('secureConnect', (info: SessionInfo) => {
@@ -164,7 +270,15 @@ export const sClientCommand: Command = {
   summary: 'connect to a TLS server and relay standard input and output (like openssl s_client)',
   usage: USAGE,
   async run(args, io) {
-    const { host, port, options, quiet, msg } = clientOptions(args);
-    return relay(io, host, port, msg ? { ...options, onMessage: messagePrinter(io.stdout) } : options, quiet);
+    const { host, port, options: base, quiet, msg, reconnect, sessions } = clientOptions(args);
+    const options = msg ? { ...base, onMessage: messagePrinter(io.stdout) } : base;
+    if (reconnect) {
+      if (!quiet) io.stdout.write(`CONNECTED(${host}:${port})\n`);
+      for (let i = 0; i <= RECONNECTS; i++) {
+        if (!(await reconnectOnce(io, host, port, options, sessions, i === 0))) return 1;
+      }
+      return 0;
+    }
+    return relay(io, host, port, options, quiet, sessions);
   },
 };

@@ -12,12 +12,14 @@ import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { PROTOCOL_FLAGS, PROTOCOL_OPTIONS, cipherVersionText, protocolConfig } from './protocol-options.js';
 import { loadServerDh } from './server-dh.js';
+import { openSessionStore, parseSessionCacheSpec } from '../tls/session/spec.js';
 import { TLS_FLAGS, TLS_OPTIONS, commonTlsOptions, describeTlsError, loadPair, loadTrust, messagePrinter, parseHostPort, peerSubjectText, sessionSummary, verifyReturnText } from './tls-options.js';
 
 const USAGE = `usage: postern s_server -accept [HOST:]PORT -cert FILE [-key FILE] [-cert2 FILE [-key2 FILE]] [-dcert FILE [-dkey FILE]]
                         [-CAfile FILE] [-CApath DIR] [-verify N | -Verify N] [-verify_return_error]
                         [-tls1_2 | -tls1_3] [-no_tls1_2] [-no_tls1_3] [-cipher LIST] [-ciphersuites LIST]
                         [-dhparam FILE] [-dh_min_bits N] [-groups LIST] [-alpn LIST] [-www] [-quiet] [-msg]
+                        [-sess_cache SPEC] [-no_ticket]
 
 Serves TLS 1.3 and 1.2 to many clients at once until SIGTERM or SIGINT.
 Prints ACCEPT when listening and, for each handshake, its protocol, the
@@ -42,7 +44,12 @@ session, as 'openssl s_server -www' does.
   -verify_return_error fail the handshake when a client certificate does not verify
   -groups LIST         key-exchange groups in preference order, colon-separated
   -alpn LIST           ALPN protocols served, comma-separated, in preference order
-  -msg                 print every handshake message with an annotated dump`;
+  -msg                 print every handshake message with an annotated dump
+  -sess_cache SPEC     where TLS 1.2 sessions and the ticket keys are kept, written as Postfix's
+                       *_session_cache_database: btree:PATH, lmdb:PATH or sdbm:PATH (one SQLite file
+                       shared by the processes of a host), redis:HOST:PORT or redis://... (shared by
+                       hosts); in memory when absent. Servers with the same SPEC resume each other's sessions.
+  -no_ticket           issue no session tickets (TLS 1.3 NewSessionTicket, RFC 5077); TLS 1.2 IDs still work`;
 
 interface ServerSetup {
   host?: string;
@@ -52,6 +59,8 @@ interface ServerSetup {
   quiet: boolean;
   /** Printed at startup: why a -dhparam file is not used. */
   notices: string[];
+  /** -sess_cache, opened when the server starts. */
+  sessionCache: string | undefined;
 }
 
 function depth(value: string, option: string): number {
@@ -61,8 +70,8 @@ function depth(value: string, option: string): number {
 
 function serverSetup(args: string[], io: CommandIO): ServerSetup {
   const parsed = parseArgs(args, {
-    flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'www'],
-    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'accept', 'cert2', 'key2', 'dcert', 'dkey', 'dhparam', 'verify', 'Verify'],
+    flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'www', 'no_ticket'],
+    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'accept', 'cert2', 'key2', 'dcert', 'dkey', 'dhparam', 'verify', 'Verify', 'sess_cache'],
   });
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
   const accept = optionValue(parsed, 'accept');
@@ -91,13 +100,18 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
     // RFC 8446 §4.2.4: the CertificateRequest names the CAs of -CAfile (not -CApath, as Postfix does).
     ...(caFile !== undefined && { clientCaNames: loadCertificates(caFile).map((c) => c.subject.der) }),
     ...(parsed.flags.has('msg') && { onMessage: messagePrinter(io.stdout) }),
+    ...(parsed.flags.has('no_ticket') && { sessionTickets: false }),
   };
+  const sessionCache = optionValue(parsed, 'sess_cache');
+  // Checked now, so that a bad SPEC is a usage error before anything is opened.
+  if (sessionCache !== undefined) parseSessionCacheSpec(sessionCache);
   return {
     ...parseHostPort(accept, 'accept', true),
     options,
     www: parsed.flags.has('www'),
     quiet: parsed.flags.has('quiet'),
     notices: dh !== undefined && 'notice' in dh ? [dh.notice] : [],
+    sessionCache,
   };
 }
 
@@ -112,12 +126,12 @@ function peerName(tls: TLSSocket): string {
 function handshakeLine(who: string, s: SessionInfo): string {
   const verify = verifyReturnText(s);
   const group = s.group !== undefined ? groupName(s.group) : s.dhBits !== undefined ? `DH ${s.dhBits} bits` : 'none';
-  return `${who}: ${s.protocol}, ${s.cipher.opensslName}, group ${group}, ${peerSubjectText(s)}${verify !== undefined ? `, verify return code ${verify}` : ''}\n`;
+  return `${who}: ${s.protocol}, ${s.cipher.opensslName}, group ${group}, ${peerSubjectText(s)}${verify !== undefined ? `, verify return code ${verify}` : ''}${s.resumed ? ', session reused' : ''}\n`;
 }
 
 /** The `-www` answer: like `openssl s_server -www`, a page describing the session, in plain text. */
 function wwwPage(s: SessionInfo): string {
-  const body = `postern s_server -www\nNew, ${cipherVersionText(s.cipher)}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n`;
+  const body = `postern s_server -www\n${s.resumed ? 'Reused' : 'New'}, ${cipherVersionText(s.cipher)}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n`;
   return `HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\n${body}`;
 }
 
@@ -178,13 +192,25 @@ function serve(setup: ServerSetup, io: CommandIO): Promise<number> {
       peerNames.set(tcp, `${tcp.remoteAddress ?? '?'}:${tcp.remotePort ?? 0}`);
       tcp.once('close', () => open.delete(tcp));
     });
+    server.on('sessionStoreError', (err: Error) => io.stderr.write(`postern s_server: session cache: ${err.message}\n`));
     server.on('tlsClientError', (err: Error, tls: TLSSocket) => {
       io.stderr.write(`postern s_server: handshake failed: ${peerName(tls)}: ${describeTlsError(err)}\n`);
     });
     const stop = (): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      server.close(() => resolve(0));
+      server.close(() => {
+        const store = setup.options.sessionStore;
+        if (store === undefined) resolve(0);
+        else
+          store.close().then(
+            () => resolve(0),
+            (err: Error) => {
+              io.stderr.write(`postern s_server: session cache: ${err.message}\n`);
+              resolve(1);
+            },
+          );
+      });
       for (const tcp of open) tcp.destroy();
     };
     server.once('error', (err: Error) => {
@@ -205,6 +231,8 @@ export const sServerCommand: Command = {
   summary: 'a TLS server that echoes lines or describes the session (like openssl s_server)',
   usage: USAGE,
   async run(args, io) {
-    return serve(serverSetup(args, io), io);
+    const setup = serverSetup(args, io);
+    if (setup.sessionCache !== undefined) setup.options.sessionStore = await openSessionStore(setup.sessionCache);
+    return serve(setup, io);
   },
 };

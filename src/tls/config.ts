@@ -8,6 +8,8 @@ import type { VerifyResult } from '../x509/verify.js';
 import type { HandshakeMessage } from './handshake.js';
 import type { ClientHello } from './messages.js';
 import type { Tls12Suite, Tls13Suite } from './suites.js';
+import type { SessionState } from './session/state.js';
+import type { TicketKeyring } from './session/ticket-keys.js';
 
 /** The protocol versions postern speaks, by their OpenSSL names. */
 export type TlsVersionName = 'TLSv1.2' | 'TLSv1.3';
@@ -116,6 +118,14 @@ export interface ClientConfig extends CommonConfig {
    * that postern cannot do is refused with handshake_failure.
    */
   customizeClientHello?: (hello: ClientHello) => ClientHello;
+  /**
+   * A session to resume (from an earlier `session` event). TLS 1.3: offered
+   * as a PSK with psk_dhe_ke; it is offered only when it passes
+   * `checkResumption` for this connection (same server name, a suite of its
+   * hash, a verified peer when verification is required). A TLS 1.3 ticket
+   * is for one use: the caller drops it once offered (RFC 8446 §C.4).
+   */
+  session?: SessionState;
 }
 
 export type ClientAuth = 'none' | 'optional' | 'required';
@@ -140,4 +150,22 @@ export interface ServerConfig extends CommonConfig {
    * refuses.
    */
   customizeServerMessage?: (message: HandshakeMessage) => HandshakeMessage;
+  /**
+   * Session tickets (TLS 1.3 NewSessionTicket; RFC 5077 for TLS 1.2) sealed
+   * with this keyring, which also opens the tickets clients present. Absent
+   * or false: no tickets are issued and none is accepted.
+   */
+  sessionTickets?: TicketKeyring | false;
+  /**
+   * TLS 1.2 session IDs: the sessions the server may resume by ID (a
+   * synchronous view of the store; the Node adapter loads the one entry a
+   * ClientHello names before the handshake starts). With a cache the server
+   * gives each full handshake a random 32-byte ID and reports the session
+   * in a `session` event for the caller to store; without one it gives none.
+   */
+  sessionCache?: { get(id: Uint8Array): SessionState | undefined };
+  /** `*_session_cache_timeout` already capped by `sessionTimeout()`, in seconds (3600 by default); 0 issues no tickets. */
+  sessionTimeout?: number;
+  /** TLS 1.3: how many NewSessionTicket messages follow each handshake (2, as OpenSSL). */
+  ticketCount?: number;
 }

@@ -14,6 +14,7 @@ import type { RecordReader, RecordWriter } from './record-layer.js';
 import type { CipherSuiteInfo, Tls13Suite } from './suites.js';
 import type { MessageTrace } from './config.js';
 import { RecordProtectionError, Tls13RecordOpener, Tls13RecordSealer } from './tls13/record-protection.js';
+import type { SessionState } from './session/state.js';
 
 /** What a finished handshake agreed on (node:tls's getProtocol/getCipher/getPeerCertificate, in one place). */
 export interface SessionInfo {
@@ -58,6 +59,12 @@ export type TlsEvent =
   | { type: 'data'; data: Uint8Array }
   /** The peer sent close_notify: it will send nothing more. */
   | { type: 'close' }
+  /**
+   * A session became resumable. Client: `state` is what to pass as
+   * `session` next time. Server (TLS 1.2 session IDs): store `state` under
+   * `id` in the session cache.
+   */
+  | { type: 'session'; state: SessionState; id?: Uint8Array }
   | { type: 'error'; error: TlsConnectionError };
 
 /** What a handshake state may do to the connection. */
@@ -84,6 +91,8 @@ export interface HandshakeIO {
    */
   setRecordSizeLimits(limits: { sendContent: number; receive: number }): void;
   complete(info: SessionInfo): void;
+  /** Reports a resumable session (the `session` event). */
+  emitSession(state: SessionState, id?: Uint8Array): void;
   /** A warning alert that does not end the connection (TLS 1.2's no_renegotiation, RFC 5746 §4.2). */
   sendWarningAlert(description: AlertDescriptionName): void;
 }
@@ -311,6 +320,10 @@ export class TlsConnection implements HandshakeIO {
     this.info = info;
     this.ccsAllowed = false;
     this.events.push({ type: 'handshake', info });
+  }
+
+  emitSession(state: SessionState, id?: Uint8Array): void {
+    this.events.push(id === undefined ? { type: 'session', state } : { type: 'session', state, id });
   }
 
   // ---- records in

@@ -11,6 +11,16 @@ import type { SessionInfo, TlsEvent } from './connection.js';
 import type { TlsConnection } from './connection.js';
 import { TlsConnectionError } from './connection.js';
 import { createClientConnection, createServerConnection } from './engine.js';
+import { peekClientHello } from './hello-peek.js';
+import { SessionError } from './session/errors.js';
+import { MemorySessionStore } from './session/memory-store.js';
+import { syncTicketKeys } from './session/shared-keyring.js';
+import type { SessionState } from './session/state.js';
+import { decodeSessionState, encodeSessionState } from './session/state.js';
+import type { SessionStore } from './session/store.js';
+import { sameBytes } from './session/store.js';
+import { TicketKeyring, keyringTiming } from './session/ticket-keys.js';
+import { DEFAULT_SESSION_CACHE_TIMEOUT } from './session/timeout.js';
 
 export { TlsConnectionError };
 
@@ -24,10 +34,21 @@ export interface CipherNameAndProtocol {
 interface SocketOptions {
   /** ms before an unfinished handshake is abandoned (120 s, as node:tls). */
   handshakeTimeout?: number;
+  /** Bytes already read from the transport (a ClientHello peeked at), fed to the engine first. */
+  preface?: Uint8Array;
 }
 
 export type ClientOptions = Omit<ClientConfig, 'random'> & SocketOptions & { random?: Random };
-export type ServerOptions = Omit<ServerConfig, 'random'> & SocketOptions & { random?: Random };
+export type ServerOptions = Omit<ServerConfig, 'random'> &
+  SocketOptions & {
+    random?: Random;
+    /**
+     * Where `createServer` keeps TLS 1.2 sessions by ID and the shared ticket
+     * keyring (in memory when absent). Servers given the same store resume
+     * each other's sessions and tickets.
+     */
+    sessionStore?: SessionStore;
+  };
 
 let sharedRandom: Random | undefined;
 function defaultRandom(): Random {
@@ -82,6 +103,7 @@ export class TLSSocket extends Duplex {
     transport.on('close', () => {
       if (!this.destroyed && this.writableFinished && (this.readableEnded || this.transportEnded)) this.destroy();
     });
+    if (options.preface !== undefined) this.conn.receive(options.preface);
     // The client's ClientHello is already queued.
     this.pump();
   }
@@ -109,6 +131,10 @@ export class TLSSocket extends Duplex {
         return;
       case 'close':
         this.push(null);
+        return;
+      case 'session':
+        // node:tls's 'session' event: a client keeps `state` for its next connection; a server stores it under `id`.
+        this.emit('session', event.state, event.id);
         return;
       case 'error':
         this.destroy(event.error);
@@ -235,15 +261,96 @@ export function connect(options: ConnectOptions, onSecure?: () => void): TLSSock
 /**
  * Like node:tls createServer(): every accepted connection becomes a
  * TLSSocket; 'secureConnection' after its handshake, 'tlsClientError'
- * when the handshake fails.
+ * when the handshake fails, 'sessionStoreError' when the session store
+ * fails (the handshake goes on without it), 'readAheadError' when a
+ * connection fails before its ClientHello was read.
+ *
+ * Sessions: tickets are sealed with `sessionTickets` (a keyring of this
+ * server when absent, shared through the store; false: none). TLS 1.2
+ * session IDs are kept in `sessionStore`: the ClientHello is read ahead,
+ * the session it names fetched, and the engine given a one-entry cache.
  */
 export function createServer(options: ServerOptions, onSecureConnection?: (socket: TLSSocket) => void): Server {
-  const server = netCreateServer({ allowHalfOpen: true }, (tcp) => {
-    const tls = startTlsServer(tcp, options);
+  const random = options.random ?? defaultRandom();
+  const store = options.sessionStore ?? new MemorySessionStore();
+  const timeout = options.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT;
+  const keyring = options.sessionTickets ?? new TicketKeyring(keyringTiming(timeout));
+  const base: ServerOptions = { ...options, random, sessionTickets: keyring };
+  let server: Server;
+  const storeFailed = (err: unknown): void => {
+    server.emit('sessionStoreError', err);
+  };
+  let ready: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  if (keyring !== false) {
+    // RFC 5077 §4 key rotation, agreed with every server on the same store; a key must be shared before it seals.
+    const ahead = Math.min(keyring.timing.rotateAfterMs, 60_000);
+    const sync = (): Promise<void> => syncTicketKeys(store, keyring, Date.now(), random, ahead).catch(storeFailed);
+    ready = sync();
+    timer = setInterval(() => void sync(), ahead);
+    timer.unref();
+  }
+
+  const start = (tcp: Socket, preface: Uint8Array | undefined, cached: { id: Uint8Array; state: SessionState } | undefined): void => {
+    const config: ServerOptions = { ...base, ...(preface !== undefined ? { preface } : {}) };
+    if (cached !== undefined) config.sessionCache = { get: (id) => (sameBytes(id, cached.id) ? cached.state : undefined) };
+    else if (options.sessionCache === undefined) config.sessionCache = { get: () => undefined };
+    const tls = new TLSSocket(tcp, 'server', config as ServerConfig, config);
+    tcp.resume();
+    tls.on('session', (state: SessionState, id: Uint8Array | undefined) => {
+      if (id !== undefined && state.lifetime > 0) store.set(id, encodeSessionState(state), state.lifetime).catch(storeFailed);
+    });
     tls.once('secure', () => server.emit('secureConnection', tls));
     tls.on('error', (err: Error) => {
       if (!tls.session) server.emit('tlsClientError', err, tls);
     });
+  };
+
+  const lookup = async (id: Uint8Array): Promise<SessionState | undefined> => {
+    const bytes = await store.get(id);
+    if (bytes === undefined) return undefined;
+    try {
+      return decodeSessionState(bytes);
+    } catch (e) {
+      // An entry written by another format: a miss, and a full handshake.
+      if (e instanceof SessionError) return undefined;
+      throw e;
+    }
+  };
+
+  server = netCreateServer({ allowHalfOpen: true, pauseOnConnect: true }, (tcp) => {
+    // A caller's own synchronous cache needs no read-ahead.
+    if (options.sessionCache !== undefined) {
+      void ready.then(() => start(tcp, undefined, undefined));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      const all = new Uint8Array(Buffer.concat(chunks));
+      const peek = peekClientHello(all);
+      if (peek.kind === 'more') return;
+      tcp.off('data', onData);
+      tcp.off('end', onEnd);
+      tcp.off('error', onError);
+      tcp.pause();
+      const id = peek.kind === 'hello' ? peek.hello.legacySessionId : new Uint8Array(0);
+      const found = id.length > 0 ? lookup(Uint8Array.from(id)).catch((err: unknown) => (storeFailed(err), undefined)) : Promise.resolve(undefined);
+      void Promise.all([found, ready]).then(([state]) => start(tcp, all, state === undefined ? undefined : { id: Uint8Array.from(id), state }));
+    };
+    const onEnd = (): void => {
+      tcp.destroy();
+    };
+    const onError = (err: Error): void => {
+      server.emit('readAheadError', err);
+    };
+    tcp.on('data', onData);
+    tcp.on('end', onEnd);
+    tcp.on('error', onError);
+    void ready.then(() => tcp.resume());
+  });
+  server.on('close', () => {
+    if (timer !== undefined) clearInterval(timer);
   });
   if (onSecureConnection) server.on('secureConnection', onSecureConnection);
   return server;

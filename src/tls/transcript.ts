@@ -37,6 +37,14 @@ export class Transcript {
     return this.running.clone().digest();
   }
 
+  /** Transcript-Hash of everything so far followed by `partial` (RFC 8446 §4.2.11.2: the binder's truncated ClientHello). */
+  currentWith(partial: Uint8Array): Uint8Array {
+    if (this.running === undefined) throw new Error('transcript hash used before the hash was chosen');
+    const h = this.running.clone();
+    h.update(partial);
+    return h.digest();
+  }
+
   /**
    * RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by
    * message_hash(Hash(ClientHello1)). Call before adding the HRR itself.

@@ -39,6 +39,10 @@ import { Traffic12 } from './traffic.js';
 import type { ClientOffer } from '../client-offer.js';
 import { checkOfferedGroup, checkOfferedScheme, offeredTls12Suite } from '../client-offer.js';
 import { sendContentLimit } from '../record-size-limit.js';
+import type { NewSessionTicket12 } from '../messages12.js';
+import { peerIdentity, serverIdentityName } from '../resumption-identity.js';
+import type { Tls12SessionState } from '../session/state.js';
+import { clientState12, resumeClient12 } from './resume-client.js';
 
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
 const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1]);
@@ -61,11 +65,13 @@ export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
  * renegotiation_info (empty: an initial handshake), and RFC 7366
  * encrypt_then_mac when a CBC suite is offered.
  */
-export function tls12HelloExtensions(config: ClientConfig): Extension[] {
+export function tls12HelloExtensions(config: ClientConfig, session: Tls12SessionState | undefined): Extension[] {
   const extensions: Extension[] = [
     { kind: 'ec_point_formats', type: ExtensionType.ec_point_formats, formats: [ECPointFormat.uncompressed] },
     { kind: 'extended_master_secret', type: ExtensionType.extended_master_secret },
     { kind: 'renegotiation_info', type: ExtensionType.renegotiation_info, renegotiatedConnection: new Uint8Array(0) },
+    // RFC 5077 §3.2: the ticket of the session we resume, or empty to ask for one.
+    { kind: 'session_ticket', type: ExtensionType.session_ticket, ticket: session?.ticket ?? new Uint8Array(0) },
   ];
   if (clientTls12Suites(config).some((s) => s.cipher.kind === 'cbc')) extensions.push({ kind: 'encrypt_then_mac', type: ExtensionType.encrypt_then_mac });
   return extensions;
@@ -80,6 +86,8 @@ export interface Client12Context {
   serverName: string | undefined;
   /** We offered TLS 1.3 too: a downgrade sentinel is then an attack (RFC 8446 §4.1.3). */
   offeredTls13: boolean;
+  /** The TLS 1.2 session the ClientHello offered (its ID as legacy_session_id, its ticket in session_ticket). */
+  session: Tls12SessionState | undefined;
 }
 
 interface Session {
@@ -94,6 +102,11 @@ interface Session {
   ecdhe?: { group: number; publicPoint: Uint8Array };
   dhe?: { group: DhGroup; dhYs: Uint8Array };
   certificateRequest?: CertificateRequest12;
+  /** The session ID the server gave this new session (empty: not cached). */
+  sessionId: Uint8Array;
+  /** RFC 5077 §3.2: the server answered session_ticket, so a NewSessionTicket comes before its ChangeCipherSpec. */
+  ticketPromised: boolean;
+  ticket?: NewSessionTicket12;
 }
 
 /** RFC 5246 §7.4.1.3 with RFC 8446 §4.1.3: a ServerHello that selected TLS 1.2. */
@@ -107,10 +120,9 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
     if (!ctx.offer.extensionTypes.has(e.type)) throw new TlsAlert('unsupported_extension', `ServerHello carries extension ${e.type} that was not offered`);
     if (!TLS12_SERVER_HELLO_EXTENSIONS.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in a TLS 1.2 ServerHello`);
   }
-  // No session was offered for resumption: an echo of our (middlebox-compatibility) session id would claim one.
-  if (sh.legacySessionIdEcho.length > 0 && equal(sh.legacySessionIdEcho, hello.legacySessionId)) {
-    throw new TlsAlert('illegal_parameter', 'server resumes a session that was not offered');
-  }
+  // An echo of our session id resumes a session; without one offered (a middlebox-compatibility id) it claims one we never had.
+  const resuming = sh.legacySessionIdEcho.length > 0 && equal(sh.legacySessionIdEcho, hello.legacySessionId);
+  if (resuming && ctx.session === undefined) throw new TlsAlert('illegal_parameter', 'server resumes a session that was not offered');
   const reneg = findExtension(sh.extensions, 'renegotiation_info');
   // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
   if (reneg !== undefined && reneg.renegotiatedConnection.length !== 0) throw new TlsAlert('handshake_failure', 'renegotiation_info is not empty');
@@ -127,6 +139,8 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
       encryptThenMac: suite.cipher.kind === 'cbc' && findExtension(sh.extensions, 'encrypt_then_mac') !== undefined,
     },
     transcript: new Tls12Transcript(suite.prfHash, ctx.helloRaw, raw),
+    sessionId: sh.legacySessionIdEcho,
+    ticketPromised: findExtension(sh.extensions, 'session_ticket') !== undefined,
   };
   const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
   if (alpn !== undefined) {
@@ -139,6 +153,21 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
   const limit = findExtension(sh.extensions, 'record_size_limit');
   if (limit !== undefined && ctx.offer.recordSizeLimit !== undefined) {
     io.setRecordSizeLimits({ sendContent: sendContentLimit(limit.limit, 'tls1.2'), receive: ctx.offer.recordSizeLimit });
+  }
+  if (resuming && ctx.session !== undefined) {
+    const { agreed } = session;
+    const info: SessionInfo = {
+      protocol: 'TLSv1.2',
+      cipher: agreed.suite,
+      peerCertificates: [],
+      resumed: true,
+      helloRetry: false,
+      extendedMasterSecret: agreed.extendedMasterSecret,
+      encryptThenMac: agreed.encryptThenMac,
+      ...(session.alpnProtocol !== undefined ? { alpnProtocol: session.alpnProtocol } : {}),
+      ...(ctx.serverName !== undefined ? { serverName: ctx.serverName } : {}),
+    };
+    return resumeClient12(agreed, ctx.session, ctx.helloRaw, raw, sh.legacySessionIdEcho, info);
   }
   return new ExpectCertificate(session);
 }
@@ -312,8 +341,13 @@ class ExpectChangeCipherSpec extends ClientState {
     super(session);
   }
 
-  handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    // RFC 5077 §3.3 NewSessionTicket would come here; we never ask for one.
+  handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
+    // RFC 5077 §3.3: the NewSessionTicket promised in ServerHello comes before the server's ChangeCipherSpec, once.
+    if (message.kind === 'new_session_ticket_12' && this.session.ticketPromised && this.session.ticket === undefined) {
+      this.session.ticket = message;
+      this.session.transcript.add(raw);
+      return this;
+    }
     throw unexpected12(this.name, message);
   }
 
@@ -355,6 +389,10 @@ class ExpectFinished extends ClientState {
       ...(s.ctx.serverName !== undefined ? { serverName: s.ctx.serverName } : {}),
     };
     io.complete(info);
+    const peer = peerIdentity(s.peerCertificates, s.verification, serverIdentityName(s.ctx.config, s.ctx.serverName));
+    const made = { ...peer, suite: s.agreed.suite, master: this.keys.master, serverName: s.ctx.serverName, alpn: s.alpnProtocol, sessionId: s.sessionId, ticket: s.ticket };
+    const state = clientState12(made, io.now().getTime());
+    if (state !== undefined) io.emitSession(state);
     return new Traffic12('client', s.agreed.suite, this.clientVerifyData, serverVerifyData);
   }
 }

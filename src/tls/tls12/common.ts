@@ -29,6 +29,7 @@ export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
   ExtensionType.extended_master_secret,
   ExtensionType.renegotiation_info,
   ExtensionType.record_size_limit,
+  ExtensionType.session_ticket,
 ]);
 
 /**

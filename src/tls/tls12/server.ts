@@ -41,6 +41,8 @@ import type { DheShare } from './dhe.js';
 import { checkConfiguredGroup, dheShare, dhMinBits, ffdheCode, groupBytes, serverDhGroup } from './dhe.js';
 import { Traffic12 } from './traffic.js';
 import { recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
+import { CLIENT_CERTIFICATE_POLICY, peerIdentity } from '../resumption-identity.js';
+import { SESSION_ID_LENGTH, findSession12, issuesTicket12, resumeServer12, saveSession12 } from './resume-server.js';
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
@@ -72,6 +74,10 @@ interface Flight {
   secret: KeyExchangeSecret;
   /** The schemes sent in CertificateRequest; empty when no certificate was asked for. */
   requestSchemes: readonly number[];
+  /** The session ID we gave (empty: the session is not cached). */
+  sessionId: Uint8Array;
+  /** RFC 5077 §3.2: we answered session_ticket, so a NewSessionTicket is due. */
+  ticketPromised: boolean;
 }
 
 interface ClientIdentity {
@@ -97,6 +103,14 @@ export function startServer12(io: HandshakeIO, config: ServerConfig, ch: ClientH
   // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
   if (reneg !== undefined && reneg.renegotiatedConnection.length !== 0) throw new TlsAlert('handshake_failure', 'renegotiation_info is not empty on an initial handshake');
   const secureRenegotiation = reneg !== undefined || ch.cipherSuites.includes(CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  const found = findSession12(io, config, ch, serverName(ch));
+  if (found !== undefined) {
+    // RFC 6066 §3: no server_name in a resuming ServerHello; RFC 5746 §3.6: renegotiation_info as in a full one.
+    const base: Extension[] = secureRenegotiation ? [{ kind: 'renegotiation_info', type: ExtensionType.renegotiation_info, renegotiatedConnection: new Uint8Array(0) }] : [];
+    const alpn = chooseAlpn(config, ch);
+    if (alpn !== undefined) base.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: [utf8.encode(alpn)] });
+    return resumeServer12(io, config, ch, raw, found, downgrade, base, alpn);
+  }
   const choice = choose(config, ch);
   const { suite } = choice;
   const serverRandom = io.random.bytes(RANDOM_LENGTH);
@@ -130,14 +144,18 @@ export function startServer12(io: HandshakeIO, config: ServerConfig, ch: ClientH
     extensions.push(recordSizeLimitExtension(own));
     io.setRecordSizeLimits({ sendContent: sendContentLimit(clientLimit.limit, 'tls1.2'), receive: own });
   }
+  const ticketPromised = issuesTicket12(config, ch);
+  // RFC 5077 §3.2: an empty session_ticket in ServerHello promises a NewSessionTicket.
+  if (ticketPromised) extensions.push({ kind: 'session_ticket', type: ExtensionType.session_ticket, ticket: new Uint8Array(0) });
   const transcript = new Tls12Transcript(suite.prfHash, raw);
-  // No session resumption yet: an empty session_id says the session will not be cached (RFC 5246 §7.4.1.3).
+  // RFC 5246 §7.4.1.3: an empty session_id says the session will not be cached.
+  const sessionId = config.sessionCache !== undefined ? io.random.bytes(SESSION_ID_LENGTH) : new Uint8Array(0);
   transcript.add(
     io.send({
       kind: 'server_hello',
       legacyVersion: ProtocolVersion.tls1_2,
       random: serverRandom,
-      legacySessionIdEcho: new Uint8Array(0),
+      legacySessionIdEcho: sessionId,
       cipherSuite: suite.code,
       legacyCompressionMethod: 0,
       extensions,
@@ -160,7 +178,7 @@ export function startServer12(io: HandshakeIO, config: ServerConfig, ch: ClientH
     );
   }
   transcript.add(io.send({ kind: 'server_hello_done' }));
-  const flight: Flight = { config, ch, choice, agreed, transcript, secret, requestSchemes };
+  const flight: Flight = { config, ch, choice, agreed, transcript, secret, requestSchemes, sessionId, ticketPromised };
   return clientAuth === 'none' ? new ExpectClientKeyExchange(flight, {}) : new ExpectClientCertificate(flight);
 }
 
@@ -372,6 +390,9 @@ class ExpectClientFinished extends ServerState {
     const { agreed, transcript, choice } = this.flight;
     const clientVerifyData = checkFinished(this.keys, 'client', transcript, message.verifyData);
     transcript.add(raw);
+    const peer = peerIdentity(this.identity.peerCertificates, this.identity.verification, CLIENT_CERTIFICATE_POLICY);
+    const made = { ...peer, suite: agreed.suite, master: this.keys.master, serverName: choice.serverName, alpn: choice.alpnProtocol };
+    saveSession12(io, this.flight.config, made, this.flight.ticketPromised, this.flight.sessionId, transcript);
     changeWriteKeys(io, 'server', agreed, this.keys);
     const serverVerifyData = this.keys.master.verifyData('server', transcript.current());
     transcript.add(io.send({ kind: 'finished', verifyData: serverVerifyData }));

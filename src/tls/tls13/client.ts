@@ -39,6 +39,14 @@ import {
 import type { HandshakeSecret } from './key-schedule.js';
 import { EarlySecret, finishedVerifyData } from './key-schedule.js';
 import { Traffic13, TLS13, unexpected } from './traffic.js';
+import type { OfferedPsk, TicketSubject } from './psk.js';
+import { bindClientHello, pskExtensions } from './psk.js';
+import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../resumption-identity.js';
+import type { PeerIdentity } from '../resumption-identity.js';
+import { checkResumption } from '../session/resumption-check.js';
+import { offerableSession12 } from '../tls12/resume-client.js';
+import type { Tls12SessionState, Tls13SessionState } from '../session/state.js';
+import { suiteByCode } from '../suites.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
@@ -56,6 +64,21 @@ interface ClientContext {
   sentCcs: boolean;
   serverName: string | undefined;
   range: VersionRange;
+  /** The session offered as a PSK in the last ClientHello, if any. */
+  psk: OfferedPsk | undefined;
+  /** The TLS 1.2 session offered by ID or ticket, if any. */
+  session12: Tls12SessionState | undefined;
+}
+
+/** The configured session, when it is a TLS 1.3 ticket this connection may offer (`checkResumption`). */
+function offerablePsk(config: ClientConfig, suites: readonly Tls13Suite[], serverName: string | undefined, nowMs: number): OfferedPsk | undefined {
+  const state = config.session;
+  if (state === undefined || state.version !== 'TLSv1.3' || state.ticket === undefined) return undefined;
+  const requireVerified = clientRequirement(config, serverName);
+  const verdict = checkResumption(state, { version: 'TLSv1.3', suites: suites.map((s) => s.code), serverName, ...(requireVerified !== undefined ? { requireVerified } : {}) }, nowMs);
+  if (!verdict.resume) return undefined;
+  const suite = suiteByCode(state.suite) as Tls13Suite;
+  return { state, early: new EarlySecret(suite.hash, state.psk) };
 }
 
 function sniName(config: ClientConfig): string | undefined {
@@ -65,7 +88,7 @@ function sniName(config: ClientConfig): string | undefined {
   return name;
 }
 
-function buildClientHello(ctx: Omit<ClientContext, 'offer'>, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
+function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number }, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
   const extensions: Extension[] = [];
   if (ctx.serverName !== undefined) {
     extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: utf8.encode(ctx.serverName) }] });
@@ -85,13 +108,15 @@ function buildClientHello(ctx: Omit<ClientContext, 'offer'>, random: Uint8Array,
       shares: ctx.shares.map((s) => ({ group: s.group, keyExchange: s.publicKey })),
     });
   }
-  if (tls12) extensions.push(...tls12HelloExtensions(ctx.config));
+  if (tls12) extensions.push(...tls12HelloExtensions(ctx.config, ctx.session12));
   if (ctx.config.recordSizeLimit !== undefined) extensions.push(recordSizeLimitExtension(ctx.config.recordSizeLimit));
   const alpn = ctx.config.alpnProtocols;
   if (alpn !== undefined && alpn.length > 0) {
     extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => utf8.encode(p)) });
   }
   if (cookie !== undefined) extensions.push({ kind: 'cookie', type: ExtensionType.cookie, cookie });
+  // RFC 8446 §4.2.11: pre_shared_key is the last extension.
+  if (tls13 && ctx.psk !== undefined) extensions.push(...pskExtensions(ctx.psk, ctx.nowMs));
   return {
     kind: 'client_hello',
     legacyVersion: ProtocolVersion.tls1_2,
@@ -125,13 +150,24 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
       transcript: new Transcript(),
       // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
       sessionId: range.tls13 && (config.middleboxCompat ?? true) ? io.random.bytes(32) : new Uint8Array(0),
+      session12: undefined,
       shares: range.tls13 ? shareGroups.map((g) => generateKeyShare(g, io.random)) : [],
       helloRetry: false,
       sentCcs: false,
       serverName: sniName(config),
       range,
+      psk: undefined,
     };
-    const hello = customize(config, buildClientHello(base, io.random.bytes(32), undefined));
+    const nowMs = io.now().getTime();
+    if (range.tls13) base.psk = offerablePsk(config, base.suites, base.serverName, nowMs);
+    if (range.tls12) {
+      const s12 = offerableSession12(config, clientTls12Suites(config), base.serverName, nowMs);
+      base.session12 = s12;
+      // RFC 5246 §7.4.1.2: the ID of the session to resume; RFC 5077 §3.4: with a ticket, an ID of our own, so the echo shows it was accepted.
+      if (s12 !== undefined) base.sessionId = s12.sessionId ?? (base.sessionId.length > 0 ? base.sessionId : io.random.bytes(32));
+    }
+    const built = customize(config, buildClientHello({ ...base, nowMs }, io.random.bytes(32), undefined));
+    const hello = base.psk === undefined ? built : bindClientHello(built, base.psk, undefined);
     const ctx: ClientContext = { ...base, offer: clientOffer(hello) };
     const raw = io.send(hello);
     ctx.transcript.add(raw);
@@ -198,7 +234,10 @@ class ExpectServerHello implements HandshakeState {
       io.sendChangeCipherSpec();
       this.ctx.sentCcs = true;
     }
-    const second = customize(this.ctx.config, buildClientHello(this.ctx, this.hello.random, cookie?.cookie));
+    // RFC 8446 §4.1.2: the PSK is offered again with a new binder, or dropped when its hash does not fit the suite the server chose.
+    if (this.ctx.psk !== undefined && this.ctx.psk.early.hash !== suite.hash) this.ctx.psk = undefined;
+    const built = customize(this.ctx.config, buildClientHello({ ...this.ctx, nowMs: io.now().getTime() }, this.hello.random, cookie?.cookie));
+    const second = this.ctx.psk === undefined ? built : bindClientHello(built, this.ctx.psk, this.ctx.transcript);
     this.ctx.offer = clientOffer(second);
     this.ctx.transcript.add(io.send(second));
     return new ExpectServerHello(this.ctx, second, suite);
@@ -208,7 +247,7 @@ class ExpectServerHello implements HandshakeState {
     // RFC 8446 §4.1.3: no supported_versions in the ServerHello is TLS 1.2 (or older), which src/tls/tls12 takes over.
     if (this.ctx.range.tls12 && this.helloRaw !== undefined && findExtension(sh.extensions, 'supported_versions_server_hello') === undefined) {
       const { config, offer, serverName } = this.ctx;
-      const ctx12 = { config, offer, helloRaw: this.helloRaw, serverName, offeredTls13: this.ctx.range.tls13 };
+      const ctx12 = { config, offer, helloRaw: this.helloRaw, serverName, offeredTls13: this.ctx.range.tls13, session: this.ctx.session12 };
       return serverHello12(io, ctx12, sh, raw);
     }
     // RFC 8446 §4.1.3: a TLS 1.3 client that sees a downgrade sentinel aborts with illegal_parameter.
@@ -225,18 +264,30 @@ class ExpectServerHello implements HandshakeState {
       if (!this.ctx.offer.keyShareGroups.includes(ks.share.group)) throw new TlsAlert('illegal_parameter', `server key share for group 0x${g} that was not offered`);
       throw new TlsAlert('handshake_failure', `server key share for group 0x${g}, whose share was added by customizeClientHello: postern holds no private key for it`);
     }
+    const resumed = this.acceptedPsk(sh, suite);
     const shared = mine.computeSharedSecret(ks.share.keyExchange);
     const t = this.ctx.transcript;
     t.start(suite.hash);
     t.add(raw);
-    const hs = new EarlySecret(suite.hash).toHandshake(shared);
+    const hs = (resumed?.early ?? new EarlySecret(suite.hash)).toHandshake(shared);
     const helloHash = t.current();
     const serverSecret = hs.serverTrafficSecret(helloHash);
     const clientSecret = hs.clientTrafficSecret(helloHash);
     io.setReadKeys(suite, serverSecret);
     // RFC 8446 §7.1/§6: from here on, what the client sends (its flight, or an alert) is under client_handshake_traffic_secret.
     io.setWriteKeys(suite, clientSecret);
-    return new ExpectEncryptedExtensions({ ...this.ctx }, { suite, group: ks.share.group, hs, serverSecret, clientSecret });
+    return new ExpectEncryptedExtensions({ ...this.ctx }, { suite, group: ks.share.group, hs, serverSecret, clientSecret, ...(resumed !== undefined ? { resumed: resumed.state } : {}) });
+  }
+
+  /** RFC 8446 §4.2.11: the server may only select the identity we offered, with a suite of its hash. */
+  private acceptedPsk(sh: ServerHello, suite: Tls13Suite): OfferedPsk | undefined {
+    const selected = findExtension(sh.extensions, 'pre_shared_key_server_hello');
+    if (selected === undefined) return undefined;
+    const psk = this.ctx.psk;
+    if (psk === undefined) throw new TlsAlert('illegal_parameter', 'server selected a PSK that was not offered');
+    if (selected.selectedIdentity !== 0) throw new TlsAlert('illegal_parameter', `server selected PSK identity ${selected.selectedIdentity} of 1`);
+    if (psk.early.hash !== suite.hash) throw new TlsAlert('illegal_parameter', 'server selected a PSK with a suite of another hash');
+    return psk;
   }
 }
 
@@ -246,6 +297,8 @@ interface Keys {
   hs: HandshakeSecret;
   serverSecret: Uint8Array;
   clientSecret: Uint8Array;
+  /** The session resumed, when the server accepted our PSK. */
+  resumed?: Tls13SessionState;
 }
 
 interface Negotiated {
@@ -282,6 +335,9 @@ class ExpectEncryptedExtensions implements HandshakeState {
       io.setRecordSizeLimits({ sendContent: sendContentLimit(limit.limit, 'tls1.3'), receive: offer.recordSizeLimit });
     }
     this.ctx.transcript.add(raw);
+    const resumed = this.keys.resumed;
+    // RFC 8446 §2.2: a PSK handshake has no Certificate or CertificateVerify (nor a CertificateRequest, §4.3.2).
+    if (resumed !== undefined) return new ExpectFinished(this.ctx, this.keys, { ...negotiated, peerCertificates: sessionCertificates(resumed.peerCertificates) });
     return new ExpectCertificate(this.ctx, this.keys, negotiated, true);
   }
 }
@@ -377,7 +433,7 @@ class ExpectFinished implements HandshakeState {
       cipher: suite,
       group: this.keys.group,
       peerCertificates: this.negotiated.peerCertificates ?? [],
-      resumed: false,
+      resumed: this.keys.resumed !== undefined,
       helloRetry: this.ctx.helloRetry,
       ...(this.negotiated.peerSignatureScheme !== undefined ? { peerSignatureScheme: this.negotiated.peerSignatureScheme } : {}),
       ...(this.negotiated.verification !== undefined ? { verification: this.negotiated.verification } : {}),
@@ -385,7 +441,13 @@ class ExpectFinished implements HandshakeState {
       ...(this.ctx.serverName !== undefined ? { serverName: this.ctx.serverName } : {}),
     };
     io.complete(info);
-    return new Traffic13('client', suite, master, clientApp, serverApp, resumption);
+    const resumed = this.keys.resumed;
+    const peer: PeerIdentity =
+      resumed !== undefined
+        ? { peerCertificates: resumed.peerCertificates, peerVerified: resumed.peerVerified, verifiedName: resumed.verifiedName }
+        : peerIdentity(this.negotiated.peerCertificates, this.negotiated.verification, serverIdentityName(this.ctx.config, this.ctx.serverName));
+    const subject: TicketSubject = { ...peer, suite, serverName: this.ctx.serverName, alpn: this.negotiated.alpnProtocol };
+    return new Traffic13('client', suite, master, clientApp, serverApp, resumption, subject);
   }
 
   /** RFC 8446 §4.4.2: our chain, or an empty Certificate when we have none the server can accept. */

@@ -22,6 +22,10 @@ import { certificateVerifyContent, checkCertificateVerify, checkFinished, fromUt
 import type { HandshakeSecret } from './key-schedule.js';
 import { EarlySecret, finishedVerifyData } from './key-schedule.js';
 import { TLS13, Traffic13, unexpected } from './traffic.js';
+import type { AcceptedPsk } from './psk.js';
+import { selectPsk, sendTickets } from './psk.js';
+import type { PeerIdentity } from '../resumption-identity.js';
+import { CLIENT_CERTIFICATE_POLICY, peerIdentity, sessionCertificates } from '../resumption-identity.js';
 import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
 
 /** What the server chose from the first ClientHello, kept across a HelloRetryRequest. */
@@ -60,15 +64,18 @@ class ExpectClientHello implements HandshakeState {
     if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, this.config, ch, raw, range.tls13);
     // RFC 8446 §4.1.2: in TLS 1.3 legacy_compression_methods is exactly one null byte.
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) throw new TlsAlert('illegal_parameter', 'compression methods other than null');
-    const choice = this.choose(ch);
+    const chosen = this.choose(ch);
     const shares = findExtension(ch.extensions, 'key_share_client_hello');
     if (shares === undefined) throw new TlsAlert('missing_extension', 'ClientHello without key_share');
+    const share = shares.shares.find((s) => s.group === chosen.group);
+    // Resumption only without a HelloRetryRequest: after one, a full handshake (the server may always decline a PSK, RFC 8446 §4.2.11).
+    const psk = share === undefined ? undefined : selectPsk(io, this.config, ch, raw, this.config.cipherSuites ?? DEFAULT_TLS13_SUITES, chosen.serverName);
+    const choice = psk === undefined ? chosen : { ...chosen, suite: psk.suite };
     const transcript = new Transcript();
     transcript.start(choice.suite.hash);
     transcript.add(raw);
-    const share = shares.shares.find((s) => s.group === choice.group);
     if (share === undefined) return this.helloRetry(io, ch, choice, transcript);
-    return sendServerFlight(io, this.config, ch, choice, transcript, share.keyExchange, false);
+    return sendServerFlight(io, this.config, ch, choice, transcript, share.keyExchange, false, psk);
   }
 
   private choose(ch: ClientHello): Choice {
@@ -173,6 +180,7 @@ function sendServerFlight(
   transcript: Transcript,
   clientShare: Uint8Array,
   helloRetry: boolean,
+  psk?: AcceptedPsk,
 ): HandshakeState {
   const { suite } = choice;
   const mine: KeyShareSecret = generateKeyShare(choice.group, io.random);
@@ -187,12 +195,13 @@ function sendServerFlight(
     extensions: [
       { kind: 'supported_versions_server_hello', type: ExtensionType.supported_versions, selectedVersion: ProtocolVersion.tls1_3 },
       { kind: 'key_share_server_hello', type: ExtensionType.key_share, share: { group: choice.group, keyExchange: mine.publicKey } },
+      ...(psk !== undefined ? [{ kind: 'pre_shared_key_server_hello' as const, type: ExtensionType.pre_shared_key, selectedIdentity: psk.index }] : []),
     ],
     extensionsPresent: true,
   };
   transcript.add(io.send(sh));
   if (!helloRetry && ch.legacySessionId.length > 0) io.sendChangeCipherSpec();
-  const hs = new EarlySecret(suite.hash).toHandshake(shared);
+  const hs = (psk?.early ?? new EarlySecret(suite.hash)).toHandshake(shared);
   const helloHash = transcript.current();
   const serverSecret = hs.serverTrafficSecret(helloHash);
   const clientSecret = hs.clientTrafficSecret(helloHash);
@@ -214,7 +223,8 @@ function sendServerFlight(
   }
   transcript.add(io.send({ kind: 'encrypted_extensions', extensions: ee }));
 
-  const clientAuth = config.clientAuth ?? 'none';
+  // RFC 8446 §4.3.2, §2.2: a PSK handshake authenticates with the PSK: no CertificateRequest, Certificate or CertificateVerify.
+  const clientAuth = psk === undefined ? (config.clientAuth ?? 'none') : 'none';
   const requestSchemes = (config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter(isTls13SignatureScheme);
   if (clientAuth !== 'none') {
     const ext: Extension[] = [{ kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: requestSchemes }];
@@ -222,11 +232,13 @@ function sendServerFlight(
     if (names.length > 0) ext.push({ kind: 'certificate_authorities', type: ExtensionType.certificate_authorities, authorities: [...names] });
     transcript.add(io.send({ kind: 'certificate_request_13', certificateRequestContext: new Uint8Array(0), extensions: ext }));
   }
-  transcript.add(
+  if (psk === undefined) transcript.add(
     io.send({ kind: 'certificate_13', certificateRequestContext: new Uint8Array(0), certificateList: choice.certified.chain.map((c) => ({ certData: c.der, extensions: [] })) }),
   );
-  const content = certificateVerifyContent('server', transcript.current());
-  transcript.add(io.send({ kind: 'certificate_verify', algorithm: choice.scheme, signature: signWithScheme(choice.certified.key, choice.scheme, content, io.random) }));
+  if (psk === undefined) {
+    const content = certificateVerifyContent('server', transcript.current());
+    transcript.add(io.send({ kind: 'certificate_verify', algorithm: choice.scheme, signature: signWithScheme(choice.certified.key, choice.scheme, content, io.random) }));
+  }
   transcript.add(io.send({ kind: 'finished', verifyData: finishedVerifyData(suite.hash, serverSecret, transcript.current()) }));
 
   const master = hs.toMaster();
@@ -238,7 +250,11 @@ function sendServerFlight(
     clientApp: master.clientTrafficSecret(sfHash),
   };
   io.setWriteKeys(suite, keys.serverApp);
-  const flight: ServerFlight = { config, choice, transcript, keys, helloRetry, requestSchemes };
+  const flight: ServerFlight = { config, choice, transcript, keys, helloRetry, requestSchemes, ...(psk !== undefined ? { resumed: psk } : {}) };
+  if (psk !== undefined) {
+    const { peerCertificates, peerVerified, verifiedName } = psk.state;
+    return new ExpectClientFinished(flight, { peerCertificates: sessionCertificates(peerCertificates) }, { peerCertificates, peerVerified, verifiedName });
+  }
   return clientAuth === 'none' ? new ExpectClientFinished(flight, {}) : new ExpectClientCertificate(flight);
 }
 
@@ -256,6 +272,7 @@ interface ServerFlight {
   keys: ServerKeys;
   helloRetry: boolean;
   requestSchemes: readonly number[];
+  resumed?: AcceptedPsk;
 }
 
 interface ClientIdentity {
@@ -307,6 +324,8 @@ class ExpectClientFinished implements HandshakeState {
   constructor(
     private readonly flight: ServerFlight,
     private readonly identity: ClientIdentity,
+    /** A resumed session's record of the client, carried into the new tickets. */
+    private readonly carried?: PeerIdentity,
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
@@ -322,7 +341,7 @@ class ExpectClientFinished implements HandshakeState {
       cipher: choice.suite,
       group: choice.group,
       peerCertificates: this.identity.peerCertificates ?? [],
-      resumed: false,
+      resumed: this.flight.resumed !== undefined,
       helloRetry: this.flight.helloRetry,
       ...(this.identity.peerSignatureScheme !== undefined ? { peerSignatureScheme: this.identity.peerSignatureScheme } : {}),
       ...(this.identity.verification !== undefined ? { verification: this.identity.verification } : {}),
@@ -330,6 +349,8 @@ class ExpectClientFinished implements HandshakeState {
       ...(choice.serverName !== undefined ? { serverName: choice.serverName } : {}),
     };
     io.complete(info);
+    const peer = this.carried ?? peerIdentity(this.identity.peerCertificates, this.identity.verification, CLIENT_CERTIFICATE_POLICY);
+    sendTickets(io, this.flight.config, { ...peer, suite: choice.suite, serverName: choice.serverName, alpn: choice.alpnProtocol }, resumption);
     return new Traffic13('server', choice.suite, master, keys.serverApp, keys.clientApp, resumption);
   }
 }

@@ -5,6 +5,8 @@ import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
 import type { Tls13Suite } from '../suites.js';
 import type { MasterSecret } from './key-schedule.js';
 import { nextTrafficSecret } from './key-schedule.js';
+import type { TicketSubject } from './psk.js';
+import { sessionFromTicket } from './psk.js';
 
 export const TLS13: DecodeOptions = { version: 'tls1.3' };
 
@@ -23,11 +25,16 @@ export class Traffic13 implements TrafficState {
     private writeSecret: Uint8Array,
     private readSecret: Uint8Array,
     readonly resumptionSecret: Uint8Array,
+    /** Client side: what the tickets the server sends will resume. */
+    private readonly ticketSubject?: TicketSubject,
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
     if (message.kind === 'new_session_ticket_13' && this.role === 'client') {
-      // Session resumption is not implemented yet: a ticket is accepted and not kept.
+      if (this.ticketSubject !== undefined) {
+        const state = sessionFromTicket(this.ticketSubject, this.resumptionSecret, message, io.now().getTime());
+        if (state !== undefined) io.emitSession(state);
+      }
       return this;
     }
     if (message.kind !== 'key_update') throw unexpected(this.name, message);
