@@ -203,7 +203,11 @@ function reconnectOnce(io: CommandIO, host: string, port: number, options: Clien
       tcp.off('error', failed);
       const session = sessions.take();
       const socket = startTlsClient(tcp, { ...options, ...(session !== undefined && { session }) });
-      socket.on('session', (state: SessionState) => sessions.keep(state));
+      let ticketCame: (() => void) | undefined;
+      socket.on('session', (state: SessionState) => {
+        sessions.keep(state);
+        ticketCame?.();
+      });
       socket.once('error', failed);
       socket.once('secureConnect', (info: SessionInfo) => {
         io.stdout.write(first ? handshakeReport(info) : `drop connection and then reconnect\nCONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n${reuseLine(info)}\n`);
@@ -213,8 +217,17 @@ function reconnectOnce(io: CommandIO, host: string, port: number, options: Clien
           socket.destroy();
           resolve(true);
         };
-        if (info.protocol === 'TLSv1.3') setTimeout(close, TICKET_WAIT_MS);
-        else close();
+        if (info.protocol !== 'TLSv1.3') {
+          close();
+          return;
+        }
+        // The first ticket, or TICKET_WAIT_MS without one.
+        const wait = setTimeout(close, TICKET_WAIT_MS);
+        ticketCame = () => {
+          ticketCame = undefined;
+          clearTimeout(wait);
+          close();
+        };
       });
     });
   });

@@ -325,12 +325,17 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
       return;
     }
     const chunks: Buffer[] = [];
+    // The handshake timeout covers the read-ahead too: a client that never sends its ClientHello is dropped.
+    const limit = options.handshakeTimeout ?? 120_000;
+    const timer = limit > 0 ? setTimeout(() => tcp.destroy(), limit) : undefined;
+    timer?.unref();
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       const all = new Uint8Array(Buffer.concat(chunks));
       const peek = peekClientHello(all);
       if (peek.kind === 'more') return;
       tcp.off('data', onData);
+      if (timer !== undefined) clearTimeout(timer);
       tcp.off('end', onEnd);
       tcp.off('error', onError);
       tcp.pause();
