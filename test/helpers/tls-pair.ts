@@ -1,6 +1,9 @@
-import type { TlsConnection, TlsConnectionError, TlsEvent } from '../../src/tls/connection.js';
+import type { HandshakeState, TlsConnectionError, TlsEvent } from '../../src/tls/connection.js';
+import { TlsConnection } from '../../src/tls/connection.js';
 import type { ClientConfig, ServerConfig } from '../../src/tls/config.js';
 import { createClientConnection, createServerConnection } from '../../src/tls/engine.js';
+import type { HandshakeMessage } from '../../src/tls/handshake.js';
+import { startClient } from '../../src/tls/tls13/client.js';
 
 /**
  * A client and a server TlsConnection joined in memory: bytes go from one
@@ -23,6 +26,18 @@ export class Pair {
 
   static create(clientConfig: ClientConfig, serverConfig: ServerConfig, tap?: Tap): Pair {
     return new Pair(createClientConnection(clientConfig), createServerConnection(serverConfig), tap);
+  }
+
+  /** A pair whose client passes each handshake message it sends through `edit` first (a client that misbehaves in one way). */
+  static withClientEdit(clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
+    return new Pair(createEditedClient(clientConfig, edit), createServerConnection(serverConfig), tap);
+  }
+
+  /** A pair whose server passes each handshake message it sends through `edit` first. */
+  static withServerEdit(clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
+    const server = createServerConnection(serverConfig);
+    editSends(server, edit);
+    return new Pair(createClientConnection(clientConfig), server, tap);
   }
 
   /** Moves bytes both ways until neither side has anything to send. */
@@ -68,4 +83,24 @@ export function splitRecords(bytes: Uint8Array): Uint8Array[] {
   }
   if (pos !== bytes.length) throw new Error('splitRecords: trailing bytes');
   return out;
+}
+
+function editSends(conn: TlsConnection, edit: (m: HandshakeMessage) => HandshakeMessage): void {
+  const send = conn.send.bind(conn);
+  conn.send = (m: HandshakeMessage) => send(edit(m));
+}
+
+/** A client built as createClientConnection builds it, with `edit` in place before the ClientHello is sent. */
+function createEditedClient(config: ClientConfig, edit: (m: HandshakeMessage) => HandshakeMessage): TlsConnection {
+  const notStarted: HandshakeState = {
+    name: 'not started',
+    decodeAs: { version: 'tls1.3' },
+    handle(): HandshakeState {
+      throw new Error('message before the ClientHello');
+    },
+  };
+  const conn = new TlsConnection('client', notStarted, config);
+  editSends(conn, edit);
+  conn.begin(startClient(config));
+  return conn;
 }

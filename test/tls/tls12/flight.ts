@@ -1,4 +1,4 @@
-import { splitRecords } from '../../helpers/tls12-pair.js';
+import { splitRecords } from '../../helpers/tls-pair.js';
 
 /**
  * Rewrites the plaintext handshake messages of a flight (before any

@@ -7,7 +7,7 @@ import type { Tls12Suite } from '../../../src/tls/suites.js';
 import { ALL_TLS12_SUITES, DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_GCM_SHA256 } from '../../../src/tls/suites.js';
 import type { Tls12KeyType } from '../../helpers/tls12-pki.js';
 import { SERVER_NAME, Tls12Pki } from '../../helpers/tls12-pki.js';
-import { Pair } from '../../helpers/tls12-pair.js';
+import { Pair } from '../../helpers/tls-pair.js';
 import { CipherSuite } from '../../../src/tls/cipher-suite.js';
 import { ExtensionType, HandshakeType } from '../../../src/tls/constants.js';
 import type { HandshakeMessage } from '../../../src/tls/handshake.js';

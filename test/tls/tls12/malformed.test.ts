@@ -14,7 +14,7 @@ import type { Tls12Suite } from '../../../src/tls/suites.js';
 import { DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_GCM_SHA256 } from '../../../src/tls/suites.js';
 import { signedParams } from '../../../src/tls/tls12/common.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
-import { Pair, splitRecords } from '../../helpers/tls12-pair.js';
+import { Pair, splitRecords } from '../../helpers/tls-pair.js';
 import { SERVER_NAME, Tls12Pki } from '../../helpers/tls12-pki.js';
 import { CHANGE_CIPHER_SPEC, editFlight } from './flight.js';
 
