@@ -1,0 +1,58 @@
+import { SessionError } from './errors.js';
+import type { SessionState } from './state.js';
+import { decodeSessionState, encodeSessionState, sessionExpiresAt } from './state.js';
+import type { SessionStore } from './store.js';
+
+/**
+ * Where a client resumes: the sessions it was given, by destination. The MTA
+ * keys them as Postfix keys `smtp_tls_session_cache_database` entries — by
+ * next-hop and MX host, address and port — so a session made for one
+ * destination is never offered to another; a library user may use any string.
+ */
+export function destinationKey(parts: { nexthop: string; mxHost?: string; address?: string; port?: number }): string {
+  return ['smtp', parts.nexthop.toLowerCase(), (parts.mxHost ?? '').toLowerCase(), parts.address ?? '', parts.port === undefined ? '' : String(parts.port)].join('&');
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The client's sessions in a `SessionStore` (memory, the on-disk database or
+ * Redis). TLS 1.3 tickets are used once (RFC 8446 §C.4: reuse lets a network
+ * observer link connections), so `take` removes them; a TLS 1.2 session stays
+ * until it expires or a newer one replaces it.
+ */
+export class ClientSessionCache {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** The session to offer to `destination`, if an unexpired one is kept. */
+  async take(destination: string): Promise<SessionState | undefined> {
+    const id = encoder.encode(destination);
+    const bytes = await this.store.get(id);
+    if (bytes === undefined) return undefined;
+    let state: SessionState;
+    try {
+      state = decodeSessionState(bytes);
+    } catch (err) {
+      // A damaged entry is dropped and the connection starts afresh.
+      if (!(err instanceof SessionError)) throw err;
+      await this.store.delete(id);
+      return undefined;
+    }
+    if (sessionExpiresAt(state) <= this.now()) {
+      await this.store.delete(id);
+      return undefined;
+    }
+    if (state.version === 'TLSv1.3') await this.store.delete(id);
+    return state;
+  }
+
+  /** Keeps `state` (from a TLSSocket's 'session' event) for the next connection to `destination`. */
+  async put(destination: string, state: SessionState): Promise<void> {
+    const ttl = Math.floor((sessionExpiresAt(state) - this.now()) / 1000);
+    if (ttl <= 0) return;
+    await this.store.set(encoder.encode(destination), encodeSessionState(state), ttl);
+  }
+}
