@@ -128,11 +128,43 @@ export function handshakeMessageName(m: HandshakeMessage): string {
  * no traffic secret or private key can be printed (DESIGN.md).
  */
 export function messagePrinter(out: NodeJS.WritableStream): MessageTrace {
+  let negotiated: 'TLS 1.3' | 'TLS 1.2' | undefined;
   return (direction, message, raw) => {
     const arrow = direction === 'sent' ? '>>>' : '<<<';
     const length = raw.length.toString(16).padStart(4, '0');
-    out.write(`${arrow} TLS 1.3 Handshake [length ${length}], ${handshakeMessageName(message)}\n${dumpHandshake(message)}\n`);
+    const version = messageVersion(message, negotiated);
+    if (message.kind === 'server_hello') negotiated = version;
+    out.write(`${arrow} ${version} Handshake [length ${length}], ${handshakeMessageName(message)}\n${dumpHandshake(message)}\n`);
   };
+}
+
+/**
+ * The version a message belongs to, for the `-msg` header: its own form where
+ * the versions differ, what the hello offers or selects (supported_versions,
+ * RFC 8446 §4.2.1), else what the ServerHello settled.
+ */
+function messageVersion(message: HandshakeMessage, negotiated: 'TLS 1.3' | 'TLS 1.2' | undefined): 'TLS 1.3' | 'TLS 1.2' {
+  switch (message.kind) {
+    case 'client_hello': {
+      const sv = message.extensions.find((e) => e.kind === 'supported_versions_client_hello');
+      return sv !== undefined && sv.kind === 'supported_versions_client_hello' && sv.versions.includes(0x0304) ? 'TLS 1.3' : 'TLS 1.2';
+    }
+    case 'server_hello':
+      return message.extensions.some((e) => e.kind === 'supported_versions_server_hello') ? 'TLS 1.3' : 'TLS 1.2';
+    case 'hello_retry_request':
+    case 'encrypted_extensions':
+    case 'certificate_request_13':
+    case 'certificate_13':
+    case 'new_session_ticket_13':
+    case 'key_update':
+    case 'end_of_early_data':
+      return 'TLS 1.3';
+    case 'certificate_verify':
+    case 'finished':
+      return negotiated ?? 'TLS 1.3';
+    default:
+      return 'TLS 1.2';
+  }
 }
 
 /** OpenSSL's `Server Temp Key:` wording: the key type, the group as OpenSSL names it, its bits. */

@@ -10,7 +10,7 @@ export function keyLogSecrets(file: string): string[] {
     .map((f) => (f[2] ?? '').toLowerCase());
 }
 
-const HEADER = /^(>>>|<<<) TLS 1\.3 Handshake \[length ([0-9a-f]{4})\], (\w+)$/;
+const HEADER = /^(>>>|<<<) TLS 1\.[23] Handshake \[length ([0-9a-f]{4})\], (\w+)$/;
 const DUMP_LINE = /^([0-9a-f]{4}) {2}((?:[0-9a-f]{2} ){1,16})/;
 
 export interface TracedMessage {
