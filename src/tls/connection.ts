@@ -361,6 +361,8 @@ export class TlsConnection implements HandshakeIO {
           const reader = this.reader;
           const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
           this.trace?.('received', message, frame.raw);
+          // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating (it is not part of the handshake hash).
+          if (message.kind === 'hello_request' && this.role === 'client' && this.info === undefined) continue;
           this.state = this.state.handle(this, message, frame.raw);
           // RFC 8446 §5.1: the message before a key change must end its record (setReadKeys checks partial ones).
           if (this.reader !== reader && i < frames.length - 1) throw new TlsAlert('unexpected_message', `handshake message after ${message.kind} in the same record spans a key change`);

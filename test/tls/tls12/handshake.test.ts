@@ -249,6 +249,24 @@ describe('client certificates', () => {
   });
 });
 
+describe('during the handshake', () => {
+  test('a HelloRequest while the client negotiates is ignored (RFC 5246 §7.4.1.1)', () => {
+    let first = true;
+    // After the server's first flight, a plaintext HelloRequest record (type 22, hello_request, empty body).
+    const pair = Pair.create(clientConfig('hr during'), serverConfig('hr during'), (from, bytes) => {
+      if (from !== 'server' || !first) return bytes;
+      first = false;
+      const out = new Uint8Array(bytes.length + 9);
+      out.set(bytes);
+      out.set([22, 3, 3, 0, 4, HandshakeType.hello_request, 0, 0, 0], bytes.length);
+      return out;
+    }).pump();
+    assert.equal(pair.error('client'), undefined);
+    assert.equal(pair.error('server'), undefined);
+    assert.equal(pair.client.session?.protocol, 'TLSv1.2');
+  });
+});
+
 describe('after the handshake', () => {
   test('a HelloRequest gets a no_renegotiation warning from the client, which carries on', () => {
     const pair = connect(clientConfig('hr'), serverConfig('hr'));
