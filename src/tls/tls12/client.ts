@@ -1,5 +1,4 @@
 import type { DhGroup } from '../../crypto/dh.js';
-import { bitLength } from '../../crypto/bigint.js';
 import { rsaEncryptPkcs1v15 } from '../../crypto/rsa.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { PublicKey } from '../../x509/public-key.js';
@@ -33,8 +32,9 @@ import {
   TLS12_SERVER_HELLO_EXTENSIONS,
   Tls12Transcript,
   unexpected12,
+  fullSessionInfo12,
 } from './common.js';
-import { clientCheckGroup, dheShare, dhMinBits, ffdheCode } from './dhe.js';
+import { clientCheckGroup, dheShare, dhMinBits } from './dhe.js';
 import { Traffic12 } from './traffic.js';
 import type { ClientOffer } from '../client-offer.js';
 import { checkOfferedGroup, checkOfferedScheme, offeredTls12Suite } from '../client-offer.js';
@@ -372,22 +372,16 @@ class ExpectFinished extends ClientState {
     const s = this.session;
     const serverVerifyData = checkFinished(this.keys, 'server', s.transcript, message.verifyData);
     s.transcript.add(raw);
-    const group = s.ecdhe?.group ?? (s.dhe !== undefined ? ffdheCode(s.dhe.group) : undefined);
-    const info: SessionInfo = {
-      protocol: 'TLSv1.2',
-      cipher: s.agreed.suite,
-      peerCertificates: s.peerCertificates ?? [],
-      resumed: false,
-      helloRetry: false,
-      extendedMasterSecret: s.agreed.extendedMasterSecret,
-      encryptThenMac: s.agreed.encryptThenMac,
-      ...(group !== undefined ? { group } : {}),
-      ...(s.dhe !== undefined ? { dhBits: bitLength(s.dhe.group.p) } : {}),
-      ...(s.peerSignatureScheme !== undefined ? { peerSignatureScheme: s.peerSignatureScheme } : {}),
-      ...(s.verification !== undefined ? { verification: s.verification } : {}),
-      ...(s.alpnProtocol !== undefined ? { alpnProtocol: s.alpnProtocol } : {}),
-      ...(s.ctx.serverName !== undefined ? { serverName: s.ctx.serverName } : {}),
-    };
+    const info = fullSessionInfo12({
+      agreed: s.agreed,
+      ecGroup: s.ecdhe?.group,
+      dhGroup: s.dhe?.group,
+      peerCertificates: s.peerCertificates,
+      peerSignatureScheme: s.peerSignatureScheme,
+      verification: s.verification,
+      alpnProtocol: s.alpnProtocol,
+      serverName: s.ctx.serverName,
+    });
     io.complete(info);
     const peer = peerIdentity(s.peerCertificates, s.verification, serverIdentityName(s.ctx.config, s.ctx.serverName));
     const made = { ...peer, suite: s.agreed.suite, master: this.keys.master, serverName: s.ctx.serverName, alpn: s.alpnProtocol, sessionId: s.sessionId, ticket: s.ticket };

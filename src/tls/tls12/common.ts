@@ -2,7 +2,11 @@ import { constantTimeEqual } from '../../crypto/ct.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
 import { TlsAlert } from '../alert.js';
-import type { HandshakeIO } from '../connection.js';
+import type { Certificate } from '../../x509/certificate.js';
+import type { VerifyResult } from '../../x509/verify.js';
+import { bitLength } from '../../crypto/bigint.js';
+import type { DhGroup } from '../../crypto/dh.js';
+import type { HandshakeIO, SessionInfo } from '../connection.js';
 import { ExtensionType } from '../constants.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
 import { SignatureScheme } from '../signature-scheme.js';
@@ -11,6 +15,7 @@ import { Transcript } from '../transcript.js';
 import type { KeyBlock } from './key-schedule.js';
 import { Tls12MasterSecret, VERIFY_DATA_LENGTH } from './key-schedule.js';
 import { Tls12RecordOpener, Tls12RecordSealer } from './record-protection.js';
+import { ffdheCode } from './dhe.js';
 
 export function decodeAs12(suite: Tls12Suite): DecodeOptions {
   return { version: 'tls1.2', keyExchange: suite.keyExchange };
@@ -103,6 +108,38 @@ export interface Agreed {
   extendedMasterSecret: boolean;
   /** RFC 7366 §2: both sent encrypt_then_mac and the suite is CBC. */
   encryptThenMac: boolean;
+}
+
+/** What a full TLS 1.2 handshake settled, as either side saw it. */
+export interface FullHandshake12 {
+  agreed: Agreed;
+  ecGroup?: number;
+  dhGroup?: DhGroup;
+  peerCertificates?: Certificate[];
+  peerSignatureScheme?: number;
+  verification?: VerifyResult;
+  alpnProtocol?: string;
+  serverName?: string;
+}
+
+/** The SessionInfo of a full TLS 1.2 handshake; a DHE group is named if RFC 7919 has it, and sized always. */
+export function fullSessionInfo12(h: FullHandshake12): SessionInfo {
+  const group = h.ecGroup ?? (h.dhGroup !== undefined ? ffdheCode(h.dhGroup) : undefined);
+  return {
+    protocol: 'TLSv1.2',
+    cipher: h.agreed.suite,
+    peerCertificates: h.peerCertificates ?? [],
+    resumed: false,
+    helloRetry: false,
+    extendedMasterSecret: h.agreed.extendedMasterSecret,
+    encryptThenMac: h.agreed.encryptThenMac,
+    ...(group !== undefined ? { group } : {}),
+    ...(h.dhGroup !== undefined ? { dhBits: bitLength(h.dhGroup.p) } : {}),
+    ...(h.peerSignatureScheme !== undefined ? { peerSignatureScheme: h.peerSignatureScheme } : {}),
+    ...(h.verification !== undefined ? { verification: h.verification } : {}),
+    ...(h.alpnProtocol !== undefined ? { alpnProtocol: h.alpnProtocol } : {}),
+    ...(h.serverName !== undefined ? { serverName: h.serverName } : {}),
+  };
 }
 
 /** RFC 5246 §8.1 or, when both sent extended_master_secret, RFC 7627 §4 with the hash through ClientKeyExchange. */

@@ -4,10 +4,9 @@ import type { VerifyResult } from '../../x509/verify.js';
 import { TlsAlert } from '../alert.js';
 import { CipherSuite } from '../cipher-suite.js';
 import type { CertifiedKey, ServerConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
+import type { HandshakeIO, HandshakeState } from '../connection.js';
 import { ClientCertificateType, ECPointFormat, ExtensionType, NameType, ProtocolVersion } from '../constants.js';
 import type { DhGroup } from '../../crypto/dh.js';
-import { bitLength } from '../../crypto/bigint.js';
 import type { Extension } from '../extensions.js';
 import { findExtension } from '../extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
@@ -36,9 +35,10 @@ import {
   TLS12_DEFAULT_PEER_SCHEMES,
   Tls12Transcript,
   unexpected12,
+  fullSessionInfo12,
 } from './common.js';
 import type { DheShare } from './dhe.js';
-import { checkConfiguredGroup, dheShare, dhMinBits, ffdheCode, groupBytes, serverDhGroup } from './dhe.js';
+import { checkConfiguredGroup, dheShare, dhMinBits, groupBytes, serverDhGroup } from './dhe.js';
 import { Traffic12 } from './traffic.js';
 import { recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
 import { CLIENT_CERTIFICATE_POLICY, peerIdentity } from '../resumption-identity.js';
@@ -396,22 +396,7 @@ class ExpectClientFinished extends ServerState {
     changeWriteKeys(io, 'server', agreed, this.keys);
     const serverVerifyData = this.keys.master.verifyData('server', transcript.current());
     transcript.add(io.send({ kind: 'finished', verifyData: serverVerifyData }));
-    const group = choice.ecGroup ?? (choice.dhGroup !== undefined ? ffdheCode(choice.dhGroup) : undefined);
-    const info: SessionInfo = {
-      protocol: 'TLSv1.2',
-      cipher: agreed.suite,
-      peerCertificates: this.identity.peerCertificates ?? [],
-      resumed: false,
-      helloRetry: false,
-      extendedMasterSecret: agreed.extendedMasterSecret,
-      encryptThenMac: agreed.encryptThenMac,
-      ...(group !== undefined ? { group } : {}),
-      ...(choice.dhGroup !== undefined ? { dhBits: bitLength(choice.dhGroup.p) } : {}),
-      ...(this.identity.peerSignatureScheme !== undefined ? { peerSignatureScheme: this.identity.peerSignatureScheme } : {}),
-      ...(this.identity.verification !== undefined ? { verification: this.identity.verification } : {}),
-      ...(choice.alpnProtocol !== undefined ? { alpnProtocol: choice.alpnProtocol } : {}),
-      ...(choice.serverName !== undefined ? { serverName: choice.serverName } : {}),
-    };
+    const info = fullSessionInfo12({ agreed, ecGroup: choice.ecGroup, dhGroup: choice.dhGroup, serverName: choice.serverName, alpnProtocol: choice.alpnProtocol, ...this.identity });
     io.complete(info);
     return new Traffic12('server', agreed.suite, clientVerifyData, serverVerifyData);
   }
