@@ -1,10 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { Pki, CA_EXTENSIONS, SERVER_EXTENSIONS, openssl } from '../x509/pki.js';
 import type { KeyType } from '../x509/pki.js';
-import { main } from '../../src/cli/main.js';
 import { loadCertificates } from '../../src/x509/load.js';
+import { runMain } from '../helpers/run-main.js';
 import { certificateFingerprint, publicKeyFingerprint } from '../../src/x509/fingerprint.js';
 
 const pki = new Pki();
@@ -22,15 +21,8 @@ for (const t of TYPES) {
   });
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
-  stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
-  const code = await main(['x509', ...args], { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
+function run(args: string[]): ReturnType<typeof runMain> {
+  return runMain(['x509', ...args]);
 }
 
 for (const name of TYPES.flatMap((t) => [t, `${t}-leaf`])) {

@@ -1,10 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { Pki, CA_EXTENSIONS, SERVER_EXTENSIONS, openssl, opensslResult } from './pki.js';
-import { main } from '../../src/cli/main.js';
 import { loadCertificates } from '../../src/x509/load.js';
+import { runMain } from '../helpers/run-main.js';
 import { parsePem, encodePem } from '../../src/x509/pem.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
 import { DEFAULT_VERIFY_DEPTH, verifyChain } from '../../src/x509/verify.js';
@@ -134,15 +133,8 @@ function opensslVerdict(args: string[], leaf: string): { code: number; depth: nu
   return { code: Number(m[1]), depth: Number(m[2]), lines: r.stderr.split('\n') };
 }
 
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
-  stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
-  const code = await main(['verify', ...args], { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
+function runCli(args: string[]): ReturnType<typeof runMain> {
+  return runMain(['verify', ...args]);
 }
 
 for (const c of cases) {
