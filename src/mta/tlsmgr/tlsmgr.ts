@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { EXCHANGE_FILE_SIZE, EntropyPool, exchangeFileInput, osInput, sourceInput, writeExchangeFile } from '../../prng/index.js';
+import type { Clock, EntropyInput, Logger, Timer } from '../../prng/index.js';
+
+/**
+ * tlsmgr's configuration, one field per main.cf parameter (camel-cased),
+ * times in seconds. The configuration registry fills these; until then the
+ * interim main.cf reader and the command line do.
+ */
+export interface TlsmgrOptions {
+  /** tls_random_source: dev:PATH, egd:PATH or a plain file; empty for none. */
+  tlsRandomSource: string;
+  /** tls_random_bytes: bytes read from the source at each (re)seed. */
+  tlsRandomBytes: number;
+  /** tls_random_reseed_period: the source is read again after a random time in [0, this]. */
+  tlsRandomReseedPeriod: number;
+  /** tls_random_exchange_name: the 1024-byte file smtpd and smtp seed from. */
+  tlsRandomExchangeName: string;
+  /** tls_random_upd_period (later tls_random_prng_update_period): the file is rewritten after a random time in [0, this]. */
+  tlsRandomUpdPeriod: number;
+  /** tls_daemon_random_source: extra entropy read once at start; empty for none. */
+  tlsDaemonRandomSource: string;
+  /** tls_daemon_random_bytes. */
+  tlsDaemonRandomBytes: number;
+  logger: Logger;
+  clock: Clock;
+  /** The OS generator mixed into every (re)seed ('/dev/urandom'); null leaves it out. */
+  osRandomSource?: string | null;
+  pid?: number;
+  ioTimeoutMs?: number;
+}
+
+export class TlsmgrConfigError extends Error {
+  constructor(parameter: string, reason: string) {
+    super(`${parameter}: ${reason}`);
+    this.name = 'TlsmgrConfigError';
+  }
+}
+
+function checkPositive(parameter: string, value: number, integer: boolean): void {
+  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new TlsmgrConfigError(parameter, `must be a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+  }
+}
+
+function validate(o: TlsmgrOptions): void {
+  checkPositive('tls_random_bytes', o.tlsRandomBytes, true);
+  checkPositive('tls_daemon_random_bytes', o.tlsDaemonRandomBytes, true);
+  checkPositive('tls_random_reseed_period', o.tlsRandomReseedPeriod, false);
+  checkPositive('tls_random_upd_period', o.tlsRandomUpdPeriod, false);
+  if (o.tlsRandomExchangeName === '') throw new TlsmgrConfigError('tls_random_exchange_name', 'tlsmgr needs an exchange file');
+}
+
+/**
+ * The PRNG half of Postfix's tlsmgr(8): keeps an entropy pool seeded from
+ * tls_random_source (reseeded after random times within
+ * tls_random_reseed_period), and rewrites the exchange file with fresh pool
+ * output after random times within tls_random_upd_period, so that every
+ * smtpd and smtp process starts from it. The file is created at start when
+ * missing, and written once more on stop.
+ */
+export class Tlsmgr {
+  private pool: EntropyPool | undefined;
+  private timer: Timer | undefined;
+  private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  private writes = 0;
+
+  constructor(private readonly options: TlsmgrOptions) {
+    validate(options);
+  }
+
+  /** Exchange-file writes so far (the one at start included). */
+  get updates(): number {
+    return this.writes;
+  }
+
+  /** Seeds the pool, writes the exchange file and starts both timers. Throws PrngUnseededError when nothing gives a seed. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`tlsmgr: start() called when ${this.state}`);
+    this.state = 'starting';
+    const o = this.options;
+    const exchangeExists = existsSync(o.tlsRandomExchangeName);
+    if (!exchangeExists) o.logger.info(`creating PRNG exchange file ${o.tlsRandomExchangeName}`);
+    const source = o.tlsRandomSource ? [sourceInput(o.tlsRandomSource, o.tlsRandomBytes, o.ioTimeoutMs)] : [];
+    const os = o.osRandomSource === null ? [] : [osInput(o.osRandomSource, o.ioTimeoutMs)];
+    const initial: EntropyInput[] = [
+      ...(exchangeExists ? [exchangeFileInput(o.tlsRandomExchangeName)] : []),
+      ...source,
+      ...(o.tlsDaemonRandomSource ? [sourceInput(o.tlsDaemonRandomSource, o.tlsDaemonRandomBytes, o.ioTimeoutMs)] : []),
+      ...os,
+    ];
+    const pool = await EntropyPool.create({ initial, reseed: [...source, ...os], reseedPeriod: o.tlsRandomReseedPeriod, clock: o.clock, logger: o.logger, pid: o.pid ?? process.pid });
+    this.pool = pool;
+    try {
+      this.writeExchange(pool);
+    } catch (err) {
+      this.state = 'stopped';
+      throw err;
+    }
+    pool.startReseeding(true);
+    this.state = 'running';
+    this.scheduleUpdate();
+  }
+
+  /** Cancels the timers, waits for a reseed in progress and saves the pool output one last time. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'new') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopped';
+    this.timer?.cancel();
+    this.timer = undefined;
+    const pool = this.pool as EntropyPool;
+    await pool.stop();
+    this.writeExchange(pool);
+  }
+
+  /** The pool, for tests and for a later seed service to smtpd/smtp. */
+  get entropyPool(): EntropyPool | undefined {
+    return this.pool;
+  }
+
+  /** Waits for a reseed in progress (tests driving a ManualClock). */
+  idle(): Promise<void> {
+    return this.pool?.idle() ?? Promise.resolve();
+  }
+
+  private writeExchange(pool: EntropyPool): void {
+    writeExchangeFile(this.options.tlsRandomExchangeName, pool.bytes(EXCHANGE_FILE_SIZE));
+    this.writes++;
+  }
+
+  private scheduleUpdate(): void {
+    const pool = this.pool as EntropyPool;
+    const delay = pool.randomDelayMs(this.options.tlsRandomUpdPeriod);
+    this.timer = this.options.clock.setTimer(delay, () => this.onUpdate(), true);
+  }
+
+  private onUpdate(): void {
+    this.timer = undefined;
+    if (this.state !== 'running') return;
+    try {
+      this.writeExchange(this.pool as EntropyPool);
+    } catch (err) {
+      this.options.logger.warn(`cannot update the PRNG exchange file: ${(err as Error).message}; trying again later`);
+    }
+    this.scheduleUpdate();
+  }
+}
