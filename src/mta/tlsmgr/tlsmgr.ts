@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { EXCHANGE_FILE_SIZE, EntropyPool, exchangeFileInput, osInput, sourceInput, writeExchangeFile } from '../../prng/index.js';
+import { EXCHANGE_FILE_SIZE, EntropyPool, exchangeFileInput, osInput, parseEntropySource, sourceInput, writeExchangeFile } from '../../prng/index.js';
 import type { Clock, EntropyInput, Logger, Timer } from '../../prng/index.js';
 
 /**
@@ -89,7 +89,9 @@ export class Tlsmgr {
       ...(o.tlsDaemonRandomSource ? [sourceInput(o.tlsDaemonRandomSource, o.tlsDaemonRandomBytes, o.ioTimeoutMs)] : []),
       ...os,
     ];
-    const pool = await EntropyPool.create({ initial, reseed: [...source, ...os], reseedPeriod: o.tlsRandomReseedPeriod, clock: o.clock, logger: o.logger, pid: o.pid ?? process.pid });
+    // Postfix's tlsmgr reads a plain-file source once at start: its content does not change, so re-reading adds nothing.
+    const reseedSource = o.tlsRandomSource && parseEntropySource(o.tlsRandomSource).kind === 'file' ? [] : source;
+    const pool = await EntropyPool.create({ initial, reseed: [...reseedSource, ...os], reseedPeriod: o.tlsRandomReseedPeriod, clock: o.clock, logger: o.logger, pid: o.pid ?? process.pid });
     this.pool = pool;
     try {
       this.writeExchange(pool);

@@ -109,6 +109,33 @@ test('tlsmgr: a dead source is logged and the pool runs on the exchange file and
   await mgr.stop();
 });
 
+test('tlsmgr: a plain-file source is read once at start, not at each reseed (as Postfix)', async () => {
+  const seedFile = fresh('seed.bin');
+  writeFileSync(seedFile, Buffer.alloc(64, 9));
+  const clock = new ManualClock();
+  const logger = recordingLogger();
+  const mgr = new Tlsmgr(options({ clock, logger, tlsRandomSource: seedFile, tlsRandomReseedPeriod: 5, tlsRandomUpdPeriod: 3600 }));
+  await mgr.start();
+  rmSync(seedFile);
+  for (let i = 0; i < 5; i++) {
+    clock.advance(5000);
+    await mgr.idle();
+  }
+  await mgr.stop();
+  assert.deepEqual(logger.lines.filter((l) => l.startsWith('warning')), [], 'the removed file was never read again');
+});
+
+test('tlsmgr: an exchange file of the wrong length is logged, not trusted, and replaced by a 1024-byte one', async () => {
+  const logger = recordingLogger();
+  const o = options({ logger });
+  writeFileSync(o.tlsRandomExchangeName, Buffer.alloc(100, 1));
+  const mgr = new Tlsmgr(o);
+  await mgr.start();
+  assert.ok(logger.lines.some((l) => /^warning: cannot read entropy from exchange file .*has 100 bytes, not 1024/.test(l)), logger.lines.join('\n'));
+  assert.equal(readFileSync(o.tlsRandomExchangeName).length, 1024);
+  await mgr.stop();
+});
+
 test('tlsmgr: the exchange file alone seeds it (no source, no OS), and it is rewritten, not copied', async () => {
   const o = options({ tlsRandomSource: '', osRandomSource: null });
   const old = Buffer.alloc(1024, 0x42);
