@@ -55,3 +55,15 @@ export async function createEntropyPool(options: EntropyPoolOptions = {}): Promi
   if (options.reseed ?? true) pool.startReseeding(false);
   return pool;
 }
+
+let processPool: Promise<EntropyPool> | undefined;
+
+/**
+ * The one pool of this process: created by the first call (with its
+ * options), the same promise for every later call, so that every TLS
+ * context of an smtpd or smtp process draws from one seeded pool.
+ */
+export function processEntropyPool(options: EntropyPoolOptions = {}): Promise<EntropyPool> {
+  processPool ??= createEntropyPool(options);
+  return processPool;
+}

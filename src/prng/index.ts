@@ -4,7 +4,7 @@ export { createSystemRandom, readEntropyFile, EntropySourceError } from './syste
 export type { SystemRandom, SystemRandomOptions } from './system.js';
 export { HmacDrbg } from './hmac-drbg.js';
 export { deterministicRandom, scriptedRandom } from './deterministic.js';
-export { createEntropyPool } from './create-entropy-pool.js';
+export { createEntropyPool, processEntropyPool } from './create-entropy-pool.js';
 export type { EntropyPoolOptions } from './create-entropy-pool.js';
 export { EntropyPool, PrngUnseededError, MIN_SEED_BYTES } from './entropy-pool.js';
 export type { EntropyInput, EntropyPoolConfig } from './entropy-pool.js';

@@ -193,3 +193,13 @@ test('statistical smoke test: 4 MiB of pool output do not compress and pass a ch
   assert.ok(chiSquare(biased) > 330.5);
   assert.ok(deflateSync(new Uint8Array(data.length).map((_, i) => i & 0x3f), { level: 9 }).length < data.length / 10);
 });
+
+test('processEntropyPool: one pool per process, whoever asks', async () => {
+  const { processEntropyPool } = await import('../../src/prng/index.js');
+  const a = processEntropyPool({ reseed: false, logger: recordingLogger() });
+  const b = processEntropyPool();
+  assert.equal(a, b);
+  const pool = await a;
+  assert.equal(pool.seeded, true, 'seeded from the OS');
+  assert.equal(pool.bytes(32).length, 32);
+});

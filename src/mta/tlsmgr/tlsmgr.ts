@@ -49,6 +49,17 @@ function validate(o: TlsmgrOptions): void {
   checkPositive('tls_random_reseed_period', o.tlsRandomReseedPeriod, false);
   checkPositive('tls_random_upd_period', o.tlsRandomUpdPeriod, false);
   if (o.tlsRandomExchangeName === '') throw new TlsmgrConfigError('tls_random_exchange_name', 'tlsmgr needs an exchange file');
+  checkSource('tls_random_source', o.tlsRandomSource);
+  checkSource('tls_daemon_random_source', o.tlsDaemonRandomSource);
+}
+
+function checkSource(parameter: string, spec: string): void {
+  if (spec === '') return;
+  try {
+    parseEntropySource(spec);
+  } catch (err) {
+    throw new TlsmgrConfigError(parameter, (err as Error).message);
+  }
 }
 
 /**

@@ -177,6 +177,8 @@ test('tlsmgr: bad values are refused with the parameter named', () => {
   assert.throws(() => new Tlsmgr(options({ tlsRandomReseedPeriod: Number.NaN })), /tls_random_reseed_period/);
   assert.throws(() => new Tlsmgr(options({ tlsDaemonRandomBytes: 1.5 })), /tls_daemon_random_bytes/);
   assert.throws(() => new Tlsmgr(options({ tlsRandomExchangeName: '' })), /tls_random_exchange_name/);
+  assert.throws(() => new Tlsmgr(options({ tlsRandomSource: 'egd:' })), /^TlsmgrConfigError: tls_random_source: bad entropy source "egd:": no path/);
+  assert.throws(() => new Tlsmgr(options({ tlsDaemonRandomSource: 'dev:urandom' })), /tls_daemon_random_source: .*must be absolute/);
 });
 
 const tlsmgrModule = new URL('../../../src/mta/tlsmgr/tlsmgr.js', import.meta.url).href;
