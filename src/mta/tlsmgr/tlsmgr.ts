@@ -75,6 +75,7 @@ export class Tlsmgr {
   private timer: Timer | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   private writes = 0;
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: TlsmgrOptions) {
     validate(options);
@@ -86,38 +87,21 @@ export class Tlsmgr {
   }
 
   /** Seeds the pool, writes the exchange file and starts both timers. Throws PrngUnseededError when nothing gives a seed. */
-  async start(): Promise<void> {
-    if (this.state !== 'new') throw new Error(`tlsmgr: start() called when ${this.state}`);
+  start(): Promise<void> {
+    if (this.state !== 'new') return Promise.reject(new Error(`tlsmgr: start() called when ${this.state}`));
     this.state = 'starting';
-    const o = this.options;
-    const exchangeExists = existsSync(o.tlsRandomExchangeName);
-    if (!exchangeExists) o.logger.info(`creating PRNG exchange file ${o.tlsRandomExchangeName}`);
-    const source = o.tlsRandomSource ? [sourceInput(o.tlsRandomSource, o.tlsRandomBytes, o.ioTimeoutMs)] : [];
-    const os = o.osRandomSource === null ? [] : [osInput(o.osRandomSource, o.ioTimeoutMs)];
-    const initial: EntropyInput[] = [
-      ...(exchangeExists ? [exchangeFileInput(o.tlsRandomExchangeName)] : []),
-      ...source,
-      ...(o.tlsDaemonRandomSource ? [sourceInput(o.tlsDaemonRandomSource, o.tlsDaemonRandomBytes, o.ioTimeoutMs)] : []),
-      ...os,
-    ];
-    // Postfix's tlsmgr reads a plain-file source once at start: its content does not change, so re-reading adds nothing.
-    const reseedSource = o.tlsRandomSource && parseEntropySource(o.tlsRandomSource).kind === 'file' ? [] : source;
-    const pool = await EntropyPool.create({ initial, reseed: [...reseedSource, ...os], reseedPeriod: o.tlsRandomReseedPeriod, clock: o.clock, logger: o.logger, pid: o.pid ?? process.pid });
-    this.pool = pool;
-    try {
-      this.writeExchange(pool);
-    } catch (err) {
-      this.state = 'stopped';
-      throw err;
-    }
-    pool.startReseeding(true);
-    this.state = 'running';
-    this.scheduleUpdate();
+    this.starting = this.seedAndRun();
+    return this.starting;
   }
 
   /** Cancels the timers, waits for a reseed in progress and saves the pool output one last time. */
   async stop(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'new') {
+    // A stop during start waits for it; start's own caller gets its error, if any.
+    if (this.state === 'starting') await this.starting.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (this.state !== 'running') {
       this.state = 'stopped';
       return;
     }
@@ -127,6 +111,36 @@ export class Tlsmgr {
     const pool = this.pool as EntropyPool;
     await pool.stop();
     this.writeExchange(pool);
+  }
+
+  private async seedAndRun(): Promise<void> {
+    const exchangeExists = existsSync(this.options.tlsRandomExchangeName);
+    if (!exchangeExists) this.options.logger.info(`creating PRNG exchange file ${this.options.tlsRandomExchangeName}`);
+    const { initial, reseed } = this.inputs(exchangeExists);
+    const o = this.options;
+    try {
+      const pool = await EntropyPool.create({ initial, reseed, reseedPeriod: o.tlsRandomReseedPeriod, clock: o.clock, logger: o.logger, pid: o.pid ?? process.pid });
+      this.pool = pool;
+      this.writeExchange(pool);
+      pool.startReseeding(true);
+    } catch (err) {
+      this.state = 'stopped';
+      throw err;
+    }
+    this.state = 'running';
+    this.scheduleUpdate();
+  }
+
+  /** At start: the exchange file (when there is one), the source, the daemon source, the OS; at each reseed: the source and the OS. */
+  private inputs(exchangeExists: boolean): { initial: EntropyInput[]; reseed: EntropyInput[] } {
+    const o = this.options;
+    const source = o.tlsRandomSource ? [sourceInput(o.tlsRandomSource, o.tlsRandomBytes, o.ioTimeoutMs)] : [];
+    const daemon = o.tlsDaemonRandomSource ? [sourceInput(o.tlsDaemonRandomSource, o.tlsDaemonRandomBytes, o.ioTimeoutMs)] : [];
+    const os = o.osRandomSource === null ? [] : [osInput(o.osRandomSource, o.ioTimeoutMs)];
+    const exchange = exchangeExists ? [exchangeFileInput(o.tlsRandomExchangeName)] : [];
+    // Postfix's tlsmgr reads a plain-file source once at start: its content does not change, so re-reading adds nothing.
+    const reseedSource = o.tlsRandomSource && parseEntropySource(o.tlsRandomSource).kind === 'file' ? [] : source;
+    return { initial: [...exchange, ...source, ...daemon, ...os], reseed: [...reseedSource, ...os] };
   }
 
   /** The pool, for tests and for a later seed service to smtpd/smtp. */

@@ -230,3 +230,14 @@ test('tlsmgr rewriting the exchange file every few ms in one process; a reader i
   assert.ok(Number(updates) > 50, `tlsmgr rewrote the file ${updates} times`);
   assert.ok(r.distinct > 20, `the reader saw ${r.distinct} versions in ${r.reads} reads`);
 });
+
+test('tlsmgr: a stop while starting waits for the start, then stops it cleanly', async () => {
+  const clock = new ManualClock();
+  const o = options({ clock });
+  const mgr = new Tlsmgr(o);
+  const starting = mgr.start();
+  const stopping = mgr.stop();
+  await Promise.all([starting, stopping]);
+  assert.equal(clock.pending, 0, 'no timer left behind');
+  assert.equal(mgr.updates, 2, 'the start write and the stop write');
+});
