@@ -71,7 +71,11 @@ export class EgdServer {
     if (buf.length < need) return 0;
     const req = buf.slice(0, need);
     this.requests.push(req);
-    if (cmd === 0x00) socket.write(Uint8Array.of(0, 0, (this.behaviour.available * 8) >> 8, (this.behaviour.available * 8) & 0xff));
+    if (cmd === 0x00) {
+      const level = Buffer.alloc(4);
+      level.writeUInt32BE(this.behaviour.available * 8);
+      socket.write(level);
+    }
     else if (cmd === 0x01) this.readReply(req[1] as number, socket);
     else if (cmd === 0x02) socket.write(Uint8Array.from(this.take(req[1] as number)));
     else if (cmd === 0x03) this.written.push(req.slice(4));
