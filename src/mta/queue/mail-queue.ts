@@ -3,7 +3,7 @@
 // resolves once the file and its directory entry are on disk: the SMTP server
 // sends `250 2.0.0 Ok: queued as ID` only then. Every move between queues is a
 // rename followed by fsyncs of both directories before it resolves.
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Random } from '../../prng/index.js';
 import { DirectorySync } from './directory-sync.js';
@@ -160,6 +160,19 @@ export class MailQueue {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * When a deferred message is next due: like Postfix, the file's modification
+   * time holds it, so the schedule survives restarts without another record.
+   */
+  async setNextAttempt(queue: QueueName, id: string, time: number): Promise<void> {
+    const seconds = time / 1000;
+    await utimes(this.path(queue, id), seconds, seconds);
+  }
+
+  async nextAttempt(queue: QueueName, id: string): Promise<number> {
+    return (await stat(this.path(queue, id))).mtimeMs;
   }
 
   /** Removes a message, durably. */
