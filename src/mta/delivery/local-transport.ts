@@ -86,6 +86,7 @@ export class LocalTransport implements Transport {
       if (e instanceof ExpansionError) return { index, status: 'bounced', dsnStatus: e.dsnStatus, diagnostic: e.message };
       throw e;
     }
+    if (targets.length === 0) return { index, status: 'bounced', dsnStatus: '5.4.6', diagnostic: `alias expansion of ${address} loops back on itself` };
     const unsupported = targets.find((t) => t.kind === 'unsupported');
     if (unsupported !== undefined) return { index, status: 'bounced', dsnStatus: '5.3.5', diagnostic: `delivery to ${unsupported.kind === 'unsupported' ? unsupported.what : ''} is not supported by postern's local delivery agent` };
     try {
