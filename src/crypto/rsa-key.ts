@@ -1,6 +1,7 @@
 import type { Random } from '../prng/random.js';
 import { bitLength, modInverse } from './bigint.js';
 import { CryptoError } from './errors.js';
+import { checkRsaKeySize, RSA_MAX_MODULUS_BITS } from './key-bounds.js';
 import { generatePrime } from './prime.js';
 
 export interface RsaPublicKey {
@@ -26,8 +27,9 @@ export function rsaModulusBytes(key: RsaPublicKey): number {
 /** The smallest modulus accepted at all; policy on key sizes belongs to x509/tls. */
 const MIN_MODULUS_BITS = 512;
 
-/** Throws CryptoError('invalid_key') for a public key no operation can use (RFC 8017 §3.1). */
+/** Throws CryptoError('invalid_key') for a public key no operation can use (RFC 8017 §3.1), 'unsupported_key_size' above the bounds. */
 export function checkRsaPublicKey(key: RsaPublicKey): void {
+  checkRsaKeySize(key.n, key.e);
   if (bitLength(key.n) < MIN_MODULUS_BITS || (key.n & 1n) === 0n) {
     throw new CryptoError('invalid_key', `RSA modulus must be odd and at least ${MIN_MODULUS_BITS} bits`);
   }
@@ -66,7 +68,9 @@ export function rsaPrivateFromComponents(n: bigint, e: bigint, d: bigint, p: big
  * and d > 2^(bits/2).
  */
 export function rsaGenerateKey(bits: number, random: Random, e: bigint = 65537n): RsaPrivateKey {
-  if (!Number.isSafeInteger(bits) || bits < MIN_MODULUS_BITS) throw new CryptoError('invalid_parameter', `RSA key size ${bits} below ${MIN_MODULUS_BITS}`);
+  if (!Number.isSafeInteger(bits) || bits < MIN_MODULUS_BITS || bits > RSA_MAX_MODULUS_BITS) {
+    throw new CryptoError('invalid_parameter', `RSA key size ${bits} outside ${MIN_MODULUS_BITS}..${RSA_MAX_MODULUS_BITS}`);
+  }
   if (e < 3n || (e & 1n) === 0n || bitLength(e) > 256) throw new CryptoError('invalid_parameter', 'RSA public exponent must be odd, ≥ 3, at most 256 bits');
   const pBits = Math.ceil(bits / 2);
   const qBits = bits - pBits;

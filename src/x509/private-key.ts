@@ -2,11 +2,13 @@ import { modPow } from '../crypto/bigint.js';
 import { ecdsaPublicKey } from '../crypto/ecdsa.js';
 import { ed25519PublicKey } from '../crypto/ed25519.js';
 import { CryptoError } from '../crypto/errors.js';
+import { checkDsaKeySize, checkRsaKeySize } from '../crypto/key-bounds.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { rsaPrivateFromComponents } from '../crypto/rsa.js';
 import { parseDer } from './der.js';
 import { bitString, integer, isContext, octetString, oid, positiveInteger, sequence, smallInteger, structureError } from './der-read.js';
 import { X509Error } from './errors.js';
+import { checkKeySize } from './key-size.js';
 import { OID } from './oid.js';
 import type { PemBlock } from './pem.js';
 import type { EcCurve, PublicKey } from './public-key.js';
@@ -32,6 +34,7 @@ function rsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
   const f = sequence(parseDer(der), what, 9, 10);
   if (smallInteger(f[0], `${what} version`) !== 0) throw new X509Error('unsupported_algorithm', `${what}: multi-prime RSA keys are not supported`);
   const [n, e, d, p, q] = [1, 2, 3, 4, 5].map((i) => positiveInteger(f[i], `${what} field ${i}`)) as [bigint, bigint, bigint, bigint, bigint];
+  checkKeySize(what, () => checkRsaKeySize(n, e));
   try {
     return { kind: 'rsa', key: rsaPrivateFromComponents(n, e, d, p, q) };
   } catch (err) {
@@ -41,6 +44,7 @@ function rsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
 }
 
 function dsaKey(p: bigint, q: bigint, g: bigint, x: bigint, y: bigint | undefined, what: string): PrivateKey {
+  checkKeySize(what, () => checkDsaKeySize(p, q));
   // FIPS 186-4 §4.1: 0 < x < q, y = g^x mod p.
   if (x <= 0n || x >= q || g <= 1n || g >= p) throw structureError(what, 'DSA private key out of range');
   const computed = modPow(g, x, p);

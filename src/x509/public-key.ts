@@ -1,6 +1,8 @@
 import type { DerNode } from './der.js';
 import { parseDer } from './der.js';
 import { isNull, octetAlignedBitString, oid, positiveInteger, sequence, structureError } from './der-read.js';
+import { checkDsaKeySize, checkRsaKeySize } from '../crypto/key-bounds.js';
+import { checkKeySize } from './key-size.js';
 import { OID } from './oid.js';
 
 export type EcCurve = 'P-256' | 'P-384';
@@ -43,6 +45,7 @@ function decodeKey(algorithm: string, params: DerNode | undefined, keyBytes: Uin
     }
     case OID.dsa: {
       const [p, q, g] = dsaParameters(params, what);
+      checkKeySize(what, () => checkDsaKeySize(p, q));
       const y = positiveInteger(parseDer(keyBytes), `${what} DSA y`);
       if (y >= p) throw structureError(what, 'DSA y out of range');
       return { kind: 'dsa', p, q, g, y };
@@ -64,8 +67,11 @@ function decodeKey(algorithm: string, params: DerNode | undefined, keyBytes: Uin
 
 /** RFC 8017 A.1.1 RSAPublicKey. */
 export function rsaPublicKey(der: Uint8Array, what: string): PublicKey {
-  const [n, e] = sequence(parseDer(der), `${what} RSAPublicKey`, 2, 2);
-  return { kind: 'rsa', n: positiveInteger(n, `${what} modulus`), e: positiveInteger(e, `${what} exponent`) };
+  const [nNode, eNode] = sequence(parseDer(der), `${what} RSAPublicKey`, 2, 2);
+  const n = positiveInteger(nNode, `${what} modulus`);
+  const e = positiveInteger(eNode, `${what} exponent`);
+  checkKeySize(what, () => checkRsaKeySize(n, e));
+  return { kind: 'rsa', n, e };
 }
 
 /** RFC 3279 §2.3.2 Dss-Parms. */
