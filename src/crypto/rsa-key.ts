@@ -1,12 +1,24 @@
 import type { Random } from '../prng/random.js';
 import { bitLength, modInverse } from './bigint.js';
 import { CryptoError } from './errors.js';
+import type { HashAlgorithm } from './hash.js';
 import { checkRsaKeySize, RSA_MAX_MODULUS_BITS } from './key-bounds.js';
 import { generatePrime } from './prime.js';
+
+/**
+ * What an id-RSASSA-PSS key (RFC 4055 §1.2, §3.1; RFC 8017 A.2.3) allows:
+ * PSS signatures only, and with `restrictions` (the key's parameters) only
+ * with that hash and MGF1 hash and a salt at least that long.
+ */
+export interface RsaPssKeyParameters {
+  restrictions?: { hash: HashAlgorithm; mgfHash: HashAlgorithm; minSaltLength: number };
+}
 
 export interface RsaPublicKey {
   n: bigint;
   e: bigint;
+  /** Present on an id-RSASSA-PSS key; absent on an rsaEncryption key, which any RSA scheme may use. */
+  pss?: RsaPssKeyParameters;
 }
 
 /** RFC 8017 §3.2 second representation: the CRT quintuple alongside d. */
@@ -36,6 +48,11 @@ export function checkRsaPublicKey(key: RsaPublicKey): void {
   if (key.e < 3n || (key.e & 1n) === 0n || key.e >= key.n) {
     throw new CryptoError('invalid_key', 'RSA public exponent must be odd, at least 3 and below n');
   }
+}
+
+/** RFC 4055 §1.2: an id-RSASSA-PSS key is for PSS signatures only, not PKCS#1 v1.5 signatures or encryption. */
+export function checkNotPssOnly(key: RsaPublicKey, operation: string): void {
+  if (key.pss !== undefined) throw new CryptoError('invalid_key', `an RSASSA-PSS key cannot be used for ${operation}`);
 }
 
 function gcd(a: bigint, b: bigint): bigint {

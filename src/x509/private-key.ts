@@ -12,7 +12,7 @@ import { checkKeySize } from './key-size.js';
 import { OID } from './oid.js';
 import type { PemBlock } from './pem.js';
 import type { EcCurve, PublicKey } from './public-key.js';
-import { dsaParameters, namedCurve } from './public-key.js';
+import { dsaParameters, namedCurve, rsaPssKeyParameters } from './public-key.js';
 
 export type PrivateKey =
   | { kind: 'rsa'; key: RsaPrivateKey }
@@ -103,7 +103,7 @@ function bytesSame(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** RFC 5208 / RFC 5958 PrivateKeyInfo: RSA, DSA, EC, Ed25519 (RFC 8410 §7). */
+/** RFC 5208 / RFC 5958 PrivateKeyInfo: RSA (rsaEncryption and id-RSASSA-PSS), DSA, EC, Ed25519 (RFC 8410 §7). */
 export function parsePkcs8(der: Uint8Array, what = 'PrivateKeyInfo'): PrivateKey {
   const f = sequence(parseDer(der), what, 3, 5);
   const version = smallInteger(f[0], `${what} version`);
@@ -114,6 +114,13 @@ export function parsePkcs8(der: Uint8Array, what = 'PrivateKeyInfo'): PrivateKey
   switch (algorithm) {
     case OID.rsaEncryption:
       return rsaPrivateKey(inner, `${what} RSAPrivateKey`);
+    case OID.rsassaPss: {
+      // RFC 8017 A.2.3 / RFC 4055: the same RSAPrivateKey, restricted to PSS by the algorithm identifier.
+      const pss = rsaPssKeyParameters(params, what);
+      const key = rsaPrivateKey(inner, `${what} RSAPrivateKey`);
+      if (key.kind !== 'rsa') throw structureError(what, 'not an RSA key');
+      return { kind: 'rsa', key: { ...key.key, pss } };
+    }
     case OID.dsa: {
       const [p, q, g] = dsaParameters(params, what);
       return dsaKey(p, q, g, integer(parseDer(inner), `${what} DSA x`), undefined, what);
@@ -153,7 +160,7 @@ export function parsePrivateKeyPem(block: PemBlock): PrivateKey {
 export function publicKeyOf(key: PrivateKey): PublicKey {
   switch (key.kind) {
     case 'rsa':
-      return { kind: 'rsa', n: key.key.n, e: key.key.e };
+      return key.key.pss === undefined ? { kind: 'rsa', n: key.key.n, e: key.key.e } : { kind: 'rsa', n: key.key.n, e: key.key.e, pss: key.key.pss };
     case 'dsa':
       return { kind: 'dsa', p: key.p, q: key.q, g: key.g, y: key.y };
     case 'ec':
