@@ -126,6 +126,8 @@ const CONSTRUCTED_UNIVERSAL = new Set<number>([Tag.SEQUENCE, Tag.SET]);
 /** X.690 §10.2, §11: content rules of the universal types we read. */
 function checkUniversal(node: DerNode): void {
   if (node.tagClass !== 'universal') return;
+  // X.690 §8.1.5: end-of-contents octets exist only to close an indefinite length, which DER forbids.
+  if (node.tag === 0) throw malformed('DER: end-of-contents octets in a definite-length encoding');
   if (node.constructed !== CONSTRUCTED_UNIVERSAL.has(node.tag)) {
     throw malformed(`DER: universal tag ${node.tag} in the ${node.constructed ? 'constructed' : 'primitive'} form`);
   }

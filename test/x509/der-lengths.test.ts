@@ -80,8 +80,8 @@ for (const [t, label] of [['rsa', 'RSA PRIVATE KEY'], ['dsa', 'DSA PRIVATE KEY']
   });
 }
 
-test('X.690 §8.1.3: a constructed value whose last child runs past its declared end', () => {
-  for (const h of ['30030203010203', '3008300302030102030500', '300a30030203010203020100']) {
+test('X.690 §8.1.3, §8.1.5: a last child running past its parent, or end-of-contents octets in a definite length', () => {
+  for (const h of ['30030203010203', '3008300302030102030500', '300a30030203010203020100', '30050201000000', '300400000500', '0000']) {
     assert.ok(refused(() => parseDer(Uint8Array.from(Buffer.from(h, 'hex')))), h);
   }
 });
