@@ -53,6 +53,16 @@ function minSaltLength(key: RsaPublicKey): number {
   return key.pss?.restrictions?.minSaltLength ?? 0;
 }
 
+/**
+ * May this key make (or have made) a PSS signature with this hash, MGF1 hash
+ * and salt length? For TLS's rsa_pss_pss_* schemes (RFC 8446 §4.2.3: MGF1
+ * with the scheme's hash, salt as long as the hash) ask with
+ * (hash, hash, hashOutputLen(hash)). Any RSA key may make PSS signatures.
+ */
+export function rsaPssKeyAllows(key: RsaPublicKey, hashAlg: HashAlgorithm, mgfHash: HashAlgorithm, saltLength: number): boolean {
+  return keyAllows(key, hashAlg, mgfHash) && saltLength >= minSaltLength(key);
+}
+
 export function rsaPssSignDigest(
   key: RsaPrivateKey,
   hashAlg: HashAlgorithm,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Pki, CA_EXTENSIONS, SERVER_EXTENSIONS, openssl, opensslResult } from './pki.js';
 import { CryptoError } from '../../src/crypto/errors.js';
-import { rsaPkcs1v15Sign, rsaPkcs1v15Verify, rsaPssSign, rsaPssVerify } from '../../src/crypto/rsa.js';
+import { rsaPkcs1v15Sign, rsaPkcs1v15Verify, rsaPssKeyAllows, rsaPssSign, rsaPssVerify } from '../../src/crypto/rsa.js';
 import { deterministicRandom } from '../../src/prng/deterministic.js';
 import { certificateText } from '../../src/x509/cert-text.js';
 import { loadCertificateAndKey, loadCertificates, loadPrivateKey } from '../../src/x509/load.js';
@@ -110,4 +110,13 @@ test('PSS with an MGF1 hash other than the message hash: ours signs, openssl ver
   const theirs = new Uint8Array(readFileSync(pki.path('mgf-openssl.sig')));
   assert.ok(rsaPssVerify(pub, 'sha384', message, theirs, 48, 'sha1'));
   assert.equal(rsaPssVerify(pub, 'sha384', message, theirs, 48), false, 'MGF1-SHA-384 is not what was used');
+});
+
+test('rsaPssKeyAllows: which rsa_pss_pss_* schemes (hash, MGF1 = hash, salt = hash length) a PSS key fits', () => {
+  const restricted = rsaOf(publicKeyOf(loadPrivateKey(pki.path('pss256.key'))));
+  const open = rsaOf(publicKeyOf(loadPrivateKey(pki.path('pss.key'))));
+  const schemes = [['sha256', 32], ['sha384', 48], ['sha512', 64]] as const;
+  assert.deepEqual(schemes.map(([h, n]) => rsaPssKeyAllows(restricted, h, h, n)), [true, false, false]);
+  assert.deepEqual(schemes.map(([h, n]) => rsaPssKeyAllows(open, h, h, n)), [true, true, true]);
+  assert.equal(rsaPssKeyAllows(restricted, 'sha256', 'sha256', 31), false);
 });
