@@ -1,0 +1,39 @@
+// Every parameter postern knows, each declared exactly once in one of the
+// area files beside this one.
+import type { ParameterDefinition } from '../parameter.js';
+import { mailParameters } from './mail.js';
+import { smtpParameters } from './smtp.js';
+import { smtpTlsParameters } from './smtp-tls.js';
+import { smtpdParameters } from './smtpd.js';
+import { smtpdTlsParameters } from './smtpd-tls.js';
+import { tlsParameters } from './tls.js';
+import { tlsRandomParameters } from './tls-random.js';
+
+function index(groups: readonly (readonly ParameterDefinition[])[]): ReadonlyMap<string, ParameterDefinition> {
+  const byName = new Map<string, ParameterDefinition>();
+  for (const definition of groups.flat()) {
+    if (byName.has(definition.name)) throw new Error(`parameter ${definition.name} is declared twice in the registry`);
+    byName.set(definition.name, definition);
+  }
+  return byName;
+}
+
+export const registry: ReadonlyMap<string, ParameterDefinition> = index([
+  mailParameters,
+  smtpdParameters,
+  smtpdTlsParameters,
+  smtpParameters,
+  smtpTlsParameters,
+  tlsParameters,
+  tlsRandomParameters,
+]);
+
+export function definitionOf(name: string): ParameterDefinition | undefined {
+  return registry.get(name);
+}
+
+/** The parameters whose value falls back to this one's explicit setting (previousName). */
+export function successorOf(name: string): ParameterDefinition | undefined {
+  for (const definition of registry.values()) if (definition.previousName === name) return definition;
+  return undefined;
+}
