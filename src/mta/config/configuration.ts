@@ -4,7 +4,7 @@ import { ConfigError, configWarning, type ConfigWarning } from './config-error.j
 import { readMainCf, type MainCf } from './main-cf.js';
 import { readMasterCf, type MasterService } from './master-cf.js';
 import { ParameterSet, validateParameterSet, type Setting } from './parameter-set.js';
-import { definitionOf } from './registry/index.js';
+import { definitionOf, registry } from './registry/index.js';
 import { ServicesFile } from './services-file.js';
 
 /** Postfix's compiled-in config_directory. */
@@ -36,10 +36,14 @@ export function mainSettings(mainCf: MainCf, directory: string): Map<string, Set
 
 const REFERENCE = /\$[{(]?([A-Za-z0-9_]+)/g;
 
-/** Names that some value refers to: Postfix counts those as used, not as unknown. */
-function referencedNames(values: Iterable<string>): Set<string> {
+/**
+ * Names that some value refers to, in the configuration or in a registry
+ * default (`$virtual_maps` in virtual_alias_maps): Postfix counts those as used, not as unknown.
+ */
+export function referencedNames(values: Iterable<string>): Set<string> {
   const names = new Set<string>();
-  for (const value of values) for (const match of value.matchAll(REFERENCE)) names.add(match[1] as string);
+  const defaults = [...registry.values()].flatMap((d) => (typeof d.default === 'string' ? [d.default] : []));
+  for (const value of [...values, ...defaults]) for (const match of value.matchAll(REFERENCE)) names.add(match[1] as string);
   return names;
 }
 

@@ -120,7 +120,8 @@ function commandArguments(words: readonly string[], location: ConfigLocation & {
   return result;
 }
 
-export function parseMasterLine(text: string, location: { file: string; line: number }, services: ServicesFile): MasterService {
+/** One service line; `services` undefined leaves inet addresses unresolved (postconf does not resolve them). */
+export function parseMasterLine(text: string, location: { file: string; line: number }, services: ServicesFile | undefined): MasterService {
   const words = masterWords(text, location);
   if (words.length < 8) {
     throw new ConfigError({ ...location, reason: `bad field count: ${words.length} fields, ${MASTER_FIELDS} (and arguments) expected` });
@@ -132,7 +133,7 @@ export function parseMasterLine(text: string, location: { file: string; line: nu
     ...location,
     name,
     type,
-    ...(type === 'inet' && { address: parseServiceAddress(name, services, location) }),
+    ...(type === 'inet' && services !== undefined && { address: parseServiceAddress(name, services, location) }),
     // master(5): private and unpriv default to y; chroot to n since Postfix 3.0.
     private: yesNo(priv, 'private', true, location),
     unprivileged: yesNo(unpriv, 'unpriv', true, location),
@@ -148,10 +149,10 @@ export function parseMasterLine(text: string, location: { file: string; line: nu
 }
 
 /** The services of a master.cf text; layout problems Postfix only warns about go to `warnings`. */
-export function parseMasterCf(text: string, file: string, services: ServicesFile, warnings: ConfigWarning[] = []): MasterService[] {
+export function parseMasterCf(text: string, file: string, services: ServicesFile | undefined, warnings: ConfigWarning[] = []): MasterService[] {
   return logicalLines(text, file, warnings).map((logical) => parseMasterLine(logical.text, { file, line: logical.line }, services));
 }
 
-export function readMasterCf(file: string, services: ServicesFile, warnings: ConfigWarning[] = []): MasterService[] {
+export function readMasterCf(file: string, services: ServicesFile | undefined, warnings: ConfigWarning[] = []): MasterService[] {
   return parseMasterCf(readFileSync(file, 'latin1'), file, services, warnings);
 }

@@ -43,8 +43,8 @@ export const mailParameters: readonly ParameterDefinition[] = [
   param('mail_spool_directory', string, '/var/mail', ORIGINAL, 'The UNIX mailbox directory of local delivery.'),
   param('alias_maps', tables, 'hash:/etc/aliases, nis:mail.aliases', ORIGINAL, 'The alias tables used by local delivery.'),
   param('alias_database', tables, 'hash:/etc/aliases', ORIGINAL, 'The alias databases newaliases builds.'),
+  // $virtual_maps: the pre-2.0 name, no longer a parameter of its own, still honoured when set.
   param('virtual_alias_maps', tables, '$virtual_maps', 'Postfix 2.0', 'Tables that rewrite recipient addresses to other addresses, for any domain.'),
-  param('virtual_maps', tables, '', ORIGINAL, 'The name of virtual_alias_maps before Postfix 2.0.'),
   param('virtual_alias_domains', list, '$virtual_alias_maps', 'Postfix 2.0', 'Domains served only through virtual_alias_maps.'),
   param('virtual_mailbox_domains', list, '$virtual_mailbox_maps', 'Postfix 2.0', 'Domains delivered by the virtual delivery agent.'),
   param('virtual_mailbox_maps', tables, '', ORIGINAL, 'Mailbox paths of virtual mailbox addresses.'),

@@ -33,8 +33,8 @@ export const smtpParameters: readonly ParameterDefinition[] = [
   param('smtp_bind_address', string, '', ORIGINAL, 'The local IPv4 address of outgoing connections.'),
   param('smtp_bind_address6', string, '', 'Postfix 2.2', 'The local IPv6 address of outgoing connections.'),
   param('smtp_tcp_port', string, 'smtp', 'Postfix 2.0 or earlier', 'The server port when the next hop names none (a number or /etc/services name).'),
+  // $fallback_relay: the pre-2.3 name, no longer a parameter of its own, still honoured when set.
   param('smtp_fallback_relay', list, '$fallback_relay', 'Postfix 2.3', 'Hosts tried when the destination\'s own hosts fail.'),
-  param('fallback_relay', list, '', ORIGINAL, 'The name of smtp_fallback_relay before Postfix 2.3.'),
   param('smtp_generic_maps', tables, '', 'Postfix 2.2', 'Address rewriting of mail leaving through the SMTP client.'),
   param('smtp_sasl_auth_enable', boolean, 'no', 'Postfix 2.0 or earlier', 'Authenticate to servers with SMTP AUTH.'),
   param('smtp_sasl_type', string, 'cyrus', 'Postfix 2.3', 'The SASL implementation the client uses.'),
