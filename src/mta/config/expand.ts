@@ -116,6 +116,7 @@ class Expander {
 
   /** A leading `{ … }`: its content and what follows. */
   private group(body: string, text: string): [string, string] {
+    if (!body.startsWith('{')) throw syntaxError(text, '"{" expected');
     const end = matchingBrace(body, 0);
     if (end < 0) throw syntaxError(text, 'truncated macro reference');
     return [body.slice(1, end), body.slice(end + 1)];
@@ -124,7 +125,7 @@ class Expander {
   /** `{a} OP {b} ? {then} : {else}` (Postfix 3.5; `==level` and friends from 3.6). */
   private relational(inner: string, stack: readonly string[], text: string): string {
     const [leftText, afterLeft] = this.group(inner.trimStart(), text);
-    const opMatch = /^\s*(==|!=|<=|>=|<|>)(level)?\s*/.exec(afterLeft);
+    const opMatch = /^\s*(==|!=|<=|>=|<|>)(level)?\s*(?=\{)/.exec(afterLeft);
     if (!opMatch) throw syntaxError(text, '"==", "!=", "<", "<=", ">=" or ">" expected');
     const [rightText, afterRight] = this.group(afterLeft.slice(opMatch[0].length), text);
     const tail = afterRight.trim();
