@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error.js';
 
-export const LEVEL_EXPECTED = 'a compatibility level: major[.minor[.patch]] such as 2 or 3.6';
+const LEVEL_EXPECTED = 'a compatibility level: major[.minor[.patch]] such as 2 or 3.6';
 
 /** A compatibility level as numbers (postconf(5) COMPATIBILITY_README: "3.6" is 3.6.0). */
 export function parseLevel(value: string): readonly [number, number, number] {

@@ -84,8 +84,10 @@ export class ParameterSet {
     return expandValue(text, this.source());
   }
 
+  /** A string, enumeration or level value; a user-defined parameter (set in main.cf, not registered) reads as a string too. */
   string(name: string): string {
-    return this.typed(name, STRING_KINDS, 'string', (value) => value, true);
+    if (definitionOf(name) === undefined && this.settings.has(name)) return this.expanded(name);
+    return this.typed(name, STRING_KINDS, 'string', (value) => value);
   }
 
   bool(name: string): boolean {
@@ -93,7 +95,7 @@ export class ParameterSet {
   }
 
   int(name: string): number {
-    return this.typed(name, ['integer'], 'integer', (value, d) => (d.type.kind === 'integer' ? parseInteger(value, d.type.min, d.type.max) : 0));
+    return this.typed(name, ['integer'], 'integer', (value, { type }) => parseInteger(value, type.kind === 'integer' ? type.min : undefined, type.kind === 'integer' ? type.max : undefined));
   }
 
   /** A time value in seconds (the parameter's default unit applies to a bare number). */
@@ -131,12 +133,9 @@ export class ParameterSet {
     return definition;
   }
 
-  private typed<T>(name: string, kinds: readonly TypeKind[], wanted: string, parse: (value: string, d: ParameterDefinition) => T, userDefinedOk = false): T {
+  private typed<T>(name: string, kinds: readonly TypeKind[], wanted: string, parse: (value: string, d: ParameterDefinition) => T): T {
     const definition = this.known(name);
-    if (definition === undefined) {
-      if (userDefinedOk) return parse(this.expanded(name), undefined as never);
-      throw new ConfigError({ parameter: name, reason: `is not a registered ${wanted} parameter` });
-    }
+    if (definition === undefined) throw new ConfigError({ parameter: name, reason: `is not a registered ${wanted} parameter` });
     if (!kinds.includes(definition.type.kind)) throw new ConfigError({ parameter: name, reason: `is a ${definition.type.kind} parameter, not ${wanted}` });
     const value = this.expanded(name);
     try {

@@ -3,7 +3,7 @@ import type { TimeUnit } from './parameter-type.js';
 
 const SECONDS: Readonly<Record<TimeUnit, number>> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
-export const TIME_EXPECTED = 'a time: a number with an optional unit s, m, h, d or w';
+const TIME_EXPECTED = 'a time: a number with an optional unit s, m, h, d or w';
 
 /**
  * A Postfix time value in seconds (postconf(5) "time units"): digits and at

@@ -1,9 +1,9 @@
-import { LEVEL_EXPECTED, parseLevel } from './compatibility-level.js';
+import { parseLevel } from './compatibility-level.js';
 import { ConfigError } from './config-error.js';
 import { splitList } from './list-value.js';
 import type { ParameterType } from './parameter-type.js';
 import { parseTableList } from './table-spec.js';
-import { parseTime, TIME_EXPECTED } from './time-value.js';
+import { parseTime } from './time-value.js';
 import { parseTlsProtocols } from './tls-protocols.js';
 
 export function parseBoolean(value: string): boolean {
@@ -46,20 +46,6 @@ function checkEnum(value: string, values: readonly string[], allowEmpty: boolean
 function checkEnumList(value: string, values: readonly string[]): void {
   for (const word of splitList(value)) {
     if (!values.includes(word.toLowerCase())) throw new ConfigError({ value, expected: `a list of ${values.join(', ')}` });
-  }
-}
-
-/** What a valid value of this type looks like, for error messages. */
-export function expectedText(type: ParameterType): string {
-  switch (type.kind) {
-    case 'boolean':
-      return 'yes or no';
-    case 'time':
-      return TIME_EXPECTED;
-    case 'level':
-      return LEVEL_EXPECTED;
-    default:
-      return type.kind;
   }
 }
 
