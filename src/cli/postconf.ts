@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
-import { ConfigError, DEFAULT_CONFIG_DIRECTORY, ParameterSet, type ConfigWarning, type MasterService } from '../mta/config/index.js';
-import { mainSettings, referencedNames, serviceSet, unusedWarnings } from '../mta/config/configuration.js';
+import { ConfigError, DEFAULT_CONFIG_DIRECTORY, ParameterSet, type ConfigWarning, type MasterService, type ParameterDefinition } from '../mta/config/index.js';
+import { definitionsOfServices, mainSettings, referencedNames, serviceSet, unusedWarnings } from '../mta/config/configuration.js';
 import { parseMainCf, readMainCf, type MainCf } from '../mta/config/main-cf.js';
 import { editMainCf } from '../mta/config/main-cf-edit.js';
 import { readMasterCf } from '../mta/config/master-cf.js';
@@ -72,6 +72,7 @@ interface Loaded {
   mainCf: MainCf;
   main: ParameterSet;
   services: MasterService[];
+  definitions: ReadonlyMap<string, ParameterDefinition>;
 }
 
 /** main.cf and master.cf without value checks: postconf must show (and fix) a bad configuration. */
@@ -81,20 +82,20 @@ function load(directory: string, io: CommandIO, defaultsOnly: boolean): Loaded {
   // Like Postfix, -d needs no main.cf; everything else does.
   if (!present && !defaultsOnly) throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
   const mainCf = present ? readMainCf(mainFile) : parseMainCf('', mainFile);
-  const main = new ParameterSet(mainSettings(mainCf, directory));
   const masterFile = join(directory, 'master.cf');
   const warnings: ConfigWarning[] = [...mainCf.warnings];
   let services: MasterService[] = [];
   if (existsSync(masterFile)) services = readMasterCf(masterFile, undefined, warnings);
   else if (!defaultsOnly) warn(io, `open ${masterFile}: No such file or directory`);
   for (const warning of warnings) warn(io, warning.message);
-  return { mainCf, main, services };
+  const definitions = definitionsOfServices(services);
+  return { mainCf, main: new ParameterSet(mainSettings(mainCf, directory), definitions), services, definitions };
 }
 
 function reportUnused(loaded: Loaded, io: CommandIO): void {
   const settings = mainSettings(loaded.mainCf, '');
   const values = [...settings.values()].map((s) => s.value).concat(loaded.services.flatMap((s) => [...s.overrides.values()].map((o) => o.value)));
-  for (const warning of unusedWarnings(settings, referencedNames(values))) warn(io, warning.message);
+  for (const warning of unusedWarnings(settings, referencedNames(values, loaded.definitions), loaded.definitions)) warn(io, warning.message);
 }
 
 function printParameters(loaded: Loaded, options: Options, io: CommandIO): void {

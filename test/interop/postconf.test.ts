@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { registry } from '../../src/mta/config/index.js';
+import { transportParameters } from '../../src/mta/config/registry/per-transport.js';
 import { runMain } from '../helpers/run-main.js';
 
 /**
@@ -48,6 +49,21 @@ test('postconf -d NAME agrees with Postfix for every parameter both know', async
   const disagreements = shared.filter((name) => mine.get(name) !== postfix.get(name)).map((name) => `postern: ${mine.get(name)}\npostfix: ${postfix.get(name)}`);
   assert.deepEqual(disagreements, []);
   for (const name of Object.keys(DIFFERENT)) assert.ok(registry.has(name) && postfix.has(name), `${name} is in DIFFERENT but not known to both`);
+});
+
+test('the per-transport parameters of master.cf\'s delivery services agree with Postfix', async () => {
+  requirePostconf();
+  const transportDir = mkdtempSync(join(dir, 'transport-'));
+  writeFileSync(join(transportDir, 'main.cf'), 'relay_destination_concurrency_limit = 5\n');
+  writeFileSync(join(transportDir, 'master.cf'), 'relay unix - - n - - smtp\nlocal unix - n n - - local\nmailman unix - n n - - pipe flags=FRX user=list argv=/bin/true\n');
+  const postfix = execFileSync(POSTCONF, ['-c', transportDir, '-d'], { encoding: 'latin1' });
+  const known = parse(postfix);
+  const names = ['relay', 'local', 'mailman'].flatMap((t) => transportParameters(t).map((d) => d.name)).filter((name) => !registry.has(name));
+  assert.deepEqual(names.filter((name) => !known.has(name)), [], 'Postfix knows each of them too');
+  const ours = await runMain(['postconf', '-c', transportDir, '-d', ...names]);
+  const theirs = execFileSync(POSTCONF, ['-c', transportDir, '-d', ...names], { encoding: 'latin1' });
+  assert.equal(ours.out, theirs);
+  assert.equal((await runMain(['postconf', '-c', transportDir, '-n'])).err, '', 'relay_destination_concurrency_limit is known, not unused');
 });
 
 test('postconf -d -x expands compatibility-level defaults as Postfix does', async () => {

@@ -4,7 +4,9 @@ import { ConfigError, configWarning, type ConfigWarning } from './config-error.j
 import { readMainCf, type MainCf } from './main-cf.js';
 import { readMasterCf, type MasterService } from './master-cf.js';
 import { ParameterSet, validateParameterSet, type Setting } from './parameter-set.js';
-import { definitionOf, registry } from './registry/index.js';
+import type { ParameterDefinition } from './parameter.js';
+import { definitionsFor, registry } from './registry/index.js';
+import { DELIVERY_COMMANDS } from './registry/per-transport.js';
 import { ServicesFile } from './services-file.js';
 
 /** Postfix's compiled-in config_directory. */
@@ -40,21 +42,26 @@ const REFERENCE = /\$[{(]?([A-Za-z0-9_]+)/g;
  * Names that some value refers to, in the configuration or in a registry
  * default (`$virtual_maps` in virtual_alias_maps): Postfix counts those as used, not as unknown.
  */
-export function referencedNames(values: Iterable<string>): Set<string> {
+export function referencedNames(values: Iterable<string>, definitions: ReadonlyMap<string, ParameterDefinition> = registry): Set<string> {
   const names = new Set<string>();
-  const defaults = [...registry.values()].flatMap((d) => (typeof d.default === 'string' ? [d.default] : []));
+  const defaults = [...definitions.values()].flatMap((d) => (typeof d.default === 'string' ? [d.default] : []));
   for (const value of [...values, ...defaults]) for (const match of value.matchAll(REFERENCE)) names.add(match[1] as string);
   return names;
 }
 
 /** Postfix's "unused parameter" warnings for settings neither registered nor referenced. */
-export function unusedWarnings(settings: Iterable<[string, Setting]>, referenced: ReadonlySet<string>): ConfigWarning[] {
+export function unusedWarnings(settings: Iterable<[string, Setting]>, referenced: ReadonlySet<string>, definitions: ReadonlyMap<string, ParameterDefinition> = registry): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   for (const [name, setting] of settings) {
-    if (definitionOf(name) !== undefined || referenced.has(name) || setting.file === undefined) continue;
+    if (definitions.has(name) || referenced.has(name) || setting.file === undefined) continue;
     warnings.push(configWarning(setting, `unused parameter: ${name}=${setting.value}`, name));
   }
   return warnings;
+}
+
+/** The registry plus the per-transport parameters of master.cf's delivery services (relay_destination_concurrency_limit, …). */
+export function definitionsOfServices(services: readonly MasterService[]): ReadonlyMap<string, ParameterDefinition> {
+  return definitionsFor(services.filter((s) => s.type === 'unix' && DELIVERY_COMMANDS.includes(s.command)).map((s) => s.name));
 }
 
 export function serviceSet(main: ParameterSet, service: MasterService): ParameterSet {
@@ -74,14 +81,15 @@ export function loadConfiguration(configDirectory: string, options: LoadOptions 
   if (!existsSync(masterFile)) throw new ConfigError({ file: masterFile, reason: 'cannot open: no such file (Postfix requires master.cf too)' });
   const mainCf = readMainCf(mainFile);
   const settings = mainSettings(mainCf, configDirectory);
-  const main = new ParameterSet(settings);
   const warnings: ConfigWarning[] = [...mainCf.warnings];
   const services = readMasterCf(masterFile, ServicesFile.read(options.services ?? DEFAULT_SERVICES_FILE), warnings);
+  const definitions = definitionsOfServices(services);
+  const main = new ParameterSet(settings, definitions);
   validateParameterSet(main);
   for (const service of services) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
   const overrides = services.flatMap((service) => [...service.overrides]);
-  const referenced = referencedNames([...[...settings.values()].map((s) => s.value), ...overrides.map(([, s]) => s.value)]);
-  warnings.push(...unusedWarnings(settings, referenced), ...unusedWarnings(overrides, referenced));
+  const referenced = referencedNames([...[...settings.values()].map((s) => s.value), ...overrides.map(([, s]) => s.value)], definitions);
+  warnings.push(...unusedWarnings(settings, referenced, definitions), ...unusedWarnings(overrides, referenced, definitions));
   return {
     directory: configDirectory,
     main,

@@ -3,7 +3,7 @@ import { expandValue, type ValueSource } from './expand.js';
 import { splitList } from './list-value.js';
 import type { DefaultContext, ParameterDefinition } from './parameter.js';
 import type { TypeKind } from './parameter-type.js';
-import { definitionOf, registry } from './registry/index.js';
+import { registry } from './registry/index.js';
 import { parseTableList } from './table-spec.js';
 import { parseTime } from './time-value.js';
 import { parseTlsProtocols, type TlsProtocolList } from './tls-protocols.js';
@@ -24,25 +24,33 @@ const STRING_KINDS: readonly TypeKind[] = ['string', 'enum', 'level'];
  */
 export class ParameterSet {
   private readonly settings: ReadonlyMap<string, Setting>;
+  private readonly definitions: ReadonlyMap<string, ParameterDefinition>;
 
-  constructor(settings: ReadonlyMap<string, Setting>) {
+  /** `definitions`: the registry, or the registry with master.cf's per-transport parameters (definitionsFor). */
+  constructor(settings: ReadonlyMap<string, Setting>, definitions: ReadonlyMap<string, ParameterDefinition> = registry) {
     this.settings = settings;
+    this.definitions = definitions;
   }
 
   /** Registered, or set explicitly (a user-defined parameter). */
   has(name: string): boolean {
-    return registry.has(name) || this.settings.has(name);
+    return this.definitions.has(name) || this.settings.has(name);
   }
 
   definition(name: string): ParameterDefinition | undefined {
-    return definitionOf(name);
+    return this.definitions.get(name);
+  }
+
+  /** Every registered name (per-transport ones included). */
+  definedNames(): string[] {
+    return [...this.definitions.keys()];
   }
 
   /** The explicit setting in force for the name, following a registered previousName. */
   setting(name: string): Setting | undefined {
     const own = this.settings.get(name);
     if (own !== undefined) return own;
-    const previous = definitionOf(name)?.previousName;
+    const previous = this.definition(name)?.previousName;
     return previous === undefined ? undefined : this.settings.get(previous);
   }
 
@@ -58,7 +66,7 @@ export class ParameterSet {
 
   /** Every registered or explicitly set name, sorted as postconf sorts them. */
   names(): string[] {
-    return [...new Set([...registry.keys(), ...this.settings.keys()])].sort();
+    return [...new Set([...this.definitions.keys(), ...this.settings.keys()])].sort();
   }
 
   /** The value as written (or the default as postconf -d prints it), unexpanded. */
@@ -86,7 +94,7 @@ export class ParameterSet {
 
   /** A string, enumeration or level value; a user-defined parameter (set in main.cf, not registered) reads as a string too. */
   string(name: string): string {
-    if (definitionOf(name) === undefined && this.settings.has(name)) return this.expanded(name);
+    if (this.definition(name) === undefined && this.settings.has(name)) return this.expanded(name);
     return this.typed(name, STRING_KINDS, 'string', (value) => value);
   }
 
@@ -124,11 +132,11 @@ export class ParameterSet {
 
   /** This set with more explicit settings on top (a master.cf service's `-o` overrides). */
   with(overrides: ReadonlyMap<string, Setting>): ParameterSet {
-    return new ParameterSet(new Map([...this.settings, ...overrides]));
+    return new ParameterSet(new Map([...this.settings, ...overrides]), this.definitions);
   }
 
   private known(name: string): ParameterDefinition | undefined {
-    const definition = definitionOf(name);
+    const definition = this.definition(name);
     if (definition === undefined && !this.settings.has(name)) throw new ConfigError({ parameter: name, reason: 'unknown parameter' });
     return definition;
   }
@@ -151,7 +159,7 @@ export class ParameterSet {
   private rawAt(name: string, stack: readonly string[]): string | undefined {
     const setting = this.setting(name);
     if (setting !== undefined) return setting.value;
-    const definition = definitionOf(name);
+    const definition = this.definition(name);
     return definition === undefined ? undefined : this.defaultAt(definition, stack);
   }
 
@@ -189,11 +197,11 @@ export function parameterSetFrom(values: Readonly<Record<string, string>>): Para
  */
 export function validateParameterSet(set: ParameterSet, names: readonly string[] = set.explicitNames()): void {
   for (const name of names) checkOne(set, name);
-  for (const name of registry.keys()) checkOne(set, name);
+  for (const name of set.definedNames()) checkOne(set, name);
 }
 
 function checkOne(set: ParameterSet, name: string): void {
-  const definition = definitionOf(name);
+  const definition = set.definition(name);
   const setting = set.setting(name);
   try {
     const value = set.expanded(name);

@@ -115,3 +115,16 @@ test('a master.cf service name the services file lacks stops loading', () => {
   copyFileSync(join(SEED, 'master.cf'), join(dir, 'master.cf'));
   assert.equal(loadConfiguration(dir, { services }).services.length, 3);
 });
+
+test('each delivery transport of master.cf has its own scheduling parameters', () => {
+  const { dir, services } = configDir('relay_destination_concurrency_limit = 5\nrelay_destination_rate_delay = 1m\ndefault_destination_recipient_limit = 10\n', 'relay unix - - n - - smtp\nlocal unix - n n - - local\n');
+  const config = loadConfiguration(dir, { services });
+  assert.deepEqual(config.warnings, []);
+  assert.equal(config.main.int('relay_destination_concurrency_limit'), 5);
+  assert.equal(config.main.time('relay_destination_rate_delay'), 60);
+  assert.equal(config.main.int('relay_destination_recipient_limit'), 10, 'falls back to default_destination_recipient_limit');
+  assert.equal(config.main.int('local_destination_recipient_limit'), 1, 'the registry\'s own declaration wins');
+  assert.throws(() => config.main.int('smtp_destination_concurrency_limit'), /unknown parameter/, 'no smtp service in this master.cf');
+  const bad = configDir('relay_destination_concurrency_limit = lots\n', 'relay unix - - n - - smtp\n');
+  assert.throws(() => loadConfiguration(bad.dir, { services: bad.services }), /line 1: parameter relay_destination_concurrency_limit: bad value "lots": expected an integer/);
+});

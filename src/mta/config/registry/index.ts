@@ -2,6 +2,8 @@
 // area files beside this one.
 import type { ParameterDefinition } from '../parameter.js';
 import { mailParameters } from './mail.js';
+import { transportParameters } from './per-transport.js';
+import { qmgrParameters } from './qmgr.js';
 import { smtpParameters } from './smtp.js';
 import { smtpTlsParameters } from './smtp-tls.js';
 import { smtpdParameters } from './smtpd.js';
@@ -20,6 +22,7 @@ function index(groups: readonly (readonly ParameterDefinition[])[]): ReadonlyMap
 
 export const registry: ReadonlyMap<string, ParameterDefinition> = index([
   mailParameters,
+  qmgrParameters,
   smtpdParameters,
   smtpdTlsParameters,
   smtpParameters,
@@ -36,4 +39,17 @@ export function definitionOf(name: string): ParameterDefinition | undefined {
 export function successorOf(name: string): ParameterDefinition | undefined {
   for (const definition of registry.values()) if (definition.previousName === name) return definition;
   return undefined;
+}
+
+/**
+ * The registry plus the per-transport parameters of the given transports
+ * (master.cf services that deliver mail); a name the registry declares
+ * itself (local_destination_recipient_limit) keeps its own declaration.
+ */
+export function definitionsFor(transports: Iterable<string>): ReadonlyMap<string, ParameterDefinition> {
+  const all = new Map(registry);
+  for (const transport of transports) {
+    for (const definition of transportParameters(transport)) if (!all.has(definition.name)) all.set(definition.name, definition);
+  }
+  return all;
 }
