@@ -11,6 +11,8 @@ export interface ValueSource {
 }
 
 const NAME_CHAR = /[A-Za-z0-9_]/;
+/** Postfix's mac_expand() gives up at 100 nested references ("unreasonable macro call nesting"). */
+const MAX_NESTING = 100;
 const OPERATORS = ['==', '!=', '<=', '>=', '<', '>'] as const;
 type Operator = (typeof OPERATORS)[number];
 
@@ -66,6 +68,7 @@ class Expander {
     if (stack.includes(name)) {
       throw new ConfigError({ reason: `parameter expansion loop: ${[...stack.slice(stack.indexOf(name)), name].join(' -> ')}` });
     }
+    if (stack.length >= MAX_NESTING) throw new ConfigError({ reason: `unreasonable macro call nesting: "${name}"` });
     const inner = [...stack, name];
     const raw = this.source.raw(name, inner);
     if (raw === undefined) return '';

@@ -68,6 +68,13 @@ test('an expansion loop is an error naming the parameters', () => {
   assert.throws(() => expand('$self', { self: 'x$self' }), /parameter expansion loop: self -> self/);
 });
 
+test('a reference chain deeper than Postfix\'s 100 levels is an error, not a stack overflow', () => {
+  const values: Record<string, string> = { p0: 'end' };
+  for (let i = 1; i <= 5000; i++) values[`p${i}`] = `$p${i - 1}`;
+  assert.equal(expand('$p90', values), 'end');
+  assert.throws(() => expand('$p5000', values), /unreasonable macro call nesting/);
+});
+
 test('bad syntax: unterminated ${, empty name, unknown operator, junk after a branch', () => {
   assert.throws(() => expand('x ${unterminated', {}), /truncated macro reference: "x \$\{unterminated"/);
   assert.throws(() => expand('$(open', {}), /truncated macro reference/);
