@@ -94,8 +94,12 @@ function load(directory: string, io: CommandIO, defaultsOnly: boolean): Loaded {
 
 function reportUnused(loaded: Loaded, io: CommandIO): void {
   const settings = mainSettings(loaded.mainCf, '');
-  const values = [...settings.values()].map((s) => s.value).concat(loaded.services.flatMap((s) => [...s.overrides.values()].map((o) => o.value)));
-  for (const warning of unusedWarnings(settings, referencedNames(values, loaded.definitions), loaded.definitions)) warn(io, warning.message);
+  const overrides = loaded.services.flatMap((service) => [...service.overrides]);
+  const values = [...settings.values(), ...overrides.map(([, s]) => s)].map((s) => s.value);
+  const referenced = referencedNames(values, loaded.definitions);
+  for (const warning of [...unusedWarnings(settings, referenced, loaded.definitions), ...unusedWarnings(overrides, referenced, loaded.definitions)]) {
+    warn(io, warning.message);
+  }
 }
 
 function printParameters(loaded: Loaded, options: Options, io: CommandIO): void {

@@ -58,6 +58,13 @@ test('unused parameters and a missing master.cf are warned about like Postfix', 
   assert.equal(err, `postconf: warning: open ${join(dir, 'master.cf')}: No such file or directory\npostconf: warning: ${join(dir, 'main.cf')}, line 1: unused parameter: bogus_param=1\n`);
 });
 
+test('an unknown -o parameter is warned about with master.cf\'s line; one used by reference is not', async () => {
+  const dir = configDir('mua_restrictions = permit_sasl_authenticated, reject\n', '# services\nsubmission inet n - n - - smtpd -o smtpd_client_restrictions=$mua_restrictions -o bogus_o=1\n');
+  const { out, err } = await runMain(['postconf', '-c', dir, '-n']);
+  assert.equal(out, `config_directory = ${dir}\nmua_restrictions = permit_sasl_authenticated, reject\n`);
+  assert.equal(err, `postconf: warning: ${join(dir, 'master.cf')}, line 2: unused parameter: bogus_o=1\n`);
+});
+
 test('postconf -e and -X edit main.cf in place, keeping comments and order', async () => {
   const dir = configDir('# mail\nmyhostname = a.example\n# tls\nsmtpd_use_tls = no\nrelayhost = x\n', '');
   assert.equal((await runMain(['postconf', '-c', dir, '-e', 'smtpd_use_tls=yes', 'mydomain = example.org'])).code, 0);
