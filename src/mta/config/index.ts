@@ -14,7 +14,8 @@
 // type, an unknown name, or a bad value is a ConfigError naming the file,
 // line, parameter, value and what was expected; unknown parameters in main.cf
 // are ConfigWarnings ("unused parameter"), as Postfix warns about them.
-// parameterSetFrom({ name: 'value' }) builds a checked set for tests.
+// parameterSetFrom({ name: 'value' }) builds a checked set for tests. main.cf, master.cf and
+// the services file are read as UTF-8.
 
 export { loadConfiguration, DEFAULT_CONFIG_DIRECTORY, DEFAULT_SERVICES_FILE, type Configuration, type LoadOptions } from './configuration.js';
 export { ConfigError, type ConfigErrorDetails, type ConfigLocation, type ConfigWarning } from './config-error.js';

@@ -42,11 +42,11 @@ export function editMainCfText(text: string, file: string, edits: MainCfEdits): 
 
 /** Edits main.cf on disk: the new text goes to a temporary file that is renamed over the old one. */
 export function editMainCf(file: string, edits: MainCfEdits): void {
-  const text = existsSync(file) ? readFileSync(file, 'latin1') : '';
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const updated = editMainCfText(text, file, edits);
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, updated, { encoding: 'latin1', mode: existsSync(file) ? statSync(file).mode & 0o7777 : 0o644 });
+    writeFileSync(temporary, updated, { encoding: 'utf8', mode: existsSync(file) ? statSync(file).mode & 0o7777 : 0o644 });
     renameSync(temporary, file);
   } catch (err) {
     if (existsSync(temporary)) unlinkSync(temporary);

@@ -81,5 +81,5 @@ export function parseMainCf(text: string, file: string): MainCf {
 }
 
 export function readMainCf(file: string): MainCf {
-  return parseMainCf(readFileSync(file, 'latin1'), file);
+  return parseMainCf(readFileSync(file, 'utf8'), file);
 }

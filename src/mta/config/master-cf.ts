@@ -154,5 +154,5 @@ export function parseMasterCf(text: string, file: string, services: ServicesFile
 }
 
 export function readMasterCf(file: string, services: ServicesFile | undefined, warnings: ConfigWarning[] = []): MasterService[] {
-  return parseMasterCf(readFileSync(file, 'latin1'), file, services, warnings);
+  return parseMasterCf(readFileSync(file, 'utf8'), file, services, warnings);
 }

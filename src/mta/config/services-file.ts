@@ -29,7 +29,7 @@ export class ServicesFile {
   static read(file: string): ServicesFile {
     let text: string;
     try {
-      text = readFileSync(file, 'latin1');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       return new ServicesFile(file, new Map(), (err as Error).message);
     }
