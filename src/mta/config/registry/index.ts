@@ -1,12 +1,14 @@
 // Every parameter postern knows, each declared exactly once in one of the
 // area files beside this one.
 import type { ParameterDefinition } from '../parameter.js';
+import { deliveryParameters } from './delivery.js';
 import { mailParameters } from './mail.js';
 import { transportParameters } from './per-transport.js';
 import { qmgrParameters } from './qmgr.js';
 import { smtpParameters } from './smtp.js';
 import { smtpTlsParameters } from './smtp-tls.js';
 import { smtpdParameters } from './smtpd.js';
+import { smtpdAccessParameters } from './smtpd-access.js';
 import { smtpdTlsParameters } from './smtpd-tls.js';
 import { tlsParameters } from './tls.js';
 import { tlsRandomParameters } from './tls-random.js';
@@ -23,7 +25,9 @@ function index(groups: readonly (readonly ParameterDefinition[])[]): ReadonlyMap
 export const registry: ReadonlyMap<string, ParameterDefinition> = index([
   mailParameters,
   qmgrParameters,
+  deliveryParameters,
   smtpdParameters,
+  smtpdAccessParameters,
   smtpdTlsParameters,
   smtpParameters,
   smtpTlsParameters,
