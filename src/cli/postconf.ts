@@ -92,20 +92,20 @@ function load(directory: string, io: CommandIO, defaultsOnly: boolean): Loaded {
   return { mainCf, main: new ParameterSet(mainSettings(mainCf, directory), definitions), services, definitions };
 }
 
-function reportUnused(loaded: Loaded, io: CommandIO): void {
+/** Settings neither registered nor referenced anywhere: Postfix warns about them and leaves them out of listings. */
+function unused(loaded: Loaded): ConfigWarning[] {
   const settings = mainSettings(loaded.mainCf, '');
   const overrides = loaded.services.flatMap((service) => [...service.overrides]);
   const values = [...settings.values(), ...overrides.map(([, s]) => s)].map((s) => s.value);
   const referenced = referencedNames(values, loaded.definitions);
-  for (const warning of [...unusedWarnings(settings, referenced, loaded.definitions), ...unusedWarnings(overrides, referenced, loaded.definitions)]) {
-    warn(io, warning.message);
-  }
+  return [...unusedWarnings(settings, referenced, loaded.definitions), ...unusedWarnings(overrides, referenced, loaded.definitions)];
 }
 
-function printParameters(loaded: Loaded, options: Options, io: CommandIO): void {
+function printParameters(loaded: Loaded, options: Options, io: CommandIO, hidden: ReadonlySet<string>): void {
   const { main } = loaded;
   const { flags } = options;
-  const names = options.operands.length > 0 ? options.operands : flags.has('n') ? main.explicitNames().sort() : main.names();
+  const listed = flags.has('n') ? main.explicitNames().sort() : main.names();
+  const names = options.operands.length > 0 ? options.operands : listed.filter((name) => !hidden.has(name));
   for (const name of names) {
     if (!main.has(name) || (flags.has('d') && main.definition(name) === undefined)) {
       warn(io, `${name}: unknown parameter`);
@@ -192,10 +192,11 @@ export const postconfCommand: Command = {
       return 0;
     }
     const loaded = load(options.directory, io, options.flags.has('d'));
+    const warnings = unused(loaded);
     if (options.flags.has('M')) printServices(loaded, options, io);
     else if (options.flags.has('P')) printServiceParameters(loaded, options, io);
-    else printParameters(loaded, options, io);
-    reportUnused(loaded, io);
+    else printParameters(loaded, options, io, new Set(warnings.flatMap((w) => (w.parameter === undefined ? [] : [w.parameter]))));
+    for (const warning of warnings) warn(io, warning.message);
     return 0;
   },
 };

@@ -51,10 +51,11 @@ test('postconf with no names prints every parameter, sorted', async () => {
   assert.ok(out.includes('\nsmtpd_tls_session_cache_timeout = 3600s\n'));
 });
 
-test('unused parameters and a missing master.cf are warned about like Postfix', async () => {
+test('unused parameters and a missing master.cf are warned about like Postfix; -n leaves the unused ones out', async () => {
   const dir = configDir('bogus_param = 1\nmynetworks = $my_list\nmy_list = 127.0.0.0/8\n');
-  const { code, err } = await runMain(['postconf', '-c', dir, '-n']);
+  const { code, out, err } = await runMain(['postconf', '-c', dir, '-n']);
   assert.equal(code, 0);
+  assert.equal(out, `config_directory = ${dir}\nmy_list = 127.0.0.0/8\nmynetworks = $my_list\n`);
   assert.equal(err, `postconf: warning: open ${join(dir, 'master.cf')}: No such file or directory\npostconf: warning: ${join(dir, 'main.cf')}, line 1: unused parameter: bogus_param=1\n`);
 });
 
