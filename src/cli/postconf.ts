@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { ConfigError, DEFAULT_CONFIG_DIRECTORY, ParameterSet, type ConfigWarning, type MasterService, type ParameterDefinition } from '../mta/config/index.js';
-import { definitionsOfServices, mainSettings, referencedNames, serviceSet, unusedWarnings } from '../mta/config/configuration.js';
+import { definitionsOfServices, mainSettings, serviceSet, unusedParameterWarnings } from '../mta/config/configuration.js';
 import { parseMainCf, readMainCf, type MainCf } from '../mta/config/main-cf.js';
 import { editMainCf } from '../mta/config/main-cf-edit.js';
 import { readMasterCf } from '../mta/config/master-cf.js';
@@ -90,15 +90,6 @@ function load(directory: string, io: CommandIO, defaultsOnly: boolean): Loaded {
   for (const warning of warnings) warn(io, warning.message);
   const definitions = definitionsOfServices(services);
   return { mainCf, main: new ParameterSet(mainSettings(mainCf, directory), definitions), services, definitions };
-}
-
-/** Settings neither registered nor referenced anywhere: Postfix warns about them and leaves them out of listings. */
-function unused(loaded: Loaded): ConfigWarning[] {
-  const settings = mainSettings(loaded.mainCf, '');
-  const overrides = loaded.services.flatMap((service) => [...service.overrides]);
-  const values = [...settings.values(), ...overrides.map(([, s]) => s)].map((s) => s.value);
-  const referenced = referencedNames(values, loaded.definitions);
-  return [...unusedWarnings(settings, referenced, loaded.definitions), ...unusedWarnings(overrides, referenced, loaded.definitions)];
 }
 
 function printParameters(loaded: Loaded, options: Options, io: CommandIO, hidden: ReadonlySet<string>): void {
@@ -192,7 +183,8 @@ export const postconfCommand: Command = {
       return 0;
     }
     const loaded = load(options.directory, io, options.flags.has('d'));
-    const warnings = unused(loaded);
+    // Settings neither registered nor referenced: Postfix warns about them and leaves them out of listings.
+    const warnings = unusedParameterWarnings(mainSettings(loaded.mainCf, options.directory), loaded.services, loaded.definitions);
     if (options.flags.has('M')) printServices(loaded, options, io);
     else if (options.flags.has('P')) printServiceParameters(loaded, options, io);
     else printParameters(loaded, options, io, new Set(warnings.flatMap((w) => (w.parameter === undefined ? [] : [w.parameter]))));

@@ -64,6 +64,17 @@ export function definitionsOfServices(services: readonly MasterService[]): Reado
   return definitionsFor(services.filter((s) => s.type === 'unix' && DELIVERY_COMMANDS.includes(s.command)).map((s) => s.name));
 }
 
+/** The unused-parameter warnings of main.cf settings and master.cf `-o` overrides. */
+export function unusedParameterWarnings(
+  settings: ReadonlyMap<string, Setting>,
+  services: readonly MasterService[],
+  definitions: ReadonlyMap<string, ParameterDefinition>,
+): ConfigWarning[] {
+  const overrides = services.flatMap((service) => [...service.overrides]);
+  const referenced = referencedNames([...settings.values(), ...overrides.map(([, s]) => s)].map((s) => s.value), definitions);
+  return [...unusedWarnings(settings, referenced, definitions), ...unusedWarnings(overrides, referenced, definitions)];
+}
+
 export function serviceSet(main: ParameterSet, service: MasterService): ParameterSet {
   return main.with(new Map([['service_name', { value: service.name }], ...service.overrides]));
 }
@@ -87,9 +98,7 @@ export function loadConfiguration(configDirectory: string, options: LoadOptions 
   const main = new ParameterSet(settings, definitions);
   validateParameterSet(main);
   for (const service of services) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
-  const overrides = services.flatMap((service) => [...service.overrides]);
-  const referenced = referencedNames([...[...settings.values()].map((s) => s.value), ...overrides.map(([, s]) => s.value)], definitions);
-  warnings.push(...unusedWarnings(settings, referenced, definitions), ...unusedWarnings(overrides, referenced, definitions));
+  warnings.push(...unusedParameterWarnings(settings, services, definitions));
   return {
     directory: configDirectory,
     main,
