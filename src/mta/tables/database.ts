@@ -70,8 +70,10 @@ function checkMagic(type: DatabaseType, source: string, path: string): void {
 export function openDatabaseTable(spec: string, type: DatabaseType, source: string, fold: boolean): Table {
   const db = openExisting(type, source, true);
   const select = db.prepare('SELECT value FROM postern_entries WHERE key = ?').pluck();
+  const all = db.prepare('SELECT key, value FROM postern_entries ORDER BY key').raw();
   return {
     spec,
+    entries: () => all.all() as Array<[string, string]>,
     lookup(key: string): LookupResult {
       return select.get(foldKey(key, fold)) as string | undefined;
     },
@@ -170,17 +172,6 @@ export function deleteFromDatabase(type: DatabaseType, source: string, keys: Ite
       for (const key of keys) found += del.run(key).changes;
     })();
     return found;
-  } finally {
-    db.close();
-  }
-}
-
-/** postmap -s: every entry, in key order. */
-export function dumpDatabase(type: DatabaseType, source: string): Array<[string, string]> {
-  const db = openExisting(type, source, true);
-  try {
-    const rows = db.prepare('SELECT key, value FROM postern_entries ORDER BY key').all() as Array<{ key: string; value: string }>;
-    return rows.map((r) => [r.key, r.value]);
   } finally {
     db.close();
   }

@@ -22,6 +22,7 @@ export function openInlineTable(spec: string, name: string, fold: boolean): Tabl
   }
   return {
     spec,
+    entries: () => entries.entries(),
     lookup: (key) => entries.get(foldKey(key, fold)),
     close: () => entries.clear(),
   };

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { TableError } from './errors.js';
 import type { LookupResult, Table } from './table.js';
 
 /**
@@ -31,6 +32,13 @@ export class ReopeningTable implements Table {
 
   get pattern(): boolean {
     return this.current.pattern === true;
+  }
+
+  entries(): Iterable<[string, string]> {
+    this.reopenIfChanged();
+    const list = this.current.entries;
+    if (list === undefined) throw new TableError('read-only', `table ${this.spec}: sequence operation is not supported`);
+    return list.call(this.current);
   }
 
   lookup(key: string): LookupResult {

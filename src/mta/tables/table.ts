@@ -21,6 +21,11 @@ export interface Table {
    * user@domain then @domain) are built on top of this by the callers' helpers.
    */
   lookup(key: string): LookupResult;
+  /**
+   * Every entry, for `postmap -s`; absent for the types that cannot list
+   * their content (Postfix: "sequence operation is not supported").
+   */
+  entries?(): Iterable<[string, string]>;
   /** Releases the file or database behind the table. */
   close(): void;
 }

@@ -17,6 +17,7 @@ export function openTexthashTable(spec: string, path: string, fold: boolean, war
   }
   return {
     spec,
+    entries: () => entries.entries(),
     lookup: (key) => entries.get(foldKey(key, fold)),
     close: () => entries.clear(),
   };
