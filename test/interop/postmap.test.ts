@@ -133,6 +133,65 @@ test('pcre: same answers', async () => {
   await agree(`pcre:${file}`, `pcre:${file}`, [...PATTERN_KEYS, '12.34', 'zabcz@x', 'bz@x', 'zb@x']);
 });
 
+test('regexp: glibc details (escaped letters under REG_ICASE, brackets, basic syntax, longest match) agree', async () => {
+  requirePostfix();
+  const file = dir.write(
+    'details.regexp',
+    [
+      '/^\\d$/\tESCAPED-LOWER',
+      '/^\\Q$/\tESCAPED-UPPER',
+      '/^\\w+@\\w+$/\tWORDS',
+      '/\\<foo\\>/\tWORDFOO',
+      '/^[]a]+$/\tBRACKET1',
+      '/^b{2,3}$/\tINTERVAL',
+      '/^(a|ab)(c|bcd)(d*)$/\tLONGEST $1-$2-$3',
+      '/^[a\\]+$/\tBACKSLASH-IN-CLASS',
+      '/^[[:upper:]]+$/\tUPPER',
+      '/^c+\\/d$/\tSLASH',
+      '/^a\\{2\\}$/x\tBRE-INTERVAL',
+      '/^a+b$/x\tBRE-PLUS-LITERAL',
+      '/^\\(x\\)\\1$/x\tBRE-BACKREF $1',
+      '/^c\\+d$/x\tBRE-GNU-PLUS',
+      '/a^b/x\tBRE-CARET',
+      '/^f|g$/\tALT',
+      '/^[^]a]+$/\tBRACKET2',
+    ].join('\n'),
+  );
+  const keys = ['d', '5', 'q', 'Q', 'ab@cd', 'the foo bar', ']a]', 'bb', 'bbbb', 'abcd', '\\a\\', 'ABC', 'ccc/d', 'aa', 'a+b', 'xx', 'ccd', 'a^b', 'fzzz', 'zzg', 'xyz'];
+  await agree(`regexp:${file}`, `regexp:${file}`, keys);
+});
+
+test('pcre: Perl features that JavaScript shares agree', async () => {
+  requirePostfix();
+  const file = dir.write(
+    'details.pcre',
+    [
+      '/^\\d+$/\tDIGITS',
+      '/^(?:a|ab)(c|bcd)$/\tNONCAP $1',
+      '/^(?<name>x)y$/\tNAMED $1',
+      '/^(?P<n2>q)r$/\tPNAMED $1',
+      '/^[[:alpha:]]+\\d$/\tCLASS',
+      '/^\\Aanch\\z/\tAZ',
+      '/^lazy(.*?)(x*)$/\tLAZY $1-$2',
+      '/foo(?=bar)/\tLOOK',
+      '/(?<!z)tail$/\tBEHIND',
+      '/^Case$/i\tCS',
+      '/^\\x41\\x42$/\tHEX',
+      '/^\\bword\\b$/\tWB',
+      '/^[\\w.]+$/\tWORDDOT',
+    ].join('\n'),
+  );
+  const keys = ['123', 'ac', 'abcd', 'xy', 'qr', 'abc5', 'anch', 'lazyabcxx', 'foobar', 'ztail', 'atail', 'Case', 'case', 'AB', 'ab', 'word', 'foo.bar_1', '-'];
+  await agree(`pcre:${file}`, `pcre:${file}`, keys);
+});
+
+test('cidr: IPv6 forms, ::/0, mapped and link-local networks agree', async () => {
+  requirePostfix();
+  const file = dir.write('v6.cidr', '::1\tLOOP6\n127.0.0.0/8\tLOOP4\n2001:db8::/128\tEXACT\n2001:db8:0:0:0:0:0:1/128\tEXACT1\nfe80::/10\tLINK\n::ffff:0:0/96\tMAPPED\n::/0\tANY6\n');
+  const keys = ['::1', '0:0:0:0:0:0:0:1', '127.1.2.3', '2001:db8::', '2001:db8::1', 'FE80::abcd', 'fe80::1%eth0', '::ffff:8.8.8.8', '1.2.3.4', '::', '1::2::3', '12345::', '::1.2.3.4'];
+  await agree(`cidr:${file}`, `cidr:${file}`, keys);
+});
+
 test('sqlite: same answers with a real query file and database', async () => {
   requirePostfix();
   const dbpath = dir.path('users.sqlite');

@@ -16,9 +16,9 @@ export function openInlineTable(spec: string, name: string, fold: boolean): Tabl
   if (elements.length === 0) throw new TableError('syntax', `empty table: "${spec}"${need}`);
   const entries = new Map<string, string>();
   for (const element of elements) {
-    const eq = element.text.indexOf('=');
-    if (eq < 0) throw new TableError('syntax', `missing '=' after attribute name: "${spec}"${need}`);
-    entries.set(foldKey(element.text.slice(0, eq).trim(), fold), element.text.slice(eq + 1).trim());
+    const pair = splitNameValue(element.text);
+    if (pair === undefined) throw new TableError('syntax', `missing '=' after attribute name: "${spec}"${need}`);
+    entries.set(foldKey(pair.name, fold), pair.value);
   }
   return {
     spec,
@@ -26,6 +26,12 @@ export function openInlineTable(spec: string, name: string, fold: boolean): Tabl
     lookup: (key) => entries.get(foldKey(key, fold)),
     close: () => entries.clear(),
   };
+}
+
+/** Postfix's split_nameval(): a name without blanks, optional blanks, `=`, the value (trimmed). */
+function splitNameValue(text: string): { name: string; value: string } | undefined {
+  const m = /^\s*([^\s=]*)\s*=\s*(.*?)\s*$/s.exec(text);
+  return m ? { name: m[1] as string, value: m[2] as string } : undefined;
 }
 
 /** The rules of cidr:{ {rule}, {rule} } and regexp:/pcre: inline forms (Postfix 3.7), one text line each. */

@@ -4,9 +4,12 @@
 //   literal, [:class:] names become JavaScript ranges; [=x=] and [.x.] are
 //   refused (no JavaScript equivalent);
 // - outside brackets, an escaped ordinary character is that character
-//   (`\d` is "d" in POSIX); glibc's \w \W \s \S \b \B keep their meaning,
+//   (`\d` is "d" in POSIX, not a digit); glibc's \w \W \s \S \b \B keep their meaning,
 //   \< and \> become \b (JavaScript has no start/end-of-word assertion), \`
-//   and \' become start/end of input;
+//   and \' become start/end of input; with the i flag (REG_ICASE) glibc
+//   never matches an escaped lower-case letter (`\d` matches neither "d" nor
+//   "D") and matches an escaped upper-case one in both cases: reproduced, so a
+//   table written with Perl habits (`/\d+/`) behaves here as under Postfix;
 // - `.` matches a newline unless the m flag (REG_NEWLINE) is on, as in POSIX;
 // - basic syntax (the x flag toggled off): \( \) \{ \} \| \+ \? are the
 //   operators and the bare characters are literal;
@@ -91,7 +94,7 @@ const GNU_ESCAPES: Record<string, string> = {
 };
 
 /** A POSIX regex (extended or basic syntax) as JavaScript source. */
-export function posixToJs(src: string, extended: boolean, newline: boolean): string {
+export function posixToJs(src: string, extended: boolean, newline: boolean, icase: boolean): string {
   let out = '';
   let depth = 0;
   for (let i = 0; i < src.length; i++) {
@@ -103,7 +106,7 @@ export function posixToJs(src: string, extended: boolean, newline: boolean): str
     } else if (c === '\\') {
       const next = src[++i];
       if (next === undefined) throw new Error('trailing backslash (\\)');
-      out += escaped(next, extended, () => depth++, () => depth--);
+      out += escaped(next, extended, icase, () => depth++, () => depth--);
     } else if (extended) {
       if (c === '(' && src[i + 1] === '?') throw new Error('invalid preceding regular expression (?');
       if (c === '(') depth++;
@@ -117,9 +120,11 @@ export function posixToJs(src: string, extended: boolean, newline: boolean): str
   return out;
 }
 
-function escaped(next: string, extended: boolean, open: () => void, close: () => void): string {
+function escaped(next: string, extended: boolean, icase: boolean, open: () => void, close: () => void): string {
   const gnu = GNU_ESCAPES[next];
   if (gnu !== undefined) return gnu;
+  // glibc's REG_ICASE translates the subject but not an escaped pattern letter.
+  if (icase && /[a-z]/.test(next)) return '(?!)';
   if (/[1-9]/.test(next)) return '\\' + next;
   if (!extended && '(){}|+?'.includes(next)) {
     if (next === '(') open();

@@ -18,7 +18,7 @@ export const compilePosix: Compiler = (pattern, flags) => {
   }
   try {
     const jsFlags = (state.i ? 'i' : '') + (state.m ? 'm' : 's');
-    return new RegExp(posixToJs(pattern, state.x, state.m), jsFlags);
+    return new RegExp(posixToJs(pattern, state.x, state.m, state.i), jsFlags);
   } catch (err) {
     return err as Error;
   }
