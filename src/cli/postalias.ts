@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { aliasEntries } from '../mta/tables/aliases.js';
-import { logicalLines, readSource } from '../mta/tables/lines.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
+import { mainCfParameter } from './main-cf-parameter.js';
 import { runTableTool, type ToolSyntax } from './table-tool.js';
 
 const SYNTAX: ToolSyntax = {
@@ -11,7 +10,7 @@ const SYNTAX: ToolSyntax = {
   format: (key, value) => `${key}:\t${value}`,
 };
 
-const USAGE = `usage: postern postalias [-fiNnrsw] [-d KEY] [-q KEY] [type:]file...
+const USAGE = `usage: postern postalias [-fiNnrsw] [-c DIR] [-d KEY] [-q KEY] [type:]file...
 
 Builds and queries alias databases from aliases(5) files ("name: value,
 value", continuation lines, comments; :include:/file, /file and "|command"
@@ -34,22 +33,22 @@ Rebuilds every alias database named by alias_database (default
 ${DEFAULT_ALIAS_DATABASE}), as postalias would. -oA DATABASE (or -oADATABASE,
 sendmail's form) names the databases explicitly (commas or spaces between
 several). -c DIR reads alias_database from DIR/main.cf: only that one
-parameter, and a value using $name expansion is refused (the configuration
-registry will take over this reading).`;
+parameter, and a value using $name expansion is refused (give -oA then).`;
 
 export const newaliasesCommand: Command = {
   name: 'newaliases',
   summary: 'rebuild the alias databases of alias_database',
   usage: NEWALIASES_USAGE,
   async run(args, io) {
-    const databases = aliasDatabases(args, io);
+    const { configDir, explicit } = newaliasesOptions(args);
+    const databases = explicit ?? databasesFromConfig(configDir, io);
     if (databases === undefined) return 1;
     const specs = databases.split(/[\s,]+/).filter((s) => s !== '');
-    return runTableTool(SYNTAX, specs, io);
+    return runTableTool(SYNTAX, configDir === undefined ? specs : ['-c', configDir, ...specs], io);
   },
 };
 
-function aliasDatabases(args: string[], io: CommandIO): string | undefined {
+function newaliasesOptions(args: string[]): { configDir: string | undefined; explicit: string | undefined } {
   let explicit: string | undefined;
   let configDir: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -61,24 +60,16 @@ function aliasDatabases(args: string[], io: CommandIO): string | undefined {
     if (configDir === undefined && arg === '-c') throw new UsageError('-c needs a directory');
     if (explicit === undefined && arg === '-oA') throw new UsageError('-oA needs a database');
   }
-  if (explicit !== undefined) return explicit;
+  return { configDir, explicit };
+}
+
+/** alias_database from DIR/main.cf, or its default. */
+function databasesFromConfig(configDir: string | undefined, io: CommandIO): string | undefined {
   if (configDir === undefined) return DEFAULT_ALIAS_DATABASE;
   try {
-    return mainCfAliasDatabase(join(configDir, 'main.cf'));
+    return mainCfParameter(configDir, 'alias_database') ?? DEFAULT_ALIAS_DATABASE;
   } catch (err) {
     io.stderr.write(`newaliases: fatal: ${(err as Error).message}\n`);
     return undefined;
   }
-}
-
-/** alias_database from main.cf (last definition wins); the default when absent. */
-function mainCfAliasDatabase(path: string): string {
-  let value = DEFAULT_ALIAS_DATABASE;
-  for (const { text, line } of logicalLines(readSource(path))) {
-    const m = /^alias_database\s*=\s*(.*)$/.exec(text);
-    if (!m) continue;
-    value = (m[1] as string).trim();
-    if (value.includes('$')) throw new Error(`${path}, line ${line}: alias_database uses $name expansion, which newaliases does not do yet; give the databases with -oA`);
-  }
-  return value;
 }

@@ -2,10 +2,11 @@ import { sourceEntries } from '../mta/tables/source-entries.js';
 import type { Command } from './command.js';
 import { runTableTool } from './table-tool.js';
 
-const USAGE = `usage: postern postmap [-fiNnrsw] [-d KEY] [-q KEY] [type:]file...
+const USAGE = `usage: postern postmap [-fiNnrsw] [-c DIR] [-d KEY] [-q KEY] [type:]file...
 
 Builds, queries and lists Postfix lookup tables (postmap(1)). A bare file
-name has the type of default_database_type (hash). hash:, btree: and lmdb:
+name has the type of default_database_type (hash, or its value in
+DIR/main.cf with -c DIR). hash:, btree: and lmdb:
 tables are built from FILE into FILE.db (FILE.lmdb for lmdb:), an SQLite
 database postern reads; the new database is written next to the old one,
 synced and renamed over it, so running servers see the old or the new table,

@@ -8,6 +8,7 @@ import type { Table } from '../mta/tables/table.js';
 import type { CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { getopt } from './getopt.js';
+import { mainCfParameter } from './main-cf-parameter.js';
 
 // What postmap(1) and postalias(1) share: the options, the query, dump,
 // delete and build modes, and Postfix's `PROGRAM: fatal: …` /
@@ -32,8 +33,8 @@ interface Settings {
 }
 
 /** [type:]file with default_database_type for a bare file name. */
-export function withType(operand: string): string {
-  return /^[A-Za-z0-9_]+:/.test(operand) ? operand : `${DEFAULT_DATABASE_TYPE}:${operand}`;
+export function withType(operand: string, defaultType: string): string {
+  return /^[A-Za-z0-9_]+:/.test(operand) ? operand : `${defaultType}:${operand}`;
 }
 
 async function readStdin(io: CommandIO): Promise<string> {
@@ -59,14 +60,16 @@ export async function runTableTool(syntax: ToolSyntax, args: string[], io: Comma
 }
 
 async function dispatch(syntax: ToolSyntax, args: string[], io: CommandIO, warn: WarningSink): Promise<number> {
-  const { options, operands } = getopt(args, 'fiNnrswq:d:');
+  const { options, operands } = getopt(args, 'fiNnrswc:q:d:');
+  const configDirectory = options.get('c')?.[0];
+  const defaultType = (configDirectory && mainCfParameter(configDirectory, 'default_database_type')) || DEFAULT_DATABASE_TYPE;
   const settings: Settings = {
     fold: !options.has('f'),
     duplicates: options.has('r') ? 'replace' : options.has('w') ? 'ignore' : 'warn',
     warn,
   };
   if (operands.length === 0) throw new UsageError('give at least one [type:]file');
-  const specs = operands.map(withType);
+  const specs = operands.map((o) => withType(o, defaultType));
   const modes = ['q', 'd', 's'].filter((m) => options.has(m));
   if (modes.length > 1) throw new UsageError('-q, -d and -s exclude each other');
   const query = options.get('q')?.[0];

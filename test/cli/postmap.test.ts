@@ -113,3 +113,16 @@ test('newaliases: -oA names the database, -c DIR reads alias_database from main.
   dir.write('main.cf', 'alias_database = $config_directory/aliases\n');
   assert.match((await run(['newaliases', '-c', dir.path('')])).err, /alias_database uses \$name expansion/);
 });
+
+test('postmap -c DIR takes default_database_type from DIR/main.cf for bare file names', async () => {
+  const conf = dir.path('conf-btree');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(conf);
+  writeFileSync(`${conf}/main.cf`, '# types\ndefault_database_type = lmdb\n');
+  const source = dir.write('typed', 'k v\n');
+  assert.equal((await run(['postmap', '-c', conf, source])).code, 0);
+  assert.ok(existsSync(`${source}.lmdb`));
+  assert.equal((await run(['postmap', '-c', conf, '-q', 'k', source])).out, 'v\n');
+  writeFileSync(`${conf}/main.cf`, 'default_database_type = $other\n');
+  assert.match((await run(['postmap', '-c', conf, '-q', 'k', source])).err, /^postmap: fatal: .*main\.cf, line 1: default_database_type uses \$name expansion/);
+});

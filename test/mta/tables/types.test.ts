@@ -74,6 +74,8 @@ test('inline: keys folded, braces keep whitespace, errors as Postfix words them'
   assert.equal(table.lookup('e'), undefined);
   assert.throws(() => openTable('inline:{ b = 2 }'), { message: `missing '=' after attribute name: "inline:{ b = 2 }"; need "inline:{name=value...}"` });
   assert.throws(() => openTable('inline:{ }'), /empty table/);
+  assert.throws(() => openTable('inline:{ {a b=c} }'), /missing '=' after attribute name/, 'a name has no blanks (split_nameval)');
+  assert.equal(openTable('inline:{ {=empty name}, x=1 }').lookup(''), 'empty name');
   assert.throws(() => openTable('inline:{a=1'), /bad syntax/);
 });
 
@@ -137,6 +139,10 @@ test('regexp: if/endif blocks, $1 substitution, case-insensitive by default, the
   assert.equal(table.lookup('abc'), 'BASIC b');
   assert.equal(table.lookup('plain'), 'NOAT');
   assert.deepEqual(w.list, [`regexp map ${file}, line 9: out of range replacement index "2": skipping this rule`]);
+  const icase = openTable('regexp:{ {/^\\d$/ LOWER}, {/^\\d$/i EXACT}, {/^\\D$/ UPPER} }');
+  assert.equal(icase.lookup('5'), undefined, 'POSIX \\d is the letter d, not a digit');
+  assert.equal(icase.lookup('d'), 'EXACT', 'glibc under REG_ICASE: an escaped lower-case letter never matches; without it, it is the letter');
+  assert.equal(icase.lookup('D'), 'UPPER');
 });
 
 test('pcre: Perl syntax, default flags i and s, x and A flags, $1, refused features', () => {
