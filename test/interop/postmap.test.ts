@@ -38,20 +38,23 @@ function requirePostfix(): void {
   }
 }
 
-async function postern(args: string[], stdin: string): Promise<{ code: number; out: string }> {
+async function postern(args: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
+  const stderr = new PassThrough();
   const input = new PassThrough();
   let out = '';
+  let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
   input.end(stdin);
-  const code = await main(args, { stdout, stderr: new PassThrough(), stdin: input });
-  return { code, out };
+  const code = await main(args, { stdout, stderr, stdin: input });
+  return { code, out, err };
 }
 
-function postfix(tool: string, args: string[], stdin = ''): { code: number; out: string } {
+function postfix(tool: string, args: string[], stdin = ''): { code: number; out: string; err: string } {
   const r = spawnSync(tool, ['-c', conf, ...args], { input: stdin, encoding: 'utf8' });
   if (r.error) throw r.error;
-  return { code: r.status ?? -1, out: r.stdout };
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
 /** Both answer the same keys (one a line, `-q -`) with the same values. */
@@ -217,4 +220,28 @@ test('postalias: each builds its own database from the same aliases file, same a
   assert.equal((await postern(['postalias', ours], '')).code, 0);
   assert.equal(postfix(POSTALIAS, [theirs]).code, 0);
   await agree(`hash:${ours}`, `hash:${theirs}`, ['postmaster', 'ROOT', 'list', 'quoted name', 'dup', 'bad', 'nobody'], 'postalias');
+});
+
+test('warnings and fatal errors are worded as Postfix words them', async () => {
+  requirePostfix();
+  const rules = dir.write(
+    'warnings.rules',
+    '/^a/\n/^b/q X\n/^(c)/ $2\n/^i/ I $foo\n/^j/ J $\n/^k/ K ${a}\nendif\nif /^e/\n/^ef/ EF\n#x\n/^g/ G ${1 \n/^h(.)/ H${1}x$(1)y$1\n!/^(n)/ N $1\n',
+  );
+  const cidr = dir.write('warnings.cidr', '192.168.1.5/24 BAD\n1.2.3.4/33 X\n1.2.3 Y\n10.2.0.0/16\n2001:db8:1::1/ff Z\nif 10.0.0.0/8\nendif\nendif\nif 1.0.0.0/8\n');
+  const cases: string[][] = [['-q', 'ef', `regexp:${rules}`], ['-q', 'ef', `pcre:${rules}`], ['-q', '1.1.1.1', `cidr:${cidr}`], ['-q', 'x', dir.path('no-such-map')], [dir.path('no-such-source')], ['-s', `cidr:${cidr}`], [`cidr:${cidr}`], ['-q', 'x', 'static:{a'], ['-q', 'x', 'inline:{ b = 2 }']];
+  for (const args of cases) {
+    const theirs = postfix(POSTMAP, args);
+    const ours = await postern(['postmap', ...args], '');
+    assert.equal(ours.err, theirs.err, `postmap ${args.join(' ')}`);
+    assert.equal(ours.code, theirs.code, `postmap ${args.join(' ')}: exit code`);
+  }
+  mkdirSync(dir.path('ours-warn'));
+  mkdirSync(dir.path('theirs-warn'));
+  const source = 'a 1\na 2\nnovalue\n';
+  const oursFile = dir.write('ours-warn/map', source);
+  const theirsFile = dir.write('theirs-warn/map', source);
+  const ours = await postern(['postmap', oursFile], '');
+  const theirs = postfix(POSTMAP, [theirsFile]);
+  assert.equal(ours.err.replaceAll('ours-warn', 'DIR'), theirs.err.replaceAll('theirs-warn', 'DIR'));
 });

@@ -44,9 +44,14 @@ function keyMatches(net: Network, key: AddressBytes | undefined): boolean {
 function parseLine(line: LogicalLine, prefix: string, warn: WarningSink): ParsedLine {
   const where = `${prefix}, line ${line.line}`;
   const kw = keyword(line.text);
-  if (kw?.word === 'endif') return { kind: 'endif' };
+  if (kw?.word === 'endif') {
+    if (kw.rest === '') return { kind: 'endif' };
+    warn(`${where}: garbage after ENDIF: skipping this rule`);
+    return undefined;
+  }
   const text = kw?.word === 'if' ? kw.rest : line.text;
-  const [patternText = '', ...resultWords] = text.split(/\s+/);
+  // An IF takes the whole rest of its line as the pattern (dict_cidr.c).
+  const [patternText = '', ...resultWords] = kw?.word === 'if' ? [text] : text.split(/\s+/);
   const net = parseNetwork(patternText);
   if (net instanceof Error) {
     warn(`${where}: ${net.message}: skipping this rule`);
@@ -65,6 +70,7 @@ function parseLine(line: LogicalLine, prefix: string, warn: WarningSink): Parsed
 export function openCidrTable(spec: string, name: string, warn: WarningSink): Table {
   const text = name.startsWith('{') ? inlineRules(spec, name) : readSource(name);
   const prefix = `cidr map ${name}`;
-  const rules = buildRules(logicalLines(text), (line) => parseLine(line, prefix, warn), prefix, warn);
+  const messages = { endifWithoutIf: 'ENDIF without IF: skipping this rule' };
+  const rules = buildRules(logicalLines(text), (line) => parseLine(line, prefix, warn), prefix, messages, warn);
   return { spec, pattern: true, lookup: (key) => evaluate(rules, key), close: () => undefined };
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TableError, openError, type WarningSink } from './errors.js';
@@ -66,9 +66,23 @@ function checkMagic(type: DatabaseType, source: string, path: string): void {
   }
 }
 
+/**
+ * Postfix's dict_db warning: the source was edited (more than 100 s ago, so
+ * not while postmap is still running) after the database was built.
+ */
+function warnIfStale(type: DatabaseType, source: string, warn: WarningSink, now = Date.now()): void {
+  const db = statSync(databasePath(type, source), { throwIfNoEntry: false });
+  const src = statSync(source, { throwIfNoEntry: false });
+  if (db === undefined || src === undefined) return;
+  if (src.mtimeMs > db.mtimeMs && src.mtimeMs < now - 100_000) {
+    warn(`database ${databasePath(type, source)} is older than source file ${source}`);
+  }
+}
+
 /** A hash:/btree:/lmdb: table: one indexed SELECT per lookup. */
-export function openDatabaseTable(spec: string, type: DatabaseType, source: string, fold: boolean): Table {
+export function openDatabaseTable(spec: string, type: DatabaseType, source: string, fold: boolean, warn: WarningSink): Table {
   const db = openExisting(type, source, true);
+  warnIfStale(type, source, warn);
   const select = db.prepare('SELECT value FROM postern_entries WHERE key = ?').pluck();
   const all = db.prepare('SELECT key, value FROM postern_entries ORDER BY key').raw();
   return {

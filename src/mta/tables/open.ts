@@ -46,7 +46,7 @@ export function openTable(spec: string, options: OpenOptions = {}): Table {
   const warn = options.warn ?? stderrWarnings;
   const file = (n: string) => (isAbsolute(n) ? n : resolve(options.baseDirectory ?? '.', n));
   const watched = (files: string[], load: () => Table) => new ReopeningTable(spec, files, load, options.checkIntervalMs);
-  if (isDatabaseType(type)) return watched([databasePath(type, file(name))], () => openDatabaseTable(spec, type, file(name), fold));
+  if (isDatabaseType(type)) return watched([databasePath(type, file(name))], () => openDatabaseTable(spec, type, file(name), fold, warn));
   switch (type) {
     case 'texthash':
       return watched([file(name)], () => openTexthashTable(spec, file(name), fold, warn));

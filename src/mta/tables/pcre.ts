@@ -13,8 +13,8 @@ import type { Table } from './table.js';
 export const compilePcre: Compiler = (pattern, flags) => {
   const state: Record<string, boolean> = { i: true, s: true, m: false, x: false, A: false, E: false };
   for (const f of flags) {
-    if (f === 'U' || f === 'X') return new Error(`regexp option "${f}" is not supported by postern (JavaScript regular expressions have no equivalent)`);
-    if (!(f in state)) return new Error(`unknown regexp option "${f}"`);
+    if (f === 'U' || f === 'X') return new Error(`regexp option "${f}" is not supported by postern (JavaScript regular expressions have no equivalent): skipping this rule`);
+    if (!(f in state)) return new Error(`unknown regexp option "${f}": skipping this rule`);
     state[f] = !state[f];
   }
   try {
@@ -22,7 +22,8 @@ export const compilePcre: Compiler = (pattern, flags) => {
     const jsFlags = (state.i ? 'i' : '') + (state.s ? 's' : '') + (state.m ? 'm' : '') + (state.A ? 'y' : '');
     return new RegExp(source, jsFlags);
   } catch (err) {
-    return err as Error;
+    // The engine's own syntax errors get Postfix's "error in regex" lead; postern's refusals are worded already.
+    return err instanceof SyntaxError ? new Error(`error in regex: ${err.message}`) : (err as Error);
   }
 };
 
@@ -30,5 +31,5 @@ export const compilePcre: Compiler = (pattern, flags) => {
 export function openPcreTable(spec: string, name: string, warn: WarningSink): Table {
   const inline = name.startsWith('{');
   const text = inline ? inlineRules(spec, name) : readSource(name);
-  return patternTable(spec, logicalLines(text), compilePcre, `pcre map ${name}`, warn);
+  return patternTable(spec, name, logicalLines(text), compilePcre, { name: 'pcre', noClosing: 'ignoring' }, warn);
 }

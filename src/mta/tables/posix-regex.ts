@@ -52,11 +52,11 @@ export function translateBracket(src: string, start: number, backslashLiteral: b
     if (c === ']') return { out: out + ']', end: i + 1 };
     if (c === '[' && (src[i + 1] === ':' || src[i + 1] === '=' || src[i + 1] === '.')) {
       const close = src.indexOf(src[i + 1] + ']', i + 2);
-      if (close < 0) throw new Error('unterminated [: :] in a bracket expression');
+      if (close < 0) throw new Error('Unmatched [, [^, [:, [., or [=');
       const name = src.slice(i + 2, close);
       if (src[i + 1] !== ':') throw new Error(`[${src[i + 1]}${name}${src[i + 1]}] is not supported`);
       const cls = POSIX_CLASSES[name];
-      if (cls === undefined) throw new Error(`invalid character class [:${name}:]`);
+      if (cls === undefined) throw new Error('Invalid character class name');
       out += cls;
       i = close + 1;
       continue;
@@ -71,7 +71,7 @@ export function translateBracket(src: string, start: number, backslashLiteral: b
     }
     out += c === '[' ? '\\[' : c;
   }
-  throw new Error('unmatched [ or [^');
+  throw new Error('Unmatched [, [^, [:, [., or [=');
 }
 
 const JS_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
@@ -105,18 +105,18 @@ export function posixToJs(src: string, extended: boolean, newline: boolean, icas
       i = bracket.end - 1;
     } else if (c === '\\') {
       const next = src[++i];
-      if (next === undefined) throw new Error('trailing backslash (\\)');
+      if (next === undefined) throw new Error('Trailing backslash');
       out += escaped(next, extended, icase, () => depth++, () => depth--);
     } else if (extended) {
-      if (c === '(' && src[i + 1] === '?') throw new Error('invalid preceding regular expression (?');
+      if (c === '(' && src[i + 1] === '?') throw new Error('Invalid preceding regular expression');
       if (c === '(') depth++;
-      if (c === ')' && --depth < 0) throw new Error('unmatched ) or \\)');
+      if (c === ')' && --depth < 0) throw new Error('Unmatched ) or \\)');
       out += c === '/' ? '\\/' : c;
     } else {
       out += basicOrdinary(c, i, src);
     }
   }
-  if (depth > 0) throw new Error('unmatched ( or \\(');
+  if (depth > 0) throw new Error('Unmatched ( or \\(');
   return out;
 }
 

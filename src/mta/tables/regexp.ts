@@ -13,7 +13,7 @@ import type { Table } from './table.js';
 export const compilePosix: Compiler = (pattern, flags) => {
   const state = { i: true, x: true, m: false };
   for (const f of flags) {
-    if (f !== 'i' && f !== 'x' && f !== 'm') return new Error(`unknown regexp option "${f}"`);
+    if (f !== 'i' && f !== 'x' && f !== 'm') return new Error(`unknown regexp option "${f}": skipping this rule`);
     state[f] = !state[f];
   }
   try {
@@ -28,5 +28,5 @@ export const compilePosix: Compiler = (pattern, flags) => {
 export function openRegexpTable(spec: string, name: string, warn: WarningSink): Table {
   const inline = name.startsWith('{');
   const text = inline ? inlineRules(spec, name) : readSource(name);
-  return patternTable(spec, logicalLines(text), compilePosix, `regexp map ${name}`, warn);
+  return patternTable(spec, name, logicalLines(text), compilePosix, { name: 'regexp', noClosing: 'skipping' }, warn);
 }

@@ -17,8 +17,8 @@ export function keyword(text: string): { word: 'if' | 'endif'; rest: string } | 
   return { word: (m[1] as string).toLowerCase() as 'if' | 'endif', rest: m[2] as string };
 }
 
-/** Builds the nested rule list; `prefix` is e.g. "regexp map FILE" for the warnings. */
-export function buildRules(lines: LogicalLine[], parse: (line: LogicalLine) => ParsedLine, prefix: string, warn: WarningSink): Rule[] {
+/** Builds the nested rule list; `prefix` is e.g. "regexp map FILE" for the warnings, whose wording differs by type. */
+export function buildRules(lines: LogicalLine[], parse: (line: LogicalLine) => ParsedLine, prefix: string, messages: { endifWithoutIf: string }, warn: WarningSink): Rule[] {
   const top: Rule[] = [];
   const stack: Array<{ body: Rule[]; line: number }> = [];
   for (const line of lines) {
@@ -26,7 +26,7 @@ export function buildRules(lines: LogicalLine[], parse: (line: LogicalLine) => P
     const body = stack[stack.length - 1]?.body ?? top;
     if (parsed === undefined) continue;
     if (parsed.kind === 'endif') {
-      if (stack.length === 0) warn(`${prefix}, line ${line.line}: ignoring ENDIF without matching IF`);
+      if (stack.length === 0) warn(`${prefix}, line ${line.line}: ${messages.endifWithoutIf}`);
       else stack.pop();
     } else if (parsed.kind === 'if-open') {
       const block: Rule = { kind: 'if', test: parsed.test, body: [] };
