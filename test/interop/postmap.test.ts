@@ -208,6 +208,12 @@ test('sqlite: same answers with a real query file and database', async () => {
   await agree(`sqlite:${plain}`, `sqlite:${plain}`, keys);
   const formatted = dir.write('formatted.cf', `dbpath = ${dbpath}\nquery = SELECT dest FROM users WHERE email = '%u@%d'\nresult_format = smtp:[%d] %u %S %1\ndomain = example.com\nexpansion_limit = 2\n`);
   await agree(`sqlite:${formatted}`, `sqlite:${formatted}`, keys);
+  const domainFile = dir.write('sql-domains', '# more domains\nlisted.net\n');
+  const matchList = dir.write('domains.cf', `dbpath = ${dbpath}\nquery = SELECT dest FROM users WHERE email = '%s'\ndomain = !x.org, example.com, x.org, ${domainFile}, inline:{other.net=yes}\n`);
+  const more = new Database(dbpath);
+  more.exec("INSERT INTO users VALUES ('u@x.org','X'), ('u@sub.example.com','SUB'), ('u@listed.net','LISTED'), ('u@other.net','OTHER')");
+  more.close();
+  await agree(`sqlite:${matchList}`, `sqlite:${matchList}`, ['bob@example.com', 'u@x.org', 'u@sub.example.com', 'u@listed.net', 'u@other.net', 'alice']);
 });
 
 test('postalias: each builds its own database from the same aliases file, same answers', async () => {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { TableError, openError } from './errors.js';
 import { foldKey } from './fold.js';
+import { readSource } from './lines.js';
 import { readQueryFile } from './query-file.js';
 import { checkTemplate, expandQuery, expandResult, keyParts, type KeyParts } from './sql-expand.js';
 import type { LookupResult, Table } from './table.js';
@@ -10,12 +11,18 @@ import type { LookupResult, Table } from './table.js';
 // additional_conditions), result_format, domain and expansion_limit. Each
 // row's first column is one result; results are joined with commas.
 
+/** One element of the `domain` list: a name (exact, case-insensitive) or a table, possibly negated with `!`. */
+interface DomainPattern {
+  negated: boolean;
+  match: string | Table;
+}
+
 export interface SqliteSettings {
   dbpath: string;
   query: string;
   resultFormat: string;
-  /** Only user@domain keys with these domains are looked up (exact, case-insensitive names, or tables). */
-  domains: Array<string | Table>;
+  /** Only user@domain keys whose domain this list accepts are looked up (Postfix's match_list, first match wins). */
+  domains: DomainPattern[];
   expansionLimit: number;
 }
 
@@ -29,10 +36,7 @@ export function readSqliteSettings(path: string, openDomainTable: (spec: string)
   if (bad !== undefined) throw new TableError('syntax', `${path}: ${bad}`);
   const limitText = p.get('expansion_limit') ?? '0';
   if (!/^\d+$/.test(limitText)) throw new TableError('syntax', `${path}: bad expansion_limit value: "${limitText}"`);
-  const domains = (p.get('domain') ?? '')
-    .split(/[\s,]+/)
-    .filter((d) => d !== '')
-    .map((d) => (/^[a-z0-9]+:/i.test(d) ? openDomainTable(d) : d.toLowerCase()));
+  const domains = domainList(p.get('domain') ?? '', openDomainTable);
   return { dbpath, query, resultFormat, domains, expansionLimit: Number(limitText) };
 }
 
@@ -47,11 +51,30 @@ function legacyQuery(p: Map<string, string>, path: string): string {
   return `SELECT ${select} FROM ${table} WHERE ${where} = '%s' ${p.get('additional_conditions') ?? ''}`.trim();
 }
 
+/** `domain = a.com, !b.com, /file, hash:/table`: a /file holds more elements, whitespace-separated. */
+function domainList(text: string, openDomainTable: (spec: string) => Table): DomainPattern[] {
+  const out: DomainPattern[] = [];
+  for (const word of text.split(/[\s,]+/).filter((d) => d !== '')) {
+    const negated = word.startsWith('!');
+    const item = negated ? word.slice(1) : word;
+    if (item.startsWith('/')) {
+      for (const inner of domainList(readSource(item).replace(/#.*$/gm, ''), openDomainTable)) out.push({ ...inner, negated: inner.negated !== negated });
+    } else {
+      out.push({ negated, match: /^[a-z0-9]+:/i.test(item) ? openDomainTable(item) : item.toLowerCase() });
+    }
+  }
+  return out;
+}
+
 function domainAllowed(settings: SqliteSettings, parts: KeyParts): boolean {
   if (settings.domains.length === 0) return true;
   if (parts.local === undefined || parts.local === '' || parts.domain === undefined) return false;
   const domain = parts.domain.toLowerCase();
-  return settings.domains.some((d) => (typeof d === 'string' ? d === domain : d.lookup(domain) !== undefined));
+  for (const d of settings.domains) {
+    const hit = typeof d.match === 'string' ? d.match === domain : d.match.lookup(domain) !== undefined;
+    if (hit) return !d.negated;
+  }
+  return false;
 }
 
 export function openSqliteTable(spec: string, path: string, fold: boolean, openDomainTable: (spec: string) => Table): Table {
@@ -67,7 +90,7 @@ export function openSqliteTable(spec: string, path: string, fold: boolean, openD
     lookup: (key) => sqliteLookup(db, settings, path, foldKey(key, fold)),
     close() {
       db.close();
-      for (const d of settings.domains) if (typeof d !== 'string') d.close();
+      for (const d of settings.domains) if (typeof d.match !== 'string') d.match.close();
     },
   };
 }

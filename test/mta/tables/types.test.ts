@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { buildDatabase } from '../../../src/mta/tables/database.js';
@@ -197,4 +197,18 @@ test('unknown and unsupported types are named', () => {
 test('relative names are taken from baseDirectory', () => {
   dir.write('relative.re', '/x/ FOUND\n');
   assert.equal(openTable('regexp:relative.re', { baseDirectory: dir.path('') }).lookup('x'), 'FOUND');
+});
+
+test('a database older than its source (edited more than 100 s ago) is warned about, as Postfix does', () => {
+  const source = build('hash', 'stale', 'a b\n');
+  const w = warnings();
+  const now = Date.now() / 1000;
+  utimesSync(`${source}.db`, now - 1000, now - 1000);
+  utimesSync(source, now - 500, now - 500);
+  openTable(`hash:${source}`, { warn: w.sink }).close();
+  assert.deepEqual(w.list, [`database ${source}.db is older than source file ${source}`]);
+  utimesSync(source, now - 2000, now - 2000);
+  const quiet = warnings();
+  openTable(`hash:${source}`, { warn: quiet.sink }).close();
+  assert.deepEqual(quiet.list, []);
 });
