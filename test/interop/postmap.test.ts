@@ -244,7 +244,7 @@ test('warnings and fatal errors are worded as Postfix words them', async () => {
   }
   mkdirSync(dir.path('ours-warn'));
   mkdirSync(dir.path('theirs-warn'));
-  const source = 'a 1\na 2\nnovalue\n';
+  const source = '  leading whitespace\na 1\na 2\nnovalue\n';
   const oursFile = dir.write('ours-warn/map', source);
   const theirsFile = dir.write('theirs-warn/map', source);
   const ours = await postern(['postmap', oursFile], '');

@@ -11,7 +11,7 @@ import type { SourceEntry } from './source-entries.js';
  * are not written: nothing in postern reads them.
  */
 export function* aliasEntries(text: string, file: string, fold: boolean, warn: WarningSink): Generator<SourceEntry> {
-  for (const { text: line, line: number } of logicalLines(text)) {
+  for (const { text: line, line: number } of logicalLines(text, { file, warn })) {
     const entry = splitAlias(line);
     if (entry === undefined) {
       warn(`${file}, line ${number}: need name:value pair`);

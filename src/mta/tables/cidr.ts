@@ -71,6 +71,6 @@ export function openCidrTable(spec: string, name: string, warn: WarningSink): Ta
   const text = name.startsWith('{') ? inlineRules(spec, name) : readSource(name);
   const prefix = `cidr map ${name}`;
   const messages = { endifWithoutIf: 'ENDIF without IF: skipping this rule' };
-  const rules = buildRules(logicalLines(text), (line) => parseLine(line, prefix, warn), prefix, messages, warn);
+  const rules = buildRules(logicalLines(text, { file: name, warn }), (line) => parseLine(line, prefix, warn), prefix, messages, warn);
   return { spec, pattern: true, lookup: (key) => evaluate(rules, key), close: () => undefined };
 }

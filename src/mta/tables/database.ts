@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { TableError, openError, type WarningSink } from './errors.js';
+import { TableError, systemMessage, type WarningSink } from './errors.js';
 import { foldKey } from './fold.js';
 import type { LookupResult, Table } from './table.js';
 
@@ -55,7 +55,7 @@ function checkMagic(type: DatabaseType, source: string, path: string): void {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new TableError('open', `open database ${path}: ${openError(path, err).message.replace(/^open \S+: /, '')}`);
+    throw new TableError('open', `open database ${path}: ${systemMessage(err)}`);
   }
   try {
     const head = Buffer.alloc(16);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { openError } from './errors.js';
+import { openError, type WarningSink } from './errors.js';
 
 /** One logical line of a Postfix table source, with the number of its first physical line. */
 export interface LogicalLine {
@@ -7,13 +7,20 @@ export interface LogicalLine {
   line: number;
 }
 
+/** Where readllines() reports a first line that starts with whitespace. */
+export interface LineWarnings {
+  file: string;
+  warn: WarningSink;
+}
+
 /**
  * Postfix's readllines(): a line starting with whitespace continues the
  * previous logical line (joined as is, without the newline); blank lines and
  * lines whose first non-blank character is `#` are skipped, and do not end
- * a logical line. Trailing whitespace is removed.
+ * a logical line. Trailing whitespace is removed. A continuation with
+ * nothing to continue is skipped with Postfix's warning.
  */
-export function logicalLines(text: string): LogicalLine[] {
+export function logicalLines(text: string, warnings?: LineWarnings): LogicalLine[] {
   const out: LogicalLine[] = [];
   const physical = text.split('\n');
   for (let i = 0; i < physical.length; i++) {
@@ -21,8 +28,9 @@ export function logicalLines(text: string): LogicalLine[] {
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const last = out[out.length - 1];
-    if (/^[ \t]/.test(raw) && last !== undefined) last.text += raw.trimEnd();
-    else out.push({ text: raw.trim(), line: i + 1 });
+    if (!/^[ \t]/.test(raw)) out.push({ text: raw.trimEnd(), line: i + 1 });
+    else if (last !== undefined) last.text += raw.trimEnd();
+    else warnings?.warn(`${warnings.file}: logical line must not start with whitespace: "${raw.slice(0, 30)}${raw.length > 30 ? '...' : ''}"`);
   }
   return out;
 }

@@ -44,7 +44,8 @@ export function openTable(spec: string, options: OpenOptions = {}): Table {
   const { type, name } = splitSpec(spec);
   const fold = options.fold ?? true;
   const warn = options.warn ?? stderrWarnings;
-  const file = (n: string) => (isAbsolute(n) ? n : resolve(options.baseDirectory ?? '.', n));
+  const base = options.baseDirectory;
+  const file = (n: string) => (base === undefined || isAbsolute(n) ? n : resolve(base, n));
   const watched = (files: string[], load: () => Table) => new ReopeningTable(spec, files, load, options.checkIntervalMs);
   if (isDatabaseType(type)) return watched([databasePath(type, file(name))], () => openDatabaseTable(spec, type, file(name), fold, warn));
   switch (type) {

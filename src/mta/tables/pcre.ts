@@ -31,5 +31,5 @@ export const compilePcre: Compiler = (pattern, flags) => {
 export function openPcreTable(spec: string, name: string, warn: WarningSink): Table {
   const inline = name.startsWith('{');
   const text = inline ? inlineRules(spec, name) : readSource(name);
-  return patternTable(spec, name, logicalLines(text), compilePcre, { name: 'pcre', noClosing: 'ignoring' }, warn);
+  return patternTable(spec, name, logicalLines(text, { file: name, warn }), compilePcre, { name: 'pcre', noClosing: 'ignoring' }, warn);
 }

@@ -28,5 +28,5 @@ export const compilePosix: Compiler = (pattern, flags) => {
 export function openRegexpTable(spec: string, name: string, warn: WarningSink): Table {
   const inline = name.startsWith('{');
   const text = inline ? inlineRules(spec, name) : readSource(name);
-  return patternTable(spec, name, logicalLines(text), compilePosix, { name: 'regexp', noClosing: 'skipping' }, warn);
+  return patternTable(spec, name, logicalLines(text, { file: name, warn }), compilePosix, { name: 'regexp', noClosing: 'skipping' }, warn);
 }

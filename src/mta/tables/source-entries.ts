@@ -14,7 +14,7 @@ export interface SourceEntry {
  * skipped. Keys are folded unless `fold` is false (postmap -f).
  */
 export function* sourceEntries(text: string, file: string, fold: boolean, warn: WarningSink, ignoringSuffix = ''): Generator<SourceEntry> {
-  for (const { text: line, line: number } of logicalLines(text)) {
+  for (const { text: line, line: number } of logicalLines(text, { file, warn })) {
     const entry = splitKeyValue(line);
     if (entry === undefined) {
       warn(`${file}, line ${number}: expected format: key whitespace value${ignoringSuffix}`);
