@@ -31,7 +31,11 @@ function splitAlias(line: string): { name: string; values: string[] } | undefine
   return { name, values };
 }
 
-/** Commas outside double quotes separate the values. */
+/**
+ * Commas outside double quotes separate the values; as postalias rewrites
+ * them, blanks outside quotes shrink to one space and empty values stay
+ * ("a,,b" is "a, , b").
+ */
 function splitValues(text: string): string[] {
   const values: string[] = [];
   let current = '';
@@ -46,8 +50,10 @@ function splitValues(text: string): string[] {
     if (c === ',' && !quoted) {
       values.push(current.trim());
       current = '';
+    } else if (/\s/.test(c) && !quoted) {
+      if (!current.endsWith(' ')) current += ' ';
     } else current += c;
   }
   values.push(current.trim());
-  return values.filter((v) => v !== '');
+  return values.length === 1 && values[0] === '' ? [] : values;
 }
