@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { dhparamCommand } from './dhparam.js';
 import { postconfCommand } from './postconf.js';
+import { postmapCommand } from './postmap.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
 import { tlsmgrCommand } from './tlsmgr.js';
@@ -16,4 +17,7 @@ export const commands: readonly Command[] = [
   sServerCommand,
   tlsmgrCommand,
   postconfCommand,
+  postmapCommand,
+  postaliasCommand,
+  newaliasesCommand,
 ];
