@@ -104,6 +104,11 @@ export class SmtpServerSession {
     return e;
   }
 
+  /** The session is under TLS. */
+  get tlsActive(): boolean {
+    return this.tls !== undefined;
+  }
+
   get closed(): boolean {
     return this.state.kind === 'closed';
   }
