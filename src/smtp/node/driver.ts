@@ -14,8 +14,12 @@ export interface DriverIo {
   write(bytes: Uint8Array): void;
   /** Flushes and closes. */
   close(): void;
-  /** Starts TLS on the open transport (STARTTLS); absent where TLS is never offered. */
-  startTls?(): Promise<TlsDetails>;
+  /**
+   * Starts TLS on the open transport (STARTTLS); absent where TLS is never
+   * offered. `done` is called synchronously when the handshake ends, before
+   * any application data is delivered, so the session is ready for it.
+   */
+  startTls?(done: (result: { ok: true; details: TlsDetails } | { ok: false; error: string }) => void): void;
 }
 
 export interface DriverDeps {
@@ -176,17 +180,17 @@ export class SessionDriver {
       this.pump();
       return;
     }
-    start.call(this.io).then(
-      (details) => {
-        this.deps.onTls?.(details);
-        this.session.tlsEstablished(details);
-        this.pump();
-      },
-      (err: unknown) => {
-        this.session.tlsFailed(err instanceof Error ? err.message : String(err));
-        this.pump();
-      },
-    );
+    start.call(this.io, (result) => this.tlsDone(result));
+  }
+
+  /** The handshake ended (STARTTLS or wrappermode). */
+  tlsDone(result: { ok: true; details: TlsDetails } | { ok: false; error: string }): void {
+    if (this.finished) return;
+    if (result.ok) {
+      this.deps.onTls?.(result.details);
+      this.session.tlsEstablished(result.details);
+    } else this.session.tlsFailed(result.error);
+    this.pump();
   }
 
   private armTimer(): void {

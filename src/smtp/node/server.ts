@@ -14,6 +14,7 @@ import { SmtpServerSession } from '../server/session.js';
 import { tlsConnectionLogLine } from '../server/tls-summary.js';
 import type { Delivery } from './delivery.js';
 import { SessionDriver } from './driver.js';
+import type { DriverIo } from './driver.js';
 import type { SmtpLogger } from './logger.js';
 import { tlsDetails } from './tls-details.js';
 
@@ -91,7 +92,7 @@ class Connection {
     const session = new SmtpServerSession(smtpd, client);
     this.driver = new SessionDriver(
       session,
-      { write: (b) => this.write(b), close: () => this.close(), startTls: () => this.startTls() },
+      { write: (b) => this.write(b), close: () => this.close(), startTls: (done) => this.startTls(done) },
       {
         delivery: o.delivery,
         logger: o.logger,
@@ -112,17 +113,7 @@ class Connection {
     if (this.o.smtpd.smtpdTlsWrappermode === true) {
       // Implicit TLS: the session waits in its handshake state and greets once TLS is up.
       this.driver.start();
-      this.startTls().then(
-        (d) => {
-          this.logTls(d);
-          this.driver.session.tlsEstablished(d);
-          this.driver.pump();
-        },
-        (err: unknown) => {
-          this.driver.session.tlsFailed(err instanceof Error ? err.message : String(err));
-          this.driver.pump();
-        },
-      );
+      this.startTls((result) => this.driver.tlsDone(result));
       return;
     }
     this.driver.start();
@@ -169,27 +160,26 @@ class Connection {
   }
 
   /** STARTTLS (or wrappermode): our data listener leaves the socket, the TLS layer takes it. */
-  private startTls(): Promise<TlsDetails> {
+  private startTls(done: Parameters<NonNullable<DriverIo['startTls']>>[0]): void {
     const tlsOptions = this.o.tls;
-    if (tlsOptions === undefined) return Promise.reject(new Error('no TLS server configuration'));
+    if (tlsOptions === undefined) return done({ ok: false, error: 'no TLS server configuration' });
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
     const tls: TLSSocket = startTlsServer(this.socket, { ...tlsOptions, handshakeTimeout: this.o.smtpdStarttlsTimeout ?? 300_000 });
     this.transport = tls;
+    let settled = false;
+    tls.on('error', (err: Error) => {
+      if (settled) return this.onError(err);
+      settled = true;
+      done({ ok: false, error: err.message });
+    });
+    tls.once('secure', () => {
+      settled = true;
+      const info = tls.session;
+      done(info === undefined ? { ok: false, error: 'TLS handshake finished without a session' } : { ok: true, details: tlsDetails(info) });
+    });
     tls.on('data', this.onData);
     tls.on('end', this.onEnd);
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => {
-        if (tls.session === undefined) reject(err);
-        else this.onError(err);
-      };
-      tls.on('error', onError);
-      tls.once('secure', () => {
-        const info = tls.session;
-        if (info === undefined) reject(new Error('TLS handshake finished without a session'));
-        else resolve(tlsDetails(info));
-      });
-    });
   }
 
   private logTls(d: TlsDetails): void {
