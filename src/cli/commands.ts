@@ -2,8 +2,9 @@ import type { Command } from './command.js';
 import { dhparamCommand } from './dhparam.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
+import { sendmailCommand } from './sendmail.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
-export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand];
+export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, sendmailCommand];

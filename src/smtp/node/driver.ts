@@ -46,6 +46,8 @@ export class SessionDriver {
   private timer: NodeJS.Timeout | undefined;
   private sleeper: NodeJS.Timeout | undefined;
   private finished = false;
+  /** Calls to the policy, SASL back end or delivery not yet answered. */
+  private pending = new Set<Promise<unknown>>();
 
   constructor(
     readonly session: SmtpServerSession,
@@ -67,7 +69,6 @@ export class SessionDriver {
   end(): void {
     this.session.end();
     this.pump();
-    this.stop();
   }
 
   /** Writes output, then handles events in order; called after every input to the session. */
@@ -124,7 +125,7 @@ export class SessionDriver {
       this.deps.logger.log('warning', `${what} failed: ${String(err)}`);
       result = failed;
     }
-    Promise.resolve(result)
+    const running = Promise.resolve(result)
       .catch((err: unknown) => {
         this.deps.logger.log('warning', `${what} failed: ${err instanceof Error ? err.message : String(err)}`);
         return failed;
@@ -134,7 +135,14 @@ export class SessionDriver {
         answer(v);
         this.pump();
       })
-      .catch((err: unknown) => this.deps.logger.log('error', `${what}: ${String(err)}`));
+      .catch((err: unknown) => this.deps.logger.log('error', `${what}: ${String(err)}`))
+      .finally(() => this.pending.delete(running));
+    this.pending.add(running);
+  }
+
+  /** Resolves when no policy, SASL or delivery call is outstanding (a delivery started before the client left still finishes). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   private saslStart(mechanism: string, initial: Uint8Array | undefined): void {

@@ -123,25 +123,25 @@ class Connection {
     this.driver.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   };
 
+  /** The client half-closed: what it sent is still answered, then the session closes. */
   private readonly onEnd = (): void => {
-    this.lost();
+    this.driver.end();
   };
 
   private readonly onError = (err: Error): void => {
     if (!this.gone) this.o.logger.log('info', `lost connection from ${this.who}: ${err.message}`);
-    this.lost();
+    this.onClose();
   };
 
   private readonly onClose = (): void => {
-    this.lost();
+    this.driver.end();
+    this.disconnected();
   };
 
-  private lost(): void {
+  private disconnected(): void {
     if (this.gone) return;
     this.gone = true;
-    this.driver.end();
     this.o.logger.log('info', `disconnect from ${this.who}`);
-    this.transport.destroy();
   }
 
   private write(bytes: Uint8Array): void {
@@ -149,10 +149,8 @@ class Connection {
   }
 
   private close(): void {
-    if (this.gone) return;
-    this.gone = true;
-    this.o.logger.log('info', `disconnect from ${this.who}`);
     this.transport.end();
+    this.disconnected();
     // A client that never closes its side is not waited for.
     const t = setTimeout(() => this.socket.destroy(), 5000);
     t.unref();

@@ -118,16 +118,33 @@ export class SmtpServerSession {
     return this.state.kind;
   }
 
-  /** The client closed or the connection broke: whatever was in progress is dropped (nothing delivered). */
+  /**
+   * The client will send nothing more (it closed, or the connection broke).
+   * What it already sent is still answered (a message whose end of data came
+   * is still delivered); when the session next needs client input it closes,
+   * and a transaction in DATA or BDAT is dropped (nothing delivered).
+   */
   end(): void {
     this.guard(() => {
-      const was = this.state.kind;
-      if (was === 'closed') return;
-      if (was === 'data' || was === 'bdat') this.log('info', `lost connection after ${was === 'data' ? 'DATA' : 'BDAT'} (${this.tx?.size ?? 0} bytes) from ${this.who}`);
-      if (was === 'sasl-backend' || was === 'sasl-client') this.emit({ type: 'sasl-abort' });
-      this.tx = undefined;
-      this.state = { kind: 'closed' };
+      if (this.state.kind === 'closed' || this.inputEnded) return;
+      this.inputEnded = true;
+      this.pump();
+      this.closeIfStarved();
     });
+  }
+
+  private inputEnded = false;
+
+  /** After the end of input: close once the session waits for the client. */
+  private closeIfStarved(): void {
+    if (!this.inputEnded) return;
+    const was = this.state.kind;
+    if (was !== 'command' && was !== 'data' && was !== 'bdat' && was !== 'sasl-client' && was !== 'handshake') return;
+    if (was === 'data' || was === 'bdat') this.log('info', `lost connection after ${was === 'data' ? 'DATA' : 'BDAT'} (${this.tx?.size ?? 0} bytes) from ${this.who}`);
+    if (was === 'sasl-client') this.emit({ type: 'sasl-abort' });
+    this.tx = undefined;
+    this.state = { kind: 'closed' };
+    this.emit({ type: 'close', reason: 'end of input' });
   }
 
   /** The owner's timer fired (smtpd_timeout): 421 and close. */
@@ -215,6 +232,11 @@ export class SmtpServerSession {
   // ---- reading
 
   private pump(): void {
+    this.readInput();
+    this.closeIfStarved();
+  }
+
+  private readInput(): void {
     for (;;) {
       const s = this.state;
       if (s.kind === 'data' || s.kind === 'bdat') {
