@@ -64,6 +64,8 @@ export class SmtpServer {
   }
 
   private accept(socket: Socket): void {
+    // Replies are small and each waits for the client's next command: no Nagle delay.
+    socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     new Connection(socket, this.options).start();
