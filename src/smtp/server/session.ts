@@ -37,6 +37,9 @@ type State =
   | { kind: 'sleep'; held: Reply; next: State }
   | { kind: 'closed' };
 
+/** What a stage's check adds to the session's facts (the name or address being checked). */
+type FactsExtra = { helo?: string; sender?: string; recipient?: string | undefined };
+
 /** Verbs allowed before STARTTLS when TLS is enforced (issue 12; Postfix smtpd_enforce_tls). */
 const BEFORE_TLS = new Set(['EHLO', 'HELO', 'STARTTLS', 'NOOP', 'QUIT']);
 
@@ -254,7 +257,6 @@ export class SmtpServerSession {
   private onLine(line: Line | OverlongLine): void {
     this.pipelined = line.followed;
     if (line.kind === 'overlong') {
-      this.lastVerb = 'CONNECT';
       this.send(REPLIES.lineTooLong);
       return;
     }
@@ -661,28 +663,28 @@ export class SmtpServerSession {
 
   // ---- policy
 
-  private ask(stage: PolicyStage, extra: Partial<SessionFacts>, then: (v: PolicyVerdict) => void): void {
+  private ask(stage: PolicyStage, extra: FactsExtra, then: (v: PolicyVerdict) => void): void {
     this.state = { kind: 'policy', then };
     this.emit({ type: 'policy', facts: this.facts(stage, extra) });
   }
 
-  private facts(stage: PolicyStage, extra: Partial<SessionFacts>): SessionFacts {
+  private facts(stage: PolicyStage, extra: FactsExtra): SessionFacts {
     const tls = this.tls;
-    const base: SessionFacts = {
+    const helo = extra.helo ?? this.helo;
+    const sender = extra.sender ?? this.tx?.sender;
+    return {
       stage,
       clientAddress: this.client.address,
       clientPort: this.client.port,
       clientName: this.client.name,
       recipients: this.tx?.recipients.map((r) => r.address) ?? [],
       pipelined: this.pipelined,
-      ...(this.helo !== undefined ? { helo: this.helo } : {}),
-      ...(this.tx !== undefined ? { sender: this.tx.sender } : {}),
+      ...(helo !== undefined ? { helo } : {}),
+      ...(sender !== undefined ? { sender } : {}),
+      ...(extra.recipient !== undefined ? { recipient: extra.recipient } : {}),
       ...(tls !== undefined ? { tls: { protocol: tls.protocol, cipher: tls.cipher, peerCertificates: tls.peerCertificates, peerVerified: tls.peerVerified } } : {}),
-      ...(this.saslUser !== undefined ? { saslUser: this.saslUser, saslMethod: this.saslMethod } : {}),
+      ...(this.saslUser !== undefined ? { saslUser: this.saslUser, ...(this.saslMethod !== undefined ? { saslMethod: this.saslMethod } : {}) } : {}),
     };
-    const merged: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(extra)) if (v !== undefined) merged[k] = v;
-    return merged as unknown as SessionFacts;
   }
 
   // ---- writing

@@ -194,4 +194,70 @@ describe('SmtpServer over loopback', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('an asynchronous policy pauses the session: a rejection at RCPT after a delay', async () => {
+    const policy = {
+      check: async (f: { stage: string; recipient?: string }) => {
+        await new Promise((r) => setTimeout(r, 20));
+        return f.stage === 'rcpt' && f.recipient === 'nobody@example.com'
+          ? ({ action: 'reject', code: 550, enhanced: '5.1.1', text: '<nobody@example.com>: Recipient address rejected' } as const)
+          : ({ action: 'permit' } as const);
+      },
+    };
+    const { server, port } = await start({ policy });
+    try {
+      const socket = await dial(port);
+      const r = new ReplyReader(socket);
+      await r.next();
+      // Pipelined: the replies still come in order.
+      socket.write('EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<nobody@example.com>\r\nRCPT TO:<ok@example.com>\r\n');
+      const replies = [await r.next(), await r.next(), await r.next(), await r.next()];
+      assert.deepEqual(
+        replies.map((x) => x.code),
+        [250, 250, 550, 250],
+      );
+      assert.equal(replies[2]?.lines[0], '<nobody@example.com>: Recipient address rejected');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('smtpd_starttls_timeout: a client that never starts its handshake is dropped', async () => {
+    const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, smtpdStarttlsTimeout: 100 });
+    try {
+      const r = new ReplyReader(await dial(port));
+      await r.next();
+      assert.equal((await r.command('STARTTLS')).code, 220);
+      await r.waitClosed();
+      assert.ok(logger.lines.some((l) => /TLS handshake failed for unknown\[127\.0\.0\.1\]: .*timed out/.test(l)), logger.lines.join('\n'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a verified client certificate: Trusted in the log, CN and issuer in the message facts', async () => {
+    const { server, port, delivery, logger } = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+      tls: { ...tls, clientAuth: 'optional', trustStore: pki.trustStore },
+      smtpdTlsLoglevel: 1,
+    });
+    try {
+      const socket = await dial(port);
+      const r = new ReplyReader(socket);
+      await r.next();
+      await r.command('EHLO c');
+      await r.command('STARTTLS');
+      const secure = startTlsClient(socket, { ...clientTls, certificate: pki.client.certified });
+      r.switchTo(secure);
+      await new Promise((resolve) => secure.once('secureConnect', resolve));
+      await r.command('EHLO c');
+      await sendMessage(r);
+      const t = delivery.messages[0]?.message.tls;
+      assert.equal(t?.peerVerified, true);
+      assert.equal(t?.peerCertificates.length, 1);
+      assert.ok(logger.lines.some((l) => l.startsWith('Trusted TLS connection established from unknown[127.0.0.1]: TLSv1.3')), logger.lines.join('\n'));
+    } finally {
+      await server.close();
+    }
+  });
 });
