@@ -4,6 +4,7 @@ import { postconfCommand } from './postconf.js';
 import { postmapCommand } from './postmap.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
+import { sendmailCommand } from './sendmail.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   postmapCommand,
   postaliasCommand,
   newaliasesCommand,
+  sendmailCommand,
 ];
