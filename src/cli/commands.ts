@@ -1,9 +1,10 @@
 import type { Command } from './command.js';
 import { dhparamCommand } from './dhparam.js';
 import { sClientCommand } from './s_client.js';
+import { saslpasswdCommand } from './saslpasswd.js';
 import { sServerCommand } from './s_server.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
-export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand];
+export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, saslpasswdCommand];

@@ -65,13 +65,27 @@ function saltAndHash(saltText: string, hashText: string): { salt: Uint8Array; ha
   return { salt, hash };
 }
 
+/** `ln=15,r=8,p=1`, within the bounds a login may cost. */
+export function parseScryptParams(text: string): ScryptParams {
+  const p = parseParams(text);
+  const params = { ln: param(p, 'ln', LIMITS.scryptLn), r: param(p, 'r', LIMITS.scryptR), p: param(p, 'p', LIMITS.scryptP) };
+  if (p.size !== 3) throw new StoredSecretError('scrypt takes exactly ln, r and p');
+  return params;
+}
+
+/** `m=65536,t=3,p=4` (m in KiB, at least 8·p as RFC 9106 §3.1 asks). */
+export function parseArgon2idParams(text: string): Argon2idParams {
+  const p = parseParams(text);
+  const params = { m: param(p, 'm', LIMITS.argonM), t: param(p, 't', LIMITS.argonT), p: param(p, 'p', LIMITS.argonP), version: 0x13 };
+  if (p.size !== 3) throw new StoredSecretError('argon2id takes exactly m, t and p');
+  if (params.m < 8 * params.p) throw new StoredSecretError('argon2id m must be at least 8·p (RFC 9106 §3.1)');
+  return params;
+}
+
 function parseScrypt(fields: string[]): StoredSecret {
   const [paramText, saltText, hashText] = fields;
   if (fields.length !== 3 || paramText === undefined || saltText === undefined || hashText === undefined) throw new StoredSecretError('$scrypt$ wants params$salt$hash');
-  const p = parseParams(paramText);
-  const params = { ln: param(p, 'ln', LIMITS.scryptLn), r: param(p, 'r', LIMITS.scryptR), p: param(p, 'p', LIMITS.scryptP) };
-  if (p.size !== 3) throw new StoredSecretError('$scrypt$ takes exactly ln, r and p');
-  return { scheme: 'scrypt', params, ...saltAndHash(saltText, hashText) };
+  return { scheme: 'scrypt', params: parseScryptParams(paramText), ...saltAndHash(saltText, hashText) };
 }
 
 function parseArgon2id(fields: string[]): StoredSecret {
@@ -79,11 +93,7 @@ function parseArgon2id(fields: string[]): StoredSecret {
   if (fields.length !== 4 || versionText !== 'v=19' || paramText === undefined || saltText === undefined || hashText === undefined) {
     throw new StoredSecretError('$argon2id$ wants v=19$m=,t=,p=$salt$hash');
   }
-  const p = parseParams(paramText);
-  const params = { m: param(p, 'm', LIMITS.argonM), t: param(p, 't', LIMITS.argonT), p: param(p, 'p', LIMITS.argonP), version: 0x13 };
-  if (p.size !== 3) throw new StoredSecretError('$argon2id$ takes exactly m, t and p');
-  if (params.m < 8 * params.p) throw new StoredSecretError('argon2id m must be at least 8·p (RFC 9106 §3.1)');
-  return { scheme: 'argon2id', params, ...saltAndHash(saltText, hashText) };
+  return { scheme: 'argon2id', params: parseArgon2idParams(paramText), ...saltAndHash(saltText, hashText) };
 }
 
 export function parseStoredSecret(value: string): StoredSecret {
