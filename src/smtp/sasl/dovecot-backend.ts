@@ -155,7 +155,9 @@ export class DovecotSaslBackend implements SaslBackend {
   async start(mechanism: string, initialResponse: Uint8Array | undefined, context: SaslContext): Promise<{ exchange: SaslExchange; first: SaslStep }> {
     const conn = await this.ensureConnection();
     const name = mechanism.toUpperCase();
-    const exchange = new DovecotExchange(this, conn, ++this.nextId);
+    // Request ids are unsigned 32-bit on Dovecot's side: wrap well before that.
+    this.nextId = (this.nextId % 0x7fffffff) + 1;
+    const exchange = new DovecotExchange(this, conn, this.nextId);
     if (conn === undefined) return { exchange, first: UNREACHABLE };
     if (!this.mechanisms(context).includes(name)) {
       return { exchange, first: { kind: 'failure', reason: `Invalid authentication mechanism: '${mechanism}'`, temporary: false } };
