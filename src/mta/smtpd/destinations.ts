@@ -77,3 +77,33 @@ export function classifyRecipient(address: string, config: DestinationConfig): D
   if (matchDomainList(config.relayDomains, domain)) return 'relay';
   return 'other';
 }
+
+export interface DomainListOptions {
+  /** parent_domain_matches_subdomains, as parameter names. */
+  readonly parentDomainMatchesSubdomains: readonly string[];
+  readonly openTable: (spec: string) => Table;
+  /** Reads a `/file/name` entry (Postfix replaces it by the file's patterns). */
+  readonly readFile: (path: string) => string;
+}
+
+function listWords(text: string): string[] {
+  return text.split(/[\s,]+/).filter((w) => w !== '');
+}
+
+/**
+ * A mydestination / relay_domains value as Postfix reads it: names and
+ * patterns separated by commas or white space, `type:name` tables, and
+ * `/file/name` entries whose contents (minus # comments) stand in their place.
+ */
+export function parseDomainList(parameter: string, value: string, options: DomainListOptions): DomainList {
+  const entries: DomainListEntry[] = [];
+  for (const word of listWords(value)) {
+    if (word.startsWith('/')) {
+      const text = options.readFile(word).replace(/#.*$/gm, '');
+      entries.push(...listWords(text).map((w) => (w.includes(':') ? options.openTable(w) : w)));
+    } else {
+      entries.push(word.includes(':') ? options.openTable(word) : word);
+    }
+  }
+  return { parameter, entries, parentMatches: options.parentDomainMatchesSubdomains.includes(parameter) };
+}

@@ -94,7 +94,7 @@ export function restrictionSettings(
     restrictionClasses: new Map(),
     relayClientcerts: undefined,
     fingerprintDigest: 'sha256',
-    accessMapsMatchParents: DEFAULT_PARENT_DOMAIN_MATCHES_SUBDOMAINS.includes('smtpd_access_maps'),
+    accessMapsMatchParents: accessMapsMatchParents(DEFAULT_PARENT_DOMAIN_MATCHES_SUBDOMAINS),
     delayReject: true,
     relayBeforeRecipientChecks: true,
     codes: DEFAULT_REPLY_CODES,
@@ -103,4 +103,9 @@ export function restrictionSettings(
     ...given,
     lists,
   };
+}
+
+/** parent_domain_matches_subdomains names smtpd_access_maps (the accessMapsMatchParents input). */
+export function accessMapsMatchParents(parentDomainMatchesSubdomains: readonly string[]): boolean {
+  return parentDomainMatchesSubdomains.includes('smtpd_access_maps');
 }

@@ -178,3 +178,18 @@ test('AUTH replies as Postfix words them', () => {
   });
   assert.equal(authStepReply({ kind: 'challenge', challenge: new Uint8Array(0) }), undefined);
 });
+
+test('smtpd_sasl_type: dovecot and postern; cyrus is refused by name', async () => {
+  const { parseSaslType, createSaslBackend, SaslTypeError } = await import('../../../src/smtp/sasl/backend-type.js');
+  const { DovecotSaslBackend } = await import('../../../src/smtp/sasl/dovecot-backend.js');
+  assert.equal(parseSaslType(' Dovecot '), 'dovecot');
+  assert.equal(parseSaslType('postern'), 'postern');
+  assert.throws(() => parseSaslType('cyrus'), (e: unknown) => e instanceof SaslTypeError && /cyrus is not supported by postern/.test(e.message));
+  assert.throws(() => parseSaslType('ldap'), /unknown type 'ldap'/);
+  const p = createSaslBackend({ type: 'postern', postern: { passwords: mapTable({}), security: { plain: parseSecurityOptions(''), tls: parseSecurityOptions('') }, cramMd5: false, random, now: () => 0, hostname: 'h' } });
+  assert.ok(p instanceof PosternSaslBackend);
+  const d = createSaslBackend({ type: 'dovecot', dovecot: { endpoint: { kind: 'unix', path: '/nonexistent/auth' }, security: { plain: parseSecurityOptions(''), tls: parseSecurityOptions('') } } });
+  assert.ok(d instanceof DovecotSaslBackend);
+  assert.deepEqual(d.mechanisms(tlsCtx), []);
+  d.close();
+});
