@@ -2,12 +2,12 @@
 // A name Postfix knows but postern does not implement is refused as a
 // configuration error that names it, never skipped.
 import { certificateFingerprint, publicKeyFingerprint } from '../../x509/index.js';
-import { checkClientAccess, checkDomainAccess, checkMailAccess } from './access.js';
+import { checkClientAccess, checkDomainAccess, checkMailAccess, lookupAccess } from './access.js';
 import { classifyRecipient } from './destinations.js';
 import type { Evaluation, ListContext, Restriction, Status } from './evaluation.js';
 import { DUNNO, LookupRetry, OK, ServerConfigurationError } from './evaluation.js';
 import { fullyQualified, validAddressLiteral, validHostAddress, validHostname } from './hostname.js';
-import { matchNetworks } from './networks.js';
+import { matchNetworks, parseAddress } from './networks.js';
 import { REPLY_CLASS } from './reply.js';
 
 const namaddr = (ev: Evaluation): string => `${ev.facts.clientName}[${ev.facts.clientAddress}]`;
@@ -108,6 +108,29 @@ function tlsClientcerts(all: boolean): Restriction {
   };
 }
 
+/** permit_inet_interfaces: the client is this host (one of inet_interfaces). */
+const permitInetInterfaces: Restriction = (ev) => {
+  const client = parseAddress(ev.facts.clientAddress);
+  const own = ev.settings.destinations.localAddresses.map(parseAddress);
+  return client !== undefined && own.some((a) => a !== undefined && a.length === client.length && a.every((b, i) => b === client[i])) ? OK : DUNNO;
+};
+
+/** reject_multi_recipient_bounce: a null sender with more than one recipient (at RCPT: a second one). */
+const rejectMultiRecipientBounce: Restriction = (ev, ctx) => {
+  const f = ev.facts;
+  if (f.sender !== '' || f.recipients.length <= (f.stage === 'rcpt' ? 0 : 1)) return DUNNO;
+  return ev.reject('policy', ev.settings.codes.multiRecipientBounce, '5.5.3', `<${ctx.replyName}>: ${ctx.replyClass} rejected: Multi-recipient bounce`);
+};
+
+/** check_sasl_access: the SASL login name as the key, for authenticated sessions only. */
+const checkSaslAccess: Restriction = (ev, _ctx, next) => {
+  const spec = tableArgument('check_sasl_access', next);
+  const user = ev.facts.saslUser;
+  if (user === undefined || user === '') return DUNNO;
+  const ctx: ListContext = { replyName: user.replace(/[^\x20-\x7e]/g, '_'), replyClass: REPLY_CLASS.saslUser, defaultAccess: 'check_sasl_access' };
+  return lookupAccess(ev, spec, [user], ctx).status;
+};
+
 // Restrictions Postfix has and postern does not (yet): a clear configuration error each.
 const NOT_IMPLEMENTED = [
   'reject_unknown_client_hostname', 'reject_unknown_client', 'reject_unknown_reverse_client_hostname', 'reject_unknown_helo_hostname',
@@ -116,11 +139,10 @@ const NOT_IMPLEMENTED = [
   'reject_rhsbl_reverse_client', 'permit_dnswl_client', 'permit_rhswl_client', 'reject_maps_rbl', 'check_policy_service',
   'check_client_ns_access', 'check_client_mx_access', 'check_client_a_access', 'check_reverse_client_access', 'check_helo_ns_access',
   'check_helo_mx_access', 'check_helo_a_access', 'check_sender_ns_access', 'check_sender_mx_access', 'check_sender_a_access',
-  'check_recipient_ns_access', 'check_recipient_mx_access', 'check_recipient_a_access', 'check_ccert_access', 'check_sasl_access',
+  'check_recipient_ns_access', 'check_recipient_mx_access', 'check_recipient_a_access', 'check_ccert_access',
   'reject_unverified_sender', 'reject_unverified_recipient', 'reject_unlisted_sender', 'reject_unlisted_recipient', 'check_recipient_maps',
   'reject_sender_login_mismatch', 'reject_authenticated_sender_login_mismatch', 'reject_known_sender_login_mismatch',
-  'reject_unauthenticated_sender_login_mismatch', 'permit_mx_backup', 'permit_inet_interfaces', 'reject_multi_recipient_bounce',
-  'reject_plaintext_session', 'defer_if_permit', 'defer_if_reject', 'sleep', 'check_etrn_access',
+  'reject_unauthenticated_sender_login_mismatch', 'permit_mx_backup', 'defer_if_permit', 'defer_if_reject', 'sleep', 'check_etrn_access',
 ];
 
 const notImplemented = (name: string): Restriction => () => {
@@ -139,6 +161,10 @@ export function builtinRestrictions(): ReadonlyMap<string, Restriction> {
   r.set('reject_unauth_pipelining', (ev, ctx) =>
     ev.facts.pipelined ? ev.reject('protocol', 503, '5.5.0', `<${ctx.replyName}>: ${ctx.replyClass} rejected: Improper use of SMTP command pipelining`) : DUNNO,
   );
+  r.set('reject_plaintext_session', (ev) => (ev.facts.tls === undefined ? ev.reject('policy', ev.settings.codes.plaintext, '4.7.1', 'Session encryption is required') : DUNNO));
+  r.set('permit_inet_interfaces', permitInetInterfaces);
+  r.set('reject_multi_recipient_bounce', rejectMultiRecipientBounce);
+  r.set('check_sasl_access', checkSaslAccess);
   r.set('reject_unauth_destination', unauthDestination(false));
   r.set('defer_unauth_destination', unauthDestination(true));
   r.set('permit_auth_destination', (ev) => {

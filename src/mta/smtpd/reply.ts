@@ -6,6 +6,7 @@
 /** The "reply_class" names of smtpd_dsn_fix.h, which the texts quote. */
 export const REPLY_CLASS = {
   client: 'Client host',
+  saslUser: 'SASL login name',
   helo: 'Helo command',
   sender: 'Sender address',
   recipient: 'Recipient address',

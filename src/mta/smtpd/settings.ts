@@ -31,9 +31,13 @@ export interface ReplyCodes {
   readonly nonFqdn: number;
   /** invalid_hostname_reject_code (501). */
   readonly invalidHostname: number;
+  /** plaintext_reject_code (450), for reject_plaintext_session. */
+  readonly plaintext: number;
+  /** multi_recipient_bounce_reject_code (550). */
+  readonly multiRecipientBounce: number;
 }
 
-export const DEFAULT_REPLY_CODES: ReplyCodes = { accessMapReject: 554, accessMapDefer: 450, reject: 554, defer: 450, relay: 554, nonFqdn: 504, invalidHostname: 501 };
+export const DEFAULT_REPLY_CODES: ReplyCodes = { accessMapReject: 554, accessMapDefer: 450, reject: 554, defer: 450, relay: 554, nonFqdn: 504, invalidHostname: 501, plaintext: 450, multiRecipientBounce: 550 };
 
 /** Postfix's default smtpd_relay_restrictions. */
 export const DEFAULT_RELAY_RESTRICTIONS: readonly string[] = ['permit_mynetworks', 'permit_sasl_authenticated', 'defer_unauth_destination'];

@@ -441,3 +441,26 @@ test('regexp: and pcre: tables are asked the whole key only', () => {
   permits(p.check(rcpt('u@example.org', { helo: 'a.b.example' })));
   assert.deepEqual(table.keys, ['a.b.example']);
 });
+
+test('reject_plaintext_session, permit_inet_interfaces, reject_multi_recipient_bounce, check_sasl_access', () => {
+  const tls = { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', peerCertificates: [], peerVerified: false };
+  const plain = policy({ lists: { smtpd_recipient_restrictions: ['reject_plaintext_session'] } });
+  rejects(plain.check(rcpt('u@example.org')), '450 4.7.1 Session encryption is required');
+  permits(plain.check(rcpt('u@example.org', { tls })));
+  const own = policy({ lists: { smtpd_relay_restrictions: ['permit_inet_interfaces', 'reject_unauth_destination'] } });
+  permits(own.check(rcpt('u@elsewhere.example', { clientAddress: '192.0.2.25' })));
+  permits(own.check(rcpt('u@elsewhere.example', { clientAddress: '::ffff:192.0.2.25' })));
+  rejects(own.check(rcpt('u@elsewhere.example', { clientAddress: '192.0.2.26' })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+  const bounce = policy({ lists: { smtpd_recipient_restrictions: ['reject_multi_recipient_bounce'], smtpd_data_restrictions: ['reject_multi_recipient_bounce'] } });
+  permits(bounce.check(rcpt('a@example.org', { sender: '', recipients: [] })));
+  rejects(bounce.check(rcpt('b@example.org', { sender: '', recipients: ['a@example.org'] })), '550 5.5.3 <b@example.org>: Recipient address rejected: Multi-recipient bounce');
+  permits(bounce.check(rcpt('b@example.org', { sender: 'x@example.net', recipients: ['a@example.org'] })));
+  permits(bounce.check(facts('data', { sender: '', recipients: ['a@example.org'] })));
+  rejects(bounce.check(facts('data', { sender: '', recipients: ['a@example.org', 'b@example.org'] })), '550 5.5.3 <DATA>: Data command rejected: Multi-recipient bounce');
+  const users = mapTable('hash:/etc/postfix/sasl_access', { mallory: 'REJECT account suspended', alice: 'OK' });
+  const sasl = policy({ lists: { smtpd_relay_restrictions: ['check_sasl_access', 'hash:/etc/postfix/sasl_access', 'permit_sasl_authenticated', 'reject_unauth_destination'] } }, [users]);
+  rejects(sasl.check(rcpt('u@elsewhere.example', { saslUser: 'mallory' })), '554 5.7.1 <mallory>: SASL login name rejected: account suspended');
+  permits(sasl.check(rcpt('u@elsewhere.example', { saslUser: 'alice' })));
+  permits(sasl.check(rcpt('u@elsewhere.example', { saslUser: 'bob' })));
+  rejects(sasl.check(rcpt('u@elsewhere.example')), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+});
