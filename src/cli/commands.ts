@@ -4,6 +4,7 @@ import { postconfCommand } from './postconf.js';
 import { postmapCommand } from './postmap.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
+import { saslpasswdCommand } from './saslpasswd.js';
 import { sendmailCommand } from './sendmail.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
@@ -22,4 +23,5 @@ export const commands: readonly Command[] = [
   postaliasCommand,
   newaliasesCommand,
   sendmailCommand,
+  saslpasswdCommand,
 ];
