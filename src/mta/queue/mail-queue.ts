@@ -50,13 +50,17 @@ export class MailQueue {
     return queue;
   }
 
-  /** Writes a new message into incoming/ and resolves with its ID once it is durable. */
-  async enqueue(message: NewMessage): Promise<string> {
+  /**
+   * Writes a new message into incoming/ and resolves with its ID once it is
+   * durable. `message` may be a function of the ID, for content that names it
+   * (the Received header's `id` clause).
+   */
+  async enqueue(message: NewMessage | ((id: string) => NewMessage)): Promise<string> {
     const incoming = join(this.directory, 'incoming');
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = newQueueId(this.nowMicros(), this.random);
       const temp = join(incoming, TEMP_PREFIX + id);
-      const written = await this.writeNew(temp, encodeQueueFile(message));
+      const written = await this.writeNew(temp, encodeQueueFile(typeof message === 'function' ? message(id) : message));
       if (!written) continue;
       if (await this.exists('incoming', id)) {
         await rm(temp, { force: true });
