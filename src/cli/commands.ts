@@ -3,8 +3,9 @@ import { dhparamCommand } from './dhparam.js';
 import { postconfCommand } from './postconf.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
+import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
-export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, postconfCommand];
+export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, tlsmgrCommand, postconfCommand];

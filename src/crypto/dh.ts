@@ -12,6 +12,7 @@
 import type { Random } from '../prng/random.js';
 import { bigIntToBytes, bitLength, bytesToBigInt, modPow, reducer } from './bigint.js';
 import { CryptoError } from './errors.js';
+import { checkDhModulusSize } from './key-bounds.js';
 import { randomBits, randomInRange } from './random-bigint.js';
 
 export interface DhGroup {
@@ -89,6 +90,7 @@ function fixedBasePow(group: DhGroup, x: bigint, bits: number): bigint {
 }
 
 function checkGroup(group: DhGroup): void {
+  checkDhModulusSize(group.p);
   if (bitLength(group.p) < 512 || (group.p & 1n) === 0n || group.g <= 1n || group.g >= group.p - 1n) {
     throw new CryptoError('invalid_parameter', 'unusable DH group');
   }

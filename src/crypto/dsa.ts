@@ -14,6 +14,7 @@ import { bits2int, rfc6979Nonces } from './dsa-nonce.js';
 import { CryptoError } from './errors.js';
 import type { HashAlgorithm } from './hash.js';
 import { hash } from './hash.js';
+import { checkDsaKeySize, DSA_Q_BITS } from './key-bounds.js';
 
 export interface DsaParams {
   p: bigint;
@@ -27,8 +28,6 @@ export interface DsaPrivateKey extends DsaPublicKey {
   x: bigint;
 }
 
-const Q_SIZES = [160, 224, 256];
-
 /**
  * Domain parameter sanity (FIPS 186-4 §4.2, §4.3 partial validation): p of
  * at least 1024 bits, q of 160/224/256 bits dividing p - 1, 1 < g < p and
@@ -37,7 +36,8 @@ const Q_SIZES = [160, 224, 256];
 export function dsaCheckParams(params: DsaParams): void {
   const { p, q, g } = params;
   if (bitLength(p) < 1024) throw new CryptoError('invalid_key', 'DSA p must have at least 1024 bits');
-  if (!Q_SIZES.includes(bitLength(q))) throw new CryptoError('invalid_key', 'DSA q must have 160, 224 or 256 bits');
+  if (!DSA_Q_BITS.includes(bitLength(q))) throw new CryptoError('invalid_key', 'DSA q must have 160, 224 or 256 bits');
+  checkDsaKeySize(p, q);
   if ((p - 1n) % q !== 0n) throw new CryptoError('invalid_key', 'DSA q does not divide p - 1');
   if (g <= 1n || g >= p) throw new CryptoError('invalid_key', 'DSA g out of range');
   if (modPowPublic(g, q, p) !== 1n) throw new CryptoError('invalid_key', 'DSA g does not have order q');
@@ -46,6 +46,7 @@ export function dsaCheckParams(params: DsaParams): void {
 /** The cheap structural checks every operation makes; dsaCheckParams does the full ones. */
 function checkKeyShape(key: DsaPublicKey): void {
   const { p, q, g, y } = key;
+  checkDsaKeySize(p, q);
   if (bitLength(q) < 160 || bitLength(p) <= bitLength(q) || (p & 1n) === 0n || (q & 1n) === 0n) {
     throw new CryptoError('invalid_key', 'DSA parameters have impossible sizes');
   }

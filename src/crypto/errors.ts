@@ -13,7 +13,9 @@ export type CryptoErrorCode =
   /** A parameter outside what the algorithm allows (length, group, hash). */
   | 'invalid_parameter'
   /** Input of the wrong length or encoding (ciphertext, DER). */
-  | 'invalid_encoding';
+  | 'invalid_encoding'
+  /** A key or group beyond the size bounds of key-bounds.ts (OpenSSL's), refused before any arithmetic. */
+  | 'unsupported_key_size';
 
 export class CryptoError extends Error {
   constructor(

@@ -37,6 +37,22 @@ export function millerRabinRounds(bits: number): number {
   return 40;
 }
 
+/**
+ * Miller–Rabin rounds for a number chosen by someone else (a peer's DH prime):
+ * Rabin's bound 4^-t holds for every odd composite, so OpenSSL's
+ * bn_mr_min_checks takes 64 rounds (2^-128) up to 2048 bits and 128 rounds
+ * (2^-256) above; FIPS 186-5 Table B.1's smaller figures assume random
+ * candidates and do not apply. We follow OpenSSL.
+ */
+export function millerRabinRoundsAdversarial(bits: number): number {
+  return bits > 2048 ? 128 : 64;
+}
+
+/** isProbablePrime with the rounds an adversarial input needs (millerRabinRoundsAdversarial). */
+export function isProbablePrimeAdversarial(n: bigint, random: Random): boolean {
+  return isProbablePrime(n, random, millerRabinRoundsAdversarial(bitLength(n)));
+}
+
 /** One Miller–Rabin round (FIPS 186-5 B.3.1) with witness base a; n - 1 = 2^s · d. */
 function millerRabinRound(n: bigint, a: bigint, d: bigint, s: number): boolean {
   let x = modPowPublic(a, d, n);

@@ -1,11 +1,24 @@
 import type { Random } from '../prng/random.js';
 import { bitLength, modInverse } from './bigint.js';
 import { CryptoError } from './errors.js';
+import type { HashAlgorithm } from './hash.js';
+import { checkRsaKeySize, RSA_MAX_MODULUS_BITS } from './key-bounds.js';
 import { generatePrime } from './prime.js';
+
+/**
+ * What an id-RSASSA-PSS key (RFC 4055 §1.2, §3.1; RFC 8017 A.2.3) allows:
+ * PSS signatures only, and with `restrictions` (the key's parameters) only
+ * with that hash and MGF1 hash and a salt at least that long.
+ */
+export interface RsaPssKeyParameters {
+  restrictions?: { hash: HashAlgorithm; mgfHash: HashAlgorithm; minSaltLength: number };
+}
 
 export interface RsaPublicKey {
   n: bigint;
   e: bigint;
+  /** Present on an id-RSASSA-PSS key; absent on an rsaEncryption key, which any RSA scheme may use. */
+  pss?: RsaPssKeyParameters;
 }
 
 /** RFC 8017 §3.2 second representation: the CRT quintuple alongside d. */
@@ -26,14 +39,20 @@ export function rsaModulusBytes(key: RsaPublicKey): number {
 /** The smallest modulus accepted at all; policy on key sizes belongs to x509/tls. */
 const MIN_MODULUS_BITS = 512;
 
-/** Throws CryptoError('invalid_key') for a public key no operation can use (RFC 8017 §3.1). */
+/** Throws CryptoError('invalid_key') for a public key no operation can use (RFC 8017 §3.1), 'unsupported_key_size' above the bounds. */
 export function checkRsaPublicKey(key: RsaPublicKey): void {
+  checkRsaKeySize(key.n, key.e);
   if (bitLength(key.n) < MIN_MODULUS_BITS || (key.n & 1n) === 0n) {
     throw new CryptoError('invalid_key', `RSA modulus must be odd and at least ${MIN_MODULUS_BITS} bits`);
   }
   if (key.e < 3n || (key.e & 1n) === 0n || key.e >= key.n) {
     throw new CryptoError('invalid_key', 'RSA public exponent must be odd, at least 3 and below n');
   }
+}
+
+/** RFC 4055 §1.2: an id-RSASSA-PSS key is for PSS signatures only, not PKCS#1 v1.5 signatures or encryption. */
+export function checkNotPssOnly(key: RsaPublicKey, operation: string): void {
+  if (key.pss !== undefined) throw new CryptoError('invalid_key', `an RSASSA-PSS key cannot be used for ${operation}`);
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -66,7 +85,9 @@ export function rsaPrivateFromComponents(n: bigint, e: bigint, d: bigint, p: big
  * and d > 2^(bits/2).
  */
 export function rsaGenerateKey(bits: number, random: Random, e: bigint = 65537n): RsaPrivateKey {
-  if (!Number.isSafeInteger(bits) || bits < MIN_MODULUS_BITS) throw new CryptoError('invalid_parameter', `RSA key size ${bits} below ${MIN_MODULUS_BITS}`);
+  if (!Number.isSafeInteger(bits) || bits < MIN_MODULUS_BITS || bits > RSA_MAX_MODULUS_BITS) {
+    throw new CryptoError('invalid_parameter', `RSA key size ${bits} outside ${MIN_MODULUS_BITS}..${RSA_MAX_MODULUS_BITS}`);
+  }
   if (e < 3n || (e & 1n) === 0n || bitLength(e) > 256) throw new CryptoError('invalid_parameter', 'RSA public exponent must be odd, ≥ 3, at most 256 bits');
   const pBits = Math.ceil(bits / 2);
   const qBits = bits - pBits;

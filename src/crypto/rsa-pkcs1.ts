@@ -5,7 +5,7 @@ import { CryptoError } from './errors.js';
 import type { HashAlgorithm } from './hash.js';
 import { hash, hashOutputLen } from './hash.js';
 import type { RsaPrivateKey, RsaPublicKey } from './rsa-key.js';
-import { checkRsaPublicKey, rsaModulusBytes } from './rsa-key.js';
+import { checkNotPssOnly, checkRsaPublicKey, rsaModulusBytes } from './rsa-key.js';
 import { rsaPrivateOp, rsaPublicOp } from './rsa-primitive.js';
 
 /** DER of DigestInfo up to the digest, RFC 8017 §9.2 note 1. */
@@ -39,6 +39,7 @@ function checkDigest(hashAlg: HashAlgorithm, digest: Uint8Array): void {
 
 export function rsaPkcs1v15SignDigest(key: RsaPrivateKey, hashAlg: HashAlgorithm, digest: Uint8Array, random: Random): Uint8Array {
   checkRsaPublicKey(key);
+  checkNotPssOnly(key, 'PKCS#1 v1.5 signatures');
   checkDigest(hashAlg, digest);
   const k = rsaModulusBytes(key);
   const em = encode(hashAlg, digest, k);
@@ -53,11 +54,12 @@ export function rsaPkcs1v15Sign(key: RsaPrivateKey, hashAlg: HashAlgorithm, mess
 /**
  * RFC 8017 §8.2.2: re-encodes the expected block and compares all of it, so
  * a signature with garbage hidden in or after a leniently parsed DigestInfo
- * (Bleichenbacher 2006) cannot pass. False for any bad signature; throws only
- * for an unusable key.
+ * (Bleichenbacher 2006) cannot pass. False for any bad signature and for an
+ * RSASSA-PSS key (RFC 4055 §1.2); throws only for an unusable key.
  */
 export function rsaPkcs1v15VerifyDigest(key: RsaPublicKey, hashAlg: HashAlgorithm, digest: Uint8Array, signature: Uint8Array): boolean {
   checkRsaPublicKey(key);
+  if (key.pss !== undefined) return false;
   const k = rsaModulusBytes(key);
   if (signature.length !== k || digest.length !== hashOutputLen(hashAlg)) return false;
   const s = bytesToBigInt(signature);

@@ -3,12 +3,13 @@ import type { Random } from '../prng/random.js';
 import { bigIntToBytes, bytesToBigInt } from './bigint.js';
 import { CryptoError } from './errors.js';
 import type { RsaPrivateKey, RsaPublicKey } from './rsa-key.js';
-import { checkRsaPublicKey, rsaModulusBytes } from './rsa-key.js';
+import { checkNotPssOnly, checkRsaPublicKey, rsaModulusBytes } from './rsa-key.js';
 import { rsaPrivateOp, rsaPublicOp } from './rsa-primitive.js';
 
 /** RFC 8017 §7.2.1: EM = 0x00 || 0x02 || PS (≥ 8 nonzero random bytes) || 0x00 || M. */
 export function rsaEncryptPkcs1v15(key: RsaPublicKey, message: Uint8Array, random: Random): Uint8Array {
   checkRsaPublicKey(key);
+  checkNotPssOnly(key, 'encryption');
   const k = rsaModulusBytes(key);
   if (message.length > k - 11) throw new CryptoError('invalid_parameter', `message of ${message.length} bytes too long for a ${k}-byte RSA key`);
   const em = new Uint8Array(k);
@@ -50,6 +51,7 @@ function ltMask(a: number, b: number): number {
  */
 export function rsaDecryptTlsPremaster(key: RsaPrivateKey, ciphertext: Uint8Array, clientVersion: number, random: Random): Uint8Array {
   checkRsaPublicKey(key);
+  checkNotPssOnly(key, 'decryption');
   const fallback = random.bytes(PREMASTER_LEN);
   const k = rsaModulusBytes(key);
   let good = eqMask(ciphertext.length, k);

@@ -2,13 +2,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { HmacDrbg } from './hmac-drbg.js';
 import type { Random } from './random.js';
 import { bytesFrom } from './random.js';
+import { EntropySourceError } from './entropy-source-error.js';
 
-export class EntropySourceError extends Error {
-  constructor(source: string, reason: string) {
-    super(`entropy source ${source}: ${reason}`);
-    this.name = 'EntropySourceError';
-  }
-}
+export { EntropySourceError };
 
 /** Reads exactly `n` bytes from a device or file (as `tls_random_source = dev:/dev/urandom` does). */
 export function readEntropyFile(path: string, n: number): Uint8Array {

@@ -1,3 +1,5 @@
+import type { HashAlgorithm } from '../crypto/hash.js';
+import type { RsaPssKeyParameters } from '../crypto/rsa-key.js';
 import type { Certificate } from './certificate.js';
 import { parseDer } from './der.js';
 import { integer, sequence } from './der-read.js';
@@ -61,15 +63,33 @@ function serialText(cert: Certificate): string {
   return `\n            ${negative ? ' (Negative)' : ''}${hex.match(/../g)?.join(':') ?? ''}\n`;
 }
 
+/** OpenSSL 3's digest names in key text (rsa_oaeppss_nid2name). */
+const PSS_HASH_NAMES: Readonly<Record<HashAlgorithm, string>> = { md5: 'MD5', sha1: 'SHA1', sha256: 'SHA2-256', sha384: 'SHA2-384', sha512: 'SHA2-512' };
+
+/** An id-RSASSA-PSS key's restrictions as OpenSSL 3's key-to-text encoder prints them (defaults marked). */
+function pssRestrictionsText(pss: RsaPssKeyParameters, i: string): string {
+  const r = pss.restrictions;
+  if (r === undefined) return `${i}No PSS parameter restrictions\n`;
+  const dflt = (isDefault: boolean): string => (isDefault ? ' (default)' : '');
+  return (
+    `${i}PSS parameter restrictions:\n` +
+    `${i}  Hash Algorithm: ${PSS_HASH_NAMES[r.hash]}${dflt(r.hash === 'sha1')}\n` +
+    `${i}  Mask Algorithm: MGF1 with ${PSS_HASH_NAMES[r.mgfHash]}${dflt(r.mgfHash === 'sha1')}\n` +
+    `${i}  Minimum Salt Length: ${r.minSaltLength}${dflt(r.minSaltLength === 20)}\n` +
+    `${i}  Trailer Field: 0x1 (default)\n`
+  );
+}
+
 function publicKeyText(cert: Certificate): string {
   const key = cert.publicKey.key;
   const i = ' '.repeat(16);
   switch (key.kind) {
     case 'rsa':
       return (
-        `            Public Key Algorithm: rsaEncryption\n${i}Public-Key: (${publicKeyBits(key)} bit)\n` +
+        `            Public Key Algorithm: ${key.pss === undefined ? 'rsaEncryption' : 'rsassaPss'}\n${i}Public-Key: (${publicKeyBits(key)} bit)\n` +
         bigNumber('Modulus:', key.n, 16) +
-        `${i}Exponent: ${key.e} (0x${key.e.toString(16)})\n`
+        `${i}Exponent: ${key.e} (0x${key.e.toString(16)})\n` +
+        (key.pss === undefined ? '' : pssRestrictionsText(key.pss, i))
       );
     case 'ec':
       return (

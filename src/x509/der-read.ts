@@ -1,3 +1,4 @@
+import { bytesToBigInt } from '../crypto/bigint.js';
 import type { DerNode } from './der.js';
 import { Tag } from './der.js';
 import { X509Error } from './errors.js';
@@ -27,8 +28,8 @@ export function set(node: DerNode | undefined, what: string): readonly DerNode[]
 /** A signed INTEGER (X.690 §8.3, two's complement). */
 export function integer(node: DerNode | undefined, what: string): bigint {
   const c = expectUniversal(node, Tag.INTEGER, what, 'INTEGER').content;
-  let v = 0n;
-  for (const b of c) v = (v << 8n) | BigInt(b);
+  // Linear in the length, unlike a byte-by-byte shift loop (an INTEGER may be as long as the DER limit allows).
+  let v = bytesToBigInt(c);
   if (((c[0] ?? 0) & 0x80) !== 0) v -= 1n << BigInt(8 * c.length);
   return v;
 }

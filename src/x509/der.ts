@@ -75,7 +75,9 @@ function convert(block: asn1js.BaseBlock): DerNode {
   const tagClass = TAG_CLASSES[block.idBlock.tagClass];
   if (tagClass === undefined) throw malformed('DER: unknown tag class');
   const raw = block.valueBeforeDecodeView;
-  const header = checkHeader(raw);
+  const { header, length } = checkHeader(raw);
+  // asn1js lets a constructed value's last child run past the declared end; X.690 §8.1.1 does not.
+  if (header + length !== raw.length) throw malformed(`DER: declared length ${length} but ${raw.length - header} content bytes`);
   const content = raw.subarray(header);
   const constructed = block.idBlock.isConstructed;
   let children: DerNode[] = [];
@@ -83,14 +85,22 @@ function convert(block: asn1js.BaseBlock): DerNode {
     const inner: unknown = (block.valueBlock as { value?: unknown }).value;
     if (!Array.isArray(inner)) throw malformed('DER: constructed value without children');
     children = (inner as asn1js.BaseBlock[]).map(convert);
+    checkChildrenFill(children, content.length);
   }
   const node: DerNode = { tagClass, tag: block.idBlock.tagNumber, constructed, raw, content, children };
   checkUniversal(node);
   return node;
 }
 
-/** X.690 §8.1.2–8.1.3, §10.1: minimal tag number and definite, minimal length. Returns the header size. */
-function checkHeader(raw: Uint8Array): number {
+/** X.690 §8.1.3: the children of a constructed value are exactly its content octets, end to end. */
+function checkChildrenFill(children: readonly DerNode[], contentLength: number): void {
+  let total = 0;
+  for (const child of children) total += child.raw.length;
+  if (total !== contentLength) throw malformed(`DER: children fill ${total} of ${contentLength} content bytes`);
+}
+
+/** X.690 §8.1.2–8.1.3, §10.1: minimal tag number and definite, minimal length. Returns the header size and the declared length. */
+function checkHeader(raw: Uint8Array): { header: number; length: number } {
   let i = 1;
   if (((raw[0] ?? 0) & 0x1f) === 0x1f) {
     if (raw[1] === 0x80) throw malformed('DER: tag number with a leading zero group');
@@ -101,13 +111,14 @@ function checkHeader(raw: Uint8Array): number {
   }
   const first = raw[i++] ?? 0;
   if (first === 0x80) throw malformed('DER: indefinite length');
-  if (first > 0x80) {
-    const n = first & 0x7f;
-    if (raw[i] === 0) throw malformed('DER: length with a leading zero byte');
-    if (n === 1 && (raw[i] ?? 0) < 0x80) throw malformed('DER: long-form length below 128');
-    i += n;
-  }
-  return i;
+  if (first < 0x80) return { header: i, length: first };
+  const n = first & 0x7f;
+  if (n > 4) throw malformed('DER: length of more than four bytes');
+  if (raw[i] === 0) throw malformed('DER: length with a leading zero byte');
+  if (n === 1 && (raw[i] ?? 0) < 0x80) throw malformed('DER: long-form length below 128');
+  let length = 0;
+  for (let k = 0; k < n; k++) length = length * 256 + (raw[i++] ?? 0);
+  return { header: i, length };
 }
 
 const CONSTRUCTED_UNIVERSAL = new Set<number>([Tag.SEQUENCE, Tag.SET]);
@@ -115,6 +126,8 @@ const CONSTRUCTED_UNIVERSAL = new Set<number>([Tag.SEQUENCE, Tag.SET]);
 /** X.690 §10.2, §11: content rules of the universal types we read. */
 function checkUniversal(node: DerNode): void {
   if (node.tagClass !== 'universal') return;
+  // X.690 §8.1.5: end-of-contents octets exist only to close an indefinite length, which DER forbids.
+  if (node.tag === 0) throw malformed('DER: end-of-contents octets in a definite-length encoding');
   if (node.constructed !== CONSTRUCTED_UNIVERSAL.has(node.tag)) {
     throw malformed(`DER: universal tag ${node.tag} in the ${node.constructed ? 'constructed' : 'primitive'} form`);
   }

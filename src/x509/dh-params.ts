@@ -1,10 +1,12 @@
 import { bitLength } from '../crypto/bigint.js';
+import { checkDhModulusSize, DH_MAX_P_BITS } from '../crypto/key-bounds.js';
 import { generateSafePrime, isProbablePrime } from '../crypto/prime.js';
 import type { Random } from '../prng/random.js';
 import { parseDer } from './der.js';
 import { positiveInteger, sequence, smallInteger } from './der-read.js';
 import { derInteger, derSequence } from './der-write.js';
 import { X509Error } from './errors.js';
+import { checkKeySize } from './key-size.js';
 import { encodePem, parsePem } from './pem.js';
 
 /** A DH group read from a `*_dh1024_param_file`, checked, with its size for the TLS layer's minimum; usable as crypto's DhGroup. */
@@ -49,6 +51,7 @@ export function parseDhParametersPem(text: string): { p: bigint; g: bigint } {
 export function checkDhParameters(params: { p: bigint; g: bigint }, random: Random, minBits = MIN_DH_PARAMETER_BITS): DhParameters {
   const { p, g } = params;
   const bits = bitLength(p);
+  checkKeySize('DH parameters', () => checkDhModulusSize(p));
   if (bits < minBits) throw invalid(`DH prime of ${bits} bits is below the minimum of ${minBits}`);
   if (g <= 1n || g >= p - 1n) throw invalid('DH generator out of range');
   const q = (p - 1n) >> 1n;
@@ -72,6 +75,7 @@ export function encodeDhParametersPem(p: bigint, g: bigint): string {
  */
 export function generateDhParameters(bits: number, random: Random, onProgress?: (candidates: number) => void): DhParameters {
   if (!Number.isSafeInteger(bits) || bits < MIN_DH_PARAMETER_BITS) throw invalid(`DH prime size ${bits} is below ${MIN_DH_PARAMETER_BITS}`);
+  if (bits > DH_MAX_P_BITS) throw new X509Error('unsupported_key_size', `DH prime size ${bits} is above the maximum of ${DH_MAX_P_BITS}`);
   let p: bigint;
   do {
     p = generateSafePrime(bits, random, onProgress);

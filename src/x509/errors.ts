@@ -12,6 +12,8 @@ export type X509ErrorCode =
   | 'malformed_structure'
   /** An algorithm, curve or version we do not implement. */
   | 'unsupported_algorithm'
+  /** A public key or DH group beyond the size bounds (crypto/key-bounds.ts, OpenSSL's): refused before any arithmetic. */
+  | 'unsupported_key_size'
   /** A private key that is encrypted; Postfix's files must hold plain keys. */
   | 'encrypted_key'
   /** A key file with no private key in it. */

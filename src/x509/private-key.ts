@@ -2,15 +2,17 @@ import { modPow } from '../crypto/bigint.js';
 import { ecdsaPublicKey } from '../crypto/ecdsa.js';
 import { ed25519PublicKey } from '../crypto/ed25519.js';
 import { CryptoError } from '../crypto/errors.js';
+import { checkDsaKeySize, checkRsaKeySize } from '../crypto/key-bounds.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { rsaPrivateFromComponents } from '../crypto/rsa.js';
 import { parseDer } from './der.js';
 import { bitString, integer, isContext, octetString, oid, positiveInteger, sequence, smallInteger, structureError } from './der-read.js';
 import { X509Error } from './errors.js';
+import { checkKeySize } from './key-size.js';
 import { OID } from './oid.js';
 import type { PemBlock } from './pem.js';
 import type { EcCurve, PublicKey } from './public-key.js';
-import { dsaParameters, namedCurve } from './public-key.js';
+import { dsaParameters, namedCurve, rsaPssKeyParameters } from './public-key.js';
 
 export type PrivateKey =
   | { kind: 'rsa'; key: RsaPrivateKey }
@@ -32,6 +34,7 @@ function rsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
   const f = sequence(parseDer(der), what, 9, 10);
   if (smallInteger(f[0], `${what} version`) !== 0) throw new X509Error('unsupported_algorithm', `${what}: multi-prime RSA keys are not supported`);
   const [n, e, d, p, q] = [1, 2, 3, 4, 5].map((i) => positiveInteger(f[i], `${what} field ${i}`)) as [bigint, bigint, bigint, bigint, bigint];
+  checkKeySize(what, () => checkRsaKeySize(n, e));
   try {
     return { kind: 'rsa', key: rsaPrivateFromComponents(n, e, d, p, q) };
   } catch (err) {
@@ -41,6 +44,7 @@ function rsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
 }
 
 function dsaKey(p: bigint, q: bigint, g: bigint, x: bigint, y: bigint | undefined, what: string): PrivateKey {
+  checkKeySize(what, () => checkDsaKeySize(p, q));
   // FIPS 186-4 §4.1: 0 < x < q, y = g^x mod p.
   if (x <= 0n || x >= q || g <= 1n || g >= p) throw structureError(what, 'DSA private key out of range');
   const computed = modPow(g, x, p);
@@ -99,7 +103,7 @@ function bytesSame(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** RFC 5208 / RFC 5958 PrivateKeyInfo: RSA, DSA, EC, Ed25519 (RFC 8410 §7). */
+/** RFC 5208 / RFC 5958 PrivateKeyInfo: RSA (rsaEncryption and id-RSASSA-PSS), DSA, EC, Ed25519 (RFC 8410 §7). */
 export function parsePkcs8(der: Uint8Array, what = 'PrivateKeyInfo'): PrivateKey {
   const f = sequence(parseDer(der), what, 3, 5);
   const version = smallInteger(f[0], `${what} version`);
@@ -110,6 +114,13 @@ export function parsePkcs8(der: Uint8Array, what = 'PrivateKeyInfo'): PrivateKey
   switch (algorithm) {
     case OID.rsaEncryption:
       return rsaPrivateKey(inner, `${what} RSAPrivateKey`);
+    case OID.rsassaPss: {
+      // RFC 8017 A.2.3 / RFC 4055: the same RSAPrivateKey, restricted to PSS by the algorithm identifier.
+      const pss = rsaPssKeyParameters(params, what);
+      const key = rsaPrivateKey(inner, `${what} RSAPrivateKey`);
+      if (key.kind !== 'rsa') throw structureError(what, 'not an RSA key');
+      return { kind: 'rsa', key: { ...key.key, pss } };
+    }
     case OID.dsa: {
       const [p, q, g] = dsaParameters(params, what);
       return dsaKey(p, q, g, integer(parseDer(inner), `${what} DSA x`), undefined, what);
@@ -149,7 +160,7 @@ export function parsePrivateKeyPem(block: PemBlock): PrivateKey {
 export function publicKeyOf(key: PrivateKey): PublicKey {
   switch (key.kind) {
     case 'rsa':
-      return { kind: 'rsa', n: key.key.n, e: key.key.e };
+      return key.key.pss === undefined ? { kind: 'rsa', n: key.key.n, e: key.key.e } : { kind: 'rsa', n: key.key.n, e: key.key.e, pss: key.key.pss };
     case 'dsa':
       return { kind: 'dsa', p: key.p, q: key.q, g: key.g, y: key.y };
     case 'ec':

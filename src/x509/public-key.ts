@@ -1,6 +1,10 @@
 import type { DerNode } from './der.js';
 import { parseDer } from './der.js';
 import { isNull, octetAlignedBitString, oid, positiveInteger, sequence, structureError } from './der-read.js';
+import { checkDsaKeySize, checkRsaKeySize } from '../crypto/key-bounds.js';
+import type { RsaPssKeyParameters } from '../crypto/rsa-key.js';
+import { parseRsassaPssParams } from './signature-algorithm.js';
+import { checkKeySize } from './key-size.js';
 import { OID } from './oid.js';
 
 export type EcCurve = 'P-256' | 'P-384';
@@ -10,7 +14,8 @@ const CURVE_POINT_BYTES: Record<EcCurve, number> = { 'P-256': 32, 'P-384': 48 };
 
 /** A subjectPublicKeyInfo (RFC 5280 §4.1.2.7) we can verify with, or one we can only carry. */
 export type PublicKey =
-  | { kind: 'rsa'; n: bigint; e: bigint }
+  /** `pss` marks an id-RSASSA-PSS key (RFC 4055): PSS only, held to its parameters when it has them. */
+  | { kind: 'rsa'; n: bigint; e: bigint; pss?: RsaPssKeyParameters }
   | { kind: 'dsa'; p: bigint; q: bigint; g: bigint; y: bigint }
   | { kind: 'ec'; curve: EcCurve; point: Uint8Array }
   | { kind: 'ed25519'; key: Uint8Array }
@@ -41,8 +46,11 @@ function decodeKey(algorithm: string, params: DerNode | undefined, keyBytes: Uin
       if (!isNull(params)) throw structureError(what, 'rsaEncryption parameters must be NULL');
       return rsaPublicKey(keyBytes, what);
     }
+    case OID.rsassaPss:
+      return { ...rsaPublicKey(keyBytes, what), pss: rsaPssKeyParameters(params, what) };
     case OID.dsa: {
       const [p, q, g] = dsaParameters(params, what);
+      checkKeySize(what, () => checkDsaKeySize(p, q));
       const y = positiveInteger(parseDer(keyBytes), `${what} DSA y`);
       if (y >= p) throw structureError(what, 'DSA y out of range');
       return { kind: 'dsa', p, q, g, y };
@@ -62,10 +70,26 @@ function decodeKey(algorithm: string, params: DerNode | undefined, keyBytes: Uin
   }
 }
 
+/**
+ * RFC 4055 §1.2, §3.1 (RFC 8017 A.2.3): an id-RSASSA-PSS key's parameters
+ * are absent (any PSS signature) or RSASSA-PSS-params, which then restrict
+ * the hash, the MGF1 hash and the minimum salt length. NULL is not allowed.
+ */
+export function rsaPssKeyParameters(params: DerNode | undefined, what: string): RsaPssKeyParameters {
+  if (params === undefined) return {};
+  const p = parseRsassaPssParams(params, `${what} RSASSA-PSS-params`);
+  return { restrictions: { hash: p.hash, mgfHash: p.mgfHash, minSaltLength: p.saltLength } };
+}
+
 /** RFC 8017 A.1.1 RSAPublicKey. */
-export function rsaPublicKey(der: Uint8Array, what: string): PublicKey {
-  const [n, e] = sequence(parseDer(der), `${what} RSAPublicKey`, 2, 2);
-  return { kind: 'rsa', n: positiveInteger(n, `${what} modulus`), e: positiveInteger(e, `${what} exponent`) };
+export type RsaPublicKeyInfo = Extract<PublicKey, { kind: 'rsa' }>;
+
+export function rsaPublicKey(der: Uint8Array, what: string): RsaPublicKeyInfo {
+  const [nNode, eNode] = sequence(parseDer(der), `${what} RSAPublicKey`, 2, 2);
+  const n = positiveInteger(nNode, `${what} modulus`);
+  const e = positiveInteger(eNode, `${what} exponent`);
+  checkKeySize(what, () => checkRsaKeySize(n, e));
+  return { kind: 'rsa', n, e };
 }
 
 /** RFC 3279 §2.3.2 Dss-Parms. */
@@ -106,7 +130,10 @@ export function publicKeyBits(key: PublicKey): number {
 }
 
 export function publicKeysEqual(a: PublicKey, b: PublicKey): boolean {
-  if (a.kind === 'rsa' && b.kind === 'rsa') return a.n === b.n && a.e === b.e;
+  if (a.kind === 'rsa' && b.kind === 'rsa') {
+    // Same key type as OpenSSL's EVP_PKEY_eq sees it (RSA or RSA-PSS); PSS parameters are not compared, as there.
+    return a.n === b.n && a.e === b.e && (a.pss === undefined) === (b.pss === undefined);
+  }
   if (a.kind === 'dsa' && b.kind === 'dsa') return a.p === b.p && a.q === b.q && a.g === b.g && a.y === b.y;
   if (a.kind === 'ec' && b.kind === 'ec') return a.curve === b.curve && bytesEqual(a.point, b.point);
   if (a.kind === 'ed25519' && b.kind === 'ed25519') return bytesEqual(a.key, b.key);

@@ -72,8 +72,18 @@ function explicitChild(node: DerNode, what: string): DerNode | undefined {
   return node.children[0];
 }
 
-/** RFC 4055 §3.1 RSASSA-PSS-params; every field has a default (SHA-1, MGF1-SHA-1, 20, 1). */
-function pssParams(node: DerNode | undefined, what: string): SignatureAlgorithm {
+export interface RsassaPssParams {
+  hash: HashAlgorithm;
+  mgfHash: HashAlgorithm;
+  saltLength: number;
+}
+
+/**
+ * RFC 4055 §3.1 RSASSA-PSS-params; every field has a default (SHA-1,
+ * MGF1-SHA-1, 20, 1). The same structure restricts an id-RSASSA-PSS key
+ * (then saltLength is the minimum) and parameterises a signature.
+ */
+export function parseRsassaPssParams(node: DerNode | undefined, what: string): RsassaPssParams {
   let hash: HashAlgorithm = 'sha1';
   let mgfHash: HashAlgorithm = 'sha1';
   let saltLength = 20;
@@ -88,7 +98,7 @@ function pssParams(node: DerNode | undefined, what: string): SignatureAlgorithm 
       if (smallInteger(explicitChild(part, what), `${what} trailerField`) !== 1) throw structureError(what, 'trailerField must be 1');
     } else throw structureError(what, 'unexpected element');
   }
-  return { kind: 'rsa-pss', oid: OID.rsassaPss, hash, mgfHash, saltLength };
+  return { hash, mgfHash, saltLength };
 }
 
 export function parseSignatureAlgorithm(node: DerNode | undefined, what: string): SignatureAlgorithm {
@@ -100,7 +110,7 @@ export function parseSignatureAlgorithm(node: DerNode | undefined, what: string)
     if (params !== undefined && !isNull(params)) throw structureError(what, 'RSA signature parameters must be NULL');
     return { kind: 'rsa-pkcs1', oid: id, hash: rsa };
   }
-  if (id === OID.rsassaPss) return pssParams(params, `${what} RSASSA-PSS-params`);
+  if (id === OID.rsassaPss) return { kind: 'rsa-pss', oid: id, ...parseRsassaPssParams(params, `${what} RSASSA-PSS-params`) };
   const dsa = DSA[id] ?? ECDSA[id];
   if (dsa !== undefined) {
     // RFC 3279 §2.2.2–2.2.3, RFC 5758 §3.2: parameters absent.

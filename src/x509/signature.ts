@@ -11,6 +11,8 @@ import type { SignatureAlgorithm } from './signature-algorithm.js';
 export function signatureMatchesKey(alg: SignatureAlgorithm, key: PublicKey): boolean {
   switch (alg.kind) {
     case 'rsa-pkcs1':
+      // RFC 4055 §1.2: an id-RSASSA-PSS key makes PSS signatures only.
+      return key.kind === 'rsa' && key.pss === undefined;
     case 'rsa-pss':
       return key.kind === 'rsa';
     case 'dsa':
@@ -31,12 +33,9 @@ export function signatureMatchesKey(alg: SignatureAlgorithm, key: PublicKey): bo
  */
 export function verifySignature(alg: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
   try {
-    if (alg.kind === 'rsa-pkcs1' && key.kind === 'rsa') return rsaPkcs1v15Verify({ n: key.n, e: key.e }, alg.hash, message, signature);
-    if (alg.kind === 'rsa-pss' && key.kind === 'rsa') {
-      // Our PSS takes one hash for the digest and MGF1; RFC 4055 §3.1 allows them to differ, we do not.
-      if (alg.mgfHash !== alg.hash) return false;
-      return rsaPssVerify({ n: key.n, e: key.e }, alg.hash, message, signature, alg.saltLength);
-    }
+    if (alg.kind === 'rsa-pkcs1' && key.kind === 'rsa') return rsaPkcs1v15Verify(key, alg.hash, message, signature);
+    // RFC 4055 §3.1: the MGF1 hash may differ from the message hash; a PSS issuer key's own parameters are enforced by crypto.
+    if (alg.kind === 'rsa-pss' && key.kind === 'rsa') return rsaPssVerify(key, alg.hash, message, signature, alg.saltLength, alg.mgfHash);
     if (alg.kind === 'dsa' && key.kind === 'dsa') return dsaVerify({ p: key.p, q: key.q, g: key.g, y: key.y }, alg.hash, message, signature);
     if (alg.kind === 'ecdsa' && key.kind === 'ec') return ecdsaVerify(key.curve, key.point, alg.hash, message, signature);
     if (alg.kind === 'ed25519' && key.kind === 'ed25519') return ed25519Verify(key.key, message, signature);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
  * validity dates, extensions and signature options can be chosen per case.
  */
 
-export type KeyType = 'rsa' | 'dsa' | 'p256' | 'p384' | 'ed25519';
+/** `rsa-pss`: an id-RSASSA-PSS key without parameters; `rsa-pss-sha256`: one restricted to SHA-256, MGF1-SHA-256, salt ≥ 32. */
+export type KeyType = 'rsa' | 'dsa' | 'p256' | 'p384' | 'ed25519' | 'rsa-pss' | 'rsa-pss-sha256';
 
 export interface IssueOptions {
   /** Extension lines, e.g. ['basicConstraints=critical,CA:TRUE']. */
@@ -73,6 +74,11 @@ export class Pki {
     const out = this.path(`${name}.key`);
     const args: Record<KeyType, string[]> = {
       rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      'rsa-pss': ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'],
+      'rsa-pss-sha256': [
+        '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-pkeyopt', 'rsa_pss_keygen_md:sha256',
+        '-pkeyopt', 'rsa_pss_keygen_mgf1_md:sha256', '-pkeyopt', 'rsa_pss_keygen_saltlen:32',
+      ],
       p256: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
       p384: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
       ed25519: ['-algorithm', 'ED25519'],

@@ -35,6 +35,15 @@ cert('dsaleaf', 'dsa', '/CN=mail.example.com', 'dsaroot', SERVER_EXTENSIONS, { m
 cert('edroot', 'ed25519', '/CN=Ed25519 Root', undefined, CA_EXTENSIONS);
 cert('edleaf', 'ed25519', '/CN=mail.example.com', 'edroot', SERVER_EXTENSIONS);
 cert('rsaleaf-pss', 'rsa', '/CN=mail.example.com', 'root', SERVER_EXTENSIONS, { md: 'sha256', sigopts: ['rsa_padding_mode:pss', 'rsa_pss_saltlen:32'] });
+// RSA-PSS (issue 13 item 13): id-RSASSA-PSS issuers with and without parameters, and an MGF1 hash that differs from the message hash.
+cert('psroot', 'rsa-pss', '/CN=RSA-PSS Root', undefined, CA_EXTENSIONS);
+cert('psleaf', 'p256', '/CN=mail.example.com', 'psroot', SERVER_EXTENSIONS);
+cert('pss256root', 'rsa-pss-sha256', '/CN=RSA-PSS SHA-256 Root', undefined, CA_EXTENSIONS);
+cert('pss256leaf', 'rsa-pss-sha256', '/CN=mail.example.com', 'pss256root', SERVER_EXTENSIONS);
+cert('int-pss', 'rsa-pss-sha256', '/CN=RSA-PSS Intermediate', 'root', CA_EXTENSIONS);
+cert('leaf-of-pss-int', 'p256', '/CN=mail.example.com', 'int-pss', SERVER_EXTENSIONS);
+cert('rsaleaf-pss-mgf1-sha1', 'rsa', '/CN=mail.example.com', 'root', SERVER_EXTENSIONS, { md: 'sha256', sigopts: ['rsa_padding_mode:pss', 'rsa_pss_saltlen:32', 'rsa_mgf1_md:sha1'] });
+cert('rsaleaf-pss-sha512-mgf1-sha256', 'rsa', '/CN=mail.example.com', 'root', SERVER_EXTENSIONS, { md: 'sha512', sigopts: ['rsa_padding_mode:pss', 'rsa_pss_saltlen:64', 'rsa_mgf1_md:sha256'] });
 cert('rsaleaf-sha1', 'p256', '/CN=mail.example.com', 'root', SERVER_EXTENSIONS, { md: 'sha1' });
 cert('rsaleaf-sha384', 'p256', '/CN=mail.example.com', 'root', SERVER_EXTENSIONS, { md: 'sha384' });
 // Failures.
@@ -89,6 +98,11 @@ const cases: Case[] = [
   { name: 'DSA with SHA-256', leaf: 'dsaleaf', caFile: ['dsaroot'], purpose: 'sslserver', expect: 'ok' },
   { name: 'Ed25519', leaf: 'edleaf', caFile: ['edroot'], purpose: 'sslserver', expect: 'ok' },
   { name: 'RSA-PSS', leaf: 'rsaleaf-pss', caFile: ['root'], expect: 'ok' },
+  { name: 'RSA-PSS root without parameters, ECDSA leaf', leaf: 'psleaf', caFile: ['psroot'], purpose: 'sslserver', expect: 'ok' },
+  { name: 'RSA-PSS SHA-256 root and RSA-PSS SHA-256 leaf', leaf: 'pss256leaf', caFile: ['pss256root'], purpose: 'sslserver', expect: 'ok' },
+  { name: 'RSA-PSS intermediate under an RSA root', leaf: 'leaf-of-pss-int', untrusted: ['int-pss'], caFile: ['root'], purpose: 'sslserver', expect: 'ok' },
+  { name: 'RSA-PSS signature, SHA-256 with MGF1-SHA-1', leaf: 'rsaleaf-pss-mgf1-sha1', caFile: ['root'], expect: 'ok' },
+  { name: 'RSA-PSS signature, SHA-512 with MGF1-SHA-256', leaf: 'rsaleaf-pss-sha512-mgf1-sha256', caFile: ['root'], expect: 'ok' },
   { name: 'RSA PKCS#1 v1.5 with SHA-1', leaf: 'rsaleaf-sha1', caFile: ['root'], expect: 'ok' },
   { name: 'RSA PKCS#1 v1.5 with SHA-384', leaf: 'rsaleaf-sha384', caFile: ['root'], expect: 'ok' },
   { name: 'client certificate for sslclient', leaf: 'client', untrusted: ['int'], caFile: ['root'], purpose: 'sslclient', expect: 'ok' },
