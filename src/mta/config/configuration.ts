@@ -80,6 +80,21 @@ export function serviceSet(main: ParameterSet, service: MasterService): Paramete
 }
 
 /**
+ * main.cf alone, checked like loadConfiguration checks it, for tools that
+ * take `-c DIR` and need no services (tlsmgr run by hand, postmap's
+ * default_database_type). Without master.cf there are no per-transport parameters.
+ */
+export function loadMainParameters(configDirectory: string): { readonly main: ParameterSet; readonly warnings: readonly ConfigWarning[] } {
+  const mainFile = join(configDirectory, 'main.cf');
+  if (!existsSync(mainFile)) throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
+  const mainCf = readMainCf(mainFile);
+  const settings = mainSettings(mainCf, configDirectory);
+  const main = new ParameterSet(settings);
+  validateParameterSet(main);
+  return { main, warnings: [...mainCf.warnings, ...unusedParameterWarnings(settings, [], registry)] };
+}
+
+/**
  * Reads DIR/main.cf and DIR/master.cf. Like Postfix's master, a missing
  * master.cf is an error (postfix start refuses to run without it; only the
  * postconf tool carries on with a warning). Bad values stop here, with the
