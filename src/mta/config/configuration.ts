@@ -112,7 +112,8 @@ export function loadConfiguration(configDirectory: string, options: LoadOptions 
   const definitions = definitionsOfServices(services);
   const main = new ParameterSet(settings, definitions);
   validateParameterSet(main);
-  for (const service of services) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
+  // A service without -o overrides sees main.cf's values (no default refers to $service_name): nothing new to check.
+  for (const service of services) if (service.overrides.size > 0) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
   warnings.push(...unusedParameterWarnings(settings, services, definitions));
   return {
     directory: configDirectory,
