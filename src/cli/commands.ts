@@ -1,8 +1,8 @@
 import type { Command } from './command.js';
 import { dhparamCommand } from './dhparam.js';
+import { newaliasesCommand, postaliasCommand } from './postalias.js';
 import { postconfCommand } from './postconf.js';
 import { postmapCommand } from './postmap.js';
-import { newaliasesCommand, postaliasCommand } from './postalias.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
 import { saslpasswdCommand } from './saslpasswd.js';

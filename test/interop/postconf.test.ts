@@ -22,6 +22,8 @@ const DIFFERENT: Readonly<Record<string, string>> = {
   mydomain: 'depends on the host (its name)',
   mynetworks: 'depends on the host (its interface addresses)',
   mail_name: 'this mail system is postern, not Postfix',
+  process_name: 'the running program\'s name (postconf there, postern here)',
+  process_id: 'the running process\'s ID',
   smtpd_forbid_bare_newline: 'postern has the Postfix 3.9 default (normalize); the 3.7 backport defaults to no',
 };
 
@@ -101,5 +103,24 @@ test('postconf -M and -P print the seed\'s master.cf as Postfix does', async () 
     const postfix = execFileSync(POSTCONF, ['-c', seedDir, ...flags], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'] });
     const ours = await runMain(['postconf', '-c', seedDir, ...flags]);
     assert.equal(ours.out, postfix, flags.join(' '));
+  }
+});
+
+const DIST = '/usr/share/postfix';
+
+test('Postfix\'s own main.cf.dist, main.cf.tls and master.cf.dist read the same: postconf -n, -nx, -M and -P', async () => {
+  requirePostconf();
+  for (const main of ['main.cf.dist', 'main.cf.tls']) {
+    assert.ok(existsSync(join(DIST, main)), `${join(DIST, main)} is missing: it comes with the postfix package`);
+    const distDir = mkdtempSync(join(dir, 'dist-'));
+    copyFileSync(join(DIST, main), join(distDir, 'main.cf'));
+    copyFileSync(join(DIST, 'master.cf.dist'), join(distDir, 'master.cf'));
+    for (const flags of [['-n'], ['-nx'], ['-M'], ['-P'], ['-Px']]) {
+      const postfix = execFileSync(POSTCONF, ['-c', distDir, ...flags], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const ours = (await runMain(['postconf', '-c', distDir, ...flags])).out;
+      // smtpd_banner says $mail_name and debugger_command $process_name $process_id: they differ (see DIFFERENT).
+      const processIndependent = (text: string): string => text.replace(/ESMTP Postfix/g, 'ESMTP postern').replace(/ddd (\S+)\/\w+ \d+ &/, 'ddd $1/PROCESS PID &');
+      assert.equal(processIndependent(ours), processIndependent(postfix), `${main} ${flags.join(' ')}`);
+    }
   }
 });

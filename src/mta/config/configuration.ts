@@ -80,6 +80,21 @@ export function serviceSet(main: ParameterSet, service: MasterService): Paramete
 }
 
 /**
+ * main.cf alone, checked like loadConfiguration checks it, for tools that
+ * take `-c DIR` and need no services (tlsmgr run by hand, postmap's
+ * default_database_type). Without master.cf there are no per-transport parameters.
+ */
+export function loadMainParameters(configDirectory: string): { readonly main: ParameterSet; readonly warnings: readonly ConfigWarning[] } {
+  const mainFile = join(configDirectory, 'main.cf');
+  if (!existsSync(mainFile)) throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
+  const mainCf = readMainCf(mainFile);
+  const settings = mainSettings(mainCf, configDirectory);
+  const main = new ParameterSet(settings);
+  validateParameterSet(main);
+  return { main, warnings: [...mainCf.warnings, ...unusedParameterWarnings(settings, [], registry)] };
+}
+
+/**
  * Reads DIR/main.cf and DIR/master.cf. Like Postfix's master, a missing
  * master.cf is an error (postfix start refuses to run without it; only the
  * postconf tool carries on with a warning). Bad values stop here, with the
@@ -97,7 +112,8 @@ export function loadConfiguration(configDirectory: string, options: LoadOptions 
   const definitions = definitionsOfServices(services);
   const main = new ParameterSet(settings, definitions);
   validateParameterSet(main);
-  for (const service of services) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
+  // A service without -o overrides sees main.cf's values (no default refers to $service_name): nothing new to check.
+  for (const service of services) if (service.overrides.size > 0) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
   warnings.push(...unusedParameterWarnings(settings, services, definitions));
   return {
     directory: configDirectory,

@@ -13,8 +13,7 @@ export interface ValueSource {
 const NAME_CHAR = /[A-Za-z0-9_]/;
 /** Postfix's mac_expand() gives up at 100 nested references ("unreasonable macro call nesting"). */
 const MAX_NESTING = 100;
-const OPERATORS = ['==', '!=', '<=', '>=', '<', '>'] as const;
-type Operator = (typeof OPERATORS)[number];
+type Operator = '==' | '!=' | '<=' | '>=' | '<' | '>';
 
 function syntaxError(text: string, reason: string): ConfigError {
   return new ConfigError({ reason: `${reason}: "${text}"` });
@@ -78,7 +77,7 @@ class Expander {
       if (!(err instanceof ConfigError)) throw err;
       const location = this.source.locate?.(name);
       const named = err.about(name, raw);
-      return rethrow(location === undefined ? named : named.at(location));
+      throw location === undefined ? named : named.at(location);
     }
   }
 
@@ -139,10 +138,6 @@ class Expander {
     const holds = compare(opMatch[1] as Operator, left, right, opMatch[2] !== undefined);
     return this.expand(holds ? whenTrue : whenFalse, stack);
   }
-}
-
-function rethrow(err: ConfigError): never {
-  throw err;
 }
 
 // Numbers compare numerically, anything else as text (as Postfix 3.7's postconf does).

@@ -17,7 +17,7 @@
 // parameterSetFrom({ name: 'value' }) builds a checked set for tests. main.cf, master.cf and
 // the services file are read as UTF-8.
 
-export { loadConfiguration, DEFAULT_CONFIG_DIRECTORY, DEFAULT_SERVICES_FILE, type Configuration, type LoadOptions } from './configuration.js';
+export { loadConfiguration, loadMainParameters, DEFAULT_CONFIG_DIRECTORY, DEFAULT_SERVICES_FILE, type Configuration, type LoadOptions } from './configuration.js';
 export { ConfigError, type ConfigErrorDetails, type ConfigLocation, type ConfigWarning } from './config-error.js';
 export { ParameterSet, parameterSetFrom, type Setting } from './parameter-set.js';
 export type { MasterService, ServiceType } from './master-cf.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ConfigError, loadConfiguration } from '../../../src/mta/config/index.js';
+import { ConfigError, loadConfiguration, loadMainParameters } from '../../../src/mta/config/index.js';
 
 const SEED = join(process.cwd(), 'test', 'fixtures', 'seed');
 const temporary: string[] = [];
@@ -127,4 +127,16 @@ test('each delivery transport of master.cf has its own scheduling parameters', (
   assert.throws(() => config.main.int('smtp_destination_concurrency_limit'), /unknown parameter/, 'no smtp service in this master.cf');
   const bad = configDir('relay_destination_concurrency_limit = lots\n', 'relay unix - - n - - smtp\n');
   assert.throws(() => loadConfiguration(bad.dir, { services: bad.services }), /line 1: parameter relay_destination_concurrency_limit: bad value "lots": expected an integer/);
+});
+
+test('loadMainParameters reads and checks main.cf alone', () => {
+  const { dir } = configDir('tls_random_source = egd:/var/run/egd-pool\ntls_random_upd_period = 60s\ndata_directory = /var/lib/postern\nstray = 1\n', '');
+  rmSync(join(dir, 'master.cf'));
+  const { main, warnings } = loadMainParameters(dir);
+  assert.equal(main.string('tls_random_source'), 'egd:/var/run/egd-pool');
+  assert.equal(main.time('tls_random_prng_update_period'), 60);
+  assert.equal(main.string('tls_random_exchange_name'), '/var/lib/postern/prng_exch');
+  assert.deepEqual(warnings.map((w) => w.message), [`${join(dir, 'main.cf')}, line 4: unused parameter: stray=1`]);
+  writeFileSync(join(dir, 'main.cf'), 'tls_random_reseed_period = 0\n');
+  assert.throws(() => loadMainParameters(dir), /line 1: parameter tls_random_reseed_period: bad value "0": expected a time of at least 1s/);
 });

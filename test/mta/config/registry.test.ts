@@ -43,3 +43,9 @@ test('every parameter of the seed and of DESIGN.md\'s configuration list is regi
   assert.ok(seedNames.length > 40, `${seedNames.length} seed names`);
   for (const name of [...seedNames, ...design]) assert.ok(registry.has(name), name);
 });
+
+test('no default refers to $service_name (loadConfiguration relies on it to skip services without overrides)', () => {
+  for (const definition of registry.values()) {
+    if (typeof definition.default === 'string') assert.doesNotMatch(definition.default, /\$[{(]?service_name\b/, definition.name);
+  }
+});
