@@ -126,3 +126,17 @@ test('postmap -c DIR takes default_database_type from DIR/main.cf for bare file 
   writeFileSync(`${conf}/main.cf`, 'default_database_type = $other\n');
   assert.match((await run(['postmap', '-c', conf, '-q', 'k', source])).err, /^postmap: fatal: .*main\.cf, line 1: default_database_type uses \$name expansion/);
 });
+
+test('postmap -q on a failing sqlite query: the cause as a warning, then "query error"', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const dbpath = dir.path('limit.sqlite');
+  const db = new Database(dbpath);
+  db.exec("CREATE TABLE t (k TEXT, v TEXT); INSERT INTO t VALUES ('a', '1'), ('a', '2')");
+  db.close();
+  const cf = dir.write('limit.cf', `dbpath = ${dbpath}\nquery = SELECT v FROM t WHERE k = '%s'\nexpansion_limit = 1\n`);
+  assert.deepEqual(await run(['postmap', '-q', 'a', `sqlite:${cf}`]), {
+    code: 1,
+    out: '',
+    err: `postmap: warning: dict_sqlite_lookup: ${cf}: Expansion limit exceeded for key 'a'\npostmap: fatal: table sqlite:${cf}: query error\n`,
+  });
+});
