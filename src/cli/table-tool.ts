@@ -160,7 +160,7 @@ function build(syntax: ToolSyntax, spec: string, incremental: string | undefined
   if (!isDatabaseType(type)) throw new TableError('read-only', `unsupported dictionary type: ${type} does not support bulk-mode creation.`);
   const text = incremental ?? readSource(name);
   const path = databasePath(type, name);
-  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : '-', settings.fold, settings.warn));
+  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : 'stdin', settings.fold, settings.warn));
   const options = { duplicates: settings.duplicates, warn: settings.warn };
   if (incremental !== undefined && statSync(path, { throwIfNoEntry: false }) !== undefined) addToDatabase(type, name, pairs, options);
   else buildDatabase(type, name, pairs, options);

@@ -48,7 +48,7 @@ test('postmap -r replaces duplicates, -w keeps the first silently, -f keeps the 
 test('postmap -i adds entries from stdin and -d deletes keys', async () => {
   const source = dir.write('incremental', 'a 1\n');
   await run(['postmap', `btree:${source}`]);
-  assert.equal((await run(['postmap', '-i', `btree:${source}`], 'B 2\nc 3\n')).code, 0);
+  assert.deepEqual(await run(['postmap', '-i', `btree:${source}`], 'B 2\nc 3\nnovalue\n'), { code: 0, out: '', err: 'postmap: warning: stdin, line 3: expected format: key whitespace value\n' });
   assert.equal((await run(['postmap', '-s', `btree:${source}`])).out, 'a\t1\nb\t2\nc\t3\n');
   assert.equal((await run(['postmap', '-d', 'A', `btree:${source}`])).code, 0);
   assert.equal((await run(['postmap', '-d', 'a', `btree:${source}`])).code, 1);
