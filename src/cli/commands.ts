@@ -1,6 +1,8 @@
 import type { Command } from './command.js';
 import { dhparamCommand } from './dhparam.js';
+import { newaliasesCommand, postaliasCommand } from './postalias.js';
 import { postconfCommand } from './postconf.js';
+import { postmapCommand } from './postmap.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
 import { tlsmgrCommand } from './tlsmgr.js';
@@ -8,4 +10,15 @@ import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
-export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, tlsmgrCommand, postconfCommand];
+export const commands: readonly Command[] = [
+  verifyCommand,
+  x509Command,
+  dhparamCommand,
+  sClientCommand,
+  sServerCommand,
+  tlsmgrCommand,
+  postconfCommand,
+  postmapCommand,
+  postaliasCommand,
+  newaliasesCommand,
+];
