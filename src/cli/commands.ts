@@ -23,6 +23,10 @@ export const commands: readonly Command[] = [
   postmapCommand,
   postaliasCommand,
   newaliasesCommand,
+  <<<<<<< HEAD
   sendmailCommand,
   saslpasswdCommand,
+  =======
+>>>>>>> main,
+  sendmailCommand,
 ];

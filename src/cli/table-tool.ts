@@ -92,9 +92,17 @@ function withTables<T>(specs: string[], settings: Settings, use: (tables: Table[
   }
 }
 
-function lookupFirst(tables: Table[], key: string): string | undefined {
+/** The first table's value; a failed query is Postfix's warning (the cause) then fatal ("query error"). */
+function lookupFirst(tables: Table[], key: string, warn: WarningSink): string | undefined {
   for (const t of tables) {
-    const value = t.lookup(key);
+    let value: string | undefined;
+    try {
+      value = t.lookup(key);
+    } catch (err) {
+      if (!(err instanceof TableError) || err.reason !== 'query') throw err;
+      warn(err.message);
+      throw new TableError('query', `table ${t.spec}: query error`);
+    }
     if (value !== undefined) return value;
   }
   return undefined;
@@ -103,7 +111,7 @@ function lookupFirst(tables: Table[], key: string): string | undefined {
 /** -q KEY: the value of the first table that has the key; exit 1 when none has it. */
 function queryOne(specs: string[], key: string, io: CommandIO, settings: Settings): number {
   return withTables(specs, settings, (tables) => {
-    const value = lookupFirst(tables, key);
+    const value = lookupFirst(tables, key, settings.warn);
     if (value === undefined) return 1;
     io.stdout.write(value + '\n');
     return 0;
@@ -115,7 +123,7 @@ function queryStdin(syntax: ToolSyntax, specs: string[], text: string, io: Comma
   return withTables(specs, settings, (tables) => {
     let found = false;
     for (const key of stdinKeys(text)) {
-      const value = lookupFirst(tables, key);
+      const value = lookupFirst(tables, key, settings.warn);
       if (value === undefined) continue;
       found = true;
       io.stdout.write(syntax.format(key, value) + '\n');
@@ -152,7 +160,7 @@ function build(syntax: ToolSyntax, spec: string, incremental: string | undefined
   if (!isDatabaseType(type)) throw new TableError('read-only', `unsupported dictionary type: ${type} does not support bulk-mode creation.`);
   const text = incremental ?? readSource(name);
   const path = databasePath(type, name);
-  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : '-', settings.fold, settings.warn));
+  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : 'stdin', settings.fold, settings.warn));
   const options = { duplicates: settings.duplicates, warn: settings.warn };
   if (incremental !== undefined && statSync(path, { throwIfNoEntry: false }) !== undefined) addToDatabase(type, name, pairs, options);
   else buildDatabase(type, name, pairs, options);

@@ -48,7 +48,7 @@ test('postmap -r replaces duplicates, -w keeps the first silently, -f keeps the 
 test('postmap -i adds entries from stdin and -d deletes keys', async () => {
   const source = dir.write('incremental', 'a 1\n');
   await run(['postmap', `btree:${source}`]);
-  assert.equal((await run(['postmap', '-i', `btree:${source}`], 'B 2\nc 3\n')).code, 0);
+  assert.deepEqual(await run(['postmap', '-i', `btree:${source}`], 'B 2\nc 3\nnovalue\n'), { code: 0, out: '', err: 'postmap: warning: stdin, line 3: expected format: key whitespace value\n' });
   assert.equal((await run(['postmap', '-s', `btree:${source}`])).out, 'a\t1\nb\t2\nc\t3\n');
   assert.equal((await run(['postmap', '-d', 'A', `btree:${source}`])).code, 0);
   assert.equal((await run(['postmap', '-d', 'a', `btree:${source}`])).code, 1);
@@ -125,4 +125,18 @@ test('postmap -c DIR takes default_database_type from DIR/main.cf for bare file 
   assert.equal((await run(['postmap', '-c', conf, '-q', 'k', source])).out, 'v\n');
   writeFileSync(`${conf}/main.cf`, 'default_database_type = $other\n');
   assert.match((await run(['postmap', '-c', conf, '-q', 'k', source])).err, /^postmap: fatal: .*main\.cf, line 1: default_database_type uses \$name expansion/);
+});
+
+test('postmap -q on a failing sqlite query: the cause as a warning, then "query error"', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const dbpath = dir.path('limit.sqlite');
+  const db = new Database(dbpath);
+  db.exec("CREATE TABLE t (k TEXT, v TEXT); INSERT INTO t VALUES ('a', '1'), ('a', '2')");
+  db.close();
+  const cf = dir.write('limit.cf', `dbpath = ${dbpath}\nquery = SELECT v FROM t WHERE k = '%s'\nexpansion_limit = 1\n`);
+  assert.deepEqual(await run(['postmap', '-q', 'a', `sqlite:${cf}`]), {
+    code: 1,
+    out: '',
+    err: `postmap: warning: dict_sqlite_lookup: ${cf}: Expansion limit exceeded for key 'a'\npostmap: fatal: table sqlite:${cf}: query error\n`,
+  });
 });

@@ -36,7 +36,7 @@ function parseIPv6(text: string): AddressBytes {
   return bytes;
 }
 
-/** The RFC 5952 text form (lower case, longest zero run as `::`, IPv4 dotted). */
+/** The RFC 5952 text form (lower case, longest zero run as `::`), with glibc's dotted tail for ::a.b.c.d and ::ffff:a.b.c.d. */
 export function formatAddress(bytes: AddressBytes): string {
   if (bytes.length === 4) return Array.from(bytes).join('.');
   const words = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number));
@@ -46,6 +46,10 @@ export function formatAddress(bytes: AddressBytes): string {
     while (j < 8 && words[j] === 0) j++;
     if (j - i > best.length && j - i >= 2) best = { start: i, length: j - i };
     i = j === i ? i + 1 : j;
+  }
+  // inet_ntop(3) as glibc writes it: an IPv4-compatible or -mapped address ends in dotted quad.
+  if (best.start === 0 && (best.length === 6 || (best.length === 5 && words[5] === 0xffff))) {
+    return (best.length === 6 ? '::' : '::ffff:') + Array.from(bytes.slice(12)).join('.');
   }
   const hex = words.map((w) => w.toString(16));
   if (best.start < 0) return hex.join(':');

@@ -3,12 +3,14 @@ import { TableError } from './errors.js';
 import type { LookupResult, Table } from './table.js';
 
 /**
- * Postfix daemons notice a changed table by restarting (the master restarts
- * a process whose table file is newer than the process); postern is one
- * long-lived process, so a table remembers the identity of its files
- * (device, inode, modification time, size) and reopens itself when one of
- * them changes. `postmap` renames a new database over the old one, so a
- * rebuild always changes the inode.
+ * A Postfix daemon notices a changed table between requests (dict_changed():
+ * "table … has changed -- restarting") and exits, and the master starts a
+ * fresh process; postern's services are long-lived, so a table remembers the
+ * identity of its files (device, inode, modification time, size) and
+ * reopens itself when one of them changes. `postmap` renames a new database
+ * over the old one, so a rebuild always changes the inode. If the reopen
+ * fails (a syntax error being edited in), the lookup throws and the next one
+ * tries again; the old content is not served silently.
  *
  * The check costs one stat(2) per file; it is done on a lookup at most once
  * per `checkIntervalMs` (1000 ms by default, 0 checks on every lookup).
