@@ -23,10 +23,6 @@ export const commands: readonly Command[] = [
   postmapCommand,
   postaliasCommand,
   newaliasesCommand,
-  <<<<<<< HEAD
   sendmailCommand,
   saslpasswdCommand,
-  =======
->>>>>>> main,
-  sendmailCommand,
 ];
