@@ -2,8 +2,8 @@
 // check_sender_access, check_recipient_access): the search order per kind of
 // key, and what a found value means (Postfix check_table_result()).
 import type { Table } from '../tables/table.js';
-import type { ListContext, Status } from './evaluation.js';
-import { DUNNO, Evaluation, OK, ServerConfigurationError } from './evaluation.js';
+import type { Evaluation, ListContext, Status } from './evaluation.js';
+import { DUNNO, OK, ServerConfigurationError } from './evaluation.js';
 import { fixDsn, splitDsn } from './reply.js';
 import { addressKeys, domainKeys, mailAddressKeys } from './search-keys.js';
 

@@ -464,3 +464,10 @@ test('reject_plaintext_session, permit_inet_interfaces, reject_multi_recipient_b
   permits(sasl.check(rcpt('u@elsewhere.example', { saslUser: 'bob' })));
   rejects(sasl.check(rcpt('u@elsewhere.example')), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
 });
+
+test('a restriction class that names itself is stopped at a depth of 100, as Postfix does', () => {
+  log.length = 0;
+  const p = policy({ lists: { smtpd_recipient_restrictions: ['loop'] }, restrictionClasses: new Map([['loop', ['warn_if_reject', 'loop']]]) });
+  rejects(p.check(rcpt('u@example.org')), '451 4.3.5 Server configuration error');
+  assert.ok(log.some((l) => /nesting deeper than 100/.test(l)), log.join('\n'));
+});
