@@ -9,6 +9,7 @@ import { DUNNO, LookupRetry, OK, ServerConfigurationError } from './evaluation.j
 import { fullyQualified, validAddressLiteral, validHostAddress, validHostname } from './hostname.js';
 import { matchNetworks, parseAddress } from './networks.js';
 import { REPLY_CLASS } from './reply.js';
+import { senderLoginRestrictions } from './sender-login.js';
 
 const namaddr = (ev: Evaluation): string => `${ev.facts.clientName}[${ev.facts.clientAddress}]`;
 
@@ -141,8 +142,7 @@ const NOT_IMPLEMENTED = [
   'check_helo_mx_access', 'check_helo_a_access', 'check_sender_ns_access', 'check_sender_mx_access', 'check_sender_a_access',
   'check_recipient_ns_access', 'check_recipient_mx_access', 'check_recipient_a_access', 'check_ccert_access',
   'reject_unverified_sender', 'reject_unverified_recipient', 'reject_unlisted_sender', 'reject_unlisted_recipient', 'check_recipient_maps',
-  'reject_sender_login_mismatch', 'reject_authenticated_sender_login_mismatch', 'reject_known_sender_login_mismatch',
-  'reject_unauthenticated_sender_login_mismatch', 'permit_mx_backup', 'defer_if_permit', 'defer_if_reject', 'sleep', 'check_etrn_access',
+  'permit_mx_backup', 'defer_if_permit', 'defer_if_reject', 'sleep', 'check_etrn_access',
 ];
 
 const notImplemented = (name: string): Restriction => () => {
@@ -201,6 +201,7 @@ export function builtinRestrictions(): ReadonlyMap<string, Restriction> {
     // Postfix SUSPICIOUS(): an OK for a source-routed recipient counts for nothing.
     return status.kind === 'ok' && destination(ev, rcpt) === 'routed' ? DUNNO : status;
   }));
+  for (const [name, restriction] of senderLoginRestrictions()) r.set(name, restriction);
   for (const name of NOT_IMPLEMENTED) r.set(name, notImplemented(name));
   return r;
 }

@@ -38,6 +38,41 @@ const recipientStep = (list: ListName): Step => ({
 const DATA: Step = { list: 'smtpd_data_restrictions', ctx: () => ({ replyName: 'DATA', replyClass: REPLY_CLASS.data }) };
 const EOD: Step = { list: 'smtpd_end_of_data_restrictions', ctx: () => ({ replyName: 'END-OF-MESSAGE', replyClass: REPLY_CLASS.eod }) };
 
+// Postfix smtpd_check_init(): "People screw up the relay restrictions too often."
+const RELAY_REQUIRED = ['reject_unauth_destination', 'defer_unauth_destination', 'reject', 'defer'];
+
+export class RestrictionConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestrictionConfigError';
+  }
+}
+
+/** Postfix has_required(): a list (or a class it names) that can refuse by default; a `permit` before ends the search. */
+function hasRequired(list: readonly string[], classes: ReadonlyMap<string, readonly string[]>, depth = 0): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const name = (list[i] as string).toLowerCase();
+    if (name === 'warn_if_reject' && i + 1 < list.length) {
+      i++;
+      continue;
+    }
+    if (name === 'permit') return false;
+    if (RELAY_REQUIRED.includes(name)) return true;
+    const klass = classes.get(list[i] as string);
+    if (klass !== undefined && depth < 100 && hasRequired(klass, classes, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The open-relay guard: startup stops unless the relay or recipient list can refuse unauthorized relaying. */
+export function checkRelayRestrictions(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): void {
+  const { smtpd_relay_restrictions: relay, smtpd_recipient_restrictions: rcpt } = settings.lists;
+  if (hasRequired(relay, settings.restrictionClasses) || hasRequired(rcpt, settings.restrictionClasses)) return;
+  throw new RestrictionConfigError(
+    `in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working instance of: ${RELAY_REQUIRED.slice(0, -1).join(', ')} or ${RELAY_REQUIRED.at(-1) ?? ''}`,
+  );
+}
+
 /** Every `type:name` word in the lists and classes: the tables to open before the first session. */
 export function tableSpecs(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): string[] {
   const words = [...Object.values(settings.lists), ...settings.restrictionClasses.values()].flat();
@@ -48,11 +83,15 @@ export class RestrictionPolicy implements SessionPolicy {
   private readonly tables = new Map<string, Table>();
   private readonly registry: ReadonlyMap<string, Restriction> = builtinRestrictions();
 
-  /** Opens every table the lists name; a table that cannot be opened stops startup (the opener's error). */
+  /**
+   * Checks the relay guard (RestrictionConfigError) and opens every table the
+   * lists name; a table that cannot be opened stops startup (the opener's error).
+   */
   constructor(
     private readonly settings: RestrictionSettings,
     openTable: (spec: string) => Table,
   ) {
+    checkRelayRestrictions(settings);
     for (const spec of tableSpecs(settings)) this.tables.set(spec, openTable(spec));
   }
 
