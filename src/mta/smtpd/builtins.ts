@@ -109,6 +109,29 @@ function tlsClientcerts(all: boolean): Restriction {
   };
 }
 
+// RFC 5280 §4.1.2.6 subject attribute id-at-commonName.
+const COMMON_NAME = '2.5.4.3';
+
+/**
+ * check_ccert_access: the client certificate's fingerprint, then its public
+ * key's (Postfix's default search order), as access(5) keys; the reply names
+ * the certificate's CN. As for permit_tls_clientcerts, the chain need not verify.
+ */
+const checkCcertAccess: Restriction = (ev, _ctx, next) => {
+  const spec = tableArgument('check_ccert_access', next);
+  if (spec.includes('{')) throw new ServerConfigurationError(`check_ccert_access ${spec}: search_order is not supported by postern`);
+  const leaf = ev.facts.tls?.peerCertificates[0];
+  if (leaf === undefined) return DUNNO;
+  const cn = leaf.subject.rdns.flat().find((a) => a.type === COMMON_NAME)?.text ?? '';
+  const ctx: ListContext = { replyName: cn, replyClass: REPLY_CLASS.ccert, defaultAccess: 'check_ccert_access' };
+  const digest = ev.settings.fingerprintDigest;
+  for (const print of [certificateFingerprint(leaf, digest), publicKeyFingerprint(leaf, digest)]) {
+    const status = lookupAccess(ev, spec, [print], ctx).status;
+    if (status.kind !== 'dunno') return status;
+  }
+  return DUNNO;
+};
+
 /** permit_inet_interfaces: the client is this host (one of inet_interfaces). */
 const permitInetInterfaces: Restriction = (ev) => {
   const client = parseAddress(ev.facts.clientAddress);
@@ -140,7 +163,7 @@ const NOT_IMPLEMENTED = [
   'reject_rhsbl_reverse_client', 'permit_dnswl_client', 'permit_rhswl_client', 'reject_maps_rbl', 'check_policy_service',
   'check_client_ns_access', 'check_client_mx_access', 'check_client_a_access', 'check_reverse_client_access', 'check_helo_ns_access',
   'check_helo_mx_access', 'check_helo_a_access', 'check_sender_ns_access', 'check_sender_mx_access', 'check_sender_a_access',
-  'check_recipient_ns_access', 'check_recipient_mx_access', 'check_recipient_a_access', 'check_ccert_access',
+  'check_recipient_ns_access', 'check_recipient_mx_access', 'check_recipient_a_access',
   'reject_unverified_sender', 'reject_unverified_recipient', 'reject_unlisted_sender', 'reject_unlisted_recipient', 'check_recipient_maps',
   'permit_mx_backup', 'defer_if_permit', 'defer_if_reject', 'sleep', 'check_etrn_access',
 ];
@@ -165,6 +188,7 @@ export function builtinRestrictions(): ReadonlyMap<string, Restriction> {
   r.set('permit_inet_interfaces', permitInetInterfaces);
   r.set('reject_multi_recipient_bounce', rejectMultiRecipientBounce);
   r.set('check_sasl_access', checkSaslAccess);
+  r.set('check_ccert_access', checkCcertAccess);
   r.set('reject_unauth_destination', unauthDestination(false));
   r.set('defer_unauth_destination', unauthDestination(true));
   r.set('permit_auth_destination', (ev) => {

@@ -515,3 +515,16 @@ test('smtpd_sender_login_maps: not owned by user, not logged in, known senders o
   const broken = policy({ senderLoginMaps: mapTable('hash:/x', {}, { fail: true }), saslAuthEnable: true, lists: { smtpd_sender_restrictions: ['reject_sender_login_mismatch'] } });
   rejects(broken.check(rcpt('u@example.org', { sender: 'alice@example.org', saslUser: 'alice' })), '451 4.3.0 <alice@example.org>: Temporary lookup failure');
 });
+
+test('check_ccert_access: certificate then public-key fingerprint as access(5) keys; the reply names the CN', () => {
+  const a = referencePrints(derA, 'sha256');
+  const table = mapTable('hash:/etc/postfix/ccert_access', { [a.pkey]: 'REJECT revoked key' });
+  const p = policy({ lists: { smtpd_client_restrictions: ['check_ccert_access', 'hash:/etc/postfix/ccert_access'] } }, [table]);
+  rejects(p.check(rcpt('u@example.org', { tls: tlsFacts(certA, false) })), '554 5.7.1 <client-a>: Client certificate rejected: revoked key');
+  assert.deepEqual(table.keys.slice(-2), [a.cert, a.pkey], 'certificate fingerprint first');
+  permits(p.check(rcpt('u@example.org', { tls: tlsFacts(certB, true) })));
+  permits(p.check(rcpt('u@example.org')));
+  const ok = policy({ lists: { smtpd_relay_restrictions: ['check_ccert_access', 'hash:/ok', 'reject_unauth_destination'] } }, [mapTable('hash:/ok', { [a.cert]: 'OK' })]);
+  permits(ok.check(rcpt('u@elsewhere.example', { tls: tlsFacts(certA, true) })));
+  rejects(ok.check(rcpt('u@elsewhere.example', { tls: tlsFacts(certB, true) })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+});
