@@ -165,7 +165,7 @@ const NOT_IMPLEMENTED = [
   'check_helo_mx_access', 'check_helo_a_access', 'check_sender_ns_access', 'check_sender_mx_access', 'check_sender_a_access',
   'check_recipient_ns_access', 'check_recipient_mx_access', 'check_recipient_a_access',
   'reject_unverified_sender', 'reject_unverified_recipient', 'reject_unlisted_sender', 'reject_unlisted_recipient', 'check_recipient_maps',
-  'permit_mx_backup', 'defer_if_permit', 'defer_if_reject', 'sleep', 'check_etrn_access',
+  'permit_mx_backup', 'sleep', 'check_etrn_access',
 ];
 
 const notImplemented = (name: string): Restriction => () => {
@@ -177,6 +177,8 @@ export function builtinRestrictions(): ReadonlyMap<string, Restriction> {
   r.set('permit', () => OK);
   r.set('reject', (ev, ctx) => ev.reject('policy', ev.settings.codes.reject, '5.7.1', `<${ctx.replyName}>: ${ctx.replyClass} rejected: Access denied`));
   r.set('defer', (ev, ctx) => ev.reject('policy', ev.settings.codes.defer, '4.3.2', `<${ctx.replyName}>: ${ctx.replyClass} rejected: Try again later`));
+  r.set('defer_if_permit', (ev, ctx) => ev.deferIf('permit', 450, '4.7.0', `<${ctx.replyName}>: ${ctx.replyClass} rejected: defer_if_permit requested`));
+  r.set('defer_if_reject', (ev, ctx) => ev.deferIf('reject', 450, '4.7.0', `<${ctx.replyName}>: ${ctx.replyClass} rejected: defer_if_reject requested`));
   r.set('permit_mynetworks', (ev) => (matchNetworks(ev.settings.mynetworks, ev.facts.clientAddress) ? OK : DUNNO));
   r.set('permit_sasl_authenticated', (ev) => (ev.facts.saslUser !== undefined ? OK : DUNNO));
   r.set('permit_tls_clientcerts', tlsClientcerts(false));

@@ -16,6 +16,9 @@ const COMMAND: Record<PolicyStage, string> = { connect: 'CONNECT', helo: 'HELO',
 
 type ListName = keyof RestrictionSettings['lists'];
 
+// Where Postfix turns a pending defer_if_permit into a reply; before RCPT it waits for one.
+const FINAL_STAGES = new Set<PolicyStage>(['rcpt', 'data', 'end-of-data']);
+
 interface Step {
   readonly list: ListName;
   readonly ctx: (facts: SessionFacts) => ListContext | undefined;
@@ -73,6 +76,20 @@ export function checkRelayRestrictions(settings: Pick<RestrictionSettings, 'list
   );
 }
 
+/**
+ * Postfix carries a defer_if_permit from the client, HELO or sender list of
+ * an earlier command to RCPT; postern's policy sees one command at a time, so
+ * with smtpd_delay_reject = no it refuses that configuration by name.
+ */
+function checkDeferIfPermit(settings: Pick<RestrictionSettings, 'lists' | 'delayReject'>): void {
+  if (settings.delayReject) return;
+  for (const list of ['smtpd_client_restrictions', 'smtpd_helo_restrictions', 'smtpd_sender_restrictions'] as const) {
+    if (settings.lists[list].some((n) => n.toLowerCase() === 'defer_if_permit')) {
+      throw new RestrictionConfigError(`${list}: defer_if_permit with smtpd_delay_reject = no is not supported by postern (set smtpd_delay_reject = yes)`);
+    }
+  }
+}
+
 /** Every `type:name` word in the lists and classes: the tables to open before the first session. */
 export function tableSpecs(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): string[] {
   const words = [...Object.values(settings.lists), ...settings.restrictionClasses.values()].flat();
@@ -92,6 +109,7 @@ export class RestrictionPolicy implements SessionPolicy {
     openTable: (spec: string) => Table,
   ) {
     checkRelayRestrictions(settings);
+    checkDeferIfPermit(settings);
     for (const spec of tableSpecs(settings)) this.tables.set(spec, openTable(spec));
   }
 
@@ -105,9 +123,15 @@ export class RestrictionPolicy implements SessionPolicy {
     if (facts.stage === 'rcpt' && facts.recipient?.toLowerCase() === 'postmaster') return { action: 'permit' };
     const ev = new Evaluation(facts, this.settings, this.tables, this.registry, COMMAND[facts.stage]);
     for (const step of this.steps(facts.stage)) {
+      ev.startList();
       const status = this.runStep(ev, step);
       if (status.kind === 'reject') return { action: 'reject', ...status.reply };
       if (ev.discard !== undefined) return { action: 'discard', text: ev.discard };
+    }
+    // Postfix smtpd_check_rcpt/_data/_eod: a pending defer_if_permit turns the permit into its deferral.
+    if (ev.deferIfPermit !== undefined && FINAL_STAGES.has(facts.stage)) {
+      ev.whatsup('reject', `${ev.deferIfPermit.code} ${ev.deferIfPermit.enhanced} ${ev.deferIfPermit.text}`);
+      return { action: 'reject', ...ev.deferIfPermit };
     }
     return ev.hold !== undefined ? { action: 'hold', text: ev.hold } : { action: 'permit' };
   }

@@ -528,3 +528,33 @@ test('check_ccert_access: certificate then public-key fingerprint as access(5) k
   permits(ok.check(rcpt('u@elsewhere.example', { tls: tlsFacts(certA, true) })));
   rejects(ok.check(rcpt('u@elsewhere.example', { tls: tlsFacts(certB, true) })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
 });
+
+test('defer_if_permit: a later permit becomes 450; a reject still rejects; it carries from the client list to RCPT', () => {
+  const p = policy({ lists: { smtpd_client_restrictions: ['defer_if_permit'], smtpd_recipient_restrictions: ['check_recipient_access', 'hash:/r'] } }, [mapTable('hash:/r', { 'bad@example.org': 'REJECT' })]);
+  rejects(p.check(rcpt('u@example.org')), '450 4.7.0 <unknown[198.51.100.7]>: Client host rejected: defer_if_permit requested');
+  rejects(p.check(rcpt('bad@example.org')), '554 5.7.1 <bad@example.org>: Recipient address rejected: Access denied');
+  permits(p.check(facts('connect')));
+  const data = policy({ lists: { smtpd_data_restrictions: ['defer_if_permit', 'permit'] } });
+  rejects(data.check(facts('data')), '450 4.7.0 <DATA>: Data command rejected: defer_if_permit requested');
+  const warned = policy({ lists: { smtpd_recipient_restrictions: ['warn_if_reject', 'defer_if_permit'] } });
+  permits(warned.check(rcpt('u@example.org')));
+  assert.throws(() => policy({ delayReject: false, lists: { smtpd_client_restrictions: ['defer_if_permit'] } }), /defer_if_permit with smtpd_delay_reject = no is not supported by postern/);
+});
+
+test('defer_if_reject: the next 5xx of the same list becomes 450; other lists are not affected', () => {
+  const lists = { smtpd_helo_restrictions: ['defer_if_reject', 'reject_non_fqdn_helo_hostname'], smtpd_recipient_restrictions: ['reject_non_fqdn_recipient'] };
+  const p = policy({ lists });
+  rejects(p.check(rcpt('u@example.org', { helo: 'localhost' })), '450 4.7.0 <localhost>: Helo command rejected: defer_if_reject requested');
+  rejects(p.check(rcpt('u@localhost')), '504 5.5.2 <u@localhost>: Recipient address rejected: need fully-qualified address');
+  permits(p.check(rcpt('u@example.org')));
+});
+
+test('access actions DEFER_IF_PERMIT and DEFER_IF_REJECT, with their default text', () => {
+  const table = mapTable('hash:/a', { 'maybe.example': 'DEFER_IF_PERMIT', 'soft.example': 'DEFER_IF_REJECT 4.7.2 greylisted' });
+  const p = policy({ lists: { smtpd_sender_restrictions: ['check_sender_access', 'hash:/a', 'reject_non_fqdn_sender'], smtpd_relay_restrictions: ['reject_unauth_destination'] } }, [table]);
+  rejects(p.check(rcpt('u@example.org', { sender: 'x@maybe.example' })), '450 4.7.1 <x@maybe.example>: Sender address rejected: Service unavailable');
+  rejects(p.check(rcpt('u@elsewhere.example', { sender: 'x@maybe.example' })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+  permits(p.check(rcpt('u@example.org', { sender: 'x@soft.example' })));
+  const q = policy({ lists: { smtpd_sender_restrictions: ['check_sender_access', 'hash:/a', 'reject'] } }, [table]);
+  rejects(q.check(rcpt('u@example.org', { sender: 'x@soft.example' })), '450 4.7.2 <x@soft.example>: Sender address rejected: greylisted');
+});
