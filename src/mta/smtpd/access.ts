@@ -21,6 +21,13 @@ function actionText(ctx: ListContext, text: string, fallback: string): string {
   return `<${ctx.replyName}>: ${ctx.replyClass} ${text !== '' ? text : fallback}`;
 }
 
+/** The `type:name` argument of a check_*_access restriction. */
+export function tableArgument(command: string, next: (name: string) => string): string {
+  const arg = next(command);
+  if (!arg.includes(':')) throw new ServerConfigurationError(`restriction ${command}: bad argument "${arg}": need maptype:mapname`);
+  return arg;
+}
+
 /** What a found access-table value means (access(5) "ACCEPT ACTIONS", "REJECT ACTIONS", "OTHER ACTIONS"). */
 export function tableResult(ev: Evaluation, table: string, value: string, ctx: ListContext): Status {
   const m = /^(\S*)\s*(.*)$/s.exec(value.trim()) as RegExpExecArray;
