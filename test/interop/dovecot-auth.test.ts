@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DovecotSaslBackend, parseDovecotPath } from '../../src/smtp/sasl/dovecot-backend.js';
 import { parseSecurityOptions } from '../../src/smtp/sasl/security-options.js';
@@ -25,14 +25,17 @@ const ctx: SaslContext = { clientAddress: '127.0.0.1', secured: true, service: '
 const security = { plain: parseSecurityOptions('noanonymous, noplaintext'), tls: parseSecurityOptions('noanonymous') };
 
 function config(d: string): string {
-  // Dovecot refuses to run as root without users for its internal and login processes.
+  // As root Dovecot wants unprivileged users for its internal and login processes; as anyone else it can only be that user.
+  const root = process.getuid?.() === 0;
+  const internal = root ? 'dovecot' : userInfo().username;
+  const login = root ? 'dovenull' : userInfo().username;
   return `base_dir = ${d}/run
 state_dir = ${d}/state
 log_path = /dev/stderr
 protocols =
 ssl = no
-default_internal_user = dovecot
-default_login_user = dovenull
+default_internal_user = ${internal}
+default_login_user = ${login}
 disable_plaintext_auth = no
 auth_mechanisms = plain login cram-md5
 passdb {
