@@ -5,6 +5,7 @@ import { postconfCommand } from './postconf.js';
 import { postmapCommand } from './postmap.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
+import { saslpasswdCommand } from './saslpasswd.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   postmapCommand,
   postaliasCommand,
   newaliasesCommand,
+  saslpasswdCommand,
 ];
