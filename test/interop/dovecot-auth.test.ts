@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DovecotSaslBackend, parseDovecotPath } from '../../src/smtp/sasl/dovecot-backend.js';
 import { parseSecurityOptions } from '../../src/smtp/sasl/security-options.js';
 import type { SaslContext, SaslStep } from '../../src/smtp/sasl/backend.js';
 import { encodePlainMessage, plainClient } from '../../src/smtp/sasl/plain.js';
 import { loginClient } from '../../src/smtp/sasl/login.js';
+import { cramMd5Client } from '../../src/smtp/sasl/cram-md5.js';
 import { authStepReply } from '../../src/smtp/sasl/replies.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
@@ -24,16 +25,19 @@ const ctx: SaslContext = { clientAddress: '127.0.0.1', secured: true, service: '
 const security = { plain: parseSecurityOptions('noanonymous, noplaintext'), tls: parseSecurityOptions('noanonymous') };
 
 function config(d: string): string {
-  // Dovecot refuses to run as root without users for its internal and login processes.
+  // As root Dovecot wants unprivileged users for its internal and login processes; as anyone else it can only be that user.
+  const root = process.getuid?.() === 0;
+  const internal = root ? 'dovecot' : userInfo().username;
+  const login = root ? 'dovenull' : userInfo().username;
   return `base_dir = ${d}/run
 state_dir = ${d}/state
 log_path = /dev/stderr
 protocols =
 ssl = no
-default_internal_user = dovecot
-default_login_user = dovenull
+default_internal_user = ${internal}
+default_login_user = ${login}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login cram-md5
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${d}/users
@@ -135,9 +139,9 @@ async function login(user: string, password: string, context: SaslContext = ctx)
   return step;
 }
 
-test('Dovecot announces PLAIN and LOGIN, filtered by our security options', () => {
-  assert.deepEqual(backend.mechanisms(ctx), ['PLAIN', 'LOGIN']);
-  assert.deepEqual(backend.mechanisms({ ...ctx, secured: false }), [], 'noplaintext before TLS');
+test('Dovecot announces PLAIN, LOGIN and CRAM-MD5, filtered by our security options', () => {
+  assert.deepEqual(backend.mechanisms(ctx), ['PLAIN', 'LOGIN', 'CRAM-MD5']);
+  assert.deepEqual(backend.mechanisms({ ...ctx, secured: false }), ['CRAM-MD5'], 'noplaintext before TLS');
 });
 
 test('PLAIN: a good password succeeds with the user name Dovecot returns, a bad one gets 535', async () => {
@@ -164,9 +168,21 @@ test('LOGIN: Username:/Password: from Dovecot, good and bad passwords', async ()
   assert.equal(bad.kind === 'failure' && bad.temporary, false);
 });
 
+test('CRAM-MD5: our client side answers the challenge Dovecot sends; a wrong secret fails', async () => {
+  const run = async (password: string, context: SaslContext): Promise<SaslStep> => {
+    const { exchange, first } = await backend.start('CRAM-MD5', undefined, context);
+    assert.equal(first.kind, 'challenge');
+    if (first.kind !== 'challenge') return first;
+    assert.match(new TextDecoder().decode(first.challenge), /^<\d+\.\d+@[^>]+>$/, 'RFC 2195 msg-id form');
+    return exchange.respond(cramMd5Client({ user: 'tim', password }).respond(first.challenge));
+  };
+  assert.deepEqual(await run('tanstaaftanstaaf', { ...ctx, secured: false }), { kind: 'success', user: 'tim' });
+  assert.equal((await run('tanstaaf', failingCtx())).kind, 'failure');
+});
+
 test('a mechanism Dovecot does not offer is refused before it reaches Dovecot', async () => {
-  const { first } = await backend.start('CRAM-MD5', undefined, ctx);
-  assert.deepEqual(first, { kind: 'failure', reason: "Invalid authentication mechanism: 'CRAM-MD5'", temporary: false });
+  const { first } = await backend.start('DIGEST-MD5', undefined, ctx);
+  assert.deepEqual(first, { kind: 'failure', reason: "Invalid authentication mechanism: 'DIGEST-MD5'", temporary: false });
 });
 
 test('Dovecot stopped: a temporary failure (454), then it recovers when Dovecot is back', async () => {

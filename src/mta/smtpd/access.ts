@@ -2,8 +2,8 @@
 // check_sender_access, check_recipient_access): the search order per kind of
 // key, and what a found value means (Postfix check_table_result()).
 import type { Table } from '../tables/table.js';
-import type { ListContext, Status } from './evaluation.js';
-import { DUNNO, Evaluation, OK, ServerConfigurationError } from './evaluation.js';
+import type { Evaluation, ListContext, Status } from './evaluation.js';
+import { DUNNO, OK, ServerConfigurationError } from './evaluation.js';
 import { fixDsn, splitDsn } from './reply.js';
 import { addressKeys, domainKeys, mailAddressKeys } from './search-keys.js';
 
@@ -11,7 +11,7 @@ import { addressKeys, domainKeys, mailAddressKeys } from './search-keys.js';
 const LOOKUP_ERROR_VALUE = '451 4.3.5 Server configuration error';
 
 // Actions of access(5) that postern does not carry out: refusing them names them, never ignores them.
-const UNSUPPORTED_ACTIONS = new Set(['FILTER', 'REDIRECT', 'BCC', 'PREPEND', 'DEFER_IF_PERMIT', 'DEFER_IF_REJECT', 'HANGUP']);
+const UNSUPPORTED_ACTIONS = new Set(['FILTER', 'REDIRECT', 'BCC', 'PREPEND', 'HANGUP']);
 
 function rejectText(ctx: ListContext, text: string, fallback: string): string {
   return `<${ctx.replyName}>: ${ctx.replyClass} rejected: ${text !== '' ? text : fallback}`;
@@ -19,6 +19,13 @@ function rejectText(ctx: ListContext, text: string, fallback: string): string {
 
 function actionText(ctx: ListContext, text: string, fallback: string): string {
   return `<${ctx.replyName}>: ${ctx.replyClass} ${text !== '' ? text : fallback}`;
+}
+
+/** The `type:name` argument of a check_*_access restriction. */
+export function tableArgument(command: string, next: (name: string) => string): string {
+  const arg = next(command);
+  if (!arg.includes(':')) throw new ServerConfigurationError(`restriction ${command}: bad argument "${arg}": need maptype:mapname`);
+  return arg;
 }
 
 /** What a found access-table value means (access(5) "ACCEPT ACTIONS", "REJECT ACTIONS", "OTHER ACTIONS"). */
@@ -38,6 +45,13 @@ export function tableResult(ev: Evaluation, table: string, value: string, ctx: L
   if (/^[45]\d\d$/.test(command) && text !== '') {
     const split = splitDsn(`${command[0]}.7.1`, text);
     return ev.reject('policy', Number(command), fixDsn(split.dsn, ctx.replyClass), rejectText(ctx, split.text, 'Access denied'));
+  }
+  if (upper === 'DEFER_IF_PERMIT' || upper === 'DEFER_IF_REJECT') {
+    const split = splitDsn('4.7.1', text);
+    if (upper === 'DEFER_IF_PERMIT' && !ev.settings.delayReject && !['rcpt', 'data', 'end-of-data'].includes(ev.facts.stage)) {
+      throw new ServerConfigurationError(`access table ${table}: DEFER_IF_PERMIT before RCPT with smtpd_delay_reject = no is not supported by postern`);
+    }
+    return ev.deferIf(upper === 'DEFER_IF_PERMIT' ? 'permit' : 'reject', codes.accessMapDefer, fixDsn(split.dsn, ctx.replyClass), rejectText(ctx, split.text, 'Service unavailable'));
   }
   if (upper === 'HOLD') {
     ev.hold ??= actionText(ctx, text, 'triggers HOLD action');

@@ -56,6 +56,10 @@ export class Evaluation {
   discard: string | undefined;
   /** Set by a HOLD action: accepted into the hold queue unless something rejects. */
   hold: string | undefined;
+  /** defer_if_permit: the reply that replaces a final "permit" of this command. */
+  deferIfPermit: Reply | undefined;
+  /** defer_if_reject: the reply that replaces the next 5xx rejection of this list. */
+  private deferIfReject: Reply | undefined;
 
   constructor(
     readonly facts: SessionFacts,
@@ -80,12 +84,40 @@ export class Evaluation {
     return table;
   }
 
-  /** smtpd_check_reject(): a reply, or a logged warning under warn_if_reject. */
+  /**
+   * smtpd_check_reject(): a reply, or a logged warning under warn_if_reject.
+   * After defer_if_reject, a 5xx becomes that deferral instead.
+   */
   reject(errorClass: ErrorClass, code: number, dsn: string, text: string): Status {
     const reply = makeReply(code, dsn, text, (m) => this.log(`warning: ${m}`));
     const warnOnly = this.warnIfReject > 0 && (errorClass === 'policy' || errorClass === 'protocol');
+    if (!warnOnly && this.deferIfReject !== undefined && reply.code >= 500) {
+      const deferred = this.deferIfReject;
+      this.deferIfReject = undefined;
+      this.whatsup('reject', `${deferred.code} ${deferred.enhanced} ${deferred.text}`);
+      return { kind: 'reject', reply: deferred };
+    }
     this.whatsup(warnOnly ? 'reject_warning' : 'reject', `${reply.code} ${reply.enhanced} ${reply.text}`);
     return warnOnly ? DUNNO : { kind: 'reject', reply };
+  }
+
+  /** Postfix defer_if(): remember the first reason to defer (defer_if_permit / defer_if_reject); warn_if_reject makes it a warning. */
+  deferIf(which: 'permit' | 'reject', code: number, dsn: string, text: string): Status {
+    const reply = makeReply(code, dsn, text, (m) => this.log(`warning: ${m}`));
+    if (this.warnIfReject > 0) {
+      this.whatsup('reject_warning', `${reply.code} ${reply.enhanced} ${reply.text}`);
+      return DUNNO;
+    }
+    if (which === 'permit') this.deferIfPermit ??= reply;
+    else this.deferIfReject ??= reply;
+    return DUNNO;
+  }
+
+  /** SMTPD_CHECK_RESET(): each list starts without defer_if_reject; defer_if_permit carries on to the end of the command. */
+  startList(): void {
+    this.deferIfReject = undefined;
+    this.warnIfReject = 0;
+    this.recursion = 0;
   }
 
   /** Postfix log_whatsup(): `reject: RCPT from name[addr]: 554 5.7.1 …; from=<…> to=<…> helo=<…>`. */
@@ -126,6 +158,8 @@ export class Evaluation {
       status = this.one(name, ctx, next);
       if (this.warnIfReject >= this.recursion) this.warnIfReject = 0;
       if (status.kind !== 'dunno') break;
+      // Postfix: both deferrals pending, nothing further can change the answer.
+      if (this.deferIfPermit !== undefined && this.deferIfReject !== undefined) break;
     }
     return status;
   }

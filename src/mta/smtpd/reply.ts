@@ -7,6 +7,7 @@
 export const REPLY_CLASS = {
   client: 'Client host',
   saslUser: 'SASL login name',
+  ccert: 'Client certificate',
   helo: 'Helo command',
   sender: 'Sender address',
   recipient: 'Recipient address',

@@ -16,6 +16,9 @@ const COMMAND: Record<PolicyStage, string> = { connect: 'CONNECT', helo: 'HELO',
 
 type ListName = keyof RestrictionSettings['lists'];
 
+// Where Postfix turns a pending defer_if_permit into a reply; before RCPT it waits for one.
+const FINAL_STAGES = new Set<PolicyStage>(['rcpt', 'data', 'end-of-data']);
+
 interface Step {
   readonly list: ListName;
   readonly ctx: (facts: SessionFacts) => ListContext | undefined;
@@ -38,6 +41,55 @@ const recipientStep = (list: ListName): Step => ({
 const DATA: Step = { list: 'smtpd_data_restrictions', ctx: () => ({ replyName: 'DATA', replyClass: REPLY_CLASS.data }) };
 const EOD: Step = { list: 'smtpd_end_of_data_restrictions', ctx: () => ({ replyName: 'END-OF-MESSAGE', replyClass: REPLY_CLASS.eod }) };
 
+// Postfix smtpd_check_init(): "People screw up the relay restrictions too often."
+const RELAY_REQUIRED = ['reject_unauth_destination', 'defer_unauth_destination', 'reject', 'defer'];
+
+export class RestrictionConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestrictionConfigError';
+  }
+}
+
+/** Postfix has_required(): a list (or a class it names) that can refuse by default; a `permit` before ends the search. */
+function hasRequired(list: readonly string[], classes: ReadonlyMap<string, readonly string[]>, depth = 0): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const name = (list[i] as string).toLowerCase();
+    if (name === 'warn_if_reject' && i + 1 < list.length) {
+      i++;
+      continue;
+    }
+    if (name === 'permit') return false;
+    if (RELAY_REQUIRED.includes(name)) return true;
+    const klass = classes.get(list[i] as string);
+    if (klass !== undefined && depth < 100 && hasRequired(klass, classes, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The open-relay guard: startup stops unless the relay or recipient list can refuse unauthorized relaying. */
+export function checkRelayRestrictions(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): void {
+  const { smtpd_relay_restrictions: relay, smtpd_recipient_restrictions: rcpt } = settings.lists;
+  if (hasRequired(relay, settings.restrictionClasses) || hasRequired(rcpt, settings.restrictionClasses)) return;
+  throw new RestrictionConfigError(
+    `in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working instance of: ${RELAY_REQUIRED.slice(0, -1).join(', ')} or ${RELAY_REQUIRED.at(-1) ?? ''}`,
+  );
+}
+
+/**
+ * Postfix carries a defer_if_permit from the client, HELO or sender list of
+ * an earlier command to RCPT; postern's policy sees one command at a time, so
+ * with smtpd_delay_reject = no it refuses that configuration by name.
+ */
+function checkDeferIfPermit(settings: Pick<RestrictionSettings, 'lists' | 'delayReject'>): void {
+  if (settings.delayReject) return;
+  for (const list of ['smtpd_client_restrictions', 'smtpd_helo_restrictions', 'smtpd_sender_restrictions'] as const) {
+    if (settings.lists[list].some((n) => n.toLowerCase() === 'defer_if_permit')) {
+      throw new RestrictionConfigError(`${list}: defer_if_permit with smtpd_delay_reject = no is not supported by postern (set smtpd_delay_reject = yes)`);
+    }
+  }
+}
+
 /** Every `type:name` word in the lists and classes: the tables to open before the first session. */
 export function tableSpecs(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): string[] {
   const words = [...Object.values(settings.lists), ...settings.restrictionClasses.values()].flat();
@@ -48,11 +100,16 @@ export class RestrictionPolicy implements SessionPolicy {
   private readonly tables = new Map<string, Table>();
   private readonly registry: ReadonlyMap<string, Restriction> = builtinRestrictions();
 
-  /** Opens every table the lists name; a table that cannot be opened stops startup (the opener's error). */
+  /**
+   * Checks the relay guard (RestrictionConfigError) and opens every table the
+   * lists name; a table that cannot be opened stops startup (the opener's error).
+   */
   constructor(
     private readonly settings: RestrictionSettings,
     openTable: (spec: string) => Table,
   ) {
+    checkRelayRestrictions(settings);
+    checkDeferIfPermit(settings);
     for (const spec of tableSpecs(settings)) this.tables.set(spec, openTable(spec));
   }
 
@@ -66,9 +123,15 @@ export class RestrictionPolicy implements SessionPolicy {
     if (facts.stage === 'rcpt' && facts.recipient?.toLowerCase() === 'postmaster') return { action: 'permit' };
     const ev = new Evaluation(facts, this.settings, this.tables, this.registry, COMMAND[facts.stage]);
     for (const step of this.steps(facts.stage)) {
+      ev.startList();
       const status = this.runStep(ev, step);
       if (status.kind === 'reject') return { action: 'reject', ...status.reply };
       if (ev.discard !== undefined) return { action: 'discard', text: ev.discard };
+    }
+    // Postfix smtpd_check_rcpt/_data/_eod: a pending defer_if_permit turns the permit into its deferral.
+    if (ev.deferIfPermit !== undefined && FINAL_STAGES.has(facts.stage)) {
+      ev.whatsup('reject', `${ev.deferIfPermit.code} ${ev.deferIfPermit.enhanced} ${ev.deferIfPermit.text}`);
+      return { action: 'reject', ...ev.deferIfPermit };
     }
     return ev.hold !== undefined ? { action: 'hold', text: ev.hold } : { action: 'permit' };
   }

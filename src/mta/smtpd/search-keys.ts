@@ -57,3 +57,21 @@ function stripExtension(local: string, delimiters: string): string {
   }
   return cut < 0 ? local : local.slice(0, cut);
 }
+
+/**
+ * The default search order of Postfix's mail_addr_find() (smtpd_sender_login_maps,
+ * not access(5)): user+ext@domain, user@domain, then the bare local part(s)
+ * when the domain is this host's own, then @domain.
+ */
+export function ownerKeys(address: string, delimiter: string, localDomain: boolean): string[] {
+  const at = address.lastIndexOf('@');
+  const local = at < 0 ? address : address.slice(0, at);
+  const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
+  const bare = delimiter === '' ? local : stripExtension(local, delimiter);
+  const keys = domain === '' ? [local] : [`${local}@${domain}`];
+  if (bare !== local && domain !== '') keys.push(`${bare}@${domain}`);
+  if (localDomain && domain !== '') keys.push(local);
+  if (localDomain && bare !== local) keys.push(bare);
+  if (domain !== '') keys.push(`@${domain}`);
+  return keys;
+}

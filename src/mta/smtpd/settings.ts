@@ -59,6 +59,10 @@ export interface RestrictionSettings {
   readonly restrictionClasses: ReadonlyMap<string, readonly string[]>;
   readonly mynetworks: readonly Network[];
   readonly destinations: DestinationConfig;
+  /** smtpd_sender_login_maps: sender address to the login names that own it. */
+  readonly senderLoginMaps: Table | undefined;
+  /** smtpd_sasl_auth_enable: the *_sender_login_mismatch restrictions do nothing without it (Postfix warns). */
+  readonly saslAuthEnable: boolean;
   /** relay_clientcerts, keys are fingerprints in smtpd_tls_fingerprint_digest. */
   readonly relayClientcerts: Table | undefined;
   /** smtpd_tls_fingerprint_digest (sha256 since compatibility_level 3.6). */
@@ -97,6 +101,8 @@ export function restrictionSettings(
   return {
     restrictionClasses: new Map(),
     relayClientcerts: undefined,
+    senderLoginMaps: undefined,
+    saslAuthEnable: false,
     fingerprintDigest: 'sha256',
     accessMapsMatchParents: accessMapsMatchParents(DEFAULT_PARENT_DOMAIN_MATCHES_SUBDOMAINS),
     delayReject: true,

@@ -90,7 +90,7 @@ test('default smtpd_relay_restrictions: permit_mynetworks, permit_sasl_authentic
   permits(p.check(rcpt('user@example.org')));
   permits(p.check(rcpt('User@MX.Example.ORG.')));
   permits(p.check(rcpt('user@relayed.example')));
-  permits(p.check(rcpt('user@sub.relayed.example')), );
+  permits(p.check(rcpt('user@sub.relayed.example')));
   rejects(p.check(rcpt('user@sub.example.org')), '454 4.7.1 <user@sub.example.org>: Relay access denied');
   permits(p.check(rcpt('user@elsewhere.example', { clientAddress: '10.1.2.3' })));
   permits(p.check(rcpt('user@elsewhere.example', { clientAddress: '::ffff:127.0.0.1' })));
@@ -138,7 +138,7 @@ test('smtpd_delay_reject = yes: client, HELO and sender lists wait for RCPT; = n
   rejects(now.check(facts('connect', { clientName: 'host.example.net' })), '554 5.7.1 <host.example.net[198.51.100.7]>: Client host rejected: Access denied');
   rejects(now.check(facts('helo', { helo: 'localhost' })), '504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname');
   rejects(now.check(facts('mail', { sender: 'root@localhost' })), '504 5.5.2 <root@localhost>: Sender address rejected: need fully-qualified address');
-  permits(now.check(rcpt('u@example.org')), );
+  permits(now.check(rcpt('u@example.org')));
 });
 
 test('at RCPT the lists run in order and a permit ends only its own list', () => {
@@ -175,7 +175,7 @@ test('reject_non_fqdn_sender / _recipient: the null sender and address literals 
   permits(p.check(rcpt('u@example.org', { sender: 'me@[192.0.2.1]' })));
   rejects(p.check(rcpt('u@example.org', { sender: 'me' })), '504 5.5.2 <me>: Sender address rejected: need fully-qualified address');
   rejects(p.check(rcpt('postmaster@localhost')), '504 5.5.2 <postmaster@localhost>: Recipient address rejected: need fully-qualified address');
-  permits(p.check(rcpt('postmaster')), );
+  permits(p.check(rcpt('postmaster')));
 });
 
 test('permit, reject, defer, and the reply codes they use', () => {
@@ -201,7 +201,7 @@ test('check_client_access: by name and parent domains, then by address and paren
   permits(p.check(rcpt('u@example.org', { clientName: 'mx.trusted.example' })));
   rejects(p.check(rcpt('u@example.org', { clientName: 'a.b.spam.example' })), '554 5.7.1 <a.b.spam.example[198.51.100.7]>: Client host rejected: go away');
   rejects(p.check(rcpt('u@example.org', { clientAddress: '203.0.113.50' })), '554 5.7.1 <unknown[203.0.113.50]>: Client host rejected: Access denied');
-  permits(p.check(rcpt('u@example.org', { clientAddress: '203.0.113.9' })), );
+  permits(p.check(rcpt('u@example.org', { clientAddress: '203.0.113.9' })));
   rejects(p.check(rcpt('u@example.org', { clientAddress: '2001:db8:bad::1' })), '550 5.7.0 <unknown[2001:db8:bad::1]>: Client host rejected: IPv6 neighbourhood refused');
   // OK in the client list ends that list only: the relay check still runs.
   rejects(p.check(rcpt('u@elsewhere.example', { clientName: 'mx.trusted.example' })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
@@ -463,4 +463,98 @@ test('reject_plaintext_session, permit_inet_interfaces, reject_multi_recipient_b
   permits(sasl.check(rcpt('u@elsewhere.example', { saslUser: 'alice' })));
   permits(sasl.check(rcpt('u@elsewhere.example', { saslUser: 'bob' })));
   rejects(sasl.check(rcpt('u@elsewhere.example')), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+});
+
+test('a restriction class that names itself is stopped at a depth of 100, as Postfix does', () => {
+  log.length = 0;
+  const p = policy({ lists: { smtpd_recipient_restrictions: ['loop'] }, restrictionClasses: new Map([['loop', ['warn_if_reject', 'loop']]]) });
+  rejects(p.check(rcpt('u@example.org')), '451 4.3.5 Server configuration error');
+  assert.ok(log.some((l) => /nesting deeper than 100/.test(l)), log.join('\n'));
+});
+
+test('the open-relay guard: relay or recipient restrictions must be able to refuse, as Postfix insists at startup', async () => {
+  const { checkRelayRestrictions, RestrictionConfigError } = await import('../../../src/mta/smtpd/restrictions.js');
+  const lists = (relay: string[], rcptList: string[]): RestrictionSettings['lists'] => settings({ lists: { smtpd_relay_restrictions: relay, smtpd_recipient_restrictions: rcptList } }).lists;
+  const classes = new Map([['strict', ['permit_mynetworks', 'reject_unauth_destination']]]);
+  for (const [relay, rcptList] of [[['defer_unauth_destination'], []], [[], ['permit_mynetworks', 'reject']], [['strict'], []], [['warn_if_reject', 'reject', 'defer'], []]]) {
+    assert.doesNotThrow(() => checkRelayRestrictions({ lists: lists(relay as string[], rcptList as string[]), restrictionClasses: classes }), JSON.stringify([relay, rcptList]));
+  }
+  for (const [relay, rcptList] of [[[], []], [['permit', 'reject_unauth_destination'], ['permit_mynetworks']], [['warn_if_reject', 'reject'], []]]) {
+    assert.throws(
+      () => checkRelayRestrictions({ lists: lists(relay as string[], rcptList as string[]), restrictionClasses: classes }),
+      (e: unknown) => e instanceof RestrictionConfigError && /^in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working instance of: reject_unauth_destination, defer_unauth_destination, reject or defer$/.test(e.message),
+      JSON.stringify([relay, rcptList]),
+    );
+  }
+  assert.throws(() => policy({ lists: { smtpd_relay_restrictions: [] } }), RestrictionConfigError);
+});
+
+test('smtpd_sender_login_maps: not owned by user, not logged in, known senders only', () => {
+  const maps = mapTable('hash:/etc/postfix/sender_login', { 'alice@example.org': 'alice, alice2', '@example.net': 'netadmin', 'bob': 'bob' });
+  const base = { senderLoginMaps: maps, saslAuthEnable: true };
+  const strict = policy({ ...base, lists: { smtpd_sender_restrictions: ['reject_sender_login_mismatch'] } });
+  permits(strict.check(rcpt('u@example.org', { sender: 'alice@example.org', saslUser: 'Alice2' })));
+  rejects(strict.check(rcpt('u@example.org', { sender: 'alice@example.org', saslUser: 'mallory' })), '553 5.7.1 <alice@example.org>: Sender address rejected: not owned by user mallory');
+  rejects(strict.check(rcpt('u@example.org', { sender: 'nobody@else.example', saslUser: 'mallory' })), '553 5.7.1 <nobody@else.example>: Sender address rejected: not owned by user mallory');
+  rejects(strict.check(rcpt('u@example.org', { sender: 'alice@example.org' })), '553 5.7.1 <alice@example.org>: Sender address rejected: not logged in');
+  permits(strict.check(rcpt('u@example.org', { sender: 'stranger@else.example' })));
+  permits(strict.check(rcpt('u@example.org', { sender: 'x@example.net', saslUser: 'netadmin' })));
+  // A bare local part owns the address in our own domains.
+  permits(strict.check(rcpt('u@example.org', { sender: 'bob@example.org', saslUser: 'bob' })));
+  rejects(strict.check(rcpt('u@example.org', { sender: 'bob@else.example', saslUser: 'bob' })), '553 5.7.1 <bob@else.example>: Sender address rejected: not owned by user bob');
+  permits(strict.check(rcpt('u@example.org', { sender: '', saslUser: 'mallory' })));
+  const known = policy({ ...base, lists: { smtpd_sender_restrictions: ['reject_known_sender_login_mismatch'] } });
+  permits(known.check(rcpt('u@example.org', { sender: 'nobody@else.example', saslUser: 'mallory' })));
+  rejects(known.check(rcpt('u@example.org', { sender: 'alice@example.org', saslUser: 'mallory' })), '553 5.7.1 <alice@example.org>: Sender address rejected: not owned by user mallory');
+  const authOnly = policy({ ...base, lists: { smtpd_sender_restrictions: ['reject_authenticated_sender_login_mismatch'] } });
+  permits(authOnly.check(rcpt('u@example.org', { sender: 'alice@example.org' })));
+  log.length = 0;
+  const off = policy({ ...base, saslAuthEnable: false, lists: { smtpd_sender_restrictions: ['reject_sender_login_mismatch'] } });
+  permits(off.check(rcpt('u@example.org', { sender: 'alice@example.org' })));
+  assert.ok(log.some((l) => l === "warning: restriction `reject_sender_login_mismatch' ignored: no SASL support"), log.join('\n'));
+  const broken = policy({ senderLoginMaps: mapTable('hash:/x', {}, { fail: true }), saslAuthEnable: true, lists: { smtpd_sender_restrictions: ['reject_sender_login_mismatch'] } });
+  rejects(broken.check(rcpt('u@example.org', { sender: 'alice@example.org', saslUser: 'alice' })), '451 4.3.0 <alice@example.org>: Temporary lookup failure');
+});
+
+test('check_ccert_access: certificate then public-key fingerprint as access(5) keys; the reply names the CN', () => {
+  const a = referencePrints(derA, 'sha256');
+  const table = mapTable('hash:/etc/postfix/ccert_access', { [a.pkey]: 'REJECT revoked key' });
+  const p = policy({ lists: { smtpd_client_restrictions: ['check_ccert_access', 'hash:/etc/postfix/ccert_access'] } }, [table]);
+  rejects(p.check(rcpt('u@example.org', { tls: tlsFacts(certA, false) })), '554 5.7.1 <client-a>: Client certificate rejected: revoked key');
+  assert.deepEqual(table.keys.slice(-2), [a.cert, a.pkey], 'certificate fingerprint first');
+  permits(p.check(rcpt('u@example.org', { tls: tlsFacts(certB, true) })));
+  permits(p.check(rcpt('u@example.org')));
+  const ok = policy({ lists: { smtpd_relay_restrictions: ['check_ccert_access', 'hash:/ok', 'reject_unauth_destination'] } }, [mapTable('hash:/ok', { [a.cert]: 'OK' })]);
+  permits(ok.check(rcpt('u@elsewhere.example', { tls: tlsFacts(certA, true) })));
+  rejects(ok.check(rcpt('u@elsewhere.example', { tls: tlsFacts(certB, true) })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+});
+
+test('defer_if_permit: a later permit becomes 450; a reject still rejects; it carries from the client list to RCPT', () => {
+  const p = policy({ lists: { smtpd_client_restrictions: ['defer_if_permit'], smtpd_recipient_restrictions: ['check_recipient_access', 'hash:/r'] } }, [mapTable('hash:/r', { 'bad@example.org': 'REJECT' })]);
+  rejects(p.check(rcpt('u@example.org')), '450 4.7.0 <unknown[198.51.100.7]>: Client host rejected: defer_if_permit requested');
+  rejects(p.check(rcpt('bad@example.org')), '554 5.7.1 <bad@example.org>: Recipient address rejected: Access denied');
+  permits(p.check(facts('connect')));
+  const data = policy({ lists: { smtpd_data_restrictions: ['defer_if_permit', 'permit'] } });
+  rejects(data.check(facts('data')), '450 4.7.0 <DATA>: Data command rejected: defer_if_permit requested');
+  const warned = policy({ lists: { smtpd_recipient_restrictions: ['warn_if_reject', 'defer_if_permit'] } });
+  permits(warned.check(rcpt('u@example.org')));
+  assert.throws(() => policy({ delayReject: false, lists: { smtpd_client_restrictions: ['defer_if_permit'] } }), /defer_if_permit with smtpd_delay_reject = no is not supported by postern/);
+});
+
+test('defer_if_reject: the next 5xx of the same list becomes 450; other lists are not affected', () => {
+  const lists = { smtpd_helo_restrictions: ['defer_if_reject', 'reject_non_fqdn_helo_hostname'], smtpd_recipient_restrictions: ['reject_non_fqdn_recipient'] };
+  const p = policy({ lists });
+  rejects(p.check(rcpt('u@example.org', { helo: 'localhost' })), '450 4.7.0 <localhost>: Helo command rejected: defer_if_reject requested');
+  rejects(p.check(rcpt('u@localhost')), '504 5.5.2 <u@localhost>: Recipient address rejected: need fully-qualified address');
+  permits(p.check(rcpt('u@example.org')));
+});
+
+test('access actions DEFER_IF_PERMIT and DEFER_IF_REJECT, with their default text', () => {
+  const table = mapTable('hash:/a', { 'maybe.example': 'DEFER_IF_PERMIT', 'soft.example': 'DEFER_IF_REJECT 4.7.2 greylisted' });
+  const p = policy({ lists: { smtpd_sender_restrictions: ['check_sender_access', 'hash:/a', 'reject_non_fqdn_sender'], smtpd_relay_restrictions: ['reject_unauth_destination'] } }, [table]);
+  rejects(p.check(rcpt('u@example.org', { sender: 'x@maybe.example' })), '450 4.7.1 <x@maybe.example>: Sender address rejected: Service unavailable');
+  rejects(p.check(rcpt('u@elsewhere.example', { sender: 'x@maybe.example' })), '554 5.7.1 <u@elsewhere.example>: Relay access denied');
+  permits(p.check(rcpt('u@example.org', { sender: 'x@soft.example' })));
+  const q = policy({ lists: { smtpd_sender_restrictions: ['check_sender_access', 'hash:/a', 'reject'] } }, [table]);
+  rejects(q.check(rcpt('u@example.org', { sender: 'x@soft.example' })), '450 4.7.2 <x@soft.example>: Sender address rejected: greylisted');
 });

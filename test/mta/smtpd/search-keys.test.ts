@@ -19,3 +19,10 @@ test('mail address keys: full, without extension, domain and parents, local part
   assert.deepEqual(mailAddressKeys('user@example.com', '', false), ['user@example.com', 'example.com', '.com', 'user@']);
   assert.deepEqual(mailAddressKeys('a-b@x.org', '+-', true), ['a-b@x.org', 'a@x.org', 'x.org', 'org', 'a-b@', 'a@']);
 });
+
+test('owner keys (mail_addr_find): address, without extension, local part for our domains, @domain', async () => {
+  const { ownerKeys } = await import('../../../src/mta/smtpd/search-keys.js');
+  assert.deepEqual(ownerKeys('bob+x@Example.ORG', '+', true), ['bob+x@example.org', 'bob@example.org', 'bob+x', 'bob', '@example.org']);
+  assert.deepEqual(ownerKeys('bob@else.example', '+', false), ['bob@else.example', '@else.example']);
+  assert.deepEqual(ownerKeys('bob', '', true), ['bob']);
+});
