@@ -25,6 +25,40 @@ export function keyExchangeName(info: SessionInfo): string | undefined {
   return undefined;
 }
 
+/** RFC 8446 §4.2.3 SignatureScheme → the key type Postfix names and the digest (none for EdDSA, as OpenSSL reports none). */
+const SCHEMES = new Map<number, { name: string; digest?: string }>([
+  [0x0401, { name: 'RSA', digest: 'SHA256' }],
+  [0x0501, { name: 'RSA', digest: 'SHA384' }],
+  [0x0601, { name: 'RSA', digest: 'SHA512' }],
+  [0x0201, { name: 'RSA', digest: 'SHA1' }],
+  [0x0804, { name: 'RSA-PSS', digest: 'SHA256' }],
+  [0x0805, { name: 'RSA-PSS', digest: 'SHA384' }],
+  [0x0806, { name: 'RSA-PSS', digest: 'SHA512' }],
+  [0x0809, { name: 'RSA-PSS', digest: 'SHA256' }],
+  [0x080a, { name: 'RSA-PSS', digest: 'SHA384' }],
+  [0x080b, { name: 'RSA-PSS', digest: 'SHA512' }],
+  [0x0403, { name: 'ECDSA', digest: 'SHA256' }],
+  [0x0503, { name: 'ECDSA', digest: 'SHA384' }],
+  [0x0603, { name: 'ECDSA', digest: 'SHA512' }],
+  [0x0203, { name: 'ECDSA', digest: 'SHA1' }],
+  [0x0402, { name: 'DSA', digest: 'SHA256' }],
+  [0x0202, { name: 'DSA', digest: 'SHA1' }],
+  [0x0807, { name: 'ED25519' }],
+  [0x0808, { name: 'ED448' }],
+]);
+
+/** `RSA-PSS (2048 bits)`, `ECDSA (P-256)`, `ED25519`: Postfix's server-signature, from the scheme and our certificate's key. */
+function serverSignature(info: SessionInfo): { serverSignature?: string; serverDigest?: string } {
+  const scheme = info.localSignatureScheme === undefined ? undefined : SCHEMES.get(info.localSignatureScheme);
+  if (scheme === undefined) return {};
+  const key = info.localCertificate?.publicKey.key;
+  let size = '';
+  if (key?.kind === 'rsa') size = ` (${key.n.toString(2).length} bits)`;
+  else if (key?.kind === 'dsa') size = ` (${key.p.toString(2).length} bits)`;
+  else if (key?.kind === 'ec') size = ` (${key.curve})`;
+  return { serverSignature: `${scheme.name}${size}`, ...(scheme.digest !== undefined ? { serverDigest: scheme.digest } : {}) };
+}
+
 export function tlsDetails(info: SessionInfo): TlsDetails {
   const kex = keyExchangeName(info);
   return {
@@ -35,5 +69,6 @@ export function tlsDetails(info: SessionInfo): TlsDetails {
     peerVerified: info.verification?.ok === true,
     resumed: info.resumed,
     ...(kex !== undefined ? { keyExchange: kex } : {}),
+    ...serverSignature(info),
   };
 }

@@ -84,7 +84,10 @@ describe('SmtpServer over loopback', () => {
       const m = delivery.messages[0]?.message;
       assert.equal(m?.protocol, 'ESMTPS');
       assert.equal(m?.tls?.protocol, 'TLSv1.3');
-      assert.ok(logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange /.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange X25519 server-signature ECDSA \(P-256\) server-digest SHA256$/.test(l)),
+        logger.lines.join('\n'),
+      );
     } finally {
       await server.close();
     }
