@@ -302,6 +302,13 @@ describe('STARTTLS', () => {
     assert.equal(ready({ ...tlsOptions, smtpdTlsSecurityLevel: 'encrypt' }).send('QUIT\r\n'), '221 2.0.0 Bye\r\n');
   });
 
+  test('smtpd_use_tls and smtpd_enforce_tls, and smtpd_tls_security_level winning over them', () => {
+    assert.match(ready({ tlsAvailable: true, smtpdUseTls: true }).send('EHLO c\r\n'), /250-STARTTLS/);
+    assert.equal(ready({ tlsAvailable: true, smtpdEnforceTls: true }).send('MAIL FROM:<a@b.c>\r\n'), '530 5.7.0 Must issue a STARTTLS command first\r\n');
+    assert.doesNotMatch(ready({ tlsAvailable: true, smtpdUseTls: true, smtpdTlsSecurityLevel: 'none' }).send('EHLO c\r\n'), /STARTTLS/);
+    assert.equal(ready({ tlsAvailable: true, smtpdEnforceTls: true, smtpdTlsSecurityLevel: 'may' }).send('MAIL FROM:<a@b.c>\r\n'), '250 2.1.0 Ok\r\n');
+  });
+
   test('wrappermode: the greeting comes after TLS; plaintext before it is discarded', () => {
     const s = new Harness({ ...tlsOptions, smtpdTlsWrappermode: true }, { hold: ['starttls'] });
     assert.equal(s.start(), '');
