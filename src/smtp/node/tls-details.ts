@@ -1,5 +1,7 @@
 // The session's TLS facts from the TLS library's SessionInfo, named as
-// Postfix names them (tls_misc.c: `X25519`, `ECDHE (P-256)`, `DHE (2048 bits)`).
+// Postfix names them (tls_misc.c, OpenSSL short names: `X25519`,
+// `ECDHE (prime256v1)`, `DHE (2048 bits)`, `ECDSA (prime256v1)`, as
+// posttls-finger prints them).
 import type { SessionInfo } from '../../tls/index.js';
 import type { TlsDetails } from '../server/events.js';
 
@@ -7,9 +9,9 @@ import type { TlsDetails } from '../server/events.js';
 const GROUPS = new Map<number, string>([
   [0x001d, 'X25519'],
   [0x001e, 'X448'],
-  [0x0017, 'ECDHE (P-256)'],
-  [0x0018, 'ECDHE (P-384)'],
-  [0x0019, 'ECDHE (P-521)'],
+  [0x0017, 'ECDHE (prime256v1)'],
+  [0x0018, 'ECDHE (secp384r1)'],
+  [0x0019, 'ECDHE (secp521r1)'],
   [0x11ec, 'X25519MLKEM768'],
   [0x0100, 'DHE (2048 bits)'],
   [0x0101, 'DHE (3072 bits)'],
@@ -24,6 +26,9 @@ export function keyExchangeName(info: SessionInfo): string | undefined {
   // TLS 1.2 RSA key exchange: Postfix names none.
   return undefined;
 }
+
+/** OpenSSL's short names (OBJ_nid2sn), which Postfix prints. */
+const OPENSSL_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1' } as const;
 
 /** RFC 8446 §4.2.3 SignatureScheme → the key type Postfix names and the digest (none for EdDSA, as OpenSSL reports none). */
 const SCHEMES = new Map<number, { name: string; digest?: string }>([
@@ -47,7 +52,7 @@ const SCHEMES = new Map<number, { name: string; digest?: string }>([
   [0x0808, { name: 'ED448' }],
 ]);
 
-/** `RSA-PSS (2048 bits)`, `ECDSA (P-256)`, `ED25519`: Postfix's server-signature, from the scheme and our certificate's key. */
+/** `RSA-PSS (2048 bits)`, `ECDSA (prime256v1)`, `ED25519`: Postfix's server-signature, from the scheme and our certificate's key. */
 function serverSignature(info: SessionInfo): { serverSignature?: string; serverDigest?: string } {
   const scheme = info.localSignatureScheme === undefined ? undefined : SCHEMES.get(info.localSignatureScheme);
   if (scheme === undefined) return {};
@@ -55,7 +60,7 @@ function serverSignature(info: SessionInfo): { serverSignature?: string; serverD
   let size = '';
   if (key?.kind === 'rsa') size = ` (${key.n.toString(2).length} bits)`;
   else if (key?.kind === 'dsa') size = ` (${key.p.toString(2).length} bits)`;
-  else if (key?.kind === 'ec') size = ` (${key.curve})`;
+  else if (key?.kind === 'ec') size = ` (${OPENSSL_CURVE[key.curve]})`;
   return { serverSignature: `${scheme.name}${size}`, ...(scheme.digest !== undefined ? { serverDigest: scheme.digest } : {}) };
 }
 

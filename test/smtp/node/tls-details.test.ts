@@ -8,7 +8,7 @@ const base: SessionInfo = { protocol: 'TLSv1.3', cipher: TLS_AES_256_GCM_SHA384,
 
 test('key-exchange names as Postfix logs them', () => {
   assert.equal(keyExchangeName({ ...base, group: 0x001d }), 'X25519');
-  assert.equal(keyExchangeName({ ...base, group: 0x0017 }), 'ECDHE (P-256)');
+  assert.equal(keyExchangeName({ ...base, group: 0x0017 }), 'ECDHE (prime256v1)');
   assert.equal(keyExchangeName({ ...base, group: 0x11ec }), 'X25519MLKEM768');
   assert.equal(keyExchangeName({ ...base, group: 0x0100 }), 'DHE (2048 bits)');
   assert.equal(keyExchangeName({ ...base, dhBits: 1536 }), 'DHE (1536 bits)');
