@@ -185,6 +185,8 @@ export class SmtpServerSession {
       this.state = { kind: 'command' };
       const discarded = this.tx?.discard !== undefined;
       this.tx = undefined;
+      // smtpd_soft_error_limit counts errors "without delivering mail": a delivered message clears them.
+      if (v.ok) this.errors = 0;
       if (v.ok) this.send(discarded ? REPLIES.discarded : REPLIES.queued(v.queueId));
       else this.send(reply(v.code, v.enhanced, v.text));
       this.pump();

@@ -235,6 +235,13 @@ describe('bad input', () => {
     assert.ok(s.closed);
   });
 
+  test('a delivered message clears the error count (errors "without delivering mail")', () => {
+    const s = ready({ smtpdSoftErrorLimit: 100, smtpdHardErrorLimit: 3 });
+    s.send('X1\r\nX2\r\nEHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n.\r\n');
+    assert.deepEqual(codes(s.send('X3\r\nX4\r\nNOOP\r\n')), [502, 502, 250]);
+    assert.equal(s.closed, undefined);
+  });
+
   test('a sleep holds the reply until wake()', () => {
     const s = ready({ smtpdSoftErrorLimit: 0, smtpdErrorSleepTime: 500 }, { hold: ['sleep'] });
     assert.equal(s.send('X1\r\nNOOP\r\n'), '');
