@@ -11,6 +11,7 @@ import type { Reply } from '../codec/reply.js';
 import { isErrorReply, reply } from '../codec/reply.js';
 import { ReplyWriter } from '../codec/reply-writer.js';
 import type { SaslContext, SaslStep } from '../sasl/backend.js';
+import { CommandStats } from './command-stats.js';
 import { ehloReply } from './ehlo.js';
 import type { DeliveryVerdict, SessionEvent, TlsDetails } from './events.js';
 import type { ClientEndpoint, ResolvedOptions, SmtpdOptions } from './options.js';
@@ -63,6 +64,8 @@ export class SmtpServerSession {
   private connectVerdict: PolicyVerdict | undefined;
   private heloVerdict: PolicyVerdict | undefined;
   private pipelined = false;
+  /** For the `disconnect from … ehlo=1 mail=1 … commands=N` log line. */
+  readonly stats = new CommandStats();
 
   constructor(
     options: SmtpdOptions,
@@ -277,6 +280,7 @@ export class SmtpServerSession {
       this.closeWith(REPLIES.junk, 'non-SMTP command');
       return;
     }
+    this.parsedVerb = (/^[A-Za-z]+/.exec(text)?.[0] ?? 'UNKNOWN').toUpperCase();
     this.dispatch(parseCommand(text));
   }
 
@@ -297,13 +301,17 @@ export class SmtpServerSession {
   }
 
   private lastVerb = 'CONNECT';
+  /** The verb of a line that failed to parse, for the statistics. */
+  private parsedVerb = 'UNKNOWN';
 
   private dispatch(c: Command | { verb: 'ERROR'; reply: Reply }): void {
     if (c.verb === 'ERROR') {
+      this.stats.begin(this.parsedVerb);
       this.send(c.reply);
       return;
     }
     if (c.verb !== 'UNKNOWN') this.lastVerb = c.verb;
+    this.stats.begin(c.verb);
     if (this.accessDenied && c.verb !== 'QUIT') {
       this.send(REPLIES.accessDenied(this.who));
       return;
@@ -713,6 +721,7 @@ export class SmtpServerSession {
   }
 
   private write(r: Reply): void {
+    this.stats.reply(r.code);
     this.writer.write(r);
     this.output.push(this.writer.finish());
   }

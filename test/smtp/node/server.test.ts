@@ -59,7 +59,7 @@ describe('SmtpServer over loopback', () => {
       await r.waitClosed();
       assert.equal(delivery.messages[0]?.message.client.address, '127.0.0.1');
       assert.equal(Buffer.from(delivery.messages[0]?.content ?? []).toString(), 'Subject: t\r\n\r\nhello\r\n');
-      await until(() => logger.lines.includes('disconnect from unknown[127.0.0.1]'));
+      await until(() => logger.lines.includes('disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5'));
       assert.equal(logger.lines[0], 'connect from unknown[127.0.0.1]');
     } finally {
       await server.close();

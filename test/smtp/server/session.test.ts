@@ -74,6 +74,13 @@ describe('mail transaction', () => {
     assert.equal(s.send('NOOP\r\n'), '');
   });
 
+  test('the command statistics of the disconnect line, as Postfix counts them', () => {
+    const s = ready({ smtpdSaslAuthEnable: true, tlsAvailable: true, smtpdTlsSecurityLevel: 'may' });
+    s.send('EHLO c\r\nXYZ\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n.\r\nAUTH LOGIN\r\nSTARTTLS\r\n');
+    s.send('EHLO c\r\nQUIT\r\n');
+    assert.equal(s.session.stats.format(), 'ehlo=2 starttls=1 auth=0/1 mail=1 rcpt=1/2 data=1 quit=1 unknown=0/1 commands=7/10');
+  });
+
   test('commands out of order', () => {
     const s = ready({ smtpdHeloRequired: true });
     assert.equal(s.send('MAIL FROM:<a@b.c>\r\n'), '503 5.5.1 Error: send HELO/EHLO first\r\n');
