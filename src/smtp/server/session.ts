@@ -66,6 +66,12 @@ export class SmtpServerSession {
   private pipelined = false;
   /** For the `disconnect from … ehlo=1 mail=1 … commands=N` log line. */
   readonly stats = new CommandStats();
+  /** The last verb executed, for `timeout after DATA` and `too many errors after RCPT`. */
+  private lastVerb = 'CONNECT';
+  /** The verb of the line being parsed (counted even when the line does not parse). */
+  private parsedVerb = 'UNKNOWN';
+  /** The client will send nothing more (`end()`). */
+  private inputEnded = false;
 
   constructor(
     options: SmtpdOptions,
@@ -138,8 +144,6 @@ export class SmtpServerSession {
       this.closeIfStarved();
     });
   }
-
-  private inputEnded = false;
 
   /** After the end of input: close once the session waits for the client. */
   private closeIfStarved(): void {
@@ -299,10 +303,6 @@ export class SmtpServerSession {
     const verb = (/^[A-Za-z]+/.exec(text)?.[0] ?? '').toUpperCase();
     return this.options.smtpdForbiddenCommands.includes(verb) && /^[A-Za-z]+( |:|$)/.test(text);
   }
-
-  private lastVerb = 'CONNECT';
-  /** The verb of a line that failed to parse, for the statistics. */
-  private parsedVerb = 'UNKNOWN';
 
   private dispatch(c: Command | { verb: 'ERROR'; reply: Reply }): void {
     if (c.verb === 'ERROR') {
