@@ -6,6 +6,7 @@ import { postmapCommand } from './postmap.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
 import { saslpasswdCommand } from './saslpasswd.js';
+import { sendmailCommand } from './sendmail.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
@@ -23,4 +24,5 @@ export const commands: readonly Command[] = [
   postaliasCommand,
   newaliasesCommand,
   saslpasswdCommand,
+  sendmailCommand,
 ];
