@@ -25,4 +25,5 @@ export const commands: readonly Command[] = [
   newaliasesCommand,
   sendmailCommand,
   saslpasswdCommand,
+  sendmailCommand,
 ];

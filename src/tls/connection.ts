@@ -26,6 +26,10 @@ export interface SessionInfo {
   dhBits?: number;
   /** The signature scheme the peer signed its CertificateVerify / ServerKeyExchange with. */
   peerSignatureScheme?: number;
+  /** Server side, full handshakes: the scheme we signed with (absent for TLS 1.2 RSA key exchange). */
+  localSignatureScheme?: number;
+  /** Server side, full handshakes: the leaf certificate we presented (Postfix logs its key, `server-signature RSA-PSS (2048 bits)`). */
+  localCertificate?: Certificate;
   serverName?: string;
   alpnProtocol?: string;
   /** The peer's chain as sent, leaf first; empty when it sent none. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -12,7 +12,8 @@ import { TlsPki } from '../helpers/tls-pki.js';
  * STARTTLS and implicit TLS with other clients: openssl s_client
  * -starttls smtp (TLS 1.2 and 1.3), gnutls-cli --starttls-proto=smtp,
  * Python smtplib (starttls(), SMTP_SSL, 8BITMIME and SMTPUTF8), nodemailer
- * (requireTLS, secure: true). Needs `openssl`, `gnutls-bin`, `python3`.
+ * (requireTLS, secure: true), Postfix's posttls-finger (the log line both
+ * sides print must agree). Needs `openssl`, `gnutls-bin`, `python3`, `postfix`.
  */
 
 const pki = new TlsPki(['rsa', 'p256']);
@@ -56,6 +57,26 @@ test('gnutls-cli --starttls-proto=smtp', async () => {
     await p.waitFor(/221 2\.0\.0 Bye/, 20_000);
     await p.stop();
     assert.equal(f.delivery.messages[0]?.message.tls?.protocol, 'TLSv1.3');
+  } finally {
+    await f.server.close();
+  }
+});
+
+test("posttls-finger -l secure: verified, and the same TLS summary as smtpd's log line", async () => {
+  const f = await startSmtpd(pki, {}, { tls: { certificates: [pki.servers.p256.certified], groups: [0x0017] } });
+  const config = join(work, 'postfix');
+  mkdirSync(config, { recursive: true });
+  writeFileSync(join(config, 'main.cf'), '');
+  try {
+    const p = startPeer('posttls-finger', ['-c', '-l', 'secure', '-F', pki.caFile, '-s', 'mail.example.com', `[127.0.0.1]:${f.port}`, 'mail.example.com'], { env: { ...process.env, MAIL_CONFIG: config } });
+    p.proc.stdin.end();
+    const code = await p.exited;
+    const output = p.stdout() + p.stderr();
+    assert.equal(code, 0, output);
+    const theirs = /Verified TLS connection established to [^:]+:\d+: (.*)$/m.exec(output)?.[1];
+    const ours = f.logger.lines.map((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: (.*)$/.exec(l)?.[1]).find((x) => x !== undefined);
+    assert.equal(ours, 'TLSv1.3 with cipher TLS_CHACHA20_POLY1305_SHA256 (256/256 bits) key-exchange ECDHE (prime256v1) server-signature ECDSA (prime256v1) server-digest SHA256');
+    assert.equal(theirs, ours);
   } finally {
     await f.server.close();
   }

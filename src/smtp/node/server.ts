@@ -143,7 +143,7 @@ class Connection {
   private disconnected(): void {
     if (this.gone) return;
     this.gone = true;
-    this.o.logger.log('info', `disconnect from ${this.who}`);
+    this.o.logger.log('info', `disconnect from ${this.who} ${this.driver.session.stats.format()}`);
   }
 
   private write(bytes: Uint8Array): void {

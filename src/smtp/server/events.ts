@@ -7,7 +7,7 @@ import type { SessionFacts, SessionTlsFacts } from './policy.js';
 export interface TlsDetails extends SessionTlsFacts {
   /** The suite's symmetric strength (`256/256 bits`). */
   readonly cipherBits: number;
-  /** The key-exchange group as Postfix logs it (`X25519`, `ECDHE (P-256)`, `DHE (2048 bits)`), when known. */
+  /** The key-exchange group as Postfix logs it (`X25519`, `ECDHE (prime256v1)`, `DHE (2048 bits)`), when known. */
   readonly keyExchange?: string;
   /** Our own signature (`RSA-PSS (2048 bits)`) and digest (`SHA256`), when the TLS library reports them. */
   readonly serverSignature?: string;

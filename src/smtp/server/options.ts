@@ -23,8 +23,12 @@ export interface SmtpdOptions {
   smtpdForbidBareNewline?: BareNewlinePolicy;
   /** smtpd_discard_ehlo_keywords: EHLO keywords not announced (case-insensitive; `silent-discard` is accepted and ignored). */
   smtpdDiscardEhloKeywords?: readonly string[];
-  /** smtpd_tls_security_level, or what smtpd_use_tls / smtpd_enforce_tls mean (none). */
+  /** smtpd_tls_security_level; when set it wins over the two legacy booleans below (Postfix precedence). */
   smtpdTlsSecurityLevel?: TlsSecurityLevel;
+  /** smtpd_use_tls (no): offer STARTTLS, the legacy spelling of level `may`. */
+  smtpdUseTls?: boolean;
+  /** smtpd_enforce_tls (no): require STARTTLS (implies smtpd_use_tls), the legacy spelling of level `encrypt`. */
+  smtpdEnforceTls?: boolean;
   /** The adapter can start TLS (certificates loaded); without it STARTTLS is not offered even at `may`. */
   tlsAvailable?: boolean;
   /** smtpd_tls_wrappermode (no): TLS from the first byte, no STARTTLS. */
@@ -69,7 +73,7 @@ export interface ClientEndpoint {
   name: string;
 }
 
-export interface ResolvedOptions extends Required<Omit<SmtpdOptions, 'saslMechanisms' | 'smtpdBanner'>> {
+export interface ResolvedOptions extends Required<Omit<SmtpdOptions, 'saslMechanisms' | 'smtpdBanner' | 'smtpdUseTls' | 'smtpdEnforceTls'>> {
   smtpdBanner: string;
   saslMechanisms: ((context: SaslContext) => readonly string[]) | undefined;
 }
@@ -85,7 +89,7 @@ export function resolveOptions(o: SmtpdOptions): ResolvedOptions {
     smtpdRecipientLimit: o.smtpdRecipientLimit ?? 1000,
     smtpdForbidBareNewline: o.smtpdForbidBareNewline ?? 'normalize',
     smtpdDiscardEhloKeywords: (o.smtpdDiscardEhloKeywords ?? []).map((k) => k.toUpperCase()),
-    smtpdTlsSecurityLevel: o.smtpdTlsSecurityLevel ?? 'none',
+    smtpdTlsSecurityLevel: securityLevel(o),
     tlsAvailable: o.tlsAvailable ?? false,
     smtpdTlsWrappermode: o.smtpdTlsWrappermode ?? false,
     smtpdTlsAuthOnly: o.smtpdTlsAuthOnly ?? false,
@@ -104,4 +108,11 @@ export function resolveOptions(o: SmtpdOptions): ResolvedOptions {
     neverOfferTls: o.neverOfferTls ?? false,
     now: o.now ?? (() => new Date()),
   };
+}
+
+/** Postfix: smtpd_tls_security_level when given, else smtpd_enforce_tls → encrypt, smtpd_use_tls → may, else none. */
+function securityLevel(o: SmtpdOptions): TlsSecurityLevel {
+  if (o.smtpdTlsSecurityLevel !== undefined) return o.smtpdTlsSecurityLevel;
+  if (o.smtpdEnforceTls === true) return 'encrypt';
+  return o.smtpdUseTls === true ? 'may' : 'none';
 }

@@ -11,6 +11,7 @@ import type { Reply } from '../codec/reply.js';
 import { isErrorReply, reply } from '../codec/reply.js';
 import { ReplyWriter } from '../codec/reply-writer.js';
 import type { SaslContext, SaslStep } from '../sasl/backend.js';
+import { CommandStats } from './command-stats.js';
 import { ehloReply } from './ehlo.js';
 import type { DeliveryVerdict, SessionEvent, TlsDetails } from './events.js';
 import type { ClientEndpoint, ResolvedOptions, SmtpdOptions } from './options.js';
@@ -63,6 +64,14 @@ export class SmtpServerSession {
   private connectVerdict: PolicyVerdict | undefined;
   private heloVerdict: PolicyVerdict | undefined;
   private pipelined = false;
+  /** For the `disconnect from … ehlo=1 mail=1 … commands=N` log line. */
+  readonly stats = new CommandStats();
+  /** The last verb executed, for `timeout after DATA` and `too many errors after RCPT`. */
+  private lastVerb = 'CONNECT';
+  /** The verb of the line being parsed (counted even when the line does not parse). */
+  private parsedVerb = 'UNKNOWN';
+  /** The client will send nothing more (`end()`). */
+  private inputEnded = false;
 
   constructor(
     options: SmtpdOptions,
@@ -136,8 +145,6 @@ export class SmtpServerSession {
     });
   }
 
-  private inputEnded = false;
-
   /** After the end of input: close once the session waits for the client. */
   private closeIfStarved(): void {
     if (!this.inputEnded) return;
@@ -185,6 +192,8 @@ export class SmtpServerSession {
       this.state = { kind: 'command' };
       const discarded = this.tx?.discard !== undefined;
       this.tx = undefined;
+      // smtpd_soft_error_limit counts errors "without delivering mail": a delivered message clears them.
+      if (v.ok) this.errors = 0;
       if (v.ok) this.send(discarded ? REPLIES.discarded : REPLIES.queued(v.queueId));
       else this.send(reply(v.code, v.enhanced, v.text));
       this.pump();
@@ -275,6 +284,7 @@ export class SmtpServerSession {
       this.closeWith(REPLIES.junk, 'non-SMTP command');
       return;
     }
+    this.parsedVerb = (/^[A-Za-z]+/.exec(text)?.[0] ?? 'UNKNOWN').toUpperCase();
     this.dispatch(parseCommand(text));
   }
 
@@ -294,14 +304,14 @@ export class SmtpServerSession {
     return this.options.smtpdForbiddenCommands.includes(verb) && /^[A-Za-z]+( |:|$)/.test(text);
   }
 
-  private lastVerb = 'CONNECT';
-
   private dispatch(c: Command | { verb: 'ERROR'; reply: Reply }): void {
     if (c.verb === 'ERROR') {
+      this.stats.begin(this.parsedVerb);
       this.send(c.reply);
       return;
     }
     if (c.verb !== 'UNKNOWN') this.lastVerb = c.verb;
+    this.stats.begin(c.verb);
     if (this.accessDenied && c.verb !== 'QUIT') {
       this.send(REPLIES.accessDenied(this.who));
       return;
@@ -711,6 +721,7 @@ export class SmtpServerSession {
   }
 
   private write(r: Reply): void {
+    this.stats.reply(r.code);
     this.writer.write(r);
     this.output.push(this.writer.finish());
   }

@@ -117,6 +117,8 @@ export interface FullHandshake12 {
   dhGroup?: DhGroup;
   peerCertificates?: Certificate[];
   peerSignatureScheme?: number;
+  localSignatureScheme?: number;
+  localCertificate?: Certificate;
   verification?: VerifyResult;
   alpnProtocol?: string;
   serverName?: string;
@@ -136,6 +138,8 @@ export function fullSessionInfo12(h: FullHandshake12): SessionInfo {
     ...(group !== undefined ? { group } : {}),
     ...(h.dhGroup !== undefined ? { dhBits: bitLength(h.dhGroup.p) } : {}),
     ...(h.peerSignatureScheme !== undefined ? { peerSignatureScheme: h.peerSignatureScheme } : {}),
+    ...(h.localSignatureScheme !== undefined ? { localSignatureScheme: h.localSignatureScheme } : {}),
+    ...(h.localCertificate !== undefined ? { localCertificate: h.localCertificate } : {}),
     ...(h.verification !== undefined ? { verification: h.verification } : {}),
     ...(h.alpnProtocol !== undefined ? { alpnProtocol: h.alpnProtocol } : {}),
     ...(h.serverName !== undefined ? { serverName: h.serverName } : {}),

@@ -396,7 +396,8 @@ class ExpectClientFinished extends ServerState {
     changeWriteKeys(io, 'server', agreed, this.keys);
     const serverVerifyData = this.keys.master.verifyData('server', transcript.current());
     transcript.add(io.send({ kind: 'finished', verifyData: serverVerifyData }));
-    const info = fullSessionInfo12({ agreed, ecGroup: choice.ecGroup, dhGroup: choice.dhGroup, serverName: choice.serverName, alpnProtocol: choice.alpnProtocol, ...this.identity });
+    const local = { ...(choice.scheme !== undefined ? { localSignatureScheme: choice.scheme } : {}), ...(choice.certified.chain[0] !== undefined ? { localCertificate: choice.certified.chain[0] } : {}) };
+    const info = fullSessionInfo12({ agreed, ecGroup: choice.ecGroup, dhGroup: choice.dhGroup, serverName: choice.serverName, alpnProtocol: choice.alpnProtocol, ...local, ...this.identity });
     io.complete(info);
     return new Traffic12('server', agreed.suite, clientVerifyData, serverVerifyData);
   }

@@ -344,6 +344,7 @@ class ExpectClientFinished implements HandshakeState {
       resumed: this.flight.resumed !== undefined,
       helloRetry: this.flight.helloRetry,
       ...(this.identity.peerSignatureScheme !== undefined ? { peerSignatureScheme: this.identity.peerSignatureScheme } : {}),
+      ...(this.flight.resumed === undefined ? localSignature(choice) : {}),
       ...(this.identity.verification !== undefined ? { verification: this.identity.verification } : {}),
       ...(choice.alpnProtocol !== undefined ? { alpnProtocol: choice.alpnProtocol } : {}),
       ...(choice.serverName !== undefined ? { serverName: choice.serverName } : {}),
@@ -353,4 +354,10 @@ class ExpectClientFinished implements HandshakeState {
     sendTickets(io, this.flight.config, { ...peer, suite: choice.suite, serverName: choice.serverName, alpn: choice.alpnProtocol }, resumption);
     return new Traffic13('server', choice.suite, master, keys.serverApp, keys.clientApp, resumption);
   }
+}
+
+/** What we signed with in a full handshake, for the caller's logs (SessionInfo.localSignatureScheme / localCertificate). */
+function localSignature(choice: Choice): { localSignatureScheme: number; localCertificate?: Certificate } {
+  const leaf = choice.certified.chain[0];
+  return { localSignatureScheme: choice.scheme, ...(leaf !== undefined ? { localCertificate: leaf } : {}) };
 }

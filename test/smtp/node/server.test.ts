@@ -11,6 +11,8 @@ import { MaildirDelivery } from '../../../src/smtp/node/maildir.js';
 import { SmtpServer } from '../../../src/smtp/node/server.js';
 import type { SmtpServerOptions } from '../../../src/smtp/node/server.js';
 import { connect as tlsConnect, startTlsClient } from '../../../src/tls/index.js';
+import type { SessionState } from '../../../src/tls/index.js';
+import { keyringTiming, TicketKeyring } from '../../../src/tls/session/ticket-keys.js';
 import { ReplyReader } from '../../helpers/smtp-client.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 
@@ -59,7 +61,7 @@ describe('SmtpServer over loopback', () => {
       await r.waitClosed();
       assert.equal(delivery.messages[0]?.message.client.address, '127.0.0.1');
       assert.equal(Buffer.from(delivery.messages[0]?.content ?? []).toString(), 'Subject: t\r\n\r\nhello\r\n');
-      await until(() => logger.lines.includes('disconnect from unknown[127.0.0.1]'));
+      await until(() => logger.lines.includes('disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5'));
       assert.equal(logger.lines[0], 'connect from unknown[127.0.0.1]');
     } finally {
       await server.close();
@@ -84,7 +86,10 @@ describe('SmtpServer over loopback', () => {
       const m = delivery.messages[0]?.message;
       assert.equal(m?.protocol, 'ESMTPS');
       assert.equal(m?.tls?.protocol, 'TLSv1.3');
-      assert.ok(logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange /.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange X25519 server-signature ECDSA \(prime256v1\) server-digest SHA256$/.test(l)),
+        logger.lines.join('\n'),
+      );
     } finally {
       await server.close();
     }
@@ -256,6 +261,32 @@ describe('SmtpServer over loopback', () => {
       assert.equal(t?.peerVerified, true);
       assert.equal(t?.peerCertificates.length, 1);
       assert.ok(logger.lines.some((l) => l.startsWith('Trusted TLS connection established from unknown[127.0.0.1]: TLSv1.3')), logger.lines.join('\n'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('TLS 1.3 resumption over STARTTLS with a ticket keyring in the TLS options: the log says reused', async () => {
+    const keyring = new TicketKeyring(keyringTiming(3600));
+    const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, tls: { ...tls, sessionTickets: keyring }, smtpdTlsLoglevel: 1 });
+    try {
+      let saved: SessionState | undefined;
+      for (let round = 0; round < 2; round++) {
+        const socket = await dial(port);
+        const r = new ReplyReader(socket);
+        await r.next();
+        await r.command('EHLO c');
+        await r.command('STARTTLS');
+        const secure = startTlsClient(socket, { ...clientTls, ...(saved !== undefined ? { session: saved } : {}) });
+        secure.on('session', (state: SessionState) => (saved ??= state));
+        r.switchTo(secure);
+        await new Promise((resolve) => secure.once('secureConnect', resolve));
+        // The ticket comes after the handshake; a reply read makes sure it has been processed.
+        await r.command('EHLO c');
+        assert.equal((await r.command('QUIT')).code, 221);
+        assert.equal(secure.session?.resumed, round === 1);
+      }
+      assert.ok(logger.lines.some((l) => l.startsWith('Anonymous TLS connection reused from unknown[127.0.0.1]: TLSv1.3')), logger.lines.join('\n'));
     } finally {
       await server.close();
     }

@@ -41,6 +41,14 @@ test('Received with the TLS clause as Postfix writes it (smtpd_tls_received_head
   assert.doesNotMatch(formatReceived(base, { ...opts, tlsReceivedHeader: false }), /using/);
 });
 
+test("the issue's example: key-exchange, server-signature and server-digest on the continuation line", () => {
+  const tls = { ...TLS_DETAILS, serverSignature: 'RSA-PSS (2048 bits)', serverDigest: 'SHA256' };
+  assert.match(
+    formatReceived({ ...base, tls }, opts),
+    /\t\(using TLSv1\.3 with cipher TLS_AES_256_GCM_SHA384 \(256\/256 bits\)\r\n\t key-exchange X25519 server-signature RSA-PSS \(2048 bits\) server-digest SHA256\)\r\n\t\(No client certificate requested\)\r\n/,
+  );
+});
+
 test('the client certificate clause and the loglevel 1 line', () => {
   const pki = new TlsPki(['p256']);
   try {

@@ -74,6 +74,13 @@ describe('mail transaction', () => {
     assert.equal(s.send('NOOP\r\n'), '');
   });
 
+  test('the command statistics of the disconnect line, as Postfix counts them', () => {
+    const s = ready({ smtpdSaslAuthEnable: true, tlsAvailable: true, smtpdTlsSecurityLevel: 'may' });
+    s.send('EHLO c\r\nXYZ\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n.\r\nAUTH LOGIN\r\nSTARTTLS\r\n');
+    s.send('EHLO c\r\nQUIT\r\n');
+    assert.equal(s.session.stats.format(), 'ehlo=2 starttls=1 auth=0/1 mail=1 rcpt=1/2 data=1 quit=1 unknown=0/1 commands=7/10');
+  });
+
   test('commands out of order', () => {
     const s = ready({ smtpdHeloRequired: true });
     assert.equal(s.send('MAIL FROM:<a@b.c>\r\n'), '503 5.5.1 Error: send HELO/EHLO first\r\n');
@@ -235,6 +242,13 @@ describe('bad input', () => {
     assert.ok(s.closed);
   });
 
+  test('a delivered message clears the error count (errors "without delivering mail")', () => {
+    const s = ready({ smtpdSoftErrorLimit: 100, smtpdHardErrorLimit: 3 });
+    s.send('X1\r\nX2\r\nEHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n.\r\n');
+    assert.deepEqual(codes(s.send('X3\r\nX4\r\nNOOP\r\n')), [502, 502, 250]);
+    assert.equal(s.closed, undefined);
+  });
+
   test('a sleep holds the reply until wake()', () => {
     const s = ready({ smtpdSoftErrorLimit: 0, smtpdErrorSleepTime: 500 }, { hold: ['sleep'] });
     assert.equal(s.send('X1\r\nNOOP\r\n'), '');
@@ -300,6 +314,13 @@ describe('STARTTLS', () => {
     assert.equal(s.send('STARTTLS\r\n'), '220 2.0.0 Ready to start TLS\r\n');
     assert.equal(s.send('MAIL FROM:<a@b.c>\r\n'), '250 2.1.0 Ok\r\n');
     assert.equal(ready({ ...tlsOptions, smtpdTlsSecurityLevel: 'encrypt' }).send('QUIT\r\n'), '221 2.0.0 Bye\r\n');
+  });
+
+  test('smtpd_use_tls and smtpd_enforce_tls, and smtpd_tls_security_level winning over them', () => {
+    assert.match(ready({ tlsAvailable: true, smtpdUseTls: true }).send('EHLO c\r\n'), /250-STARTTLS/);
+    assert.equal(ready({ tlsAvailable: true, smtpdEnforceTls: true }).send('MAIL FROM:<a@b.c>\r\n'), '530 5.7.0 Must issue a STARTTLS command first\r\n');
+    assert.doesNotMatch(ready({ tlsAvailable: true, smtpdUseTls: true, smtpdTlsSecurityLevel: 'none' }).send('EHLO c\r\n'), /STARTTLS/);
+    assert.equal(ready({ tlsAvailable: true, smtpdEnforceTls: true, smtpdTlsSecurityLevel: 'may' }).send('MAIL FROM:<a@b.c>\r\n'), '250 2.1.0 Ok\r\n');
   });
 
   test('wrappermode: the greeting comes after TLS; plaintext before it is discarded', () => {
