@@ -18,7 +18,8 @@ import { QueueDelivery } from './queue-delivery.js';
 import { RestrictionPolicy } from './restrictions.js';
 import { accessMapsMatchParents, restrictionSettings, DEFAULT_REPLY_CODES, type RestrictionLists } from './settings.js';
 import { parseNetworkList } from './networks.js';
-import type { DestinationConfig, DomainListEntry } from './destinations.js';
+import { parseDomainList, type DestinationConfig } from './destinations.js';
+import { readFileSync } from 'node:fs';
 import { withLocalRecipientCheck } from './local-recipients.js';
 
 export interface SmtpdServiceDeps {
@@ -44,14 +45,10 @@ const LISTS: readonly (keyof RestrictionLists)[] = [
   'smtpd_end_of_data_restrictions',
 ];
 
-function domainList(p: ParameterSet, parameter: string, openTable: (spec: string) => Table): { parameter: string; entries: DomainListEntry[]; parentMatches: boolean } {
-  const entries = p.list(parameter).map((e) => (/^[a-z0-9]+:/i.test(e) ? openTable(e) : e));
-  return { parameter, entries, parentMatches: p.list('parent_domain_matches_subdomains').includes(parameter) };
-}
-
 export function destinationConfig(p: ParameterSet, openTable: (spec: string) => Table): DestinationConfig {
   const interfaces = p.list('inet_interfaces').filter((i) => /^[0-9.:a-f]+$/i.test(i));
-  return { mydestination: domainList(p, 'mydestination', openTable), relayDomains: domainList(p, 'relay_domains', openTable), localAddresses: interfaces };
+  const options = { openTable, readFile: (path: string) => readFileSync(path, 'utf8'), parentDomainMatchesSubdomains: p.list('parent_domain_matches_subdomains') };
+  return { mydestination: parseDomainList('mydestination', p.string('mydestination'), options), relayDomains: parseDomainList('relay_domains', p.string('relay_domains'), options), localAddresses: interfaces };
 }
 
 function bareNewline(value: string): BareNewlinePolicy {
@@ -118,6 +115,7 @@ function policy(d: SmtpdServiceDeps, destinations: DestinationConfig): Restricti
     fingerprintDigest: p.string('smtpd_tls_fingerprint_digest') as 'md5' | 'sha1' | 'sha256',
     accessMapsMatchParents: accessMapsMatchParents(p.list('parent_domain_matches_subdomains')),
     delayReject: p.bool('smtpd_delay_reject'),
+    saslAuthEnable: p.bool('smtpd_sasl_auth_enable'),
     codes: { ...DEFAULT_REPLY_CODES, accessMapReject: p.int('access_map_reject_code'), accessMapDefer: p.int('access_map_defer_code'), relay: p.int('relay_domains_reject_code') },
     recipientDelimiter: p.string('recipient_delimiter'),
     log: d.log,
@@ -126,12 +124,14 @@ function policy(d: SmtpdServiceDeps, destinations: DestinationConfig): Restricti
 }
 
 /** Builds the server; the caller listens on the service's address. */
-export function createSmtpdService(d: SmtpdServiceDeps): SmtpServer {
+export async function createSmtpdService(d: SmtpdServiceDeps): Promise<SmtpServer> {
   const p = d.params;
   const tls = d.neverOfferTls === true ? undefined : serverTlsOptions({ params: p, random: d.random, log: d.log, ...(d.sessionStore !== undefined ? { sessionStore: d.sessionStore } : {}) });
   const destinations = destinationConfig(p, d.openTable);
   const localMaps = p.tables('local_recipient_maps').map(d.openTable);
   const sasl = saslBackend(d);
+  // The Dovecot back end learns its mechanisms from the auth server's handshake; a dead server is logged and retried per AUTH.
+  if (sasl instanceof DovecotSaslBackend && !(await sasl.open())) d.log(`warning: SASL: cannot connect to the Dovecot auth server at ${p.string('smtpd_sasl_path')}: AUTH is offered once it answers`);
   return new SmtpServer({
     smtpd: smtpdOptions(p, tls !== undefined, d.neverOfferTls === true),
     ...(tls !== undefined ? { tls } : {}),

@@ -57,6 +57,14 @@ export class SmtpServer {
     });
   }
 
+  /** Stops listening; resolves once the connections in flight have ended (a reload lets them finish). */
+  drain(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      if (this.sockets.size === 0 && !this.server.listening) resolve();
+    });
+  }
+
   /** Stops listening and drops open connections. */
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
