@@ -10,9 +10,14 @@ import { sendmailCommand } from './sendmail.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
+import { reloadCommand, startCommand, statusCommand, stopCommand } from './start.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
 export const commands: readonly Command[] = [
+  startCommand,
+  stopCommand,
+  reloadCommand,
+  statusCommand,
   verifyCommand,
   x509Command,
   dhparamCommand,

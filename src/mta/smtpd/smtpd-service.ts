@@ -48,7 +48,7 @@ const LISTS: readonly (keyof RestrictionLists)[] = [
 export function destinationConfig(p: ParameterSet, openTable: (spec: string) => Table): DestinationConfig {
   const interfaces = p.list('inet_interfaces').filter((i) => /^[0-9.:a-f]+$/i.test(i));
   const options = { openTable, readFile: (path: string) => readFileSync(path, 'utf8'), parentDomainMatchesSubdomains: p.list('parent_domain_matches_subdomains') };
-  return { mydestination: parseDomainList('mydestination', p.string('mydestination'), options), relayDomains: parseDomainList('relay_domains', p.string('relay_domains'), options), localAddresses: interfaces };
+  return { mydestination: parseDomainList('mydestination', p.list('mydestination').join(' '), options), relayDomains: parseDomainList('relay_domains', p.list('relay_domains').join(' '), options), localAddresses: interfaces };
 }
 
 function bareNewline(value: string): BareNewlinePolicy {
@@ -61,7 +61,7 @@ export function smtpdOptions(p: ParameterSet, tlsAvailable: boolean, neverOfferT
     myhostname: p.string('myhostname'),
     smtpdBanner: p.string('smtpd_banner'),
     mailName: p.string('mail_name'),
-    messageSizeLimit: p.int('message_size_limit'),
+    messageSizeLimit: p.size('message_size_limit'),
     lineLengthLimit: p.int('line_length_limit'),
     smtpdRecipientLimit: p.int('smtpd_recipient_limit'),
     smtpdForbidBareNewline: bareNewline(p.string('smtpd_forbid_bare_newline')),
@@ -90,7 +90,7 @@ export function smtpdOptions(p: ParameterSet, tlsAvailable: boolean, neverOfferT
 function saslBackend(d: SmtpdServiceDeps): SaslBackend | undefined {
   const p = d.params;
   if (!p.bool('smtpd_sasl_auth_enable')) return undefined;
-  const security = { plain: parseSecurityOptions(p.string('smtpd_sasl_security_options')), tls: parseSecurityOptions(p.string('smtpd_sasl_tls_security_options'), 'smtpd_sasl_tls_security_options') };
+  const security = { plain: parseSecurityOptions(p.list('smtpd_sasl_security_options').join(' ')), tls: parseSecurityOptions(p.list('smtpd_sasl_tls_security_options').join(' '), 'smtpd_sasl_tls_security_options') };
   const type = p.string('smtpd_sasl_type');
   if (type === 'dovecot') {
     return new DovecotSaslBackend({ endpoint: parseDovecotPath(p.string('smtpd_sasl_path'), p.string('queue_directory')), security, log: d.log });

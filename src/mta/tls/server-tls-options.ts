@@ -7,7 +7,6 @@ import type { CertifiedKey, ClientAuth, ServerOptions, SessionStore } from '../.
 import { parseCipherList, sessionTimeout } from '../../tls/index.js';
 import { loadCertificateAndKey, loadCertificates, loadDhParameters, TrustStore } from '../../x509/index.js';
 import type { ParameterSet } from '../config/index.js';
-import { parseTlsProtocols } from '../config/index.js';
 import { cipherString } from './cipher-grade.js';
 import { protocolRange } from './protocol-range.js';
 
@@ -111,7 +110,7 @@ export function serverTlsOptions(i: ServerTlsInputs): ServerOptions | undefined 
   const level = smtpdTlsLevel(p);
   const mandatory = level === 'encrypt' || p.bool('smtpd_tls_wrappermode');
   const protocolsParameter = mandatory ? 'smtpd_tls_mandatory_protocols' : 'smtpd_tls_protocols';
-  const protocols = p.string(protocolsParameter);
+  const protocols = p.raw(protocolsParameter);
   const ciphers = cipherString(p, 'smtpd', mandatory);
   let tls12: ReturnType<typeof parseCipherList>['tls12'];
   try {
@@ -132,7 +131,7 @@ export function serverTlsOptions(i: ServerTlsInputs): ServerOptions | undefined 
     // Asked-for certificates are recorded and matched (permit_tls_clientcerts), an unverified one is not fatal;
     // smtpd_tls_req_ccert wants a verified one (postconf(5)).
     rejectUnauthorized: auth === 'required',
-    ...protocolRange(parseTlsProtocols(protocols), protocolsParameter, protocols),
+    ...protocolRange(p.protocols(protocolsParameter), protocolsParameter, protocols),
     tls12CipherSuites: tls12,
     ...(dh !== undefined ? { dhParams: dh } : {}),
     sessionTimeout: timeout,
