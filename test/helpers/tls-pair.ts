@@ -1,8 +1,8 @@
-import type { HandshakeState, TlsConnectionError, TlsEvent } from '../../src/tls/connection.js';
-import { TlsConnection } from '../../src/tls/connection.js';
-import type { ClientConfig, ServerConfig } from '../../src/tls/config.js';
-import { createClientConnection, createServerConnection } from '../../src/tls/engine.js';
-import type { HandshakeMessage } from '../../src/tls/handshake.js';
+import type { HandshakeState, TlsConnectionError, TlsEvent } from '../../src/tls/engine/connection.js';
+import { TlsConnection } from '../../src/tls/engine/connection.js';
+import type { ClientConfig, ServerConfig } from '../../src/tls/policy/config.js';
+import { createClientConnection, createServerConnection } from '../../src/tls/hello/start.js';
+import type { HandshakeMessage } from '../../src/tls/codec/handshake.js';
 import { startClient } from '../../src/tls/tls13/client.js';
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TlsAlert, type AlertDescriptionName } from '../../src/tls/alert.js';
+import { TlsAlert, type AlertDescriptionName } from '../../src/tls/registry/alert.js';
 
 /** Asserts that `fn` throws a TlsAlert with `description`, and nothing else. */
 export function expectAlert(fn: () => unknown, description: AlertDescriptionName, label = ''): void {

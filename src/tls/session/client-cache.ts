@@ -3,16 +3,6 @@ import type { SessionState } from './state.js';
 import { decodeSessionState, encodeSessionState, sessionExpiresAt } from './state.js';
 import type { SessionStore } from './store.js';
 
-/**
- * Where a client resumes: the sessions it was given, by destination. The MTA
- * keys them as Postfix keys `smtp_tls_session_cache_database` entries — by
- * next-hop and MX host, address and port — so a session made for one
- * destination is never offered to another; a library user may use any string.
- */
-export function destinationKey(parts: { nexthop: string; mxHost?: string; address?: string; port?: number }): string {
-  return ['smtp', parts.nexthop.toLowerCase(), (parts.mxHost ?? '').toLowerCase(), parts.address ?? '', parts.port === undefined ? '' : String(parts.port)].join('&');
-}
-
 const encoder = new TextEncoder();
 
 /**

@@ -1,4 +1,4 @@
-import { suiteByCode } from '../suites.js';
+import { suiteByCode } from '../registry/suites.js';
 import type { SessionState } from './state.js';
 import { sessionExpiresAt } from './state.js';
 

@@ -1,6 +1,6 @@
 import { hashOutputLen } from '../../crypto/hash.js';
-import { TlsAlert } from '../alert.js';
-import { suiteByCode } from '../suites.js';
+import { TlsAlert } from '../registry/alert.js';
+import { suiteByCode } from '../registry/suites.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { SessionError } from './errors.js';

@@ -1,20 +1,20 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
-import { TlsAlert } from '../alert.js';
+import { TlsAlert } from '../registry/alert.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { bitLength } from '../../crypto/bigint.js';
 import type { DhGroup } from '../../crypto/dh.js';
-import type { HandshakeIO, SessionInfo } from '../connection.js';
-import { ExtensionType } from '../constants.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import { SignatureScheme } from '../signature-scheme.js';
-import type { Tls12Suite } from '../suites.js';
-import { Transcript } from '../transcript.js';
-import type { KeyBlock } from './key-schedule.js';
-import { Tls12MasterSecret, VERIFY_DATA_LENGTH } from './key-schedule.js';
-import { Tls12RecordOpener, Tls12RecordSealer } from './record-protection.js';
+import type { HandshakeIO, SessionInfo } from '../engine/connection.js';
+import { ExtensionType } from '../registry/constants.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import { SignatureScheme } from '../registry/signature-scheme.js';
+import type { Tls12Suite } from '../registry/suites.js';
+import { Transcript } from '../engine/transcript.js';
+import type { KeyBlock } from '../keys/tls12-key-schedule.js';
+import { Tls12MasterSecret, VERIFY_DATA_LENGTH } from '../keys/tls12-key-schedule.js';
+import { Tls12RecordOpener, Tls12RecordSealer } from '../record/tls12-protection.js';
 import { ffdheCode } from './dhe.js';
 
 export function decodeAs12(suite: Tls12Suite): DecodeOptions {

@@ -4,9 +4,9 @@ import { dhGenerate, dhSharedSecret, FFDHE2048, FFDHE3072, FFDHE4096 } from '../
 import { CryptoError } from '../../crypto/errors.js';
 import { isProbablePrime } from '../../crypto/prime.js';
 import type { Random } from '../../prng/random.js';
-import { TlsAlert } from '../alert.js';
-import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../config.js';
-import { isFfdheGroup, NamedGroup } from '../named-group.js';
+import { TlsAlert } from '../registry/alert.js';
+import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../policy/config.js';
+import { isFfdheGroup, NamedGroup } from '../registry/named-group.js';
 
 /** The RFC 7919 groups we implement, by NamedGroup code, in our preference order. */
 const FFDHE: ReadonlyArray<[number, DhGroup]> = [

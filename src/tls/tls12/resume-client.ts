@@ -1,18 +1,18 @@
-import { TlsAlert } from '../alert.js';
-import type { ClientConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { NewSessionTicket12 } from '../messages12.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { clientRequirement, sessionCertificates } from '../resumption-identity.js';
+import { TlsAlert } from '../registry/alert.js';
+import type { ClientConfig } from '../policy/config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { NewSessionTicket12 } from '../codec/messages12.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { clientRequirement, sessionCertificates } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
 import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../session/timeout.js';
-import type { Tls12Suite } from '../suites.js';
+import type { Tls12Suite } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
 import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
-import { Tls12MasterSecret } from './key-schedule.js';
+import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
 
 /** The configured session, when it is a TLS 1.2 session this connection may offer (`checkResumption`). */

@@ -1,24 +1,24 @@
-import { TlsAlert } from '../alert.js';
-import type { ServerConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import { ExtensionType, ProtocolVersion } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension } from '../extensions.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { ClientHello } from '../messages.js';
-import { RANDOM_LENGTH, DOWNGRADE_TLS12 } from '../messages.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { serverRequirement, sessionCertificates } from '../resumption-identity.js';
+import { TlsAlert } from '../registry/alert.js';
+import type { ServerConfig } from '../policy/config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ExtensionType, ProtocolVersion } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension } from '../codec/extensions.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { ClientHello } from '../codec/messages.js';
+import { RANDOM_LENGTH, DOWNGRADE_TLS12 } from '../codec/messages.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { serverRequirement, sessionCertificates } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
 import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../session/timeout.js';
-import type { Tls12Suite } from '../suites.js';
-import { DEFAULT_TLS12_SUITES, suiteByCode } from '../suites.js';
+import type { Tls12Suite } from '../registry/suites.js';
+import { DEFAULT_TLS12_SUITES, suiteByCode } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
 import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
-import { Tls12MasterSecret } from './key-schedule.js';
+import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
 
 /** A TLS 1.2 session the server found for a ClientHello, and where it came from. */

@@ -1,6 +1,6 @@
-import type { HandshakeIO, HandshakeState } from '../connection.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { Tls12Suite } from '../suites.js';
+import type { HandshakeIO, HandshakeState } from '../engine/connection.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { Tls12Suite } from '../registry/suites.js';
 import { decodeAs12, unexpected12 } from './common.js';
 
 /**

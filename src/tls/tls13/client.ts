@@ -2,28 +2,28 @@ import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { parseIpAddress } from '../../x509/hostname.js';
-import { TlsAlert } from '../alert.js';
-import type { ClientConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import { ExtensionType, NameType, ProtocolVersion } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension } from '../extensions.js';
-import type { HandshakeMessage } from '../handshake.js';
-import type { KeyShareSecret } from '../key-exchange.js';
-import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
-import type { ClientOffer } from '../client-offer.js';
-import { checkOfferedGroup, checkOfferedScheme, clientOffer, offeredTls13Suite } from '../client-offer.js';
-import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit } from '../record-size-limit.js';
-import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
-import { downgradeSentinel } from '../messages.js';
-import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
-import { DEFAULT_SIGNATURE_SCHEMES, signWithScheme, usableSchemes } from '../signing.js';
-import type { Tls13Suite } from '../suites.js';
-import { DEFAULT_TLS13_SUITES } from '../suites.js';
-import { Transcript } from '../transcript.js';
+import { TlsAlert } from '../registry/alert.js';
+import type { ClientConfig } from '../policy/config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension } from '../codec/extensions.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import type { KeyShareSecret } from '../keys/key-exchange.js';
+import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../keys/key-exchange.js';
+import type { ClientOffer } from '../negotiate/client-offer.js';
+import { checkOfferedGroup, checkOfferedScheme, clientOffer, offeredTls13Suite } from '../negotiate/client-offer.js';
+import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit } from '../record/size-limit.js';
+import type { ClientHello, HelloRetryRequest, ServerHello } from '../codec/messages.js';
+import { downgradeSentinel } from '../codec/messages.js';
+import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
+import { DEFAULT_SIGNATURE_SCHEMES, signWithScheme, usableSchemes } from '../keys/signing.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import { DEFAULT_TLS13_SUITES } from '../registry/suites.js';
+import { Transcript } from '../engine/transcript.js';
 import { checkClientConfig12, clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
-import type { VersionRange } from '../tls12/version.js';
-import { versionRange } from '../tls12/version.js';
+import type { VersionRange } from '../negotiate/version.js';
+import { versionRange } from '../negotiate/version.js';
 import {
   CERTIFICATE_ENTRY_EXTENSIONS,
   ENCRYPTED_EXTENSIONS,
@@ -36,17 +36,17 @@ import {
   fromUtf8,
   utf8,
 } from './common.js';
-import type { HandshakeSecret } from './key-schedule.js';
-import { EarlySecret, finishedVerifyData } from './key-schedule.js';
+import type { HandshakeSecret } from '../keys/tls13-key-schedule.js';
+import { EarlySecret, finishedVerifyData } from '../keys/tls13-key-schedule.js';
 import { Traffic13, TLS13, unexpected } from './traffic.js';
 import type { OfferedPsk, TicketSubject } from './psk.js';
 import { bindClientHello, pskExtensions } from './psk.js';
-import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../resumption-identity.js';
-import type { PeerIdentity } from '../resumption-identity.js';
+import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../policy/resumption-identity.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import { offerableSession12 } from '../tls12/resume-client.js';
 import type { Tls12SessionState, Tls13SessionState } from '../session/state.js';
-import { suiteByCode } from '../suites.js';
+import { suiteByCode } from '../registry/suites.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {

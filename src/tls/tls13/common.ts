@@ -1,12 +1,12 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import type { Certificate } from '../../x509/certificate.js';
-import { TlsAlert } from '../alert.js';
-import type { CertificateVerify, Finished } from '../messages.js';
-import { schemeFitsKey, verifyWithScheme } from '../signing.js';
-import { finishedVerifyData } from './key-schedule.js';
-import { ExtensionType } from '../constants.js';
-import type { Extension } from '../extensions.js';
+import { TlsAlert } from '../registry/alert.js';
+import type { CertificateVerify, Finished } from '../codec/messages.js';
+import { schemeFitsKey, verifyWithScheme } from '../keys/signing.js';
+import { finishedVerifyData } from '../keys/tls13-key-schedule.js';
+import { ExtensionType } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
 
 /** RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, then the transcript hash. */
 export function certificateVerifyContent(signer: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {

@@ -1,24 +1,24 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import { hash as digest } from '../../crypto/hash.js';
-import { TlsAlert } from '../alert.js';
-import type { ServerConfig } from '../config.js';
-import type { HandshakeIO } from '../connection.js';
-import { ExtensionType, PskKeyExchangeMode } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension, pskBindersLength } from '../extensions.js';
-import { encodeHandshake } from '../handshake.js';
-import type { ClientHello } from '../messages.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { serverRequirement } from '../resumption-identity.js';
+import { TlsAlert } from '../registry/alert.js';
+import type { ServerConfig } from '../policy/config.js';
+import type { HandshakeIO } from '../engine/connection.js';
+import { ExtensionType, PskKeyExchangeMode } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension, pskBindersLength } from '../codec/extensions.js';
+import { encodeHandshake } from '../codec/handshake.js';
+import type { ClientHello } from '../codec/messages.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { serverRequirement } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls13SessionState } from '../session/state.js';
 import { MAX_TLS13_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
 import { DEFAULT_SESSION_CACHE_TIMEOUT, tls13TicketLifetime } from '../session/timeout.js';
-import type { Tls13Suite } from '../suites.js';
-import { suiteByCode } from '../suites.js';
-import type { Transcript } from '../transcript.js';
-import { EarlySecret, finishedVerifyData, resumptionPsk } from './key-schedule.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import { suiteByCode } from '../registry/suites.js';
+import type { Transcript } from '../engine/transcript.js';
+import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keys/tls13-key-schedule.js';
 
 /**
  * How far the age a client reports may be from the age the server computes

@@ -1,10 +1,10 @@
-import { TlsAlert } from '../alert.js';
-import type { HandshakeIO, HandshakeState, TrafficState } from '../connection.js';
-import { KeyUpdateRequest } from '../constants.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { Tls13Suite } from '../suites.js';
-import type { MasterSecret } from './key-schedule.js';
-import { nextTrafficSecret } from './key-schedule.js';
+import { TlsAlert } from '../registry/alert.js';
+import type { HandshakeIO, HandshakeState, TrafficState } from '../engine/connection.js';
+import { KeyUpdateRequest } from '../registry/constants.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import type { MasterSecret } from '../keys/tls13-key-schedule.js';
+import { nextTrafficSecret } from '../keys/tls13-key-schedule.js';
 import type { TicketSubject } from './psk.js';
 import { sessionFromTicket } from './psk.js';
 

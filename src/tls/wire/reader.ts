@@ -1,4 +1,4 @@
-import { TlsAlert } from '../alert.js';
+import { TlsAlert } from '../registry/alert.js';
 
 /**
  * A bounds-checked cursor over a byte array. Every overrun, and every

@@ -2,11 +2,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { ClientSessionCache, destinationKey } from '../../../src/tls/session/client-cache.js';
-import { MemorySessionStore } from '../../../src/tls/session/memory-store.js';
+import { ClientSessionCache } from '../../../src/tls/session/client-cache.js';
+import { destinationKey } from '../../../src/mta/tls/destination-key.js';
+import { MemorySessionStore } from '../../../src/tls/session/stores/memory.js';
 import type { SessionState } from '../../../src/tls/session/state.js';
-import { connect, createServer } from '../../../src/tls/socket.js';
-import type { TLSSocket } from '../../../src/tls/socket.js';
+import { connect, createServer } from '../../../src/tls/node/tls-socket.js';
+import type { TLSSocket } from '../../../src/tls/node/tls-socket.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 
 const pki = new TlsPki(['p256']);

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deterministicRandom } from '../../../src/prng/deterministic.js';
-import type { ClientConfig, ServerConfig } from '../../../src/tls/config.js';
-import { NamedGroup } from '../../../src/tls/named-group.js';
-import type { Tls12Suite } from '../../../src/tls/suites.js';
-import { ALL_TLS12_SUITES, DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_GCM_SHA256 } from '../../../src/tls/suites.js';
+import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.js';
+import { NamedGroup } from '../../../src/tls/registry/named-group.js';
+import type { Tls12Suite } from '../../../src/tls/registry/suites.js';
+import { ALL_TLS12_SUITES, DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_GCM_SHA256 } from '../../../src/tls/registry/suites.js';
 import type { Tls12KeyType } from '../../helpers/tls12-pki.js';
 import { SERVER_NAME, Tls12Pki } from '../../helpers/tls12-pki.js';
 import { Pair } from '../../helpers/tls-pair.js';
-import { CipherSuite } from '../../../src/tls/cipher-suite.js';
-import { ExtensionType, HandshakeType } from '../../../src/tls/constants.js';
-import type { HandshakeMessage } from '../../../src/tls/handshake.js';
-import type { ClientHello } from '../../../src/tls/messages.js';
-import { decodeClientHello, DOWNGRADE_TLS12 } from '../../../src/tls/messages.js';
+import { CipherSuite } from '../../../src/tls/registry/cipher-suite.js';
+import { ExtensionType, HandshakeType } from '../../../src/tls/registry/constants.js';
+import type { HandshakeMessage } from '../../../src/tls/codec/handshake.js';
+import type { ClientHello } from '../../../src/tls/codec/messages.js';
+import { decodeClientHello, DOWNGRADE_TLS12 } from '../../../src/tls/codec/messages.js';
 import { editFlight } from './flight.js';
 
 let pki: Tls12Pki;

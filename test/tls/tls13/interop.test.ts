@@ -6,12 +6,12 @@ import { connect as netConnect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import * as nodeTls from 'node:tls';
 import { deterministicRandom } from '../../../src/prng/deterministic.js';
-import type { SessionInfo } from '../../../src/tls/connection.js';
-import { NamedGroup } from '../../../src/tls/named-group.js';
-import { SignatureScheme } from '../../../src/tls/signature-scheme.js';
-import type { ClientOptions, TLSSocket } from '../../../src/tls/socket.js';
-import { connect, createServer, TlsConnectionError } from '../../../src/tls/socket.js';
-import { DEFAULT_TLS13_SUITES } from '../../../src/tls/suites.js';
+import type { SessionInfo } from '../../../src/tls/engine/connection.js';
+import { NamedGroup } from '../../../src/tls/registry/named-group.js';
+import { SignatureScheme } from '../../../src/tls/registry/signature-scheme.js';
+import type { ClientOptions, TLSSocket } from '../../../src/tls/node/tls-socket.js';
+import { connect, createServer, TlsConnectionError } from '../../../src/tls/node/tls-socket.js';
+import { DEFAULT_TLS13_SUITES } from '../../../src/tls/registry/suites.js';
 import { freePort, run, startPeer } from '../../helpers/processes.js';
 import { KEY_TYPES, SERVER_NAME, TlsPki, type TlsKeyType } from '../../helpers/tls-pki.js';
 

@@ -1,0 +1,29 @@
+import { TlsAlert } from '../registry/alert.js';
+import type { ClientConfig, ServerConfig } from '../policy/config.js';
+import type { HandshakeState } from '../engine/connection.js';
+import { TlsConnection } from '../engine/connection.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import { startClient } from '../tls13/client.js';
+import { startServer } from '../tls13/server.js';
+
+/** A client's state before its ClientHello is sent: nothing may arrive yet. */
+const notStarted: HandshakeState = {
+  name: 'not started',
+  decodeAs: { version: 'tls1.3' },
+  handle(_io, message: HandshakeMessage): HandshakeState {
+    throw new TlsAlert('unexpected_message', `${message.kind} before the ClientHello was sent`);
+  },
+};
+
+/** A client connection with its ClientHello already queued in `takeOutput()`. */
+export function createClientConnection(config: ClientConfig): TlsConnection {
+  const conn = new TlsConnection('client', notStarted, config);
+  conn.begin(startClient(config));
+  return conn;
+}
+
+/** A server connection waiting for a ClientHello. */
+export function createServerConnection(config: ServerConfig): TlsConnection {
+  const { customizeServerMessage, ...options } = config;
+  return new TlsConnection('server', startServer(config), customizeServerMessage === undefined ? options : { ...options, customizeSent: customizeServerMessage });
+}
