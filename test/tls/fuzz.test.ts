@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hex, loadVectors } from '../helpers/vectors.js';
-import { TlsAlert, decodeAlert } from '../../src/tls/registry/alert.js';
+import { decodeAlert } from '../../src/tls/codec/alert.js';
+import { TlsAlert } from '../../src/tls/error/tls-alert.js';
 import { decodeHandshake, encodeHandshake, type DecodeOptions } from '../../src/tls/codec/handshake.js';
 import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
-import { RecordSplitter } from '../../src/tls/codec/record-header.js';
+import { RecordSplitter } from '../../src/tls/record/splitter.js';
 import { clientHelloBinderPrefix } from '../../src/tls/codec/messages.js';
 import { samples } from './samples.js';
 

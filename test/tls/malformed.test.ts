@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hex, loadVectors } from '../helpers/vectors.js';
-import { TlsAlert } from '../../src/tls/registry/alert.js';
+import { TlsAlert } from '../../src/tls/error/tls-alert.js';
 import { decodeHandshake, encodeHandshake, type DecodeOptions, type HandshakeMessage } from '../../src/tls/codec/handshake.js';
 import { Writer } from '../../src/tls/wire/writer.js';
 import { clientHelloBinderPrefix } from '../../src/tls/codec/messages.js';

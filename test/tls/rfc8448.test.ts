@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { loadVectors, hex, toHex } from '../helpers/vectors.js';
 import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
-import { RecordSplitter } from '../../src/tls/codec/record-header.js';
+import { RecordSplitter } from '../../src/tls/record/splitter.js';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../../src/tls/codec/handshake.js';
 import { clientHelloBinderPrefix, messageHash } from '../../src/tls/codec/messages.js';
 import { findExtension } from '../../src/tls/codec/extensions.js';

@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { HandshakeType } from '../registry/constants.js';
 import { encodeExtensions } from './extensions.js';
 import * as m13 from './messages.js';

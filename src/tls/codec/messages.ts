@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { CipherSuite } from '../registry/cipher-suite.js';
 import { HandshakeType, KeyUpdateRequest, ProtocolVersion } from '../registry/constants.js';
 import { decodeExtensions, encodeExtensions, findExtension, pskBindersLength, type Extension } from './extensions.js';

@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { ClientCertificateType, ECCurveType } from '../registry/constants.js';
 import { NamedGroup } from '../registry/named-group.js';
 import { describe } from '../registry/names.js';

@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { ContentType, HandshakeType } from '../registry/constants.js';
 import type { ClientHello } from '../codec/messages.js';
 import { decodeClientHello } from '../codec/messages.js';

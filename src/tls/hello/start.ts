@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { ClientConfig, ServerConfig } from '../policy/config.js';
 import type { HandshakeState } from '../engine/connection.js';
 import { TlsConnection } from '../engine/connection.js';

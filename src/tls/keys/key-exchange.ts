@@ -4,7 +4,7 @@ import { ecdhGenerate, ecdhSharedSecret } from '../../crypto/ecdh.js';
 import type { EcdhGroup } from '../../crypto/ecdh.js';
 import { CryptoError } from '../../crypto/errors.js';
 import type { Random } from '../../prng/random.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { NamedGroup } from '../registry/named-group.js';
 
 /** The groups we implement for key exchange (RFC 8446 §4.2.7). */

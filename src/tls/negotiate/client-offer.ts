@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { findExtension } from '../codec/extensions.js';
 import type { ClientHello } from '../codec/messages.js';
 import { isSupportedGroup } from '../keys/key-exchange.js';

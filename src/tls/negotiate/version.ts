@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { CipherSuite } from '../registry/cipher-suite.js';
 import type { CommonConfig, ServerConfig, TlsVersionName } from '../policy/config.js';
 import { ProtocolVersion } from '../registry/constants.js';

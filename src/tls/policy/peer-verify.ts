@@ -7,7 +7,7 @@ import { verifyReasonText } from '../../x509/verify-reason.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { DEFAULT_VERIFY_DEPTH, verifyChain } from '../../x509/verify.js';
 import type { AlertDescriptionName } from '../registry/alert.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { CommonConfig, PeerVerifyContext } from './config.js';
 
 /** A server sees the same peers again and again; their chains are parsed once. */

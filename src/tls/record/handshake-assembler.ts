@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { HandshakeType } from '../registry/constants.js';
 
 export const HANDSHAKE_HEADER_LENGTH = 4;

@@ -1,6 +1,3 @@
-/** RFC 8446 §5.1 / RFC 5246 §6.2.1: a record's plaintext is at most 2^14 bytes. */
-export const MAX_PLAINTEXT = 2 ** 14;
-
 /** Why a protected record was refused, with the alert it maps to. */
 export class RecordProtectionError extends Error {
   constructor(

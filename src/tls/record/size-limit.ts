@@ -3,10 +3,10 @@
  * protected record plaintext it accepts; each side caps what it sends to the
  * peer's value.
  */
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { Extension } from '../codec/extensions.js';
 import { ExtensionType } from '../registry/constants.js';
-import { MAX_PLAINTEXT_LENGTH } from '../codec/record-header.js';
+import { MAX_PLAINTEXT_LENGTH } from '../registry/record-limits.js';
 
 /** RFC 8449 §4: values below 64 are illegal. */
 export const MIN_RECORD_SIZE_LIMIT = 64;

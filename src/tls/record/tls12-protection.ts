@@ -9,14 +9,13 @@ import { createHmac } from '../../crypto/hmac.js';
 import type { Random } from '../../prng/random.js';
 import type { Tls12AeadCipher, Tls12CbcCipher, Tls12Suite } from '../registry/suites.js';
 import type { OpenedRecord, RecordReader, RecordWriter } from './protection.js';
-import { MAX_PLAINTEXT, RecordProtectionError } from './protection.js';
+import { RecordProtectionError } from './protection.js';
+import { MAX_CIPHERTEXT_LENGTH_TLS12, MAX_PLAINTEXT_LENGTH } from '../registry/record-limits.js';
 import type { DirectionKeys } from '../keys/tls12-key-schedule.js';
 
 export { RecordProtectionError };
 export type { OpenedRecord };
 
-/** RFC 5246 §6.2.3: TLSCiphertext.length is at most 2^14 + 2048. */
-export const MAX_CIPHERTEXT_12 = 2 ** 14 + 2048;
 /** As in TLS 1.3: the 64-bit sequence number must never wrap; we stop at 2^48, within a safe integer. */
 const MAX_SEQUENCE = 2 ** 48;
 const BLOCK = 16;
@@ -301,15 +300,15 @@ export class Tls12RecordSealer extends Direction implements RecordWriter {
 
   /** Returns the whole TLSCiphertext record, header included. */
   seal(contentType: number, content: Uint8Array): Uint8Array {
-    if (content.length > MAX_PLAINTEXT) throw new RecordProtectionError('internal_error', `record content of ${content.length} bytes exceeds 2^14`);
+    if (content.length > MAX_PLAINTEXT_LENGTH) throw new RecordProtectionError('internal_error', `record content of ${content.length} bytes exceeds 2^14`);
     return this.protection.seal(this.nextSequence(), contentType, content);
   }
 }
 
 /** Removes protection from incoming TLS 1.2 records under one direction's keys. */
 export class Tls12RecordOpener extends Direction implements RecordReader {
-  readonly maxFragmentLength = MAX_CIPHERTEXT_12;
-  plaintextLimit = MAX_PLAINTEXT;
+  readonly maxFragmentLength = MAX_CIPHERTEXT_LENGTH_TLS12;
+  plaintextLimit = MAX_PLAINTEXT_LENGTH;
 
   constructor(suite: Tls12Suite, keys: DirectionKeys, options: Tls12ProtectionOptions = {}) {
     super(suite, keys, options, undefined);
@@ -318,11 +317,11 @@ export class Tls12RecordOpener extends Direction implements RecordReader {
   /** The record as received; its type and version are authenticated. */
   open(type: number, version: number, fragment: Uint8Array): OpenedRecord {
     const header = Uint8Array.of(type, version >> 8, version & 0xff, fragment.length >> 8, fragment.length & 0xff);
-    if (fragment.length > MAX_CIPHERTEXT_12) throw new RecordProtectionError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 2048`);
+    if (fragment.length > MAX_CIPHERTEXT_LENGTH_TLS12) throw new RecordProtectionError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 2048`);
     const content = this.protection.open(this.nextSequence(), header, fragment);
     // RFC 5246 §6.2.1, and RFC 8449 §4 for a lower limit we advertised.
-    if (content.length > Math.min(this.plaintextLimit, MAX_PLAINTEXT)) {
-      throw new RecordProtectionError('record_overflow', `record plaintext of ${content.length} bytes exceeds ${Math.min(this.plaintextLimit, MAX_PLAINTEXT)}`);
+    if (content.length > Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH)) {
+      throw new RecordProtectionError('record_overflow', `record plaintext of ${content.length} bytes exceeds ${Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH)}`);
     }
     return { contentType: header[0] as number, content };
   }

@@ -2,16 +2,15 @@ import type { Aead } from '../../crypto/aead.js';
 import { createAead } from '../../crypto/aead.js';
 import { CryptoError } from '../../crypto/errors.js';
 import type { Tls13Suite } from '../registry/suites.js';
+import { MAX_CIPHERTEXT_LENGTH, MAX_PLAINTEXT_LENGTH } from '../registry/record-limits.js';
 import { trafficKeys } from '../keys/tls13-key-schedule.js';
 
-/** RFC 8446 §5.2: TLSCiphertext.encrypted_record is at most 2^14 + 256 bytes. */
-export const MAX_CIPHERTEXT = 2 ** 14 + 256;
 /** RFC 8446 §5.2: every protected record has outer type application_data. */
 const APPLICATION_DATA = 23;
 /** RFC 8446 §5.5: AES-GCM keys must be updated before 2^24.5 records; we stop well under 2^53 for every suite. */
 const MAX_SEQUENCE = 2 ** 48;
 
-export { MAX_PLAINTEXT, RecordProtectionError };
+export { RecordProtectionError };
 
 /** The per-record nonce: the IV XORed with the 64-bit sequence number, left-padded (RFC 8446 §5.3). */
 function nonceFor(iv: Uint8Array, seq: number, out: Uint8Array): Uint8Array {
@@ -54,13 +53,13 @@ export class Tls13RecordSealer extends Direction implements RecordWriter {
    * bytes are added to the inner plaintext (RFC 8446 §5.4).
    */
   seal(contentType: number, content: Uint8Array, padding = 0): Uint8Array {
-    if (content.length > MAX_PLAINTEXT) throw new RecordProtectionError('internal_error', `record content of ${content.length} bytes exceeds 2^14`);
+    if (content.length > MAX_PLAINTEXT_LENGTH) throw new RecordProtectionError('internal_error', `record content of ${content.length} bytes exceeds 2^14`);
     const innerLength = content.length + 1 + padding;
     const inner = new Uint8Array(innerLength);
     inner.set(content);
     inner[content.length] = contentType;
     const length = innerLength + this.aead.tagLength;
-    if (length > MAX_CIPHERTEXT) throw new RecordProtectionError('internal_error', 'padding makes the record exceed 2^14 + 256');
+    if (length > MAX_CIPHERTEXT_LENGTH) throw new RecordProtectionError('internal_error', 'padding makes the record exceed 2^14 + 256');
     const header = Uint8Array.of(APPLICATION_DATA, 0x03, 0x03, length >> 8, length & 0xff);
     const sealed = this.aead.seal(this.nextNonce(), inner, header);
     const record = new Uint8Array(5 + sealed.length);
@@ -72,18 +71,18 @@ export class Tls13RecordSealer extends Direction implements RecordWriter {
 
 export type { OpenedRecord } from './protection.js';
 import type { OpenedRecord, RecordReader, RecordWriter } from './protection.js';
-import { MAX_PLAINTEXT, RecordProtectionError } from './protection.js';
+import { RecordProtectionError } from './protection.js';
 
 /** Removes protection from incoming records under one traffic secret. */
 export class Tls13RecordOpener extends Direction implements RecordReader {
-  readonly maxFragmentLength = MAX_CIPHERTEXT;
-  plaintextLimit = MAX_PLAINTEXT + 1;
+  readonly maxFragmentLength = MAX_CIPHERTEXT_LENGTH;
+  plaintextLimit = MAX_PLAINTEXT_LENGTH + 1;
 
   /** The record as received: its type, legacy version and fragment (the header is the AEAD's additional data). */
   open(type: number, version: number, encrypted: Uint8Array): OpenedRecord {
     // RFC 8446 §5.2: once keys are on, every record but the compatibility CCS is opaque application_data.
     if (type !== APPLICATION_DATA) throw new RecordProtectionError('unexpected_message', `unprotected record of type ${type} after keys were set`);
-    if (encrypted.length > MAX_CIPHERTEXT) throw new RecordProtectionError('record_overflow', `protected record of ${encrypted.length} bytes exceeds 2^14 + 256`);
+    if (encrypted.length > MAX_CIPHERTEXT_LENGTH) throw new RecordProtectionError('record_overflow', `protected record of ${encrypted.length} bytes exceeds 2^14 + 256`);
     const header = Uint8Array.of(type, version >> 8, version & 0xff, encrypted.length >> 8, encrypted.length & 0xff);
     let inner: Uint8Array;
     try {
@@ -93,7 +92,7 @@ export class Tls13RecordOpener extends Direction implements RecordReader {
       throw err;
     }
     // RFC 8446 §5.4: padding included, TLSInnerPlaintext is at most 2^14 + 1 bytes; RFC 8449 §4: or the lower record_size_limit we advertised.
-    const limit = Math.min(this.plaintextLimit, MAX_PLAINTEXT + 1);
+    const limit = Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH + 1);
     if (inner.length > limit) throw new RecordProtectionError('record_overflow', `record plaintext of ${inner.length} bytes exceeds ${limit}`);
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     let end = inner.length - 1;

@@ -1,6 +1,3 @@
-import { Reader } from '../wire/reader.js';
-import type { Writer } from '../wire/writer.js';
-
 /** RFC 8446 §6 / RFC 5246 §7.2: AlertLevel. */
 export const AlertLevel = {
   warning: 1,
@@ -59,43 +56,4 @@ const descriptionNames = new Map<number, string>(
 /** The RFC name of an alert description, or its number in hex when unknown. */
 export function alertDescriptionName(code: number): string {
   return descriptionNames.get(code) ?? `unknown_alert(0x${code.toString(16).padStart(2, '0')})`;
-}
-
-/**
- * The one error the TLS codecs throw: the alert to send (or that was
- * received). `description` is the RFC name, so a caller can switch on it.
- */
-export class TlsAlert extends Error {
-  readonly code: number;
-  constructor(
-    readonly description: AlertDescriptionName,
-    message?: string,
-    readonly level: AlertLevel = description === 'close_notify' || description === 'user_canceled' || description === 'no_renegotiation'
-      ? AlertLevel.warning
-      : AlertLevel.fatal,
-  ) {
-    super(message === undefined ? description : `${description}: ${message}`);
-    this.name = 'TlsAlert';
-    this.code = AlertDescription[description];
-  }
-}
-
-/** A decoded alert message (RFC 8446 §6): the description may be one we do not know. */
-export interface AlertMessage {
-  level: number;
-  description: number;
-}
-
-export function encodeAlert(alert: AlertMessage, w: Writer): void {
-  w.u8(alert.level, () => `level: ${alert.level === 1 ? 'warning' : alert.level === 2 ? 'fatal' : 'unknown'} (${alert.level})`);
-  w.u8(alert.description, () => `description: ${alertDescriptionName(alert.description)} (${alert.description})`);
-}
-
-/** Decodes the 2-byte body of an alert record; anything but exactly two bytes is decode_error. */
-export function decodeAlert(fragment: Uint8Array): AlertMessage {
-  const r = new Reader(fragment);
-  const level = r.u8();
-  const description = r.u8();
-  r.expectEnd();
-  return { level, description };
 }

@@ -1,5 +1,5 @@
 import { hashOutputLen } from '../../crypto/hash.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { suiteByCode } from '../registry/suites.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';

@@ -1,7 +1,7 @@
 import type { Aead } from '../../crypto/aead.js';
 import { createAead } from '../../crypto/aead.js';
 import type { Random } from '../../prng/random.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { SessionError } from './errors.js';

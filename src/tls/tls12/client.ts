@@ -3,7 +3,7 @@ import { rsaEncryptPkcs1v15 } from '../../crypto/rsa.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { PublicKey } from '../../x509/public-key.js';
 import type { VerifyResult } from '../../x509/verify.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { ClientConfig } from '../policy/config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ClientCertificateType, ECPointFormat, ExtensionType, ProtocolVersion } from '../registry/constants.js';

@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { bitLength } from '../../crypto/bigint.js';

@@ -4,7 +4,7 @@ import { dhGenerate, dhSharedSecret, FFDHE2048, FFDHE3072, FFDHE4096 } from '../
 import { CryptoError } from '../../crypto/errors.js';
 import { isProbablePrime } from '../../crypto/prime.js';
 import type { Random } from '../../prng/random.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../policy/config.js';
 import { isFfdheGroup, NamedGroup } from '../registry/named-group.js';
 

@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { ClientConfig } from '../policy/config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';

@@ -1,7 +1,7 @@
 import { rsaDecryptTlsPremaster } from '../../crypto/rsa.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { CipherSuite } from '../registry/cipher-suite.js';
 import type { CertifiedKey, ServerConfig } from '../policy/config.js';
 import type { HandshakeIO, HandshakeState } from '../engine/connection.js';

@@ -2,7 +2,7 @@ import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { parseIpAddress } from '../../x509/hostname.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { ClientConfig } from '../policy/config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';

@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import type { Certificate } from '../../x509/certificate.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { CertificateVerify, Finished } from '../codec/messages.js';
 import { schemeFitsKey, verifyWithScheme } from '../keys/signing.js';
 import { finishedVerifyData } from '../keys/tls13-key-schedule.js';

@@ -1,6 +1,6 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import { hash as digest } from '../../crypto/hash.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { ServerConfig } from '../policy/config.js';
 import type { HandshakeIO } from '../engine/connection.js';
 import { ExtensionType, PskKeyExchangeMode } from '../registry/constants.js';

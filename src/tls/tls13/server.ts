@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { CertifiedKey, ServerConfig } from '../policy/config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';

@@ -1,4 +1,4 @@
-import { TlsAlert } from '../registry/alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { HandshakeIO, HandshakeState, TrafficState } from '../engine/connection.js';
 import { KeyUpdateRequest } from '../registry/constants.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../helpers/vectors.js';
-import {
-  RecordSplitter, decodeRecordHeader, encodeRecordHeader, fragmentLengthAllowed, isTlsRecordVersion,
-  MAX_CIPHERTEXT_LENGTH, MAX_CIPHERTEXT_LENGTH_TLS12, MAX_PLAINTEXT_LENGTH,
-} from '../../../src/tls/codec/record-header.js';
+import { decodeRecordHeader, encodeRecordHeader, fragmentLengthAllowed, isTlsRecordVersion } from '../../../src/tls/codec/record-header.js';
+import { RecordSplitter } from '../../../src/tls/record/splitter.js';
+import { MAX_CIPHERTEXT_LENGTH, MAX_CIPHERTEXT_LENGTH_TLS12, MAX_PLAINTEXT_LENGTH } from '../../../src/tls/registry/record-limits.js';
 import { ContentType } from '../../../src/tls/registry/constants.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
 import { expectAlert } from '../expect-alert.js';

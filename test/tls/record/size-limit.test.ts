@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TlsAlert } from '../../../src/tls/registry/alert.js';
+import { TlsAlert } from '../../../src/tls/error/tls-alert.js';
 import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.js';
 import { ContentType, ExtensionType } from '../../../src/tls/registry/constants.js';
 import { createClientConnection, createServerConnection } from '../../../src/tls/hello/start.js';

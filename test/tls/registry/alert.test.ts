@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../helpers/vectors.js';
-import { AlertDescription, AlertLevel, TlsAlert, alertDescriptionName, decodeAlert, encodeAlert } from '../../../src/tls/registry/alert.js';
+import { AlertDescription, AlertLevel, alertDescriptionName } from '../../../src/tls/registry/alert.js';
+import { decodeAlert, encodeAlert } from '../../../src/tls/codec/alert.js';
+import { TlsAlert } from '../../../src/tls/error/tls-alert.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
 import { expectAlert } from '../expect-alert.js';
 
