@@ -13,9 +13,14 @@ const SURFACES: ReadonlySet<string> = new Set(['src/tls/index.ts', 'src/x509/ind
 const THROUGH_SURFACE: ReadonlySet<string> = new Set(['src/smtp', 'src/mta']);
 const BEHIND_SURFACE: ReadonlySet<string> = new Set(['src/tls', 'src/x509', 'src/prng']);
 
-/** The folders of src/tls by role, each importing only from itself and those before it (index.ts may import all). */
+/**
+ * The folders of src/tls by role, each importing only from itself and those
+ * before it (index.ts may import all). policy/defaults.ts imports only the
+ * registry, so every folder may read the defaults.
+ */
 const TLS_FOLDERS = [
   'registry',
+  'policy/defaults.ts',
   'error',
   'wire',
   'codec',
@@ -74,7 +79,7 @@ function placeIn(order: readonly string[], file: string): number {
   let best = -1;
   for (let i = 0; i < order.length; i++) {
     const folder = order[i] as string;
-    if (file.startsWith(`${folder}/`) && (best < 0 || folder.length > (order[best] as string).length)) best = i;
+    if ((file === folder || file.startsWith(`${folder}/`)) && (best < 0 || folder.length > (order[best] as string).length)) best = i;
   }
   return best;
 }

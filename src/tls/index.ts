@@ -3,7 +3,7 @@
 export { connect, createServer, startTlsClient, startTlsServer, TLSSocket, TlsConnectionError } from './node/tls-socket.js';
 export type { ClientOptions, ServerOptions, ConnectOptions, CipherNameAndProtocol } from './node/tls-socket.js';
 export type { ClientConfig, ServerConfig, CommonConfig, CertifiedKey, ClientAuth, PeerVerifier, PeerVerifyContext, TlsVersionName } from './policy/config.js';
-export { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from './policy/config.js';
+export { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from './policy/defaults.js';
 export { createClientConnection, createServerConnection } from './hello/start.js';
 export type { TlsConnection, TlsEvent, SessionInfo } from './engine/connection.js';
 export { parseCipherList, parseTls13Ciphersuites, CipherListError } from './policy/cipher-list.js';
@@ -19,4 +19,5 @@ export { SqliteSessionStore } from './session/stores/sqlite.js';
 export type { SqliteStoreOptions } from './session/stores/sqlite.js';
 export { RedisSessionStore } from './session/stores/redis.js';
 export type { RedisAddress, RedisStoreOptions } from './session/stores/redis.js';
-export { sessionTimeout, DEFAULT_SESSION_CACHE_TIMEOUT } from './session/timeout.js';
+export { sessionTimeout } from './session/timeout.js';
+export { DEFAULT_SESSION_CACHE_TIMEOUT } from './policy/defaults.js';

@@ -19,15 +19,6 @@ const FF_GROUPS = new Map<number, DhGroup>([
   [NamedGroup.ffdhe4096, FFDHE4096],
 ]);
 
-/** Our default order: x25519 first (fast and constant-time), then the NIST curves, then FFDHE. */
-export const DEFAULT_GROUPS: readonly number[] = [
-  NamedGroup.x25519,
-  NamedGroup.secp256r1,
-  NamedGroup.secp384r1,
-  NamedGroup.ffdhe2048,
-  NamedGroup.ffdhe3072,
-];
-
 export function isSupportedGroup(group: number): boolean {
   return EC_GROUPS.has(group) || FF_GROUPS.has(group);
 }

@@ -8,6 +8,7 @@ import type { Random } from '../../prng/random.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
+import { DEFAULT_SIGNATURE_SCHEMES } from '../policy/defaults.js';
 
 /**
  * What each SignatureScheme means for our keys: RFC 8446 §4.2.3 for TLS 1.3
@@ -42,25 +43,6 @@ const SCHEMES = new Map<number, SchemeInfo>([
   [S.dsa_sha384, { key: 'dsa', hash: 'sha384', tls13: false }],
   [S.dsa_sha512, { key: 'dsa', hash: 'sha512', tls13: false }],
 ]);
-
-/** What we offer in signature_algorithms, in preference order (TLS 1.3 schemes first). */
-export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = [
-  S.ecdsa_secp256r1_sha256,
-  S.ecdsa_secp384r1_sha384,
-  S.ed25519,
-  S.rsa_pss_rsae_sha256,
-  S.rsa_pss_rsae_sha384,
-  S.rsa_pss_rsae_sha512,
-  S.rsa_pkcs1_sha256,
-  S.rsa_pkcs1_sha384,
-  S.rsa_pkcs1_sha512,
-  S.dsa_sha256,
-  S.dsa_sha384,
-  S.dsa_sha512,
-  S.rsa_pkcs1_sha1,
-  S.ecdsa_sha1,
-  S.dsa_sha1,
-];
 
 export function isTls13SignatureScheme(scheme: number): boolean {
   return SCHEMES.get(scheme)?.tls13 === true;

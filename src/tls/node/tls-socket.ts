@@ -20,7 +20,7 @@ import { decodeSessionState, encodeSessionState } from '../session/state.js';
 import type { SessionStore } from '../session/store.js';
 import { sameBytes } from '../session/store.js';
 import { TicketKeyring, keyringTiming } from '../session/ticket-keys.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../session/timeout.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
 
 export { TlsConnectionError };
 
@@ -79,7 +79,7 @@ export class TLSSocket extends Duplex {
   ) {
     super({ allowHalfOpen: true });
     this.conn = role === 'client' ? createClientConnection(config as ClientConfig) : createServerConnection(config as ServerConfig);
-    const timeout = options.handshakeTimeout ?? 120_000;
+    const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     if (timeout > 0) {
       this.timer = setTimeout(() => this.destroy(new Error(`TLS handshake timed out after ${timeout} ms`)), timeout);
       this.timer.unref?.();
@@ -326,7 +326,7 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
     }
     const chunks: Buffer[] = [];
     // The handshake timeout covers the read-ahead too: a client that never sends its ClientHello is dropped.
-    const limit = options.handshakeTimeout ?? 120_000;
+    const limit = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     const timer = limit > 0 ? setTimeout(() => tcp.destroy(), limit) : undefined;
     timer?.unref();
     const onData = (chunk: Buffer): void => {

@@ -1,5 +1,7 @@
 import type { OpensslClass, Tls12Suite, Tls13Suite } from '../registry/suites.js';
-import { ALL_TLS12_SUITES, DEFAULT_TLS13_SUITES } from '../registry/suites.js';
+import { ALL_TLS12_SUITES } from '../registry/suites.js';
+import { DEFAULT_TLS13_SUITES } from './defaults.js';
+import { DEFAULT_CIPHER_RULES } from './defaults.js';
 
 /**
  * OpenSSL cipher strings (`man 1 openssl-ciphers`, "CIPHER LIST FORMAT"),
@@ -314,8 +316,6 @@ function startingList(): SuiteList {
 }
 
 /** OpenSSL 3.0's DEFAULT (OSSL_default_cipher_list). */
-const DEFAULT_RULES = 'ALL:!COMPLEMENTOFDEFAULT:!eNULL';
-
 const WORD = /^[A-Za-z0-9._=-]+$/;
 
 function applyRules(list: SuiteList, spec: string, state: { securityLevel?: number }): void {
@@ -382,7 +382,7 @@ export function parseCipherList(spec: string): ParsedCipherList {
   const state: { securityLevel?: number } = {};
   let rest = spec.trim();
   if (rest.startsWith('DEFAULT')) {
-    applyRules(list, DEFAULT_RULES, state);
+    applyRules(list, DEFAULT_CIPHER_RULES, state);
     rest = rest.slice('DEFAULT'.length);
   }
   applyRules(list, rest, state);

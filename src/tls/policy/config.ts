@@ -1,4 +1,7 @@
 import type { DhGroup } from '../../crypto/dh.js';
+import type { TlsVersionName } from './defaults.js';
+
+export type { TlsVersionName };
 import type { Random } from '../../prng/random.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { PrivateKey } from '../../x509/private-key.js';
@@ -10,14 +13,6 @@ import type { ClientHello } from '../codec/messages.js';
 import type { Tls12Suite, Tls13Suite } from '../registry/suites.js';
 import type { SessionState } from '../session/state.js';
 import type { TicketKeyring } from '../session/ticket-keys.js';
-
-/** The protocol versions postern speaks, by their OpenSSL names. */
-export type TlsVersionName = 'TLSv1.2' | 'TLSv1.3';
-
-/** RFC 7919 §8 and NIST SP 800-57: 2048-bit DH by default; old peers may need 1024. */
-export const DEFAULT_DH_MIN_BITS = 2048;
-/** The floor of `dhMinBits`: below 1024 bits DH is refused whatever the configuration (OpenSSL 3 does the same). */
-export const LOWEST_DH_MIN_BITS = 1024;
 
 /** A certificate chain (leaf first) and the private key of its leaf. */
 export interface CertifiedKey {

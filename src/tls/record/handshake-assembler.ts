@@ -1,12 +1,8 @@
 import { TlsAlert } from '../error/tls-alert.js';
 import { HandshakeType } from '../registry/constants.js';
+import { DEFAULT_MAX_CERTIFICATE_MESSAGE, DEFAULT_MAX_HANDSHAKE_MESSAGE } from '../policy/defaults.js';
 
 export const HANDSHAKE_HEADER_LENGTH = 4;
-/** Default bound on a handshake message body. The protocol allows 2^24 - 1; no message we accept needs that. */
-export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 64 * 1024;
-/** Default bound on a Certificate body: a chain with large RSA keys and intermediates. */
-export const DEFAULT_MAX_CERTIFICATE_MESSAGE = 256 * 1024;
-
 /** One whole handshake message: `raw` is header + body, as the transcript hash takes it. */
 export interface HandshakeFrame {
   type: number;

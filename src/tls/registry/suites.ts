@@ -84,11 +84,8 @@ export const TLS_AES_128_GCM_SHA256 = tls13(0x1301, 'TLS_AES_128_GCM_SHA256', 'a
 export const TLS_AES_256_GCM_SHA384 = tls13(0x1302, 'TLS_AES_256_GCM_SHA384', 'aes-256-gcm', 32, 'sha384', 256);
 export const TLS_CHACHA20_POLY1305_SHA256 = tls13(0x1303, 'TLS_CHACHA20_POLY1305_SHA256', 'chacha20-poly1305', 32, 'sha256', 256);
 
-/**
- * The default preference order: ChaCha20-Poly1305 first (constant-time in
- * noble, and faster than table-based AES in pure TypeScript), then AES-GCM.
- */
-export const DEFAULT_TLS13_SUITES: readonly Tls13Suite[] = [TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384];
+/** Every TLS 1.3 suite postern implements (RFC 8446 §B.4 less the CCM ones). */
+export const ALL_TLS13_SUITES: readonly Tls13Suite[] = [TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384];
 
 type Kx = Tls12Suite['keyExchange'];
 type Au = Tls12Suite['auth'];
@@ -177,17 +174,14 @@ export const RSA_AES256_SHA256 = tls12('TLS_RSA_WITH_AES_256_CBC_SHA256', 'AES25
 export const RSA_AES128_SHA = tls12('TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 'rsa', 'rsa', 'AES128-CBC', 'sha1');
 export const RSA_AES256_SHA = tls12('TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA', 'rsa', 'rsa', 'AES256-CBC', 'sha1');
 
+
 /**
- * The server's default preference order, which is also the client's default
- * offer: forward-secret suites only. AEAD before CBC; within each, ECDHE
- * before DHE (a DHE handshake costs several times an ECDHE one, and a client
- * offering DHE-RSA-CHACHA20 nearly always offers ECDHE too), ChaCha20-Poly1305
- * before AES-GCM (constant-time in noble, and faster than table-based AES),
- * AES-128 before AES-256 as in DEFAULT_TLS13_SUITES, and RSA certificates
- * before ECDSA and DSA ones (the RSA certificate is preferred when a client
- * accepts several).
+ * Every TLS 1.2 suite postern implements, in the server's preference order
+ * (policy/defaults.ts says why): the forward-secret ones, then RSA key
+ * exchange, which a cipher list must ask for.
  */
-export const DEFAULT_TLS12_SUITES: readonly Tls12Suite[] = [
+export const ALL_TLS12_SUITES: readonly Tls12Suite[] = [
+] = [
   ECDHE_RSA_CHACHA20_POLY1305,
   ECDHE_ECDSA_CHACHA20_POLY1305,
   ECDHE_RSA_AES128_GCM_SHA256,
@@ -215,11 +209,6 @@ export const DEFAULT_TLS12_SUITES: readonly Tls12Suite[] = [
   DHE_DSS_AES128_SHA,
   DHE_RSA_AES256_SHA,
   DHE_DSS_AES256_SHA,
-];
-
-/** Every TLS 1.2 suite postern implements: the defaults, then RSA key exchange, which a cipher list must ask for. */
-export const ALL_TLS12_SUITES: readonly Tls12Suite[] = [
-  ...DEFAULT_TLS12_SUITES,
   RSA_AES128_GCM_SHA256,
   RSA_AES256_GCM_SHA384,
   RSA_AES128_SHA256,
@@ -228,7 +217,7 @@ export const ALL_TLS12_SUITES: readonly Tls12Suite[] = [
   RSA_AES256_SHA,
 ];
 
-const ALL: readonly CipherSuiteInfo[] = [...DEFAULT_TLS13_SUITES, ...ALL_TLS12_SUITES];
+const ALL: readonly CipherSuiteInfo[] = [...ALL_TLS13_SUITES, ...ALL_TLS12_SUITES];
 const BY_CODE = new Map<number, CipherSuiteInfo>(ALL.map((s) => [s.code, s]));
 
 export function suiteByCode(code: number): CipherSuiteInfo | undefined {

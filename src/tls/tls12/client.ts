@@ -18,7 +18,7 @@ import { NamedGroup } from '../registry/named-group.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
 import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../keys/signing.js';
 import type { Tls12Suite } from '../registry/suites.js';
-import { DEFAULT_TLS12_SUITES } from '../registry/suites.js';
+import { DEFAULT_TLS12_SUITES } from '../policy/defaults.js';
 import type { Agreed, Keys12 } from './common.js';
 import {
   changeReadKeys,

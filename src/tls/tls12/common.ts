@@ -41,7 +41,7 @@ export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
  * RFC 5246 §7.4.1.4.1: a client that sends no signature_algorithms is taken
  * to support SHA-1 with the signature algorithm of the suite.
  */
-export const TLS12_DEFAULT_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
+export const TLS12_IMPLIED_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
 
 /** The key type a suite's authentication needs: RSA for *-RSA and RSA key exchange, DSA for DHE-DSS, EC for ECDHE-ECDSA. */
 export function keyFitsAuth(key: PrivateKey | PublicKey, suite: Tls12Suite): boolean {

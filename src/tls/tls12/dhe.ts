@@ -5,7 +5,7 @@ import { CryptoError } from '../../crypto/errors.js';
 import { isProbablePrime } from '../../crypto/prime.js';
 import type { Random } from '../../prng/random.js';
 import { TlsAlert } from '../error/tls-alert.js';
-import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../policy/config.js';
+import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../policy/defaults.js';
 import { isFfdheGroup, NamedGroup } from '../registry/named-group.js';
 
 /** The RFC 7919 groups we implement, by NamedGroup code, in our preference order. */

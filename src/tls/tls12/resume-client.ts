@@ -8,7 +8,7 @@ import { clientRequirement, sessionCertificates } from '../policy/resumption-ide
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../session/timeout.js';
+import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
 import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';

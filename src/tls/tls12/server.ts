@@ -11,16 +11,18 @@ import type { Extension } from '../codec/extensions.js';
 import { findExtension } from '../codec/extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
 import type { KeyShareSecret } from '../keys/key-exchange.js';
-import { DEFAULT_GROUPS, generateKeyShare } from '../keys/key-exchange.js';
+import { generateKeyShare } from '../keys/key-exchange.js';
+import { DEFAULT_GROUPS } from '../policy/defaults.js';
 import type { ClientHello } from '../codec/messages.js';
 import { DOWNGRADE_TLS12, RANDOM_LENGTH } from '../codec/messages.js';
 import type { ServerKeyExchangeDhe, ServerKeyExchangeEcdhe } from '../codec/messages12.js';
 import { encodeServerKeyExchangeParams } from '../codec/messages12.js';
 import { NamedGroup } from '../registry/named-group.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
-import { DEFAULT_SIGNATURE_SCHEMES, schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../keys/signing.js';
+import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../keys/signing.js';
+import { DEFAULT_SIGNATURE_SCHEMES } from '../policy/defaults.js';
 import type { Tls12Suite } from '../registry/suites.js';
-import { DEFAULT_TLS12_SUITES } from '../registry/suites.js';
+import { DEFAULT_TLS12_SUITES } from '../policy/defaults.js';
 import { Writer } from '../wire/writer.js';
 import type { Agreed, Keys12 } from './common.js';
 import {
@@ -32,7 +34,7 @@ import {
   keyFitsAuth,
   masterSecretFor,
   signedParams,
-  TLS12_DEFAULT_PEER_SCHEMES,
+  TLS12_IMPLIED_PEER_SCHEMES,
   Tls12Transcript,
   unexpected12,
   fullSessionInfo12,
@@ -194,7 +196,7 @@ function serverName(ch: ClientHello): string | undefined {
  * must fit the suite) and to a key-exchange group both sides have.
  */
 function choose(config: ServerConfig, ch: ClientHello): Choice {
-  const peerSchemes = findExtension(ch.extensions, 'signature_algorithms')?.schemes ?? TLS12_DEFAULT_PEER_SCHEMES;
+  const peerSchemes = findExtension(ch.extensions, 'signature_algorithms')?.schemes ?? TLS12_IMPLIED_PEER_SCHEMES;
   const ourSchemes = config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES;
   const clientGroups = findExtension(ch.extensions, 'supported_groups')?.groups;
   const formats = findExtension(ch.extensions, 'ec_point_formats');

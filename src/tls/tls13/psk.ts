@@ -14,7 +14,8 @@ import { checkResumption } from '../session/resumption-check.js';
 import type { Tls13SessionState } from '../session/state.js';
 import { MAX_TLS13_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT, tls13TicketLifetime } from '../session/timeout.js';
+import { tls13TicketLifetime } from '../session/timeout.js';
+import { DEFAULT_SESSION_CACHE_TIMEOUT, DEFAULT_TICKET_COUNT } from '../policy/defaults.js';
 import type { Tls13Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
 import type { Transcript } from '../engine/transcript.js';
@@ -27,9 +28,6 @@ import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keys/tls13-ke
  * two servers of a fleet whose clocks differ a little.
  */
 export const TICKET_AGE_WINDOW_MS = 60_000;
-
-/** OpenSSL's default number of tickets after each handshake. */
-export const DEFAULT_TICKET_COUNT = 2;
 
 function u32(n: number): number {
   return n >>> 0;

@@ -8,7 +8,8 @@ import { SessionError } from '../../../src/tls/session/errors.js';
 import { MemorySessionStore } from '../../../src/tls/session/stores/memory.js';
 import { openSessionStore, parseSessionCacheSpec } from '../../../src/mta/tls/session-cache-spec.js';
 import { SqliteSessionStore } from '../../../src/tls/session/stores/sqlite.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT, sessionTimeout, tls13TicketLifetime } from '../../../src/tls/session/timeout.js';
+import { sessionTimeout, tls13TicketLifetime } from '../../../src/tls/session/timeout.js';
+import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../../../src/tls/policy/defaults.js';
 
 test('absent or empty: the memory cache', () => {
   assert.deepEqual(parseSessionCacheSpec(undefined), { kind: 'memory' });

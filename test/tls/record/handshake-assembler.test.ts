@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../helpers/vectors.js';
-import { HandshakeAssembler, DEFAULT_MAX_HANDSHAKE_MESSAGE, DEFAULT_MAX_CERTIFICATE_MESSAGE } from '../../../src/tls/record/handshake-assembler.js';
+import { HandshakeAssembler } from '../../../src/tls/record/handshake-assembler.js';
+import { DEFAULT_MAX_HANDSHAKE_MESSAGE, DEFAULT_MAX_CERTIFICATE_MESSAGE } from '../../../src/tls/policy/defaults.js';
 import { expectAlert } from '../expect-alert.js';
 
 const msg = (type: number, n: number): Uint8Array => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { ALL_TLS12_SUITES, DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES, suiteByCode, suiteByName } from '../../../src/tls/registry/suites.js';
+import { ALL_TLS12_SUITES, suiteByCode, suiteByName } from '../../../src/tls/registry/suites.js';
+import { DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES } from '../../../src/tls/policy/defaults.js';
 
 interface OpensslCipher {
   code: number;

@@ -5,7 +5,8 @@ import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.
 import type { SessionInfo } from '../../../src/tls/engine/connection.js';
 import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import { SignatureScheme } from '../../../src/tls/registry/signature-scheme.js';
-import { DEFAULT_TLS13_SUITES, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/registry/suites.js';
+import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/registry/suites.js';
+import { DEFAULT_TLS13_SUITES } from '../../../src/tls/policy/defaults.js';
 import { Pair } from '../../helpers/tls-pair.js';
 import { KEY_TYPES, SERVER_NAME, TlsPki, type TlsKeyType } from '../../helpers/tls-pki.js';
 

@@ -11,7 +11,7 @@ import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import { SignatureScheme } from '../../../src/tls/registry/signature-scheme.js';
 import type { ClientOptions, TLSSocket } from '../../../src/tls/node/tls-socket.js';
 import { connect, createServer, TlsConnectionError } from '../../../src/tls/node/tls-socket.js';
-import { DEFAULT_TLS13_SUITES } from '../../../src/tls/registry/suites.js';
+import { DEFAULT_TLS13_SUITES } from '../../../src/tls/policy/defaults.js';
 import { freePort, run, startPeer } from '../../helpers/processes.js';
 import { KEY_TYPES, SERVER_NAME, TlsPki, type TlsKeyType } from '../../helpers/tls-pki.js';
 

@@ -1,5 +1,6 @@
 import type { SessionStore } from '../store.js';
 import { checkId, checkTtl, sameBytes } from '../store.js';
+import { DEFAULT_MAX_ENTRIES } from '../../policy/defaults.js';
 
 export interface MemoryStoreOptions {
   /** At most this many sessions; the least recently used goes first. */
@@ -7,9 +8,6 @@ export interface MemoryStoreOptions {
   /** Milliseconds since the epoch; injected by tests. */
   now?: () => number;
 }
-
-/** OpenSSL's default session cache size (SSL_SESSION_CACHE_MAX_SIZE_DEFAULT). */
-export const DEFAULT_MAX_ENTRIES = 20 * 1024;
 
 interface Entry {
   value: Uint8Array;

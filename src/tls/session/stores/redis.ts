@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
 import { checkId, checkTtl } from '../store.js';
+import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from '../../policy/defaults.js';
 
 export interface RedisStoreOptions {
   /** Prepended to every key, so several caches (smtpd, smtp) can share one Redis. */
@@ -12,9 +13,6 @@ export interface RedisStoreOptions {
 
 /** Where the Redis server is: a `redis://` URL, or a host and port from `redis:HOST:PORT`. */
 export type RedisAddress = { url: string } | { host: string; port: number };
-
-const DEFAULT_PREFIX = 'postern:';
-const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 /** Sets KEYS[1] to ARGV[2] only if it still holds ARGV[1]; one script runs atomically in Redis. */
 const SWAP_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
@@ -52,12 +50,12 @@ export class RedisSessionStore implements SessionStore {
   static async open(address: RedisAddress, options: RedisStoreOptions = {}): Promise<RedisSessionStore> {
     const common = {
       lazyConnect: true,
-      connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
       // A handshake must not wait for a Redis that is down: fail the command, fall back to a full handshake.
       maxRetriesPerRequest: 1,
     };
     const client = 'url' in address ? new Redis(address.url, common) : new Redis({ ...common, host: address.host, port: address.port });
-    const store = new RedisSessionStore(client, options.keyPrefix ?? DEFAULT_PREFIX, describe(address));
+    const store = new RedisSessionStore(client, options.keyPrefix ?? DEFAULT_REDIS_PREFIX, describe(address));
     try {
       await client.connect();
     } catch (e) {

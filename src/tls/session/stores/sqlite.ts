@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
 import { checkId, checkTtl, sameBytes } from '../store.js';
+import { DEFAULT_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_PURGE_INTERVAL_MS } from '../../policy/defaults.js';
 
 export interface SqliteStoreOptions {
   /** Milliseconds since the epoch; injected by tests. */
@@ -11,9 +12,6 @@ export interface SqliteStoreOptions {
   /** Expired entries are deleted on open and then this often; 0 leaves it to `purgeExpired`. */
   purgeIntervalMs?: number;
 }
-
-const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-const DEFAULT_PURGE_INTERVAL_MS = 300_000;
 
 type Row = { value: Buffer };
 
@@ -56,7 +54,7 @@ export class SqliteSessionStore implements SessionStore {
       putKeys: db.prepare<[Buffer]>('INSERT OR REPLACE INTO ticket_keys (slot, value) VALUES (0, ?)'),
     };
     this.stmt.purge.run(this.now());
-    const interval = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
+    const interval = options.purgeIntervalMs ?? DEFAULT_SQLITE_PURGE_INTERVAL_MS;
     if (interval > 0) {
       this.timer = setInterval(() => this.purgeOrWarn(), interval);
       // A cache must not keep a process alive.
@@ -67,7 +65,7 @@ export class SqliteSessionStore implements SessionStore {
   /** Opens (creating if needed) the database at `path`. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteSessionStore {
     return guard(`cannot open session cache ${path}`, () => {
-      const db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      const db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS });
       try {
         db.pragma('journal_mode = WAL');
         // In WAL mode NORMAL never corrupts the file; a power loss may only forget the last sessions, which a cache can afford.
