@@ -1,6 +1,6 @@
 import type { CertifiedKey, MessageTrace } from '../tls/policy/config.js';
 import type { SessionInfo } from '../tls/engine/connection.js';
-import { TlsConnectionError } from '../tls/engine/connection.js';
+import { TlsConnectionError } from '../tls/error/connection-error.js';
 import type { HandshakeMessage } from '../tls/codec/handshake.js';
 import { GROUP_NAMES, groupName } from '../tls/keys/key-exchange.js';
 import { NamedGroup } from '../tls/registry/named-group.js';

@@ -1,4 +1,5 @@
 import type { Random } from '../../prng/random.js';
+import { TlsConnectionError } from '../error/connection-error.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
@@ -45,18 +46,6 @@ export interface SessionInfo {
   encryptThenMac?: boolean;
 }
 
-/** A fatal end of the connection: the alert we sent, or the one we received. */
-export class TlsConnectionError extends Error {
-  constructor(
-    readonly alert: AlertDescriptionName | `unknown_alert(${number})`,
-    readonly origin: 'local' | 'remote',
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'TlsConnectionError';
-  }
-}
 
 export type TlsEvent =
   | { type: 'handshake'; info: SessionInfo }
@@ -413,7 +402,7 @@ export class TlsConnection implements HandshakeIO {
     // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is an error whatever its level.
     if (alert.description === AlertDescription.user_canceled) return;
     const name = alertDescriptionName(alert.description) as TlsConnectionError['alert'];
-    this.fail(new TlsConnectionError(name, 'remote', `peer sent ${alert.level === AlertLevel.fatal ? 'fatal' : 'warning'} alert ${name}`), false);
+    this.fail(new TlsConnectionError(name, 'remote', `peer sent ${alert.level === AlertLevel.fatal ? 'fatal' : 'warning'} alert ${name}`, undefined, 'peer_alert'), false);
   }
 
   // ---- records out
@@ -456,11 +445,11 @@ export class TlsConnection implements HandshakeIO {
       step();
     } catch (err) {
       if (err instanceof TlsAlert) {
-        this.fail(new TlsConnectionError(err.description, 'local', err.message, err), true);
+        this.fail(new TlsConnectionError(err.description, 'local', err.message, err, err.kind, err.reason), true);
       } else {
         // A bug, not the peer's fault: still one alert and one error event, never an exception out of the engine.
         const message = err instanceof Error ? err.message : String(err);
-        this.fail(new TlsConnectionError('internal_error', 'local', `internal error: ${message}`, err), true);
+        this.fail(new TlsConnectionError('internal_error', 'local', `internal error: ${message}`, err, 'local'), true);
       }
     }
   }

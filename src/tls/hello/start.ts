@@ -1,6 +1,7 @@
 import { TlsAlert } from '../error/tls-alert.js';
 import type { ClientConfig, ServerConfig } from '../policy/config.js';
 import type { HandshakeState } from '../engine/connection.js';
+import { resolveClientConfig, resolveServerConfig } from '../policy/resolve-config.js';
 import { TlsConnection } from '../engine/connection.js';
 import type { HandshakeMessage } from '../codec/handshake.js';
 import { startClient } from '../tls13/client.js';
@@ -15,15 +16,17 @@ const notStarted: HandshakeState = {
   },
 };
 
-/** A client connection with its ClientHello already queued in `takeOutput()`. */
-export function createClientConnection(config: ClientConfig): TlsConnection {
+/** A client connection with its ClientHello already queued in `takeOutput()`; a configuration mistake throws a TlsConfigError first. */
+export function createClientConnection(options: ClientConfig): TlsConnection {
+  const config = resolveClientConfig(options);
   const conn = new TlsConnection('client', notStarted, config);
   conn.begin(startClient(config));
   return conn;
 }
 
-/** A server connection waiting for a ClientHello. */
-export function createServerConnection(config: ServerConfig): TlsConnection {
-  const { customizeServerMessage, ...options } = config;
-  return new TlsConnection('server', startServer(config), customizeServerMessage === undefined ? options : { ...options, customizeSent: customizeServerMessage });
+/** A server connection waiting for a ClientHello; a configuration mistake throws a TlsConfigError first. */
+export function createServerConnection(options: ServerConfig): TlsConnection {
+  const config = resolveServerConfig(options);
+  const { customizeServerMessage } = config;
+  return new TlsConnection('server', startServer(config), customizeServerMessage === undefined ? config : { ...config, customizeSent: customizeServerMessage });
 }

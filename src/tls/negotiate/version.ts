@@ -1,6 +1,7 @@
 import { TlsAlert } from '../error/tls-alert.js';
 import { CipherSuite } from '../registry/cipher-suite.js';
-import type { CommonConfig, ServerConfig, TlsVersionName } from '../policy/config.js';
+import type { TlsVersionName } from '../policy/config.js';
+import type { ResolvedClientConfig, ResolvedServerConfig } from '../policy/resolve-config.js';
 import { ProtocolVersion } from '../registry/constants.js';
 import { findExtension } from '../codec/extensions.js';
 import type { ClientHello } from '../codec/messages.js';
@@ -13,10 +14,10 @@ export interface VersionRange {
 
 const ORDER: Record<TlsVersionName, number> = { 'TLSv1.2': ProtocolVersion.tls1_2, 'TLSv1.3': ProtocolVersion.tls1_3 };
 
-export function versionRange(config: CommonConfig): VersionRange {
-  const min = ORDER[config.minVersion ?? 'TLSv1.2'];
-  const max = ORDER[config.maxVersion ?? 'TLSv1.3'];
-  if (min > max) throw new TlsAlert('internal_error', `minVersion ${config.minVersion} is above maxVersion ${config.maxVersion}`);
+/** resolveConfig() has checked that minVersion is not above maxVersion. */
+export function versionRange(config: Pick<ResolvedClientConfig | ResolvedServerConfig, 'minVersion' | 'maxVersion'>): VersionRange {
+  const min = ORDER[config.minVersion];
+  const max = ORDER[config.maxVersion];
   return { tls12: min <= ProtocolVersion.tls1_2, tls13: max >= ProtocolVersion.tls1_3 };
 }
 
@@ -25,7 +26,7 @@ export function versionRange(config: CommonConfig): VersionRange {
  * authenticate in TLS 1.3 (RFC 8446 §4.2.3 has no DSA scheme), so it is a
  * TLS 1.2 server, downgrade sentinel included (none: it never speaks 1.3).
  */
-export function serverVersionRange(config: ServerConfig): VersionRange {
+export function serverVersionRange(config: ResolvedServerConfig): VersionRange {
   const range = versionRange(config);
   return { tls12: range.tls12, tls13: range.tls13 && config.certificates.some((c) => c.key.kind !== 'dsa') };
 }

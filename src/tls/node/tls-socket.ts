@@ -9,7 +9,7 @@ import { verifyReasonText } from '../../x509/verify-reason.js';
 import type { ClientConfig, ServerConfig } from '../policy/config.js';
 import type { SessionInfo, TlsEvent } from '../engine/connection.js';
 import type { TlsConnection } from '../engine/connection.js';
-import { TlsConnectionError } from '../engine/connection.js';
+import { TlsConnectionError } from '../error/connection-error.js';
 import { createClientConnection, createServerConnection } from '../hello/start.js';
 import { peekClientHello } from '../hello/peek.js';
 import { SessionError } from '../session/errors.js';
@@ -21,6 +21,7 @@ import type { SessionStore } from '../session/store.js';
 import { sameBytes } from '../session/store.js';
 import { TicketKeyring, keyringTiming } from '../session/ticket-keys.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
+import { resolveServerConfig } from '../policy/resolve-config.js';
 
 export { TlsConnectionError };
 
@@ -271,6 +272,8 @@ export function connect(options: ConnectOptions, onSecure?: () => void): TLSSock
  * the session it names fetched, and the engine given a one-entry cache.
  */
 export function createServer(options: ServerOptions, onSecureConnection?: (socket: TLSSocket) => void): Server {
+  // A configuration mistake throws here, not in a connection's handler.
+  resolveServerConfig({ ...options, random: options.random ?? defaultRandom() });
   const random = options.random ?? defaultRandom();
   const store = options.sessionStore ?? new MemorySessionStore();
   const timeout = options.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT;

@@ -1,6 +1,6 @@
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
-import type { ClientConfig, ServerConfig } from './config.js';
+import type { ResolvedClientConfig, ResolvedServerConfig } from './resolve-config.js';
 import { parsePeerCertificates } from './peer-verify.js';
 
 /**
@@ -22,18 +22,18 @@ export const CLIENT_CERTIFICATE_POLICY = 'client certificate';
 const NO_NAME_CHECK = '(no name check)';
 
 /** Client side: the name the server's chain is (or was) verified against. */
-export function serverIdentityName(config: ClientConfig, serverName: string | undefined): string {
+export function serverIdentityName(config: ResolvedClientConfig, serverName: string | undefined): string {
   const name = config.verifyHostname ?? serverName;
   return name === undefined || name === '' ? NO_NAME_CHECK : name;
 }
 
 /** Client side: what a session must have verified to be offered. */
-export function clientRequirement(config: ClientConfig, serverName: string | undefined): string | undefined {
+export function clientRequirement(config: ResolvedClientConfig, serverName: string | undefined): string | undefined {
   return config.rejectUnauthorized === false ? undefined : serverIdentityName(config, serverName);
 }
 
 /** Server side: a session without a verified client certificate does not satisfy a server that requires one. */
-export function serverRequirement(config: ServerConfig): string | undefined {
+export function serverRequirement(config: ResolvedServerConfig): string | undefined {
   return config.clientAuth === 'required' && config.rejectUnauthorized !== false ? CLIENT_CERTIFICATE_POLICY : undefined;
 }
 

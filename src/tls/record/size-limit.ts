@@ -3,7 +3,6 @@
  * protected record plaintext it accepts; each side caps what it sends to the
  * peer's value.
  */
-import { TlsAlert } from '../error/tls-alert.js';
 import type { Extension } from '../codec/extensions.js';
 import { ExtensionType } from '../registry/constants.js';
 import { MAX_PLAINTEXT_LENGTH } from '../registry/record-limits.js';
@@ -15,14 +14,6 @@ export const MAX_RECORD_SIZE_LIMIT_13 = MAX_PLAINTEXT_LENGTH + 1;
 export const MAX_RECORD_SIZE_LIMIT_12 = MAX_PLAINTEXT_LENGTH;
 
 export type LimitVersion = 'tls1.3' | 'tls1.2';
-
-/** A configured `recordSizeLimit` must fit the extension's uint16 and RFC 8449's floor. */
-export function checkRecordSizeLimitConfig(limit: number | undefined): void {
-  if (limit === undefined) return;
-  if (!Number.isSafeInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT || limit > 0xffff) {
-    throw new TlsAlert('internal_error', `recordSizeLimit ${limit} is not an integer from ${MIN_RECORD_SIZE_LIMIT} to 65535`);
-  }
-}
 
 /** The value a server answers with: its configured limit, never above the protocol's (RFC 8449 §4). */
 export function serverRecordSizeLimit(configured: number | undefined, version: LimitVersion): number {

@@ -4,7 +4,7 @@ import type { Certificate } from '../../x509/certificate.js';
 import type { PublicKey } from '../../x509/public-key.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { TlsAlert } from '../error/tls-alert.js';
-import type { ClientConfig } from '../policy/config.js';
+import type { ResolvedClientConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ClientCertificateType, ECPointFormat, ExtensionType, ProtocolVersion } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
@@ -18,7 +18,6 @@ import { NamedGroup } from '../registry/named-group.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
 import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../keys/signing.js';
 import type { Tls12Suite } from '../registry/suites.js';
-import { DEFAULT_TLS12_SUITES } from '../policy/defaults.js';
 import type { Agreed, Keys12 } from './common.js';
 import {
   changeReadKeys,
@@ -34,7 +33,7 @@ import {
   unexpected12,
   fullSessionInfo12,
 } from './common.js';
-import { clientCheckGroup, dheShare, dhMinBits } from './dhe.js';
+import { clientCheckGroup, dheShare } from './dhe.js';
 import { Traffic12 } from './traffic.js';
 import type { ClientOffer } from '../negotiate/client-offer.js';
 import { checkOfferedGroup, checkOfferedScheme, offeredTls12Suite } from '../negotiate/client-offer.js';
@@ -51,12 +50,8 @@ const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.se
 const PREMASTER_LENGTH = 48;
 
 /** Startup checks of the TLS 1.2 part of a client configuration (the DH minimum's floor). */
-export function checkClientConfig12(config: ClientConfig): void {
-  dhMinBits(config.dhMinBits);
-}
-
-export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
-  return config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES;
+export function clientTls12Suites(config: ResolvedClientConfig): readonly Tls12Suite[] {
+  return config.tls12CipherSuites;
 }
 
 /**
@@ -65,7 +60,7 @@ export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
  * renegotiation_info (empty: an initial handshake), and RFC 7366
  * encrypt_then_mac when a CBC suite is offered.
  */
-export function tls12HelloExtensions(config: ClientConfig, session: Tls12SessionState | undefined): Extension[] {
+export function tls12HelloExtensions(config: ResolvedClientConfig, session: Tls12SessionState | undefined): Extension[] {
   const extensions: Extension[] = [
     { kind: 'ec_point_formats', type: ExtensionType.ec_point_formats, formats: [ECPointFormat.uncompressed] },
     { kind: 'extended_master_secret', type: ExtensionType.extended_master_secret },
@@ -79,7 +74,7 @@ export function tls12HelloExtensions(config: ClientConfig, session: Tls12Session
 
 /** What the version-negotiating client hands over when a ServerHello selects TLS 1.2. */
 export interface Client12Context {
-  config: ClientConfig;
+  config: ResolvedClientConfig;
   /** What the ClientHello offered, as sent. */
   offer: ClientOffer;
   helloRaw: Uint8Array;
@@ -231,7 +226,7 @@ class ExpectServerKeyExchange extends ClientState {
       s.ecdhe = { group: message.namedCurve, publicPoint: message.publicPoint };
       ({ params, signed } = message);
     } else if (message.kind === 'server_key_exchange_dhe') {
-      const group = clientCheckGroup(message.dhP, message.dhG, dhMinBits(s.ctx.config.dhMinBits), io.random);
+      const group = clientCheckGroup(message.dhP, message.dhG, s.ctx.config.dhMinBits, io.random);
       s.dhe = { group, dhYs: message.dhYs };
       ({ params, signed } = message);
     } else {

@@ -1,5 +1,5 @@
 import { TlsAlert } from '../error/tls-alert.js';
-import type { ClientConfig } from '../policy/config.js';
+import type { ResolvedClientConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
 import type { NewSessionTicket12 } from '../codec/messages12.js';
@@ -16,7 +16,7 @@ import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
 
 /** The configured session, when it is a TLS 1.2 session this connection may offer (`checkResumption`). */
-export function offerableSession12(config: ClientConfig, suites: readonly Tls12Suite[], serverName: string | undefined, nowMs: number): Tls12SessionState | undefined {
+export function offerableSession12(config: ResolvedClientConfig, suites: readonly Tls12Suite[], serverName: string | undefined, nowMs: number): Tls12SessionState | undefined {
   const state = config.session;
   if (state === undefined || state.version !== 'TLSv1.2') return undefined;
   if (state.sessionId === undefined && state.ticket === undefined) return undefined;

@@ -1,5 +1,5 @@
 import { TlsAlert } from '../error/tls-alert.js';
-import type { ServerConfig } from '../policy/config.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ExtensionType, ProtocolVersion } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
@@ -13,10 +13,8 @@ import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
-import { DEFAULT_TLS12_SUITES } from '../policy/defaults.js';
 import type { Agreed, Keys12 } from './common.js';
 import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
 import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
@@ -38,7 +36,7 @@ export const SESSION_ID_LENGTH = 32;
  * offered without EMS aborts with handshake_failure). Anything else: a full
  * handshake.
  */
-export function findSession12(io: HandshakeIO, config: ServerConfig, ch: ClientHello, serverName: string | undefined): Found12 | undefined {
+export function findSession12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, serverName: string | undefined): Found12 | undefined {
   const now = io.now().getTime();
   let found: Found12 | undefined;
   const keyring = config.sessionTickets;
@@ -52,7 +50,7 @@ export function findSession12(io: HandshakeIO, config: ServerConfig, ch: ClientH
     if (state?.version === 'TLSv1.2') found = { state, via: 'id' };
   }
   if (found === undefined) return undefined;
-  const suites = (config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES).filter((s) => ch.cipherSuites.includes(s.code)).map((s) => s.code);
+  const suites = config.tls12CipherSuites.filter((s) => ch.cipherSuites.includes(s.code)).map((s) => s.code);
   const requireVerified = serverRequirement(config);
   const verdict = checkResumption(
     found.state,
@@ -71,13 +69,13 @@ export function findSession12(io: HandshakeIO, config: ServerConfig, ch: ClientH
 }
 
 /** Whether this server issues an RFC 5077 ticket to this ClientHello (it sent session_ticket, we have a keyring and a lifetime). */
-export function issuesTicket12(config: ServerConfig, ch: ClientHello): boolean {
+export function issuesTicket12(config: ResolvedServerConfig, ch: ClientHello): boolean {
   const keyring = config.sessionTickets;
   return keyring !== undefined && keyring !== false && ticketLifetime12(config) > 0 && findExtension(ch.extensions, 'session_ticket') !== undefined;
 }
 
-function ticketLifetime12(config: ServerConfig): number {
-  return Math.min(config.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT, MAX_TLS12_LIFETIME);
+function ticketLifetime12(config: ResolvedServerConfig): number {
+  return Math.min(config.sessionTimeout, MAX_TLS12_LIFETIME);
 }
 
 /** What a full handshake leaves to resume. */
@@ -88,7 +86,7 @@ export interface Made12 extends PeerIdentity {
   readonly alpn: string | undefined;
 }
 
-export function serverState12(made: Made12, config: ServerConfig, now: number): Tls12SessionState {
+export function serverState12(made: Made12, config: ResolvedServerConfig, now: number): Tls12SessionState {
   return {
     version: 'TLSv1.2',
     suite: made.suite.code,
@@ -111,7 +109,7 @@ export function serverState12(made: Made12, config: ServerConfig, now: number): 
  * RFC 5077 §3.3's NewSessionTicket when one was promised, and the new
  * session for the cache under `sessionId` when we gave one.
  */
-export function saveSession12(io: HandshakeIO, config: ServerConfig, made: Made12, ticketPromised: boolean, sessionId: Uint8Array, transcript: Tls12Transcript): void {
+export function saveSession12(io: HandshakeIO, config: ResolvedServerConfig, made: Made12, ticketPromised: boolean, sessionId: Uint8Array, transcript: Tls12Transcript): void {
   const now = io.now().getTime();
   const state = serverState12(made, config, now);
   const keyring = config.sessionTickets;
@@ -127,7 +125,7 @@ export function saveSession12(io: HandshakeIO, config: ServerConfig, made: Made1
  * ID echoed), ChangeCipherSpec, Finished; then the client's ChangeCipherSpec
  * and Finished. No certificate and no key exchange: no public-key work.
  */
-export function resumeServer12(io: HandshakeIO, config: ServerConfig, ch: ClientHello, raw: Uint8Array, found: Found12, downgrade: boolean, base: Extension[], alpn: string | undefined): HandshakeState {
+export function resumeServer12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, found: Found12, downgrade: boolean, base: Extension[], alpn: string | undefined): HandshakeState {
   const { state } = found;
   const suite = suiteByCode(state.suite) as Tls12Suite;
   const serverRandom = io.random.bytes(RANDOM_LENGTH);

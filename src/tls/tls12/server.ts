@@ -3,7 +3,8 @@ import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { TlsAlert } from '../error/tls-alert.js';
 import { CipherSuite } from '../registry/cipher-suite.js';
-import type { CertifiedKey, ServerConfig } from '../policy/config.js';
+import type { CertifiedKey } from '../policy/config.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO, HandshakeState } from '../engine/connection.js';
 import { ClientCertificateType, ECPointFormat, ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';
 import type { DhGroup } from '../../crypto/dh.js';
@@ -12,7 +13,6 @@ import { findExtension } from '../codec/extensions.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
 import type { KeyShareSecret } from '../keys/key-exchange.js';
 import { generateKeyShare } from '../keys/key-exchange.js';
-import { DEFAULT_GROUPS } from '../policy/defaults.js';
 import type { ClientHello } from '../codec/messages.js';
 import { DOWNGRADE_TLS12, RANDOM_LENGTH } from '../codec/messages.js';
 import type { ServerKeyExchangeDhe, ServerKeyExchangeEcdhe } from '../codec/messages12.js';
@@ -20,9 +20,7 @@ import { encodeServerKeyExchangeParams } from '../codec/messages12.js';
 import { NamedGroup } from '../registry/named-group.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
 import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../keys/signing.js';
-import { DEFAULT_SIGNATURE_SCHEMES } from '../policy/defaults.js';
 import type { Tls12Suite } from '../registry/suites.js';
-import { DEFAULT_TLS12_SUITES } from '../policy/defaults.js';
 import { Writer } from '../wire/writer.js';
 import type { Agreed, Keys12 } from './common.js';
 import {
@@ -40,7 +38,7 @@ import {
   fullSessionInfo12,
 } from './common.js';
 import type { DheShare } from './dhe.js';
-import { checkConfiguredGroup, dheShare, dhMinBits, groupBytes, serverDhGroup } from './dhe.js';
+import { dheShare, groupBytes, serverDhGroup } from './dhe.js';
 import { Traffic12 } from './traffic.js';
 import { recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record/size-limit.js';
 import { CLIENT_CERTIFICATE_POLICY, peerIdentity } from '../policy/resumption-identity.js';
@@ -68,7 +66,7 @@ interface Choice {
 type KeyExchangeSecret = { kind: 'ecdhe'; share: KeyShareSecret } | { kind: 'dhe'; share: DheShare } | { kind: 'rsa' };
 
 interface Flight {
-  config: ServerConfig;
+  config: ResolvedServerConfig;
   ch: ClientHello;
   choice: Choice;
   agreed: Agreed;
@@ -89,18 +87,13 @@ interface ClientIdentity {
 }
 
 /** Startup checks of the TLS 1.2 part of a server configuration: a DH group file below the minimum is refused. */
-export function checkServerConfig12(config: ServerConfig): void {
-  const min = dhMinBits(config.dhMinBits);
-  if (config.dhParams !== undefined) checkConfiguredGroup(config.dhParams, min);
-}
-
 /**
  * The TLS 1.2 server from a ClientHello the version negotiation gave it
  * (src/tls/tls13/server.ts): ServerHello, Certificate, ServerKeyExchange,
  * [CertificateRequest], ServerHelloDone (RFC 5246 §7.3). `downgrade` puts
  * RFC 8446 §4.1.3's sentinel in ServerHello.random (we also speak 1.3).
  */
-export function startServer12(io: HandshakeIO, config: ServerConfig, ch: ClientHello, raw: Uint8Array, downgrade: boolean): HandshakeState {
+export function startServer12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, downgrade: boolean): HandshakeState {
   const reneg = findExtension(ch.extensions, 'renegotiation_info');
   // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
   if (reneg !== undefined && reneg.renegotiatedConnection.length !== 0) throw new TlsAlert('handshake_failure', 'renegotiation_info is not empty on an initial handshake');
@@ -168,7 +161,7 @@ export function startServer12(io: HandshakeIO, config: ServerConfig, ch: ClientH
   const secret = sendServerKeyExchange(io, choice, agreed, transcript);
 
   const clientAuth = config.clientAuth ?? 'none';
-  const requestSchemes = clientAuth === 'none' ? [] : (config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES);
+  const requestSchemes = clientAuth === 'none' ? [] : config.signatureSchemes;
   if (clientAuth !== 'none') {
     transcript.add(
       io.send({
@@ -195,17 +188,17 @@ function serverName(ch: ClientHello): string | undefined {
  * what our certificates can serve (RFC 5246 §7.4.2: the certificate's key
  * must fit the suite) and to a key-exchange group both sides have.
  */
-function choose(config: ServerConfig, ch: ClientHello): Choice {
+function choose(config: ResolvedServerConfig, ch: ClientHello): Choice {
   const peerSchemes = findExtension(ch.extensions, 'signature_algorithms')?.schemes ?? TLS12_IMPLIED_PEER_SCHEMES;
-  const ourSchemes = config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES;
+  const ourSchemes = config.signatureSchemes;
   const clientGroups = findExtension(ch.extensions, 'supported_groups')?.groups;
   const formats = findExtension(ch.extensions, 'ec_point_formats');
   // RFC 8422 §5.1.2: uncompressed is mandatory; a list without it rules out ECC. §5.1.1: no list, any curve.
   const ecUsable = formats === undefined || formats.formats.includes(ECPointFormat.uncompressed);
-  const ourEc = (config.groups ?? DEFAULT_GROUPS).filter((g) => EC_GROUPS.has(g));
+  const ourEc = config.groups.filter((g) => EC_GROUPS.has(g));
   const ecGroup = !ecUsable ? undefined : clientGroups === undefined ? NamedGroup.secp256r1 : ourEc.find((g) => clientGroups.includes(g));
   const dhGroup = serverDhGroup(config.dhParams, clientGroups);
-  for (const suite of config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES) {
+  for (const suite of config.tls12CipherSuites) {
     if (!ch.cipherSuites.includes(suite.code)) continue;
     if (suite.keyExchange === 'ecdhe' && ecGroup === undefined) continue;
     if (suite.keyExchange === 'dhe' && dhGroup === undefined) continue;
@@ -229,7 +222,7 @@ function choose(config: ServerConfig, ch: ClientHello): Choice {
   throw new TlsAlert('handshake_failure', 'no TLS 1.2 cipher suite in common that our certificates can serve');
 }
 
-function chooseAlpn(config: ServerConfig, ch: ClientHello): string | undefined {
+function chooseAlpn(config: ResolvedServerConfig, ch: ClientHello): string | undefined {
   const alpn = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
   const ours = config.alpnProtocols;
   if (alpn === undefined || ours === undefined || ours.length === 0) return undefined;

@@ -3,7 +3,7 @@ import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { parseIpAddress } from '../../x509/hostname.js';
 import { TlsAlert } from '../error/tls-alert.js';
-import type { ClientConfig } from '../policy/config.js';
+import type { ResolvedClientConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
@@ -11,19 +11,16 @@ import { findExtension } from '../codec/extensions.js';
 import type { HandshakeMessage } from '../codec/handshake.js';
 import type { KeyShareSecret } from '../keys/key-exchange.js';
 import { generateKeyShare, isSupportedGroup } from '../keys/key-exchange.js';
-import { DEFAULT_GROUPS } from '../policy/defaults.js';
 import type { ClientOffer } from '../negotiate/client-offer.js';
 import { checkOfferedGroup, checkOfferedScheme, clientOffer, offeredTls13Suite } from '../negotiate/client-offer.js';
-import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit } from '../record/size-limit.js';
+import { recordSizeLimitExtension, sendContentLimit } from '../record/size-limit.js';
 import type { ClientHello, HelloRetryRequest, ServerHello } from '../codec/messages.js';
 import { downgradeSentinel } from '../codec/messages.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
 import { signWithScheme, usableSchemes } from '../keys/signing.js';
-import { DEFAULT_SIGNATURE_SCHEMES } from '../policy/defaults.js';
 import type { Tls13Suite } from '../registry/suites.js';
-import { DEFAULT_TLS13_SUITES } from '../policy/defaults.js';
 import { Transcript } from '../engine/transcript.js';
-import { checkClientConfig12, clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
+import { clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
 import type { VersionRange } from '../negotiate/version.js';
 import { versionRange } from '../negotiate/version.js';
 import {
@@ -52,7 +49,7 @@ import { suiteByCode } from '../registry/suites.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
-  config: ClientConfig;
+  config: ResolvedClientConfig;
   /** From the configuration: what buildClientHello puts in the message. */
   suites: readonly Tls13Suite[];
   groups: readonly number[];
@@ -73,7 +70,7 @@ interface ClientContext {
 }
 
 /** The configured session, when it is a TLS 1.3 ticket this connection may offer (`checkResumption`). */
-function offerablePsk(config: ClientConfig, suites: readonly Tls13Suite[], serverName: string | undefined, nowMs: number): OfferedPsk | undefined {
+function offerablePsk(config: ResolvedClientConfig, suites: readonly Tls13Suite[], serverName: string | undefined, nowMs: number): OfferedPsk | undefined {
   const state = config.session;
   if (state === undefined || state.version !== 'TLSv1.3' || state.ticket === undefined) return undefined;
   const requireVerified = clientRequirement(config, serverName);
@@ -83,7 +80,7 @@ function offerablePsk(config: ClientConfig, suites: readonly Tls13Suite[], serve
   return { state, early: new EarlySecret(suite.hash, state.psk) };
 }
 
-function sniName(config: ClientConfig): string | undefined {
+function sniName(config: ResolvedClientConfig): string | undefined {
   const name = config.serverName;
   // RFC 6066 §3: literal IP addresses are not permitted in server_name.
   if (name === undefined || name === '' || parseIpAddress(name) !== undefined) return undefined;
@@ -131,24 +128,21 @@ function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number },
   };
 }
 
-function customize(config: ClientConfig, built: ClientHello): ClientHello {
+function customize(config: ResolvedClientConfig, built: ClientHello): ClientHello {
   return config.customizeClientHello?.(built) ?? built;
 }
 
 /** The client's first step: send ClientHello (RFC 8446 §4.1.2). */
-export function startClient(config: ClientConfig): (io: HandshakeIO) => HandshakeState {
+export function startClient(config: ResolvedClientConfig): (io: HandshakeIO) => HandshakeState {
   return (io) => {
-    const groups = (config.groups ?? DEFAULT_GROUPS).filter(isSupportedGroup);
-    if (groups.length === 0) throw new TlsAlert('internal_error', 'no supported key-exchange group configured');
+    const groups = config.groups.filter(isSupportedGroup);
     const shareGroups = config.keyShareGroups ?? [groups[0] as number];
     const range = versionRange(config);
-    if (range.tls12) checkClientConfig12(config);
-    checkRecordSizeLimitConfig(config.recordSizeLimit);
     const base: Omit<ClientContext, 'offer'> = {
       config,
-      suites: config.cipherSuites ?? DEFAULT_TLS13_SUITES,
+      suites: config.cipherSuites,
       groups,
-      schemes: config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
+      schemes: config.signatureSchemes,
       transcript: new Transcript(),
       // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
       sessionId: range.tls13 && (config.middleboxCompat ?? true) ? io.random.bytes(32) : new Uint8Array(0),

@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import { hash as digest } from '../../crypto/hash.js';
 import { TlsAlert } from '../error/tls-alert.js';
-import type { ServerConfig } from '../policy/config.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO } from '../engine/connection.js';
 import { ExtensionType, PskKeyExchangeMode } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
@@ -11,11 +11,10 @@ import type { ClientHello } from '../codec/messages.js';
 import type { PeerIdentity } from '../policy/resumption-identity.js';
 import { serverRequirement } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
+import { tls13TicketLifetime } from '../session/timeout.js';
 import type { Tls13SessionState } from '../session/state.js';
 import { MAX_TLS13_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
-import { tls13TicketLifetime } from '../session/timeout.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT, DEFAULT_TICKET_COUNT } from '../policy/defaults.js';
 import type { Tls13Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
 import type { Transcript } from '../engine/transcript.js';
@@ -88,7 +87,7 @@ export interface AcceptedPsk {
  * decrypt_error. psk_ke is never accepted: resumption always keeps the
  * (EC)DHE exchange, for forward secrecy.
  */
-export function selectPsk(io: HandshakeIO, config: ServerConfig, ch: ClientHello, raw: Uint8Array, suites: readonly Tls13Suite[], serverName: string | undefined): AcceptedPsk | undefined {
+export function selectPsk(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, suites: readonly Tls13Suite[], serverName: string | undefined): AcceptedPsk | undefined {
   const keyring = config.sessionTickets;
   const offered = findExtension(ch.extensions, 'pre_shared_key_client_hello');
   if (offered === undefined) return undefined;
@@ -128,12 +127,12 @@ export interface TicketSubject extends PeerIdentity {
 }
 
 /** RFC 8446 §4.6.1: the NewSessionTicket messages that follow the server's handshake. */
-export function sendTickets(io: HandshakeIO, config: ServerConfig, subject: TicketSubject, resumptionSecret: Uint8Array): void {
+export function sendTickets(io: HandshakeIO, config: ResolvedServerConfig, subject: TicketSubject, resumptionSecret: Uint8Array): void {
   const keyring = config.sessionTickets;
   if (keyring === undefined || keyring === false) return;
-  const lifetime = tls13TicketLifetime(config.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT);
+  const lifetime = tls13TicketLifetime(config.sessionTimeout);
   if (lifetime === 0) return;
-  const count = config.ticketCount ?? DEFAULT_TICKET_COUNT;
+  const count = config.ticketCount;
   const now = io.now().getTime();
   for (let i = 0; i < count; i++) {
     // Nonces only need to be distinct within the connection (RFC 8446 §4.6.1).

@@ -2,7 +2,8 @@ import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { TlsAlert } from '../error/tls-alert.js';
-import type { CertifiedKey, ServerConfig } from '../policy/config.js';
+import type { CertifiedKey } from '../policy/config.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
 import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
@@ -10,15 +11,12 @@ import { findExtension } from '../codec/extensions.js';
 import type { HandshakeMessage } from '../codec/handshake.js';
 import type { KeyShareSecret } from '../keys/key-exchange.js';
 import { generateKeyShare, isSupportedGroup } from '../keys/key-exchange.js';
-import { DEFAULT_GROUPS } from '../policy/defaults.js';
 import type { ClientHello } from '../codec/messages.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
 import { isTls13SignatureScheme, signWithScheme, usableSchemes } from '../keys/signing.js';
-import { DEFAULT_SIGNATURE_SCHEMES } from '../policy/defaults.js';
 import type { Tls13Suite } from '../registry/suites.js';
-import { DEFAULT_TLS13_SUITES } from '../policy/defaults.js';
 import { Transcript } from '../engine/transcript.js';
-import { checkServerConfig12, startServer12 } from '../tls12/server.js';
+import { startServer12 } from '../tls12/server.js';
 import { selectServerVersion, serverVersionRange } from '../negotiate/version.js';
 import { certificateVerifyContent, checkCertificateVerify, checkFinished, fromUtf8, utf8 } from './common.js';
 import type { HandshakeSecret } from '../keys/tls13-key-schedule.js';
@@ -28,7 +26,7 @@ import type { AcceptedPsk } from './psk.js';
 import { selectPsk, sendTickets } from './psk.js';
 import type { PeerIdentity } from '../policy/resumption-identity.js';
 import { CLIENT_CERTIFICATE_POLICY, peerIdentity, sessionCertificates } from '../policy/resumption-identity.js';
-import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record/size-limit.js';
+import { recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record/size-limit.js';
 
 /** What the server chose from the first ClientHello, kept across a HelloRetryRequest. */
 interface Choice {
@@ -40,10 +38,7 @@ interface Choice {
   serverName?: string;
 }
 
-export function startServer(config: ServerConfig): HandshakeState {
-  if (config.certificates.length === 0) throw new TlsAlert('internal_error', 'server has no certificate');
-  checkServerConfig12(config);
-  checkRecordSizeLimitConfig(config.recordSizeLimit);
+export function startServer(config: ResolvedServerConfig): HandshakeState {
   return new ExpectClientHello(config);
 }
 
@@ -56,7 +51,7 @@ function serverName(ch: ClientHello): string | undefined {
 class ExpectClientHello implements HandshakeState {
   readonly name = 'waiting for ClientHello';
   readonly decodeAs = TLS13;
-  constructor(private readonly config: ServerConfig) {}
+  constructor(private readonly config: ResolvedServerConfig) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'client_hello') throw unexpected(this.name, message);
@@ -71,7 +66,7 @@ class ExpectClientHello implements HandshakeState {
     if (shares === undefined) throw new TlsAlert('missing_extension', 'ClientHello without key_share');
     const share = shares.shares.find((s) => s.group === chosen.group);
     // Resumption only without a HelloRetryRequest: after one, a full handshake (the server may always decline a PSK, RFC 8446 §4.2.11).
-    const psk = share === undefined ? undefined : selectPsk(io, this.config, ch, raw, this.config.cipherSuites ?? DEFAULT_TLS13_SUITES, chosen.serverName);
+    const psk = share === undefined ? undefined : selectPsk(io, this.config, ch, raw, this.config.cipherSuites, chosen.serverName);
     const choice = psk === undefined ? chosen : { ...chosen, suite: psk.suite };
     const transcript = new Transcript();
     transcript.start(choice.suite.hash);
@@ -81,7 +76,7 @@ class ExpectClientHello implements HandshakeState {
   }
 
   private choose(ch: ClientHello): Choice {
-    const suites = this.config.cipherSuites ?? DEFAULT_TLS13_SUITES;
+    const suites = this.config.cipherSuites;
     // Our preference order, not the client's (DESIGN.md; the server policy).
     const suite = suites.find((s) => ch.cipherSuites.includes(s.code));
     if (suite === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
@@ -90,12 +85,12 @@ class ExpectClientHello implements HandshakeState {
     const groups = findExtension(ch.extensions, 'supported_groups');
     if (groups === undefined) throw new TlsAlert('missing_extension', 'ClientHello without supported_groups');
     const shares = findExtension(ch.extensions, 'key_share_client_hello');
-    const ours = (this.config.groups ?? DEFAULT_GROUPS).filter(isSupportedGroup);
+    const ours = this.config.groups.filter(isSupportedGroup);
     // A group the client already sent a share for saves a round trip; else the best common group, by HelloRetryRequest.
     const group =
       ours.find((g) => shares?.shares.some((s) => s.group === g) === true && groups.groups.includes(g)) ?? ours.find((g) => groups.groups.includes(g));
     if (group === undefined) throw new TlsAlert('handshake_failure', 'no key-exchange group in common');
-    const ourSchemes = this.config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES;
+    const ourSchemes = this.config.signatureSchemes;
     let certified: CertifiedKey | undefined;
     let scheme: number | undefined;
     for (const c of this.config.certificates) {
@@ -148,7 +143,7 @@ class ExpectSecondClientHello implements HandshakeState {
   readonly name = 'waiting for the second ClientHello';
   readonly decodeAs = TLS13;
   constructor(
-    private readonly config: ServerConfig,
+    private readonly config: ResolvedServerConfig,
     private readonly first: ClientHello,
     private readonly choice: Choice,
     private readonly transcript: Transcript,
@@ -176,7 +171,7 @@ class ExpectSecondClientHello implements HandshakeState {
 /** ServerHello, EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished (RFC 8446 §2). */
 function sendServerFlight(
   io: HandshakeIO,
-  config: ServerConfig,
+  config: ResolvedServerConfig,
   ch: ClientHello,
   choice: Choice,
   transcript: Transcript,
@@ -227,7 +222,7 @@ function sendServerFlight(
 
   // RFC 8446 §4.3.2, §2.2: a PSK handshake authenticates with the PSK: no CertificateRequest, Certificate or CertificateVerify.
   const clientAuth = psk === undefined ? (config.clientAuth ?? 'none') : 'none';
-  const requestSchemes = (config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter(isTls13SignatureScheme);
+  const requestSchemes = config.signatureSchemes.filter(isTls13SignatureScheme);
   if (clientAuth !== 'none') {
     const ext: Extension[] = [{ kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: requestSchemes }];
     const names = config.clientCaNames ?? [];
@@ -268,7 +263,7 @@ interface ServerKeys {
 }
 
 interface ServerFlight {
-  config: ServerConfig;
+  config: ResolvedServerConfig;
   choice: Choice;
   transcript: Transcript;
   keys: ServerKeys;
