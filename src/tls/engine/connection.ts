@@ -12,6 +12,9 @@ import { nameOf } from '../registry/names.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
 import { decodeHandshake, encodeHandshake } from '../codec/handshake.js';
 import { HandshakeAssembler } from '../record/handshake-assembler.js';
+import type { HandshakeFrame } from '../record/handshake-assembler.js';
+import type { TlsRecord } from '../record/splitter.js';
+import type { ClientHelloAnswer, ClientHelloQuestion } from './client-hello-question.js';
 import { isTlsRecordVersion } from '../codec/record-header.js';
 import { RecordSplitter } from '../record/splitter.js';
 import { MAX_PLAINTEXT_LENGTH } from '../registry/record-limits.js';
@@ -58,6 +61,12 @@ export type TlsEvent =
    * `id` in the session cache.
    */
   | { type: 'session'; state: SessionState; id?: Uint8Array }
+  /**
+   * A server configured with `askCaller` has read the ClientHello and waits:
+   * answer with `answerClientHello` (or `rejectClientHello`). Records that
+   * arrive meanwhile are held, in order.
+   */
+  | { type: 'client_hello'; question: ClientHelloQuestion }
   | { type: 'error'; error: TlsConnectionError };
 
 /** What a handshake state may do to the connection. */
@@ -105,6 +114,16 @@ export interface HandshakeState {
   handleChangeCipherSpec?(io: HandshakeIO): HandshakeState;
 }
 
+/** A state that waits for the caller, not for the peer (a server's ClientHello question). */
+export interface PausedState extends HandshakeState {
+  readonly question: ClientHelloQuestion;
+  answer(io: HandshakeIO, answer: ClientHelloAnswer): HandshakeState;
+}
+
+function isPaused(s: HandshakeState): s is PausedState {
+  return 'question' in s;
+}
+
 /** A state that also serves the connection after the handshake (KeyUpdate, tickets). */
 export interface TrafficState extends HandshakeState {
   updateKeys(io: HandshakeIO, requestPeer: boolean): void;
@@ -130,6 +149,9 @@ export class TlsConnection implements HandshakeIO {
   /** RFC 8449: the content bytes of one protected record we send (unprotected records are not limited, §4). */
   private sendContentLimit = MAX_PLAINTEXT_LENGTH;
   private receiveLimit: number | undefined;
+  /** While paused: the handshake messages and records that came after the question, in order. */
+  private heldFrames: HandshakeFrame[] = [];
+  private heldRecords: TlsRecord[] = [];
   private pendingHandshake: Uint8Array[] = [];
   private pendingHandshakeLength = 0;
   private output: Uint8Array[] = [];
@@ -202,6 +224,10 @@ export class TlsConnection implements HandshakeIO {
         this.splitter.feed(data, (record) => {
           // RFC 8446 §6.1: what follows a close_notify (or a fatal alert) is ignored.
           if (this.failed !== undefined || this.peerClosed) return;
+          if (this.paused) {
+            this.heldRecords.push({ type: record.type, version: record.version, fragment: Uint8Array.from(record.fragment) });
+            return;
+          }
           this.handleRecord(record.type, record.version, record.fragment);
         });
       } catch (err) {
@@ -211,6 +237,49 @@ export class TlsConnection implements HandshakeIO {
       }
       this.flushHandshake();
     });
+  }
+
+  private get paused(): boolean {
+    return isPaused(this.state);
+  }
+
+  /** Answers a `client_hello` event: the handshake goes on with these certificates and session, then with what was held. */
+  answerClientHello(answer: ClientHelloAnswer): void {
+    const state = this.state;
+    if (this.failed !== undefined) return;
+    if (!isPaused(state)) throw new Error('TLS: answerClientHello without a client_hello question');
+    this.guard(() => {
+      this.state = state.answer(this, answer);
+      this.replayHeld();
+      this.flushHandshake();
+    });
+  }
+
+  /** Ends a paused handshake: the caller could not answer (its lookup failed); internal_error goes to the peer. */
+  rejectClientHello(reason: string): void {
+    if (this.failed !== undefined) return;
+    if (!isPaused(this.state)) throw new Error('TLS: rejectClientHello without a client_hello question');
+    this.guard(() => {
+      throw new TlsAlert('internal_error', `the server could not answer the ClientHello: ${reason}`);
+    });
+  }
+
+  private replayHeld(): void {
+    const frames = this.heldFrames.splice(0);
+    for (let i = 0; i < frames.length; i++) {
+      this.handleFrame(frames[i] as HandshakeFrame, i < frames.length - 1, frames.slice(i + 1));
+      if (this.paused) return;
+    }
+    const records = this.heldRecords.splice(0);
+    for (let i = 0; i < records.length; i++) {
+      if (this.failed !== undefined || this.peerClosed) return;
+      if (this.paused) {
+        this.heldRecords.push(...records.slice(i));
+        return;
+      }
+      const r = records[i] as TlsRecord;
+      this.handleRecord(r.type, r.version, r.fragment);
+    }
   }
 
   /** Queues application data; it is sent in records of at most 2^14 bytes, or the peer's RFC 8449 limit. */
@@ -350,15 +419,8 @@ export class TlsConnection implements HandshakeIO {
         this.handshakeSeen = true;
         const frames = this.assembler.push(content);
         for (let i = 0; i < frames.length; i++) {
-          const frame = frames[i] as (typeof frames)[number];
-          const reader = this.reader;
-          const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
-          this.trace?.('received', message, frame.raw);
-          // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating (it is not part of the handshake hash).
-          if (message.kind === 'hello_request' && this.role === 'client' && this.info === undefined) continue;
-          this.state = this.state.handle(this, message, frame.raw);
-          // RFC 8446 §5.1: the message before a key change must end its record (setReadKeys checks partial ones).
-          if (this.reader !== reader && i < frames.length - 1) throw new TlsAlert('unexpected_message', `handshake message after ${message.kind} in the same record spans a key change`);
+          this.handleFrame(frames[i] as HandshakeFrame, i < frames.length - 1, frames.slice(i + 1));
+          if (this.paused) return;
         }
         return;
       }
@@ -376,6 +438,22 @@ export class TlsConnection implements HandshakeIO {
         return;
       default:
         throw new TlsAlert('unexpected_message', `record of content type ${contentType}`);
+    }
+  }
+
+  /** One handshake message; `more` says others follow in the same record (`rest`, held when the state pauses). */
+  private handleFrame(frame: HandshakeFrame, more: boolean, rest: readonly HandshakeFrame[]): void {
+    const reader = this.reader;
+    const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
+    this.trace?.('received', message, frame.raw);
+    // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating (it is not part of the handshake hash).
+    if (message.kind === 'hello_request' && this.role === 'client' && this.info === undefined) return;
+    this.state = this.state.handle(this, message, frame.raw);
+    // RFC 8446 §5.1: the message before a key change must end its record (setReadKeys checks partial ones).
+    if (this.reader !== reader && more) throw new TlsAlert('unexpected_message', `handshake message after ${message.kind} in the same record spans a key change`);
+    if (isPaused(this.state)) {
+      this.heldFrames.push(...rest.map((f) => ({ type: f.type, body: Uint8Array.from(f.body), raw: Uint8Array.from(f.raw) })));
+      this.events.push({ type: 'client_hello', question: this.state.question });
     }
   }
 

@@ -25,6 +25,8 @@ export const REASONS = {
   no_common_cipher_suite: { kind: 'peer_incompatible', alert: 'handshake_failure' },
   no_common_group: { kind: 'peer_incompatible', alert: 'handshake_failure' },
   no_certificate_for_peer: { kind: 'peer_incompatible', alert: 'handshake_failure' },
+  // RFC 6066 §3
+  no_certificate_for_name: { kind: 'peer_incompatible', alert: 'unrecognized_name' },
   // RFC 7301 §3.2
   no_common_application_protocol: { kind: 'peer_incompatible', alert: 'no_application_protocol' },
   // RFC 8446 §9.2: a TLS 1.3 ClientHello must carry these

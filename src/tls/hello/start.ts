@@ -5,7 +5,7 @@ import { resolveClientConfig, resolveServerConfig } from '../policy/resolve-conf
 import { TlsConnection } from '../engine/connection.js';
 import type { HandshakeMessage } from '../codec/handshake.js';
 import { startClient } from '../tls13/client.js';
-import { startServer } from '../tls13/server.js';
+import { startServer } from './server.js';
 
 /** A client's state before its ClientHello is sent: nothing may arrive yet. */
 const notStarted: HandshakeState = {

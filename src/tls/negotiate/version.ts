@@ -46,9 +46,9 @@ export function selectServerVersion(range: VersionRange, ch: ClientHello): TlsVe
   const clientMax = Math.max(...offered.filter((v) => v <= ProtocolVersion.tls1_3));
   const ourMax = range.tls13 ? ProtocolVersion.tls1_3 : ProtocolVersion.tls1_2;
   if (ch.cipherSuites.includes(CipherSuite.TLS_FALLBACK_SCSV) && clientMax < ourMax) {
-    throw new TlsAlert('inappropriate_fallback', 'TLS_FALLBACK_SCSV from a client below our highest version');
+    throw TlsAlert.because('inappropriate_fallback', 'TLS_FALLBACK_SCSV from a client below our highest version');
   }
   if (range.tls13 && offered.includes(ProtocolVersion.tls1_3)) return 'TLSv1.3';
   if (range.tls12 && offered.includes(ProtocolVersion.tls1_2)) return 'TLSv1.2';
-  throw new TlsAlert('protocol_version', `no version in common (client offers ${offered.map((v) => `0x${v.toString(16)}`).join(', ')})`);
+  throw TlsAlert.because('no_common_version', `no version in common (client offers ${offered.map((v) => `0x${v.toString(16)}`).join(', ')})`);
 }

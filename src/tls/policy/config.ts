@@ -153,8 +153,8 @@ export interface ServerConfig extends CommonConfig {
   sessionTickets?: TicketKeyring | false;
   /**
    * TLS 1.2 session IDs: the sessions the server may resume by ID (a
-   * synchronous view of the store; the Node adapter loads the one entry a
-   * ClientHello names before the handshake starts). With a cache the server
+   * synchronous view of the store; with `askCaller.session` the caller's
+   * answer to the ClientHello question serves instead). With a cache the server
    * gives each full handshake a random 32-byte ID and reports the session
    * in a `session` event for the caller to store; without one it gives none.
    */
@@ -163,4 +163,12 @@ export interface ServerConfig extends CommonConfig {
   sessionTimeout?: number;
   /** TLS 1.3: how many NewSessionTicket messages follow each handshake (2, as OpenSSL). */
   ticketCount?: number;
+  /**
+   * Pause after the ClientHello and ask the caller (a `client_hello` event,
+   * answered with `answerClientHello`): `certificates` for the chains to
+   * use for the SNI name (`certificates` may then be empty: the caller
+   * supplies them), `session` for the TLS 1.2 session its ID names (the
+   * answer then is the session cache). rustls's Acceptor is the model.
+   */
+  askCaller?: { certificates?: boolean; session?: boolean };
 }

@@ -72,7 +72,7 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
   checkVersions(filled);
   checkRecordSizeLimit(config.recordSizeLimit);
   checkDhMinBits(filled.dhMinBits);
-  if (config.certificates.length === 0) throw new TlsConfigError('no_certificate', 'server has no certificate');
+  if (config.certificates.length === 0 && config.askCaller?.certificates !== true) throw new TlsConfigError('no_certificate', 'server has no certificate');
   if (config.dhParams !== undefined && bitLength(config.dhParams.p) < filled.dhMinBits) {
     throw new TlsConfigError('dh_group_too_small', `configured DH group of ${bitLength(config.dhParams.p)} bits is below the minimum of ${filled.dhMinBits}`);
   }

@@ -30,7 +30,6 @@ import {
   signedParams,
   TLS12_SERVER_HELLO_EXTENSIONS,
   Tls12Transcript,
-  unexpected12,
   fullSessionInfo12,
 } from './common.js';
 import { clientCheckGroup, dheShare } from './dhe.js';
@@ -42,6 +41,7 @@ import type { NewSessionTicket12 } from '../codec/messages12.js';
 import { peerIdentity, serverIdentityName } from '../policy/resumption-identity.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { clientState12, resumeClient12 } from './resume-client.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
 const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1]);
@@ -195,7 +195,7 @@ class ExpectCertificate extends ClientState {
   readonly name = 'waiting for server Certificate';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_12') throw unexpected12(this.name, message);
+    if (message.kind !== 'certificate_12') throw unexpectedMessage(this.name, message);
     const s = this.session;
     // RFC 5246 §7.4.2: every suite we have authenticates the server.
     if (message.certificateList.length === 0) throw new TlsAlert('decode_error', 'server sent no certificate');
@@ -230,7 +230,7 @@ class ExpectServerKeyExchange extends ClientState {
       s.dhe = { group, dhYs: message.dhYs };
       ({ params, signed } = message);
     } else {
-      throw unexpected12(this.name, message);
+      throw unexpectedMessage(this.name, message);
     }
     const key = leafKey(s);
     // RFC 5246 §7.4.3: the scheme is one we offered in signature_algorithms and fits the certificate's key.
@@ -257,7 +257,7 @@ class ExpectCertificateRequestOrDone extends ClientState {
       s.transcript.add(raw);
       return new ExpectServerHelloDone(s);
     }
-    if (message.kind !== 'server_hello_done') throw unexpected12(this.name, message);
+    if (message.kind !== 'server_hello_done') throw unexpectedMessage(this.name, message);
     s.transcript.add(raw);
     return sendClientFlight(io, s);
   }
@@ -267,7 +267,7 @@ class ExpectServerHelloDone extends ClientState {
   readonly name = 'waiting for ServerHelloDone';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'server_hello_done') throw unexpected12(this.name, message);
+    if (message.kind !== 'server_hello_done') throw unexpectedMessage(this.name, message);
     this.session.transcript.add(raw);
     return sendClientFlight(io, this.session);
   }
@@ -343,7 +343,7 @@ class ExpectChangeCipherSpec extends ClientState {
       this.session.transcript.add(raw);
       return this;
     }
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
 
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
@@ -363,7 +363,7 @@ class ExpectFinished extends ClientState {
   }
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const s = this.session;
     const serverVerifyData = checkFinished(this.keys, 'server', s.transcript, message.verifyData);
     s.transcript.add(raw);

@@ -8,7 +8,7 @@ import { bitLength } from '../../crypto/bigint.js';
 import type { DhGroup } from '../../crypto/dh.js';
 import type { HandshakeIO, SessionInfo } from '../engine/connection.js';
 import { ExtensionType } from '../registry/constants.js';
-import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { DecodeOptions } from '../codec/handshake.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import { Transcript } from '../engine/transcript.js';
@@ -21,9 +21,6 @@ export function decodeAs12(suite: Tls12Suite): DecodeOptions {
   return { version: 'tls1.2', keyExchange: suite.keyExchange };
 }
 
-export function unexpected12(state: string, message: HandshakeMessage): TlsAlert {
-  return new TlsAlert('unexpected_message', `${message.kind} received while ${state}`);
-}
 
 /** RFC 5246 §7.4.1.4 and the RFCs of each: what a TLS 1.2 ServerHello may answer with (only what the client offered). */
 export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([

@@ -11,9 +11,10 @@ import { MAX_TLS12_LIFETIME } from '../session/state.js';
 import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
+import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript} from './common.js';
 import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 /** The configured session, when it is a TLS 1.2 session this connection may offer (`checkResumption`). */
 export function offerableSession12(config: ResolvedClientConfig, suites: readonly Tls12Suite[], serverName: string | undefined, nowMs: number): Tls12SessionState | undefined {
@@ -111,7 +112,7 @@ class ExpectResumedServerCcs extends Abbreviated12State {
       this.a.transcript.add(raw);
       return new ExpectResumedServerCcs({ ...this.a, ticket: message }, true);
     }
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
     changeReadKeys(io, 'client', this.a.agreed, this.a.keys);
@@ -122,7 +123,7 @@ class ExpectResumedServerCcs extends Abbreviated12State {
 class ExpectResumedServerFinished extends Abbreviated12State {
   readonly name = 'waiting for server Finished (resumed)';
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const { agreed, keys, transcript, state } = this.a;
     const serverVerifyData = checkFinished(keys, 'server', transcript, message.verifyData);
     transcript.add(raw);

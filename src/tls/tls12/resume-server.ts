@@ -16,9 +16,10 @@ import { openTicket, sealTicket } from '../session/ticket.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
+import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript} from './common.js';
 import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 /** A TLS 1.2 session the server found for a ClientHello, and where it came from. */
 export interface Found12 {
@@ -195,7 +196,7 @@ abstract class Resumed12State implements HandshakeState {
 class ExpectResumedClientCcs extends Resumed12State {
   readonly name = 'waiting for client ChangeCipherSpec (resumed)';
   handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
     changeReadKeys(io, 'server', this.r.agreed, this.r.keys);
@@ -206,7 +207,7 @@ class ExpectResumedClientCcs extends Resumed12State {
 class ExpectResumedClientFinished extends Resumed12State {
   readonly name = 'waiting for client Finished (resumed)';
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const clientVerifyData = checkFinished(this.r.keys, 'client', this.r.transcript, message.verifyData);
     io.complete(this.r.info);
     return new Traffic12('server', this.r.agreed.suite, clientVerifyData, this.r.serverVerifyData);

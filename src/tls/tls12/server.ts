@@ -34,7 +34,6 @@ import {
   signedParams,
   TLS12_IMPLIED_PEER_SCHEMES,
   Tls12Transcript,
-  unexpected12,
   fullSessionInfo12,
 } from './common.js';
 import type { DheShare } from './dhe.js';
@@ -43,6 +42,7 @@ import { Traffic12 } from './traffic.js';
 import { recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record/size-limit.js';
 import { CLIENT_CERTIFICATE_POLICY, peerIdentity } from '../policy/resumption-identity.js';
 import { SESSION_ID_LENGTH, findSession12, issuesTicket12, resumeServer12, saveSession12 } from './resume-server.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
@@ -275,7 +275,7 @@ class ExpectClientCertificate extends ServerState {
   readonly name = 'waiting for client Certificate';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_12') throw unexpected12(this.name, message);
+    if (message.kind !== 'certificate_12') throw unexpectedMessage(this.name, message);
     this.flight.transcript.add(raw);
     if (message.certificateList.length === 0) {
       // RFC 5246 §7.4.6: a server that requires a certificate may answer an empty one with handshake_failure.
@@ -307,7 +307,7 @@ class ExpectClientKeyExchange extends ServerState {
     } else if (message.kind === 'client_key_exchange_rsa' && secret.kind === 'rsa') {
       preMaster = this.decryptPreMaster(io, message.encryptedPreMasterSecret);
     } else {
-      throw unexpected12(this.name, message);
+      throw unexpectedMessage(this.name, message);
     }
     transcript.add(raw);
     const keys = deriveKeys(agreed, masterSecretFor(agreed, preMaster, transcript));
@@ -337,7 +337,7 @@ class ExpectClientCertificateVerify extends ServerState {
   }
 
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_verify') throw unexpected12(this.name, message);
+    if (message.kind !== 'certificate_verify') throw unexpectedMessage(this.name, message);
     const leaf = (this.identity.peerCertificates as Certificate[])[0] as Certificate;
     const key = leaf.publicKey.key;
     // RFC 5246 §7.4.8: the scheme is one of those in our CertificateRequest, and fits the client's key.
@@ -361,7 +361,7 @@ class ExpectChangeCipherSpec extends ServerState {
   }
 
   handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
 
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
@@ -381,7 +381,7 @@ class ExpectClientFinished extends ServerState {
   }
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const { agreed, transcript, choice } = this.flight;
     const clientVerifyData = checkFinished(this.keys, 'client', transcript, message.verifyData);
     transcript.add(raw);

@@ -37,7 +37,7 @@ import {
 } from './common.js';
 import type { HandshakeSecret } from '../keys/tls13-key-schedule.js';
 import { EarlySecret, finishedVerifyData } from '../keys/tls13-key-schedule.js';
-import { Traffic13, TLS13, unexpected } from './traffic.js';
+import { Traffic13, TLS13} from './traffic.js';
 import type { OfferedPsk, TicketSubject } from './psk.js';
 import { bindClientHello, pskExtensions } from './psk.js';
 import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../policy/resumption-identity.js';
@@ -46,6 +46,7 @@ import { checkResumption } from '../session/resumption-check.js';
 import { offerableSession12 } from '../tls12/resume-client.js';
 import type { Tls12SessionState, Tls13SessionState } from '../session/state.js';
 import { suiteByCode } from '../registry/suites.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
@@ -184,7 +185,7 @@ class ExpectServerHello implements HandshakeState {
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind === 'hello_retry_request') return this.retry(io, message, raw);
-    if (message.kind !== 'server_hello') throw unexpected(this.name, message);
+    if (message.kind !== 'server_hello') throw unexpectedMessage(this.name, message);
     return this.serverHello(io, message, raw);
   }
 
@@ -314,7 +315,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'encrypted_extensions') throw unexpected(this.name, message);
+    if (message.kind !== 'encrypted_extensions') throw unexpectedMessage(this.name, message);
     const offer = this.ctx.offer;
     checkServerExtensions(message.extensions, ENCRYPTED_EXTENSIONS, offer.extensionTypes, 'EncryptedExtensions');
     const negotiated: Negotiated = {};
@@ -357,7 +358,7 @@ class ExpectCertificate implements HandshakeState {
       this.ctx.transcript.add(raw);
       return new ExpectCertificate(this.ctx, this.keys, { ...this.negotiated, certificateRequest: { context: message.certificateRequestContext, schemes: sa.schemes } }, false);
     }
-    if (message.kind !== 'certificate_13') throw unexpected(this.name, message);
+    if (message.kind !== 'certificate_13') throw unexpectedMessage(this.name, message);
     // RFC 8446 §4.4.2: the server's certificate_request_context is empty.
     if (message.certificateRequestContext.length !== 0) throw new TlsAlert('illegal_parameter', 'server Certificate with a request context');
     // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
@@ -385,7 +386,7 @@ class ExpectCertificateVerify implements HandshakeState {
   ) {}
 
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
+    if (message.kind !== 'certificate_verify') throw unexpectedMessage(this.name, message);
     const leaf = (this.negotiated.peerCertificates as Certificate[])[0] as Certificate;
     // RFC 8446 §4.4.3: a scheme the ClientHello offered (one only a hook added is handshake_failure), fitting the key.
     checkOfferedScheme(this.ctx.offer, message.algorithm);
@@ -405,7 +406,7 @@ class ExpectFinished implements HandshakeState {
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const { suite, hs } = this.keys;
     const t = this.ctx.transcript;
     checkFinished('server', suite.hash, this.keys.serverSecret, t.current(), message);
