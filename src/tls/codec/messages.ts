@@ -6,6 +6,7 @@ import { describe } from '../registry/names.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
 import { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
+import { equalBytes } from '../wire/bytes.js';
 
 /** RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest (SHA-256 of "HelloRetryRequest"). */
 export const HELLO_RETRY_REQUEST_RANDOM = Uint8Array.from([
@@ -114,12 +115,6 @@ export interface EndOfEarlyData {
 
 function hexOf(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2)

@@ -19,6 +19,11 @@ const FF_GROUPS = new Map<number, DhGroup>([
   [NamedGroup.ffdhe4096, FFDHE4096],
 ]);
 
+/** RFC 8422 §5.1.1, RFC 7748: the elliptic-curve groups (TLS 1.2 ECDHE takes these, not FFDHE). */
+export function isEcdheGroup(group: number): boolean {
+  return EC_GROUPS.has(group);
+}
+
 export function isSupportedGroup(group: number): boolean {
   return EC_GROUPS.has(group) || FF_GROUPS.has(group);
 }

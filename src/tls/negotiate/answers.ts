@@ -59,3 +59,12 @@ export function answerRecordSizeLimit(io: HandshakeIO, config: ResolvedServerCon
   io.setRecordSizeLimits({ sendContent: sendContentLimit(clientLimit.limit, version), receive: own });
   return recordSizeLimitExtension(own);
 }
+
+/** RFC 7301 §3.1: the server's ALPN answer holds exactly one protocol, one the client offered. */
+export function acceptedAlpn(answer: readonly Extension[], offered: readonly string[]): string | undefined {
+  const alpn = findExtension(answer, 'application_layer_protocol_negotiation');
+  if (alpn === undefined) return undefined;
+  const only = alpn.protocols.length === 1 ? decodeUtf8(alpn.protocols[0] as Uint8Array) : undefined;
+  if (only === undefined || !offered.includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
+  return only;
+}

@@ -5,8 +5,8 @@ import { isSupportedGroup } from '../keys/key-exchange.js';
 import { isKnownSignatureScheme } from '../keys/signing.js';
 import type { Tls12Suite, Tls13Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
+import { decodeUtf8 } from '../wire/text.js';
 
-const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
 
 /**
  * What a ClientHello offered, read from the message as sent (after
@@ -39,7 +39,7 @@ export function clientOffer(hello: ClientHello): ClientOffer {
     keyShareGroups: findExtension(ext, 'key_share_client_hello')?.shares.map((s) => s.group) ?? [],
     schemes: findExtension(ext, 'signature_algorithms')?.schemes ?? [],
     versions: findExtension(ext, 'supported_versions_client_hello')?.versions ?? [],
-    alpnProtocols: findExtension(ext, 'application_layer_protocol_negotiation')?.protocols.map((p) => fromUtf8.decode(p)) ?? [],
+    alpnProtocols: findExtension(ext, 'application_layer_protocol_negotiation')?.protocols.map(decodeUtf8) ?? [],
     recordSizeLimit: findExtension(ext, 'record_size_limit')?.limit,
     middleboxCompat: hello.legacySessionId.length > 0,
   };

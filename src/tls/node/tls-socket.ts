@@ -18,10 +18,11 @@ import { syncTicketKeys } from '../session/shared-keyring.js';
 import type { SessionState } from '../session/state.js';
 import { decodeSessionState, encodeSessionState } from '../session/state.js';
 import type { SessionStore } from '../session/store.js';
-import { sameBytes } from '../session/store.js';
+
 import { TicketKeyring, keyringTiming } from '../session/ticket-keys.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
 import { resolveServerConfig } from '../policy/resolve-config.js';
+import { equalBytes } from '../wire/bytes.js';
 
 export { TlsConnectionError };
 
@@ -296,7 +297,7 @@ export function createServer(options: ServerOptions, onSecureConnection?: (socke
 
   const start = (tcp: Socket, preface: Uint8Array | undefined, cached: { id: Uint8Array; state: SessionState } | undefined): void => {
     const config: ServerOptions = { ...base, ...(preface !== undefined ? { preface } : {}) };
-    if (cached !== undefined) config.sessionCache = { get: (id) => (sameBytes(id, cached.id) ? cached.state : undefined) };
+    if (cached !== undefined) config.sessionCache = { get: (id) => (equalBytes(id, cached.id) ? cached.state : undefined) };
     else if (options.sessionCache === undefined) config.sessionCache = { get: () => undefined };
     const tls = new TLSSocket(tcp, 'server', config as ServerConfig, config);
     tcp.resume();

@@ -2,8 +2,8 @@ import { SessionError } from './errors.js';
 import type { SessionState } from './state.js';
 import { decodeSessionState, encodeSessionState, sessionExpiresAt } from './state.js';
 import type { SessionStore } from './store.js';
+import { encodeUtf8 } from '../wire/text.js';
 
-const encoder = new TextEncoder();
 
 /**
  * The client's sessions in a `SessionStore` (memory, the on-disk database or
@@ -19,7 +19,7 @@ export class ClientSessionCache {
 
   /** The session to offer to `destination`, if an unexpired one is kept. */
   async take(destination: string): Promise<SessionState | undefined> {
-    const id = encoder.encode(destination);
+    const id = encodeUtf8(destination);
     const bytes = await this.store.get(id);
     if (bytes === undefined) return undefined;
     let state: SessionState;
@@ -43,6 +43,6 @@ export class ClientSessionCache {
   async put(destination: string, state: SessionState): Promise<void> {
     const ttl = Math.floor((sessionExpiresAt(state) - this.now()) / 1000);
     if (ttl <= 0) return;
-    await this.store.set(encoder.encode(destination), encodeSessionState(state), ttl);
+    await this.store.set(encodeUtf8(destination), encodeSessionState(state), ttl);
   }
 }

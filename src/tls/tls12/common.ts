@@ -6,9 +6,9 @@ import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { bitLength } from '../../crypto/bigint.js';
 import type { DhGroup } from '../../crypto/dh.js';
-import type { HandshakeIO, SessionInfo } from '../engine/connection.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
 import { ExtensionType } from '../registry/constants.js';
-import type { DecodeOptions } from '../codec/handshake.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import { Transcript } from '../engine/transcript.js';
@@ -174,4 +174,21 @@ export function checkFinished(keys: Keys12, sender: 'client' | 'server', transcr
   if (verifyData.length !== VERIFY_DATA_LENGTH) throw new TlsAlert('decode_error', `Finished of ${verifyData.length} bytes`);
   if (!constantTimeEqual(expected, verifyData)) throw new TlsAlert('decrypt_error', `${sender} Finished does not verify`);
   return expected;
+}
+
+/**
+ * The base of every TLS 1.2 state: decoding by the agreed suite, and a
+ * ChangeCipherSpec refused unless the state waits for one (RFC 5246 §7.1;
+ * CVE-2014-0224). `handshake` is what the states of one handshake share.
+ */
+export abstract class Tls12State<H extends { agreed: Agreed }> implements HandshakeState {
+  abstract readonly name: string;
+  readonly decodeAs: DecodeOptions;
+  constructor(protected readonly handshake: H) {
+    this.decodeAs = decodeAs12(handshake.agreed.suite);
+  }
+  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
+  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
+    throw TlsAlert.because('unexpected_message', `change_cipher_spec received while ${this.name}`);
+  }
 }

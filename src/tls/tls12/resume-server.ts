@@ -4,7 +4,7 @@ import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connect
 import { ExtensionType, ProtocolVersion } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
 import { findExtension } from '../codec/extensions.js';
-import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
 import type { ClientHello } from '../codec/messages.js';
 import { RANDOM_LENGTH, DOWNGRADE_TLS12 } from '../codec/messages.js';
 import type { PeerIdentity } from '../policy/resumption-identity.js';
@@ -16,10 +16,11 @@ import { openTicket, sealTicket } from '../session/ticket.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript} from './common.js';
+import { changeReadKeys, changeWriteKeys, checkFinished, deriveKeys, Tls12Transcript } from './common.js';
 import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
 import { unexpectedMessage } from '../engine/unexpected.js';
+import { Tls12State } from './common.js';
 
 /** A TLS 1.2 session the server found for a ClientHello, and where it came from. */
 export interface Found12 {
@@ -181,35 +182,23 @@ interface Resumed {
   info: SessionInfo;
 }
 
-abstract class Resumed12State implements HandshakeState {
-  abstract readonly name: string;
-  readonly decodeAs: DecodeOptions;
-  constructor(protected readonly r: Resumed) {
-    this.decodeAs = decodeAs12(r.agreed.suite);
-  }
-  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
-  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
-    throw new TlsAlert('unexpected_message', `change_cipher_spec received while ${this.name}`);
-  }
-}
-
-class ExpectResumedClientCcs extends Resumed12State {
+class ExpectResumedClientCcs extends Tls12State<Resumed> {
   readonly name = 'waiting for client ChangeCipherSpec (resumed)';
   handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
     throw unexpectedMessage(this.name, message);
   }
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
-    changeReadKeys(io, 'server', this.r.agreed, this.r.keys);
-    return new ExpectResumedClientFinished(this.r);
+    changeReadKeys(io, 'server', this.handshake.agreed, this.handshake.keys);
+    return new ExpectResumedClientFinished(this.handshake);
   }
 }
 
-class ExpectResumedClientFinished extends Resumed12State {
+class ExpectResumedClientFinished extends Tls12State<Resumed> {
   readonly name = 'waiting for client Finished (resumed)';
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
     if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
-    const clientVerifyData = checkFinished(this.r.keys, 'client', this.r.transcript, message.verifyData);
-    io.complete(this.r.info);
-    return new Traffic12('server', this.r.agreed.suite, clientVerifyData, this.r.serverVerifyData);
+    const clientVerifyData = checkFinished(this.handshake.keys, 'client', this.handshake.transcript, message.verifyData);
+    io.complete(this.handshake.info);
+    return new Traffic12('server', this.handshake.agreed.suite, clientVerifyData, this.handshake.serverVerifyData);
   }
 }

@@ -32,14 +32,12 @@ import {
   checkCertificateVerify,
   checkFinished,
   checkServerExtensions,
-  fromUtf8,
-  utf8,
 } from './common.js';
 import type { HandshakeSecret } from '../keys/tls13-key-schedule.js';
 import { EarlySecret, finishedVerifyData } from '../keys/tls13-key-schedule.js';
 import { Traffic13, TLS13} from './traffic.js';
 import type { OfferedPsk, TicketSubject } from './psk.js';
-import { bindClientHello, pskExtensions } from './psk.js';
+import { bindClientHello, pskExtensions, pskModesExtension } from './psk.js';
 import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../policy/resumption-identity.js';
 import type { PeerIdentity } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
@@ -47,6 +45,8 @@ import { offerableSession12 } from '../tls12/resume-client.js';
 import type { Tls12SessionState, Tls13SessionState } from '../session/state.js';
 import { suiteByCode } from '../registry/suites.js';
 import { unexpectedMessage } from '../engine/unexpected.js';
+import { acceptedAlpn } from '../negotiate/answers.js';
+import { encodeUtf8 } from '../wire/text.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
@@ -66,6 +66,8 @@ interface ClientContext {
   range: VersionRange;
   /** The session offered as a PSK in the last ClientHello, if any. */
   psk: OfferedPsk | undefined;
+  /** The first ClientHello carried psk_key_exchange_modes. */
+  pskModesSent: boolean;
   /** The TLS 1.2 session offered by ID or ticket, if any. */
   session12: Tls12SessionState | undefined;
 }
@@ -91,7 +93,7 @@ function sniName(config: ResolvedClientConfig): string | undefined {
 function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number }, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
   const extensions: Extension[] = [];
   if (ctx.serverName !== undefined) {
-    extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: utf8.encode(ctx.serverName) }] });
+    extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: encodeUtf8(ctx.serverName) }] });
   }
   const { tls12, tls13 } = ctx.range;
   // RFC 8446 §4.2.1: a TLS 1.2-only client sends no supported_versions (and no key_share).
@@ -112,11 +114,13 @@ function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number },
   if (ctx.config.recordSizeLimit !== undefined) extensions.push(recordSizeLimitExtension(ctx.config.recordSizeLimit));
   const alpn = ctx.config.alpnProtocols;
   if (alpn !== undefined && alpn.length > 0) {
-    extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => utf8.encode(p)) });
+    extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => encodeUtf8(p)) });
   }
   if (cookie !== undefined) extensions.push({ kind: 'cookie', type: ExtensionType.cookie, cookie });
   // RFC 8446 §4.2.11: pre_shared_key is the last extension.
   if (tls13 && ctx.psk !== undefined) extensions.push(...pskExtensions(ctx.psk, ctx.nowMs));
+  // RFC 8446 §4.1.2: a PSK dropped after HelloRetryRequest leaves the rest of the ClientHello, psk_key_exchange_modes included, as it was.
+  else if (tls13 && ctx.pskModesSent) extensions.push(pskModesExtension());
   return {
     kind: 'client_hello',
     legacyVersion: ProtocolVersion.tls1_2,
@@ -154,9 +158,11 @@ export function startClient(config: ResolvedClientConfig): (io: HandshakeIO) => 
       serverName: sniName(config),
       range,
       psk: undefined,
+      pskModesSent: false,
     };
     const nowMs = io.now().getTime();
     if (range.tls13) base.psk = offerablePsk(config, base.suites, base.serverName, nowMs);
+    base.pskModesSent = base.psk !== undefined;
     if (range.tls12) {
       const s12 = offerableSession12(config, clientTls12Suites(config), base.serverName, nowMs);
       base.session12 = s12;
@@ -319,13 +325,8 @@ class ExpectEncryptedExtensions implements HandshakeState {
     const offer = this.ctx.offer;
     checkServerExtensions(message.extensions, ENCRYPTED_EXTENSIONS, offer.extensionTypes, 'EncryptedExtensions');
     const negotiated: Negotiated = {};
-    const alpn = findExtension(message.extensions, 'application_layer_protocol_negotiation');
-    if (alpn !== undefined) {
-      // RFC 7301 §3.1: exactly one protocol, one the client offered.
-      const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
-      if (only === undefined || !offer.alpnProtocols.includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
-      negotiated.alpnProtocol = only;
-    }
+    const alpn = acceptedAlpn(message.extensions, offer.alpnProtocols);
+    if (alpn !== undefined) negotiated.alpnProtocol = alpn;
     // RFC 8449 §4: the server's limit caps what we send from now on; ours holds for what it sends.
     const limit = findExtension(message.extensions, 'record_size_limit');
     if (limit !== undefined && offer.recordSizeLimit !== undefined) {

@@ -39,12 +39,17 @@ export interface OfferedPsk {
 }
 
 /** RFC 8446 §4.2.9, §4.2.11: psk_dhe_ke only, and the pre_shared_key placeholder (binder of the right length), which must come last. */
+/** RFC 8446 §4.2.9: psk_dhe_ke only (DESIGN.md: resumption with a fresh key exchange). */
+export function pskModesExtension(): Extension {
+  return { kind: 'psk_key_exchange_modes', type: ExtensionType.psk_key_exchange_modes, modes: [PskKeyExchangeMode.psk_dhe_ke] };
+}
+
 export function pskExtensions(psk: OfferedPsk, nowMs: number): Extension[] {
   const ticket = psk.state.ticket as Uint8Array;
   // RFC 8446 §4.2.11.1: obfuscated_ticket_age = age in ms + ticket_age_add, mod 2^32.
   const age = Math.max(0, nowMs - psk.state.createdAt);
   return [
-    { kind: 'psk_key_exchange_modes', type: ExtensionType.psk_key_exchange_modes, modes: [PskKeyExchangeMode.psk_dhe_ke] },
+    pskModesExtension(),
     {
       kind: 'pre_shared_key_client_hello',
       type: ExtensionType.pre_shared_key,

@@ -1,6 +1,7 @@
 import type { SessionStore } from '../store.js';
-import { checkId, checkTtl, sameBytes } from '../store.js';
+import { checkId, checkTtl } from '../store.js';
 import { DEFAULT_MAX_ENTRIES } from '../../policy/defaults.js';
+import { equalBytes } from '../../wire/bytes.js';
 
 export interface MemoryStoreOptions {
   /** At most this many sessions; the least recently used goes first. */
@@ -85,7 +86,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async swapTicketKeys(expected: Uint8Array | undefined, next: Uint8Array): Promise<boolean> {
-    if (!sameBytes(this.ticketKeys, expected)) return false;
+    if (!equalBytes(this.ticketKeys, expected)) return false;
     this.ticketKeys = Uint8Array.from(next);
     return true;
   }

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
-import { checkId, checkTtl, sameBytes } from '../store.js';
+import { checkId, checkTtl } from '../store.js';
 import { DEFAULT_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_PURGE_INTERVAL_MS } from '../../policy/defaults.js';
+import { equalBytes } from '../../wire/bytes.js';
 
 export interface SqliteStoreOptions {
   /** Milliseconds since the epoch; injected by tests. */
@@ -120,7 +121,7 @@ export class SqliteSessionStore implements SessionStore {
     // IMMEDIATE takes the write lock before the read, so no other process can change the row between the compare and the set.
     const swap = this.db.transaction((): boolean => {
       const row = this.stmt.getKeys.get();
-      if (!sameBytes(row === undefined ? undefined : new Uint8Array(row.value), expected)) return false;
+      if (!equalBytes(row === undefined ? undefined : new Uint8Array(row.value), expected)) return false;
       this.stmt.putKeys.run(buf(next));
       return true;
     });
