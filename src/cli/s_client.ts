@@ -5,8 +5,9 @@ import { decodeSessionState, encodeSessionState } from '../tls/session/state.js'
 import { SessionError } from '../tls/session/errors.js';
 import { parsePem } from '../x509/pem.js';
 import type { SessionInfo } from '../tls/engine/connection.js';
-import type { ClientOptions, TLSSocket } from '../tls/node/tls-socket.js';
-import { startTlsClient } from '../tls/node/tls-socket.js';
+import type { TLSSocket } from '../tls/node/tls-socket.js';
+import type { ClientOptions } from '../tls/node/options.js';
+import { startTlsClient } from '../tls/node/connect.js';
 import { formatOneline } from '../x509/name.js';
 import { encodePem } from '../x509/pem.js';
 import { verifyReasonText } from '../x509/verify-reason.js';

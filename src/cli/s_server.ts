@@ -1,8 +1,9 @@
 import type { Server } from 'node:net';
 import type { Socket } from 'node:net';
 import type { SessionInfo } from '../tls/engine/connection.js';
-import type { ServerOptions, TLSSocket } from '../tls/node/tls-socket.js';
-import { createServer } from '../tls/node/tls-socket.js';
+import type { TLSSocket } from '../tls/node/tls-socket.js';
+import type { ServerOptions } from '../tls/node/options.js';
+import { createServer } from '../tls/node/create-server.js';
 import { groupName } from '../tls/keys/key-exchange.js';
 import { createSystemRandom } from '../prng/system.js';
 import type { CertifiedKey } from '../tls/policy/config.js';

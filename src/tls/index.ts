@@ -1,7 +1,10 @@
 // The TLS layer's public surface: what Node programs and the upper layers
 // (src/smtp, src/mta, src/cli) import. Internal files may move; these names stay.
-export { connect, createServer, startTlsClient, startTlsServer, TLSSocket, TlsConnectionError } from './node/tls-socket.js';
-export type { ClientOptions, ServerOptions, ConnectOptions, CipherNameAndProtocol } from './node/tls-socket.js';
+export { TLSSocket, TlsConnectionError } from './node/tls-socket.js';
+export { connect, startTlsClient, startTlsServer } from './node/connect.js';
+export type { ConnectOptions } from './node/connect.js';
+export { createServer } from './node/create-server.js';
+export type { ClientOptions, ServerOptions, CipherNameAndProtocol } from './node/options.js';
 export type { ClientConfig, ServerConfig, CommonConfig, CertifiedKey, ClientAuth, PeerVerifier, PeerVerifyContext, TlsVersionName } from './policy/config.js';
 export { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from './policy/defaults.js';
 export { createClientConnection, createServerConnection } from './hello/start.js';

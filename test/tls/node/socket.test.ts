@@ -4,7 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as netCreateServer, connect as netConnect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { connect, createServer, startTlsClient, startTlsServer, TlsConnectionError } from '../../../src/tls/node/tls-socket.js';
+import { TlsConnectionError } from '../../../src/tls/node/tls-socket.js';
+import { createServer } from '../../../src/tls/node/create-server.js';
+import { connect, startTlsClient, startTlsServer } from '../../../src/tls/node/connect.js';
 import type { TLSSocket } from '../../../src/tls/node/tls-socket.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 

@@ -6,7 +6,8 @@ import { ClientSessionCache } from '../../../src/tls/session/client-cache.js';
 import { destinationKey } from '../../../src/mta/tls/destination-key.js';
 import { MemorySessionStore } from '../../../src/tls/session/stores/memory.js';
 import type { SessionState } from '../../../src/tls/session/state.js';
-import { connect, createServer } from '../../../src/tls/node/tls-socket.js';
+import { createServer } from '../../../src/tls/node/create-server.js';
+import { connect } from '../../../src/tls/node/connect.js';
 import type { TLSSocket } from '../../../src/tls/node/tls-socket.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 
