@@ -8,7 +8,9 @@ import { parsePeerCertificates } from './peer-verify.js';
  * connection asks of it (`ResumptionRequest.requireVerified`): the name or
  * policy the peer's chain was verified against, so that a session made
  * without a verified peer, or verified for another name, never stands in
- * for a connection that requires verification (the issue's rule).
+ * for a connection that requires verification (RFC 8446 §4.6.1: resume only
+ * where the original certificate was valid for the name; Postfix keys its
+ * client sessions by security level for the same reason).
  */
 export interface PeerIdentity {
   readonly peerCertificates: readonly Uint8Array[];

@@ -14,12 +14,6 @@ import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 const pki = new TlsPki(['p256']);
 after(() => pki.cleanup());
 
-test('destinationKey: next-hop and MX host, case-insensitive; address and port set destinations apart', () => {
-  assert.equal(destinationKey({ nexthop: 'Example.COM', mxHost: 'MX1.example.com', port: 25 }), destinationKey({ nexthop: 'example.com', mxHost: 'mx1.example.com', port: 25 }));
-  assert.notEqual(destinationKey({ nexthop: 'example.com', mxHost: 'mx1.example.com' }), destinationKey({ nexthop: 'example.com', mxHost: 'mx2.example.com' }));
-  assert.notEqual(destinationKey({ nexthop: 'example.com', port: 25 }), destinationKey({ nexthop: 'example.com', port: 587 }));
-});
-
 /** One connection to `port`; resolves with whether it resumed and the sessions it was given. */
 async function visit(port: number, options: { session?: SessionState; maxVersion?: 'TLSv1.2' }): Promise<{ resumed: boolean; sessions: SessionState[] }> {
   const sessions: SessionState[] = [];
