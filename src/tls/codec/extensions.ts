@@ -99,144 +99,121 @@ function expectEmpty(r: Reader, what: string): void {
   r.expectEnd(what);
 }
 
+/** How one extension type's body is read: by the message it came in (RFC 8446 §4.2's table). Undefined: kept raw, as `unknown`. */
+type BodyDecoder = (r: Reader, context: ExtensionContext, data: Uint8Array) => Extension | undefined;
+
+function decodeServerName(r: Reader, context: ExtensionContext, data: Uint8Array): Extension {
+  // RFC 6066 §3: the server's acknowledgement is empty.
+  if (context !== 'client_hello' && data.length === 0) return { kind: 'server_name', type: ExtensionType.server_name, serverNames: null };
+  const list = r.vector16('server_name_list', 1);
+  const serverNames: ServerName[] = [];
+  while (!list.done) {
+    const nameType = list.u8('name_type');
+    serverNames.push({ nameType, name: list.bytes16('host_name', 1) });
+  }
+  return { kind: 'server_name', type: ExtensionType.server_name, serverNames };
+}
+
+function decodeClientShares(r: Reader): KeyShareEntry[] {
+  const list = r.vector16('client_shares');
+  const shares: KeyShareEntry[] = [];
+  const seen = new Set<number>();
+  while (!list.done) {
+    const entry = decodeKeyShareEntry(list);
+    // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group"; servers MAY abort with illegal_parameter.
+    if (seen.has(entry.group)) throw new TlsAlert('illegal_parameter', `two key shares for group ${entry.group}`);
+    seen.add(entry.group);
+    shares.push(entry);
+  }
+  return shares;
+}
+
+function decodeKeyShare(r: Reader, context: ExtensionContext): Extension | undefined {
+  const type = ExtensionType.key_share;
+  if (context === 'client_hello') return { kind: 'key_share_client_hello', type, shares: decodeClientShares(r) };
+  if (context === 'hello_retry_request') return { kind: 'key_share_hello_retry_request', type, selectedGroup: r.u16('selected_group') };
+  if (context === 'server_hello') return { kind: 'key_share_server_hello', type, share: decodeKeyShareEntry(r) };
+  return undefined;
+}
+
+function decodeSupportedVersions(r: Reader, context: ExtensionContext): Extension | undefined {
+  const type = ExtensionType.supported_versions;
+  if (context === 'client_hello') {
+    const v = r.vector8('supported_versions', 2, 254);
+    if (v.remaining % 2 !== 0) throw new TlsAlert('decode_error', 'supported_versions: odd length');
+    const versions: number[] = [];
+    while (!v.done) versions.push(v.u16());
+    return { kind: 'supported_versions_client_hello', type, versions };
+  }
+  if (context === 'server_hello' || context === 'hello_retry_request') return { kind: 'supported_versions_server_hello', type, selectedVersion: r.u16('selected_version') };
+  return undefined;
+}
+
+function decodePreSharedKey(r: Reader, context: ExtensionContext): Extension | undefined {
+  const type = ExtensionType.pre_shared_key;
+  if (context === 'server_hello') return { kind: 'pre_shared_key_server_hello', type, selectedIdentity: r.u16('selected_identity') };
+  if (context !== 'client_hello') return undefined;
+  const ids = r.vector16('identities', 7);
+  const identities: PskIdentity[] = [];
+  while (!ids.done) identities.push({ identity: ids.bytes16('identity', 1), obfuscatedTicketAge: ids.u32('obfuscated_ticket_age') });
+  const bl = r.vector16('binders', 33);
+  const binders: Uint8Array[] = [];
+  while (!bl.done) binders.push(bl.bytes8('PskBinderEntry', 32));
+  // RFC 8446 §4.2.11: one binder per identity; a mismatch is a malformed extension.
+  if (binders.length !== identities.length) throw new TlsAlert('illegal_parameter', `${identities.length} PSK identities but ${binders.length} binders`);
+  return { kind: 'pre_shared_key_client_hello', type, identities, binders };
+}
+
+function decodeByteStrings(r: Reader, list: string, min: number, item: string, wide: boolean): Uint8Array[] {
+  const v = r.vector16(list, min);
+  const out: Uint8Array[] = [];
+  while (!v.done) out.push(wide ? v.bytes16(item, 1) : v.bytes8(item, 1));
+  return out;
+}
+
+function decodeRecordSizeLimit(r: Reader): Extension {
+  const limit = r.u16('record_size_limit');
+  // RFC 8449 §4: "Endpoints MUST NOT send a "record_size_limit" extension with a value smaller than 64. An endpoint MUST treat receipt of a smaller value as a fatal error and generate an "illegal_parameter" alert."
+  if (limit < 64) throw new TlsAlert('illegal_parameter', `record_size_limit ${limit} < 64`);
+  return { kind: 'record_size_limit', type: ExtensionType.record_size_limit, limit };
+}
+
+const T = ExtensionType;
+
+/** The body decoder of every extension type postern reads; any other type is kept raw. */
+const DECODERS: ReadonlyMap<number, BodyDecoder> = new Map<number, BodyDecoder>([
+  [T.server_name, decodeServerName],
+  [T.supported_groups, (r) => ({ kind: 'supported_groups', type: T.supported_groups, groups: u16List(r, 'named_group_list', 2) })],
+  [T.signature_algorithms, (r) => ({ kind: 'signature_algorithms', type: T.signature_algorithms, schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe) })],
+  [T.signature_algorithms_cert, (r) => ({ kind: 'signature_algorithms_cert', type: T.signature_algorithms_cert, schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe) })],
+  [T.key_share, decodeKeyShare],
+  [T.supported_versions, decodeSupportedVersions],
+  [T.psk_key_exchange_modes, (r) => ({ kind: 'psk_key_exchange_modes', type: T.psk_key_exchange_modes, modes: u8List(r, 'ke_modes', 1) })],
+  [T.pre_shared_key, decodePreSharedKey],
+  [
+    T.early_data,
+    (r, context) =>
+      context === 'new_session_ticket' ? { kind: 'early_data_new_session_ticket', type: T.early_data, maxEarlyDataSize: r.u32('max_early_data_size') } : { kind: 'early_data', type: T.early_data },
+  ],
+  [T.cookie, (r) => ({ kind: 'cookie', type: T.cookie, cookie: r.bytes16('cookie', 1) })],
+  [
+    T.application_layer_protocol_negotiation,
+    (r) => ({ kind: 'application_layer_protocol_negotiation', type: T.application_layer_protocol_negotiation, protocols: decodeByteStrings(r, 'protocol_name_list', 2, 'ProtocolName', false) }),
+  ],
+  [T.extended_master_secret, () => ({ kind: 'extended_master_secret', type: T.extended_master_secret })],
+  [T.encrypt_then_mac, () => ({ kind: 'encrypt_then_mac', type: T.encrypt_then_mac })],
+  [T.renegotiation_info, (r) => ({ kind: 'renegotiation_info', type: T.renegotiation_info, renegotiatedConnection: r.bytes8('renegotiated_connection') })],
+  [T.session_ticket, (r) => ({ kind: 'session_ticket', type: T.session_ticket, ticket: r.rest() })],
+  [T.ec_point_formats, (r) => ({ kind: 'ec_point_formats', type: T.ec_point_formats, formats: u8List(r, 'ec_point_format_list', 1) })],
+  [T.certificate_authorities, (r) => ({ kind: 'certificate_authorities', type: T.certificate_authorities, authorities: decodeByteStrings(r, 'authorities', 3, 'DistinguishedName', true) })],
+  [T.status_request, (r) => ({ kind: 'status_request', type: T.status_request, data: r.rest() })],
+  [T.record_size_limit, decodeRecordSizeLimit],
+]);
+
 function decodeBody(type: number, data: Uint8Array, context: ExtensionContext): Extension {
   const r = new Reader(data);
-  const ch = context === 'client_hello';
-  let e: Extension;
-  switch (type) {
-    case ExtensionType.server_name: {
-      if (!ch && data.length === 0) {
-        e = { kind: 'server_name', type, serverNames: null };
-        break;
-      }
-      const list = r.vector16('server_name_list', 1);
-      const serverNames: ServerName[] = [];
-      while (!list.done) {
-        const nameType = list.u8('name_type');
-        serverNames.push({ nameType, name: list.bytes16('host_name', 1) });
-      }
-      e = { kind: 'server_name', type, serverNames };
-      break;
-    }
-    case ExtensionType.supported_groups:
-      e = { kind: 'supported_groups', type, groups: u16List(r, 'named_group_list', 2) };
-      break;
-    case ExtensionType.signature_algorithms:
-      e = { kind: 'signature_algorithms', type, schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe) };
-      break;
-    case ExtensionType.signature_algorithms_cert:
-      e = { kind: 'signature_algorithms_cert', type, schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe) };
-      break;
-    case ExtensionType.key_share:
-      if (ch) {
-        const list = r.vector16('client_shares');
-        const shares: KeyShareEntry[] = [];
-        const seen = new Set<number>();
-        while (!list.done) {
-          const entry = decodeKeyShareEntry(list);
-          // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group"; servers MAY abort with illegal_parameter.
-          if (seen.has(entry.group)) throw new TlsAlert('illegal_parameter', `two key shares for group ${entry.group}`);
-          seen.add(entry.group);
-          shares.push(entry);
-        }
-        e = { kind: 'key_share_client_hello', type, shares };
-      } else if (context === 'hello_retry_request') {
-        e = { kind: 'key_share_hello_retry_request', type, selectedGroup: r.u16('selected_group') };
-      } else if (context === 'server_hello') {
-        e = { kind: 'key_share_server_hello', type, share: decodeKeyShareEntry(r) };
-      } else {
-        return { kind: 'unknown', type, data };
-      }
-      break;
-    case ExtensionType.supported_versions:
-      if (ch) {
-        const v = r.vector8('supported_versions', 2, 254);
-        if (v.remaining % 2 !== 0) throw new TlsAlert('decode_error', 'supported_versions: odd length');
-        const versions: number[] = [];
-        while (!v.done) versions.push(v.u16());
-        e = { kind: 'supported_versions_client_hello', type, versions };
-      } else if (context === 'server_hello' || context === 'hello_retry_request') {
-        e = { kind: 'supported_versions_server_hello', type, selectedVersion: r.u16('selected_version') };
-      } else {
-        return { kind: 'unknown', type, data };
-      }
-      break;
-    case ExtensionType.psk_key_exchange_modes:
-      e = { kind: 'psk_key_exchange_modes', type, modes: u8List(r, 'ke_modes', 1) };
-      break;
-    case ExtensionType.pre_shared_key:
-      if (ch) {
-        const ids = r.vector16('identities', 7);
-        const identities: PskIdentity[] = [];
-        while (!ids.done) {
-          identities.push({ identity: ids.bytes16('identity', 1), obfuscatedTicketAge: ids.u32('obfuscated_ticket_age') });
-        }
-        const bl = r.vector16('binders', 33);
-        const binders: Uint8Array[] = [];
-        while (!bl.done) binders.push(bl.bytes8('PskBinderEntry', 32));
-        // RFC 8446 §4.2.11: one binder per identity; a mismatch is a malformed extension.
-        if (binders.length !== identities.length) {
-          throw new TlsAlert('illegal_parameter', `${identities.length} PSK identities but ${binders.length} binders`);
-        }
-        e = { kind: 'pre_shared_key_client_hello', type, identities, binders };
-      } else if (context === 'server_hello') {
-        e = { kind: 'pre_shared_key_server_hello', type, selectedIdentity: r.u16('selected_identity') };
-      } else {
-        return { kind: 'unknown', type, data };
-      }
-      break;
-    case ExtensionType.early_data:
-      if (context === 'new_session_ticket') {
-        e = { kind: 'early_data_new_session_ticket', type, maxEarlyDataSize: r.u32('max_early_data_size') };
-      } else {
-        e = { kind: 'early_data', type };
-      }
-      break;
-    case ExtensionType.cookie:
-      e = { kind: 'cookie', type, cookie: r.bytes16('cookie', 1) };
-      break;
-    case ExtensionType.application_layer_protocol_negotiation: {
-      const list = r.vector16('protocol_name_list', 2);
-      const protocols: Uint8Array[] = [];
-      while (!list.done) protocols.push(list.bytes8('ProtocolName', 1));
-      e = { kind: 'application_layer_protocol_negotiation', type, protocols };
-      break;
-    }
-    case ExtensionType.extended_master_secret:
-      e = { kind: 'extended_master_secret', type };
-      break;
-    case ExtensionType.encrypt_then_mac:
-      e = { kind: 'encrypt_then_mac', type };
-      break;
-    case ExtensionType.renegotiation_info:
-      e = { kind: 'renegotiation_info', type, renegotiatedConnection: r.bytes8('renegotiated_connection') };
-      break;
-    case ExtensionType.session_ticket:
-      e = { kind: 'session_ticket', type, ticket: r.rest() };
-      break;
-    case ExtensionType.ec_point_formats:
-      e = { kind: 'ec_point_formats', type, formats: u8List(r, 'ec_point_format_list', 1) };
-      break;
-    case ExtensionType.certificate_authorities: {
-      const list = r.vector16('authorities', 3);
-      const authorities: Uint8Array[] = [];
-      while (!list.done) authorities.push(list.bytes16('DistinguishedName', 1));
-      e = { kind: 'certificate_authorities', type, authorities };
-      break;
-    }
-    case ExtensionType.status_request:
-      e = { kind: 'status_request', type, data: r.rest() };
-      break;
-    case ExtensionType.record_size_limit: {
-      const limit = r.u16('record_size_limit');
-      // RFC 8449 §4: "Endpoints MUST NOT send a "record_size_limit" extension with a value smaller than 64. An endpoint MUST treat receipt of a smaller value as a fatal error and generate an "illegal_parameter" alert."
-      if (limit < 64) throw new TlsAlert('illegal_parameter', `record_size_limit ${limit} < 64`);
-      e = { kind: 'record_size_limit', type, limit };
-      break;
-    }
-    default:
-      return { kind: 'unknown', type, data };
-  }
+  const e = DECODERS.get(type)?.(r, context, data);
+  if (e === undefined) return { kind: 'unknown', type, data };
   expectEmpty(r, nameOf(ExtensionType, type));
   return e;
 }
@@ -286,115 +263,74 @@ function encodeKeyShareEntry(w: Writer, s: KeyShareEntry): void {
   w.vector16(s.keyExchange, 'key_exchange');
 }
 
+type Of<K extends ExtensionKind> = Extract<Extension, { kind: K }>;
+/** How each kind of extension writes its body, annotated for dumps. */
+type BodyEncoders = { [K in ExtensionKind]: (w: Writer, e: Of<K>) => void };
+
+function encodeList<T>(w: Writer, open: (what: string) => () => void, what: string, items: readonly T[], item: (x: T) => void): void {
+  const end = open(what);
+  for (const x of items) item(x);
+  end();
+}
+
+function encodeNothing(): void {}
+
+function encodeRaw(w: Writer, e: Of<'status_request'> | Of<'unknown'>): void {
+  if (e.data.length > 0) w.bytes(e.data, () => `extension_data: ${hex(e.data).slice(0, 16)}${e.data.length > 8 ? '…' : ''}`);
+}
+
+function encodeSchemes(w: Writer, e: Of<'signature_algorithms'> | Of<'signature_algorithms_cert'>): void {
+  encodeList(w, (x) => w.openVector16(x), 'supported_signature_algorithms', e.schemes, (s) => w.u16(s, () => describe(SignatureScheme, s)));
+}
+
+function encodeServerNames(w: Writer, e: Of<'server_name'>): void {
+  if (e.serverNames === null) return;
+  encodeList(w, (x) => w.openVector16(x), 'server_name_list', e.serverNames, (n) => {
+    w.u8(n.nameType, () => `name_type: ${n.nameType === 0 ? 'host_name' : 'unknown'} (${n.nameType})`);
+    w.vector16(n.name, () => `host_name: ${printable(n.name)}`);
+  });
+}
+
+function encodeClientPsk(w: Writer, e: Of<'pre_shared_key_client_hello'>): void {
+  encodeList(w, (x) => w.openVector16(x), 'identities', e.identities, (id) => {
+    w.vector16(id.identity, 'identity');
+    w.u32(id.obfuscatedTicketAge, () => `obfuscated_ticket_age: ${id.obfuscatedTicketAge}`);
+  });
+  encodeList(w, (x) => w.openVector16(x), 'binders', e.binders, (b) => w.vector8(b, 'PskBinderEntry'));
+}
+
+const ENCODERS: BodyEncoders = {
+  server_name: encodeServerNames,
+  supported_groups: (w, e) => encodeList(w, (x) => w.openVector16(x), 'named_group_list', e.groups, (g) => w.u16(g, () => describe(NamedGroup, g))),
+  signature_algorithms: encodeSchemes,
+  signature_algorithms_cert: encodeSchemes,
+  key_share_client_hello: (w, e) => encodeList(w, (x) => w.openVector16(x), 'client_shares', e.shares, (s) => encodeKeyShareEntry(w, s)),
+  key_share_server_hello: (w, e) => encodeKeyShareEntry(w, e.share),
+  key_share_hello_retry_request: (w, e) => w.u16(e.selectedGroup, () => `selected_group: ${describe(NamedGroup, e.selectedGroup)}`),
+  supported_versions_client_hello: (w, e) => encodeList(w, (x) => w.openVector8(x), 'versions', e.versions, (v) => w.u16(v, () => describe(ProtocolVersion, v))),
+  supported_versions_server_hello: (w, e) => w.u16(e.selectedVersion, () => `selected_version: ${describe(ProtocolVersion, e.selectedVersion)}`),
+  psk_key_exchange_modes: (w, e) => encodeList(w, (x) => w.openVector8(x), 'ke_modes', e.modes, (m) => w.u8(m, () => describe(PskKeyExchangeMode, m, 2))),
+  pre_shared_key_client_hello: encodeClientPsk,
+  pre_shared_key_server_hello: (w, e) => w.u16(e.selectedIdentity, () => `selected_identity: ${e.selectedIdentity}`),
+  early_data: encodeNothing,
+  extended_master_secret: encodeNothing,
+  encrypt_then_mac: encodeNothing,
+  early_data_new_session_ticket: (w, e) => w.u32(e.maxEarlyDataSize, () => `max_early_data_size: ${e.maxEarlyDataSize}`),
+  cookie: (w, e) => w.vector16(e.cookie, 'cookie'),
+  application_layer_protocol_negotiation: (w, e) => encodeList(w, (x) => w.openVector16(x), 'protocol_name_list', e.protocols, (p) => w.vector8(p, () => `ProtocolName: ${printable(p)}`)),
+  renegotiation_info: (w, e) => w.vector8(e.renegotiatedConnection, 'renegotiated_connection'),
+  session_ticket: (w, e) => {
+    if (e.ticket.length > 0) w.bytes(e.ticket, 'ticket');
+  },
+  ec_point_formats: (w, e) => encodeList(w, (x) => w.openVector8(x), 'ec_point_format_list', e.formats, (f) => w.u8(f, () => describe(ECPointFormat, f, 2))),
+  certificate_authorities: (w, e) => encodeList(w, (x) => w.openVector16(x), 'authorities', e.authorities, (a) => w.vector16(a, 'DistinguishedName')),
+  status_request: encodeRaw,
+  unknown: encodeRaw,
+  record_size_limit: (w, e) => w.u16(e.limit, () => `record_size_limit: ${e.limit}`),
+};
+
 function encodeBody(w: Writer, e: Extension): void {
-  switch (e.kind) {
-    case 'server_name': {
-      if (e.serverNames === null) return;
-      const end = w.openVector16('server_name_list');
-      for (const n of e.serverNames) {
-        w.u8(n.nameType, () => `name_type: ${n.nameType === 0 ? 'host_name' : 'unknown'} (${n.nameType})`);
-        w.vector16(n.name, () => `host_name: ${printable(n.name)}`);
-      }
-      end();
-      return;
-    }
-    case 'supported_groups': {
-      const end = w.openVector16('named_group_list');
-      for (const g of e.groups) w.u16(g, () => describe(NamedGroup, g));
-      end();
-      return;
-    }
-    case 'signature_algorithms':
-    case 'signature_algorithms_cert': {
-      const end = w.openVector16('supported_signature_algorithms');
-      for (const s of e.schemes) w.u16(s, () => describe(SignatureScheme, s));
-      end();
-      return;
-    }
-    case 'key_share_client_hello': {
-      const end = w.openVector16('client_shares');
-      for (const s of e.shares) encodeKeyShareEntry(w, s);
-      end();
-      return;
-    }
-    case 'key_share_server_hello':
-      encodeKeyShareEntry(w, e.share);
-      return;
-    case 'key_share_hello_retry_request':
-      w.u16(e.selectedGroup, () => `selected_group: ${describe(NamedGroup, e.selectedGroup)}`);
-      return;
-    case 'supported_versions_client_hello': {
-      const end = w.openVector8('versions');
-      for (const v of e.versions) w.u16(v, () => describe(ProtocolVersion, v));
-      end();
-      return;
-    }
-    case 'supported_versions_server_hello':
-      w.u16(e.selectedVersion, () => `selected_version: ${describe(ProtocolVersion, e.selectedVersion)}`);
-      return;
-    case 'psk_key_exchange_modes': {
-      const end = w.openVector8('ke_modes');
-      for (const m of e.modes) w.u8(m, () => describe(PskKeyExchangeMode, m, 2));
-      end();
-      return;
-    }
-    case 'pre_shared_key_client_hello': {
-      const ids = w.openVector16('identities');
-      for (const id of e.identities) {
-        w.vector16(id.identity, 'identity');
-        w.u32(id.obfuscatedTicketAge, () => `obfuscated_ticket_age: ${id.obfuscatedTicketAge}`);
-      }
-      ids();
-      const bs = w.openVector16('binders');
-      for (const b of e.binders) w.vector8(b, 'PskBinderEntry');
-      bs();
-      return;
-    }
-    case 'pre_shared_key_server_hello':
-      w.u16(e.selectedIdentity, () => `selected_identity: ${e.selectedIdentity}`);
-      return;
-    case 'early_data':
-    case 'extended_master_secret':
-    case 'encrypt_then_mac':
-      return;
-    case 'early_data_new_session_ticket':
-      w.u32(e.maxEarlyDataSize, () => `max_early_data_size: ${e.maxEarlyDataSize}`);
-      return;
-    case 'cookie':
-      w.vector16(e.cookie, 'cookie');
-      return;
-    case 'application_layer_protocol_negotiation': {
-      const end = w.openVector16('protocol_name_list');
-      for (const p of e.protocols) w.vector8(p, () => `ProtocolName: ${printable(p)}`);
-      end();
-      return;
-    }
-    case 'renegotiation_info':
-      w.vector8(e.renegotiatedConnection, 'renegotiated_connection');
-      return;
-    case 'session_ticket':
-      if (e.ticket.length > 0) w.bytes(e.ticket, 'ticket');
-      return;
-    case 'ec_point_formats': {
-      const end = w.openVector8('ec_point_format_list');
-      for (const f of e.formats) w.u8(f, () => describe(ECPointFormat, f, 2));
-      end();
-      return;
-    }
-    case 'certificate_authorities': {
-      const end = w.openVector16('authorities');
-      for (const a of e.authorities) w.vector16(a, 'DistinguishedName');
-      end();
-      return;
-    }
-    case 'status_request':
-    case 'unknown':
-      if (e.data.length > 0) w.bytes(e.data, () => `extension_data: ${hex(e.data).slice(0, 16)}${e.data.length > 8 ? '…' : ''}`);
-      return;
-    case 'record_size_limit':
-      w.u16(e.limit, () => `record_size_limit: ${e.limit}`);
-      return;
-  }
+  (ENCODERS[e.kind] as (w: Writer, e: Extension) => void)(w, e);
 }
 
 export function encodeExtension(w: Writer, e: Extension): void {
