@@ -5,6 +5,7 @@ import type { ServerConfig } from '../policy/config.js';
 import { defaultRandom } from './default-random.js';
 import type { ClientOptions, ServerOptions } from './options.js';
 import { serverAnswers } from './server-answers.js';
+import type { ServerAnswers } from './server-answers.js';
 import { TLSSocket } from './tls-socket.js';
 
 /** Starts TLS as the client on an open Duplex (STARTTLS: the socket already carried plaintext). */
@@ -22,9 +23,20 @@ export function startTlsClient(transport: Duplex, options: ClientOptions): TLSSo
 export function startTlsServer(transport: Duplex, options: ServerOptions): TLSSocket {
   let socket: TLSSocket | undefined;
   const answers = serverAnswers(options, (err) => socket?.emit('sessionStoreError', err));
-  const config: ServerConfig = { ...options, random: options.random ?? defaultRandom(), ...(answers !== undefined ? { askCaller: answers.askCaller } : {}) };
-  socket = new TLSSocket(transport, 'server', config, { ...options, ...(answers !== undefined ? { answers } : {}) });
+  socket = new TLSSocket(transport, 'server', engineConfig(options, answers), { ...options, ...(answers !== undefined ? { answers } : {}) });
   return socket;
+}
+
+/** One engine configuration per options object, so the engine resolves it once for all connections (policy/resolve-config.ts). */
+const engineConfigs = new WeakMap<ServerOptions, ServerConfig>();
+
+function engineConfig(options: ServerOptions, answers: ServerAnswers | undefined): ServerConfig {
+  let config = engineConfigs.get(options);
+  if (config === undefined) {
+    config = { ...options, random: options.random ?? defaultRandom(), ...(answers !== undefined ? { askCaller: answers.askCaller } : {}) };
+    engineConfigs.set(options, config);
+  }
+  return config;
 }
 
 export interface ConnectOptions extends ClientOptions {

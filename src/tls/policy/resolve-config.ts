@@ -56,8 +56,36 @@ function checkDhMinBits(bits: number): void {
   if (!Number.isSafeInteger(bits) || bits < LOWEST_DH_MIN_BITS) throw new TlsConfigError('dh_min_bits_too_low', `dhMinBits ${bits} is below ${LOWEST_DH_MIN_BITS}`);
 }
 
+/**
+ * Resolutions already made, by configuration object: a server hands the
+ * same configuration to every connection, and a handshake without
+ * public-key work (a TLS 1.2 resumption) should not pay for it again.
+ * Configurations are not mutated once in use.
+ */
+const resolvedClients = new WeakMap<ClientConfig, ResolvedClientConfig>();
+const resolvedServers = new WeakMap<ServerConfig, ResolvedServerConfig>();
+
 /** The client's configuration, checked; a mistake throws a TlsConfigError before any byte is written. */
 export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig {
+  let resolved = resolvedClients.get(config);
+  if (resolved === undefined) {
+    resolved = resolveClient(config);
+    resolvedClients.set(config, resolved);
+  }
+  return resolved;
+}
+
+/** The server's configuration, checked; a mistake throws a TlsConfigError before any byte is written. */
+export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig {
+  let resolved = resolvedServers.get(config);
+  if (resolved === undefined) {
+    resolved = resolveServer(config);
+    resolvedServers.set(config, resolved);
+  }
+  return resolved;
+}
+
+function resolveClient(config: ClientConfig): ResolvedClientConfig {
   const filled = commonDefaults(config);
   checkVersions(filled);
   checkRecordSizeLimit(config.recordSizeLimit);
@@ -66,8 +94,7 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
   return { ...config, ...filled };
 }
 
-/** The server's configuration, checked; a mistake throws a TlsConfigError before any byte is written. */
-export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig {
+function resolveServer(config: ServerConfig): ResolvedServerConfig {
   const filled = commonDefaults(config);
   checkVersions(filled);
   checkRecordSizeLimit(config.recordSizeLimit);
