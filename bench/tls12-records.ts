@@ -2,10 +2,10 @@ import { createAead } from '../src/crypto/aead.js';
 import { createAesCbc } from '../src/crypto/aes-cbc.js';
 import { createHmac } from '../src/crypto/hmac.js';
 import { deterministicRandom } from '../src/prng/deterministic.js';
-import type { Tls12Suite } from '../src/tls/suites.js';
-import { ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, ECDHE_RSA_CHACHA20_POLY1305 } from '../src/tls/suites.js';
-import { Tls12MasterSecret } from '../src/tls/tls12/key-schedule.js';
-import { Tls12RecordOpener, Tls12RecordSealer } from '../src/tls/tls12/record-protection.js';
+import type { Tls12Suite } from '../src/tls/registry/suites.js';
+import { ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, ECDHE_RSA_CHACHA20_POLY1305 } from '../src/tls/registry/suites.js';
+import { Tls12MasterSecret } from '../src/tls/keys/tls12-key-schedule.js';
+import { Tls12RecordOpener, Tls12RecordSealer } from '../src/tls/record/tls12-protection.js';
 import type { BenchCase, BenchSuite } from './harness.js';
 
 /** The record header's type and version, as the opener takes them. */

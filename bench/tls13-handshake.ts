@@ -9,12 +9,12 @@
 import * as nodeTls from 'node:tls';
 import { ecdhGenerate, ecdhSharedSecret } from '../src/crypto/ecdh.js';
 import { createSystemRandom } from '../src/prng/system.js';
-import type { ClientConfig, ServerConfig } from '../src/tls/config.js';
-import type { TlsConnection } from '../src/tls/connection.js';
-import { createClientConnection, createServerConnection } from '../src/tls/engine.js';
-import { NamedGroup } from '../src/tls/named-group.js';
-import { SignatureScheme } from '../src/tls/signature-scheme.js';
-import { signWithScheme, verifyWithScheme } from '../src/tls/signing.js';
+import type { ClientConfig, ServerConfig } from '../src/tls/policy/config.js';
+import type { TlsConnection } from '../src/tls/engine/connection.js';
+import { createClientConnection, createServerConnection } from '../src/tls/hello/start.js';
+import { NamedGroup } from '../src/tls/registry/named-group.js';
+import { SignatureScheme } from '../src/tls/registry/signature-scheme.js';
+import { signWithScheme, verifyWithScheme } from '../src/tls/keys/signing.js';
 import { certificateVerifyContent } from '../src/tls/tls13/common.js';
 import { verifyCertificateSignature } from '../src/x509/signature.js';
 import { publicKeyOf } from '../src/x509/private-key.js';

@@ -1,7 +1,7 @@
-import { CipherListError, parseCipherList, parseTls13Ciphersuites } from '../tls/cipher-list.js';
-import type { CommonConfig, TlsVersionName } from '../tls/config.js';
-import { LOWEST_DH_MIN_BITS } from '../tls/config.js';
-import type { CipherSuiteInfo } from '../tls/suites.js';
+import { CipherListError, parseCipherList, parseTls13Ciphersuites } from '../tls/policy/cipher-list.js';
+import type { CommonConfig, TlsVersionName } from '../tls/policy/config.js';
+import { LOWEST_DH_MIN_BITS } from '../tls/policy/defaults.js';
+import type { CipherSuiteInfo } from '../tls/registry/suites.js';
 import type { ParsedArgs } from './args.js';
 import { optionValue } from './args.js';
 import { UsageError } from './command.js';

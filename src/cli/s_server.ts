@@ -1,18 +1,19 @@
 import type { Server } from 'node:net';
 import type { Socket } from 'node:net';
-import type { SessionInfo } from '../tls/connection.js';
-import type { ServerOptions, TLSSocket } from '../tls/socket.js';
-import { createServer } from '../tls/socket.js';
-import { groupName } from '../tls/key-exchange.js';
+import type { SessionInfo } from '../tls/engine/connection.js';
+import type { TLSSocket } from '../tls/node/tls-socket.js';
+import type { ServerOptions } from '../tls/node/options.js';
+import { createServer } from '../tls/node/create-server.js';
+import { groupName } from '../tls/keys/key-exchange.js';
 import { createSystemRandom } from '../prng/system.js';
-import type { CertifiedKey } from '../tls/config.js';
+import type { CertifiedKey } from '../tls/policy/config.js';
 import { loadCertificates } from '../x509/load.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { PROTOCOL_FLAGS, PROTOCOL_OPTIONS, cipherVersionText, protocolConfig } from './protocol-options.js';
 import { loadServerDh } from './server-dh.js';
-import { openSessionStore, parseSessionCacheSpec } from '../tls/session/spec.js';
+import { openSessionStore, parseSessionCacheSpec } from '../mta/tls/session-cache-spec.js';
 import { TLS_FLAGS, TLS_OPTIONS, commonTlsOptions, describeTlsError, loadPair, loadTrust, messagePrinter, parseHostPort, peerSubjectText, sessionSummary, verifyReturnText } from './tls-options.js';
 
 const USAGE = `usage: postern s_server -accept [HOST:]PORT -cert FILE [-key FILE] [-cert2 FILE [-key2 FILE]] [-dcert FILE [-dkey FILE]]

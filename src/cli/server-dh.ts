@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Random } from '../prng/random.js';
-import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../tls/config.js';
+import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../tls/policy/defaults.js';
 import type { DhParameters } from '../x509/dh-params.js';
 import { loadDhParameters, MIN_DH_PARAMETER_BITS } from '../x509/dh-params.js';
 import { X509Error } from '../x509/errors.js';

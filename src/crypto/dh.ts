@@ -15,13 +15,9 @@ import { CryptoError } from './errors.js';
 import { checkDhModulusSize } from './key-bounds.js';
 import { randomBits, randomInRange } from './random-bigint.js';
 
-export interface DhGroup {
-  name?: string;
-  p: bigint;
-  g: bigint;
-  /** The order of g when known (RFC 7919 groups: (p - 1) / 2). */
-  q?: bigint;
-}
+import type { DhGroup } from './dh-group.js';
+
+export type { DhGroup };
 
 export { FFDHE2048, FFDHE3072, FFDHE4096 } from './ffdhe.js';
 

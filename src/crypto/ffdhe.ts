@@ -3,7 +3,7 @@
  * RFC 8446 §4.2.7). p = 2^b - 2^(b-64) + {[2^(b-130) e] + X} * 2^64 - 1 is a
  * safe prime, g = 2, and q = (p - 1) / 2 is the prime order of g's subgroup.
  */
-import type { DhGroup } from './dh.js';
+import type { DhGroup } from './dh-group.js';
 
 function hexConstant(lines: string): bigint {
   return BigInt('0x' + lines.replace(/\s/g, ''));

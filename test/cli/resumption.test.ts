@@ -7,8 +7,8 @@ import type { Peer } from '../helpers/processes.js';
 import { freePort, run, startPeer } from '../helpers/processes.js';
 import { repoRoot } from '../helpers/vectors.js';
 import { standardPki } from '../helpers/cli-pki.js';
-import { connect } from '../../src/tls/socket.js';
-import type { SessionInfo } from '../../src/tls/connection.js';
+import { connect } from '../../src/tls/node/connect.js';
+import type { SessionInfo } from '../../src/tls/engine/connection.js';
 import type { SessionState } from '../../src/tls/session/state.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
 

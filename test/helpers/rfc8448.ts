@@ -5,9 +5,9 @@ import { deterministicRandom } from '../../src/prng/deterministic.js';
 import type { Certificate } from '../../src/x509/certificate.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
-import type { ClientConfig, CertifiedKey, ServerConfig } from '../../src/tls/config.js';
-import { HandshakeAssembler } from '../../src/tls/handshake-framing.js';
-import { decodeHandshake } from '../../src/tls/handshake.js';
+import type { ClientConfig, CertifiedKey, ServerConfig } from '../../src/tls/policy/config.js';
+import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
+import { decodeHandshake } from '../../src/tls/codec/handshake.js';
 import { hex, loadVectors } from './vectors.js';
 
 /** vectors/rfc8448-simple-1rtt.json */

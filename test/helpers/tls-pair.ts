@@ -1,9 +1,11 @@
-import type { HandshakeState, TlsConnectionError, TlsEvent } from '../../src/tls/connection.js';
-import { TlsConnection } from '../../src/tls/connection.js';
-import type { ClientConfig, ServerConfig } from '../../src/tls/config.js';
-import { createClientConnection, createServerConnection } from '../../src/tls/engine.js';
-import type { HandshakeMessage } from '../../src/tls/handshake.js';
+import type { HandshakeState, TlsEvent } from '../../src/tls/engine/connection.js';
+import type { TlsConnectionError } from '../../src/tls/error/connection-error.js';
+import { TlsConnection } from '../../src/tls/engine/connection.js';
+import type { ClientConfig, ServerConfig } from '../../src/tls/policy/config.js';
+import { createClientConnection, createServerConnection } from '../../src/tls/hello/start.js';
+import type { HandshakeMessage } from '../../src/tls/codec/handshake.js';
 import { startClient } from '../../src/tls/tls13/client.js';
+import { resolveClientConfig } from '../../src/tls/policy/resolve-config.js';
 
 /**
  * A client and a server TlsConnection joined in memory: bytes go from one
@@ -91,7 +93,8 @@ function editSends(conn: TlsConnection, edit: (m: HandshakeMessage) => Handshake
 }
 
 /** A client built as createClientConnection builds it, with `edit` in place before the ClientHello is sent. */
-function createEditedClient(config: ClientConfig, edit: (m: HandshakeMessage) => HandshakeMessage): TlsConnection {
+function createEditedClient(options: ClientConfig, edit: (m: HandshakeMessage) => HandshakeMessage): TlsConnection {
+  const config = resolveClientConfig(options);
   const notStarted: HandshakeState = {
     name: 'not started',
     decodeAs: { version: 'tls1.3' },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificateAndKey } from '../../src/x509/load.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
-import type { CertifiedKey } from '../../src/tls/config.js';
+import type { CertifiedKey } from '../../src/tls/policy/config.js';
 
 /**
  * The PKI of the TLS tests, made with the `openssl` command once per test

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deterministicRandom } from '../../src/prng/deterministic.js';
-import type { CertifiedKey } from '../../src/tls/config.js';
+import type { CertifiedKey } from '../../src/tls/policy/config.js';
 import type { DhParameters } from '../../src/x509/dh-params.js';
 import { loadDhParameters } from '../../src/x509/dh-params.js';
 import { loadCertificateAndKey } from '../../src/x509/load.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { TlsAlert, type AlertDescriptionName } from '../../src/tls/alert.js';
+import { type AlertDescriptionName } from '../../src/tls/registry/alert.js';
+import { TlsAlert } from '../../src/tls/error/tls-alert.js';
 
 /** Asserts that `fn` throws a TlsAlert with `description`, and nothing else. */
 export function expectAlert(fn: () => unknown, description: AlertDescriptionName, label = ''): void {

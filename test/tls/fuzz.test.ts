@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hex, loadVectors } from '../helpers/vectors.js';
-import { TlsAlert, decodeAlert } from '../../src/tls/alert.js';
-import { decodeHandshake, encodeHandshake, type DecodeOptions } from '../../src/tls/handshake.js';
-import { HandshakeAssembler } from '../../src/tls/handshake-framing.js';
-import { RecordSplitter } from '../../src/tls/record.js';
-import { clientHelloBinderPrefix } from '../../src/tls/messages.js';
+import { decodeAlert } from '../../src/tls/codec/alert.js';
+import { TlsAlert } from '../../src/tls/error/tls-alert.js';
+import { decodeHandshake, encodeHandshake, type DecodeOptions } from '../../src/tls/codec/handshake.js';
+import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
+import { RecordSplitter } from '../../src/tls/record/splitter.js';
+import { clientHelloBinderPrefix } from '../../src/tls/codec/messages.js';
 import { samples } from './samples.js';
 
 const v = loadVectors<{ simple_1rtt: Record<string, string>; resumed_0rtt: { client_hello: string }; hello_retry_request: Record<string, string> }>('rfc8448-messages.json');

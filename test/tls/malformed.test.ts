@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hex, loadVectors } from '../helpers/vectors.js';
-import { TlsAlert } from '../../src/tls/alert.js';
-import { decodeHandshake, encodeHandshake, type DecodeOptions, type HandshakeMessage } from '../../src/tls/handshake.js';
+import { TlsAlert } from '../../src/tls/error/tls-alert.js';
+import { decodeHandshake, encodeHandshake, type DecodeOptions, type HandshakeMessage } from '../../src/tls/codec/handshake.js';
 import { Writer } from '../../src/tls/wire/writer.js';
-import { clientHelloBinderPrefix } from '../../src/tls/messages.js';
-import type { Extension } from '../../src/tls/extensions.js';
+import { clientHelloBinderPrefix } from '../../src/tls/codec/messages.js';
+import type { Extension } from '../../src/tls/codec/extensions.js';
 import { expectAlert } from './expect-alert.js';
 import { samples, clientHelloExtensions } from './samples.js';
 

@@ -2,15 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { loadVectors, hex, toHex } from '../helpers/vectors.js';
-import { HandshakeAssembler } from '../../src/tls/handshake-framing.js';
-import { RecordSplitter } from '../../src/tls/record.js';
-import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../../src/tls/handshake.js';
-import { clientHelloBinderPrefix, messageHash } from '../../src/tls/messages.js';
-import { findExtension } from '../../src/tls/extensions.js';
-import { CipherSuite } from '../../src/tls/cipher-suite.js';
-import { NamedGroup } from '../../src/tls/named-group.js';
-import { SignatureScheme } from '../../src/tls/signature-scheme.js';
-import { ContentType, ProtocolVersion, PskKeyExchangeMode } from '../../src/tls/constants.js';
+import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
+import { RecordSplitter } from '../../src/tls/record/splitter.js';
+import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../../src/tls/codec/handshake.js';
+import { clientHelloBinderPrefix, messageHash } from '../../src/tls/codec/messages.js';
+import { findExtension } from '../../src/tls/codec/extensions.js';
+import { CipherSuite } from '../../src/tls/registry/cipher-suite.js';
+import { NamedGroup } from '../../src/tls/registry/named-group.js';
+import { SignatureScheme } from '../../src/tls/registry/signature-scheme.js';
+import { ContentType, ProtocolVersion, PskKeyExchangeMode } from '../../src/tls/registry/constants.js';
 
 interface Vectors {
   simple_1rtt: Record<string, string>;

@@ -1,9 +1,9 @@
-import { ClientCertificateType, ExtensionType, ProtocolVersion, PskKeyExchangeMode } from '../../src/tls/constants.js';
-import { CipherSuite } from '../../src/tls/cipher-suite.js';
-import { NamedGroup } from '../../src/tls/named-group.js';
-import { SignatureScheme } from '../../src/tls/signature-scheme.js';
-import type { Extension } from '../../src/tls/extensions.js';
-import type { HandshakeMessage, DecodeOptions } from '../../src/tls/handshake.js';
+import { ClientCertificateType, ExtensionType, ProtocolVersion, PskKeyExchangeMode } from '../../src/tls/registry/constants.js';
+import { CipherSuite } from '../../src/tls/registry/cipher-suite.js';
+import { NamedGroup } from '../../src/tls/registry/named-group.js';
+import { SignatureScheme } from '../../src/tls/registry/signature-scheme.js';
+import type { Extension } from '../../src/tls/codec/extensions.js';
+import type { HandshakeMessage, DecodeOptions } from '../../src/tls/codec/handshake.js';
 
 const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);

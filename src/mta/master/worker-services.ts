@@ -7,7 +7,7 @@ import { createQmgrService, openQueue } from '../qmgr/qmgr-service.js';
 import { createSmtpdService } from '../smtpd/smtpd-service.js';
 import { openTable } from '../tables/open.js';
 import type { Table } from '../tables/table.js';
-import { openSessionStore } from '../../tls/index.js';
+import { openSessionStore } from '../tls/session-cache-spec.js';
 import { Tlsmgr } from '../tlsmgr/tlsmgr.js';
 import type { WorkerRole } from './service-plan.js';
 

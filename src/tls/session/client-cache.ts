@@ -2,18 +2,8 @@ import { SessionError } from './errors.js';
 import type { SessionState } from './state.js';
 import { decodeSessionState, encodeSessionState, sessionExpiresAt } from './state.js';
 import type { SessionStore } from './store.js';
+import { encodeUtf8 } from '../wire/text.js';
 
-/**
- * Where a client resumes: the sessions it was given, by destination. The MTA
- * keys them as Postfix keys `smtp_tls_session_cache_database` entries — by
- * next-hop and MX host, address and port — so a session made for one
- * destination is never offered to another; a library user may use any string.
- */
-export function destinationKey(parts: { nexthop: string; mxHost?: string; address?: string; port?: number }): string {
-  return ['smtp', parts.nexthop.toLowerCase(), (parts.mxHost ?? '').toLowerCase(), parts.address ?? '', parts.port === undefined ? '' : String(parts.port)].join('&');
-}
-
-const encoder = new TextEncoder();
 
 /**
  * The client's sessions in a `SessionStore` (memory, the on-disk database or
@@ -29,7 +19,7 @@ export class ClientSessionCache {
 
   /** The session to offer to `destination`, if an unexpired one is kept. */
   async take(destination: string): Promise<SessionState | undefined> {
-    const id = encoder.encode(destination);
+    const id = encodeUtf8(destination);
     const bytes = await this.store.get(id);
     if (bytes === undefined) return undefined;
     let state: SessionState;
@@ -53,6 +43,6 @@ export class ClientSessionCache {
   async put(destination: string, state: SessionState): Promise<void> {
     const ttl = Math.floor((sessionExpiresAt(state) - this.now()) / 1000);
     if (ttl <= 0) return;
-    await this.store.set(encoder.encode(destination), encodeSessionState(state), ttl);
+    await this.store.set(encodeUtf8(destination), encodeSessionState(state), ttl);
   }
 }

@@ -1,4 +1,4 @@
-import { suiteByCode } from '../suites.js';
+import { suiteByCode } from '../registry/suites.js';
 import type { SessionState } from './state.js';
 import { sessionExpiresAt } from './state.js';
 
@@ -48,7 +48,7 @@ export function checkResumption(state: SessionState, want: ResumptionRequest, no
   }
   // RFC 6066 §3: a server MUST NOT resume a session made for a different server_name.
   if (!sameName(state.serverName, want.serverName)) return refuse('session made for another server name');
-  // The issue's rule (and RFC 8446 §4.6.1, identity bound to the session): an unverified session never stands in for a verified one.
+  // RFC 8446 §4.6.1 (the identity is bound to the session; Postfix keys sessions by security level): an unverified session never stands in for a verified one.
   if (want.requireVerified !== undefined && (!state.peerVerified || !sameName(state.verifiedName, want.requireVerified))) {
     return refuse(`peer not verified as ${want.requireVerified} in the session`);
   }

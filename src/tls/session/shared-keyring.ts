@@ -1,9 +1,10 @@
 import type { Random } from '../../prng/random.js';
 import { SessionError } from './errors.js';
 import type { SessionStore } from './store.js';
-import { sameBytes } from './store.js';
+
 import type { TicketKey, TicketKeyring } from './ticket-keys.js';
 import { decodeTicketKeys, encodeTicketKeys, newTicketKey } from './ticket-keys.js';
+import { equalBytes } from '../wire/bytes.js';
 
 const MAX_ATTEMPTS = 16;
 
@@ -40,7 +41,7 @@ export async function syncTicketKeys(store: SessionStore, keyring: TicketKeyring
     const keys = [...merged.values()];
     if (!keys.some((k) => keyring.seals(k, now + aheadMs))) keys.push(newTicketKey(random, now));
     const next = encodeTicketKeys(keys);
-    if (sameBytes(stored, next) || (await store.swapTicketKeys(stored, next))) {
+    if (equalBytes(stored, next) || (await store.swapTicketKeys(stored, next))) {
       keyring.replace(keys);
       return;
     }

@@ -1,9 +1,10 @@
 import { hashOutputLen } from '../../crypto/hash.js';
-import { TlsAlert } from '../alert.js';
-import { suiteByCode } from '../suites.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import { suiteByCode } from '../registry/suites.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { SessionError } from './errors.js';
+import { decodeUtf8Strict, encodeUtf8 } from '../wire/text.js';
 
 /** What a resumable session carries in both versions. */
 interface SessionCommon {
@@ -82,8 +83,6 @@ function validate(s: SessionState, code: 'bad_state' | 'invalid_state'): void {
   }
 }
 
-const text = new TextEncoder();
-const fromText = new TextDecoder('utf-8', { fatal: true });
 
 function writeOptional(w: Writer, value: Uint8Array | undefined, prefix: 1 | 2, what: string): void {
   if (value === undefined) {
@@ -111,8 +110,8 @@ export function encodeSessionState(s: SessionState): Uint8Array {
   w.u32(Math.floor(s.createdAt / 2 ** 32));
   w.u32(s.createdAt >>> 0);
   w.u32(s.lifetime);
-  writeOptional(w, fits(s.serverName === undefined ? undefined : text.encode(s.serverName), 0xffff, 'server name'), 2, 'server name');
-  writeOptional(w, fits(s.alpn === undefined ? undefined : text.encode(s.alpn), 0xff, 'ALPN protocol'), 1, 'ALPN protocol');
+  writeOptional(w, fits(s.serverName === undefined ? undefined : encodeUtf8(s.serverName), 0xffff, 'server name'), 2, 'server name');
+  writeOptional(w, fits(s.alpn === undefined ? undefined : encodeUtf8(s.alpn), 0xff, 'ALPN protocol'), 1, 'ALPN protocol');
   const chainLength = s.peerCertificates.reduce((n, c) => n + 3 + c.length, 0);
   check(chainLength <= 0xffffff, 'peer certificate chain exceeds 2^24-1 bytes', 'invalid_state');
   const closeChain = w.openVector24();
@@ -122,7 +121,7 @@ export function encodeSessionState(s: SessionState): Uint8Array {
   }
   closeChain();
   w.u8(s.peerVerified ? 1 : 0);
-  writeOptional(w, fits(s.verifiedName === undefined ? undefined : text.encode(s.verifiedName), 0xffff, 'verified name'), 2, 'verified name');
+  writeOptional(w, fits(s.verifiedName === undefined ? undefined : encodeUtf8(s.verifiedName), 0xffff, 'verified name'), 2, 'verified name');
   writeOptional(w, fits(s.ticket, 0xffff, 'ticket'), 2, 'ticket');
   if (s.version === 'TLSv1.2') {
     w.bytes(s.masterSecret);
@@ -151,7 +150,7 @@ function readText(r: Reader, prefix: 1 | 2, what: string): string | undefined {
   const b = readOptional(r, prefix, what);
   if (b === undefined) return undefined;
   try {
-    return fromText.decode(b);
+    return decodeUtf8Strict(b);
   } catch (e) {
     throw new SessionError('bad_state', `${what} is not UTF-8`, { cause: e });
   }

@@ -36,9 +36,3 @@ export function checkTtl(ttlSeconds: number): void {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new SessionError('store_failed', `session cache TTL ${ttlSeconds} is not a positive whole number of seconds`);
 }
 
-export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -1,10 +1,11 @@
 import type { Aead } from '../../crypto/aead.js';
 import { createAead } from '../../crypto/aead.js';
 import type { Random } from '../../prng/random.js';
-import { TlsAlert } from '../alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { SessionError } from './errors.js';
+import { equalBytes } from '../wire/bytes.js';
 
 /** RFC 5077 §4: key_name is 16 bytes. */
 export const TICKET_KEY_NAME_LENGTH = 16;
@@ -39,12 +40,6 @@ export function keyringTiming(timeoutSeconds: number): KeyringTiming {
 interface Entry {
   readonly key: TicketKey;
   aead: Aead | undefined;
-}
-
-function sameName(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Newest first, then by name, so that two processes encode the same set identically. */
@@ -85,7 +80,7 @@ export class TicketKeyring {
   /** Takes `keys` as the whole set, keeping the expanded AEAD of keys it already had. */
   replace(keys: readonly TicketKey[]): void {
     const old = this.entries;
-    this.entries = [...keys].sort(order).map((key) => ({ key, aead: old.find((e) => sameName(e.key.name, key.name) && e.key.createdAt === key.createdAt)?.aead }));
+    this.entries = [...keys].sort(order).map((key) => ({ key, aead: old.find((e) => equalBytes(e.key.name, key.name) && e.key.createdAt === key.createdAt)?.aead }));
   }
 
   /** Whether `key` may still seal at `now`. */
@@ -123,7 +118,7 @@ export class TicketKeyring {
 
   /** The key named `name` if it still opens tickets at `now`. */
   find(name: Uint8Array, now: number): TicketKey | undefined {
-    return this.entries.find((e) => sameName(e.key.name, name) && this.opens(e.key, now))?.key;
+    return this.entries.find((e) => equalBytes(e.key.name, name) && this.opens(e.key, now))?.key;
   }
 
   /** The AES-256-GCM of `key`, expanded once per key (DESIGN.md: GCM key setup costs ~22 µs). */

@@ -1,8 +1,6 @@
 import { SessionError } from './errors.js';
 import { MAX_TLS13_LIFETIME } from './state.js';
 
-/** Postfix's default `smtpd_tls_session_cache_timeout` and `smtp_tls_session_cache_timeout`. */
-export const DEFAULT_SESSION_CACHE_TIMEOUT = 3600;
 /** Postfix (tls.h TLS_SESSION_LIFEMIN): a positive timeout under 2 minutes becomes 2 minutes. */
 export const MIN_SESSION_CACHE_TIMEOUT = 120;
 /** Postfix 2.11 and later: "this setting cannot exceed 100 days". */

@@ -3,60 +3,44 @@ import { rsaEncryptPkcs1v15 } from '../../crypto/rsa.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { PublicKey } from '../../x509/public-key.js';
 import type { VerifyResult } from '../../x509/verify.js';
-import { TlsAlert } from '../alert.js';
-import type { ClientConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import { ClientCertificateType, ECPointFormat, ExtensionType, ProtocolVersion } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension } from '../extensions.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import { generateKeyShare } from '../key-exchange.js';
-import type { ServerHello } from '../messages.js';
-import { downgradeSentinel } from '../messages.js';
-import type { CertificateRequest12, ClientKeyExchangeDhe, ClientKeyExchangeEcdhe, ClientKeyExchangeRsa } from '../messages12.js';
-import { NamedGroup } from '../named-group.js';
-import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
-import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../signing.js';
-import type { Tls12Suite } from '../suites.js';
-import { DEFAULT_TLS12_SUITES } from '../suites.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { ResolvedClientConfig } from '../policy/resolve-config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ClientCertificateType, ECPointFormat, ExtensionType, ProtocolVersion } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension } from '../codec/extensions.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import { generateKeyShare } from '../keys/key-exchange.js';
+import type { ServerHello } from '../codec/messages.js';
+import { downgradeSentinel } from '../codec/messages.js';
+import type { CertificateRequest12, ClientKeyExchangeDhe, ClientKeyExchangeEcdhe, ClientKeyExchangeRsa } from '../codec/messages12.js';
+import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
+import { schemeFitsKey, signWithScheme, usableSchemes, verifyWithScheme } from '../keys/signing.js';
+import type { Tls12Suite } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import {
-  changeReadKeys,
-  changeWriteKeys,
-  checkFinished,
-  decodeAs12,
-  deriveKeys,
-  keyFitsAuth,
-  masterSecretFor,
-  signedParams,
-  TLS12_SERVER_HELLO_EXTENSIONS,
-  Tls12Transcript,
-  unexpected12,
-  fullSessionInfo12,
-} from './common.js';
-import { clientCheckGroup, dheShare, dhMinBits } from './dhe.js';
+import { changeReadKeys, changeWriteKeys, checkFinished, deriveKeys, keyFitsAuth, masterSecretFor, signedParams, TLS12_SERVER_HELLO_EXTENSIONS, Tls12Transcript, fullSessionInfo12 } from './common.js';
+import { clientCheckGroup, dheShare } from './dhe.js';
 import { Traffic12 } from './traffic.js';
-import type { ClientOffer } from '../client-offer.js';
-import { checkOfferedGroup, checkOfferedScheme, offeredTls12Suite } from '../client-offer.js';
-import { sendContentLimit } from '../record-size-limit.js';
-import type { NewSessionTicket12 } from '../messages12.js';
-import { peerIdentity, serverIdentityName } from '../resumption-identity.js';
+import type { ClientOffer } from '../negotiate/client-offer.js';
+import { checkOfferedGroup, checkOfferedScheme, offeredTls12Suite } from '../negotiate/client-offer.js';
+import { sendContentLimit } from '../record/size-limit.js';
+import type { NewSessionTicket12 } from '../codec/messages12.js';
+import { peerIdentity, serverIdentityName } from '../policy/resumption-identity.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { clientState12, resumeClient12 } from './resume-client.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
+import { acceptedAlpn } from '../negotiate/answers.js';
+import { equalBytes } from '../wire/bytes.js';
+import { Tls12State } from './common.js';
+import { isEcdheGroup } from '../keys/key-exchange.js';
 
-const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
-const EC_GROUPS: ReadonlySet<number> = new Set([NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1]);
 
 /** RFC 5246 §7.4.7.1: the premaster secret is client_version followed by 46 random bytes. */
 const PREMASTER_LENGTH = 48;
 
 /** Startup checks of the TLS 1.2 part of a client configuration (the DH minimum's floor). */
-export function checkClientConfig12(config: ClientConfig): void {
-  dhMinBits(config.dhMinBits);
-}
-
-export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
-  return config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES;
+export function clientTls12Suites(config: ResolvedClientConfig): readonly Tls12Suite[] {
+  return config.tls12CipherSuites;
 }
 
 /**
@@ -65,7 +49,7 @@ export function clientTls12Suites(config: ClientConfig): readonly Tls12Suite[] {
  * renegotiation_info (empty: an initial handshake), and RFC 7366
  * encrypt_then_mac when a CBC suite is offered.
  */
-export function tls12HelloExtensions(config: ClientConfig, session: Tls12SessionState | undefined): Extension[] {
+export function tls12HelloExtensions(config: ResolvedClientConfig, session: Tls12SessionState | undefined): Extension[] {
   const extensions: Extension[] = [
     { kind: 'ec_point_formats', type: ExtensionType.ec_point_formats, formats: [ECPointFormat.uncompressed] },
     { kind: 'extended_master_secret', type: ExtensionType.extended_master_secret },
@@ -79,7 +63,7 @@ export function tls12HelloExtensions(config: ClientConfig, session: Tls12Session
 
 /** What the version-negotiating client hands over when a ServerHello selects TLS 1.2. */
 export interface Client12Context {
-  config: ClientConfig;
+  config: ResolvedClientConfig;
   /** What the ClientHello offered, as sent. */
   offer: ClientOffer;
   helloRaw: Uint8Array;
@@ -121,7 +105,7 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
     if (!TLS12_SERVER_HELLO_EXTENSIONS.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in a TLS 1.2 ServerHello`);
   }
   // An echo of our session id resumes a session; without one offered (a middlebox-compatibility id) it claims one we never had.
-  const resuming = sh.legacySessionIdEcho.length > 0 && equal(sh.legacySessionIdEcho, hello.legacySessionId);
+  const resuming = sh.legacySessionIdEcho.length > 0 && equalBytes(sh.legacySessionIdEcho, hello.legacySessionId);
   if (resuming && ctx.session === undefined) throw new TlsAlert('illegal_parameter', 'server resumes a session that was not offered');
   const reneg = findExtension(sh.extensions, 'renegotiation_info');
   // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
@@ -142,13 +126,8 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
     sessionId: sh.legacySessionIdEcho,
     ticketPromised: findExtension(sh.extensions, 'session_ticket') !== undefined,
   };
-  const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
-  if (alpn !== undefined) {
-    // RFC 7301 §3.1: exactly one protocol, one the client offered.
-    const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
-    if (only === undefined || !ctx.offer.alpnProtocols.includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
-    session.alpnProtocol = only;
-  }
+  const alpn = acceptedAlpn(sh.extensions, ctx.offer.alpnProtocols);
+  if (alpn !== undefined) session.alpnProtocol = alpn;
   // RFC 8449 §4: from the first protected record on, each side sends within the other's limit.
   const limit = findExtension(sh.extensions, 'record_size_limit');
   if (limit !== undefined && ctx.offer.recordSizeLimit !== undefined) {
@@ -172,23 +151,6 @@ export function serverHello12(io: HandshakeIO, ctx: Client12Context, sh: ServerH
   return new ExpectCertificate(session);
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Every TLS 1.2 client state refuses a ChangeCipherSpec unless it waits for one (RFC 5246 §7.1; CVE-2014-0224). */
-abstract class ClientState implements HandshakeState {
-  abstract readonly name: string;
-  readonly decodeAs: DecodeOptions;
-  constructor(protected readonly session: Session) {
-    this.decodeAs = decodeAs12(session.agreed.suite);
-  }
-  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
-  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
-    throw new TlsAlert('unexpected_message', `change_cipher_spec received while ${this.name}`);
-  }
-}
-
 function leafKey(session: Session): PublicKey {
   const leaf = (session.peerCertificates as Certificate[])[0] as Certificate;
   const key = leaf.publicKey.key;
@@ -196,85 +158,85 @@ function leafKey(session: Session): PublicKey {
   return key;
 }
 
-class ExpectCertificate extends ClientState {
+class ExpectCertificate extends Tls12State<Session> {
   readonly name = 'waiting for server Certificate';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_12') throw unexpected12(this.name, message);
-    const s = this.session;
+    if (message.kind !== 'certificate_12') throw unexpectedMessage(this.name, message);
+    const session = this.handshake;
     // RFC 5246 §7.4.2: every suite we have authenticates the server.
     if (message.certificateList.length === 0) throw new TlsAlert('decode_error', 'server sent no certificate');
     const chain = parsePeerCertificates(message.certificateList);
     const key = chain[0]?.publicKey.key;
     // RFC 5246 §7.4.2: the certificate's key must be of the type the suite names.
-    if (key === undefined || key.kind === 'unsupported' || !keyFitsAuth(key, s.agreed.suite)) {
-      throw new TlsAlert('unsupported_certificate', `server certificate key does not fit ${s.agreed.suite.opensslName}`);
+    if (key === undefined || key.kind === 'unsupported' || !keyFitsAuth(key, session.agreed.suite)) {
+      throw new TlsAlert('unsupported_certificate', `server certificate key does not fit ${session.agreed.suite.opensslName}`);
     }
-    const hostname = s.ctx.config.verifyHostname ?? s.ctx.serverName;
-    s.verification = verifyPeer(s.ctx.config, chain, { purpose: 'sslserver', now: io.now(), ...(hostname !== undefined ? { hostname } : {}) });
-    s.peerCertificates = chain;
-    s.transcript.add(raw);
-    return s.agreed.suite.keyExchange === 'rsa' ? new ExpectCertificateRequestOrDone(s) : new ExpectServerKeyExchange(s);
+    const hostname = session.ctx.config.verifyHostname ?? session.ctx.serverName;
+    session.verification = verifyPeer(session.ctx.config, chain, { purpose: 'sslserver', now: io.now(), ...(hostname !== undefined ? { hostname } : {}) });
+    session.peerCertificates = chain;
+    session.transcript.add(raw);
+    return session.agreed.suite.keyExchange === 'rsa' ? new ExpectCertificateRequestOrDone(session) : new ExpectServerKeyExchange(session);
   }
 }
 
-class ExpectServerKeyExchange extends ClientState {
+class ExpectServerKeyExchange extends Tls12State<Session> {
   readonly name = 'waiting for ServerKeyExchange';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    const s = this.session;
+    const session = this.handshake;
     let params: Uint8Array;
     let signed: { algorithm: number; signature: Uint8Array };
     if (message.kind === 'server_key_exchange_ecdhe') {
       // RFC 8422 §5.4: a curve the client did not offer is illegal_parameter.
-      checkOfferedGroup(s.ctx.offer, message.namedCurve, (g) => EC_GROUPS.has(g));
-      s.ecdhe = { group: message.namedCurve, publicPoint: message.publicPoint };
+      checkOfferedGroup(session.ctx.offer, message.namedCurve, isEcdheGroup);
+      session.ecdhe = { group: message.namedCurve, publicPoint: message.publicPoint };
       ({ params, signed } = message);
     } else if (message.kind === 'server_key_exchange_dhe') {
-      const group = clientCheckGroup(message.dhP, message.dhG, dhMinBits(s.ctx.config.dhMinBits), io.random);
-      s.dhe = { group, dhYs: message.dhYs };
+      const group = clientCheckGroup(message.dhP, message.dhG, session.ctx.config.dhMinBits, io.random);
+      session.dhe = { group, dhYs: message.dhYs };
       ({ params, signed } = message);
     } else {
-      throw unexpected12(this.name, message);
+      throw unexpectedMessage(this.name, message);
     }
-    const key = leafKey(s);
+    const key = leafKey(session);
     // RFC 5246 §7.4.3: the scheme is one we offered in signature_algorithms and fits the certificate's key.
-    checkOfferedScheme(s.ctx.offer, signed.algorithm);
+    checkOfferedScheme(session.ctx.offer, signed.algorithm);
     if (!schemeFitsKey(signed.algorithm, key, false)) {
       throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${signed.algorithm.toString(16)} that does not fit its key`);
     }
-    if (!verifyWithScheme(key, signed.algorithm, signedParams(s.agreed.clientRandom, s.agreed.serverRandom, params), signed.signature)) {
+    if (!verifyWithScheme(key, signed.algorithm, signedParams(session.agreed.clientRandom, session.agreed.serverRandom, params), signed.signature)) {
       throw new TlsAlert('decrypt_error', 'ServerKeyExchange signature is invalid');
     }
-    s.peerSignatureScheme = signed.algorithm;
-    s.transcript.add(raw);
-    return new ExpectCertificateRequestOrDone(s);
+    session.peerSignatureScheme = signed.algorithm;
+    session.transcript.add(raw);
+    return new ExpectCertificateRequestOrDone(session);
   }
 }
 
-class ExpectCertificateRequestOrDone extends ClientState {
+class ExpectCertificateRequestOrDone extends Tls12State<Session> {
   readonly name = 'waiting for CertificateRequest or ServerHelloDone';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    const s = this.session;
+    const session = this.handshake;
     if (message.kind === 'certificate_request_12') {
-      s.certificateRequest = message;
-      s.transcript.add(raw);
-      return new ExpectServerHelloDone(s);
+      session.certificateRequest = message;
+      session.transcript.add(raw);
+      return new ExpectServerHelloDone(session);
     }
-    if (message.kind !== 'server_hello_done') throw unexpected12(this.name, message);
-    s.transcript.add(raw);
-    return sendClientFlight(io, s);
+    if (message.kind !== 'server_hello_done') throw unexpectedMessage(this.name, message);
+    session.transcript.add(raw);
+    return sendClientFlight(io, session);
   }
 }
 
-class ExpectServerHelloDone extends ClientState {
+class ExpectServerHelloDone extends Tls12State<Session> {
   readonly name = 'waiting for ServerHelloDone';
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'server_hello_done') throw unexpected12(this.name, message);
-    this.session.transcript.add(raw);
-    return sendClientFlight(io, this.session);
+    if (message.kind !== 'server_hello_done') throw unexpectedMessage(this.name, message);
+    this.handshake.transcript.add(raw);
+    return sendClientFlight(io, this.handshake);
   }
 }
 
@@ -331,7 +293,7 @@ function clientKeyExchange(io: HandshakeIO, s: Session): { message: ClientKeyExc
   return { message: { kind: 'client_key_exchange_rsa', encryptedPreMasterSecret: rsaEncryptPkcs1v15(key, preMaster, io.random) }, preMaster };
 }
 
-class ExpectChangeCipherSpec extends ClientState {
+class ExpectChangeCipherSpec extends Tls12State<Session> {
   readonly name = 'waiting for server ChangeCipherSpec';
   constructor(
     session: Session,
@@ -343,21 +305,21 @@ class ExpectChangeCipherSpec extends ClientState {
 
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     // RFC 5077 §3.3: the NewSessionTicket promised in ServerHello comes before the server's ChangeCipherSpec, once.
-    if (message.kind === 'new_session_ticket_12' && this.session.ticketPromised && this.session.ticket === undefined) {
-      this.session.ticket = message;
-      this.session.transcript.add(raw);
+    if (message.kind === 'new_session_ticket_12' && this.handshake.ticketPromised && this.handshake.ticket === undefined) {
+      this.handshake.ticket = message;
+      this.handshake.transcript.add(raw);
       return this;
     }
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
 
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
-    changeReadKeys(io, 'client', this.session.agreed, this.keys);
-    return new ExpectFinished(this.session, this.keys, this.clientVerifyData);
+    changeReadKeys(io, 'client', this.handshake.agreed, this.keys);
+    return new ExpectFinished(this.handshake, this.keys, this.clientVerifyData);
   }
 }
 
-class ExpectFinished extends ClientState {
+class ExpectFinished extends Tls12State<Session> {
   readonly name = 'waiting for server Finished';
   constructor(
     session: Session,
@@ -368,25 +330,25 @@ class ExpectFinished extends ClientState {
   }
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
-    const s = this.session;
-    const serverVerifyData = checkFinished(this.keys, 'server', s.transcript, message.verifyData);
-    s.transcript.add(raw);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
+    const session = this.handshake;
+    const serverVerifyData = checkFinished(this.keys, 'server', session.transcript, message.verifyData);
+    session.transcript.add(raw);
     const info = fullSessionInfo12({
-      agreed: s.agreed,
-      ecGroup: s.ecdhe?.group,
-      dhGroup: s.dhe?.group,
-      peerCertificates: s.peerCertificates,
-      peerSignatureScheme: s.peerSignatureScheme,
-      verification: s.verification,
-      alpnProtocol: s.alpnProtocol,
-      serverName: s.ctx.serverName,
+      agreed: session.agreed,
+      ecGroup: session.ecdhe?.group,
+      dhGroup: session.dhe?.group,
+      peerCertificates: session.peerCertificates,
+      peerSignatureScheme: session.peerSignatureScheme,
+      verification: session.verification,
+      alpnProtocol: session.alpnProtocol,
+      serverName: session.ctx.serverName,
     });
     io.complete(info);
-    const peer = peerIdentity(s.peerCertificates, s.verification, serverIdentityName(s.ctx.config, s.ctx.serverName));
-    const made = { ...peer, suite: s.agreed.suite, master: this.keys.master, serverName: s.ctx.serverName, alpn: s.alpnProtocol, sessionId: s.sessionId, ticket: s.ticket };
+    const peer = peerIdentity(session.peerCertificates, session.verification, serverIdentityName(session.ctx.config, session.ctx.serverName));
+    const made = { ...peer, suite: session.agreed.suite, master: this.keys.master, serverName: session.ctx.serverName, alpn: session.alpnProtocol, sessionId: session.sessionId, ticket: session.ticket };
     const state = clientState12(made, io.now().getTime());
     if (state !== undefined) io.emitSession(state);
-    return new Traffic12('client', s.agreed.suite, this.clientVerifyData, serverVerifyData);
+    return new Traffic12('client', session.agreed.suite, this.clientVerifyData, serverVerifyData);
   }
 }

@@ -1,29 +1,26 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
-import { TlsAlert } from '../alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { bitLength } from '../../crypto/bigint.js';
 import type { DhGroup } from '../../crypto/dh.js';
-import type { HandshakeIO, SessionInfo } from '../connection.js';
-import { ExtensionType } from '../constants.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import { SignatureScheme } from '../signature-scheme.js';
-import type { Tls12Suite } from '../suites.js';
-import { Transcript } from '../transcript.js';
-import type { KeyBlock } from './key-schedule.js';
-import { Tls12MasterSecret, VERIFY_DATA_LENGTH } from './key-schedule.js';
-import { Tls12RecordOpener, Tls12RecordSealer } from './record-protection.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ExtensionType } from '../registry/constants.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import { SignatureScheme } from '../registry/signature-scheme.js';
+import type { Tls12Suite } from '../registry/suites.js';
+import { Transcript } from '../engine/transcript.js';
+import type { KeyBlock } from '../keys/tls12-key-schedule.js';
+import { Tls12MasterSecret, VERIFY_DATA_LENGTH } from '../keys/tls12-key-schedule.js';
+import { Tls12RecordOpener, Tls12RecordSealer } from '../record/tls12-protection.js';
 import { ffdheCode } from './dhe.js';
 
 export function decodeAs12(suite: Tls12Suite): DecodeOptions {
   return { version: 'tls1.2', keyExchange: suite.keyExchange };
 }
 
-export function unexpected12(state: string, message: HandshakeMessage): TlsAlert {
-  return new TlsAlert('unexpected_message', `${message.kind} received while ${state}`);
-}
 
 /** RFC 5246 §7.4.1.4 and the RFCs of each: what a TLS 1.2 ServerHello may answer with (only what the client offered). */
 export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
@@ -41,7 +38,7 @@ export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
  * RFC 5246 §7.4.1.4.1: a client that sends no signature_algorithms is taken
  * to support SHA-1 with the signature algorithm of the suite.
  */
-export const TLS12_DEFAULT_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
+export const TLS12_IMPLIED_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
 
 /** The key type a suite's authentication needs: RSA for *-RSA and RSA key exchange, DSA for DHE-DSS, EC for ECDHE-ECDSA. */
 export function keyFitsAuth(key: PrivateKey | PublicKey, suite: Tls12Suite): boolean {
@@ -181,4 +178,21 @@ export function checkFinished(keys: Keys12, sender: 'client' | 'server', transcr
   if (verifyData.length !== VERIFY_DATA_LENGTH) throw new TlsAlert('decode_error', `Finished of ${verifyData.length} bytes`);
   if (!constantTimeEqual(expected, verifyData)) throw new TlsAlert('decrypt_error', `${sender} Finished does not verify`);
   return expected;
+}
+
+/**
+ * The base of every TLS 1.2 state: decoding by the agreed suite, and a
+ * ChangeCipherSpec refused unless the state waits for one (RFC 5246 §7.1;
+ * CVE-2014-0224). `handshake` is what the states of one handshake share.
+ */
+export abstract class Tls12State<H extends { agreed: Agreed }> implements HandshakeState {
+  abstract readonly name: string;
+  readonly decodeAs: DecodeOptions;
+  constructor(protected readonly handshake: H) {
+    this.decodeAs = decodeAs12(handshake.agreed.suite);
+  }
+  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
+  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
+    throw TlsAlert.because('unexpected_message', `change_cipher_spec received while ${this.name}`);
+  }
 }

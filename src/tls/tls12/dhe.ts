@@ -4,9 +4,8 @@ import { dhGenerate, dhSharedSecret, FFDHE2048, FFDHE3072, FFDHE4096 } from '../
 import { CryptoError } from '../../crypto/errors.js';
 import { isProbablePrime } from '../../crypto/prime.js';
 import type { Random } from '../../prng/random.js';
-import { TlsAlert } from '../alert.js';
-import { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from '../config.js';
-import { isFfdheGroup, NamedGroup } from '../named-group.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import { isFfdheGroup, NamedGroup } from '../registry/named-group.js';
 
 /** The RFC 7919 groups we implement, by NamedGroup code, in our preference order. */
 const FFDHE: ReadonlyArray<[number, DhGroup]> = [
@@ -14,13 +13,6 @@ const FFDHE: ReadonlyArray<[number, DhGroup]> = [
   [NamedGroup.ffdhe3072, FFDHE3072],
   [NamedGroup.ffdhe4096, FFDHE4096],
 ];
-
-/** The effective minimum: the configured one, never below 1024 bits. */
-export function dhMinBits(configured: number | undefined): number {
-  const bits = configured ?? DEFAULT_DH_MIN_BITS;
-  if (!Number.isSafeInteger(bits) || bits < LOWEST_DH_MIN_BITS) throw new TlsAlert('internal_error', `dhMinBits ${configured} is below ${LOWEST_DH_MIN_BITS}`);
-  return bits;
-}
 
 /** The NamedGroup code of an RFC 7919 group, for logs and SessionInfo. */
 export function ffdheCode(group: DhGroup): number | undefined {
@@ -39,12 +31,6 @@ export function serverDhGroup(configured: DhGroup | undefined, clientGroups: rea
   const offered = (clientGroups ?? []).filter(isFfdheGroup);
   if (offered.length === 0) return FFDHE2048;
   return FFDHE.find(([code]) => offered.includes(code))?.[1];
-}
-
-/** A server group file, checked once at startup against the minimum. */
-export function checkConfiguredGroup(group: DhGroup, minBits: number): void {
-  const bits = bitLength(group.p);
-  if (bits < minBits) throw new TlsAlert('internal_error', `configured DH group of ${bits} bits is below the minimum of ${minBits}`);
 }
 
 /** Groups a client has already accepted, by p, so a server's file is tested for primality once (bounded). */

@@ -1,22 +1,24 @@
-import { TlsAlert } from '../alert.js';
-import type { ClientConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { NewSessionTicket12 } from '../messages12.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { clientRequirement, sessionCertificates } from '../resumption-identity.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { ResolvedClientConfig } from '../policy/resolve-config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import type { NewSessionTicket12 } from '../codec/messages12.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { clientRequirement, sessionCertificates } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../session/timeout.js';
-import type { Tls12Suite } from '../suites.js';
+import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
+import type { Tls12Suite } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
-import { Tls12MasterSecret } from './key-schedule.js';
+import { changeReadKeys, changeWriteKeys, checkFinished, deriveKeys, Tls12Transcript } from './common.js';
+import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
+import { Tls12State } from './common.js';
 
 /** The configured session, when it is a TLS 1.2 session this connection may offer (`checkResumption`). */
-export function offerableSession12(config: ClientConfig, suites: readonly Tls12Suite[], serverName: string | undefined, nowMs: number): Tls12SessionState | undefined {
+export function offerableSession12(config: ResolvedClientConfig, suites: readonly Tls12Suite[], serverName: string | undefined, nowMs: number): Tls12SessionState | undefined {
   const state = config.session;
   if (state === undefined || state.version !== 'TLSv1.2') return undefined;
   if (state.sessionId === undefined && state.ticket === undefined) return undefined;
@@ -85,19 +87,7 @@ export function resumeClient12(agreed: Agreed, state: Tls12SessionState, helloRa
   return new ExpectResumedServerCcs({ agreed, keys, transcript, state, sessionId, info: { ...info, peerCertificates: sessionCertificates(state.peerCertificates) } }, false);
 }
 
-abstract class Abbreviated12State implements HandshakeState {
-  abstract readonly name: string;
-  readonly decodeAs: DecodeOptions;
-  constructor(protected readonly a: Abbreviated) {
-    this.decodeAs = decodeAs12(a.agreed.suite);
-  }
-  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
-  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
-    throw new TlsAlert('unexpected_message', `change_cipher_spec received while ${this.name}`);
-  }
-}
-
-class ExpectResumedServerCcs extends Abbreviated12State {
+class ExpectResumedServerCcs extends Tls12State<Abbreviated> {
   readonly name = 'waiting for server ChangeCipherSpec (resumed)';
   constructor(
     a: Abbreviated,
@@ -108,28 +98,28 @@ class ExpectResumedServerCcs extends Abbreviated12State {
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     // RFC 5077 §3.3: a server may renew the ticket in an abbreviated handshake, before its ChangeCipherSpec.
     if (message.kind === 'new_session_ticket_12' && !this.ticketSeen) {
-      this.a.transcript.add(raw);
-      return new ExpectResumedServerCcs({ ...this.a, ticket: message }, true);
+      this.handshake.transcript.add(raw);
+      return new ExpectResumedServerCcs({ ...this.handshake, ticket: message }, true);
     }
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
-    changeReadKeys(io, 'client', this.a.agreed, this.a.keys);
-    return new ExpectResumedServerFinished(this.a);
+    changeReadKeys(io, 'client', this.handshake.agreed, this.handshake.keys);
+    return new ExpectResumedServerFinished(this.handshake);
   }
 }
 
-class ExpectResumedServerFinished extends Abbreviated12State {
+class ExpectResumedServerFinished extends Tls12State<Abbreviated> {
   readonly name = 'waiting for server Finished (resumed)';
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
-    const { agreed, keys, transcript, state } = this.a;
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
+    const { agreed, keys, transcript, state } = this.handshake;
     const serverVerifyData = checkFinished(keys, 'server', transcript, message.verifyData);
     transcript.add(raw);
     changeWriteKeys(io, 'client', agreed, keys);
     const clientVerifyData = keys.master.verifyData('client', transcript.current());
     transcript.add(io.send({ kind: 'finished', verifyData: clientVerifyData }));
-    io.complete(this.a.info);
+    io.complete(this.handshake.info);
     const made: Made12Client = {
       peerCertificates: state.peerCertificates,
       peerVerified: state.peerVerified,
@@ -137,9 +127,9 @@ class ExpectResumedServerFinished extends Abbreviated12State {
       suite: agreed.suite,
       master: keys.master,
       serverName: state.serverName,
-      alpn: this.a.info.alpnProtocol,
-      sessionId: this.a.sessionId,
-      ticket: this.a.ticket,
+      alpn: this.handshake.info.alpnProtocol,
+      sessionId: this.handshake.sessionId,
+      ticket: this.handshake.ticket,
     };
     const next = clientState12(made, io.now().getTime(), state);
     if (next !== undefined) io.emitSession(next);

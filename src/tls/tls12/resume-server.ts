@@ -1,25 +1,26 @@
-import { TlsAlert } from '../alert.js';
-import type { ServerConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import { ExtensionType, ProtocolVersion } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension } from '../extensions.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { ClientHello } from '../messages.js';
-import { RANDOM_LENGTH, DOWNGRADE_TLS12 } from '../messages.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { serverRequirement, sessionCertificates } from '../resumption-identity.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ExtensionType, ProtocolVersion } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension } from '../codec/extensions.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import type { ClientHello } from '../codec/messages.js';
+import { RANDOM_LENGTH, DOWNGRADE_TLS12 } from '../codec/messages.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { serverRequirement, sessionCertificates } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import type { Tls12SessionState } from '../session/state.js';
 import { MAX_TLS12_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../session/timeout.js';
-import type { Tls12Suite } from '../suites.js';
-import { DEFAULT_TLS12_SUITES, suiteByCode } from '../suites.js';
+import type { Tls12Suite } from '../registry/suites.js';
+import { suiteByCode } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, decodeAs12, deriveKeys, Tls12Transcript, unexpected12 } from './common.js';
-import { Tls12MasterSecret } from './key-schedule.js';
+import { changeReadKeys, changeWriteKeys, checkFinished, deriveKeys, Tls12Transcript } from './common.js';
+import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
+import { Tls12State } from './common.js';
 
 /** A TLS 1.2 session the server found for a ClientHello, and where it came from. */
 export interface Found12 {
@@ -37,7 +38,7 @@ export const SESSION_ID_LENGTH = 32;
  * offered without EMS aborts with handshake_failure). Anything else: a full
  * handshake.
  */
-export function findSession12(io: HandshakeIO, config: ServerConfig, ch: ClientHello, serverName: string | undefined): Found12 | undefined {
+export function findSession12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, serverName: string | undefined): Found12 | undefined {
   const now = io.now().getTime();
   let found: Found12 | undefined;
   const keyring = config.sessionTickets;
@@ -51,7 +52,7 @@ export function findSession12(io: HandshakeIO, config: ServerConfig, ch: ClientH
     if (state?.version === 'TLSv1.2') found = { state, via: 'id' };
   }
   if (found === undefined) return undefined;
-  const suites = (config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES).filter((s) => ch.cipherSuites.includes(s.code)).map((s) => s.code);
+  const suites = config.tls12CipherSuites.filter((s) => ch.cipherSuites.includes(s.code)).map((s) => s.code);
   const requireVerified = serverRequirement(config);
   const verdict = checkResumption(
     found.state,
@@ -70,13 +71,13 @@ export function findSession12(io: HandshakeIO, config: ServerConfig, ch: ClientH
 }
 
 /** Whether this server issues an RFC 5077 ticket to this ClientHello (it sent session_ticket, we have a keyring and a lifetime). */
-export function issuesTicket12(config: ServerConfig, ch: ClientHello): boolean {
+export function issuesTicket12(config: ResolvedServerConfig, ch: ClientHello): boolean {
   const keyring = config.sessionTickets;
   return keyring !== undefined && keyring !== false && ticketLifetime12(config) > 0 && findExtension(ch.extensions, 'session_ticket') !== undefined;
 }
 
-function ticketLifetime12(config: ServerConfig): number {
-  return Math.min(config.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT, MAX_TLS12_LIFETIME);
+function ticketLifetime12(config: ResolvedServerConfig): number {
+  return Math.min(config.sessionTimeout, MAX_TLS12_LIFETIME);
 }
 
 /** What a full handshake leaves to resume. */
@@ -87,7 +88,7 @@ export interface Made12 extends PeerIdentity {
   readonly alpn: string | undefined;
 }
 
-export function serverState12(made: Made12, config: ServerConfig, now: number): Tls12SessionState {
+export function serverState12(made: Made12, config: ResolvedServerConfig, now: number): Tls12SessionState {
   return {
     version: 'TLSv1.2',
     suite: made.suite.code,
@@ -110,7 +111,7 @@ export function serverState12(made: Made12, config: ServerConfig, now: number): 
  * RFC 5077 §3.3's NewSessionTicket when one was promised, and the new
  * session for the cache under `sessionId` when we gave one.
  */
-export function saveSession12(io: HandshakeIO, config: ServerConfig, made: Made12, ticketPromised: boolean, sessionId: Uint8Array, transcript: Tls12Transcript): void {
+export function saveSession12(io: HandshakeIO, config: ResolvedServerConfig, made: Made12, ticketPromised: boolean, sessionId: Uint8Array, transcript: Tls12Transcript): void {
   const now = io.now().getTime();
   const state = serverState12(made, config, now);
   const keyring = config.sessionTickets;
@@ -126,7 +127,7 @@ export function saveSession12(io: HandshakeIO, config: ServerConfig, made: Made1
  * ID echoed), ChangeCipherSpec, Finished; then the client's ChangeCipherSpec
  * and Finished. No certificate and no key exchange: no public-key work.
  */
-export function resumeServer12(io: HandshakeIO, config: ServerConfig, ch: ClientHello, raw: Uint8Array, found: Found12, downgrade: boolean, base: Extension[], alpn: string | undefined): HandshakeState {
+export function resumeServer12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, found: Found12, downgrade: boolean, base: Extension[], alpn: string | undefined): HandshakeState {
   const { state } = found;
   const suite = suiteByCode(state.suite) as Tls12Suite;
   const serverRandom = io.random.bytes(RANDOM_LENGTH);
@@ -181,35 +182,23 @@ interface Resumed {
   info: SessionInfo;
 }
 
-abstract class Resumed12State implements HandshakeState {
-  abstract readonly name: string;
-  readonly decodeAs: DecodeOptions;
-  constructor(protected readonly r: Resumed) {
-    this.decodeAs = decodeAs12(r.agreed.suite);
-  }
-  abstract handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState;
-  handleChangeCipherSpec(_io: HandshakeIO): HandshakeState {
-    throw new TlsAlert('unexpected_message', `change_cipher_spec received while ${this.name}`);
-  }
-}
-
-class ExpectResumedClientCcs extends Resumed12State {
+class ExpectResumedClientCcs extends Tls12State<Resumed> {
   readonly name = 'waiting for client ChangeCipherSpec (resumed)';
   handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    throw unexpected12(this.name, message);
+    throw unexpectedMessage(this.name, message);
   }
   override handleChangeCipherSpec(io: HandshakeIO): HandshakeState {
-    changeReadKeys(io, 'server', this.r.agreed, this.r.keys);
-    return new ExpectResumedClientFinished(this.r);
+    changeReadKeys(io, 'server', this.handshake.agreed, this.handshake.keys);
+    return new ExpectResumedClientFinished(this.handshake);
   }
 }
 
-class ExpectResumedClientFinished extends Resumed12State {
+class ExpectResumedClientFinished extends Tls12State<Resumed> {
   readonly name = 'waiting for client Finished (resumed)';
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected12(this.name, message);
-    const clientVerifyData = checkFinished(this.r.keys, 'client', this.r.transcript, message.verifyData);
-    io.complete(this.r.info);
-    return new Traffic12('server', this.r.agreed.suite, clientVerifyData, this.r.serverVerifyData);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
+    const clientVerifyData = checkFinished(this.handshake.keys, 'client', this.handshake.transcript, message.verifyData);
+    io.complete(this.handshake.info);
+    return new Traffic12('server', this.handshake.agreed.suite, clientVerifyData, this.handshake.serverVerifyData);
   }
 }

@@ -1,7 +1,8 @@
-import type { HandshakeIO, HandshakeState } from '../connection.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { Tls12Suite } from '../suites.js';
-import { decodeAs12, unexpected12 } from './common.js';
+import type { HandshakeIO, HandshakeState } from '../engine/connection.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { Tls12Suite } from '../registry/suites.js';
+import { decodeAs12} from './common.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 /**
  * After a TLS 1.2 handshake. Renegotiation is always refused (RFC 5746
@@ -24,7 +25,7 @@ export class Traffic12 implements HandshakeState {
 
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
     const refused = (this.role === 'client' && message.kind === 'hello_request') || (this.role === 'server' && message.kind === 'client_hello');
-    if (!refused) throw unexpected12(this.name, message);
+    if (!refused) throw unexpectedMessage(this.name, message);
     io.sendWarningAlert('no_renegotiation');
     return this;
   }

@@ -2,28 +2,27 @@ import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
 import { parseIpAddress } from '../../x509/hostname.js';
-import { TlsAlert } from '../alert.js';
-import type { ClientConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import { ExtensionType, NameType, ProtocolVersion } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension } from '../extensions.js';
-import type { HandshakeMessage } from '../handshake.js';
-import type { KeyShareSecret } from '../key-exchange.js';
-import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
-import type { ClientOffer } from '../client-offer.js';
-import { checkOfferedGroup, checkOfferedScheme, clientOffer, offeredTls13Suite } from '../client-offer.js';
-import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit } from '../record-size-limit.js';
-import type { ClientHello, HelloRetryRequest, ServerHello } from '../messages.js';
-import { downgradeSentinel } from '../messages.js';
-import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
-import { DEFAULT_SIGNATURE_SCHEMES, signWithScheme, usableSchemes } from '../signing.js';
-import type { Tls13Suite } from '../suites.js';
-import { DEFAULT_TLS13_SUITES } from '../suites.js';
-import { Transcript } from '../transcript.js';
-import { checkClientConfig12, clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
-import type { VersionRange } from '../tls12/version.js';
-import { versionRange } from '../tls12/version.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { ResolvedClientConfig } from '../policy/resolve-config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ExtensionType, NameType, ProtocolVersion } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension } from '../codec/extensions.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import type { KeyShareSecret } from '../keys/key-exchange.js';
+import { generateKeyShare, isSupportedGroup } from '../keys/key-exchange.js';
+import type { ClientOffer } from '../negotiate/client-offer.js';
+import { checkOfferedGroup, checkOfferedScheme, clientOffer, offeredTls13Suite } from '../negotiate/client-offer.js';
+import { recordSizeLimitExtension, sendContentLimit } from '../record/size-limit.js';
+import type { ClientHello, HelloRetryRequest, ServerHello } from '../codec/messages.js';
+import { downgradeSentinel } from '../codec/messages.js';
+import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
+import { signWithScheme, usableSchemes } from '../keys/signing.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import { Transcript } from '../engine/transcript.js';
+import { clientTls12Suites, serverHello12, tls12HelloExtensions } from '../tls12/client.js';
+import type { VersionRange } from '../negotiate/version.js';
+import { versionRange } from '../negotiate/version.js';
 import {
   CERTIFICATE_ENTRY_EXTENSIONS,
   ENCRYPTED_EXTENSIONS,
@@ -33,24 +32,25 @@ import {
   checkCertificateVerify,
   checkFinished,
   checkServerExtensions,
-  fromUtf8,
-  utf8,
 } from './common.js';
-import type { HandshakeSecret } from './key-schedule.js';
-import { EarlySecret, finishedVerifyData } from './key-schedule.js';
-import { Traffic13, TLS13, unexpected } from './traffic.js';
+import type { HandshakeSecret } from '../keys/tls13-key-schedule.js';
+import { EarlySecret, finishedVerifyData } from '../keys/tls13-key-schedule.js';
+import { Traffic13, TLS13} from './traffic.js';
 import type { OfferedPsk, TicketSubject } from './psk.js';
-import { bindClientHello, pskExtensions } from './psk.js';
-import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../resumption-identity.js';
-import type { PeerIdentity } from '../resumption-identity.js';
+import { bindClientHello, pskExtensions, pskModesExtension } from './psk.js';
+import { clientRequirement, peerIdentity, serverIdentityName, sessionCertificates } from '../policy/resumption-identity.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
 import { offerableSession12 } from '../tls12/resume-client.js';
 import type { Tls12SessionState, Tls13SessionState } from '../session/state.js';
-import { suiteByCode } from '../suites.js';
+import { suiteByCode } from '../registry/suites.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
+import { acceptedAlpn } from '../negotiate/answers.js';
+import { encodeUtf8 } from '../wire/text.js';
 
 /** What the client decided at ClientHello time and keeps for the whole handshake. */
 interface ClientContext {
-  config: ClientConfig;
+  config: ResolvedClientConfig;
   /** From the configuration: what buildClientHello puts in the message. */
   suites: readonly Tls13Suite[];
   groups: readonly number[];
@@ -66,12 +66,14 @@ interface ClientContext {
   range: VersionRange;
   /** The session offered as a PSK in the last ClientHello, if any. */
   psk: OfferedPsk | undefined;
+  /** The first ClientHello carried psk_key_exchange_modes. */
+  pskModesSent: boolean;
   /** The TLS 1.2 session offered by ID or ticket, if any. */
   session12: Tls12SessionState | undefined;
 }
 
 /** The configured session, when it is a TLS 1.3 ticket this connection may offer (`checkResumption`). */
-function offerablePsk(config: ClientConfig, suites: readonly Tls13Suite[], serverName: string | undefined, nowMs: number): OfferedPsk | undefined {
+function offerablePsk(config: ResolvedClientConfig, suites: readonly Tls13Suite[], serverName: string | undefined, nowMs: number): OfferedPsk | undefined {
   const state = config.session;
   if (state === undefined || state.version !== 'TLSv1.3' || state.ticket === undefined) return undefined;
   const requireVerified = clientRequirement(config, serverName);
@@ -81,7 +83,7 @@ function offerablePsk(config: ClientConfig, suites: readonly Tls13Suite[], serve
   return { state, early: new EarlySecret(suite.hash, state.psk) };
 }
 
-function sniName(config: ClientConfig): string | undefined {
+function sniName(config: ResolvedClientConfig): string | undefined {
   const name = config.serverName;
   // RFC 6066 §3: literal IP addresses are not permitted in server_name.
   if (name === undefined || name === '' || parseIpAddress(name) !== undefined) return undefined;
@@ -91,7 +93,7 @@ function sniName(config: ClientConfig): string | undefined {
 function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number }, random: Uint8Array, cookie: Uint8Array | undefined): ClientHello {
   const extensions: Extension[] = [];
   if (ctx.serverName !== undefined) {
-    extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: utf8.encode(ctx.serverName) }] });
+    extensions.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: [{ nameType: NameType.host_name, name: encodeUtf8(ctx.serverName) }] });
   }
   const { tls12, tls13 } = ctx.range;
   // RFC 8446 §4.2.1: a TLS 1.2-only client sends no supported_versions (and no key_share).
@@ -112,11 +114,13 @@ function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number },
   if (ctx.config.recordSizeLimit !== undefined) extensions.push(recordSizeLimitExtension(ctx.config.recordSizeLimit));
   const alpn = ctx.config.alpnProtocols;
   if (alpn !== undefined && alpn.length > 0) {
-    extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => utf8.encode(p)) });
+    extensions.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: alpn.map((p) => encodeUtf8(p)) });
   }
   if (cookie !== undefined) extensions.push({ kind: 'cookie', type: ExtensionType.cookie, cookie });
   // RFC 8446 §4.2.11: pre_shared_key is the last extension.
   if (tls13 && ctx.psk !== undefined) extensions.push(...pskExtensions(ctx.psk, ctx.nowMs));
+  // RFC 8446 §4.1.2: a PSK dropped after HelloRetryRequest leaves the rest of the ClientHello, psk_key_exchange_modes included, as it was.
+  else if (tls13 && ctx.pskModesSent) extensions.push(pskModesExtension());
   return {
     kind: 'client_hello',
     legacyVersion: ProtocolVersion.tls1_2,
@@ -129,24 +133,21 @@ function buildClientHello(ctx: Omit<ClientContext, 'offer'> & { nowMs: number },
   };
 }
 
-function customize(config: ClientConfig, built: ClientHello): ClientHello {
+function customize(config: ResolvedClientConfig, built: ClientHello): ClientHello {
   return config.customizeClientHello?.(built) ?? built;
 }
 
 /** The client's first step: send ClientHello (RFC 8446 §4.1.2). */
-export function startClient(config: ClientConfig): (io: HandshakeIO) => HandshakeState {
+export function startClient(config: ResolvedClientConfig): (io: HandshakeIO) => HandshakeState {
   return (io) => {
-    const groups = (config.groups ?? DEFAULT_GROUPS).filter(isSupportedGroup);
-    if (groups.length === 0) throw new TlsAlert('internal_error', 'no supported key-exchange group configured');
+    const groups = config.groups.filter(isSupportedGroup);
     const shareGroups = config.keyShareGroups ?? [groups[0] as number];
     const range = versionRange(config);
-    if (range.tls12) checkClientConfig12(config);
-    checkRecordSizeLimitConfig(config.recordSizeLimit);
     const base: Omit<ClientContext, 'offer'> = {
       config,
-      suites: config.cipherSuites ?? DEFAULT_TLS13_SUITES,
+      suites: config.cipherSuites,
       groups,
-      schemes: config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES,
+      schemes: config.signatureSchemes,
       transcript: new Transcript(),
       // RFC 8446 §D.4: a non-empty legacy_session_id puts the handshake in middlebox-compatibility mode.
       sessionId: range.tls13 && (config.middleboxCompat ?? true) ? io.random.bytes(32) : new Uint8Array(0),
@@ -157,9 +158,11 @@ export function startClient(config: ClientConfig): (io: HandshakeIO) => Handshak
       serverName: sniName(config),
       range,
       psk: undefined,
+      pskModesSent: false,
     };
     const nowMs = io.now().getTime();
     if (range.tls13) base.psk = offerablePsk(config, base.suites, base.serverName, nowMs);
+    base.pskModesSent = base.psk !== undefined;
     if (range.tls12) {
       const s12 = offerableSession12(config, clientTls12Suites(config), base.serverName, nowMs);
       base.session12 = s12;
@@ -188,7 +191,7 @@ class ExpectServerHello implements HandshakeState {
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind === 'hello_retry_request') return this.retry(io, message, raw);
-    if (message.kind !== 'server_hello') throw unexpected(this.name, message);
+    if (message.kind !== 'server_hello') throw unexpectedMessage(this.name, message);
     return this.serverHello(io, message, raw);
   }
 
@@ -318,17 +321,12 @@ class ExpectEncryptedExtensions implements HandshakeState {
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'encrypted_extensions') throw unexpected(this.name, message);
+    if (message.kind !== 'encrypted_extensions') throw unexpectedMessage(this.name, message);
     const offer = this.ctx.offer;
     checkServerExtensions(message.extensions, ENCRYPTED_EXTENSIONS, offer.extensionTypes, 'EncryptedExtensions');
     const negotiated: Negotiated = {};
-    const alpn = findExtension(message.extensions, 'application_layer_protocol_negotiation');
-    if (alpn !== undefined) {
-      // RFC 7301 §3.1: exactly one protocol, one the client offered.
-      const only = alpn.protocols.length === 1 ? fromUtf8.decode(alpn.protocols[0]) : undefined;
-      if (only === undefined || !offer.alpnProtocols.includes(only)) throw new TlsAlert('illegal_parameter', 'server selected an ALPN protocol that was not offered');
-      negotiated.alpnProtocol = only;
-    }
+    const alpn = acceptedAlpn(message.extensions, offer.alpnProtocols);
+    if (alpn !== undefined) negotiated.alpnProtocol = alpn;
     // RFC 8449 §4: the server's limit caps what we send from now on; ours holds for what it sends.
     const limit = findExtension(message.extensions, 'record_size_limit');
     if (limit !== undefined && offer.recordSizeLimit !== undefined) {
@@ -361,7 +359,7 @@ class ExpectCertificate implements HandshakeState {
       this.ctx.transcript.add(raw);
       return new ExpectCertificate(this.ctx, this.keys, { ...this.negotiated, certificateRequest: { context: message.certificateRequestContext, schemes: sa.schemes } }, false);
     }
-    if (message.kind !== 'certificate_13') throw unexpected(this.name, message);
+    if (message.kind !== 'certificate_13') throw unexpectedMessage(this.name, message);
     // RFC 8446 §4.4.2: the server's certificate_request_context is empty.
     if (message.certificateRequestContext.length !== 0) throw new TlsAlert('illegal_parameter', 'server Certificate with a request context');
     // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
@@ -389,7 +387,7 @@ class ExpectCertificateVerify implements HandshakeState {
   ) {}
 
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
+    if (message.kind !== 'certificate_verify') throw unexpectedMessage(this.name, message);
     const leaf = (this.negotiated.peerCertificates as Certificate[])[0] as Certificate;
     // RFC 8446 §4.4.3: a scheme the ClientHello offered (one only a hook added is handshake_failure), fitting the key.
     checkOfferedScheme(this.ctx.offer, message.algorithm);
@@ -409,7 +407,7 @@ class ExpectFinished implements HandshakeState {
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const { suite, hs } = this.keys;
     const t = this.ctx.transcript;
     checkFinished('server', suite.hash, this.keys.serverSecret, t.current(), message);

@@ -1,16 +1,17 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import type { Certificate } from '../../x509/certificate.js';
-import { TlsAlert } from '../alert.js';
-import type { CertificateVerify, Finished } from '../messages.js';
-import { schemeFitsKey, verifyWithScheme } from '../signing.js';
-import { finishedVerifyData } from './key-schedule.js';
-import { ExtensionType } from '../constants.js';
-import type { Extension } from '../extensions.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { CertificateVerify, Finished } from '../codec/messages.js';
+import { schemeFitsKey, verifyWithScheme } from '../keys/signing.js';
+import { finishedVerifyData } from '../keys/tls13-key-schedule.js';
+import { ExtensionType } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { encodeUtf8 } from '../wire/text.js';
 
 /** RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, then the transcript hash. */
 export function certificateVerifyContent(signer: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
-  const context = new TextEncoder().encode(`TLS 1.3, ${signer} CertificateVerify`);
+  const context = encodeUtf8(`TLS 1.3, ${signer} CertificateVerify`);
   const out = new Uint8Array(64 + context.length + 1 + transcriptHash.length);
   out.fill(0x20, 0, 64);
   out.set(context, 64);
@@ -76,5 +77,3 @@ export const ENCRYPTED_EXTENSIONS: ReadonlySet<number> = new Set([
 /** In a CertificateEntry from the server: status_request and signed_certificate_timestamp (RFC 8446 §4.4.2). */
 export const CERTIFICATE_ENTRY_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.status_request, ExtensionType.signed_certificate_timestamp]);
 
-export const utf8 = new TextEncoder();
-export const fromUtf8 = new TextDecoder('utf-8', { fatal: false });

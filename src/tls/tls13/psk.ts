@@ -1,24 +1,24 @@
 import { constantTimeEqual } from '../../crypto/ct.js';
 import { hash as digest } from '../../crypto/hash.js';
-import { TlsAlert } from '../alert.js';
-import type { ServerConfig } from '../config.js';
-import type { HandshakeIO } from '../connection.js';
-import { ExtensionType, PskKeyExchangeMode } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension, pskBindersLength } from '../extensions.js';
-import { encodeHandshake } from '../handshake.js';
-import type { ClientHello } from '../messages.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { serverRequirement } from '../resumption-identity.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
+import type { HandshakeIO } from '../engine/connection.js';
+import { ExtensionType, PskKeyExchangeMode } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension, pskBindersLength } from '../codec/extensions.js';
+import { encodeHandshake } from '../codec/handshake.js';
+import type { ClientHello } from '../codec/messages.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { serverRequirement } from '../policy/resumption-identity.js';
 import { checkResumption } from '../session/resumption-check.js';
+import { tls13TicketLifetime } from '../session/timeout.js';
 import type { Tls13SessionState } from '../session/state.js';
 import { MAX_TLS13_LIFETIME } from '../session/state.js';
 import { openTicket, sealTicket } from '../session/ticket.js';
-import { DEFAULT_SESSION_CACHE_TIMEOUT, tls13TicketLifetime } from '../session/timeout.js';
-import type { Tls13Suite } from '../suites.js';
-import { suiteByCode } from '../suites.js';
-import type { Transcript } from '../transcript.js';
-import { EarlySecret, finishedVerifyData, resumptionPsk } from './key-schedule.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import { suiteByCode } from '../registry/suites.js';
+import type { Transcript } from '../engine/transcript.js';
+import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keys/tls13-key-schedule.js';
 
 /**
  * How far the age a client reports may be from the age the server computes
@@ -27,9 +27,6 @@ import { EarlySecret, finishedVerifyData, resumptionPsk } from './key-schedule.j
  * two servers of a fleet whose clocks differ a little.
  */
 export const TICKET_AGE_WINDOW_MS = 60_000;
-
-/** OpenSSL's default number of tickets after each handshake. */
-export const DEFAULT_TICKET_COUNT = 2;
 
 function u32(n: number): number {
   return n >>> 0;
@@ -42,12 +39,17 @@ export interface OfferedPsk {
 }
 
 /** RFC 8446 §4.2.9, §4.2.11: psk_dhe_ke only, and the pre_shared_key placeholder (binder of the right length), which must come last. */
+/** RFC 8446 §4.2.9: psk_dhe_ke only (DESIGN.md: resumption with a fresh key exchange). */
+export function pskModesExtension(): Extension {
+  return { kind: 'psk_key_exchange_modes', type: ExtensionType.psk_key_exchange_modes, modes: [PskKeyExchangeMode.psk_dhe_ke] };
+}
+
 export function pskExtensions(psk: OfferedPsk, nowMs: number): Extension[] {
   const ticket = psk.state.ticket as Uint8Array;
   // RFC 8446 §4.2.11.1: obfuscated_ticket_age = age in ms + ticket_age_add, mod 2^32.
   const age = Math.max(0, nowMs - psk.state.createdAt);
   return [
-    { kind: 'psk_key_exchange_modes', type: ExtensionType.psk_key_exchange_modes, modes: [PskKeyExchangeMode.psk_dhe_ke] },
+    pskModesExtension(),
     {
       kind: 'pre_shared_key_client_hello',
       type: ExtensionType.pre_shared_key,
@@ -90,7 +92,7 @@ export interface AcceptedPsk {
  * decrypt_error. psk_ke is never accepted: resumption always keeps the
  * (EC)DHE exchange, for forward secrecy.
  */
-export function selectPsk(io: HandshakeIO, config: ServerConfig, ch: ClientHello, raw: Uint8Array, suites: readonly Tls13Suite[], serverName: string | undefined): AcceptedPsk | undefined {
+export function selectPsk(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, suites: readonly Tls13Suite[], serverName: string | undefined): AcceptedPsk | undefined {
   const keyring = config.sessionTickets;
   const offered = findExtension(ch.extensions, 'pre_shared_key_client_hello');
   if (offered === undefined) return undefined;
@@ -130,12 +132,12 @@ export interface TicketSubject extends PeerIdentity {
 }
 
 /** RFC 8446 §4.6.1: the NewSessionTicket messages that follow the server's handshake. */
-export function sendTickets(io: HandshakeIO, config: ServerConfig, subject: TicketSubject, resumptionSecret: Uint8Array): void {
+export function sendTickets(io: HandshakeIO, config: ResolvedServerConfig, subject: TicketSubject, resumptionSecret: Uint8Array): void {
   const keyring = config.sessionTickets;
   if (keyring === undefined || keyring === false) return;
-  const lifetime = tls13TicketLifetime(config.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT);
+  const lifetime = tls13TicketLifetime(config.sessionTimeout);
   if (lifetime === 0) return;
-  const count = config.ticketCount ?? DEFAULT_TICKET_COUNT;
+  const count = config.ticketCount;
   const now = io.now().getTime();
   for (let i = 0; i < count; i++) {
     // Nonces only need to be distinct within the connection (RFC 8446 §4.6.1).

@@ -1,32 +1,31 @@
-import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
-import { TlsAlert } from '../alert.js';
-import type { CertifiedKey, ServerConfig } from '../config.js';
-import type { HandshakeIO, HandshakeState, SessionInfo } from '../connection.js';
-import { ExtensionType, NameType, ProtocolVersion } from '../constants.js';
-import type { Extension } from '../extensions.js';
-import { findExtension } from '../extensions.js';
-import type { HandshakeMessage } from '../handshake.js';
-import type { KeyShareSecret } from '../key-exchange.js';
-import { DEFAULT_GROUPS, generateKeyShare, isSupportedGroup } from '../key-exchange.js';
-import type { ClientHello } from '../messages.js';
-import { parsePeerCertificates, verifyPeer } from '../peer-verify.js';
-import { DEFAULT_SIGNATURE_SCHEMES, isTls13SignatureScheme, signWithScheme, usableSchemes } from '../signing.js';
-import type { Tls13Suite } from '../suites.js';
-import { DEFAULT_TLS13_SUITES } from '../suites.js';
-import { Transcript } from '../transcript.js';
-import { checkServerConfig12, startServer12 } from '../tls12/server.js';
-import { selectServerVersion, serverVersionRange } from '../tls12/version.js';
-import { certificateVerifyContent, checkCertificateVerify, checkFinished, fromUtf8, utf8 } from './common.js';
-import type { HandshakeSecret } from './key-schedule.js';
-import { EarlySecret, finishedVerifyData } from './key-schedule.js';
-import { TLS13, Traffic13, unexpected } from './traffic.js';
+import { TlsAlert } from '../error/tls-alert.js';
+import type { CertifiedKey } from '../policy/config.js';
+import type { ResolvedServerConfig } from '../policy/resolve-config.js';
+import type { HandshakeIO, HandshakeState, SessionInfo } from '../engine/connection.js';
+import { ExtensionType, ProtocolVersion } from '../registry/constants.js';
+import type { Extension } from '../codec/extensions.js';
+import { findExtension } from '../codec/extensions.js';
+import type { HandshakeMessage } from '../codec/handshake.js';
+import type { KeyShareSecret } from '../keys/key-exchange.js';
+import { generateKeyShare, isSupportedGroup } from '../keys/key-exchange.js';
+import type { ClientHello } from '../codec/messages.js';
+import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
+import { isTls13SignatureScheme, signWithScheme, usableSchemes } from '../keys/signing.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import { Transcript } from '../engine/transcript.js';
+import { certificateVerifyContent, checkCertificateVerify, checkFinished } from './common.js';
+import type { HandshakeSecret } from '../keys/tls13-key-schedule.js';
+import { EarlySecret, finishedVerifyData } from '../keys/tls13-key-schedule.js';
+import { TLS13, Traffic13} from './traffic.js';
 import type { AcceptedPsk } from './psk.js';
 import { selectPsk, sendTickets } from './psk.js';
-import type { PeerIdentity } from '../resumption-identity.js';
-import { CLIENT_CERTIFICATE_POLICY, peerIdentity, sessionCertificates } from '../resumption-identity.js';
-import { checkRecordSizeLimitConfig, recordSizeLimitExtension, sendContentLimit, serverRecordSizeLimit } from '../record-size-limit.js';
+import type { PeerIdentity } from '../policy/resumption-identity.js';
+import { CLIENT_CERTIFICATE_POLICY, peerIdentity, sessionCertificates } from '../policy/resumption-identity.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
+import { alpnExtension, answerRecordSizeLimit, chooseAlpn, serverName, serverNameAck } from '../negotiate/answers.js';
+import { checkSecondClientHello } from '../negotiate/second-hello.js';
 
 /** What the server chose from the first ClientHello, kept across a HelloRetryRequest. */
 interface Choice {
@@ -38,115 +37,93 @@ interface Choice {
   serverName?: string;
 }
 
-export function startServer(config: ServerConfig): HandshakeState {
-  if (config.certificates.length === 0) throw new TlsAlert('internal_error', 'server has no certificate');
-  checkServerConfig12(config);
-  checkRecordSizeLimitConfig(config.recordSizeLimit);
-  return new ExpectClientHello(config);
+/**
+ * The TLS 1.3 server from a ClientHello the version choice gave it
+ * (hello/server.ts): choose suite, group and certificate, then either a
+ * HelloRetryRequest or the server flight (RFC 8446 §2).
+ */
+export function startServer13(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array): HandshakeState {
+  // RFC 8446 §4.1.2: in TLS 1.3 legacy_compression_methods is exactly one null byte.
+  if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) throw TlsAlert.because('compression_not_null', 'compression methods other than null');
+  const chosen = choose(config, ch);
+  const shares = findExtension(ch.extensions, 'key_share_client_hello');
+  if (shares === undefined) throw TlsAlert.because('missing_key_share', 'ClientHello without key_share');
+  const share = shares.shares.find((s) => s.group === chosen.group);
+  // Resumption only without a HelloRetryRequest: after one, a full handshake (the server may always decline a PSK, RFC 8446 §4.2.11).
+  const psk = share === undefined ? undefined : selectPsk(io, config, ch, raw, config.cipherSuites, chosen.serverName);
+  const choice = psk === undefined ? chosen : { ...chosen, suite: psk.suite };
+  const transcript = new Transcript();
+  transcript.start(choice.suite.hash);
+  transcript.add(raw);
+  if (share === undefined) return helloRetry(io, config, ch, choice, transcript);
+  return sendServerFlight(io, { config, ch, choice, transcript, clientShare: share.keyExchange, helloRetry: false, ...(psk !== undefined ? { psk } : {}) });
 }
 
-function serverName(ch: ClientHello): string | undefined {
-  const sni = findExtension(ch.extensions, 'server_name');
-  const host = sni?.serverNames?.find((n) => n.nameType === NameType.host_name);
-  return host === undefined ? undefined : fromUtf8.decode(host.name);
+/** Our preference order, not the client's (RFC 8446 §4.1.1 leaves the choice to the server). */
+function chooseSuite(config: ResolvedServerConfig, ch: ClientHello): Tls13Suite {
+  const suite = config.cipherSuites.find((s) => ch.cipherSuites.includes(s.code));
+  if (suite === undefined) throw TlsAlert.because('no_common_cipher_suite', 'no cipher suite in common');
+  return suite;
 }
 
-class ExpectClientHello implements HandshakeState {
-  readonly name = 'waiting for ClientHello';
-  readonly decodeAs = TLS13;
-  constructor(private readonly config: ServerConfig) {}
+/** A group the client already sent a share for saves a round trip; else the best common group, by HelloRetryRequest. */
+function chooseGroup(config: ResolvedServerConfig, ch: ClientHello): number {
+  const groups = findExtension(ch.extensions, 'supported_groups');
+  if (groups === undefined) throw TlsAlert.because('missing_supported_groups', 'ClientHello without supported_groups');
+  const shares = findExtension(ch.extensions, 'key_share_client_hello');
+  const ours = config.groups.filter(isSupportedGroup);
+  const group = ours.find((g) => shares?.shares.some((s) => s.group === g) === true && groups.groups.includes(g)) ?? ours.find((g) => groups.groups.includes(g));
+  if (group === undefined) throw TlsAlert.because('no_common_group', 'no key-exchange group in common');
+  return group;
+}
 
-  handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'client_hello') throw unexpected(this.name, message);
-    const ch = message;
-    const range = serverVersionRange(this.config);
-    // The one place the server picks a version; TLS 1.2 goes to src/tls/tls12 (RFC 8446 §4.1.3: with the downgrade sentinel when we speak 1.3).
-    if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, this.config, ch, raw, range.tls13);
-    // RFC 8446 §4.1.2: in TLS 1.3 legacy_compression_methods is exactly one null byte.
-    if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) throw new TlsAlert('illegal_parameter', 'compression methods other than null');
-    const chosen = this.choose(ch);
-    const shares = findExtension(ch.extensions, 'key_share_client_hello');
-    if (shares === undefined) throw new TlsAlert('missing_extension', 'ClientHello without key_share');
-    const share = shares.shares.find((s) => s.group === chosen.group);
-    // Resumption only without a HelloRetryRequest: after one, a full handshake (the server may always decline a PSK, RFC 8446 §4.2.11).
-    const psk = share === undefined ? undefined : selectPsk(io, this.config, ch, raw, this.config.cipherSuites ?? DEFAULT_TLS13_SUITES, chosen.serverName);
-    const choice = psk === undefined ? chosen : { ...chosen, suite: psk.suite };
-    const transcript = new Transcript();
-    transcript.start(choice.suite.hash);
-    transcript.add(raw);
-    if (share === undefined) return this.helloRetry(io, ch, choice, transcript);
-    return sendServerFlight(io, this.config, ch, choice, transcript, share.keyExchange, false, psk);
+/** RFC 8446 §4.4.2.2: the first certificate (in our order) with a scheme the client accepts and we allow. */
+function chooseCertificate(config: ResolvedServerConfig, ch: ClientHello): { certified: CertifiedKey; scheme: number } {
+  const sa = findExtension(ch.extensions, 'signature_algorithms');
+  if (sa === undefined) throw TlsAlert.because('missing_signature_algorithms', 'ClientHello without signature_algorithms');
+  for (const certified of config.certificates) {
+    const scheme = usableSchemes(certified.key, sa.schemes, true).find((s) => config.signatureSchemes.includes(s));
+    if (scheme !== undefined) return { certified, scheme };
   }
+  throw TlsAlert.because('no_certificate_for_peer', 'no certificate fits the client signature_algorithms');
+}
 
-  private choose(ch: ClientHello): Choice {
-    const suites = this.config.cipherSuites ?? DEFAULT_TLS13_SUITES;
-    // Our preference order, not the client's (DESIGN.md; the issue's server policy).
-    const suite = suites.find((s) => ch.cipherSuites.includes(s.code));
-    if (suite === undefined) throw new TlsAlert('handshake_failure', 'no cipher suite in common');
-    const sa = findExtension(ch.extensions, 'signature_algorithms');
-    if (sa === undefined) throw new TlsAlert('missing_extension', 'ClientHello without signature_algorithms');
-    const groups = findExtension(ch.extensions, 'supported_groups');
-    if (groups === undefined) throw new TlsAlert('missing_extension', 'ClientHello without supported_groups');
-    const shares = findExtension(ch.extensions, 'key_share_client_hello');
-    const ours = (this.config.groups ?? DEFAULT_GROUPS).filter(isSupportedGroup);
-    // A group the client already sent a share for saves a round trip; else the best common group, by HelloRetryRequest.
-    const group =
-      ours.find((g) => shares?.shares.some((s) => s.group === g) === true && groups.groups.includes(g)) ?? ours.find((g) => groups.groups.includes(g));
-    if (group === undefined) throw new TlsAlert('handshake_failure', 'no key-exchange group in common');
-    const ourSchemes = this.config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES;
-    let certified: CertifiedKey | undefined;
-    let scheme: number | undefined;
-    for (const c of this.config.certificates) {
-      const usable = usableSchemes(c.key, sa.schemes, true).filter((s) => ourSchemes.includes(s));
-      if (usable.length > 0) {
-        certified = c;
-        scheme = usable[0];
-        break;
-      }
-    }
-    if (certified === undefined || scheme === undefined) throw new TlsAlert('handshake_failure', 'no certificate fits the client signature_algorithms');
-    const choice: Choice = { suite, group, certified, scheme };
-    const name = serverName(ch);
-    if (name !== undefined) choice.serverName = name;
-    const alpn = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
-    const ourAlpn = this.config.alpnProtocols;
-    if (alpn !== undefined && ourAlpn !== undefined && ourAlpn.length > 0) {
-      const offered = alpn.protocols.map((p) => fromUtf8.decode(p));
-      const pick = ourAlpn.find((p) => offered.includes(p));
-      // RFC 7301 §3.2: no protocol in common is no_application_protocol.
-      if (pick === undefined) throw new TlsAlert('no_application_protocol', `none of ${offered.join(', ')} is served`);
-      choice.alpnProtocol = pick;
-    }
-    return choice;
-  }
+function choose(config: ResolvedServerConfig, ch: ClientHello): Choice {
+  const choice: Choice = { suite: chooseSuite(config, ch), group: chooseGroup(config, ch), ...chooseCertificate(config, ch) };
+  const name = serverName(ch);
+  if (name !== undefined) choice.serverName = name;
+  const alpn = chooseAlpn(config, ch);
+  if (alpn !== undefined) choice.alpnProtocol = alpn;
+  return choice;
+}
 
-  private helloRetry(io: HandshakeIO, ch: ClientHello, choice: Choice, transcript: Transcript): HandshakeState {
-    const cookie = io.random.bytes(32);
-    transcript.replaceWithMessageHash(choice.suite.hash);
-    const hrr: HandshakeMessage = {
-      kind: 'hello_retry_request',
-      legacyVersion: ProtocolVersion.tls1_2,
-      legacySessionIdEcho: ch.legacySessionId,
-      cipherSuite: choice.suite.code,
-      legacyCompressionMethod: 0,
-      extensions: [
-        { kind: 'supported_versions_server_hello', type: ExtensionType.supported_versions, selectedVersion: ProtocolVersion.tls1_3 },
-        { kind: 'key_share_hello_retry_request', type: ExtensionType.key_share, selectedGroup: choice.group },
-        { kind: 'cookie', type: ExtensionType.cookie, cookie },
-      ],
-    };
-    transcript.add(io.send(hrr));
-    // RFC 8446 §D.4: in compatibility mode the server's CCS follows its first handshake message.
-    if (ch.legacySessionId.length > 0) io.sendChangeCipherSpec();
-    return new ExpectSecondClientHello(this.config, ch, choice, transcript, cookie);
-  }
+/** RFC 8446 §4.1.4: ask for a share of the chosen group, with a cookie the second ClientHello must echo. */
+function helloRetry(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, choice: Choice, transcript: Transcript): HandshakeState {
+  const cookie = io.random.bytes(32);
+  transcript.replaceWithMessageHash(choice.suite.hash);
+  const hrr: HandshakeMessage = {
+    kind: 'hello_retry_request',
+    legacyVersion: ProtocolVersion.tls1_2,
+    legacySessionIdEcho: ch.legacySessionId,
+    cipherSuite: choice.suite.code,
+    legacyCompressionMethod: 0,
+    extensions: [
+      { kind: 'supported_versions_server_hello', type: ExtensionType.supported_versions, selectedVersion: ProtocolVersion.tls1_3 },
+      { kind: 'key_share_hello_retry_request', type: ExtensionType.key_share, selectedGroup: choice.group },
+      { kind: 'cookie', type: ExtensionType.cookie, cookie },
+    ],
+  };
+  transcript.add(io.send(hrr));
+  // RFC 8446 §D.4: in compatibility mode the server's CCS follows its first handshake message.
+  if (ch.legacySessionId.length > 0) io.sendChangeCipherSpec();
+  return new ExpectSecondClientHello(config, ch, choice, transcript, cookie);
 }
 
 class ExpectSecondClientHello implements HandshakeState {
   readonly name = 'waiting for the second ClientHello';
   readonly decodeAs = TLS13;
   constructor(
-    private readonly config: ServerConfig,
+    private readonly config: ResolvedServerConfig,
     private readonly first: ClientHello,
     private readonly choice: Choice,
     private readonly transcript: Transcript,
@@ -154,35 +131,55 @@ class ExpectSecondClientHello implements HandshakeState {
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'client_hello') throw unexpected(this.name, message);
-    const ch = message;
-    // RFC 8446 §4.1.2: the second ClientHello repeats the first, with the share asked for and the cookie echoed.
-    const cookie = findExtension(ch.extensions, 'cookie');
-    if (cookie === undefined || !constantTimeEqual(cookie.cookie, this.cookie)) throw new TlsAlert('illegal_parameter', 'second ClientHello does not echo the cookie');
-    if (!constantTimeEqual(ch.legacySessionId, this.first.legacySessionId) || !ch.cipherSuites.includes(this.choice.suite.code)) {
-      throw new TlsAlert('illegal_parameter', 'second ClientHello differs from the first');
-    }
-    const shares = findExtension(ch.extensions, 'key_share_client_hello');
-    if (shares === undefined || shares.shares.length !== 1 || shares.shares[0]?.group !== this.choice.group) {
-      throw new TlsAlert('illegal_parameter', 'second ClientHello does not carry exactly the requested key share');
-    }
+    if (message.kind !== 'client_hello') throw unexpectedMessage(this.name, message);
+    const clientShare = checkSecondClientHello(this.first, message, { group: this.choice.group, cookie: this.cookie });
     this.transcript.add(raw);
-    return sendServerFlight(io, this.config, ch, this.choice, this.transcript, shares.shares[0].keyExchange, true);
+    return sendServerFlight(io, { config: this.config, ch: message, choice: this.choice, transcript: this.transcript, clientShare, helloRetry: true });
   }
 }
 
+/** What the server flight is built from. */
+interface FlightInput {
+  config: ResolvedServerConfig;
+  ch: ClientHello;
+  choice: Choice;
+  transcript: Transcript;
+  clientShare: Uint8Array;
+  helloRetry: boolean;
+  psk?: AcceptedPsk;
+}
+
 /** ServerHello, EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished (RFC 8446 §2). */
-function sendServerFlight(
-  io: HandshakeIO,
-  config: ServerConfig,
-  ch: ClientHello,
-  choice: Choice,
-  transcript: Transcript,
-  clientShare: Uint8Array,
-  helloRetry: boolean,
-  psk?: AcceptedPsk,
-): HandshakeState {
-  const { suite } = choice;
+function sendServerFlight(io: HandshakeIO, input: FlightInput): HandshakeState {
+  const { config, choice, transcript, psk } = input;
+  const hs = sendServerHello(io, input);
+  const helloHash = transcript.current();
+  const serverSecret = hs.serverTrafficSecret(helloHash);
+  const clientSecret = hs.clientTrafficSecret(helloHash);
+  io.setWriteKeys(choice.suite, serverSecret);
+  io.setReadKeys(choice.suite, clientSecret);
+  sendEncryptedExtensions(io, input);
+  // RFC 8446 §4.3.2, §2.2: a PSK handshake authenticates with the PSK: no CertificateRequest, Certificate or CertificateVerify.
+  const clientAuth = psk === undefined ? (config.clientAuth ?? 'none') : 'none';
+  const requestSchemes = config.signatureSchemes.filter(isTls13SignatureScheme);
+  if (clientAuth !== 'none') sendCertificateRequest(io, config, requestSchemes, transcript);
+  if (psk === undefined) sendCertificateAndVerify(io, choice, transcript);
+  transcript.add(io.send({ kind: 'finished', verifyData: finishedVerifyData(choice.suite.hash, serverSecret, transcript.current()) }));
+
+  const master = hs.toMaster();
+  const sfHash = transcript.current();
+  const keys: ServerKeys = { hs, clientHandshakeSecret: clientSecret, serverApp: master.serverTrafficSecret(sfHash), clientApp: master.clientTrafficSecret(sfHash) };
+  io.setWriteKeys(choice.suite, keys.serverApp);
+  const flight: ServerFlight = { config, choice, transcript, keys, helloRetry: input.helloRetry, requestSchemes, ...(psk !== undefined ? { resumed: psk } : {}) };
+  if (psk !== undefined) {
+    const { peerCertificates, peerVerified, verifiedName } = psk.state;
+    return new ExpectClientFinished(flight, { peerCertificates: sessionCertificates(peerCertificates) }, { peerCertificates, peerVerified, verifiedName });
+  }
+  return clientAuth === 'none' ? new ExpectClientFinished(flight, {}) : new ExpectClientCertificate(flight);
+}
+
+/** RFC 8446 §4.1.3 (and §D.4's compatibility CCS): returns the handshake secret from our share and the client's. */
+function sendServerHello(io: HandshakeIO, { ch, choice, transcript, clientShare, helloRetry, psk }: FlightInput): HandshakeSecret {
   const mine: KeyShareSecret = generateKeyShare(choice.group, io.random);
   const shared = mine.computeSharedSecret(clientShare);
   const sh: HandshakeMessage = {
@@ -190,7 +187,7 @@ function sendServerFlight(
     legacyVersion: ProtocolVersion.tls1_2,
     random: io.random.bytes(32),
     legacySessionIdEcho: ch.legacySessionId,
-    cipherSuite: suite.code,
+    cipherSuite: choice.suite.code,
     legacyCompressionMethod: 0,
     extensions: [
       { kind: 'supported_versions_server_hello', type: ExtensionType.supported_versions, selectedVersion: ProtocolVersion.tls1_3 },
@@ -201,61 +198,33 @@ function sendServerFlight(
   };
   transcript.add(io.send(sh));
   if (!helloRetry && ch.legacySessionId.length > 0) io.sendChangeCipherSpec();
-  const hs = (psk?.early ?? new EarlySecret(suite.hash)).toHandshake(shared);
-  const helloHash = transcript.current();
-  const serverSecret = hs.serverTrafficSecret(helloHash);
-  const clientSecret = hs.clientTrafficSecret(helloHash);
-  io.setWriteKeys(suite, serverSecret);
-  io.setReadKeys(suite, clientSecret);
+  return (psk?.early ?? new EarlySecret(choice.suite.hash)).toHandshake(shared);
+}
 
+/** RFC 8446 §4.3.1: the answers to SNI, ALPN and record_size_limit. */
+function sendEncryptedExtensions(io: HandshakeIO, { config, ch, choice, transcript }: FlightInput): void {
   const ee: Extension[] = [];
-  // RFC 6066 §3: the server acknowledges a server_name it used with an empty extension.
-  if (choice.serverName !== undefined) ee.push({ kind: 'server_name', type: ExtensionType.server_name, serverNames: null });
-  if (choice.alpnProtocol !== undefined) {
-    ee.push({ kind: 'application_layer_protocol_negotiation', type: ExtensionType.application_layer_protocol_negotiation, protocols: [utf8.encode(choice.alpnProtocol)] });
-  }
-  // RFC 8449 §4: answer the client's record_size_limit with ours; from EncryptedExtensions on, each side sends within the other's.
-  const clientLimit = findExtension(ch.extensions, 'record_size_limit');
-  if (clientLimit !== undefined) {
-    const own = serverRecordSizeLimit(config.recordSizeLimit, 'tls1.3');
-    ee.push(recordSizeLimitExtension(own));
-    io.setRecordSizeLimits({ sendContent: sendContentLimit(clientLimit.limit, 'tls1.3'), receive: own });
-  }
+  if (choice.serverName !== undefined) ee.push(serverNameAck());
+  if (choice.alpnProtocol !== undefined) ee.push(alpnExtension(choice.alpnProtocol));
+  const limit = answerRecordSizeLimit(io, config, ch, 'tls1.3');
+  if (limit !== undefined) ee.push(limit);
   transcript.add(io.send({ kind: 'encrypted_extensions', extensions: ee }));
+}
 
-  // RFC 8446 §4.3.2, §2.2: a PSK handshake authenticates with the PSK: no CertificateRequest, Certificate or CertificateVerify.
-  const clientAuth = psk === undefined ? (config.clientAuth ?? 'none') : 'none';
-  const requestSchemes = (config.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES).filter(isTls13SignatureScheme);
-  if (clientAuth !== 'none') {
-    const ext: Extension[] = [{ kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: requestSchemes }];
-    const names = config.clientCaNames ?? [];
-    if (names.length > 0) ext.push({ kind: 'certificate_authorities', type: ExtensionType.certificate_authorities, authorities: [...names] });
-    transcript.add(io.send({ kind: 'certificate_request_13', certificateRequestContext: new Uint8Array(0), extensions: ext }));
-  }
-  if (psk === undefined) transcript.add(
-    io.send({ kind: 'certificate_13', certificateRequestContext: new Uint8Array(0), certificateList: choice.certified.chain.map((c) => ({ certData: c.der, extensions: [] })) }),
-  );
-  if (psk === undefined) {
-    const content = certificateVerifyContent('server', transcript.current());
-    transcript.add(io.send({ kind: 'certificate_verify', algorithm: choice.scheme, signature: signWithScheme(choice.certified.key, choice.scheme, content, io.random) }));
-  }
-  transcript.add(io.send({ kind: 'finished', verifyData: finishedVerifyData(suite.hash, serverSecret, transcript.current()) }));
+/** RFC 8446 §4.3.2: the schemes we accept and, with `*_CAfile`, the CA names. */
+function sendCertificateRequest(io: HandshakeIO, config: ResolvedServerConfig, schemes: readonly number[], transcript: Transcript): void {
+  const ext: Extension[] = [{ kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: [...schemes] }];
+  const names = config.clientCaNames ?? [];
+  if (names.length > 0) ext.push({ kind: 'certificate_authorities', type: ExtensionType.certificate_authorities, authorities: [...names] });
+  transcript.add(io.send({ kind: 'certificate_request_13', certificateRequestContext: new Uint8Array(0), extensions: ext }));
+}
 
-  const master = hs.toMaster();
-  const sfHash = transcript.current();
-  const keys: ServerKeys = {
-    hs,
-    clientHandshakeSecret: clientSecret,
-    serverApp: master.serverTrafficSecret(sfHash),
-    clientApp: master.clientTrafficSecret(sfHash),
-  };
-  io.setWriteKeys(suite, keys.serverApp);
-  const flight: ServerFlight = { config, choice, transcript, keys, helloRetry, requestSchemes, ...(psk !== undefined ? { resumed: psk } : {}) };
-  if (psk !== undefined) {
-    const { peerCertificates, peerVerified, verifiedName } = psk.state;
-    return new ExpectClientFinished(flight, { peerCertificates: sessionCertificates(peerCertificates) }, { peerCertificates, peerVerified, verifiedName });
-  }
-  return clientAuth === 'none' ? new ExpectClientFinished(flight, {}) : new ExpectClientCertificate(flight);
+/** RFC 8446 §4.4.2, §4.4.3. */
+function sendCertificateAndVerify(io: HandshakeIO, choice: Choice, transcript: Transcript): void {
+  const certificateList = choice.certified.chain.map((c) => ({ certData: c.der, extensions: [] }));
+  transcript.add(io.send({ kind: 'certificate_13', certificateRequestContext: new Uint8Array(0), certificateList }));
+  const content = certificateVerifyContent('server', transcript.current());
+  transcript.add(io.send({ kind: 'certificate_verify', algorithm: choice.scheme, signature: signWithScheme(choice.certified.key, choice.scheme, content, io.random) }));
 }
 
 interface ServerKeys {
@@ -266,7 +235,7 @@ interface ServerKeys {
 }
 
 interface ServerFlight {
-  config: ServerConfig;
+  config: ResolvedServerConfig;
   choice: Choice;
   transcript: Transcript;
   keys: ServerKeys;
@@ -287,7 +256,7 @@ class ExpectClientCertificate implements HandshakeState {
   constructor(private readonly flight: ServerFlight) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_13') throw unexpected(this.name, message);
+    if (message.kind !== 'certificate_13') throw unexpectedMessage(this.name, message);
     if (message.certificateRequestContext.length !== 0) throw new TlsAlert('illegal_parameter', 'client Certificate with a request context we did not send');
     this.flight.transcript.add(raw);
     if (message.certificateList.length === 0) {
@@ -310,7 +279,7 @@ class ExpectClientCertificateVerify implements HandshakeState {
   ) {}
 
   handle(_io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'certificate_verify') throw unexpected(this.name, message);
+    if (message.kind !== 'certificate_verify') throw unexpectedMessage(this.name, message);
     const leaf = (this.identity.peerCertificates as Certificate[])[0] as Certificate;
     checkCertificateVerify('client', leaf, this.flight.requestSchemes, message, this.flight.transcript.current());
     this.flight.transcript.add(raw);
@@ -329,7 +298,7 @@ class ExpectClientFinished implements HandshakeState {
   ) {}
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
-    if (message.kind !== 'finished') throw unexpected(this.name, message);
+    if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
     const { choice, transcript, keys } = this.flight;
     checkFinished('client', choice.suite.hash, keys.clientHandshakeSecret, transcript.current(), message);
     transcript.add(raw);

@@ -1,18 +1,15 @@
-import { TlsAlert } from '../alert.js';
-import type { HandshakeIO, HandshakeState, TrafficState } from '../connection.js';
-import { KeyUpdateRequest } from '../constants.js';
-import type { DecodeOptions, HandshakeMessage } from '../handshake.js';
-import type { Tls13Suite } from '../suites.js';
-import type { MasterSecret } from './key-schedule.js';
-import { nextTrafficSecret } from './key-schedule.js';
+import type { HandshakeIO, HandshakeState, TrafficState } from '../engine/connection.js';
+import { KeyUpdateRequest } from '../registry/constants.js';
+import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
+import type { Tls13Suite } from '../registry/suites.js';
+import type { MasterSecret } from '../keys/tls13-key-schedule.js';
+import { nextTrafficSecret } from '../keys/tls13-key-schedule.js';
 import type { TicketSubject } from './psk.js';
 import { sessionFromTicket } from './psk.js';
+import { unexpectedMessage } from '../engine/unexpected.js';
 
 export const TLS13: DecodeOptions = { version: 'tls1.3' };
 
-export function unexpected(state: string, message: HandshakeMessage): TlsAlert {
-  return new TlsAlert('unexpected_message', `${message.kind} received while ${state}`);
-}
 
 /** After the handshake: NewSessionTicket (to a client) and KeyUpdate both ways (RFC 8446 §4.6). */
 export class Traffic13 implements TrafficState {
@@ -37,7 +34,7 @@ export class Traffic13 implements TrafficState {
       }
       return this;
     }
-    if (message.kind !== 'key_update') throw unexpected(this.name, message);
+    if (message.kind !== 'key_update') throw unexpectedMessage(this.name, message);
     // RFC 8446 §4.6.3: update our read keys; answer a request by updating ours, without requesting again.
     this.readSecret = nextTrafficSecret(this.suite.hash, this.readSecret);
     io.setReadKeys(this.suite, this.readSecret);

@@ -1,4 +1,4 @@
-import { TlsAlert } from '../alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 
 /**
  * A bounds-checked cursor over a byte array. Every overrun, and every

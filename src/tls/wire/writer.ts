@@ -1,4 +1,4 @@
-import { TlsAlert } from '../alert.js';
+import { TlsAlert } from '../error/tls-alert.js';
 
 /**
  * A field comment: a string, or a function that makes one. Functions are

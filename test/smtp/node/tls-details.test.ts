@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { keyExchangeName, tlsDetails } from '../../../src/smtp/node/tls-details.js';
 import type { SessionInfo } from '../../../src/tls/index.js';
-import { ALL_TLS12_SUITES, TLS_AES_256_GCM_SHA384 } from '../../../src/tls/suites.js';
+import { ALL_TLS12_SUITES, TLS_AES_256_GCM_SHA384 } from '../../../src/tls/registry/suites.js';
 
 const base: SessionInfo = { protocol: 'TLSv1.3', cipher: TLS_AES_256_GCM_SHA384, peerCertificates: [], resumed: false, helloRetry: false };
 

@@ -2,21 +2,17 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { ClientSessionCache, destinationKey } from '../../../src/tls/session/client-cache.js';
-import { MemorySessionStore } from '../../../src/tls/session/memory-store.js';
+import { ClientSessionCache } from '../../../src/tls/session/client-cache.js';
+import { destinationKey } from '../../../src/mta/tls/destination-key.js';
+import { MemorySessionStore } from '../../../src/tls/session/stores/memory.js';
 import type { SessionState } from '../../../src/tls/session/state.js';
-import { connect, createServer } from '../../../src/tls/socket.js';
-import type { TLSSocket } from '../../../src/tls/socket.js';
+import { createServer } from '../../../src/tls/node/create-server.js';
+import { connect } from '../../../src/tls/node/connect.js';
+import type { TLSSocket } from '../../../src/tls/node/tls-socket.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 
 const pki = new TlsPki(['p256']);
 after(() => pki.cleanup());
-
-test('destinationKey: next-hop and MX host, case-insensitive; address and port set destinations apart', () => {
-  assert.equal(destinationKey({ nexthop: 'Example.COM', mxHost: 'MX1.example.com', port: 25 }), destinationKey({ nexthop: 'example.com', mxHost: 'mx1.example.com', port: 25 }));
-  assert.notEqual(destinationKey({ nexthop: 'example.com', mxHost: 'mx1.example.com' }), destinationKey({ nexthop: 'example.com', mxHost: 'mx2.example.com' }));
-  assert.notEqual(destinationKey({ nexthop: 'example.com', port: 25 }), destinationKey({ nexthop: 'example.com', port: 587 }));
-});
 
 /** One connection to `port`; resolves with whether it resumed and the sessions it was given. */
 async function visit(port: number, options: { session?: SessionState; maxVersion?: 'TLSv1.2' }): Promise<{ resumed: boolean; sessions: SessionState[] }> {

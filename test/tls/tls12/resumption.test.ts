@@ -1,12 +1,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deterministicRandom } from '../../../src/prng/deterministic.js';
-import type { ClientConfig, ServerConfig } from '../../../src/tls/config.js';
-import type { SessionInfo } from '../../../src/tls/connection.js';
-import { ExtensionType } from '../../../src/tls/constants.js';
+import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.js';
+import type { SessionInfo } from '../../../src/tls/engine/connection.js';
+import { ExtensionType } from '../../../src/tls/registry/constants.js';
 import type { SessionState, Tls12SessionState } from '../../../src/tls/session/state.js';
 import { TicketKeyring, keyringTiming } from '../../../src/tls/session/ticket-keys.js';
-import { ECDHE_ECDSA_AES128_GCM_SHA256, ECDHE_ECDSA_AES256_GCM_SHA384, ECDHE_ECDSA_AES128_SHA256 } from '../../../src/tls/suites.js';
+import { ECDHE_ECDSA_AES128_GCM_SHA256, ECDHE_ECDSA_AES256_GCM_SHA384, ECDHE_ECDSA_AES128_SHA256 } from '../../../src/tls/registry/suites.js';
 import { Pair } from '../../helpers/tls-pair.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 

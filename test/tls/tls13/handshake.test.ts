@@ -1,11 +1,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deterministicRandom } from '../../../src/prng/deterministic.js';
-import type { ClientConfig, ServerConfig } from '../../../src/tls/config.js';
-import type { SessionInfo } from '../../../src/tls/connection.js';
-import { NamedGroup } from '../../../src/tls/named-group.js';
-import { SignatureScheme } from '../../../src/tls/signature-scheme.js';
-import { DEFAULT_TLS13_SUITES, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/suites.js';
+import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.js';
+import type { SessionInfo } from '../../../src/tls/engine/connection.js';
+import { NamedGroup } from '../../../src/tls/registry/named-group.js';
+import { SignatureScheme } from '../../../src/tls/registry/signature-scheme.js';
+import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/registry/suites.js';
+import { DEFAULT_TLS13_SUITES } from '../../../src/tls/policy/defaults.js';
 import { Pair } from '../../helpers/tls-pair.js';
 import { KEY_TYPES, SERVER_NAME, TlsPki, type TlsKeyType } from '../../helpers/tls-pki.js';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContentType } from '../../../src/tls/constants.js';
-import type { HandshakeMessage } from '../../../src/tls/handshake.js';
-import { NamedGroup } from '../../../src/tls/named-group.js';
+import { ContentType } from '../../../src/tls/registry/constants.js';
+import type { HandshakeMessage } from '../../../src/tls/codec/handshake.js';
+import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import { Pair, splitRecords } from '../../helpers/tls-pair.js';
 import { traceClientConfig, traceServerConfig } from '../../helpers/rfc8448.js';
 

@@ -1,13 +1,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deterministicRandom } from '../../../src/prng/deterministic.js';
-import type { ClientConfig, ServerConfig } from '../../../src/tls/config.js';
-import type { SessionInfo } from '../../../src/tls/connection.js';
-import { ExtensionType } from '../../../src/tls/constants.js';
-import { NamedGroup } from '../../../src/tls/named-group.js';
+import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.js';
+import type { SessionInfo } from '../../../src/tls/engine/connection.js';
+import { ExtensionType } from '../../../src/tls/registry/constants.js';
+import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import type { SessionState, Tls13SessionState } from '../../../src/tls/session/state.js';
 import { TicketKeyring, keyringTiming } from '../../../src/tls/session/ticket-keys.js';
-import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 } from '../../../src/tls/suites.js';
+import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 } from '../../../src/tls/registry/suites.js';
 import { Pair } from '../../helpers/tls-pair.js';
 import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
 
