@@ -9,6 +9,10 @@ interface BenchCaseBase {
   /** Bytes processed per call, for cases reported in MB/s; absent means operations per second. */
   bytes?: number;
   ours: () => void;
+  /** `ours` returns a promise and is timed with benchmark.js's deferred mode (a whole SMTP run through the event loop). */
+  oursAsync?: boolean;
+  /** Each operation handles `count` items (e.g. 200 messages): rates are printed per item, in `unit`/s. */
+  per?: { count: number; unit: string };
   /** What `ours` is compared with, e.g. "node:crypto" or "noble gcm(key, nonce) per record". */
   referenceName: string;
   /** The goal, printed beside the ratio, e.g. "ours ≥ 0.5× reference". */

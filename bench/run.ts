@@ -43,7 +43,8 @@ function measure(name: string, fn: { async?: undefined; run: () => void } | { as
   });
 }
 
-function formatRate(hz: number, bytes: number | undefined): string {
+function formatRate(hz: number, bytes: number | undefined, per?: { count: number; unit: string }): string {
+  if (per !== undefined) return `${(hz * per.count).toFixed(0)} ${per.unit}/s`;
   if (bytes !== undefined) return `${((hz * bytes) / 1e6).toFixed(1)} MB/s`;
   if (hz >= 1e5) return `${(hz / 1e3).toFixed(0)}k ops/s`;
   return `${hz.toFixed(hz < 100 ? 1 : 0)} ops/s`;
@@ -69,11 +70,11 @@ for (const file of files) {
     if (cases.length === 0) continue;
     console.log(`== ${suite.name}`);
     for (const c of cases) {
-      const ours = await measure(`${c.name} (postern)`, { run: c.ours });
+      const ours = await measure(`${c.name} (postern)`, c.oursAsync === true ? { async: true, run: c.ours as () => Promise<void> } : { run: c.ours });
       const ref = await measure(`${c.name} (${c.referenceName})`, c.async ? { async: true, run: c.reference } : { run: c.reference });
       const ratio = ref / ours;
       console.log(
-        `  ${c.name.padEnd(44)} postern ${formatRate(ours, c.bytes).padStart(14)}   ${c.referenceName} ${formatRate(ref, c.bytes).padStart(14)}   ratio ${ratio.toFixed(2).padStart(6)}${c.goal ? `   goal: ${c.goal}` : ''}`,
+        `  ${c.name.padEnd(44)} postern ${formatRate(ours, c.bytes, c.per).padStart(14)}   ${c.referenceName} ${formatRate(ref, c.bytes, c.per).padStart(14)}   ratio ${ratio.toFixed(2).padStart(6)}${c.goal ? `   goal: ${c.goal}` : ''}`,
       );
     }
   }

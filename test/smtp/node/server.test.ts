@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { MemoryDelivery } from '../../../src/smtp/node/delivery.js';
+import { MemoryLogger } from '../../../src/smtp/node/logger.js';
+import { MaildirDelivery } from '../../../src/smtp/node/maildir.js';
+import { SmtpServer } from '../../../src/smtp/node/server.js';
+import type { SmtpServerOptions } from '../../../src/smtp/node/server.js';
+import { connect as tlsConnect, startTlsClient } from '../../../src/tls/index.js';
+import { ReplyReader } from '../../helpers/smtp-client.js';
+import { SERVER_NAME, TlsPki } from '../../helpers/tls-pki.js';
+
+const pki = new TlsPki(['p256']);
+after(() => pki.cleanup());
+const tls = { certificates: [pki.servers.p256.certified] };
+const clientTls = { trustStore: pki.trustStore, serverName: SERVER_NAME };
+
+async function start(o: Partial<SmtpServerOptions> = {}): Promise<{ server: SmtpServer; port: number; delivery: MemoryDelivery; logger: MemoryLogger }> {
+  const delivery = new MemoryDelivery();
+  const logger = new MemoryLogger();
+  const server = new SmtpServer({ smtpd: { myhostname: 'mx.example.com' }, delivery, logger, tls, ...o });
+  const { port } = await server.listen(0);
+  return { server, port, delivery, logger };
+}
+
+function dial(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = netConnect({ host: '127.0.0.1', port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 5));
+}
+
+async function sendMessage(r: ReplyReader, body = 'Subject: t\r\n\r\nhello\r\n'): Promise<string> {
+  assert.equal((await r.command('MAIL FROM:<a@example.org>')).code, 250);
+  assert.equal((await r.command('RCPT TO:<b@example.com>')).code, 250);
+  assert.equal((await r.command('DATA')).code, 354);
+  const done = await r.command(`${body}.`);
+  assert.equal(done.code, 250, done.lines.join());
+  return done.lines.join();
+}
+
+describe('SmtpServer over loopback', () => {
+  test('plaintext: greeting, a message, QUIT; Postfix-style connect/disconnect lines', async () => {
+    const { server, port, delivery, logger } = await start();
+    try {
+      const r = new ReplyReader(await dial(port));
+      assert.deepEqual(await r.next(), { code: 220, lines: ['mx.example.com ESMTP postern'] });
+      assert.equal((await r.command('EHLO client')).code, 250);
+      assert.match(await sendMessage(r), /^Ok: queued as MEM000001$/);
+      assert.equal((await r.command('QUIT')).code, 221);
+      await r.waitClosed();
+      assert.equal(delivery.messages[0]?.message.client.address, '127.0.0.1');
+      assert.equal(Buffer.from(delivery.messages[0]?.content ?? []).toString(), 'Subject: t\r\n\r\nhello\r\n');
+      await until(() => logger.lines.includes('disconnect from unknown[127.0.0.1]'));
+      assert.equal(logger.lines[0], 'connect from unknown[127.0.0.1]');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('STARTTLS with our TLS client; ESMTPS; the smtpd_tls_loglevel 1 line', async () => {
+    const { server, port, delivery, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, smtpdTlsLoglevel: 1 });
+    try {
+      const socket = await dial(port);
+      const r = new ReplyReader(socket);
+      await r.next();
+      assert.ok((await r.command('EHLO client')).lines.includes('STARTTLS'));
+      assert.deepEqual(await r.command('STARTTLS'), { code: 220, enhanced: '2.0.0', lines: ['Ready to start TLS'] });
+      const secure = startTlsClient(socket, clientTls);
+      r.switchTo(secure);
+      await new Promise((resolve) => secure.once('secureConnect', resolve));
+      const ehlo = await r.command('EHLO client');
+      assert.ok(!ehlo.lines.includes('STARTTLS'));
+      await sendMessage(r);
+      assert.equal((await r.command('QUIT')).code, 221);
+      const m = delivery.messages[0]?.message;
+      assert.equal(m?.protocol, 'ESMTPS');
+      assert.equal(m?.tls?.protocol, 'TLSv1.3');
+      assert.ok(logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange /.test(l)), logger.lines.join('\n'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('STARTTLS\\r\\nRSET\\r\\n in one packet: nothing answers the RSET inside TLS', async () => {
+    const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' } });
+    try {
+      const socket = await dial(port);
+      const r = new ReplyReader(socket);
+      await r.next();
+      await r.command('EHLO client');
+      socket.write('STARTTLS\r\nRSET\r\n');
+      assert.equal((await r.next()).code, 220);
+      const secure = startTlsClient(socket, clientTls);
+      r.switchTo(secure);
+      await new Promise((resolve) => secure.once('secureConnect', resolve));
+      const first = await r.command('NOOP');
+      assert.deepEqual(first, { code: 250, enhanced: '2.0.0', lines: ['Ok'] });
+      const ehlo = await r.command('EHLO again');
+      assert.equal(ehlo.lines[0], 'mx.example.com');
+      assert.ok(logger.lines.some((l) => l.includes('discarding 6 bytes pipelined after STARTTLS')));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('wrappermode (smtps): the greeting comes over TLS', async () => {
+    const { server, port, delivery } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsWrappermode: true } });
+    try {
+      const secure = tlsConnect({ ...clientTls, host: '127.0.0.1', port });
+      const r = new ReplyReader(secure);
+      assert.equal((await r.next()).code, 220);
+      assert.ok(!(await r.command('EHLO client')).lines.includes('STARTTLS'));
+      await sendMessage(r);
+      assert.equal(delivery.messages[0]?.message.protocol, 'ESMTPS');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a client that vanishes mid-DATA delivers nothing', async () => {
+    const { server, port, delivery, logger } = await start();
+    try {
+      const socket = await dial(port);
+      const r = new ReplyReader(socket);
+      await r.next();
+      await r.command('EHLO c');
+      await r.command('MAIL FROM:<a@b.example>');
+      await r.command('RCPT TO:<c@d.example>');
+      await r.command('DATA');
+      socket.write('Subject: cut\r\n\r\nhalf a message');
+      await new Promise((res) => setTimeout(res, 50));
+      socket.destroy();
+      await until(() => logger.lines.some((l) => l.startsWith('disconnect from')));
+      assert.ok(logger.lines.some((l) => /^lost connection after DATA \(\d+ bytes\) from unknown\[127\.0\.0\.1\]$/.test(l)), logger.lines.join('\n'));
+      assert.equal(delivery.messages.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('smtpd_timeout: 421 then close', async () => {
+    const { server, port } = await start({ smtpdTimeout: 100 });
+    try {
+      const r = new ReplyReader(await dial(port));
+      await r.next();
+      assert.deepEqual(await r.next(), { code: 421, enhanced: '4.4.2', lines: ['mx.example.com Error: timeout exceeded'] });
+      await r.waitClosed();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('smtpd_error_sleep_time delays replies past the soft limit, then the hard limit closes', async () => {
+    const { server, port } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdSoftErrorLimit: 1, smtpdHardErrorLimit: 3, smtpdErrorSleepTime: 30 } });
+    try {
+      const r = new ReplyReader(await dial(port));
+      await r.next();
+      assert.equal((await r.command('BOGUS')).code, 502);
+      assert.equal((await r.command('BOGUS')).code, 502);
+      assert.equal((await r.command('BOGUS')).code, 502);
+      assert.equal((await r.next()).code, 421);
+      await r.waitClosed();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('Maildir delivery: tmp/, then new/, with Return-Path and Received', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postern-maildir-'));
+    const delivery = new MaildirDelivery({ directory: dir, myhostname: 'mx.example.com', mailName: 'postern', tlsReceivedHeader: true, askCcert: false });
+    const { server, port } = await start({ delivery });
+    try {
+      const r = new ReplyReader(await dial(port));
+      await r.next();
+      await r.command('EHLO client.example');
+      const id = (await sendMessage(r)).replace('Ok: queued as ', '');
+      const files = readdirSync(join(dir, 'new'));
+      assert.equal(files.length, 1);
+      assert.deepEqual(readdirSync(join(dir, 'tmp')), []);
+      const text = readFileSync(join(dir, 'new', files[0] as string), 'utf8');
+      assert.match(text, new RegExp(`^Return-Path: <a@example.org>\\nReceived: from client.example \\(unknown \\[127.0.0.1\\]\\)\\n\\tby mx.example.com \\(postern\\) with ESMTP id ${id}\\n\\tfor <b@example.com>; `));
+      assert.match(text, /\nSubject: t\n\nhello\n$/);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
