@@ -2,10 +2,11 @@ import type { Command } from './command.js';
 import { dhparamCommand } from './dhparam.js';
 import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
+import { saslpasswdCommand } from './saslpasswd.js';
 import { sendmailCommand } from './sendmail.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
-export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, tlsmgrCommand, sendmailCommand];
+export const commands: readonly Command[] = [verifyCommand, x509Command, dhparamCommand, sClientCommand, sServerCommand, tlsmgrCommand, sendmailCommand, saslpasswdCommand];
