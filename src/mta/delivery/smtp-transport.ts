@@ -14,7 +14,8 @@ import type { ClientSasl } from '../../smtp/client/options.js';
 import { parseSecurityOptions, SMTP_DEFAULT_SECURITY_OPTIONS } from '../../smtp/sasl/security-options.js';
 import { ClientSessionCache, destinationKey } from '../../tls/index.js';
 import type { ClientOptions, TLSSocket } from '../../tls/index.js';
-import { loadCertificateAndKey, TrustStore } from '../../x509/index.js';
+import { loadCertificateAndKey, TrustStore, verifyChain } from '../../x509/index.js';
+import type { Certificate } from '../../x509/index.js';
 import type { QueuedMessage } from '../queue/index.js';
 import type { ClientTlsPolicy } from '../tls/client-policy.js';
 import { clientTlsPolicy } from '../tls/client-policy.js';
@@ -285,13 +286,21 @@ export class SmtpTransport implements Transport {
   }
 
   private checkTls(socket: TLSSocket, target: Target): TlsVerdict {
-    const facts = { peerCertificates: socket.getPeerCertificateChain(), chainVerified: socket.authorized, ...(socket.authorizationError === undefined ? {} : { chainError: socket.authorizationError }) };
+    const chain = socket.getPeerCertificateChain();
+    const chainVerified = socket.authorized || (socket.session?.resumed === true && this.reverify(chain));
+    const facts = { peerCertificates: chain, chainVerified, ...(socket.authorizationError === undefined ? {} : { chainError: socket.authorizationError }) };
     const judged = judgePeer(facts, target.policy, this.o.smtpTlsFingerprintDigest ?? 'sha256', target.peer);
     if ((this.o.smtpTlsLoglevel ?? 0) >= 1) {
       const c = socket.session?.cipher;
       this.o.log(`${judged.trust} TLS connection established to ${target.peer}: ${socket.getProtocol() ?? '?'} with cipher ${c?.opensslName ?? '?'} (${c?.bits ?? 0}/${c?.bits ?? 0} bits)`);
     }
     return judged.ok ? { ok: true, state: judged.saslState } : { ok: false, reason: judged.reason };
+  }
+
+  /** A resumed session carries the certificates of the first handshake but no new verification: check them again (as Postfix re-checks a cached session's peer). */
+  private reverify(chain: readonly Certificate[]): boolean {
+    if (chain.length === 0) return false;
+    return verifyChain(chain, { trustStore: this.trustStore(), now: new Date(), purpose: 'sslserver', maxDepth: this.o.smtpTlsScertVerifydepth ?? 9 }).ok;
   }
 
   private keepSessions(socket: TLSSocket, target: Target): void {

@@ -8,6 +8,7 @@ import { SmtpServer } from '../../../src/smtp/node/server.js';
 import type { SmtpdOptions } from '../../../src/smtp/server/options.js';
 import type { CertifiedKey } from '../../../src/tls/config.js';
 import { loadCertificateAndKey } from '../../../src/x509/load.js';
+import { keyringTiming, TicketKeyring } from '../../../src/tls/session/ticket-keys.js';
 import type { QueuedMessage } from '../../../src/mta/queue/index.js';
 import type { Table } from '../../../src/mta/tables/table.js';
 import type { TlsPki } from '../../helpers/tls-pki.js';
@@ -53,12 +54,13 @@ export interface Receiver {
 }
 
 /** postern's smtpd as the receiving MTA; `cert` undefined: no STARTTLS at all. */
-export async function receiver(cert: CertifiedKey | undefined, smtpd: Partial<SmtpdOptions> = {}, sasl = false): Promise<Receiver> {
+/** `tickets`: the receiver issues TLS session tickets (for the resumption test). */
+export async function receiver(cert: CertifiedKey | undefined, smtpd: Partial<SmtpdOptions> = {}, sasl = false, tickets = false): Promise<Receiver> {
   const delivery = new MemoryDelivery();
   const logger = new MemoryLogger();
   const server = new SmtpServer({
     smtpd: { myhostname: MX_NAME, smtpdTlsSecurityLevel: cert === undefined ? 'none' : 'may', ...smtpd },
-    ...(cert === undefined ? {} : { tls: { certificates: [cert] } }),
+    ...(cert === undefined ? {} : { tls: { certificates: [cert], ...(tickets ? { sessionTickets: new TicketKeyring(keyringTiming(3600)) } : {}) } }),
     delivery,
     logger,
     ...(sasl ? { sasl: new TestSaslBackend() } : {}),

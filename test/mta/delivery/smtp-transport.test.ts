@@ -24,7 +24,7 @@ let authOnly: Receiver;
 
 before(async () => {
   await dns.start();
-  good = await receiver(pki.servers.p256.certified);
+  good = await receiver(pki.servers.p256.certified, {}, false, true);
   authOnly = await receiver(pki.servers.p256.certified, { smtpdSaslAuthEnable: true, smtpdTlsAuthOnly: true }, true);
 });
 after(async () => {
