@@ -7,6 +7,7 @@ import { MemoryLogger } from '../../../src/smtp/node/logger.js';
 import { SmtpServer } from '../../../src/smtp/node/server.js';
 import type { SmtpdOptions } from '../../../src/smtp/server/options.js';
 import type { CertifiedKey } from '../../../src/tls/config.js';
+import type { ServerOptions } from '../../../src/tls/index.js';
 import { loadCertificateAndKey } from '../../../src/x509/load.js';
 import { keyringTiming, TicketKeyring } from '../../../src/tls/session/ticket-keys.js';
 import type { QueuedMessage } from '../../../src/mta/queue/index.js';
@@ -55,12 +56,12 @@ export interface Receiver {
 
 /** postern's smtpd as the receiving MTA; `cert` undefined: no STARTTLS at all. */
 /** `tickets`: the receiver issues TLS session tickets (for the resumption test). */
-export async function receiver(cert: CertifiedKey | undefined, smtpd: Partial<SmtpdOptions> = {}, sasl = false, tickets = false): Promise<Receiver> {
+export async function receiver(cert: CertifiedKey | undefined, smtpd: Partial<SmtpdOptions> = {}, sasl = false, tickets = false, tlsExtra: Partial<ServerOptions> = {}): Promise<Receiver> {
   const delivery = new MemoryDelivery();
   const logger = new MemoryLogger();
   const server = new SmtpServer({
     smtpd: { myhostname: MX_NAME, smtpdTlsSecurityLevel: cert === undefined ? 'none' : 'may', ...smtpd },
-    ...(cert === undefined ? {} : { tls: { certificates: [cert], ...(tickets ? { sessionTickets: new TicketKeyring(keyringTiming(3600)) } : {}) } }),
+    ...(cert === undefined ? {} : { tls: { certificates: [cert], ...(tickets ? { sessionTickets: new TicketKeyring(keyringTiming(3600)) } : {}), ...tlsExtra } }),
     delivery,
     logger,
     ...(sasl ? { sasl: new TestSaslBackend() } : {}),

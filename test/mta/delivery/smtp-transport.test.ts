@@ -236,3 +236,23 @@ test('smtp_tls_note_starttls_offer: `Host offered STARTTLS: [name]` for a host w
   await transport({ smtpTlsNoteStarttlsOffer: true, smtpTlsPerSite: [table({ [MX_NAME]: 'NONE' })] }, quiet).deliver(requestFor(queued(['a@x.example']), `[${MX_NAME}]:${good.port}`));
   assert.ok(!quiet.some((l) => l.startsWith('Host offered STARTTLS')));
 });
+
+test('smtp_tls_wrappermode: TLS from the first byte (a port-465 relay), verified', async () => {
+  const wrapped = await receiver(pki.servers.p256.certified, { smtpdTlsWrappermode: true });
+  const log: string[] = [];
+  const [o] = await transport({ smtpTlsWrappermode: true, smtpTlsSecurityLevel: 'verify', smtpTlsLoglevel: 1 }, log).deliver(requestFor(queued(['a@x.example']), `[${MX_NAME}]:${wrapped.port}`));
+  assert.equal(o?.status, 'sent');
+  assert.ok(wrapped.delivery.messages[0]?.message.tls);
+  assert.ok(log.some((l) => l.startsWith(`Verified TLS connection established to ${MX_NAME}`)));
+  await wrapped.server.close();
+});
+
+test('smtp_tls_cert_file / smtp_tls_key_file: the client certificate reaches a server that asks for one', async () => {
+  const asking = await receiver(pki.servers.p256.certified, { smtpdTlsAskCcert: true }, false, false, { clientAuth: 'optional', trustStore: pki.trustStore });
+  const [o] = await transport({ smtpTlsSecurityLevel: 'encrypt', smtpTlsCertFile: pki.client.certFile, smtpTlsKeyFile: pki.client.keyFile }).deliver(requestFor(queued(['a@x.example']), `[${MX_NAME}]:${asking.port}`));
+  assert.equal(o?.status, 'sent');
+  const tls = asking.delivery.messages[0]?.message.tls;
+  assert.equal(tls?.peerCertificates.length, 1);
+  assert.equal(tls?.peerVerified, true);
+  await asking.server.close();
+});
