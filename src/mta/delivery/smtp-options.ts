@@ -31,6 +31,8 @@ export interface SmtpTransportOptions extends ClientTlsPolicyOptions {
   /** smtp_tls_cert_file / smtp_tls_key_file (the key defaults to the cert file) */
   readonly smtpTlsCertFile?: string;
   readonly smtpTlsKeyFile?: string;
+  /** smtp_tls_cipherlist (the seed's OpenSSL cipher string, TLS 1.2 suites); a bad string stops the transport's construction. */
+  readonly smtpTlsCipherlist?: string;
   /** smtp_tls_fingerprint_digest (sha256, Postfix 3.6+) */
   readonly smtpTlsFingerprintDigest?: FingerprintDigest;
   /** smtp_tls_note_starttls_offer (no) */

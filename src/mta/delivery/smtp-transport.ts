@@ -12,7 +12,7 @@ import { ClientConnectionError, SmtpClientConnection } from '../../smtp/node/cli
 import type { TlsVerdict } from '../../smtp/node/client-connection.js';
 import type { ClientSasl } from '../../smtp/client/options.js';
 import { parseSecurityOptions, SMTP_DEFAULT_SECURITY_OPTIONS } from '../../smtp/sasl/security-options.js';
-import { ClientSessionCache, destinationKey } from '../../tls/index.js';
+import { ClientSessionCache, destinationKey, parseCipherList } from '../../tls/index.js';
 import type { ClientOptions, TLSSocket } from '../../tls/index.js';
 import { loadCertificateAndKey, TrustStore, verifyChain } from '../../x509/index.js';
 import type { Certificate } from '../../x509/index.js';
@@ -78,9 +78,12 @@ export class SmtpTransport implements Transport {
   private trust: TrustStore | undefined;
   private readonly sessions: ClientSessionCache | undefined;
   private readonly idle = new Map<string, Idle>();
+  private readonly tls12Suites: ClientOptions['tls12CipherSuites'];
 
   constructor(private readonly o: SmtpTransportOptions) {
     this.name = o.name ?? 'smtp';
+    // smtp_tls_cipherlist: parsed once, so a bad value is a configuration error at start, not per delivery.
+    this.tls12Suites = o.smtpTlsCipherlist === undefined || o.smtpTlsCipherlist.trim() === '' ? undefined : parseCipherList(o.smtpTlsCipherlist).tls12;
     this.sessions = o.smtpTlsSessionCache === undefined ? undefined : new ClientSessionCache(o.smtpTlsSessionCache);
   }
 
@@ -270,6 +273,7 @@ export class SmtpTransport implements Transport {
       minVersion: target.policy.protocols.minVersion,
       maxVersion: target.policy.protocols.maxVersion,
     };
+    if (this.tls12Suites !== undefined) options.tls12CipherSuites = this.tls12Suites;
     if (this.o.smtpTlsCertFile !== undefined && this.o.smtpTlsCertFile !== '') {
       options.certificate = loadCertificateAndKey(this.o.smtpTlsCertFile, this.o.smtpTlsKeyFile ?? this.o.smtpTlsCertFile);
     }

@@ -256,3 +256,22 @@ test('smtp_tls_cert_file / smtp_tls_key_file: the client certificate reaches a s
   assert.equal(tls?.peerVerified, true);
   await asking.server.close();
 });
+
+test('smtp_tls_mandatory_protocols and smtp_tls_cipherlist shape the handshake; a bad cipher list is refused at start', async () => {
+  const log: string[] = [];
+  const t = transport({ smtpTlsSecurityLevel: 'encrypt', smtpTlsMandatoryProtocols: '!TLSv1.3', smtpTlsCipherlist: 'ECDHE-ECDSA-AES128-GCM-SHA256', smtpTlsLoglevel: 1 }, log);
+  const [o] = await t.deliver(requestFor(queued(['a@x.example']), `[${MX_NAME}]:${good.port}`));
+  assert.equal(o?.status, 'sent');
+  assert.ok(log.some((l) => / TLSv1\.2 with cipher ECDHE-ECDSA-AES128-GCM-SHA256 /.test(l)), log.join('\n'));
+  assert.throws(() => transport({ smtpTlsCipherlist: 'NO-SUCH-THING:!ALL' }));
+});
+
+test('smtp_mx_address_limit bounds the addresses tried; what is left is deferred with the last reason', async () => {
+  dns.records.mx!['many.example'] = [1, 2, 3, 4].map((p) => ({ preference: p, exchange: `mx${p}.many.example` }));
+  for (const p of [1, 2, 3, 4]) dns.records.aaaa![`mx${p}.many.example`] = ['::1'];
+  const log: string[] = [];
+  const t = new SmtpTransport({ smtpHeloName: 'client.example', resolver: new MxResolver({ servers: [dns.server], families: [6] }), defaultPort: good.port, smtpMxAddressLimit: 2, log: (l) => log.push(l) });
+  const [o] = await t.deliver(requestFor(queued(['a@many.example']), 'many.example'));
+  assert.equal(o?.status, 'deferred');
+  assert.deepEqual(log.filter((l) => l.includes('Connection refused') && !l.includes('relay=none')).map((l) => /connect to (\S+)\[/.exec(l)?.[1]), ['mx1.many.example', 'mx2.many.example']);
+});
