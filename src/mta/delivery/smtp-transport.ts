@@ -51,6 +51,8 @@ interface Idle {
 class Progress {
   readonly final = new Map<number, RecipientOutcome>();
   private readonly soft = new Map<number, RecipientOutcome>();
+  /** Recipients whose current outcome came from a server (already in a `relay=` log line). */
+  readonly logged = new Set<number>();
   lastSoft: { dsnStatus: string; diagnostic: string } | undefined;
   constructor(readonly all: Recipients) {}
   open(): Recipients {
@@ -58,6 +60,7 @@ class Progress {
   }
   record(outcomes: readonly ClientRecipientOutcome[]): void {
     for (const o of outcomes) {
+      this.logged.add(o.index);
       if (o.status === 'deferred') {
         this.lastSoft = { dsnStatus: o.dsnStatus, diagnostic: o.diagnostic };
         this.soft.set(o.index, o);
@@ -65,7 +68,10 @@ class Progress {
     }
   }
   settle(status: 'deferred' | 'bounced', dsnStatus: string, diagnostic: string): void {
-    for (const r of this.open()) this.final.set(r.index, { index: r.index, status, dsnStatus, diagnostic });
+    for (const r of this.open()) {
+      this.final.set(r.index, { index: r.index, status, dsnStatus, diagnostic });
+      this.logged.delete(r.index);
+    }
   }
   results(): RecipientOutcome[] {
     const soft = this.lastSoft ?? { dsnStatus: '4.4.1', diagnostic: 'no server could be reached' };
@@ -325,10 +331,9 @@ export class SmtpTransport implements Transport {
   private finish(request: DeliveryRequest, progress: Progress): RecipientOutcome[] {
     const results = progress.results();
     for (const r of results) {
-      if (r.status === 'sent') continue;
-      if (!progress.final.has(r.index) || r.diagnostic === progress.lastSoft?.diagnostic) {
-        this.o.log(`${request.message.id}: to=<${request.message.recipients[r.index]?.address ?? '?'}>, relay=none, dsn=${r.dsnStatus}, status=${r.status} (${r.diagnostic})`);
-      }
+      if (progress.logged.has(r.index) && progress.final.has(r.index)) continue;
+      if (progress.logged.has(r.index) && r.diagnostic !== progress.lastSoft?.diagnostic) continue;
+      this.o.log(`${request.message.id}: to=<${request.message.recipients[r.index]?.address ?? '?'}>, relay=none, dsn=${r.dsnStatus}, status=${r.status} (${r.diagnostic})`);
     }
     return results;
   }

@@ -275,3 +275,24 @@ test('smtp_mx_address_limit bounds the addresses tried; what is left is deferred
   assert.equal(o?.status, 'deferred');
   assert.deepEqual(log.filter((l) => l.includes('Connection refused') && !l.includes('relay=none')).map((l) => /connect to (\S+)\[/.exec(l)?.[1]), ['mx1.many.example', 'mx2.many.example']);
 });
+
+test('smtp_mx_session_limit: MX hosts that greet with 4xx count as sessions; the limit stops the walk', async () => {
+  const busy = new ScriptedPeer(async (link) => link.send('421 4.3.2 busy, try later'));
+  await busy.start();
+  dns.records.mx!['busy.example'] = [1, 2, 3].map((p) => ({ preference: p, exchange: `mx${p}.busy.example` }));
+  for (const p of [1, 2, 3]) dns.records.a![`mx${p}.busy.example`] = ['127.0.0.1'];
+  const log: string[] = [];
+  const t = new SmtpTransport({ smtpHeloName: 'client.example', resolver: new MxResolver({ servers: [dns.server], families: [4] }), defaultPort: busy.port, smtpMxSessionLimit: 2, log: (l) => log.push(l) });
+  const [o] = await t.deliver(requestFor(queued(['a@busy.example']), 'busy.example'));
+  assert.deepEqual([o?.status, o?.dsnStatus], ['deferred', '4.3.0']);
+  assert.match(o?.diagnostic ?? '', /refused to talk to me: 421 4\.3\.2 busy/);
+  assert.equal(busy.connections, 2);
+  assert.ok(log.some((l) => l.includes('relay=none') && l.includes('status=deferred')));
+  await busy.stop();
+});
+
+test('a bounce without any session (null MX) is logged with relay=none', async () => {
+  const log: string[] = [];
+  await transport({}, log).deliver(requestFor(queued(['a@null.example']), 'null.example'));
+  assert.ok(log.some((l) => /to=<a@null\.example>, relay=none, dsn=5\.1\.10, status=bounced/.test(l)), log.join('\n'));
+});
