@@ -55,7 +55,7 @@ export interface ClientSessionOptions {
   readonly sasl?: ClientSasl;
   /** smtp_never_send_ehlo (no). */
   readonly smtpNeverSendEhlo?: boolean;
-  /** smtp_use_chunking... postern sends BDAT when CHUNKING is offered unless this is false. */
+  /** BDAT when the server offers CHUNKING (true); false sends DATA anyway (Postfix: smtp_discard_ehlo_keywords = chunking). */
   readonly smtpUseChunking?: boolean;
   readonly timeouts?: Partial<ClientTimeouts>;
   /** Bytes one reply may take (garbage without line ends must not grow memory without bound). */

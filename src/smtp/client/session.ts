@@ -214,7 +214,7 @@ export class SmtpClientSession {
 
   private onGreeting(r: Reply): void {
     // Postfix smtp_skip_5xx_greeting = yes: a 5xx greeting is a soft error, the next MX may do.
-    if (r.code !== 220) return this.failReply('greeting-rejected', `host ${this.o.peer} refused to talk to me: ${replyText(r)}`, r);
+    if (r.code !== 220) return this.fail('greeting-rejected', `host ${this.o.peer} refused to talk to me: ${replyText(r)}`, r);
     this.state = 'hello';
     if (this.o.smtpNeverSendEhlo === true) this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
     else this.send(`EHLO ${this.o.smtpHeloName}`, { kind: 'ehlo' });
@@ -227,11 +227,11 @@ export class SmtpClientSession {
     }
     // RFC 5321 §3.2: a server that does not know EHLO answers 5xx; try HELO (not after STARTTLS).
     if (r.code >= 500 && this.tlsState === 'none') return this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
-    this.failReply('helo-rejected', saidText(this.o.peer, r, 'EHLO'), r);
+    this.fail('helo-rejected', saidText(this.o.peer, r, 'EHLO'), r);
   }
 
   private onHelo(r: Reply): void {
-    if (r.code !== 250) return this.failReply('helo-rejected', saidText(this.o.peer, r, 'HELO'), r);
+    if (r.code !== 250) return this.fail('helo-rejected', saidText(this.o.peer, r, 'HELO'), r);
     this.ehlo = HELO_INFO;
     this.afterHello();
   }
@@ -459,10 +459,6 @@ export class SmtpClientSession {
     const head = this.pending[0];
     if (head !== undefined) return PHASES[head.kind][0];
     return this.state === 'tls-handshake' ? 'performing the TLS handshake' : 'waiting for the next command';
-  }
-
-  private failReply(reason: ClientFailureReason, text: string, r: Reply): void {
-    this.fail(reason, text, r);
   }
 
   private fail(reason: ClientFailureReason, text: string, reply?: Reply): void {
