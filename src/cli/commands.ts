@@ -7,10 +7,10 @@ import { sClientCommand } from './s_client.js';
 import { sServerCommand } from './s_server.js';
 import { saslpasswdCommand } from './saslpasswd.js';
 import { sendmailCommand } from './sendmail.js';
+import { reloadCommand, startCommand, statusCommand, stopCommand } from './start.js';
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
-import { reloadCommand, startCommand, statusCommand, stopCommand } from './start.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
 export const commands: readonly Command[] = [
@@ -30,5 +30,4 @@ export const commands: readonly Command[] = [
   newaliasesCommand,
   sendmailCommand,
   saslpasswdCommand,
-  sendmailCommand,
 ];
