@@ -103,10 +103,23 @@ function common(f: ConnectionFlags, random: Random) {
   return { random, ...versionRange(f), tls12CipherSuites: tls12Suites(f), ...groups(f), verifyPeer: acceptAnyChain, rejectUnauthorized: true };
 }
 
+/**
+ * WORKAROUND for an engine bug (see the BoGo report): postern's TLS 1.3
+ * client sends psk_key_exchange_modes only with a PSK, so BoGo's server (like
+ * BoringSSL's and Go's, RFC 8446 §4.2.9 and §4.6.1) never issues it a first
+ * ticket. The shim adds the extension until src/tls/tls13/client.ts sends it
+ * on every TLS 1.3 ClientHello; remove this then.
+ */
+const offerPskDheKe: NonNullable<ClientConfig['customizeClientHello']> = (hello) => {
+  const offersTls13 = hello.extensions.some((e) => e.kind === 'supported_versions_client_hello' && e.versions.includes(TLS13));
+  if (!offersTls13 || hello.extensions.some((e) => e.kind === 'psk_key_exchange_modes')) return hello;
+  return { ...hello, extensions: [...hello.extensions, { kind: 'psk_key_exchange_modes', type: 45, modes: [1] }] };
+};
+
 export function clientConfig(f: ConnectionFlags, random: Random, session: SessionState | undefined): ClientConfig {
   if (f.signingPrefs.length > 0) throw new UnimplementedFlag('-signing-prefs', 'the client signs with the first scheme of the server that fits its key (no client signing preference)');
   if (f.noTicket) throw new UnimplementedFlag('-no-ticket', 'the TLS 1.2 client always offers session_ticket');
-  const config: ClientConfig = { ...common(f, random), verifyHostname: '' };
+  const config: ClientConfig = { ...common(f, random), verifyHostname: '', customizeClientHello: offerPskDheKe };
   if (f.verifyPrefs.length > 0) config.signatureSchemes = [...f.verifyPrefs];
   if (f.advertiseAlpn !== undefined) config.alpnProtocols = parseAlpnWire(f.advertiseAlpn);
   if (f.hostName !== undefined) config.serverName = f.hostName;
