@@ -179,6 +179,7 @@ class Exchange {
       this.fail(err);
       return;
     }
+    this.flush();
     this.finished = true;
     this.socket.end(() => this.socket.destroy());
     this.resolve();
