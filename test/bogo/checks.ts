@@ -31,8 +31,25 @@ function checkPeerCertificate(f: ConnectionFlags, info: SessionInfo): void {
   if (!same) throw new ShimCheckError(`peer certificate chain differs from ${f.expectPeerCertFile}`);
 }
 
+/**
+ * What BoringSSL keeps in its SSL_SESSION and reports again on a resumption
+ * that does not renegotiate it (SSL_get_peer_signature_algorithm,
+ * SSL_get_curve_id on TLS 1.2 resumption); postern's SessionInfo leaves them
+ * out when the resumed handshake has none.
+ */
+export interface Remembered {
+  peerSignatureScheme?: number;
+  group?: number;
+}
+
+function withRemembered(info: SessionInfo, remembered: Remembered): SessionInfo {
+  if (!info.resumed) return info;
+  return { ...info, peerSignatureScheme: info.peerSignatureScheme ?? remembered.peerSignatureScheme, group: info.group ?? remembered.group };
+}
+
 /** Throws ShimCheckError when the handshake agreed on something the flags rule out. */
-export function checkHandshake(f: ConnectionFlags, info: SessionInfo, isResume: boolean): void {
+export function checkHandshake(f: ConnectionFlags, reported: SessionInfo, isResume: boolean, remembered: Remembered = {}): void {
+  const info = withRemembered(reported, remembered);
   if (f.expectVersion !== undefined) expectEqual('version', wireVersion(info.protocol), f.expectVersion);
   const expectResume = isResume && !f.expectSessionMiss;
   if (info.resumed !== expectResume) throw new ShimCheckError(`session unexpectedly was${info.resumed ? '' : ' not'} reused`);

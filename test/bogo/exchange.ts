@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { SessionInfo, TlsConnection, TlsEvent } from '../../src/tls/index.js';
 import { ShimCheckError, checkHandshake, checkSessions } from './checks.js';
+import type { Remembered } from './checks.js';
 import { TransportError } from './error-codes.js';
 import type { ConnectionFlags } from './flags.js';
 
@@ -20,6 +21,8 @@ export interface ExchangeSetup {
   shimId: bigint;
   flags: ConnectionFlags;
   isResume: boolean;
+  /** What the first handshake reported, for the checks of a resumption (checks.ts Remembered); updated by each full handshake. */
+  remembered: Remembered;
   /** Builds the engine once the socket is up (so that its first flight is written after the shim id). */
   createConnection(): TlsConnection;
   /** A resumable session the engine reported (client: the next `session`; server: a TLS 1.2 session ID to cache). */
@@ -124,7 +127,11 @@ class Exchange {
 
   private handshakeDone(conn: TlsConnection, info: SessionInfo): void {
     this.info = info;
-    checkHandshake(this.flags, info, this.setup.isResume);
+    checkHandshake(this.flags, info, this.setup.isResume, this.setup.remembered);
+    if (!info.resumed) {
+      this.setup.remembered.peerSignatureScheme = info.peerSignatureScheme;
+      this.setup.remembered.group = info.group;
+    }
     if (this.flags.shimWritesFirst) conn.write(SHIM_INITIAL_WRITE);
     if (this.flags.shimShutsDown) {
       this.shutDown(conn);

@@ -8,6 +8,7 @@ import { createSystemRandom } from '../../src/prng/index.js';
 import type { Random } from '../../src/prng/index.js';
 // Not in the public surface (yet): the server's ticket keyring.
 import { TicketKeyring, keyringTiming } from '../../src/tls/session/ticket-keys.js';
+import type { Remembered } from './checks.js';
 import { errorLine } from './error-codes.js';
 import type { ConnectionFlags, ShimArgs } from './flags.js';
 import { BadFlag, UnimplementedFlag, parseShimArgs } from './flags.js';
@@ -24,6 +25,7 @@ class SessionMemory {
   /** Server: TLS 1.2 sessions by ID. */
   readonly serverSessions = new Map<string, SessionState>();
   readonly tickets = new TicketKeyring(keyringTiming(3600));
+  readonly remembered: Remembered = {};
 }
 
 function makeConnection(flags: ConnectionFlags, random: Random, memory: SessionMemory): TlsConnection {
@@ -47,6 +49,7 @@ async function runShim(args: ShimArgs): Promise<void> {
       shimId: args.shimId,
       flags,
       isResume: i > 0,
+      remembered: memory.remembered,
       createConnection: () => makeConnection(flags, random, memory),
       onSession: (event) => {
         if (event.id !== undefined) memory.serverSessions.set(Buffer.from(event.id).toString('hex'), event.state);

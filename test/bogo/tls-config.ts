@@ -141,6 +141,23 @@ function serverSchemes(f: ConnectionFlags): number[] | undefined {
   return [...f.verifyPrefs];
 }
 
+/**
+ * WORKAROUND for an engine bug (see the BoGo report): postern's TLS 1.3
+ * server acknowledges server_name in EncryptedExtensions even when it
+ * resumes, which RFC 6066 §3 forbids and BoGo's client (like BoringSSL's and
+ * Go's) refuses. A connection's customizer drops the acknowledgement after a
+ * ServerHello that accepted a PSK; remove this once src/tls/tls13/server.ts
+ * omits it on resumption.
+ */
+function noServerNameAckOnResumption(): NonNullable<ServerConfig['customizeServerMessage']> {
+  let resumed = false;
+  return (message) => {
+    if (message.kind === 'server_hello') resumed = message.extensions.some((e) => e.kind === 'pre_shared_key_server_hello');
+    if (message.kind !== 'encrypted_extensions' || !resumed) return message;
+    return { ...message, extensions: message.extensions.filter((e) => e.kind !== 'server_name') };
+  };
+}
+
 export function serverConfig(
   f: ConnectionFlags,
   random: Random,
@@ -155,6 +172,7 @@ export function serverConfig(
     clientAuth: f.requireAnyClientCertificate ? 'required' : f.verifyPeer ? 'optional' : 'none',
     sessionTickets: f.noTicket ? false : tickets,
     sessionCache: sessions,
+    customizeServerMessage: noServerNameAckOnResumption(),
   };
   const schemes = serverSchemes(f);
   if (schemes !== undefined) config.signatureSchemes = schemes;
