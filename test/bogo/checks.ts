@@ -66,9 +66,9 @@ export function checkHandshake(f: ConnectionFlags, reported: SessionInfo, isResu
     throw new ShimCheckError('extended master secret was not negotiated');
   }
   checkPeerCertificate(f, info);
-  // A resumed session carries no new verification; BoringSSL reports the original one, which passed to be resumable.
-  if (f.expectVerifyResult && info.verification?.ok !== true && !(info.resumed && info.verification === undefined)) {
-    throw new ShimCheckError('the peer certificate was not verified');
+  // BoringSSL's SSL_get_verify_result is X509_V_OK unless a chain was refused (also with no peer certificate, and on resumption).
+  if (f.expectVerifyResult && info.verification !== undefined && !info.verification.ok) {
+    throw new ShimCheckError(`the peer certificate did not verify: ${info.verification.reason}`);
   }
 }
 
