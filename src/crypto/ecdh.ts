@@ -1,8 +1,8 @@
-import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import type { Random } from '../prng/random.js';
 import { constantTimeIsZero } from './ct.js';
 import { CryptoError } from './errors.js';
+import { x25519, x25519Base } from './x25519.js';
 
 export type EcdhGroup = 'x25519' | 'secp256r1' | 'secp384r1';
 
@@ -24,7 +24,7 @@ export function ecdhGenerate(group: EcdhGroup, random: Random): EcdhKeyPair {
 export function ecdhPublicKey(group: EcdhGroup, privateKey: Uint8Array): Uint8Array {
   if (group === 'x25519') {
     checkLength(privateKey, 32, 'invalid_key', 'X25519 private key');
-    return x25519.getPublicKey(privateKey);
+    return x25519Base(privateKey);
   }
   const { curve, size } = NIST[group];
   checkNistPrivateKey(group, privateKey, size);
@@ -53,13 +53,8 @@ export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerP
 function x25519Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
   checkLength(privateKey, 32, 'invalid_key', 'X25519 private key');
   checkLength(peerPublicKey, 32, 'invalid_public_value', 'X25519 public value');
-  let shared: Uint8Array;
-  try {
-    // noble refuses the low-order inputs (which give an all-zero result) before its ladder runs.
-    shared = x25519.getSharedSecret(privateKey, peerPublicKey);
-  } catch (e) {
-    throw new CryptoError('invalid_public_value', `X25519 public value refused: ${(e as Error).message}`);
-  }
+  // Our ladder (x25519.ts) takes any 32 bytes; a low-order peer value shows as the all-zero result refused below.
+  const shared = x25519(privateKey, peerPublicKey);
   // RFC 7748 §6.1, RFC 8446 §7.4.2: an all-zero shared secret must be refused.
   if (constantTimeIsZero(shared)) throw new CryptoError('invalid_public_value', 'X25519 shared secret is all zero');
   return shared;
