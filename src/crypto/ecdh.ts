@@ -2,6 +2,7 @@ import { p256, p384 } from '@noble/curves/nist.js';
 import type { Random } from '../prng/random.js';
 import { constantTimeIsZero } from './ct.js';
 import { CryptoError } from './errors.js';
+import { p256BaseMultiply, p256Multiply } from './p256-point.js';
 import { x25519, x25519Base } from './x25519.js';
 
 export type EcdhGroup = 'x25519' | 'secp256r1' | 'secp384r1';
@@ -28,6 +29,10 @@ export function ecdhPublicKey(group: EcdhGroup, privateKey: Uint8Array): Uint8Ar
   }
   const { curve, size } = NIST[group];
   checkNistPrivateKey(group, privateKey, size);
+  if (group === 'secp256r1') {
+    const { x, y } = p256BaseMultiply(privateKey);
+    return Uint8Array.from([0x04, ...x, ...y]);
+  }
   return curve.getPublicKey(privateKey, false);
 }
 
@@ -39,6 +44,7 @@ export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerP
   if (peerPublicKey.length !== 1 + 2 * size || peerPublicKey[0] !== 0x04) {
     throw new CryptoError('invalid_public_value', `${group} public value must be an uncompressed point of ${1 + 2 * size} bytes`);
   }
+  if (group === 'secp256r1') return p256Shared(privateKey, peerPublicKey);
   let shared: Uint8Array;
   try {
     // noble decodes the point and checks it is on the curve and not infinity.
@@ -48,6 +54,17 @@ export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerP
   }
   // RFC 8446 §7.4.2: the shared secret is the x-coordinate alone; drop the parity byte.
   return shared.slice(1);
+}
+
+/** Our own k·Q (p256-point.ts) after noble's check that the peer's point is on the curve (public data). */
+function p256Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+  try {
+    p256.Point.fromBytes(peerPublicKey).assertValidity();
+  } catch (e) {
+    throw new CryptoError('invalid_public_value', `secp256r1 public value is not a point on the curve: ${(e as Error).message}`);
+  }
+  // RFC 8446 §7.4.2: the shared secret is the x-coordinate alone.
+  return p256Multiply(privateKey, peerPublicKey.subarray(1, 33), peerPublicKey.subarray(33)).x;
 }
 
 function x25519Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
