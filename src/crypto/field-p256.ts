@@ -48,46 +48,52 @@ export function fpFromBigInt(n: bigint): Fp {
 export const FP_ONE = fpFromBigInt(1n);
 
 const diff = fp();
+const MASK = RADIX - 1;
+
+/*
+ * Additions work on int32 (carried limbs and their sums are far below 2^31):
+ * `v >> 22` is the floor carry, negative ones included, and `v & MASK` the
+ * limb, in two's complement.
+ */
 
 /** r = r − p when r ≥ p (r below 2p, carried), by a mask. */
 function subtractPOnce(r: Fp): void {
   let c = 0;
   for (let i = 0; i < FP_LIMBS; i++) {
     const v = (r[i] as number) - (P_LIMBS[i] as number) + c;
-    c = Math.floor(v * INV_RADIX);
-    diff[i] = v - c * RADIX;
+    c = v >> BITS;
+    diff[i] = v & MASK;
   }
   fpCmov(r, diff, c + 1);
 }
 
 /** r = r + p when `borrow` is −1 (r went negative), by a mask; the carry out cancels the borrow. */
 function addPWhenBorrowed(r: Fp, borrow: number): void {
-  const bit = -borrow;
   let c = 0;
   for (let i = 0; i < FP_LIMBS; i++) {
-    const v = (r[i] as number) + bit * (P_LIMBS[i] as number) + c;
-    c = Math.floor(v * INV_RADIX);
-    r[i] = v - c * RADIX;
+    const v = (r[i] as number) + ((P_LIMBS[i] as number) & borrow) + c;
+    c = v >> BITS;
+    r[i] = v & MASK;
   }
 }
 
+/** r = a + b − p, then + p again if that went negative. */
 export function fpAdd(r: Fp, a: Fp, b: Fp): void {
   let c = 0;
   for (let i = 0; i < FP_LIMBS; i++) {
-    const v = (a[i] as number) + (b[i] as number) + c;
-    c = Math.floor(v * INV_RADIX);
-    r[i] = v - c * RADIX;
+    const v = (a[i] as number) + (b[i] as number) - (P_LIMBS[i] as number) + c;
+    c = v >> BITS;
+    r[i] = v & MASK;
   }
-  // 2p < 2^264: nothing carries out of limb 11.
-  subtractPOnce(r);
+  addPWhenBorrowed(r, c);
 }
 
 export function fpSub(r: Fp, a: Fp, b: Fp): void {
   let c = 0;
   for (let i = 0; i < FP_LIMBS; i++) {
     const v = (a[i] as number) - (b[i] as number) + c;
-    c = Math.floor(v * INV_RADIX);
-    r[i] = v - c * RADIX;
+    c = v >> BITS;
+    r[i] = v & MASK;
   }
   addPWhenBorrowed(r, c);
 }
