@@ -1,9 +1,14 @@
 /**
  * Public-key operations against node:crypto (OpenSSL) on the same keys and
- * groups: RSA-2048 PKCS#1 v1.5 and PSS, ffdhe2048 DH, DSA-2048/256.
+ * groups: RSA-2048 PKCS#1 v1.5 and PSS, ffdhe2048 DH, DSA-2048/256; and our
+ * limb X25519 and P-256 against noble, the BigInt code they replaced.
  */
 import { constants, createDiffieHellman, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { ecdhGenerate, ecdhPublicKey, ecdhSharedSecret } from '../src/crypto/ecdh.js';
+import { ecdsaSignDigest } from '../src/crypto/ecdsa.js';
 import { bytesToBigInt, modPowPublic } from '../src/crypto/bigint.js';
 import { dhGenerate, dhSharedSecret, FFDHE2048 } from '../src/crypto/dh.js';
 import { dsaSign, dsaVerify } from '../src/crypto/dsa.js';
@@ -38,7 +43,51 @@ const dsaKey = (() => {
 const dsaPublic = createPublicKey(dsaNode.privateKey);
 const dsaSignature = new Uint8Array(sign('sha256', message, dsaNode.privateKey));
 
+const x25519Ours = ecdhGenerate('x25519', random);
+const x25519Peer = ecdhGenerate('x25519', random).publicKey;
+const p256Ours = ecdhGenerate('secp256r1', random);
+const p256Peer = ecdhGenerate('secp256r1', random).publicKey;
+const digest = random.bytes(32);
+const noSign = { prehash: false, lowS: false, format: 'der' } as const;
+
 export const suites: BenchSuite[] = [
+  {
+    name: 'X25519 and P-256 (ours on limbs vs noble on BigInt)',
+    cases: [
+      {
+        name: 'X25519 shared secret',
+        ours: () => ecdhSharedSecret('x25519', x25519Ours.privateKey, x25519Peer),
+        referenceName: 'noble x25519.getSharedSecret',
+        reference: () => nobleX25519.getSharedSecret(x25519Ours.privateKey, x25519Peer),
+        goal: 'ratio ≤ 0.5 (≥ 2× noble)',
+      },
+      {
+        name: 'X25519 key generation (fixed base)',
+        ours: () => ecdhPublicKey('x25519', x25519Ours.privateKey),
+        referenceName: 'noble x25519.getPublicKey',
+        reference: () => nobleX25519.getPublicKey(x25519Ours.privateKey),
+      },
+      {
+        name: 'P-256 ECDSA sign (RFC 6979)',
+        ours: () => ecdsaSignDigest('P-256', p256Ours.privateKey, digest),
+        referenceName: 'noble p256.sign',
+        reference: () => p256.sign(digest, p256Ours.privateKey, noSign),
+        goal: 'ratio ≤ 0.67 (≥ 1.5× noble)',
+      },
+      {
+        name: 'P-256 ECDH shared secret',
+        ours: () => ecdhSharedSecret('secp256r1', p256Ours.privateKey, p256Peer),
+        referenceName: 'noble p256.getSharedSecret',
+        reference: () => p256.getSharedSecret(p256Ours.privateKey, p256Peer),
+      },
+      {
+        name: 'P-256 key generation (fixed base)',
+        ours: () => ecdhPublicKey('secp256r1', p256Ours.privateKey),
+        referenceName: 'noble p256.getPublicKey',
+        reference: () => p256.getPublicKey(p256Ours.privateKey, false),
+      },
+    ],
+  },
   {
     name: 'RSA-2048',
     cases: [

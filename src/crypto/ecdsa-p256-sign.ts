@@ -4,12 +4,15 @@
  * caller gives randomness), as noble made it before: same signatures.
  *
  * The scalar arithmetic mod n is BigInt. k^-1 is computed blinded: the
- * variable-time inverse is taken of k·β for a secret β drawn from the same
- * HMAC_DRBG, which is uniform and independent of k, then multiplied by β.
+ * variable-time inverse is taken of k·β, then multiplied by β, where β in
+ * [1, n − 1] is SHA-256 of k (secret, and unrelated to k's value as far as
+ * the inversion's timing can tell). A second HMAC_DRBG output for β was
+ * measured to cost more than the whole inversion.
  */
 import { bigIntToBytes, modInverse } from './bigint.js';
 import { bits2int, rfc6979Nonces } from './dsa-nonce.js';
 import type { HashAlgorithm } from './hash.js';
+import { hash as digestOf } from './hash.js';
 import { P256_N, p256BaseMultiply } from './p256-point.js';
 
 function toBigInt(b: Uint8Array): bigint {
@@ -27,9 +30,10 @@ export function p256SignDigest(privateKey: Uint8Array, digest: Uint8Array, hash:
   const nonces = rfc6979Nonces(hash, n, d, digest, extra);
   for (;;) {
     const k = nonces.next().value as bigint;
-    const beta = nonces.next().value as bigint;
-    const r = toBigInt(p256BaseMultiply(bigIntToBytes(k, 32)).x) % n;
-    // r = 0 or s = 0 (probability about 2^-256): the next candidates, which differ from §3.2's next k because β took one.
+    const kBytes = bigIntToBytes(k, 32);
+    const beta = (toBigInt(digestOf('sha256', kBytes)) % (n - 1n)) + 1n;
+    const r = toBigInt(p256BaseMultiply(kBytes).x) % n;
+    // r = 0 or s = 0 (probability about 2^-256): the next candidate k (§3.2 step h.3).
     if (r === 0n) continue;
     const kInverse = (modInverse((k * beta) % n, n) * beta) % n;
     const s = (kInverse * ((e + r * d) % n)) % n;

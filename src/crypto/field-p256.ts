@@ -1,7 +1,8 @@
 /**
  * GF(p), p = 2^256 − 2^224 + 2^192 + 2^96 − 1 (P-256, FIPS 186-5 / SP 800-186
  * §3.2.1.3), in Montgomery form (R = 2^264) on twelve 22-bit limbs,
- * little-endian, in a Float64Array, as field25519.ts does for Curve25519: a
+ * little-endian, in an Int32Array (read as doubles by the multiplication), as
+ * field25519.ts does for Curve25519: a
  * column of twelve limb products and the reduction terms stay below 2^53, so
  * every value is an exact integer in a double. p ≡ −1 (mod 2^96), so the
  * Montgomery factor −p^-1 mod 2^22 is 1 and a reduction step is the low limb
@@ -14,7 +15,7 @@
  * exponent p − 2 is a public constant. test/crypto/p256.test.ts counts the
  * multiplications of a scalar multiplication for different scalars.
  */
-export type Fp = Float64Array;
+export type Fp = Int32Array;
 
 export const FP_LIMBS = 12;
 const BITS = 22;
@@ -25,7 +26,7 @@ export const P256_P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
 const R = 2n ** 264n;
 
 export function fp(): Fp {
-  return new Float64Array(FP_LIMBS);
+  return new Int32Array(FP_LIMBS);
 }
 
 /** Counts multiplications when enabled, so a test can show the sequence does not depend on the scalar. */
