@@ -68,36 +68,74 @@ function subtractPOnce(r: Fp): void {
   fpCmov(r, diff, c + 1);
 }
 
-/** r = r + p when `borrow` is −1 (r went negative), by a mask; the carry out cancels the borrow. */
-function addPWhenBorrowed(r: Fp, borrow: number): void {
-  let c = 0;
-  for (let i = 0; i < FP_LIMBS; i++) {
-    const v = (r[i] as number) + ((P_LIMBS[i] as number) & borrow) + c;
-    c = v >> BITS;
-    r[i] = v & MASK;
-  }
-}
-
-/** r = a + b − p, then + p again if that went negative. */
+/*
+ * fpAdd: a + b − p, then + p again, masked, if that went negative; fpSub:
+ * a − b, then + p, masked, if negative. Written out limb by limb (p's limbs
+ * as constants, the zero ones left out) as the multiplication is: measured
+ * about twice as fast as the loops.
+ */
 export function fpAdd(r: Fp, a: Fp, b: Fp): void {
   let c = 0;
-  for (let i = 0; i < FP_LIMBS; i++) {
-    const v = (a[i] as number) + (b[i] as number) - (P_LIMBS[i] as number) + c;
-    c = v >> BITS;
-    r[i] = v & MASK;
-  }
-  addPWhenBorrowed(r, c);
+  let v = 0;
+  v = (a[0] as number) + (b[0] as number) - 4194303 + c; c = v >> 22; const s0 = v & MASK;
+  v = (a[1] as number) + (b[1] as number) - 4194303 + c; c = v >> 22; const s1 = v & MASK;
+  v = (a[2] as number) + (b[2] as number) - 4194303 + c; c = v >> 22; const s2 = v & MASK;
+  v = (a[3] as number) + (b[3] as number) - 4194303 + c; c = v >> 22; const s3 = v & MASK;
+  v = (a[4] as number) + (b[4] as number) - 255 + c; c = v >> 22; const s4 = v & MASK;
+  v = (a[5] as number) + (b[5] as number) + c; c = v >> 22; const s5 = v & MASK;
+  v = (a[6] as number) + (b[6] as number) + c; c = v >> 22; const s6 = v & MASK;
+  v = (a[7] as number) + (b[7] as number) + c; c = v >> 22; const s7 = v & MASK;
+  v = (a[8] as number) + (b[8] as number) - 65536 + c; c = v >> 22; const s8 = v & MASK;
+  v = (a[9] as number) + (b[9] as number) + c; c = v >> 22; const s9 = v & MASK;
+  v = (a[10] as number) + (b[10] as number) - 4194288 + c; c = v >> 22; const s10 = v & MASK;
+  v = (a[11] as number) + (b[11] as number) - 16383 + c; c = v >> 22; const s11 = v & MASK;
+  const m = c;
+  c = 0;
+  v = s0 + (4194303 & m) + c; c = v >> 22; r[0] = v & MASK;
+  v = s1 + (4194303 & m) + c; c = v >> 22; r[1] = v & MASK;
+  v = s2 + (4194303 & m) + c; c = v >> 22; r[2] = v & MASK;
+  v = s3 + (4194303 & m) + c; c = v >> 22; r[3] = v & MASK;
+  v = s4 + (255 & m) + c; c = v >> 22; r[4] = v & MASK;
+  v = s5 + c; c = v >> 22; r[5] = v & MASK;
+  v = s6 + c; c = v >> 22; r[6] = v & MASK;
+  v = s7 + c; c = v >> 22; r[7] = v & MASK;
+  v = s8 + (65536 & m) + c; c = v >> 22; r[8] = v & MASK;
+  v = s9 + c; c = v >> 22; r[9] = v & MASK;
+  v = s10 + (4194288 & m) + c; c = v >> 22; r[10] = v & MASK;
+  v = s11 + (16383 & m) + c; c = v >> 22; r[11] = v & MASK;
 }
 
 export function fpSub(r: Fp, a: Fp, b: Fp): void {
   let c = 0;
-  for (let i = 0; i < FP_LIMBS; i++) {
-    const v = (a[i] as number) - (b[i] as number) + c;
-    c = v >> BITS;
-    r[i] = v & MASK;
-  }
-  addPWhenBorrowed(r, c);
+  let v = 0;
+  v = (a[0] as number) - (b[0] as number) + c; c = v >> 22; const s0 = v & MASK;
+  v = (a[1] as number) - (b[1] as number) + c; c = v >> 22; const s1 = v & MASK;
+  v = (a[2] as number) - (b[2] as number) + c; c = v >> 22; const s2 = v & MASK;
+  v = (a[3] as number) - (b[3] as number) + c; c = v >> 22; const s3 = v & MASK;
+  v = (a[4] as number) - (b[4] as number) + c; c = v >> 22; const s4 = v & MASK;
+  v = (a[5] as number) - (b[5] as number) + c; c = v >> 22; const s5 = v & MASK;
+  v = (a[6] as number) - (b[6] as number) + c; c = v >> 22; const s6 = v & MASK;
+  v = (a[7] as number) - (b[7] as number) + c; c = v >> 22; const s7 = v & MASK;
+  v = (a[8] as number) - (b[8] as number) + c; c = v >> 22; const s8 = v & MASK;
+  v = (a[9] as number) - (b[9] as number) + c; c = v >> 22; const s9 = v & MASK;
+  v = (a[10] as number) - (b[10] as number) + c; c = v >> 22; const s10 = v & MASK;
+  v = (a[11] as number) - (b[11] as number) + c; c = v >> 22; const s11 = v & MASK;
+  const m = c;
+  c = 0;
+  v = s0 + (4194303 & m) + c; c = v >> 22; r[0] = v & MASK;
+  v = s1 + (4194303 & m) + c; c = v >> 22; r[1] = v & MASK;
+  v = s2 + (4194303 & m) + c; c = v >> 22; r[2] = v & MASK;
+  v = s3 + (4194303 & m) + c; c = v >> 22; r[3] = v & MASK;
+  v = s4 + (255 & m) + c; c = v >> 22; r[4] = v & MASK;
+  v = s5 + c; c = v >> 22; r[5] = v & MASK;
+  v = s6 + c; c = v >> 22; r[6] = v & MASK;
+  v = s7 + c; c = v >> 22; r[7] = v & MASK;
+  v = s8 + (65536 & m) + c; c = v >> 22; r[8] = v & MASK;
+  v = s9 + c; c = v >> 22; r[9] = v & MASK;
+  v = s10 + (4194288 & m) + c; c = v >> 22; r[10] = v & MASK;
+  v = s11 + (16383 & m) + c; c = v >> 22; r[11] = v & MASK;
 }
+
 
 /** r = a when bit is 1, unchanged when 0, by an arithmetic mask (limbs are below 2^22). */
 export function fpCmov(r: Fp, a: Fp, bit: number): void {
