@@ -9,6 +9,9 @@ import { x25519 as nobleX25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { ecdhGenerate, ecdhPublicKey, ecdhSharedSecret } from '../src/crypto/ecdh.js';
 import { ecdsaSignDigest } from '../src/crypto/ecdsa.js';
+import { P256_N, p256BaseMultiply, p256Multiply } from '../src/crypto/p256-point.js';
+import { x25519 } from '../src/crypto/x25519.js';
+import { bigIntToBytes } from '../src/crypto/bigint.js';
 import { bytesToBigInt, modPowPublic } from '../src/crypto/bigint.js';
 import { dhGenerate, dhSharedSecret, FFDHE2048 } from '../src/crypto/dh.js';
 import { dsaSign, dsaVerify } from '../src/crypto/dsa.js';
@@ -50,7 +53,41 @@ const p256Peer = ecdhGenerate('secp256r1', random).publicKey;
 const digest = random.bytes(32);
 const noSign = { prehash: false, lowS: false, format: 'der' } as const;
 
+const zeros = new Uint8Array(32);
+const ones = new Uint8Array(32).fill(0xff);
+const scalarOne = bigIntToBytes(1n, 32);
+const scalarTop = bigIntToBytes(P256_N - 1n, 32);
+const p256PeerX = p256Peer.subarray(1, 33);
+const p256PeerY = p256Peer.subarray(33);
+
 export const suites: BenchSuite[] = [
+  {
+    // Constant-time smoke test: the same operation on extreme scalars; a ratio away from 1 would show a scalar-dependent path.
+    name: 'constant-time smoke (ours on one scalar vs ours on another)',
+    cases: [
+      {
+        name: 'X25519 ladder, scalar 00… vs ff…',
+        ours: () => x25519(zeros, x25519Peer),
+        referenceName: 'scalar ff…',
+        reference: () => x25519(ones, x25519Peer),
+        goal: 'ratio ≈ 1.00',
+      },
+      {
+        name: 'P-256 k·G comb, k = 1 vs n − 1',
+        ours: () => p256BaseMultiply(scalarOne),
+        referenceName: 'k = n − 1',
+        reference: () => p256BaseMultiply(scalarTop),
+        goal: 'ratio ≈ 1.00',
+      },
+      {
+        name: 'P-256 k·Q window, k = 1 vs n − 1',
+        ours: () => p256Multiply(scalarOne, p256PeerX, p256PeerY),
+        referenceName: 'k = n − 1',
+        reference: () => p256Multiply(scalarTop, p256PeerX, p256PeerY),
+        goal: 'ratio ≈ 1.00',
+      },
+    ],
+  },
   {
     name: 'X25519 and P-256 (ours on limbs vs noble on BigInt)',
     cases: [
