@@ -33,3 +33,14 @@ export interface BenchSuite {
   name: string;
   cases: BenchCase[];
 }
+
+/**
+ * A benchmark that is not one operation timed in this process (handshakes
+ * over real sockets between child processes): `export const reports:
+ * BenchReport[]`; `run` prints its own lines, each figure beside its
+ * reference and goal.
+ */
+export interface BenchReport {
+  name: string;
+  run: (options: { quick: boolean; filters: readonly string[] }) => Promise<void>;
+}

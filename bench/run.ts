@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
-import type { BenchCase, BenchSuite } from './harness.js';
+import type { BenchCase, BenchReport, BenchSuite } from './harness.js';
 
 /**
  * Runs every `bench/*.ts` suite: each case's `ours` and `reference` one
@@ -64,7 +64,8 @@ const files = readdirSync(here)
 console.log(`postern benchmarks, node ${process.version}, ${quick ? 'quick' : 'full'} run`);
 console.log('ratio = postern time ÷ reference time for one operation (lower is better; 0.5 = twice as fast as the reference)\n');
 for (const file of files) {
-  const mod = (await import(new URL(file, import.meta.url).href)) as { suites?: BenchSuite[] };
+  const mod = (await import(new URL(file, import.meta.url).href)) as { suites?: BenchSuite[]; reports?: BenchReport[] };
+  for (const report of mod.reports ?? []) await report.run({ quick, filters });
   for (const suite of mod.suites ?? []) {
     const cases = suite.cases.filter((c) => wanted(suite, c));
     if (cases.length === 0) continue;

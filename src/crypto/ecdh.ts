@@ -1,8 +1,9 @@
-import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import type { Random } from '../prng/random.js';
 import { constantTimeIsZero } from './ct.js';
 import { CryptoError } from './errors.js';
+import { p256BaseMultiply, p256Multiply } from './p256-point.js';
+import { x25519, x25519Base } from './x25519.js';
 
 export type EcdhGroup = 'x25519' | 'secp256r1' | 'secp384r1';
 
@@ -24,10 +25,14 @@ export function ecdhGenerate(group: EcdhGroup, random: Random): EcdhKeyPair {
 export function ecdhPublicKey(group: EcdhGroup, privateKey: Uint8Array): Uint8Array {
   if (group === 'x25519') {
     checkLength(privateKey, 32, 'invalid_key', 'X25519 private key');
-    return x25519.getPublicKey(privateKey);
+    return x25519Base(privateKey);
   }
   const { curve, size } = NIST[group];
   checkNistPrivateKey(group, privateKey, size);
+  if (group === 'secp256r1') {
+    const { x, y } = p256BaseMultiply(privateKey);
+    return Uint8Array.from([0x04, ...x, ...y]);
+  }
   return curve.getPublicKey(privateKey, false);
 }
 
@@ -39,6 +44,7 @@ export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerP
   if (peerPublicKey.length !== 1 + 2 * size || peerPublicKey[0] !== 0x04) {
     throw new CryptoError('invalid_public_value', `${group} public value must be an uncompressed point of ${1 + 2 * size} bytes`);
   }
+  if (group === 'secp256r1') return p256Shared(privateKey, peerPublicKey);
   let shared: Uint8Array;
   try {
     // noble decodes the point and checks it is on the curve and not infinity.
@@ -50,16 +56,22 @@ export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerP
   return shared.slice(1);
 }
 
+/** Our own k·Q (p256-point.ts) after noble's check that the peer's point is on the curve (public data). */
+function p256Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+  try {
+    p256.Point.fromBytes(peerPublicKey).assertValidity();
+  } catch (e) {
+    throw new CryptoError('invalid_public_value', `secp256r1 public value is not a point on the curve: ${(e as Error).message}`);
+  }
+  // RFC 8446 §7.4.2: the shared secret is the x-coordinate alone.
+  return p256Multiply(privateKey, peerPublicKey.subarray(1, 33), peerPublicKey.subarray(33)).x;
+}
+
 function x25519Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
   checkLength(privateKey, 32, 'invalid_key', 'X25519 private key');
   checkLength(peerPublicKey, 32, 'invalid_public_value', 'X25519 public value');
-  let shared: Uint8Array;
-  try {
-    // noble refuses the low-order inputs (which give an all-zero result) before its ladder runs.
-    shared = x25519.getSharedSecret(privateKey, peerPublicKey);
-  } catch (e) {
-    throw new CryptoError('invalid_public_value', `X25519 public value refused: ${(e as Error).message}`);
-  }
+  // Our ladder (x25519.ts) takes any 32 bytes; a low-order peer value shows as the all-zero result refused below.
+  const shared = x25519(privateKey, peerPublicKey);
   // RFC 7748 §6.1, RFC 8446 §7.4.2: an all-zero shared secret must be refused.
   if (constantTimeIsZero(shared)) throw new CryptoError('invalid_public_value', 'X25519 shared secret is all zero');
   return shared;

@@ -4,7 +4,10 @@ import { p256, p384 } from '@noble/curves/nist.js';
 import type { Random } from '../prng/random.js';
 import type { HashAlgorithm } from './hash.js';
 import { hash as digestOf, nobleHash } from './hash.js';
+import { encodeDsaSignature } from './dsa-signature-der.js';
+import { p256SignDigest } from './ecdsa-p256-sign.js';
 import { CryptoError } from './errors.js';
+import { p256BaseMultiply } from './p256-point.js';
 
 export type EcdsaCurve = 'P-256' | 'P-384';
 
@@ -49,6 +52,10 @@ const HASH_BY_DIGEST_LENGTH: ReadonlyMap<number, HashAlgorithm> = new Map([
 /** Uncompressed SEC1 public key (SEC 1 §2.3.3). */
 export function ecdsaPublicKey(curve: EcdsaCurve, privateKey: Uint8Array): Uint8Array {
   checkPrivateKey(curve, privateKey);
+  if (curve === 'P-256') {
+    const { x, y } = p256BaseMultiply(privateKey);
+    return Uint8Array.from([0x04, ...x, ...y]);
+  }
   return CURVES[curve].base.getPublicKey(privateKey, false);
 }
 
@@ -116,6 +123,11 @@ function signDigest(
 ): Uint8Array {
   checkPrivateKey(curve, privateKey);
   const extraEntropy = random === undefined ? false : random.bytes(CURVES[curve].size);
+  if (curve === 'P-256') {
+    // Our own k·G (p256-point.ts); P-384 stays on noble.
+    const { r, s } = p256SignDigest(privateKey, digest, hash, extraEntropy === false ? undefined : extraEntropy);
+    return encodeDsaSignature(r, s);
+  }
   // lowS: false — the signature is the one RFC 6979 and SEC 1 define, as OpenSSL makes it.
   return signer(curve, hash).sign(digest, privateKey, { prehash: false, lowS: false, format: 'der', extraEntropy });
 }
