@@ -7,9 +7,9 @@ import { loadCertificates, loadPrivateKey } from '../../src/x509/index.js';
 import type { Certificate, VerifyResult } from '../../src/x509/index.js';
 import type { Random } from '../../src/prng/index.js';
 // Not in the public surface (yet): the suite registry and the group table.
-import { ALL_TLS12_SUITES } from '../../src/tls/suites.js';
-import type { Tls12Suite } from '../../src/tls/suites.js';
-import { isSupportedGroup } from '../../src/tls/key-exchange.js';
+import { ALL_TLS12_SUITES } from '../../src/tls/registry/suites.js';
+import type { Tls12Suite } from '../../src/tls/registry/suites.js';
+import { isSupportedGroup } from '../../src/tls/keys/key-exchange.js';
 import type { TicketKeyring } from '../../src/tls/session/ticket-keys.js';
 import type { SessionState } from '../../src/tls/index.js';
 import type { ConnectionFlags } from './flags.js';
