@@ -11,6 +11,7 @@ import { reloadCommand, startCommand, statusCommand, stopCommand } from './start
 import { tlsmgrCommand } from './tlsmgr.js';
 import { verifyCommand } from './verify.js';
 import { x509Command } from './x509.js';
+import { mailqCommand, postcatCommand, postqueueCommand, postsuperCommand } from './queue-tools.js';
 
 /** Every subcommand of `postern`; the help lists exactly these. */
 export const commands: readonly Command[] = [
@@ -18,6 +19,10 @@ export const commands: readonly Command[] = [
   stopCommand,
   reloadCommand,
   statusCommand,
+  postqueueCommand,
+  mailqCommand,
+  postsuperCommand,
+  postcatCommand,
   verifyCommand,
   x509Command,
   dhparamCommand,
