@@ -1,7 +1,7 @@
 import { Tag } from './der.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 
-/** A minimal DER writer for the few structures we produce (DH parameters, canonical names, test material). */
+/** A minimal DER writer for the few structures we produce (DH parameters, canonical names, self-signed certificates and their keys, test material). */
 
 function encodeLength(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
@@ -62,4 +62,32 @@ export function derOid(dotted: string): Uint8Array {
     out.push(...group);
   }
   return tlv(Tag.OID, Uint8Array.from(out));
+}
+
+/** X.690 §8.6: the unused-bit count, then the bits. */
+export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
+  return tlv(Tag.BIT_STRING, concatBytes(Uint8Array.of(unusedBits), bytes));
+}
+
+export function derOctetString(bytes: Uint8Array): Uint8Array {
+  return tlv(Tag.OCTET_STRING, bytes);
+}
+
+/** X.690 §11.1: TRUE is 0xff in DER. */
+export function derBoolean(value: boolean): Uint8Array {
+  return tlv(Tag.BOOLEAN, Uint8Array.of(value ? 0xff : 0));
+}
+
+export function derNull(): Uint8Array {
+  return tlv(Tag.NULL, new Uint8Array(0));
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, both in seconds with Z. */
+export function derTime(date: Date): Uint8Array {
+  const year = date.getUTCFullYear();
+  const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
+  if (year >= 1950 && year < 2050) return tlv(Tag.UTC_TIME, new TextEncoder().encode(`${two(year % 100)}${rest}`));
+  return tlv(Tag.GENERALIZED_TIME, new TextEncoder().encode(`${String(year).padStart(4, '0')}${rest}`));
 }

@@ -14,3 +14,6 @@ export type { VerifyOptions, VerifyResult } from './verify.js';
 export { parsePem, encodePem } from './pem.js';
 export { loadDhParameters, checkDhParameters } from './dh-params.js';
 export type { DhParameters } from './dh-params.js';
+export { buildSelfSignedCertificate } from './certificate-builder.js';
+export type { SelfSigned, SelfSignedOptions, SelfSignedKeyType } from './certificate-builder.js';
+export { encodePkcs8Pem } from './private-key-write.js';
