@@ -28,7 +28,7 @@ export const sendmailCommand: Command = {
   async run(args, io) {
     const parsed = parseArgs(args, { flags: ['bs', ...IGNORED, ...OTHER_MODES], options: ['C'] });
     if (!parsed.flags.has('bs')) throw new UsageError('only -bs (SMTP on standard input) is implemented');
-    if (parsed.positional.length > 0) throw new UsageError('recipients on the command line need the queue (not implemented yet); use -bs');
+    if (parsed.positional.length > 0) throw new UsageError('recipients on the command line (sendmail without -bs) are not supported yet: use -bs');
     const directory = optionValue(parsed, 'C') ?? process.env['POSTERN_MAILDIR'] ?? join(homedir(), 'Maildir');
     const myhostname = hostname();
     const session = new SmtpServerSession({ myhostname, neverOfferTls: true }, { address: '127.0.0.1', port: 0, name: 'localhost' });
