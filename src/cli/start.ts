@@ -8,15 +8,28 @@ import { loadConfiguration } from '../mta/config/index.js';
 import { Master } from '../mta/master/master.js';
 import { runningMaster } from '../mta/master/pid-file.js';
 import { runWorker } from '../mta/master/worker.js';
+import { DEFAULT_ROOT, ensureDefaultConfiguration, firstRunInstructions } from '../mta/defaults/index.js';
+import { createSystemRandom } from '../prng/index.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { optionValue, parseArgs } from './args.js';
 
-function configDirectory(args: readonly string[]): { dir: string; detach: boolean } {
+function configDirectory(args: readonly string[]): { dir: string | undefined; detach: boolean } {
   const parsed = parseArgs(args, { options: ['c'], flags: ['d'] });
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument: ${parsed.positional[0]}`);
-  const dir = optionValue(parsed, 'c') ?? process.env['MAIL_CONFIG'] ?? '/etc/postfix';
-  return { dir, detach: parsed.flags.has('d') };
+  return { dir: optionValue(parsed, 'c') ?? process.env['MAIL_CONFIG'], detach: parsed.flags.has('d') };
+}
+
+/** Without -c or $MAIL_CONFIG: the built-in default under ./var/postern, written on first run (issue 14's npm start). */
+async function defaultConfiguration(io: CommandIO): Promise<string> {
+  const result = await ensureDefaultConfiguration(DEFAULT_ROOT, { random: createSystemRandom(), log: { info: (line: string) => void io.stderr.write(`${line}\n`), warn: (line: string) => void io.stderr.write(`warning: ${line}\n`) } });
+  io.stdout.write(firstRunInstructions(result) + '\n');
+  return result.configDirectory;
+}
+
+/** stop, reload, status: the same default as start. */
+function knownDirectory(dir: string | undefined): string {
+  return dir ?? join(DEFAULT_ROOT, 'etc');
 }
 
 function dataDirectory(dir: string): string {
@@ -28,7 +41,9 @@ async function start(args: string[], io: CommandIO): Promise<number> {
     await runWorker();
     return new Promise<number>(() => undefined);
   }
-  const { dir, detach } = configDirectory(args);
+  const given = configDirectory(args);
+  const detach = given.detach;
+  const dir = given.dir ?? (await defaultConfiguration(io));
   const running = runningMaster(dataDirectory(dir));
   if (running !== undefined) {
     io.stderr.write(`postern: fatal: the mail system is already running (pid ${running})\n`);
@@ -50,7 +65,7 @@ function startDetached(dir: string, io: CommandIO): number {
 
 function signalMaster(signal: NodeJS.Signals, verb: string) {
   return async (args: string[], io: CommandIO): Promise<number> => {
-    const { dir } = configDirectory(args);
+    const dir = knownDirectory(configDirectory(args).dir);
     const data = dataDirectory(dir);
     const pid = runningMaster(data);
     if (pid === undefined) {
@@ -72,7 +87,7 @@ const SERVICE_OPTIONS = '[-c CONFIG_DIR]';
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the mail system of main.cf and master.cf (foreground; -d detaches)',
-  usage: `usage: postern start ${SERVICE_OPTIONS} [-d]\n\nRuns the services of CONFIG_DIR/master.cf (default $MAIL_CONFIG, else /etc/postfix) until SIGTERM;\nSIGHUP reloads. -d detaches, logging to $data_directory/master.log.`,
+  usage: `usage: postern start ${SERVICE_OPTIONS} [-d]\n\nRuns the services of CONFIG_DIR/master.cf (default $MAIL_CONFIG, else the built-in\nconfiguration under ./var/postern, written on first run) until SIGTERM;\nSIGHUP reloads. -d detaches, logging to $data_directory/master.log.`,
   run: start,
 };
 
@@ -95,7 +110,7 @@ export const statusCommand: Command = {
   summary: 'say whether the mail system is running',
   usage: `usage: postern status ${SERVICE_OPTIONS}`,
   async run(args, io) {
-    const { dir } = configDirectory(args);
+    const dir = knownDirectory(configDirectory(args).dir);
     const pid = runningMaster(dataDirectory(dir));
     io.stdout.write(pid === undefined ? 'postern: the mail system is not running\n' : `postern: the mail system is running: PID: ${pid}\n`);
     return pid === undefined ? 1 : 0;
