@@ -13,8 +13,6 @@ export { SessionDriver } from './node/driver.js';
 export type { DriverIo, DriverDeps } from './node/driver.js';
 export type { Delivery } from './node/delivery.js';
 export { MemoryDelivery } from './node/delivery.js';
-export { MaildirDelivery } from './node/maildir.js';
-export type { MaildirOptions } from './node/maildir.js';
 export type { SmtpLogger } from './node/logger.js';
 export { streamLogger, MemoryLogger } from './node/logger.js';
 export { tlsDetails } from './node/tls-details.js';

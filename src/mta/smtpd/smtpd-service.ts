@@ -7,7 +7,7 @@ import type { SaslBackend } from '../../smtp/sasl/backend.js';
 import { DovecotSaslBackend, parseDovecotPath } from '../../smtp/sasl/dovecot-backend.js';
 import { PosternSaslBackend } from '../../smtp/sasl/postern-backend.js';
 import { parseSecurityOptions } from '../../smtp/sasl/security-options.js';
-import { SmtpServer } from '../../smtp/node/server.js';
+import { SmtpServer, type SmtpServerOptions } from '../../smtp/node/server.js';
 import type { SmtpdOptions } from '../../smtp/server/options.js';
 import type { BareNewlinePolicy } from '../../smtp/codec/data.js';
 import type { ParameterSet } from '../config/index.js';
@@ -125,6 +125,11 @@ function policy(d: SmtpdServiceDeps, destinations: DestinationConfig): Restricti
 
 /** Builds the server; the caller listens on the service's address. */
 export async function createSmtpdService(d: SmtpdServiceDeps): Promise<SmtpServer> {
+  return new SmtpServer(await smtpdServerOptions(d));
+}
+
+/** The session options, TLS, SASL, policy and queue delivery of one smtpd (also sendmail -bs's, with no socket). */
+export async function smtpdServerOptions(d: SmtpdServiceDeps): Promise<SmtpServerOptions> {
   const p = d.params;
   const tls = d.neverOfferTls === true ? undefined : serverTlsOptions({ params: p, random: d.random, log: d.log, ...(d.sessionStore !== undefined ? { sessionStore: d.sessionStore } : {}) });
   const destinations = destinationConfig(p, d.openTable);
@@ -132,7 +137,7 @@ export async function createSmtpdService(d: SmtpdServiceDeps): Promise<SmtpServe
   const sasl = saslBackend(d);
   // The Dovecot back end learns its mechanisms from the auth server's handshake; a dead server is logged and retried per AUTH.
   if (sasl instanceof DovecotSaslBackend && !(await sasl.open())) d.log(`warning: SASL: cannot connect to the Dovecot auth server at ${p.string('smtpd_sasl_path')}: AUTH is offered once it answers`);
-  return new SmtpServer({
+  return {
     smtpd: smtpdOptions(p, tls !== undefined, d.neverOfferTls === true),
     ...(tls !== undefined ? { tls } : {}),
     delivery: new QueueDelivery({ queue: d.queue, myhostname: p.string('myhostname'), mailName: p.string('mail_name'), tlsReceivedHeader: p.bool('smtpd_tls_received_header'), askCcert: p.bool('smtpd_tls_ask_ccert'), queued: d.queued, log: d.log }),
@@ -142,5 +147,5 @@ export async function createSmtpdService(d: SmtpdServiceDeps): Promise<SmtpServe
     smtpdTimeout: p.time('smtpd_timeout') * 1000,
     smtpdStarttlsTimeout: p.time('smtpd_starttls_timeout') * 1000,
     smtpdTlsLoglevel: p.int('smtpd_tls_loglevel'),
-  });
+  };
 }

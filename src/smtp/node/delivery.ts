@@ -1,7 +1,7 @@
 import type { DeliveryVerdict, ReceivedMessage } from '../server/events.js';
 
 /**
- * Where accepted mail goes until the queue exists (issue 12): the session
+ * Where accepted mail goes (the MTA's is the durable queue, src/mta/smtpd/queue-delivery.ts): the session
  * waits for the verdict before `250 Ok: queued as ID`, so a delivery must
  * have made the message durable when it resolves `ok`.
  */

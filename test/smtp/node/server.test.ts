@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { MemoryDelivery } from '../../../src/smtp/node/delivery.js';
 import { MemoryLogger } from '../../../src/smtp/node/logger.js';
-import { MaildirDelivery } from '../../../src/smtp/node/maildir.js';
 import { SmtpServer } from '../../../src/smtp/node/server.js';
 import type { SmtpServerOptions } from '../../../src/smtp/node/server.js';
 import { connect as tlsConnect, startTlsClient } from '../../../src/tls/index.js';
@@ -176,27 +172,6 @@ describe('SmtpServer over loopback', () => {
       await r.waitClosed();
     } finally {
       await server.close();
-    }
-  });
-
-  test('Maildir delivery: tmp/, then new/, with Return-Path and Received', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'postern-maildir-'));
-    const delivery = new MaildirDelivery({ directory: dir, myhostname: 'mx.example.com', mailName: 'postern', tlsReceivedHeader: true, askCcert: false });
-    const { server, port } = await start({ delivery });
-    try {
-      const r = new ReplyReader(await dial(port));
-      await r.next();
-      await r.command('EHLO client.example');
-      const id = (await sendMessage(r)).replace('Ok: queued as ', '');
-      const files = readdirSync(join(dir, 'new'));
-      assert.equal(files.length, 1);
-      assert.deepEqual(readdirSync(join(dir, 'tmp')), []);
-      const text = readFileSync(join(dir, 'new', files[0] as string), 'utf8');
-      assert.match(text, new RegExp(`^Return-Path: <a@example.org>\\nReceived: from client.example \\(unknown \\[127.0.0.1\\]\\)\\n\\tby mx.example.com \\(postern\\) with ESMTP id ${id}\\n\\tfor <b@example.com>; `));
-      assert.match(text, /\nSubject: t\n\nhello\n$/);
-    } finally {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
