@@ -8,7 +8,8 @@ import type { SelfSignedKeyType } from '../../x509/index.js';
 import { defaultLayout, type DefaultLayout } from './default-layout.js';
 import { defaultMainCf } from './default-main-cf.js';
 import { defaultMasterCf } from './default-master-cf.js';
-import { generatePassword, scryptSecret } from './first-user-secret.js';
+import { hashPassword } from '../../smtp/sasl/stored-secret.js';
+import { generatePassword } from './first-user-secret.js';
 
 export const DEFAULT_ROOT = './var/postern';
 export const FIRST_USER = 'postern';
@@ -78,7 +79,7 @@ function writeCertificate(keyType: SelfSignedKeyType, certFile: string, keyFile:
 
 async function writeUser(l: DefaultLayout, address: string, options: FirstRunOptions): Promise<void> {
   const password = generatePassword(options.random);
-  const secret = await scryptSecret(password, options.random);
+  const secret = await hashPassword(password, 'scrypt', options.random);
   writeFileAtomically(l.saslPasswd, `# smtpd_sasl_password_maps (texthash): user and scrypt secret; "postern saslpasswd -f ${l.saslPasswd} USER" edits it.\n${FIRST_USER} ${secret}\n`, 0o600);
   writeFileAtomically(l.firstUserFile, `# The SMTP AUTH user made on first run; ${l.saslPasswd} holds only its scrypt hash.\nuser: ${FIRST_USER}\npassword: ${password}\naddress: ${address}\n`, 0o600);
   writeFileAtomically(l.localUsers, `# local_recipient_maps (texthash): the local users mail is accepted for, one "user value" line each.\n${FIRST_USER} ${FIRST_USER}\n`, 0o644);

@@ -7,11 +7,15 @@ import assert from 'node:assert/strict';
 import { loadConfiguration } from '../../../src/mta/config/index.js';
 import { ensureDefaultConfiguration, firstRunInstructions } from '../../../src/mta/defaults/index.js';
 import { deterministicRandom } from '../../../src/prng/index.js';
+import { MailQueue } from '../../../src/mta/queue/index.js';
+import { smtpdServerOptions } from '../../../src/mta/smtpd/smtpd-service.js';
+import { openTable } from '../../../src/mta/tables/open.js';
+import type { SaslBackend } from '../../../src/smtp/sasl/backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'postern-firstrun-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const log = { info: (): void => {}, warn: (): void => {} };
-// The format stored-secret.ts (sasl branch) documents: $scrypt$ln=N,r=R,p=P$<salt>$<hash>, unpadded base64.
+// The format src/smtp/sasl/stored-secret.ts writes and parses: $scrypt$ln=N,r=R,p=P$<salt>$<hash>, unpadded base64.
 const SCRYPT_LINE = /^postern \$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/m;
 
 describe('first run', async () => {
@@ -47,6 +51,26 @@ describe('first run', async () => {
     assert.match(readFileSync(r.saslPasswd, 'utf8'), SCRYPT_LINE);
     assert.match(readFileSync(r.firstUserFile, 'utf8'), /^password: [A-Za-z0-9_-]{24}$/m);
     assert.match(readFileSync(r.aliases, 'utf8'), /^postmaster postern$/m);
+  });
+
+  it("the user's secret verifies its password through the submission service's SASL back end, as postern start builds it", async () => {
+    const config = loadConfiguration(r.configDirectory);
+    const submission = config.services[2];
+    assert.ok(submission);
+    const params = config.forService(submission);
+    const random = deterministicRandom('sasl check');
+    const queue = await MailQueue.open(params.string('queue_directory'), { random });
+    const options = await smtpdServerOptions({ params, queue, random, openTable: (spec) => openTable(spec, { baseDirectory: config.directory }), log: () => {}, queued: () => {} });
+    const sasl = options.sasl;
+    assert.ok(sasl);
+    const password = /^password: (\S+)$/m.exec(readFileSync(r.firstUserFile, 'utf8'))?.[1];
+    assert.ok(password !== undefined);
+    const plain = async (backend: SaslBackend, pw: string): Promise<string> => {
+      const { first } = await backend.start('PLAIN', new TextEncoder().encode(`\0postern\0${pw}`), { clientAddress: '127.0.0.1', secured: true, service: 'smtp' });
+      return first.kind === 'success' ? `success ${first.user}` : first.kind;
+    };
+    assert.equal(await plain(sasl, password), 'success postern');
+    assert.equal(await plain(sasl, `${password}x`), 'failure');
   });
 
   it('prints where things are and a first message to send', () => {
