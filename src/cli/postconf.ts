@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
+import { getopt } from './getopt.js';
 import { ConfigError, DEFAULT_CONFIG_DIRECTORY, ParameterSet, type ConfigWarning, type MasterService, type ParameterDefinition } from '../mta/config/index.js';
 import { definitionsOfServices, mainSettings, serviceSet, unusedParameterWarnings } from '../mta/config/configuration.js';
 import { parseMainCf, readMainCf, type MainCf } from '../mta/config/main-cf.js';
@@ -21,7 +22,8 @@ removes parameters in main.cf in place (comments and order kept). -M prints
 the master.cf services, -P their -o parameters. -c DIR reads DIR/main.cf
 and DIR/master.cf instead of ${DEFAULT_CONFIG_DIRECTORY}.`;
 
-const FLAGS = new Set(['d', 'e', 'h', 'n', 'x', 'X', 'M', 'P']);
+/** getopt(3)'s option string: the flags, and -c taking the directory. */
+const OPTSTRING = 'c:dehnxXMP';
 
 interface Options {
   flags: Set<string>;
@@ -31,32 +33,13 @@ interface Options {
 
 /** Postfix-style getopt: `-nh`, `-c DIR`, `-cDIR`; the rest are operands. */
 function parseOptions(args: readonly string[]): Options {
-  const flags = new Set<string>();
-  let directory = DEFAULT_CONFIG_DIRECTORY;
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      i++;
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') break;
-    for (let j = 1; j < arg.length; j++) {
-      const letter = arg[j] as string;
-      if (letter === 'c') {
-        const value = j + 1 < arg.length ? arg.slice(j + 1) : args[++i];
-        if (value === undefined) throw new UsageError('option -c needs a directory');
-        directory = value;
-        break;
-      }
-      if (!FLAGS.has(letter)) throw new UsageError(`unknown option -${letter}`);
-      flags.add(letter);
-    }
-  }
+  const { options, operands } = getopt(args, OPTSTRING);
+  const flags = new Set([...options.keys()].filter((letter) => letter !== 'c'));
+  const directory = options.get('c')?.at(-1) ?? DEFAULT_CONFIG_DIRECTORY;
   const exclusive = ['e', 'X', 'M', 'P'].filter((f) => flags.has(f));
   if (exclusive.length > 1) throw new UsageError(`-${exclusive.join(' and -')} cannot be combined`);
   if (flags.has('d') && flags.has('n')) throw new UsageError('-d and -n cannot be combined');
-  return { flags, directory, operands: args.slice(i) };
+  return { flags, directory, operands };
 }
 
 function warn(io: CommandIO, text: string): void {

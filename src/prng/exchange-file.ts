@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EntropySourceError } from './entropy-source-error.js';
+import { syncPathSync } from './sync-path.js';
 
 /** tls_random_exchange_name: "its length is fixed at 1024 bytes" (Postfix). */
 export const EXCHANGE_FILE_SIZE = 1024;
@@ -60,7 +61,7 @@ export function writeExchangeFile(path: string, data: Uint8Array): void {
     removeQuietly(temp);
     throw new EntropySourceError(path, `cannot replace the exchange file: ${(err as Error).message}`);
   }
-  syncDirectory(dir);
+  syncPathSync(dir);
 }
 
 function removeQuietly(path: string): void {
@@ -69,14 +70,5 @@ function removeQuietly(path: string): void {
   } catch (err) {
     // The temporary file may not exist (the failure was its creation); nothing else to undo.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -11,6 +11,7 @@ export type { EntropyInput, EntropyPoolConfig } from './entropy-pool.js';
 export { DEFAULT_OS_RANDOM_SOURCE, exchangeFileInput, osInput, sourceInput } from './entropy-inputs.js';
 export { parseEntropySource, readEntropySource, EntropySourceSpecError } from './entropy-source.js';
 export type { EntropySourceSpec } from './entropy-source.js';
+export { syncPath, syncPathSync } from './sync-path.js';
 export { EXCHANGE_FILE_SIZE, readExchangeFile, writeExchangeFile } from './exchange-file.js';
 export { EgdClient, readEgd } from './egd-client.js';
 export { systemClock, ManualClock } from './clock.js';

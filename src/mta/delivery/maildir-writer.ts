@@ -5,6 +5,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { syncPath } from '../../prng/index.js';
 
 let counter = 0;
 
@@ -12,15 +13,6 @@ let counter = 0;
 function uniqueName(now: number): string {
   const host = hostname().replace(/\//g, '\\057').replace(/:/g, '\\072');
   return `${Math.floor(now / 1000)}.M${(now % 1000) * 1000}P${process.pid}Q${++counter}.${host}`;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export async function ensureMaildir(maildir: string): Promise<void> {
@@ -44,7 +36,7 @@ export async function writeMaildirMessage(maildir: string, parts: readonly Uint8
   await handle.close();
   const final = join(maildir, 'new', name);
   await rename(tmp, final);
-  await syncDirectory(join(maildir, 'new'));
+  await syncPath(join(maildir, 'new'));
   return final;
 }
 

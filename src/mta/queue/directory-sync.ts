@@ -8,7 +8,7 @@
 // directory fsyncs, not N. (Each file's own data is fsync'd by its writer;
 // concurrent fsyncs of different files land in one journal commit on ext4 and
 // xfs, which is as much grouping as a file system allows.)
-import { open } from 'node:fs/promises';
+import { syncPath } from '../../prng/index.js';
 
 export class DirectorySync {
   private running: Promise<void> | undefined;
@@ -39,13 +39,8 @@ export class DirectorySync {
 
   private async runOnce(): Promise<void> {
     try {
-      const handle = await open(this.directory, 'r');
-      try {
-        await handle.sync();
-        this.syncs++;
-      } finally {
-        await handle.close();
-      }
+      await syncPath(this.directory);
+      this.syncs++;
     } finally {
       if (this.next === undefined) this.running = undefined;
     }

@@ -5,7 +5,7 @@ import type { Table } from '../tables/table.js';
 import type { Evaluation, ListContext, Status } from './evaluation.js';
 import { DUNNO, OK, ServerConfigurationError } from './evaluation.js';
 import { fixDsn, splitDsn } from './reply.js';
-import { addressKeys, domainKeys, mailAddressKeys } from './search-keys.js';
+import { addressKeys, clientAddressKeys, domainKeys } from '../tables/search.js';
 
 // Postfix: a failed lookup is answered as if the table had held this value.
 const LOOKUP_ERROR_VALUE = '451 4.3.5 Server configuration error';
@@ -106,18 +106,18 @@ export function lookupAccess(ev: Evaluation, spec: string, keys: string[], ctx: 
 }
 
 export function checkDomainAccess(ev: Evaluation, spec: string, domain: string, ctx: ListContext): AccessOutcome {
-  return lookupAccess(ev, spec, domainKeys(domain.toLowerCase(), ev.settings.accessMapsMatchParents), ctx);
+  return lookupAccess(ev, spec, domainKeys(domain, { parentMatchesSubdomains: ev.settings.accessMapsMatchParents }), ctx);
 }
 
 /** check_client_access: the client's name and parent domains, then its address and parent networks. */
 export function checkClientAccess(ev: Evaluation, spec: string, ctx: ListContext): Status {
   const byName = checkDomainAccess(ev, spec, ev.facts.clientName, ctx);
   if (byName.status.kind !== 'dunno' || byName.found) return byName.status;
-  return lookupAccess(ev, spec, addressKeys(ev.facts.clientAddress.toLowerCase()), ctx).status;
+  return lookupAccess(ev, spec, clientAddressKeys(ev.facts.clientAddress), ctx).status;
 }
 
 /** check_sender_access / check_recipient_access: the address search order, `<>` for the null sender. */
 export function checkMailAccess(ev: Evaluation, spec: string, address: string, ctx: ListContext): Status {
   if (address === '') return lookupAccess(ev, spec, [ev.settings.nullAccessLookupKey], ctx).status;
-  return lookupAccess(ev, spec, mailAddressKeys(address, ev.settings.recipientDelimiter, ev.settings.accessMapsMatchParents), ctx).status;
+  return lookupAccess(ev, spec, addressKeys(address, { recipientDelimiter: ev.settings.recipientDelimiter, parentMatchesSubdomains: ev.settings.accessMapsMatchParents }), ctx).status;
 }

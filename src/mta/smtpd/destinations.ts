@@ -5,7 +5,7 @@
 // parent_domain_matches_subdomains decides whether `name` also matches its
 // subdomains.
 import type { Table } from '../tables/table.js';
-import { domainKeys } from './search-keys.js';
+import { domainKeys } from '../tables/search.js';
 import { dropTrailingDot } from './hostname.js';
 import { parseAddress } from './networks.js';
 
@@ -29,7 +29,7 @@ export function matchDomainList(list: DomainList, domainIn: string): boolean {
   const domain = dropTrailingDot(domainIn).toLowerCase();
   for (const entry of list.entries) {
     if (typeof entry !== 'string') {
-      if (domainKeys(domain, list.parentMatches).some((k) => entry.lookup(k) !== undefined)) return true;
+      if (domainKeys(domain, { parentMatchesSubdomains: list.parentMatches }).some((k) => entry.lookup(k) !== undefined)) return true;
       continue;
     }
     const negated = entry.startsWith('!');

@@ -5,14 +5,14 @@
 import { classifyRecipient } from './destinations.js';
 import type { Evaluation, Restriction, Status } from './evaluation.js';
 import { DUNNO, LookupRetry } from './evaluation.js';
-import { ownerKeys } from './search-keys.js';
+import { mailAddrFindKeys } from '../tables/search.js';
 
 /** The owners of `sender`, or undefined when the table does not list it. */
 function owners(ev: Evaluation, sender: string): string[] | undefined {
   const table = ev.settings.senderLoginMaps;
   if (table === undefined) return undefined;
   const local = classifyRecipient(sender, ev.settings.destinations) === 'final';
-  for (const key of ownerKeys(sender, ev.settings.recipientDelimiter, local)) {
+  for (const key of mailAddrFindKeys(sender, ev.settings.recipientDelimiter, local)) {
     let value: string | undefined;
     try {
       value = table.lookup(key);

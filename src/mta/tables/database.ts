@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { syncPathSync } from '../../prng/index.js';
 import { TableError, systemMessage, type WarningSink } from './errors.js';
 import { foldKey } from './fold.js';
 import type { LookupResult, Table } from './table.js';
@@ -147,22 +148,13 @@ export function buildDatabase(type: DatabaseType, source: string, entries: Itera
     } finally {
       db.close();
     }
-    fsyncPath(temp);
+    syncPathSync(temp);
     renameSync(temp, path);
-    fsyncPath(dirname(path));
+    syncPathSync(dirname(path));
   } catch (err) {
     rmSync(temp, { force: true });
     if (err instanceof TableError) throw err;
     throw new TableError('open', `open database ${path}: ${(err as Error).message}`);
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -9,6 +9,7 @@ export {
   lookupAddress,
   lookupClientAddress,
   lookupDomain,
+  mailAddrFindKeys,
   type AddressSearchOptions,
   type DomainSearchOptions,
   type Found,

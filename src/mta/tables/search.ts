@@ -33,10 +33,11 @@ function first(table: Table, keys: Iterable<string>): Found | undefined {
   return undefined;
 }
 
-/** sub.example.com, then example.com, com (parent style) or .example.com, .com (dot style). */
+/** sub.example.com, then example.com, com (parent style) or .example.com, .com (dot style); a numeric name gets no parents. */
 export function domainKeys(domain: string, options: DomainSearchOptions): string[] {
   const name = domain.toLowerCase().replace(/\.$/, '');
   const keys = [name];
+  if (parseAddress(name) !== undefined) return keys;
   const labels = name.split('.');
   for (let i = 1; i < labels.length; i++) {
     const parent = labels.slice(i).join('.');
@@ -63,7 +64,7 @@ function stripExtension(local: string, delimiters: string): string | undefined {
 export function addressKeys(address: string, options: AddressSearchOptions): string[] {
   const at = address.lastIndexOf('@');
   const local = at < 0 ? address : address.slice(0, at);
-  const domain = at < 0 ? '' : address.slice(at + 1);
+  const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
   const bare = stripExtension(local, options.recipientDelimiter);
   const keys: string[] = [];
   if (domain !== '') {
@@ -79,6 +80,24 @@ export function addressKeys(address: string, options: AddressSearchOptions): str
 export function lookupAddress(table: Table, address: string, options: AddressSearchOptions): Found | undefined {
   if (table.pattern) return first(table, [address]);
   return first(table, addressKeys(address, options));
+}
+
+/**
+ * The default search order of Postfix's mail_addr_find() (smtpd_sender_login_maps;
+ * not access(5)): user+ext@domain, user@domain, then the bare local part(s)
+ * when the domain is this host's own, then @domain.
+ */
+export function mailAddrFindKeys(address: string, recipientDelimiter: string, localDomain: boolean): string[] {
+  const at = address.lastIndexOf('@');
+  const local = at < 0 ? address : address.slice(0, at);
+  const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
+  const bare = stripExtension(local, recipientDelimiter);
+  if (domain === '') return [local];
+  const keys = [`${local}@${domain}`];
+  if (bare !== undefined) keys.push(`${bare}@${domain}`);
+  if (localDomain) keys.push(local, ...(bare !== undefined ? [bare] : []));
+  keys.push(`@${domain}`);
+  return keys;
 }
 
 /**

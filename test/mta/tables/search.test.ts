@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openTable } from '../../../src/mta/tables/open.js';
-import { addressKeys, clientAddressKeys, domainKeys, lookupAddress, lookupClientAddress, lookupDomain } from '../../../src/mta/tables/search.js';
+import { addressKeys, clientAddressKeys, domainKeys, lookupAddress, lookupClientAddress, lookupDomain, mailAddrFindKeys } from '../../../src/mta/tables/search.js';
 
 test('domain search: the name, then parent domains (parent style) or .parent (dot style)', () => {
   assert.deepEqual(domainKeys('Mail.Example.COM', { parentMatchesSubdomains: true }), ['mail.example.com', 'example.com', 'com']);
@@ -39,4 +39,17 @@ test('pattern tables are queried with the whole string only', () => {
   assert.equal(lookupAddress(regexp, 'user@example.org', { parentMatchesSubdomains: true, recipientDelimiter: '+' }), undefined);
   const cidr = openTable('cidr:{ {192.168.0.0/16 LAN} }');
   assert.deepEqual(lookupClientAddress(cidr, '192.168.3.4'), { value: 'LAN', key: '192.168.3.4' });
+});
+
+test('numeric names get no parent domains; an address without a domain only its local part@ keys', () => {
+  assert.deepEqual(domainKeys('192.0.2.1', { parentMatchesSubdomains: true }), ['192.0.2.1']);
+  assert.deepEqual(domainKeys('localhost', { parentMatchesSubdomains: true }), ['localhost']);
+  assert.deepEqual(addressKeys('User+Tag@Mail.Example.COM', { parentMatchesSubdomains: true, recipientDelimiter: '+' }), ['User+Tag@mail.example.com', 'User@mail.example.com', 'mail.example.com', 'example.com', 'com', 'User+Tag@', 'User@']);
+  assert.deepEqual(addressKeys('postmaster', { parentMatchesSubdomains: true, recipientDelimiter: '+' }), ['postmaster@']);
+});
+
+test('mail_addr_find keys (smtpd_sender_login_maps): address, without extension, local part for our domains, @domain', () => {
+  assert.deepEqual(mailAddrFindKeys('bob+x@Example.ORG', '+', true), ['bob+x@example.org', 'bob@example.org', 'bob+x', 'bob', '@example.org']);
+  assert.deepEqual(mailAddrFindKeys('bob@else.example', '+', false), ['bob@else.example', '@else.example']);
+  assert.deepEqual(mailAddrFindKeys('bob', '', true), ['bob']);
 });
