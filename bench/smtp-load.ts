@@ -17,6 +17,19 @@ export interface LoadOptions {
   /** Bytes of message content, headers included. */
   messageSize: number;
   starttls: boolean;
+  /** Resume TLS sessions: each connection offers the last session any connection of this holder got. */
+  resume?: SessionHolder;
+  /** The highest TLS version the client offers ('TLSv1.2' for session-ID resumption). */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** The envelope sender (load@example.org). */
+  sender?: string;
+}
+
+/** The TLS session the next connection offers (node:tls `session` events), shared by a run's connections. */
+export interface SessionHolder {
+  session?: Buffer;
+  resumed: number;
+  full: number;
 }
 
 export interface LoadResult {
@@ -78,14 +91,26 @@ class Conversation {
     if (code !== expect) throw new Error(`expected ${expect} after ${JSON.stringify(text.slice(0, 40))}, got ${JSON.stringify(reply)}`);
   }
 
-  async startTls(host: string): Promise<void> {
+  async startTls(host: string, o: LoadOptions): Promise<void> {
     const plain = this.stream as Socket;
     plain.removeAllListeners('data');
-    const secure = tlsConnect({ socket: plain, rejectUnauthorized: false, servername: host === '127.0.0.1' ? 'localhost' : host });
+    const holder = o.resume;
+    const secure = tlsConnect({
+      socket: plain,
+      rejectUnauthorized: false,
+      servername: host === '127.0.0.1' ? 'localhost' : host,
+      ...(o.maxVersion !== undefined ? { maxVersion: o.maxVersion } : {}),
+      ...(holder?.session !== undefined ? { session: holder.session } : {}),
+    });
+    if (holder !== undefined) secure.on('session', (s: Buffer) => (holder.session = s));
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', resolve);
       secure.once('error', reject);
     });
+    if (holder !== undefined) {
+      if (secure.isSessionReused()) holder.resumed++;
+      else holder.full++;
+    }
     this.stream = secure;
     this.listen(secure);
   }
@@ -109,11 +134,11 @@ async function oneConnection(o: LoadOptions, message: string): Promise<void> {
   await c.send('EHLO load.example\r\n', 250);
   if (o.starttls) {
     await c.send('STARTTLS\r\n', 220);
-    await c.startTls(host);
+    await c.startTls(host, o);
     await c.send('EHLO load.example\r\n', 250);
   }
   for (let i = 0; i < o.messagesPerConnection; i++) {
-    await c.send('MAIL FROM:<load@example.org>\r\n', 250);
+    await c.send(`MAIL FROM:<${o.sender ?? 'load@example.org'}>\r\n`, 250);
     await c.send('RCPT TO:<sink@example.com>\r\n', 250);
     await c.send('DATA\r\n', 354);
     await c.send(`${message}.\r\n`, 250);
