@@ -3,7 +3,7 @@
 // and with STARTTLS on every connection, postern (`postern start`) against
 // Postfix, both in private directories on loopback, alternated in one run.
 //
-//   npm run bench:mta [-- --rounds 3 --connections-per-round 40]
+//   npm run bench:mta [-- --rounds 3 --connections-per-round 40 --messages-per-connection 10]
 //
 // Needs root (Postfix's master runs as root and drops to mail_owner) and
 // Postfix (`apt-get install postfix`; /usr/sbin/postfix), and openssl for the
@@ -27,18 +27,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadOptions, type SessionHolder } from '../smtp-load.js';
 
-const POSTFIX = '/usr/sbin/postfix';
-const CONNECTIONS = 20;
-const MESSAGES_PER_CONNECTION = 10;
-const SIZE = 4096;
-const bin = fileURLToPath(new URL('../../../bin/postern.js', import.meta.url));
-
 function argNumber(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
   if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} takes a positive whole number`);
   return v;
 }
+
+const POSTFIX = '/usr/sbin/postfix';
+const CONNECTIONS = 20;
+const MESSAGES_PER_CONNECTION = argNumber('messages-per-connection', 10);
+const SIZE = 4096;
+const bin = fileURLToPath(new URL('../../../bin/postern.js', import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -202,6 +202,14 @@ interface Case {
 }
 
 async function measure(c: Case, connectionsPerRound: number): Promise<void> {
+  try {
+    await measureRuns(c, connectionsPerRound);
+  } catch (e) {
+    throw new Error(`${c.name}: ${(e as Error).message}`);
+  }
+}
+
+async function measureRuns(c: Case, connectionsPerRound: number): Promise<void> {
   const runs = Math.max(1, Math.round(connectionsPerRound / CONNECTIONS));
   for (let i = 0; i < runs; i++) {
     const r = await runLoad({ port: c.port, connections: CONNECTIONS, messagesPerConnection: MESSAGES_PER_CONNECTION, messageSize: SIZE, starttls: false, ...c.load, ...(c.holder !== undefined ? { resume: c.holder } : {}) });
@@ -266,6 +274,13 @@ async function main(): Promise<number> {
     const sent = (prefix: string): number => cases.filter((c) => c.name.startsWith(prefix)).reduce((n, c) => n + c.messages, 0);
     console.log(`  check: postern acknowledged ${sent('postern')} messages and left ${posternQueued} queue files; Postfix acknowledged ${sent('Postfix')}, discard(8) delivered ${postfixDiscarded(root) - discardedBefore} within 2 s after`);
     return 0;
+  } catch (e) {
+    for (const log of ['postfix.log', 'postern-rsa/postern.log', 'postern-ecdsa/postern.log']) {
+      const path = join(root, log);
+      const bad = existsSync(path) ? readFileSync(path, 'latin1').split('\n').filter((l) => /warning|fatal|panic|error/i.test(l)) : [];
+      console.error(`${log}: ${bad.length} warning/error lines${bad.length > 0 ? `, the last:\n  ${bad.slice(-8).join('\n  ')}` : ''}`);
+    }
+    throw e;
   } finally {
     if (postfixEtc !== undefined) {
       try {
