@@ -165,6 +165,8 @@ function startPostern(root: string, o: PosternOptions): { child: ChildProcess; i
       'mynetworks = 127.0.0.0/8',
       'smtpd_relay_restrictions = permit_mynetworks, reject',
       'local_recipient_maps =',
+      // The queue manager (which postern always runs) opens alias_maps; Postfix's default hash:/etc/aliases is absent here.
+      'alias_maps =',
       `maillog_file = ${dir}/postern.log`,
       'smtpd_tls_security_level = may',
       ...o.tls,
