@@ -77,6 +77,8 @@ export class Master {
     if (!this.slots.includes(slot)) this.slots.push(slot);
     worker.on('message', (m: unknown) => this.onMessage(slot, m));
     worker.on('exit', (code, signal) => this.onExit(slot, code, signal));
+    // A send to a worker that just died fails with EPIPE; its 'exit' handler restarts it.
+    worker.on('error', (err: Error) => this.log(`warning: ${slot.plan.role} worker: ${err.message}`));
   }
 
   private onMessage(slot: Slot, m: unknown): void {
