@@ -185,32 +185,36 @@ class ExpectServerKeyExchange extends Tls12State<Session> {
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     const session = this.handshake;
-    let params: Uint8Array;
-    let signed: { algorithm: number; signature: Uint8Array };
     if (message.kind === 'server_key_exchange_ecdhe') {
       // RFC 8422 §5.4: a curve the client did not offer is illegal_parameter.
       checkOfferedGroup(session.ctx.offer, message.namedCurve, isEcdheGroup);
+      verifyServerKeyExchange(session, message);
       session.ecdhe = { group: message.namedCurve, publicPoint: message.publicPoint };
-      ({ params, signed } = message);
     } else if (message.kind === 'server_key_exchange_dhe') {
+      // The group's size bounds and primality test cost far more than a signature check, and an
+      // unauthenticated peer must not be able to make us run them: the signature is checked first.
+      verifyServerKeyExchange(session, message);
       const group = clientCheckGroup(message.dhP, message.dhG, session.ctx.config.dhMinBits, io.random);
       session.dhe = { group, dhYs: message.dhYs };
-      ({ params, signed } = message);
     } else {
       throw unexpectedMessage(this.name, message);
     }
-    const key = leafKey(session);
-    // RFC 5246 §7.4.3: the scheme is one we offered in signature_algorithms and fits the certificate's key.
-    checkOfferedScheme(session.ctx.offer, signed.algorithm);
-    if (!schemeFitsKey(signed.algorithm, key, false)) {
-      throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${signed.algorithm.toString(16)} that does not fit its key`);
-    }
-    if (!verifyWithScheme(key, signed.algorithm, signedParams(session.agreed.clientRandom, session.agreed.serverRandom, params), signed.signature)) {
-      throw new TlsAlert('decrypt_error', 'ServerKeyExchange signature is invalid');
-    }
-    session.peerSignatureScheme = signed.algorithm;
+    session.peerSignatureScheme = message.signed.algorithm;
     session.transcript.add(raw);
     return new ExpectCertificateRequestOrDone(session);
+  }
+}
+
+/** RFC 5246 §7.4.3: the server's signature over both randoms and its parameters, with a scheme we offered that fits its key. */
+function verifyServerKeyExchange(session: Session, message: { params: Uint8Array; signed: { algorithm: number; signature: Uint8Array } }): void {
+  const { params, signed } = message;
+  const key = leafKey(session);
+  checkOfferedScheme(session.ctx.offer, signed.algorithm);
+  if (!schemeFitsKey(signed.algorithm, key, false)) {
+    throw new TlsAlert('illegal_parameter', `server signed with scheme 0x${signed.algorithm.toString(16)} that does not fit its key`);
+  }
+  if (!verifyWithScheme(key, signed.algorithm, signedParams(session.agreed.clientRandom, session.agreed.serverRandom, params), signed.signature)) {
+    throw new TlsAlert('decrypt_error', 'ServerKeyExchange signature is invalid');
   }
 }
 

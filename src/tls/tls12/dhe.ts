@@ -2,6 +2,7 @@ import { bigIntToBytes, bitLength, bytesToBigInt } from '../../crypto/bigint.js'
 import type { DhGroup } from '../../crypto/dh.js';
 import { dhGenerate, dhSharedSecret, FFDHE2048, FFDHE3072, FFDHE4096 } from '../../crypto/dh.js';
 import { CryptoError } from '../../crypto/errors.js';
+import { DH_MAX_P_BITS } from '../../crypto/key-bounds.js';
 import { isProbablePrime } from '../../crypto/prime.js';
 import type { Random } from '../../prng/random.js';
 import { TlsAlert } from '../error/tls-alert.js';
@@ -49,6 +50,8 @@ export function clientCheckGroup(dhP: Uint8Array, dhG: Uint8Array, minBits: numb
   const p = bytesToBigInt(dhP);
   const g = bytesToBigInt(dhG);
   const bits = bitLength(p);
+  // OpenSSL's OPENSSL_DH_MAX_MODULUS_BITS: a larger p would make the primality test and the exponentiations a denial of service.
+  if (bits > DH_MAX_P_BITS) throw new TlsAlert('illegal_parameter', `server DH group of ${bits} bits is above the maximum of ${DH_MAX_P_BITS}`);
   if (bits < minBits) throw new TlsAlert('insufficient_security', `server DH group of ${bits} bits is below the minimum of ${minBits}`);
   if ((p & 1n) === 0n || g <= 1n || g >= p - 1n) throw new TlsAlert('illegal_parameter', 'server DH group: even p or g out of range');
   const known = FFDHE.find(([, grp]) => grp.p === p);

@@ -112,6 +112,37 @@ describe('ServerKeyExchange', () => {
     }
   });
 
+  test('the DH group is checked only after the signature: a bad signature over a bad group is decrypt_error (issue 13 item 12)', () => {
+    const huge = (1n << 12000n) + 1n;
+    for (const p of [FFDHE2048.p - 2n, FFDHE2048.p + 1n, huge]) {
+      let clientRandom = new Uint8Array(32);
+      let serverRandom = new Uint8Array(32);
+      const pair = Pair.create(clientConfig(DHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) =>
+        editFlight(bytes, (type, body) => {
+          if (type === HandshakeType.client_hello) clientRandom = body.slice(2, 34);
+          if (type === HandshakeType.server_hello) serverRandom = body.slice(2, 34);
+          if (from !== 'server' || type !== HandshakeType.server_key_exchange) return body;
+          const w = new Writer();
+          encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(p), dhG: Uint8Array.of(2), dhYs: bigIntToBytes(4n) });
+          const params = Uint8Array.from(w.finish());
+          const signature = signWithScheme(pki.servers.rsa.certified.key, 0x0804, signedParams(clientRandom, serverRandom, params), deterministicRandom('resign'));
+          signature[10] = (signature[10] as number) ^ 1;
+          return Buffer.concat([params, Uint8Array.of(0x08, 0x04, signature.length >> 8, signature.length & 0xff), signature]);
+        }),
+      );
+      expectFailure(pair, 'client', 'decrypt_error');
+    }
+  });
+
+  test('a signed DH group above 10,000 bits is illegal_parameter before any primality test (OpenSSL OPENSSL_DH_MAX_MODULUS_BITS)', () => {
+    const p = (1n << 10240n) - 1n;
+    const pair = resignedSke(DHE_RSA_AES128_GCM_SHA256, (w) => {
+      encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(p), dhG: Uint8Array.of(2), dhYs: bigIntToBytes(4n) });
+    });
+    expectFailure(pair, 'client', 'illegal_parameter');
+    assert.match(pair.error('client')?.message ?? '', /10240 bits is above the maximum of 10000/);
+  });
+
   test('a DH public value of 1 or p − 1 is illegal_parameter', () => {
     for (const y of [1n, FFDHE2048.p - 1n]) {
       const pair = resignedSke(DHE_RSA_AES128_GCM_SHA256, (w) => {
