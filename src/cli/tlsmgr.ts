@@ -1,8 +1,10 @@
 import { systemClock } from '../prng/index.js';
 import type { Logger } from '../prng/index.js';
 import { Tlsmgr } from '../mta/tlsmgr/tlsmgr.js';
-import type { TlsRandomParameters } from '../mta/tlsmgr/interim-main-cf-reader.js';
-import { parsePositiveInt, parseTime, readTlsRandomParameters, tlsRandomDefaults } from '../mta/tlsmgr/interim-main-cf-reader.js';
+import type { TlsRandomParameters } from '../mta/tlsmgr/tls-random-parameters.js';
+import { tlsRandomParameters } from '../mta/tlsmgr/tls-random-parameters.js';
+import { loadMainParameters, ParameterSet } from '../mta/config/index.js';
+import { parseTime } from '../mta/config/time-value.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import type { ParsedArgs } from './args.js';
@@ -17,13 +19,13 @@ entropy pool from tls_random_source, rewrites the 1024-byte exchange file
 tls_random_exchange_name after random times within tls_random_upd_period,
 and reseeds after random times within tls_random_reseed_period.
 
--c reads the tls_random_* parameters of CONFIG_DIR/main.cf (an interim
-reader: only those lines); the other options override them:
-  --exchange       tls_random_exchange_name   (default CONFIG_DIR/prng_exch)
+-c reads CONFIG_DIR/main.cf with the parameter registry (Postfix 3.x
+defaults); the other options override what it says:
+  --exchange       tls_random_exchange_name   ($data_directory/prng_exch)
   --source         tls_random_source          (dev:/dev/urandom; dev:, egd: or a file)
   --bytes          tls_random_bytes           (32)
   --reseed-period  tls_random_reseed_period   (3600s; units s m h d w)
-  --upd-period     tls_random_upd_period      (60s)
+  --upd-period     tls_random_prng_update_period (3600s)
   --daemon-source  tls_daemon_random_source   (none)
   --daemon-bytes   tls_daemon_random_bytes    (32)
 Without -c, --exchange is required.`;
@@ -40,19 +42,27 @@ function valueOf<T>(parsed: ParsedArgs, name: string, convert: (text: string) =>
   }
 }
 
-/** main.cf (with -c) or the defaults, then the command-line overrides. */
+/** A positive integer, for --bytes and --daemon-bytes. */
+function parsePositiveInt(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new RangeError(`bad number "${text}" (a positive integer)`);
+  return Number(text);
+}
+
+const parseSeconds = (text: string): number => parseTime(text, 's');
+
+/** main.cf (with -c) or the registry's defaults, then the command-line overrides. */
 export function tlsmgrParameters(parsed: ParsedArgs): TlsRandomParameters {
   const dir = optionValue(parsed, 'c');
   const exchange = optionValue(parsed, 'exchange');
   if (dir === undefined && exchange === undefined) throw new UsageError('give -c CONFIG_DIR or --exchange FILE');
-  const p = dir === undefined ? tlsRandomDefaults('.') : readTlsRandomParameters(dir);
+  const p = tlsRandomParameters(dir === undefined ? new ParameterSet(new Map()) : loadMainParameters(dir).main);
   const same = (t: string): string => t;
   return {
     tlsRandomExchangeName: exchange ?? p.tlsRandomExchangeName,
     tlsRandomSource: valueOf(parsed, 'source', same) ?? p.tlsRandomSource,
     tlsRandomBytes: valueOf(parsed, 'bytes', parsePositiveInt) ?? p.tlsRandomBytes,
-    tlsRandomReseedPeriod: valueOf(parsed, 'reseed-period', parseTime) ?? p.tlsRandomReseedPeriod,
-    tlsRandomUpdPeriod: valueOf(parsed, 'upd-period', parseTime) ?? p.tlsRandomUpdPeriod,
+    tlsRandomReseedPeriod: valueOf(parsed, 'reseed-period', parseSeconds) ?? p.tlsRandomReseedPeriod,
+    tlsRandomUpdPeriod: valueOf(parsed, 'upd-period', parseSeconds) ?? p.tlsRandomUpdPeriod,
     tlsDaemonRandomSource: valueOf(parsed, 'daemon-source', same) ?? p.tlsDaemonRandomSource,
     tlsDaemonRandomBytes: valueOf(parsed, 'daemon-bytes', parsePositiveInt) ?? p.tlsDaemonRandomBytes,
   };

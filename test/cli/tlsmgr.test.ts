@@ -52,12 +52,12 @@ test('postern tlsmgr: usage and configuration errors exit 2 or 1 with the reason
   assert.match(none.err, /give -c CONFIG_DIR or --exchange FILE/);
   const badTime = await runMain(['tlsmgr', '--exchange', join(root, 'x'), '--upd-period', 'often']);
   assert.equal(badTime.code, 2);
-  assert.match(badTime.err, /--upd-period: bad time value "often"/);
+  assert.match(badTime.err, /--upd-period: bad value "often": expected a time/);
   const dir = mkdtempSync(join(root, 'bad-'));
   writeFileSync(join(dir, 'main.cf'), 'tls_random_bytes = lots\n');
   const badCf = await runMain(['tlsmgr', '-c', dir]);
   assert.equal(badCf.code, 1);
-  assert.match(badCf.err, /main\.cf, line 1: tls_random_bytes: bad number "lots"/);
+  assert.match(badCf.err, /main\.cf, line 1: parameter tls_random_bytes: bad value "lots": expected an integer/);
   const noDir = await runMain(['tlsmgr', '--exchange', join(root, 'no', 'dir', 'prng_exch')]);
   assert.equal(noDir.code, 1);
   assert.match(noDir.err, /cannot create/);

@@ -9,6 +9,7 @@ import { openTable } from '../tables/open.js';
 import type { Table } from '../tables/table.js';
 import { openSessionStore } from '../tls/session-cache-spec.js';
 import { Tlsmgr } from '../tlsmgr/tlsmgr.js';
+import { tlsRandomParameters } from '../tlsmgr/tls-random-parameters.js';
 import type { WorkerRole } from './service-plan.js';
 
 /** What a running role gives its process: how to wake it, drain it (reload) and stop it. */
@@ -85,13 +86,7 @@ async function runTlsmgr(config: Configuration, index: number): Promise<RunningR
   const p = service !== undefined ? config.forService(service) : config.main;
   const log = logFor(p, 'tlsmgr');
   const tlsmgr = new Tlsmgr({
-    tlsRandomSource: p.string('tls_random_source'),
-    tlsRandomBytes: p.int('tls_random_bytes'),
-    tlsRandomReseedPeriod: p.time('tls_random_reseed_period'),
-    tlsRandomExchangeName: p.string('tls_random_exchange_name'),
-    tlsRandomUpdPeriod: p.time('tls_random_prng_update_period'),
-    tlsDaemonRandomSource: p.string('tls_daemon_random_source'),
-    tlsDaemonRandomBytes: p.int('tls_daemon_random_bytes'),
+    ...tlsRandomParameters(p),
     logger: { info: log, warn: (m) => log(`warning: ${m}`) },
     clock: systemClock,
   });

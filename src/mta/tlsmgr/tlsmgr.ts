@@ -4,8 +4,8 @@ import type { Clock, EntropyInput, Logger, Timer } from '../../prng/index.js';
 
 /**
  * tlsmgr's configuration, one field per main.cf parameter (camel-cased),
- * times in seconds. The configuration registry fills these; until then the
- * interim main.cf reader and the command line do.
+ * times in seconds, filled from the registry (tls-random-parameters.ts);
+ * `postern tlsmgr` options override them.
  */
 export interface TlsmgrOptions {
   /** tls_random_source: dev:PATH, egd:PATH or a plain file; empty for none. */
