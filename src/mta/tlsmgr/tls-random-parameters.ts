@@ -1,15 +1,11 @@
 import type { ParameterSet } from '../config/parameter-set.js';
+import type { TlsmgrOptions } from './tlsmgr.js';
 
-/** The typed tls_random_* values tlsmgr takes (TlsmgrOptions without the logger and clock). */
-export interface TlsRandomParameters {
-  tlsRandomSource: string;
-  tlsRandomBytes: number;
-  tlsRandomReseedPeriod: number;
-  tlsRandomExchangeName: string;
-  tlsRandomUpdPeriod: number;
-  tlsDaemonRandomSource: string;
-  tlsDaemonRandomBytes: number;
-}
+/** The main.cf part of tlsmgr's options (without the logger, clock and test hooks). */
+export type TlsRandomParameters = Pick<
+  TlsmgrOptions,
+  'tlsRandomSource' | 'tlsRandomBytes' | 'tlsRandomReseedPeriod' | 'tlsRandomExchangeName' | 'tlsRandomUpdPeriod' | 'tlsDaemonRandomSource' | 'tlsDaemonRandomBytes'
+>;
 
 /**
  * The tlsmgr parameters from the registry, for the master's tlsmgr service
