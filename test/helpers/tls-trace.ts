@@ -11,7 +11,10 @@ export function keyLogSecrets(file: string): string[] {
 }
 
 const HEADER = /^(>>>|<<<) TLS 1\.[23] Handshake \[length ([0-9a-f]{4})\], (\w+)$/;
-const DUMP_LINE = /^([0-9a-f]{4}) {2}((?:[0-9a-f]{2} ){1,16})/;
+// The last byte of a row may end the line: the dumper trims trailing white
+// space, which takes the hex column's final space with it when the row's
+// ASCII column is all spaces (a short last row of 0x20 bytes).
+const DUMP_LINE = /^([0-9a-f]{4}) {2}((?:[0-9a-f]{2}(?: |$)){1,16})/;
 
 export interface TracedMessage {
   direction: '>>>' | '<<<';
