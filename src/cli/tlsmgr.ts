@@ -5,6 +5,7 @@ import type { TlsRandomParameters } from '../mta/tlsmgr/tls-random-parameters.js
 import { tlsRandomParameters } from '../mta/tlsmgr/tls-random-parameters.js';
 import { loadMainParameters, ParameterSet } from '../mta/config/index.js';
 import { parseTime } from '../mta/config/time-value.js';
+import { parseInteger } from '../mta/config/typed-value.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import type { ParsedArgs } from './args.js';
@@ -42,12 +43,8 @@ function valueOf<T>(parsed: ParsedArgs, name: string, convert: (text: string) =>
   }
 }
 
-/** A positive integer, for --bytes and --daemon-bytes. */
-function parsePositiveInt(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new RangeError(`bad number "${text}" (a positive integer)`);
-  return Number(text);
-}
-
+// The registry's own parsers, so an option and its main.cf line accept the same values.
+const parsePositiveInt = (text: string): number => parseInteger(text, 1);
 const parseSeconds = (text: string): number => parseTime(text, 's');
 
 /** main.cf (with -c) or the registry's defaults, then the command-line overrides. */
