@@ -8,6 +8,11 @@ export interface Random {
   fill(buf: Uint8Array): void;
   /** Returns `n` fresh random bytes. */
   bytes(n: number): Uint8Array;
+  /**
+   * False while a pool has no seed and every fill throws PrngUnseededError
+   * (EntropyPool); absent for sources that are always ready.
+   */
+  readonly seeded?: boolean;
 }
 
 /** Builds `bytes` from `fill`, for implementations that only have the latter. */

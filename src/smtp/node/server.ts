@@ -97,6 +97,7 @@ class Connection {
     const smtpd: SmtpdOptions = {
       ...o.smtpd,
       tlsAvailable: o.tls !== undefined,
+      tlsLocalProblem: () => tlsLocalProblem(o),
       ...(o.sasl !== undefined && o.smtpd.saslMechanisms === undefined ? { saslMechanisms: (c) => o.sasl?.mechanisms(c) ?? [] } : {}),
     };
     const session = new SmtpServerSession(smtpd, client);
@@ -121,6 +122,12 @@ class Connection {
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
     if (this.o.smtpd.smtpdTlsWrappermode === true) {
+      // Postfix smtpd: a wrapper-mode connection that cannot get TLS is dropped, not greeted in clear.
+      const problem = tlsLocalProblem(this.o);
+      if (problem !== undefined) {
+        this.o.logger.log('warning', `${problem}: wrapper-mode request dropped from ${this.who}`);
+        return this.close();
+      }
       // Implicit TLS: the session waits in its handshake state and greets once TLS is up.
       this.driver.start();
       this.startTls((result) => this.driver.tlsDone(result));
@@ -193,6 +200,15 @@ class Connection {
   private logTls(d: TlsDetails): void {
     if ((this.o.smtpdTlsLoglevel ?? 0) >= 1) this.o.logger.log('info', tlsConnectionLogLine(d, this.who));
   }
+}
+
+/**
+ * Why TLS cannot start now: the caller's own reason, or an entropy pool
+ * without a seed (Postfix's tls_server_init: "no entropy for TLS key
+ * generation"), which would fail the handshake after `220 Ready to start TLS`.
+ */
+function tlsLocalProblem(o: SmtpServerOptions): string | undefined {
+  return o.smtpd.tlsLocalProblem?.() ?? (o.tls?.random?.seeded === false ? 'no entropy for TLS key generation' : undefined);
 }
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, as Postfix prints IPv4 clients. */

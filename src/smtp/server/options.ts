@@ -31,6 +31,12 @@ export interface SmtpdOptions {
   smtpdEnforceTls?: boolean;
   /** The adapter can start TLS (certificates loaded); without it STARTTLS is not offered even at `may`. */
   tlsAvailable?: boolean;
+  /**
+   * Asked at each STARTTLS before `220 Ready to start TLS`: why TLS cannot start
+   * now (Postfix's "no entropy for TLS key generation"), or undefined. A reason
+   * gets `454 4.7.0 TLS not available due to local problem`, as Postfix's smtpd.
+   */
+  tlsLocalProblem?: () => string | undefined;
   /** smtpd_tls_wrappermode (no): TLS from the first byte, no STARTTLS. */
   smtpdTlsWrappermode?: boolean;
   /** smtpd_tls_auth_only (no): AUTH only over TLS. */
@@ -73,9 +79,10 @@ export interface ClientEndpoint {
   name: string;
 }
 
-export interface ResolvedOptions extends Required<Omit<SmtpdOptions, 'saslMechanisms' | 'smtpdBanner' | 'smtpdUseTls' | 'smtpdEnforceTls'>> {
+export interface ResolvedOptions extends Required<Omit<SmtpdOptions, 'saslMechanisms' | 'smtpdBanner' | 'smtpdUseTls' | 'smtpdEnforceTls' | 'tlsLocalProblem'>> {
   smtpdBanner: string;
   saslMechanisms: ((context: SaslContext) => readonly string[]) | undefined;
+  tlsLocalProblem: () => string | undefined;
 }
 
 export function resolveOptions(o: SmtpdOptions): ResolvedOptions {
@@ -91,6 +98,7 @@ export function resolveOptions(o: SmtpdOptions): ResolvedOptions {
     smtpdDiscardEhloKeywords: (o.smtpdDiscardEhloKeywords ?? []).map((k) => k.toUpperCase()),
     smtpdTlsSecurityLevel: securityLevel(o),
     tlsAvailable: o.tlsAvailable ?? false,
+    tlsLocalProblem: o.tlsLocalProblem ?? (() => undefined),
     smtpdTlsWrappermode: o.smtpdTlsWrappermode ?? false,
     smtpdTlsAuthOnly: o.smtpdTlsAuthOnly ?? false,
     smtpdTlsAskCcert: o.smtpdTlsAskCcert ?? false,

@@ -605,6 +605,11 @@ export class SmtpServerSession {
   private onStartTls(): void {
     if (this.tls !== undefined) return this.send(REPLIES.tlsActive);
     if (!this.tlsOffered()) return this.send(REPLIES.tlsUnavailable);
+    const problem = this.options.tlsLocalProblem();
+    if (problem !== undefined) {
+      this.log('warning', `${problem}: TLS not available to ${this.who}`);
+      return this.send(REPLIES.tlsLocalProblem);
+    }
     this.write(REPLIES.readyTls);
     // CVE-2011-0411: what the client pipelined after STARTTLS is never executed inside TLS.
     const injected = this.splitter.takeRest();

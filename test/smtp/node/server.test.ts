@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { createEntropyPool } from '../../../src/prng/index.js';
 import { MemoryDelivery } from '../../../src/smtp/node/delivery.js';
 import { MemoryLogger } from '../../../src/smtp/node/logger.js';
 import { SmtpServer } from '../../../src/smtp/node/server.js';
@@ -124,6 +125,31 @@ describe('SmtpServer over loopback', () => {
       assert.equal(delivery.messages[0]?.message.protocol, 'ESMTPS');
     } finally {
       await server.close();
+    }
+  });
+
+  test('an unseeded entropy pool: STARTTLS gets 454 4.7.0 (never 220 then a failed handshake), smtps drops the connection', async () => {
+    // No OS source and no exchange file: the pool stays unseeded and every fill would throw PrngUnseededError.
+    const random = await createEntropyPool({ osRandomSource: null, reseed: false, logger: { info: () => undefined, warn: () => undefined } });
+    assert.equal(random.seeded, false);
+    const plain = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, tls: { ...tls, random } });
+    try {
+      const r = new ReplyReader(await dial(plain.port));
+      await r.next();
+      assert.ok((await r.command('EHLO client')).lines.includes('STARTTLS'));
+      assert.deepEqual(await r.command('STARTTLS'), { code: 454, enhanced: '4.7.0', lines: ['TLS not available due to local problem'] });
+      assert.match(await sendMessage(r), /queued as/);
+      assert.ok(plain.logger.lines.some((l) => l.startsWith('warning: no entropy for TLS key generation: TLS not available to unknown[127.0.0.1]')), plain.logger.lines.join('\n'));
+    } finally {
+      await plain.server.close();
+    }
+    const smtps = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsWrappermode: true }, tls: { ...tls, random } });
+    try {
+      const r = new ReplyReader(await dial(smtps.port));
+      await r.waitClosed();
+      assert.ok(smtps.logger.lines.some((l) => l === 'warning: no entropy for TLS key generation: wrapper-mode request dropped from unknown[127.0.0.1]'), smtps.logger.lines.join('\n'));
+    } finally {
+      await smtps.server.close();
     }
   });
 

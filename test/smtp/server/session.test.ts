@@ -288,6 +288,19 @@ describe('STARTTLS', () => {
     assert.equal(s.messages[0]?.tls?.cipher, 'TLS_AES_256_GCM_SHA384');
   });
 
+  test('a local TLS problem (no entropy): 454 4.7.0 before any 220, logged; mail goes on in clear; asked at every STARTTLS', () => {
+    let problem: string | undefined = 'no entropy for TLS key generation';
+    const s = ready({ ...tlsOptions, tlsLocalProblem: () => problem });
+    assert.match(s.send('EHLO c\r\n'), /^250-STARTTLS\r$/m);
+    assert.equal(s.send('STARTTLS\r\n'), '454 4.7.0 TLS not available due to local problem\r\n');
+    assert.ok(s.logs.some((l) => l === 'no entropy for TLS key generation: TLS not available to client.example.org[192.0.2.1]'), s.logs.join('\n'));
+    assert.equal(s.session.waitingFor, 'command');
+    s.send('MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n.\r\n');
+    assert.equal(s.messages[0]?.protocol, 'ESMTP');
+    problem = undefined;
+    assert.equal(s.send('STARTTLS\r\n'), '220 2.0.0 Ready to start TLS\r\n');
+  });
+
   test('STARTTLS\\r\\nRSET\\r\\n in one packet: the RSET is discarded, never answered inside TLS (CVE-2011-0411)', () => {
     const s = ready(tlsOptions, { hold: ['starttls'] });
     s.send('EHLO c\r\n');
