@@ -2,7 +2,7 @@ import { sourceEntries } from '../mta/tables/source-entries.js';
 import type { Command } from './command.js';
 import { runTableTool } from './table-tool.js';
 
-const USAGE = `usage: postern postmap [-fiNnrsw] [-c DIR] [-d KEY] [-q KEY] [type:]file...
+const USAGE = `usage: postern postmap [-fFiNnrsw] [-c DIR] [-d KEY] [-q KEY] [type:]file...
 
 Builds, queries and lists Postfix lookup tables (postmap(1)). A bare file
 name has the type of default_database_type (hash, or its value in
@@ -20,6 +20,10 @@ sqlite:, inline:, static:) are read from their source and only queried.
   -s      print every entry as "key<TAB>value" (database types, texthash:, inline:)
   -i      incremental: add the entries read from stdin to the database
   -f      do not fold keys to lower case (building and querying)
+  -F      building: each value is a list of files (commas and/or white space
+          between names) whose contents, joined with a newline, are stored
+          base64-encoded (tls_server_sni_maps); querying and listing: values
+          are printed base64-decoded
   -r      a duplicate key replaces the earlier entry (default: keep the first, warn)
   -w      keep the first of duplicate keys without a warning
   -N, -n  accepted for compatibility: they choose whether Postfix stores a
@@ -36,6 +40,7 @@ export const postmapCommand: Command = {
         program: 'postmap',
         entries: (text, file, fold, warn) => sourceEntries(text, file, fold, warn),
         format: (key, value) => `${key}\t${value}`,
+        fileValues: true,
       },
       args,
       io,

@@ -21,6 +21,8 @@ export interface ToolSyntax {
   entries(text: string, file: string, fold: boolean, warn: WarningSink): Iterable<SourceEntry>;
   /** How -s and -q - print an entry. */
   format(key: string, value: string): string;
+  /** postmap -F (Postfix 3.4): values are file lists, stored as their base64 contents. */
+  fileValues?: boolean;
 }
 
 /** default_database_type (postconf(5)): hash. */
@@ -28,6 +30,8 @@ export const DEFAULT_DATABASE_TYPE = 'hash';
 
 interface Settings {
   fold: boolean;
+  /** -F: build from file lists, decode base64 when printing. */
+  files: boolean;
   duplicates: DuplicatePolicy;
   warn: WarningSink;
 }
@@ -60,11 +64,12 @@ export async function runTableTool(syntax: ToolSyntax, args: string[], io: Comma
 }
 
 async function dispatch(syntax: ToolSyntax, args: string[], io: CommandIO, warn: WarningSink): Promise<number> {
-  const { options, operands } = getopt(args, 'fiNnrswc:q:d:');
+  const { options, operands } = getopt(args, syntax.fileValues === true ? 'fFiNnrswc:q:d:' : 'fiNnrswc:q:d:');
   const configDirectory = options.get('c')?.[0];
   const defaultType = (configDirectory && mainCfParameter(configDirectory, 'default_database_type')) || DEFAULT_DATABASE_TYPE;
   const settings: Settings = {
     fold: !options.has('f'),
+    files: options.has('F'),
     duplicates: options.has('r') ? 'replace' : options.has('w') ? 'ignore' : 'warn',
     warn,
   };
@@ -113,7 +118,7 @@ function queryOne(specs: string[], key: string, io: CommandIO, settings: Setting
   return withTables(specs, settings, (tables) => {
     const value = lookupFirst(tables, key, settings.warn);
     if (value === undefined) return 1;
-    io.stdout.write(value + '\n');
+    io.stdout.write(shown(value, settings) + '\n');
     return 0;
   });
 }
@@ -126,7 +131,7 @@ function queryStdin(syntax: ToolSyntax, specs: string[], text: string, io: Comma
       const value = lookupFirst(tables, key, settings.warn);
       if (value === undefined) continue;
       found = true;
-      io.stdout.write(syntax.format(key, value) + '\n');
+      io.stdout.write(syntax.format(key, shown(value, settings)) + '\n');
     }
     return found ? 0 : 1;
   });
@@ -136,7 +141,7 @@ function dump(syntax: ToolSyntax, specs: string[], io: CommandIO, settings: Sett
   return withTables(specs, settings, (tables) => {
     for (const table of tables) {
       if (table.entries === undefined) throw new TableError('read-only', `table ${table.spec}: sequence operation is not supported`);
-      for (const [key, value] of table.entries()) io.stdout.write(syntax.format(key, value) + '\n');
+      for (const [key, value] of table.entries()) io.stdout.write(syntax.format(key, shown(value, settings)) + '\n');
     }
     return 0;
   });
@@ -160,7 +165,7 @@ function build(syntax: ToolSyntax, spec: string, incremental: string | undefined
   if (!isDatabaseType(type)) throw new TableError('read-only', `unsupported dictionary type: ${type} does not support bulk-mode creation.`);
   const text = incremental ?? readSource(name);
   const path = databasePath(type, name);
-  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : 'stdin', settings.fold, settings.warn));
+  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : 'stdin', settings.fold, settings.warn), settings.files);
   const options = { duplicates: settings.duplicates, warn: settings.warn };
   if (incremental !== undefined && statSync(path, { throwIfNoEntry: false }) !== undefined) addToDatabase(type, name, pairs, options);
   else buildDatabase(type, name, pairs, options);
@@ -173,6 +178,17 @@ function openTypeCheck(spec: string): void {
   openTable(spec, { checkIntervalMs: 0, warn: () => undefined }).close();
 }
 
-function* entryPairs(entries: Iterable<SourceEntry>): Generator<[string, string]> {
-  for (const e of entries) yield [e.key, e.value];
+function* entryPairs(entries: Iterable<SourceEntry>, files: boolean): Generator<[string, string]> {
+  for (const e of entries) yield [e.key, files ? fileContents(e.value) : e.value];
+}
+
+/** postmap(1) -F: the files of the value (commas and/or white space between names), joined with a newline, base64-encoded. */
+function fileContents(value: string): string {
+  const names = value.split(/[\s,]+/).filter((n) => n !== '');
+  return Buffer.from(names.map((n) => readSource(n)).join('\n'), 'utf8').toString('base64');
+}
+
+/** -F when querying or listing: the stored base64 decoded back to the file contents. */
+function shown(value: string, settings: Settings): string {
+  return settings.files ? Buffer.from(value, 'base64').toString('utf8') : value;
 }

@@ -22,6 +22,8 @@ export type X509ErrorCode =
   | 'no_certificate'
   /** A private key that does not belong to the certificate. */
   | 'key_mismatch'
+  /** A chain file whose PEM objects are not key1, cert1, [chain1], key2, … (postconf(5) smtpd_tls_chain_files). */
+  | 'chain_order'
   /** DH parameters that fail the checks (p not a safe prime, g out of range, too small). */
   | 'invalid_dh_parameters'
   /** A file or directory that cannot be read. */

@@ -1,6 +1,7 @@
 // The X.509 layer's public surface.
 export { loadCertificates, loadPrivateKey, loadCertificateAndKey } from './load.js';
 export type { CertificateAndKey } from './load.js';
+export { loadKeyChains, parseKeyChains } from './key-chains.js';
 export { TrustStore } from './trust-store.js';
 export type { TrustStoreOptions } from './trust-store.js';
 export { parseCertificate } from './certificate.js';

@@ -14,7 +14,7 @@ export interface CertificateAndKey {
   key: PrivateKey;
 }
 
-const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+export const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
 function read(path: string): Uint8Array {
   try {

@@ -140,3 +140,21 @@ test('postmap -q on a failing sqlite query: the cause as a warning, then "query 
     err: `postmap: warning: dict_sqlite_lookup: ${cf}: Expansion limit exceeded for key 'a'\npostmap: fatal: table sqlite:${cf}: query error\n`,
   });
 });
+
+test('postmap -F stores the listed files base64-encoded, joined with a newline; -Fq and -Fs decode them; postalias has no -F', async () => {
+  const a = dir.write('a.pem', 'first file\n');
+  const b = dir.write('b.pem', 'second file\n');
+  const source = dir.write('sni', `example.com ${a}, ${b}\n.example.com ${b}\n`);
+  assert.equal((await run(['postmap', '-F', `hash:${source}`])).code, 0);
+  const stored = await run(['postmap', '-q', 'example.com', `hash:${source}`]);
+  assert.equal(stored.out, Buffer.from('first file\n\nsecond file\n').toString('base64') + '\n');
+  assert.deepEqual(await run(['postmap', '-Fq', 'example.com', `hash:${source}`]), { code: 0, out: 'first file\n\nsecond file\n\n', err: '' });
+  assert.equal((await run(['postmap', '-F', '-s', `hash:${source}`])).out, '.example.com\tsecond file\n\nexample.com\tfirst file\n\nsecond file\n\n');
+  const missing = dir.write('sni-missing', `example.com ${a}, ${dir.path('nonexistent.pem')}\n`);
+  const failed = await run(['postmap', '-F', `hash:${missing}`]);
+  assert.equal(failed.code, 1);
+  assert.match(failed.err, /^postmap: fatal: open .*nonexistent\.pem/);
+  const alias = await run(['postalias', '-F', `hash:${source}`]);
+  assert.equal(alias.code, 2);
+  assert.match(alias.err, /invalid option -- 'F'/);
+});

@@ -14,6 +14,7 @@ import type { ParameterSet } from '../config/index.js';
 import type { MailQueue } from '../queue/index.js';
 import type { Table } from '../tables/table.js';
 import { serverTlsOptions, smtpdTlsLevel } from '../tls/server-tls-options.js';
+import { SniChains } from '../tls/sni-chains.js';
 import { QueueDelivery } from './queue-delivery.js';
 import { RestrictionPolicy } from './restrictions.js';
 import { accessMapsMatchParents, restrictionSettings, DEFAULT_REPLY_CODES, type RestrictionLists } from './settings.js';
@@ -123,6 +124,14 @@ function policy(d: SmtpdServiceDeps, destinations: DestinationConfig): Restricti
   return new RestrictionPolicy(settings, d.openTable);
 }
 
+/** tls_server_sni_maps, opened with the service's other tables. */
+function sniChains(p: ParameterSet, d: SmtpdServiceDeps): Pick<SmtpServerOptions, 'sniChains'> {
+  const tables = p.tables('tls_server_sni_maps').map(d.openTable);
+  if (tables.length === 0) return {};
+  const chains = new SniChains(tables, d.log);
+  return { sniChains: (name, who) => chains.select(name, who) };
+}
+
 /** Builds the server; the caller listens on the service's address. */
 export async function createSmtpdService(d: SmtpdServiceDeps): Promise<SmtpServer> {
   return new SmtpServer(await smtpdServerOptions(d));
@@ -139,7 +148,7 @@ export async function smtpdServerOptions(d: SmtpdServiceDeps): Promise<SmtpServe
   if (sasl instanceof DovecotSaslBackend && !(await sasl.open())) d.log(`warning: SASL: cannot connect to the Dovecot auth server at ${p.string('smtpd_sasl_path')}: AUTH is offered once it answers`);
   return {
     smtpd: smtpdOptions(p, tls !== undefined, d.neverOfferTls === true),
-    ...(tls !== undefined ? { tls } : {}),
+    ...(tls !== undefined ? { tls, ...sniChains(p, d) } : {}),
     delivery: new QueueDelivery({ queue: d.queue, myhostname: p.string('myhostname'), mailName: p.string('mail_name'), tlsReceivedHeader: p.bool('smtpd_tls_received_header'), askCcert: p.bool('smtpd_tls_ask_ccert'), queued: d.queued, log: d.log }),
     logger: { log: (level, text) => d.log(level === 'info' ? text : `${level}: ${text}`) },
     policy: withLocalRecipientCheck(policy(d, destinations), { tables: localMaps, destinations, recipientDelimiter: p.string('recipient_delimiter') }),

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Random } from '../../prng/index.js';
 import type { CertifiedKey, ClientAuth, ServerOptions, SessionStore } from '../../tls/index.js';
 import { parseCipherList, sessionTimeout } from '../../tls/index.js';
-import { loadCertificateAndKey, loadCertificates, loadDhParameters, TrustStore } from '../../x509/index.js';
+import { loadCertificateAndKey, loadCertificates, loadDhParameters, loadKeyChains, TrustStore } from '../../x509/index.js';
 import type { ParameterSet } from '../config/index.js';
 import { cipherString } from './cipher-grade.js';
 import { protocolRange } from './protocol-range.js';
@@ -38,16 +38,29 @@ function loadPair(certParameter: string, certFile: string, keyFile: string): Cer
   }
 }
 
-/** smtpd_tls_chain_files (Postfix 3.4) wins over the *_cert_file/*_key_file pairs, as in Postfix. */
-function certificates(p: ParameterSet): CertifiedKey[] {
-  const chains = p.list('smtpd_tls_chain_files');
-  if (chains.length > 0) return chains.map((f) => loadPair('smtpd_tls_chain_files', f, f));
+/** The files of one chain-files list (postconf(5) smtpd_tls_chain_files: key1, cert1, [chain1], key2, …). */
+export function loadChainFiles(parameter: string, files: readonly string[]): CertifiedKey[] {
+  try {
+    return loadKeyChains(files);
+  } catch (e) {
+    throw new TlsSetupError(parameter, (e as Error).message);
+  }
+}
+
+/** smtpd_tls_chain_files (Postfix 3.4) wins over the *_cert_file/*_key_file pairs, which are then ignored with a warning, as in Postfix. */
+function certificates(p: ParameterSet, log: (line: string) => void): CertifiedKey[] {
   const pairs: [string, string, string][] = [
     ['smtpd_tls_cert_file', p.string('smtpd_tls_cert_file'), p.string('smtpd_tls_key_file')],
     ['smtpd_tls_dcert_file', p.string('smtpd_tls_dcert_file'), p.string('smtpd_tls_dkey_file')],
     ['smtpd_tls_eccert_file', p.string('smtpd_tls_eccert_file'), p.string('smtpd_tls_eckey_file')],
   ];
-  return pairs.filter(([, cert]) => cert !== '').map(([name, cert, key]) => loadPair(name, cert, key === '' ? cert : key));
+  const legacy = pairs.filter(([, cert]) => cert !== '');
+  const chains = p.list('smtpd_tls_chain_files');
+  if (chains.length > 0) {
+    if (legacy.length > 0) log(`warning: smtpd_tls_chain_files is set: ignoring ${legacy.map(([name]) => name).join(', ')}`);
+    return loadChainFiles('smtpd_tls_chain_files', chains);
+  }
+  return legacy.map(([name, cert, key]) => loadPair(name, cert, key === '' ? cert : key));
 }
 
 /** smtpd_tls_ask_ccert / smtpd_tls_req_ccert; the seed: req_ccert without enforced TLS only asks, and says so. */
@@ -105,7 +118,7 @@ export interface ServerTlsInputs {
 /** The TLS server options of one smtpd service, or undefined when it has no certificate. */
 export function serverTlsOptions(i: ServerTlsInputs): ServerOptions | undefined {
   const p = i.params;
-  const certs = certificates(p);
+  const certs = certificates(p, i.log);
   if (certs.length === 0) return undefined;
   const level = smtpdTlsLevel(p);
   const mandatory = level === 'encrypt' || p.bool('smtpd_tls_wrappermode');

@@ -4,7 +4,7 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ServerOptions, TLSSocket } from '../../tls/index.js';
+import type { CertifiedKey, ServerOptions, TLSSocket } from '../../tls/index.js';
 import { startTlsServer } from '../../tls/index.js';
 import type { SaslBackend } from '../sasl/backend.js';
 import type { TlsDetails } from '../server/events.js';
@@ -34,6 +34,12 @@ export interface SmtpServerOptions {
   smtpdStarttlsTimeout?: number;
   /** smtpd_tls_loglevel (0): at 1 and above, one line per TLS session. */
   smtpdTlsLoglevel?: number;
+  /**
+   * tls_server_sni_maps: the chains for the client's SNI name, or undefined
+   * for the configured `tls.certificates`; `who` is NAME[ADDR] for its log
+   * lines. A throw ends the handshake with internal_error.
+   */
+  sniChains?: (serverName: string | undefined, who: string) => readonly CertifiedKey[] | undefined;
 }
 
 export class SmtpServer {
@@ -86,6 +92,8 @@ class Connection {
   private readonly driver: SessionDriver;
   private readonly who: string;
   private gone = false;
+  /** The client's SNI name when sniChains matched it, for the TLS summary line. */
+  private sni: string | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -180,7 +188,7 @@ class Connection {
     if (tlsOptions === undefined) return done({ ok: false, error: 'no TLS server configuration' });
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
-    const tls: TLSSocket = startTlsServer(this.socket, { ...tlsOptions, handshakeTimeout: this.o.smtpdStarttlsTimeout ?? 300_000 });
+    const tls: TLSSocket = startTlsServer(this.socket, { ...tlsOptions, ...this.sniSelection(), handshakeTimeout: this.o.smtpdStarttlsTimeout ?? 300_000 });
     this.transport = tls;
     let settled = false;
     tls.on('error', (err: Error) => {
@@ -197,8 +205,21 @@ class Connection {
     tls.on('end', this.onEnd);
   }
 
+  private sniSelection(): Pick<ServerOptions, 'selectCertificates'> {
+    const select = this.o.sniChains;
+    if (select === undefined) return {};
+    return {
+      selectCertificates: (serverName) => {
+        const chains = select(serverName, this.who);
+        if (chains === undefined) return [];
+        this.sni = serverName;
+        return chains;
+      },
+    };
+  }
+
   private logTls(d: TlsDetails): void {
-    if ((this.o.smtpdTlsLoglevel ?? 0) >= 1) this.o.logger.log('info', tlsConnectionLogLine(d, this.who));
+    if ((this.o.smtpdTlsLoglevel ?? 0) >= 1) this.o.logger.log('info', tlsConnectionLogLine(d, this.who, this.sni));
   }
 }
 

@@ -24,10 +24,14 @@ export function trustLevel(t: TlsDetails): 'Anonymous' | 'Untrusted' | 'Trusted'
   return t.peerVerified ? 'Trusted' : 'Untrusted';
 }
 
-/** smtpd_tls_loglevel 1: `Anonymous TLS connection established from NAME[ADDR]: TLSv1.3 with cipher …`. */
-export function tlsConnectionLogLine(t: TlsDetails, who: string): string {
+/**
+ * smtpd_tls_loglevel 1: `Anonymous TLS connection established from NAME[ADDR]: TLSv1.3 with cipher …`;
+ * ` to SNI` after the client when tls_server_sni_maps matched its name (postconf(5)).
+ */
+export function tlsConnectionLogLine(t: TlsDetails, who: string, sni?: string): string {
   const kex = kexClause(t);
-  return `${trustLevel(t)} TLS connection ${t.resumed ? 'reused' : 'established'} from ${who}: ${cipherClause(t)}${kex === '' ? '' : ` ${kex}`}`;
+  const to = sni !== undefined ? ` to ${sni}` : '';
+  return `${trustLevel(t)} TLS connection ${t.resumed ? 'reused' : 'established'} from ${who}${to}: ${cipherClause(t)}${kex === '' ? '' : ` ${kex}`}`;
 }
 
 const CN = '2.5.4.3';
