@@ -210,7 +210,42 @@ const DECODERS: ReadonlyMap<number, BodyDecoder> = new Map<number, BodyDecoder>(
   [T.record_size_limit, decodeRecordSizeLimit],
 ]);
 
+/**
+ * ClientHello extensions only TLS 1.2 reads (RFC 8446 §4.2's table lists
+ * none of them for TLS 1.3; a TLS 1.3 server ignores them). The ClientHello
+ * is decoded before the version is chosen, so a malformed one is kept raw
+ * (`unknown`) here and decoded by decodeTls12ClientHelloExtensions once
+ * TLS 1.2 is chosen: a TLS 1.3 handshake never fails on an extension that
+ * does not apply to it, as OpenSSL parses these only below TLS 1.3.
+ */
+const TLS12_ONLY_IN_CLIENT_HELLO: ReadonlySet<number> = new Set([
+  ExtensionType.ec_point_formats,
+  ExtensionType.renegotiation_info,
+  ExtensionType.extended_master_secret,
+  ExtensionType.encrypt_then_mac,
+]);
+
 function decodeBody(type: number, data: Uint8Array, context: ExtensionContext): Extension {
+  if (context === 'client_hello' && TLS12_ONLY_IN_CLIENT_HELLO.has(type)) return decodeOrDefer(type, data);
+  return decodeBodyNow(type, data, context);
+}
+
+function decodeOrDefer(type: number, data: Uint8Array): Extension {
+  try {
+    return decodeBodyNow(type, data, 'client_hello');
+  } catch (err) {
+    // Deferred, not dropped: decodeTls12ClientHelloExtensions raises this same error if TLS 1.2 is negotiated.
+    if (err instanceof TlsAlert) return { kind: 'unknown', type, data };
+    throw err;
+  }
+}
+
+/** A ClientHello's extensions for a TLS 1.2 handshake: the TLS 1.2-only ones kept raw as malformed are decoded, and fail with their error. */
+export function decodeTls12ClientHelloExtensions(extensions: readonly Extension[]): Extension[] {
+  return extensions.map((e) => (e.kind === 'unknown' && TLS12_ONLY_IN_CLIENT_HELLO.has(e.type) ? decodeBodyNow(e.type, e.data, 'client_hello') : e));
+}
+
+function decodeBodyNow(type: number, data: Uint8Array, context: ExtensionContext): Extension {
   const r = new Reader(data);
   const e = DECODERS.get(type)?.(r, context, data);
   if (e === undefined) return { kind: 'unknown', type, data };

@@ -429,6 +429,8 @@ export class TlsConnection implements HandshakeIO {
         return;
       }
       case ContentType.alert:
+        // RFC 8446 §5.4 (an inner plaintext with no content), RFC 5246 §6.2.1 (no zero-length alert fragments): not a malformed alert.
+        if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length alert record');
         this.handleAlert(content);
         return;
       case ContentType.change_cipher_spec:

@@ -22,6 +22,8 @@ export const REASONS = {
   // RFC 8446 §4.1.1, §4.2.1, RFC 7507 §3
   no_common_version: { kind: 'peer_incompatible', alert: 'protocol_version' },
   inappropriate_fallback: { kind: 'peer_incompatible', alert: 'inappropriate_fallback' },
+  // RFC 8446 §4.1.2, App. D.5
+  legacy_version_too_low: { kind: 'peer_misbehaved', alert: 'protocol_version' },
   no_common_cipher_suite: { kind: 'peer_incompatible', alert: 'handshake_failure' },
   no_common_group: { kind: 'peer_incompatible', alert: 'handshake_failure' },
   no_certificate_for_peer: { kind: 'peer_incompatible', alert: 'handshake_failure' },

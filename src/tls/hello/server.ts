@@ -2,6 +2,7 @@ import type { HandshakeMessage } from '../codec/handshake.js';
 import type { ClientHello } from '../codec/messages.js';
 import type { ClientHelloAnswer, ClientHelloQuestion } from '../engine/client-hello-question.js';
 import type { HandshakeIO, HandshakeState, PausedState } from '../engine/connection.js';
+import { decodeTls12ClientHelloExtensions } from '../codec/extensions.js';
 import { unexpectedMessage } from '../engine/unexpected.js';
 import { TlsAlert } from '../error/tls-alert.js';
 import { offeredAlpn, serverName } from '../negotiate/answers.js';
@@ -72,6 +73,6 @@ function withAnswer(config: ResolvedServerConfig, question: ClientHelloQuestion,
 /** The one place the server picks a version (RFC 8446 §4.1.3: with the downgrade sentinel in TLS 1.2 when we speak 1.3). */
 function chooseVersion(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array): HandshakeState {
   const range = serverVersionRange(config);
-  if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, config, ch, raw, range.tls13);
+  if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, config, { ...ch, extensions: decodeTls12ClientHelloExtensions(ch.extensions) }, raw, range.tls13);
   return startServer13(io, config, ch, raw);
 }

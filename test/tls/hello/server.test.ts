@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { ClientHelloQuestion } from '../../../src/tls/engine/client-hello-question.js';
 import type { TlsEvent } from '../../../src/tls/engine/connection.js';
 import type { SessionState } from '../../../src/tls/session/state.js';
-import { ContentType } from '../../../src/tls/registry/constants.js';
+import { ContentType, ExtensionType } from '../../../src/tls/registry/constants.js';
+import type { HandshakeMessage } from '../../../src/tls/codec/handshake.js';
 import { Pair } from '../../helpers/tls-pair.js';
 import { createServerConnection } from '../../../src/tls/hello/start.js';
 import { traceClientConfig, traceIdentity, traceServerConfig } from '../../helpers/rfc8448.js';
@@ -105,4 +106,35 @@ test('askCaller.session: the TLS 1.2 session named by the ClientHello comes from
   again.pump();
   assert.equal(again.client.session?.resumed, true);
   assert.equal(again.server.session?.resumed, true);
+});
+
+/** Replaces (or adds) one raw extension in the ClientHello the client sends. */
+function withRawExtension(type: number, data: Uint8Array): (m: HandshakeMessage) => HandshakeMessage {
+  return (m) => (m.kind === 'client_hello' ? { ...m, extensions: [{ kind: 'unknown', type, data }, ...m.extensions.filter((e) => e.type !== type)] } : m);
+}
+
+const MALFORMED_TLS12_ONLY: readonly [string, number, Uint8Array][] = [
+  ['an empty ec_point_formats list', ExtensionType.ec_point_formats, Uint8Array.of(0)],
+  ['an ec_point_formats list of the wrong length', ExtensionType.ec_point_formats, Uint8Array.of(3, 0)],
+  ['extended_master_secret with a body', ExtensionType.extended_master_secret, Uint8Array.of(1)],
+  ['encrypt_then_mac with a body', ExtensionType.encrypt_then_mac, Uint8Array.of(1)],
+  ['a truncated renegotiation_info', ExtensionType.renegotiation_info, Uint8Array.of(4, 0)],
+];
+
+test('a TLS 1.2-only ClientHello extension that is malformed does not fail a TLS 1.3 handshake (it does not apply to the negotiated version)', () => {
+  for (const [label, type, data] of MALFORMED_TLS12_ONLY) {
+    const p = Pair.withClientEdit(traceClientConfig(), traceServerConfig(), withRawExtension(type, data)).pump();
+    assert.equal(p.error('server'), undefined, `${label}: ${p.error('server')?.message}`);
+    assert.equal(p.server.session?.protocol, 'TLSv1.3', label);
+  }
+});
+
+test('the same extensions in a ClientHello negotiating TLS 1.2 are decode_error', () => {
+  for (const [label, type, data] of MALFORMED_TLS12_ONLY) {
+    for (const server of [traceServerConfig({ maxVersion: 'TLSv1.2' }), traceServerConfig()]) {
+      const client = traceClientConfig({ maxVersion: server.maxVersion ?? 'TLSv1.2' });
+      const p = Pair.withClientEdit(client, server, withRawExtension(type, data)).pump();
+      assert.equal(p.error('server')?.alert, 'decode_error', `${label}, server up to ${server.maxVersion ?? 'TLSv1.3'}`);
+    }
+  }
 });

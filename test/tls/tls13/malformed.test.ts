@@ -423,6 +423,21 @@ test('records after close_notify are ignored (RFC 8446 §6.1)', () => {
   assert.equal(new TextDecoder().decode(p.received('client')), '');
 });
 
+test('a zero-length protected alert record: unexpected_message (RFC 8446 §5.4), during and after the handshake', () => {
+  const f = serverFlight();
+  const sealer = new Sealer(suite, f.serverHandshakeSecret);
+  expectFatal(f.client, cat(plainRecord(HANDSHAKE, f.serverHello), sealer.handshake(f.encrypted[0]!), sealer.record(21, new Uint8Array(0))), 'unexpected_message', 'in the server flight');
+  const p = Pair.create(clientConfig(), serverConfig());
+  const serverSecrets = captureWriteSecrets(p.server);
+  p.pump();
+  const application = new Tls13RecordSealer(suite, serverSecrets[1]!);
+  expectFatal(p.client, application.seal(21, new Uint8Array(0)), 'unexpected_message', 'after the handshake');
+  const q = Pair.create(clientConfig(), serverConfig());
+  const qSecrets = captureWriteSecrets(q.server);
+  q.pump();
+  expectFatal(q.client, new Tls13RecordSealer(suite, qSecrets[1]!).seal(21, Uint8Array.of(1)), 'decode_error', 'a one-byte alert stays decode_error');
+});
+
 test('a bad Finished or CertificateVerify: decrypt_error', () => {
   const flip = (m: Uint8Array, at: number): Uint8Array => {
     const c = Uint8Array.from(m);
