@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificateAndKey } from '../../src/x509/load.js';
@@ -13,8 +13,16 @@ import type { CertifiedKey } from '../../src/tls/policy/config.js';
  * (Adapted from test/x509/pki.ts, which belongs to the x509 tests.)
  */
 
-export type TlsKeyType = 'rsa' | 'p256' | 'p384' | 'ed25519';
-export const KEY_TYPES: readonly TlsKeyType[] = ['rsa', 'p256', 'p384', 'ed25519'];
+/**
+ * `rsa-pss`: an id-RSASSA-PSS key without parameters; `rsa-pss-sha384`: one
+ * restricted to SHA-384, MGF1-SHA-384, salt ≥ 48 (RFC 4055 §3.1);
+ * `rsa-pss-salt64`: restricted to SHA-256 with salt ≥ 64, which no TLS
+ * scheme fits (RFC 8446 §4.2.3: the salt is as long as the hash).
+ */
+export type TlsKeyType = DefaultKeyType | 'rsa-pss' | 'rsa-pss-sha384' | 'rsa-pss-salt64' | 'dsa';
+/** What the default matrix serves; the other types are made only when asked for. */
+export type DefaultKeyType = 'rsa' | 'p256' | 'p384' | 'ed25519';
+export const KEY_TYPES: readonly DefaultKeyType[] = ['rsa', 'p256', 'p384', 'ed25519'];
 
 export const SERVER_NAME = 'mail.example.com';
 
@@ -23,7 +31,15 @@ const KEY_ARGS: Record<TlsKeyType, string[]> = {
   p256: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   p384: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
   ed25519: ['-algorithm', 'ED25519'],
+  'rsa-pss': ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  'rsa-pss-sha384': pssArgs('sha384', 48),
+  'rsa-pss-salt64': pssArgs('sha256', 64),
+  dsa: ['-paramfile', 'dsa-params.pem'],
 };
+
+function pssArgs(hash: string, salt: number): string[] {
+  return ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-pkeyopt', `rsa_pss_keygen_md:${hash}`, '-pkeyopt', `rsa_pss_keygen_mgf1_md:${hash}`, '-pkeyopt', `rsa_pss_keygen_saltlen:${salt}`];
+}
 
 const CA_EXT = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash'];
 const SERVER_EXT = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', `subjectAltName=DNS:${SERVER_NAME}`];
@@ -68,6 +84,11 @@ export class TlsPki {
     this.client = this.issue('client', 'p256', '/CN=client.example.com', 'ca', CLIENT_EXT);
   }
 
+  /** A client certificate of another key type, issued by the trusted CA. */
+  clientOf(type: TlsKeyType): TlsIdentity {
+    return this.issue(`client-${type}`, type, '/CN=client.example.com', 'ca', CLIENT_EXT);
+  }
+
   path(name: string): string {
     return join(this.dir, name);
   }
@@ -86,6 +107,7 @@ export class TlsPki {
     const certFile = this.path(`${name}.pem`);
     const csr = this.path(`${name}.csr`);
     const ext = this.path(`${name}.ext`);
+    if (type === 'dsa') this.dsaParameters();
     openssl(['genpkey', ...KEY_ARGS[type], '-out', keyFile], this.dir);
     openssl(['req', '-new', '-key', keyFile, '-subj', subject, '-out', csr], this.dir);
     writeFileSync(ext, `[ext]\n${extensions.join('\n')}\n`);
@@ -96,6 +118,12 @@ export class TlsPki {
       this.dir,
     );
     return { certFile, keyFile, certPem: readFileSync(certFile, 'latin1'), keyPem: readFileSync(keyFile, 'latin1'), certified: loadCertificateAndKey(certFile, keyFile) };
+  }
+
+  /** DSA keys share one 2048-bit parameter file, made on first use (a few seconds). */
+  private dsaParameters(): void {
+    if (existsSync(this.path('dsa-params.pem'))) return;
+    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem'], this.dir);
   }
 
   cleanup(): void {

@@ -3,7 +3,9 @@ import { ecdsaSign, ecdsaVerify } from '../../crypto/ecdsa.js';
 import { ed25519Sign, ed25519Verify } from '../../crypto/ed25519.js';
 import { CryptoError } from '../../crypto/errors.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
-import { rsaPkcs1v15Sign, rsaPkcs1v15Verify, rsaPssSign, rsaPssVerify } from '../../crypto/rsa.js';
+import { hashOutputLen } from '../../crypto/hash.js';
+import type { RsaPublicKey } from '../../crypto/rsa.js';
+import { rsaPkcs1v15Sign, rsaPkcs1v15Verify, rsaPssKeyAllows, rsaPssSign, rsaPssVerify } from '../../crypto/rsa.js';
 import type { Random } from '../../prng/random.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
@@ -18,9 +20,15 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../policy/defaults.js';
 interface SchemeInfo {
   key: 'rsa' | 'dsa' | 'ec' | 'ed25519';
   padding?: 'pkcs1' | 'pss';
+  /**
+   * RFC 8446 §4.2.3: rsa_pss_pss_* are for id-RSASSA-PSS keys only, and
+   * rsa_pss_rsae_* and PKCS#1 for rsaEncryption keys only (RFC 4055 §1.2:
+   * a PSS key is for PSS alone).
+   */
+  pssKey?: boolean;
   hash?: HashAlgorithm;
-  /** TLS 1.3 binds ECDSA schemes to one curve (RFC 8446 §4.2.3). */
-  curve?: 'P-256' | 'P-384';
+  /** TLS 1.3 binds ECDSA schemes to one curve (RFC 8446 §4.2.3); TLS 1.2 lets any curve sign with any of them. */
+  curve?: 'P-256' | 'P-384' | 'P-521';
   /** RFC 8446 §4.2.3: RSASSA-PKCS1-v1_5, SHA-1 and DSA are not for TLS 1.3 handshake signatures. */
   tls13: boolean;
 }
@@ -30,8 +38,13 @@ const SCHEMES = new Map<number, SchemeInfo>([
   [S.rsa_pss_rsae_sha256, { key: 'rsa', padding: 'pss', hash: 'sha256', tls13: true }],
   [S.rsa_pss_rsae_sha384, { key: 'rsa', padding: 'pss', hash: 'sha384', tls13: true }],
   [S.rsa_pss_rsae_sha512, { key: 'rsa', padding: 'pss', hash: 'sha512', tls13: true }],
+  [S.rsa_pss_pss_sha256, { key: 'rsa', padding: 'pss', hash: 'sha256', pssKey: true, tls13: true }],
+  [S.rsa_pss_pss_sha384, { key: 'rsa', padding: 'pss', hash: 'sha384', pssKey: true, tls13: true }],
+  [S.rsa_pss_pss_sha512, { key: 'rsa', padding: 'pss', hash: 'sha512', pssKey: true, tls13: true }],
   [S.ecdsa_secp256r1_sha256, { key: 'ec', hash: 'sha256', curve: 'P-256', tls13: true }],
   [S.ecdsa_secp384r1_sha384, { key: 'ec', hash: 'sha384', curve: 'P-384', tls13: true }],
+  // We hold no P-521 keys, so in TLS 1.3 this never fits; in TLS 1.2 it is ECDSA with SHA-512 on our curves (RFC 8422 §5.1.3).
+  [S.ecdsa_secp521r1_sha512, { key: 'ec', hash: 'sha512', curve: 'P-521', tls13: true }],
   [S.ed25519, { key: 'ed25519', tls13: true }],
   [S.rsa_pkcs1_sha256, { key: 'rsa', padding: 'pkcs1', hash: 'sha256', tls13: false }],
   [S.rsa_pkcs1_sha384, { key: 'rsa', padding: 'pkcs1', hash: 'sha384', tls13: false }],
@@ -56,7 +69,21 @@ function keyMatches(info: SchemeInfo, key: PublicKey | PrivateKey, tls13: boolea
   if (info.key !== key.kind) return false;
   // RFC 8446 §4.2.3: in TLS 1.3 the ECDSA scheme names the curve; TLS 1.2 only names the hash.
   if (key.kind === 'ec' && tls13 && info.curve !== key.curve) return false;
+  if (key.kind === 'rsa') return rsaKeyMatches(info, 'key' in key ? key.key : key);
   return true;
+}
+
+/**
+ * RFC 8446 §4.2.3: an id-RSASSA-PSS key signs only with rsa_pss_pss_*, and
+ * only where its own parameters (RFC 4055 §3.1) allow the scheme's hash, MGF1
+ * with that hash and a salt as long as the hash; an rsaEncryption key never
+ * uses rsa_pss_pss_*.
+ */
+function rsaKeyMatches(info: SchemeInfo, key: RsaPublicKey): boolean {
+  if ((info.pssKey === true) !== (key.pss !== undefined)) return false;
+  if (info.pssKey !== true) return true;
+  const hash = info.hash as HashAlgorithm;
+  return rsaPssKeyAllows(key, hash, hash, hashOutputLen(hash));
 }
 
 /**
@@ -80,7 +107,7 @@ export function schemeFitsKey(scheme: number, key: PublicKey | PrivateKey, tls13
 
 export function signWithScheme(key: PrivateKey, scheme: number, message: Uint8Array, random: Random): Uint8Array {
   const info = SCHEMES.get(scheme);
-  if (info === undefined || info.key !== key.kind) throw new CryptoError('invalid_parameter', `signature scheme 0x${scheme.toString(16)} does not fit a ${key.kind} key`);
+  if (info === undefined || info.key !== key.kind || !keyMatches(info, key, false)) throw new CryptoError('invalid_parameter', `signature scheme 0x${scheme.toString(16)} does not fit a ${key.kind} key`);
   switch (key.kind) {
     case 'rsa':
       return info.padding === 'pss'
@@ -98,7 +125,7 @@ export function signWithScheme(key: PrivateKey, scheme: number, message: Uint8Ar
 /** False for any bad signature, a scheme that does not fit the key, or a key we cannot use. */
 export function verifyWithScheme(key: PublicKey, scheme: number, message: Uint8Array, signature: Uint8Array): boolean {
   const info = SCHEMES.get(scheme);
-  if (info === undefined || info.key !== key.kind) return false;
+  if (info === undefined || info.key !== key.kind || !keyMatches(info, key, false)) return false;
   try {
     switch (key.kind) {
       case 'rsa':

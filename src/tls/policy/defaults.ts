@@ -39,13 +39,19 @@ export const DEFAULT_GROUPS: readonly number[] = [NamedGroup.x25519, NamedGroup.
 
 /**
  * What we offer in signature_algorithms, in preference order: TLS 1.3
- * schemes first (RFC 8446 §4.2.3), SHA-1 last (RFC 9155 deprecates it in
- * TLS 1.2 signatures; GnuTLS still signs DSA with it).
+ * schemes first (RFC 8446 §4.2.3) in OpenSSL 3's order, SHA-1 last
+ * (RFC 9155 deprecates it in TLS 1.2 signatures; GnuTLS still signs DSA
+ * with it). rsa_pss_pss_* are for id-RSASSA-PSS keys only, so they never
+ * take the place of rsa_pss_rsae_* for an ordinary RSA key.
  */
 export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = [
   S.ecdsa_secp256r1_sha256,
   S.ecdsa_secp384r1_sha384,
+  S.ecdsa_secp521r1_sha512,
   S.ed25519,
+  S.rsa_pss_pss_sha256,
+  S.rsa_pss_pss_sha384,
+  S.rsa_pss_pss_sha512,
   S.rsa_pss_rsae_sha256,
   S.rsa_pss_rsae_sha384,
   S.rsa_pss_rsae_sha512,

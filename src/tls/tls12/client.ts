@@ -244,8 +244,8 @@ class ExpectServerHelloDone extends Tls12State<Session> {
   }
 }
 
-/** RFC 8422 §5.5 / RFC 5246 §7.4.4: the certificate type that names each key kind. */
-const CERTIFICATE_TYPE: Record<string, number> = { rsa: ClientCertificateType.rsa_sign, dsa: ClientCertificateType.dss_sign, ec: ClientCertificateType.ecdsa_sign };
+/** RFC 8422 §5.5 / RFC 5246 §7.4.4: the certificate type that names each key kind (ecdsa_sign covers EdDSA keys, RFC 8422 §5.5). */
+const CERTIFICATE_TYPE: Record<string, number> = { rsa: ClientCertificateType.rsa_sign, dsa: ClientCertificateType.dss_sign, ec: ClientCertificateType.ecdsa_sign, ed25519: ClientCertificateType.ecdsa_sign };
 
 /** [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
 function sendClientFlight(io: HandshakeIO, s: Session): HandshakeState {

@@ -40,16 +40,25 @@ export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
  */
 export const TLS12_IMPLIED_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
 
-/** The key type a suite's authentication needs: RSA for *-RSA and RSA key exchange, DSA for DHE-DSS, EC for ECDHE-ECDSA. */
+/**
+ * The key type a suite's authentication needs: RSA for *-RSA and RSA key
+ * exchange, DSA for DHE-DSS, EC or Ed25519 for ECDHE-ECDSA (RFC 8422 §5.3,
+ * §5.10: EdDSA certificates serve the ECDSA suites). RFC 4055 §1.2: an
+ * id-RSASSA-PSS key signs only, so it never serves RSA key exchange.
+ */
 export function keyFitsAuth(key: PrivateKey | PublicKey, suite: Tls12Suite): boolean {
   switch (suite.auth) {
     case 'rsa':
-      return key.kind === 'rsa';
+      return key.kind === 'rsa' && (suite.keyExchange !== 'rsa' || !isPssKey(key));
     case 'dss':
       return key.kind === 'dsa';
     case 'ecdsa':
-      return key.kind === 'ec';
+      return key.kind === 'ec' || key.kind === 'ed25519';
   }
+}
+
+function isPssKey(key: Extract<PrivateKey | PublicKey, { kind: 'rsa' }>): boolean {
+  return ('key' in key ? key.key.pss : key.pss) !== undefined;
 }
 
 /** RFC 8422 §5.4, RFC 5246 §7.4.3: the server signs client_random + server_random + the params. */

@@ -87,10 +87,10 @@ test('a cipher suite only the hook offered (TLS_AES_128_CCM_SHA256, or a TLS 1.2
   assert.equal(failure(tls12, { customizeServerMessage: toSuite(CCM12) }).alert, 'illegal_parameter');
 });
 
-test('a CertificateVerify with a scheme only the hook offered (ecdsa_secp521r1_sha512) is handshake_failure', () => {
+test('a CertificateVerify with a scheme only the hook offered (ed448) is handshake_failure', () => {
   const addScheme = (h: ClientHello): ClientHello =>
-    withExtension(h, 'signature_algorithms', (e) => (e.kind === 'signature_algorithms' ? { ...e, schemes: [...e.schemes, SignatureScheme.ecdsa_secp521r1_sha512] } : e));
-  const toScheme = (m: HandshakeMessage): HandshakeMessage => (m.kind === 'certificate_verify' ? { ...m, algorithm: SignatureScheme.ecdsa_secp521r1_sha512 } : m);
+    withExtension(h, 'signature_algorithms', (e) => (e.kind === 'signature_algorithms' ? { ...e, schemes: [...e.schemes, SignatureScheme.ed448] } : e));
+  const toScheme = (m: HandshakeMessage): HandshakeMessage => (m.kind === 'certificate_verify' ? { ...m, algorithm: SignatureScheme.ed448 } : m);
   const hooked = failure({ customizeClientHello: addScheme }, { customizeServerMessage: toScheme });
   assert.equal(hooked.alert, 'handshake_failure');
   assert.match(hooked.message, HOOKED);

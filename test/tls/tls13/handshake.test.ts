@@ -8,7 +8,7 @@ import { SignatureScheme } from '../../../src/tls/registry/signature-scheme.js';
 import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/registry/suites.js';
 import { DEFAULT_TLS13_SUITES } from '../../../src/tls/policy/defaults.js';
 import { Pair } from '../../helpers/tls-pair.js';
-import { KEY_TYPES, SERVER_NAME, TlsPki, type TlsKeyType } from '../../helpers/tls-pki.js';
+import { KEY_TYPES, SERVER_NAME, TlsPki, type DefaultKeyType } from '../../helpers/tls-pki.js';
 
 const pki = new TlsPki();
 after(() => pki.cleanup());
@@ -48,7 +48,7 @@ const GROUPS: readonly [string, number][] = [
   ['ffdhe2048', NamedGroup.ffdhe2048],
   ['ffdhe3072', NamedGroup.ffdhe3072],
 ];
-const EXPECTED_SCHEME: Record<TlsKeyType, number> = {
+const EXPECTED_SCHEME: Record<DefaultKeyType, number> = {
   rsa: SignatureScheme.rsa_pss_rsae_sha256,
   p256: SignatureScheme.ecdsa_secp256r1_sha256,
   p384: SignatureScheme.ecdsa_secp384r1_sha384,

@@ -16,7 +16,7 @@ import { createServer } from '../../../src/tls/node/create-server.js';
 import { connect } from '../../../src/tls/node/connect.js';
 import { DEFAULT_TLS13_SUITES } from '../../../src/tls/policy/defaults.js';
 import { freePort, run, startPeer } from '../../helpers/processes.js';
-import { KEY_TYPES, SERVER_NAME, TlsPki, type TlsKeyType } from '../../helpers/tls-pki.js';
+import { KEY_TYPES, SERVER_NAME, TlsPki, type DefaultKeyType } from '../../helpers/tls-pki.js';
 
 /**
  * Real peers on 127.0.0.1: our client against `openssl s_server` and
@@ -35,7 +35,7 @@ const GROUPS: readonly { name: string; openssl: string; code: number }[] = [
   { name: 'ffdhe3072', openssl: 'ffdhe3072', code: NamedGroup.ffdhe3072 },
 ];
 const ALL_GROUPS = GROUPS.map((g) => g.openssl).join(':');
-const SIGALG: Record<TlsKeyType, { openssl: string; code: number }> = {
+const SIGALG: Record<DefaultKeyType, { openssl: string; code: number }> = {
   rsa: { openssl: 'rsa_pss_rsae_sha256', code: SignatureScheme.rsa_pss_rsae_sha256 },
   p256: { openssl: 'ecdsa_secp256r1_sha256', code: SignatureScheme.ecdsa_secp256r1_sha256 },
   p384: { openssl: 'ecdsa_secp384r1_sha384', code: SignatureScheme.ecdsa_secp384r1_sha384 },
