@@ -16,6 +16,7 @@ import type { Delivery } from './delivery.js';
 import { SessionDriver } from './driver.js';
 import type { DriverIo } from './driver.js';
 import type { SmtpLogger } from './logger.js';
+import { handshakeTrace, WireDump } from './tls-activity-log.js';
 import { tlsDetails } from './tls-details.js';
 
 export interface SmtpServerOptions {
@@ -32,7 +33,7 @@ export interface SmtpServerOptions {
   smtpdTimeout?: number;
   /** smtpd_starttls_timeout in ms (300 s): the TLS handshake after STARTTLS or on connect (wrappermode). */
   smtpdStarttlsTimeout?: number;
-  /** smtpd_tls_loglevel (0): at 1 and above, one line per TLS session. */
+  /** smtpd_tls_loglevel (0): 1 one line per TLS session, 2 the handshake's steps, 3 their dumps, 4 every byte on the wire (tls-activity-log.ts). */
   smtpdTlsLoglevel?: number;
   /**
    * tls_server_sni_maps: the chains for the client's SNI name, or undefined
@@ -188,7 +189,17 @@ class Connection {
     if (tlsOptions === undefined) return done({ ok: false, error: 'no TLS server configuration' });
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
-    const tls: TLSSocket = startTlsServer(this.socket, { ...tlsOptions, ...this.sniSelection(), handshakeTimeout: this.o.smtpdStarttlsTimeout ?? 300_000 });
+    const level = this.o.smtpdTlsLoglevel ?? 0;
+    const log = (text: string): void => this.o.logger.log('info', text);
+    if (level >= 2) log(`setting up TLS connection from ${this.who}`);
+    const trace = handshakeTrace(level, log);
+    const transport = level >= 4 ? new WireDump(this.socket, this.who, log) : this.socket;
+    const tls: TLSSocket = startTlsServer(transport, {
+      ...tlsOptions,
+      ...this.sniSelection(),
+      ...(trace !== undefined ? { onMessage: trace } : {}),
+      handshakeTimeout: this.o.smtpdStarttlsTimeout ?? 300_000,
+    });
     this.transport = tls;
     let settled = false;
     tls.on('error', (err: Error) => {

@@ -57,6 +57,16 @@ export function dumpHandshake(m: HandshakeMessage): string {
   return dumpSpans(bytes, w.spans ?? []);
 }
 
+/** A plain hex and ASCII dump, 16 bytes a line with their offset (smtpd_tls_loglevel 4's wire bytes). */
+export function hexDump(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  for (let at = 0; at < bytes.length; at += BYTES_PER_LINE) {
+    const row = bytes.subarray(at, at + BYTES_PER_LINE);
+    lines.push(`${at.toString(16).padStart(4, '0')}  ${hexRow(row)} ${asciiRow(row)}`.trimEnd());
+  }
+  return lines;
+}
+
 /** The annotated dump of a record header (the fragment itself is dumped by its own codec, or not at all when encrypted). */
 export function dumpRecordHeader(h: RecordHeader): string {
   const w = new Writer({ annotate: true, initialSize: 5 });

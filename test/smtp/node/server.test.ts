@@ -153,6 +153,46 @@ describe('SmtpServer over loopback', () => {
     }
   });
 
+  test('smtpd_tls_loglevel 2: the handshake steps; 3: their dumps; 4: every byte on the wire, never the SMTP text inside TLS', async () => {
+    const runAt = async (level: number): Promise<string[]> => {
+      const { server, port, delivery, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, smtpdTlsLoglevel: level });
+      try {
+        const socket = await dial(port);
+        const r = new ReplyReader(socket);
+        await r.next();
+        await r.command('EHLO client');
+        await r.command('STARTTLS');
+        const secure = startTlsClient(socket, clientTls);
+        r.switchTo(secure);
+        await new Promise((resolve) => secure.once('secureConnect', resolve));
+        await r.command('EHLO client');
+        await sendMessage(r, 'Subject: t\r\n\r\nconfidential-body-text\r\n');
+        assert.equal((await r.command('QUIT')).code, 221);
+        await r.waitClosed();
+        assert.equal(delivery.messages.length, 1);
+        await until(() => logger.lines.some((l) => l.startsWith('disconnect from')));
+        return logger.lines;
+      } finally {
+        await server.close();
+      }
+    };
+    const two = await runAt(2);
+    for (const line of ['setting up TLS connection from unknown[127.0.0.1]', 'SSL_accept:SSLv3/TLS read client hello', 'SSL_accept:SSLv3/TLS write server hello', 'SSL_accept:TLSv1.3 write encrypted extensions', 'SSL_accept:TLSv1.3 write certificate', 'SSL_accept:SSLv3/TLS write certificate verify', 'SSL_accept:SSLv3/TLS read finished']) {
+      assert.ok(two.includes(line), `${line}\n${two.join('\n')}`);
+    }
+    assert.ok(two.some((l) => l.startsWith('Anonymous TLS connection established')));
+    assert.ok(!two.some((l) => /^[0-9a-f]{4}  /.test(l)), 'no dump at level 2');
+    const three = await runAt(3);
+    const afterHello = three.slice(three.indexOf('SSL_accept:SSLv3/TLS read client hello') + 1);
+    assert.match(afterHello[0] ?? '', /^0000  01 +\. +msg_type: client_hello \(0x01\)$/, 'the ClientHello dump follows its state line');
+    assert.ok(!three.some((l) => /^(read from|write to) /.test(l)), 'no wire dump at level 3');
+    const four = await runAt(4);
+    assert.ok(four.some((l) => /^read from unknown\[127\.0\.0\.1\] \(\d+ bytes\)$/.test(l)));
+    assert.ok(four.some((l) => /^write to unknown\[127\.0\.0\.1\] \(\d+ bytes\)$/.test(l)));
+    assert.ok(four.some((l) => /^0000  17 03 03 /.test(l)), 'application_data records are dumped as they travel');
+    for (const lines of [two, three, four]) assert.ok(!lines.some((l) => l.includes('confidential')), 'the decrypted message never reaches the log');
+  });
+
   test('a client that vanishes mid-DATA delivers nothing', async () => {
     const { server, port, delivery, logger } = await start();
     try {
