@@ -43,9 +43,11 @@ export interface DestinationConfig {
   readonly relayDomains: DomainList;
   /** This host's addresses (inet_interfaces, proxy_interfaces): `user@[addr]` for one of them is final. */
   readonly localAddresses: readonly string[];
+  /** virtual_alias_domains: every address there must be in virtual_alias_maps (Postfix's virtual alias class). */
+  readonly virtualAliasDomains?: DomainList;
 }
 
-export type Destination = 'final' | 'relay' | 'other' | 'routed';
+export type Destination = 'final' | 'virtual-alias' | 'relay' | 'other' | 'routed';
 
 function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -74,6 +76,8 @@ export function classifyRecipient(address: string, config: DestinationConfig): D
   if (/[@!%]/.test(local)) return 'routed';
   if (domain.startsWith('[') && domain.endsWith(']')) return literalIsLocal(domain, config.localAddresses) ? 'final' : 'other';
   if (matchDomainList(config.mydestination, domain)) return 'final';
+  // trivial-rewrite's class order: local, then virtual alias, then relay.
+  if (config.virtualAliasDomains !== undefined && matchDomainList(config.virtualAliasDomains, domain)) return 'virtual-alias';
   if (matchDomainList(config.relayDomains, domain)) return 'relay';
   return 'other';
 }

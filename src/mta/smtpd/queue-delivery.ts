@@ -7,6 +7,7 @@ import type { Delivery } from '../../smtp/node/delivery.js';
 import type { DeliveryVerdict, ReceivedMessage } from '../../smtp/server/events.js';
 import { formatReceived } from '../../smtp/server/received.js';
 import type { DsnNotify, MailQueue, NewMessage, QueuedRecipient } from '../queue/index.js';
+import type { VirtualAliases } from '../cleanup/virtual-aliases.js';
 
 export interface QueueDeliveryOptions {
   readonly queue: MailQueue;
@@ -18,6 +19,8 @@ export interface QueueDeliveryOptions {
   /** Called after each message is queued (wakes the queue manager). */
   readonly queued: (id: string) => void;
   readonly log: (line: string) => void;
+  /** virtual_alias_maps: the recipients are rewritten before the message is queued, as cleanup(8) does. */
+  readonly virtualAliases?: VirtualAliases;
 }
 
 function recipientOf(r: ReceivedMessage['recipients'][number]): QueuedRecipient {
@@ -33,8 +36,16 @@ export class QueueDelivery implements Delivery {
   constructor(private readonly o: QueueDeliveryOptions) {}
 
   async deliver(m: ReceivedMessage): Promise<DeliveryVerdict> {
+    let recipients: QueuedRecipient[];
     try {
-      const id = await this.o.queue.enqueue((queueId) => this.toQueue(m, queueId));
+      recipients = this.rewrite(m.recipients.map(recipientOf));
+    } catch (e) {
+      // A table that fails or an expansion past its limits defers the message: the client retries (cleanup(8)).
+      this.o.log(`warning: ${(e as Error).message} -- message not accepted, try again later`);
+      return { ok: false, code: 451, enhanced: '4.3.0', text: 'Error: temporary virtual alias lookup failure' };
+    }
+    try {
+      const id = await this.o.queue.enqueue((queueId) => this.toQueue(m, queueId, recipients));
       // access(5) DISCARD and HOLD: accepted as usual, then dropped or parked, as cleanup(8) does.
       if (m.discard !== undefined) {
         await this.o.queue.remove('incoming', id);
@@ -46,7 +57,7 @@ export class QueueDelivery implements Delivery {
         this.o.log(`${id}: hold: ${m.hold}`);
         return { ok: true, queueId: id };
       }
-      this.o.log(`${id}: from=<${m.sender}>, size=${m.size}, nrcpt=${m.recipients.length} (queue active)`);
+      this.o.log(`${id}: from=<${m.sender}>, size=${m.size}, nrcpt=${recipients.length} (queue active)`);
       this.o.queued(id);
       return { ok: true, queueId: id };
     } catch (e) {
@@ -56,7 +67,27 @@ export class QueueDelivery implements Delivery {
     }
   }
 
-  private toQueue(m: ReceivedMessage, queueId: string): NewMessage {
+  /**
+   * Each recipient becomes what virtual_alias_maps says it stands for; a
+   * rewritten one keeps the address the client gave as its DSN original
+   * recipient (ORCPT, RFC 3461 §4.2) unless the client sent one. Duplicates
+   * are dropped, the first kept.
+   */
+  private rewrite(given: QueuedRecipient[]): QueuedRecipient[] {
+    const aliases = this.o.virtualAliases;
+    if (aliases === undefined) return given;
+    const out = new Map<string, QueuedRecipient>();
+    for (const r of given) {
+      for (const address of aliases.expand(r.address)) {
+        const key = address.toLowerCase();
+        if (out.has(key)) continue;
+        out.set(key, address === r.address ? r : { ...r, address, orcpt: r.orcpt ?? `rfc822;${r.address}` });
+      }
+    }
+    return [...out.values()];
+  }
+
+  private toQueue(m: ReceivedMessage, queueId: string, recipients: QueuedRecipient[]): NewMessage {
     const received = formatReceived(m, { myhostname: this.o.myhostname, mailName: this.o.mailName, queueId, tlsReceivedHeader: this.o.tlsReceivedHeader, askCcert: this.o.askCcert });
     const content = Buffer.concat([Buffer.from(received, 'utf8'), ...m.content]);
     return {
@@ -72,7 +103,7 @@ export class QueueDelivery implements Delivery {
         ...(m.tls !== undefined ? { tls: { protocol: m.tls.protocol, cipher: m.tls.cipher, peerVerified: m.tls.peerVerified } } : {}),
         ...(m.saslUser !== undefined ? { saslUser: m.saslUser } : {}),
       },
-      recipients: m.recipients.map(recipientOf),
+      recipients,
       content: new Uint8Array(content.buffer, content.byteOffset, content.byteLength),
     };
   }

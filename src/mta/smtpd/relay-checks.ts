@@ -5,12 +5,17 @@ import { classifyRecipient } from './destinations.js';
 import type { Evaluation, Restriction } from './evaluation.js';
 import { DUNNO, LookupRetry, OK } from './evaluation.js';
 
+/** Postfix's "authorized destination": a local, virtual alias or relay_domains domain. */
+function authorized(where: ReturnType<typeof classifyRecipient>): boolean {
+  return where === 'final' || where === 'virtual-alias' || where === 'relay';
+}
+
 function unauthDestination(defer: boolean): Restriction {
   return (ev) => {
     const rcpt = ev.facts.recipient;
     if (rcpt === undefined) return DUNNO;
     const where = destination(ev, rcpt);
-    if (where === 'final' || where === 'relay') return DUNNO;
+    if (authorized(where)) return DUNNO;
     const code = defer ? ev.settings.codes.relay - 100 : ev.settings.codes.relay;
     return ev.reject('policy', code, defer ? '4.7.1' : '5.7.1', `<${rcpt}>: Relay access denied`);
   };
@@ -28,7 +33,7 @@ const permitAuthDestination: Restriction = (ev) => {
   const rcpt = ev.facts.recipient;
   if (rcpt === undefined) return DUNNO;
   const where = destination(ev, rcpt);
-  return where === 'final' || where === 'relay' ? OK : DUNNO;
+  return authorized(where) ? OK : DUNNO;
 };
 
 export function relayRestrictions(): [string, Restriction][] {

@@ -19,7 +19,8 @@ import { QueueDelivery } from './queue-delivery.js';
 import { RestrictionPolicy } from './restrictions.js';
 import { accessMapsMatchParents, restrictionSettings, DEFAULT_REPLY_CODES, type RestrictionLists } from './settings.js';
 import { parseNetworkList } from './networks.js';
-import { parseDomainList, type DestinationConfig } from './destinations.js';
+import { classifyRecipient, parseDomainList, type DestinationConfig } from './destinations.js';
+import { VirtualAliases } from '../cleanup/virtual-aliases.js';
 import { readFileSync } from 'node:fs';
 import { withLocalRecipientCheck } from './local-recipients.js';
 
@@ -49,7 +50,24 @@ const LISTS: readonly (keyof RestrictionLists)[] = [
 export function destinationConfig(p: ParameterSet, openTable: (spec: string) => Table): DestinationConfig {
   const interfaces = p.list('inet_interfaces').filter((i) => /^[0-9.:a-f]+$/i.test(i));
   const options = { openTable, readFile: (path: string) => readFileSync(path, 'utf8'), parentDomainMatchesSubdomains: p.list('parent_domain_matches_subdomains') };
-  return { mydestination: parseDomainList('mydestination', p.list('mydestination').join(' '), options), relayDomains: parseDomainList('relay_domains', p.list('relay_domains').join(' '), options), localAddresses: interfaces };
+  const list = (name: string) => parseDomainList(name, p.list(name).join(' '), options);
+  return { mydestination: list('mydestination'), relayDomains: list('relay_domains'), virtualAliasDomains: list('virtual_alias_domains'), localAddresses: interfaces };
+}
+
+/** virtual_alias_maps with the parameters of virtual(5); undefined when the parameter is empty. */
+export function virtualAliases(p: ParameterSet, openTable: (spec: string) => Table, destinations: DestinationConfig): VirtualAliases | undefined {
+  const tables = p.tables('virtual_alias_maps').map(openTable);
+  if (tables.length === 0) return undefined;
+  const myorigin = p.string('myorigin');
+  return new VirtualAliases({
+    tables,
+    recipientDelimiter: p.string('recipient_delimiter'),
+    propagateExtensions: p.list('propagate_unmatched_extensions').includes('virtual'),
+    isLocalDomain: (domain) => domain.toLowerCase() === myorigin.toLowerCase() || classifyRecipient(`postmaster@${domain}`, destinations) === 'final',
+    myorigin,
+    recursionLimit: p.int('virtual_alias_recursion_limit'),
+    expansionLimit: p.int('virtual_alias_expansion_limit'),
+  });
 }
 
 function bareNewline(value: string): BareNewlinePolicy {
@@ -143,15 +161,22 @@ export async function smtpdServerOptions(d: SmtpdServiceDeps): Promise<SmtpServe
   const tls = d.neverOfferTls === true ? undefined : serverTlsOptions({ params: p, random: d.random, log: d.log, ...(d.sessionStore !== undefined ? { sessionStore: d.sessionStore } : {}) });
   const destinations = destinationConfig(p, d.openTable);
   const localMaps = p.tables('local_recipient_maps').map(d.openTable);
+  const aliases = virtualAliases(p, d.openTable, destinations);
   const sasl = saslBackend(d);
   // The Dovecot back end learns its mechanisms from the auth server's handshake; a dead server is logged and retried per AUTH.
   if (sasl instanceof DovecotSaslBackend && !(await sasl.open())) d.log(`warning: SASL: cannot connect to the Dovecot auth server at ${p.string('smtpd_sasl_path')}: AUTH is offered once it answers`);
   return {
     smtpd: smtpdOptions(p, tls !== undefined, d.neverOfferTls === true),
     ...(tls !== undefined ? { tls, ...sniChains(p, d) } : {}),
-    delivery: new QueueDelivery({ queue: d.queue, myhostname: p.string('myhostname'), mailName: p.string('mail_name'), tlsReceivedHeader: p.bool('smtpd_tls_received_header'), askCcert: p.bool('smtpd_tls_ask_ccert'), queued: d.queued, log: d.log }),
+    delivery: new QueueDelivery({ queue: d.queue, myhostname: p.string('myhostname'), mailName: p.string('mail_name'), tlsReceivedHeader: p.bool('smtpd_tls_received_header'), askCcert: p.bool('smtpd_tls_ask_ccert'), queued: d.queued, log: d.log, ...(aliases !== undefined ? { virtualAliases: aliases } : {}) }),
     logger: { log: (level, text) => d.log(level === 'info' ? text : `${level}: ${text}`) },
-    policy: withLocalRecipientCheck(policy(d, destinations), { tables: localMaps, destinations, recipientDelimiter: p.string('recipient_delimiter') }),
+    policy: withLocalRecipientCheck(policy(d, destinations), {
+      tables: localMaps,
+      destinations,
+      recipientDelimiter: p.string('recipient_delimiter'),
+      unknownVirtualAliasCode: p.int('unknown_virtual_alias_reject_code'),
+      ...(aliases !== undefined ? { virtualAliases: aliases } : {}),
+    }),
     ...(sasl !== undefined ? { sasl } : {}),
     smtpdTimeout: p.time('smtpd_timeout') * 1000,
     smtpdStarttlsTimeout: p.time('smtpd_starttls_timeout') * 1000,

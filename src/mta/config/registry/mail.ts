@@ -64,6 +64,8 @@ export const mailParameters: readonly ParameterDefinition[] = [
   // $virtual_maps: the pre-2.0 name, no longer a parameter of its own, still honoured when set.
   param('virtual_alias_maps', tables, '$virtual_maps', 'Postfix 2.0', 'Tables that rewrite recipient addresses to other addresses, for any domain.'),
   param('virtual_alias_domains', list, '$virtual_alias_maps', 'Postfix 2.0', 'Domains served only through virtual_alias_maps.'),
+  param('virtual_alias_recursion_limit', integer(1), '1000', 'Postfix 2.1', 'How deep virtual_alias_maps results are rewritten again before the message is deferred.'),
+  param('virtual_alias_expansion_limit', integer(1), '1000', 'Postfix 2.1', 'The most recipients one virtual_alias_maps expansion may give before the message is deferred.'),
   param('virtual_mailbox_domains', list, '$virtual_mailbox_maps', 'Postfix 2.0', 'Domains delivered by the virtual delivery agent.'),
   param('virtual_mailbox_maps', tables, '', ORIGINAL, 'Mailbox paths of virtual mailbox addresses.'),
   param('canonical_maps', tables, '', ORIGINAL, 'Address rewriting tables for envelope and header addresses.'),
