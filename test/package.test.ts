@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './helpers/vectors.js';
@@ -17,6 +19,7 @@ test('package.json exports the public surfaces, each with its types, built into 
     '.': ['connect', 'createServer', 'createServerConnection'],
     './tls': ['connect', 'createServer', 'startTlsServer', 'TlsConnectionError', 'TlsConfigError', 'MemorySessionStore'],
     './x509': ['loadCertificateAndKey', 'TrustStore', 'verifyChain'],
+    './smtp': ['SmtpServer', 'SmtpServerSession', 'ReplyParser'],
     './crypto': ['createAead', 'hash', 'constantTimeEqual'],
     './prng': ['createSystemRandom', 'HmacDrbg'],
   };
@@ -33,4 +36,37 @@ test('package.json exports the public surfaces, each with its types, built into 
 test('the package holds the built library and the command, no tests or benchmarks', () => {
   assert.ok(pkg.files.includes('dist/src'));
   assert.ok(pkg.files.every((f) => !f.startsWith('dist/test') && !f.startsWith('dist/bench') && f !== 'dist' && f !== 'test' && f !== 'bench'));
+});
+
+/** The README's fenced block after `<!-- example: NAME -->`. */
+function readmeExample(name: string): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const m = new RegExp(`<!-- example: ${name} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\`\\n`).exec(readme);
+  assert.ok(m?.[1] !== undefined, `README has the ${name} example`);
+  return m[1];
+}
+
+test('the README example runs as written from the packed package (npm pack, unpacked as node_modules/postern)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'postern-pack-'));
+  try {
+    // --ignore-scripts: dist is already built (prepare would rebuild it under the running tests).
+    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop() as string;
+    const installed = join(dir, 'node_modules', 'postern');
+    mkdirSync(installed, { recursive: true });
+    execFileSync('tar', ['-xzf', join(dir, tarball), '-C', installed, '--strip-components=1']);
+    assert.ok(!existsSync(join(installed, 'dist', 'test')), 'no tests in the package');
+    // Offline: the package's dependencies come from this checkout's node_modules, as npm would have installed them.
+    const deps = Object.keys((JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+    for (const dep of deps) {
+      const target = join(dir, 'node_modules', dep);
+      mkdirSync(join(target, '..'), { recursive: true });
+      symlinkSync(join(repoRoot, 'node_modules', dep), target);
+    }
+    assert.ok(readdirSync(join(dir, 'node_modules')).includes('postern'));
+    writeFileSync(join(dir, 'example.mjs'), readmeExample('tls'));
+    const out = execFileSync(process.execPath, ['example.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.match(out, /^TLS_\w+, verified: true\nhello over TLSv1\.3\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
