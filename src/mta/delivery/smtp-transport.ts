@@ -59,8 +59,9 @@ class Progress {
   open(): Recipients {
     return this.all.filter((r) => !this.final.has(r.index));
   }
-  record(outcomes: readonly ClientRecipientOutcome[]): void {
-    for (const o of outcomes) {
+  record(outcomes: readonly ClientRecipientOutcome[], relay: string): void {
+    for (const answer of outcomes) {
+      const o: RecipientOutcome = { ...answer, relay };
       this.logged.add(o.index);
       if (o.status === 'deferred') {
         this.lastSoft = { dsnStatus: o.dsnStatus, diagnostic: o.diagnostic };
@@ -127,7 +128,7 @@ export class SmtpTransport implements Transport {
     if (!idle.conn.reusable) return;
     const outcomes = await this.sendOn(idle.conn, request.message, progress.open());
     if (outcomes === undefined) return;
-    progress.record(outcomes);
+    progress.record(outcomes, idle.peer);
     this.logOutcomes(request.message, idle.peer, outcomes);
     this.release(request.nexthop, idle.conn, idle.peer, progress);
   }
@@ -174,7 +175,7 @@ export class SmtpTransport implements Transport {
       else progress.lastSoft = { dsnStatus: result.failure.dsnStatus, diagnostic: result.failure.text };
       return result.stage !== 'connect';
     }
-    progress.record(result.outcomes);
+    progress.record(result.outcomes, target.peer);
     this.logOutcomes(request.message, target.peer, result.outcomes);
     this.release(request.nexthop, result.conn, target.peer, progress);
     return true;
@@ -325,7 +326,7 @@ export class SmtpTransport implements Transport {
   private logOutcomes(message: QueuedMessage, peer: string, outcomes: readonly ClientRecipientOutcome[]): void {
     for (const o of outcomes) {
       const address = message.recipients[o.index]?.address ?? '?';
-      this.o.log(`${message.id}: to=<${address}>, relay=${peer}, dsn=${o.dsnStatus}, status=${o.status} (${o.diagnostic})`);
+      this.o.log(`${message.id}: to=<${address}>, relay=${peer}, delay=${delaySince(message)}, dsn=${o.dsnStatus}, status=${o.status} (${o.diagnostic})`);
     }
   }
 
@@ -334,10 +335,15 @@ export class SmtpTransport implements Transport {
     for (const r of results) {
       if (progress.logged.has(r.index) && progress.final.has(r.index)) continue;
       if (progress.logged.has(r.index) && r.diagnostic !== progress.lastSoft?.diagnostic) continue;
-      this.o.log(`${request.message.id}: to=<${request.message.recipients[r.index]?.address ?? '?'}>, relay=none, dsn=${r.dsnStatus}, status=${r.status} (${r.diagnostic})`);
+      this.o.log(`${request.message.id}: to=<${request.message.recipients[r.index]?.address ?? '?'}>, relay=none, delay=${delaySince(request.message)}, dsn=${r.dsnStatus}, status=${r.status} (${r.diagnostic})`);
     }
     return results;
   }
+}
+
+/** Seconds since the message arrived, as smtp(8)'s `delay=` (two decimals). */
+function delaySince(message: QueuedMessage): string {
+  return ((Date.now() - message.arrivalTime) / 1000).toFixed(2);
 }
 
 /** smtp_tls_session_cache_database keys: next hop, MX host, address and port (Postfix smtp_session_cache). */

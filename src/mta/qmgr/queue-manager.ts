@@ -212,7 +212,8 @@ export class QueueManager {
   private logOutcome(message: QueuedMessage, outcome: RecipientOutcome): void {
     const r = message.recipients[outcome.index];
     const delay = ((this.now() - message.arrivalTime) / 1000).toFixed(2);
-    this.o.log(`${message.id}: to=<${r?.address ?? '?'}>, delay=${delay}, dsn=${outcome.dsnStatus}, status=${outcome.status} (${outcome.diagnostic})`);
+    const relay = outcome.relay === undefined ? '' : `relay=${outcome.relay}, `;
+    this.o.log(`${message.id}: to=<${r?.address ?? '?'}>, ${relay}delay=${delay}, dsn=${outcome.dsnStatus}, status=${outcome.status} (${outcome.diagnostic})`);
   }
 
   /** After an attempt: notices, then removal when nothing is pending, else expiry or deferral. */
