@@ -135,3 +135,74 @@ for (const level of ['may', 'verify'] as const) {
     }
   });
 }
+
+test('SASL relay: A authenticates to B (smtpd_tls_auth_only) only after STARTTLS; a wrong password leaves the mail deferred in A', { timeout: 120_000 }, async () => {
+  const pki = new TlsPki(['p256']);
+  const root = mkdtempSync(join(tmpdir(), 'postern-relay-sasl-'));
+  const dirA = join(root, 'a');
+  const dirB = join(root, 'b');
+  const portA = await freePort();
+  const portB = await freePort();
+  const peers: Peer[] = [];
+  try {
+    mkdirSync(dirB, { recursive: true });
+    writeFileSync(join(dirB, 'sasl_passwd'), 'relay {PLAIN}right-secret\n');
+    writeConfig(dirB, [
+      `myhostname = ${SERVER_NAME}`,
+      'mydestination = b.example',
+      // A (127.0.0.1) is not trusted by address: only AUTH lets its mail in.
+      'mynetworks = 192.0.2.0/24',
+      `smtpd_tls_cert_file = ${pki.servers.p256.certFile}`,
+      `smtpd_tls_key_file = ${pki.servers.p256.keyFile}`,
+      'smtpd_tls_security_level = may',
+      'smtpd_tls_received_header = yes',
+      'smtpd_sasl_auth_enable = yes',
+      'smtpd_sasl_type = postern',
+      `smtpd_sasl_password_maps = texthash:${dirB}/sasl_passwd`,
+      'smtpd_tls_auth_only = yes',
+      'smtpd_recipient_restrictions = permit_sasl_authenticated, reject',
+    ], [`127.0.0.1:${portB} inet n - n - - smtpd`]);
+    mkdirSync(dirA, { recursive: true });
+    const mainA = (password: string): string[] => [
+      'myhostname = mail.a.example',
+      'mydestination = a.example',
+      `relayhost = [127.0.0.1]:${portB}`,
+      'smtp_tls_security_level = may',
+      'smtp_tls_loglevel = 1',
+      'smtp_sasl_auth_enable = yes',
+      `smtp_sasl_password_maps = texthash:${dirA}/sasl_passwd_${password}`,
+      // Inside TLS, PLAIN is acceptable (Postfix's default forbids it everywhere: noplaintext).
+      'smtp_sasl_tls_security_options = noanonymous',
+    ];
+    writeFileSync(join(dirA, 'sasl_passwd_right'), `[127.0.0.1]:${portB} relay:right-secret\n`);
+    writeFileSync(join(dirA, 'sasl_passwd_wrong'), `[127.0.0.1]:${portB} relay:wrong-secret\n`);
+    writeConfig(dirA, mainA('wrong'), [`127.0.0.1:${portA} inet n - n - - smtpd`, 'smtp unix - - n - - smtp']);
+    peers.push(startPeer(process.execPath, [POSTERN, 'start', '-c', dirB]));
+    let a = startPeer(process.execPath, [POSTERN, 'start', '-c', dirA]);
+    peers.push(a);
+    await listening(portB);
+    await listening(portA);
+    swaks(portA, 'bob@b.example', 'wrong password');
+    await until('the failed login in A', () => /SASL authentication failed/.test(readLog(dirA)), () => readLog(dirA) + readLog(dirB));
+    await until('the deferral in A', () => /to=<bob@b\.example>.*status=deferred/.test(readLog(dirA)), () => readLog(dirA));
+    assert.equal(maildir(dirB, 'bob').length, 0);
+    const deferred = execFileSync(process.execPath, [POSTERN, 'postqueue', '-c', dirA, '-p'], { encoding: 'utf8' });
+    assert.match(deferred, /alice@a\.example/, deferred);
+    await a.stop();
+    peers.pop();
+    writeConfig(dirA, mainA('right'), [`127.0.0.1:${portA} inet n - n - - smtpd`, 'smtp unix - - n - - smtp']);
+    a = startPeer(process.execPath, [POSTERN, 'start', '-c', dirA]);
+    peers.push(a);
+    await listening(portA);
+    execFileSync(process.execPath, [POSTERN, 'postqueue', '-c', dirA, '-f'], { stdio: 'pipe' });
+    swaks(portA, 'bob@b.example', 'right password');
+    await until('both messages in B', () => maildir(dirB, 'bob').length === 2, () => readLog(dirA) + readLog(dirB));
+    const received = maildir(dirB, 'bob').join('\n');
+    assert.match(received, /by mail\.example\.com \(postern\) with ESMTPSA id/);
+    assert.match(readLog(dirB), /sasl_method=PLAIN, sasl_username=relay/);
+  } finally {
+    await Promise.all(peers.map((p) => p.stop()));
+    rmSync(root, { recursive: true, force: true });
+    rmSync(pki.dir, { recursive: true, force: true });
+  }
+});
