@@ -58,7 +58,7 @@ export async function createQmgrService(d: QmgrServiceDeps): Promise<QmgrService
   const transports = new Map<string, Transport>([[local.name, local], ...(d.transports ?? []).map((t) => [t.name, t] as [string, Transport])]);
   manager = new QueueManager({
     queue,
-    route: createRouter({ destinations, localTransport: p.string('local_transport'), defaultTransport: p.string('default_transport'), relayhost: p.string('relayhost').replace(/^\[|\]$/g, ''), transportMaps: tables('transport_maps') }),
+    route: createRouter({ destinations, localTransport: p.string('local_transport'), defaultTransport: p.string('default_transport'), relayhost: p.string('relayhost').trim(), transportMaps: tables('transport_maps') }),
     transports,
     minimalBackoffTime: p.time('minimal_backoff_time'),
     maximalBackoffTime: p.time('maximal_backoff_time'),
