@@ -12,8 +12,10 @@ import { samples, clientHelloExtensions } from './samples.js';
 const v = loadVectors<{ simple_1rtt: Record<string, string> }>('rfc8448-messages.json');
 const v13: DecodeOptions = { version: 'tls1.3' };
 
+/** Decodes as far as a server reads: a ClientHello's TLS 1.2-only extensions too, which the codec decodes only once TLS 1.2 is chosen. */
 function decodeRaw(raw: Uint8Array, options: DecodeOptions): HandshakeMessage {
-  return decodeHandshake(raw[0]!, raw.subarray(4), options);
+  const m = decodeHandshake(raw[0]!, raw.subarray(4), options);
+  return m.kind === 'client_hello' ? { ...m, extensions: decodeTls12ClientHelloExtensions(m.extensions) } : m;
 }
 
 /** As a TLS 1.2 server reads it: a ClientHello's TLS 1.2-only extensions are decoded once that version is chosen. */
@@ -141,6 +143,9 @@ test('extensions: bad contents', () => {
   expectAlert(x({ kind: 'application_layer_protocol_negotiation', type: 16, protocols: [new Uint8Array(0)] }), 'decode_error', 'empty protocol');
   expectAlert(x({ kind: 'server_name', type: 0, serverNames: [] }), 'decode_error', 'empty server_name list');
   expectAlert(x({ kind: 'ec_point_formats', type: 11, formats: [] }), 'decode_error', 'no point formats');
+  // Until TLS 1.2 is chosen, a malformed TLS 1.2-only extension is kept raw (it does not apply to TLS 1.3).
+  const early = decodeHandshake(1, encodeHandshake(withExtensions([{ kind: 'ec_point_formats', type: 11, formats: [] }])).subarray(4), v13);
+  assert.deepEqual(early.kind === 'client_hello' ? early.extensions : [], [{ kind: 'unknown', type: 11, data: Uint8Array.of(0) }]);
   expectAlert(x({ kind: 'certificate_authorities', type: 47, authorities: [] }), 'decode_error', 'no authorities');
   // Data in extensions that must be empty, and extra bytes after a fixed-size body.
   for (const type of [23, 22, 42]) expectAlert(x({ kind: 'unknown', type, data: Uint8Array.from([0]) }), 'decode_error', `type ${type} not empty`);

@@ -465,15 +465,27 @@ export class TlsConnection implements HandshakeIO {
 
   private changeCipherSpec(fragment: Uint8Array): void {
     const state = this.state;
-    if (fragment.length !== 1 || fragment[0] !== 0x01) throw new TlsAlert(state.handleChangeCipherSpec ? 'decode_error' : 'unexpected_message', 'malformed change_cipher_spec');
     if (state.handleChangeCipherSpec !== undefined) {
-      // RFC 5246 §7.1: CCS switches the read keys, so no handshake message may be left half-read.
-      if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'change_cipher_spec inside a handshake message');
-      this.state = state.handleChangeCipherSpec(this);
+      this.changeCipherSpec12(state.handleChangeCipherSpec.bind(state), fragment);
       return;
     }
+    if (fragment.length !== 1 || fragment[0] !== 0x01) throw new TlsAlert('unexpected_message', 'malformed change_cipher_spec');
     // RFC 8446 §5: a single 0x01 byte between the first ClientHello and the peer's Finished is dropped; anything else is unexpected.
     if (!this.ccsAllowed || !this.handshakeSeen) throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
+  }
+
+  /**
+   * TLS 1.2's ChangeCipherSpec record. RFC 5246 §6.2.1 lets messages of one
+   * type share a record, so `01 01` is two CCS messages: the first switches
+   * the read keys and the second is unexpected_message (no state takes a
+   * CCS right after one); a byte other than 1, or no byte, is decode_error.
+   */
+  private changeCipherSpec12(handle: (io: HandshakeIO) => HandshakeState, fragment: Uint8Array): void {
+    if (fragment.length === 0 || fragment.some((b) => b !== 0x01)) throw new TlsAlert('decode_error', 'malformed change_cipher_spec');
+    // RFC 5246 §7.1: CCS switches the read keys, so no handshake message may be left half-read.
+    if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'change_cipher_spec inside a handshake message');
+    this.state = handle(this);
+    if (fragment.length > 1) throw new TlsAlert('unexpected_message', 'a second change_cipher_spec in the same record');
   }
 
   private handleAlert(content: Uint8Array): void {

@@ -99,7 +99,7 @@ export const DEFAULT_CIPHER_RULES = 'ALL:!COMPLEMENTOFDEFAULT:!eNULL';
 /** node:tls's default: 120 s before an unfinished handshake is abandoned. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 120_000;
 
-/** Bound on a handshake message body. The protocol allows 2^24 - 1; no message we accept needs that. */
+/** Bound on a handshake message body other than ClientHello and Certificate. The protocol allows 2^24 - 1; no other message we accept needs more than a few KiB. */
 export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 /** Bound on a Certificate body: a chain with large RSA keys and intermediates. */
 export const DEFAULT_MAX_CERTIFICATE_MESSAGE = 256 * 1024;

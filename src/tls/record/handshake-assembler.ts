@@ -1,6 +1,7 @@
 import { TlsAlert } from '../error/tls-alert.js';
 import { HandshakeType } from '../registry/constants.js';
 import { DEFAULT_MAX_CERTIFICATE_MESSAGE, DEFAULT_MAX_HANDSHAKE_MESSAGE } from '../policy/defaults.js';
+import { MAX_CLIENT_HELLO_LENGTH } from '../registry/record-limits.js';
 
 export const HANDSHAKE_HEADER_LENGTH = 4;
 /** One whole handshake message: `raw` is header + body, as the transcript hash takes it. */
@@ -15,7 +16,16 @@ export interface HandshakeAssemblerOptions {
   maxMessageSize?: (type: number) => number;
 }
 
+/**
+ * The bound on each message body, checked from its header before any byte
+ * of it is buffered. A ClientHello may be as large as its vectors allow
+ * (MAX_CLIENT_HELLO_LENGTH, as OpenSSL), since clients with many suites,
+ * schemes or padding are legitimate; a Certificate holds a whole chain with
+ * large keys; every other message we take is far below 64 KiB (the largest
+ * others carry one key share, signature or a CertificateRequest's CA names).
+ */
 function defaultMaxMessageSize(type: number): number {
+  if (type === HandshakeType.client_hello) return MAX_CLIENT_HELLO_LENGTH;
   return type === HandshakeType.certificate ? DEFAULT_MAX_CERTIFICATE_MESSAGE : DEFAULT_MAX_HANDSHAKE_MESSAGE;
 }
 

@@ -138,3 +138,18 @@ test('the same extensions in a ClientHello negotiating TLS 1.2 are decode_error'
     }
   }
 });
+
+test('a well-formed ClientHello above 64 KiB (many suites, large padding) is accepted, in both versions', () => {
+  const big = (m: HandshakeMessage): HandshakeMessage => {
+    if (m.kind !== 'client_hello') return m;
+    const unknownSuites = Array.from({ length: 20_000 }, (_, i) => 0x7000 + i);
+    return { ...m, cipherSuites: [...m.cipherSuites, ...unknownSuites], extensions: [{ kind: 'unknown', type: 21, data: new Uint8Array(30_000) }, ...m.extensions] };
+  };
+  for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+    const p = Pair.withClientEdit(traceClientConfig({ maxVersion }), traceServerConfig(), big).pump();
+    const hello = p.flights[0]!.bytes;
+    assert.ok(hello.length > 70_000, `${hello.length} bytes`);
+    assert.equal(p.error('server'), undefined, p.error('server')?.message);
+    assert.equal(p.server.session?.protocol, maxVersion);
+  }
+});

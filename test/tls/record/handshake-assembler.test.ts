@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { toHex } from '../../helpers/vectors.js';
 import { HandshakeAssembler } from '../../../src/tls/record/handshake-assembler.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, DEFAULT_MAX_CERTIFICATE_MESSAGE } from '../../../src/tls/policy/defaults.js';
+import { MAX_CLIENT_HELLO_LENGTH } from '../../../src/tls/registry/record-limits.js';
 import { expectAlert } from '../expect-alert.js';
 
 const msg = (type: number, n: number): Uint8Array => {
@@ -43,8 +44,12 @@ test('a message over the limit is decode_error, checked from its header alone', 
   assert.equal(DEFAULT_MAX_HANDSHAKE_MESSAGE, 65536);
   assert.ok(DEFAULT_MAX_CERTIFICATE_MESSAGE > DEFAULT_MAX_HANDSHAKE_MESSAGE);
   const a = new HandshakeAssembler();
-  assert.equal(a.push(msg(1, DEFAULT_MAX_HANDSHAKE_MESSAGE)).length, 1);
-  expectAlert(() => new HandshakeAssembler().push(Uint8Array.from([1, 0x01, 0x00, 0x01])), 'decode_error', 'client_hello 64K+1');
+  assert.equal(a.push(msg(2, DEFAULT_MAX_HANDSHAKE_MESSAGE)).length, 1);
+  expectAlert(() => new HandshakeAssembler().push(Uint8Array.from([2, 0x01, 0x00, 0x01])), 'decode_error', 'server_hello 64K+1');
+  // A ClientHello up to what its vectors allow (OpenSSL's 131,396), and not a byte more.
+  assert.equal(MAX_CLIENT_HELLO_LENGTH, 131_396);
+  assert.equal(new HandshakeAssembler().push(msg(1, MAX_CLIENT_HELLO_LENGTH)).length, 1);
+  expectAlert(() => new HandshakeAssembler().push(msg(1, MAX_CLIENT_HELLO_LENGTH + 1).subarray(0, 4)), 'decode_error', 'client_hello 131,397');
   assert.equal(new HandshakeAssembler().push(Uint8Array.from([11, 0x01, 0x00, 0x01])).length, 0);
   expectAlert(() => new HandshakeAssembler().push(Uint8Array.from([11, 0xff, 0xff, 0xff])), 'decode_error', 'certificate 16M');
   const small = new HandshakeAssembler({ maxMessageSize: () => 10 });

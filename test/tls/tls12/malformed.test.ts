@@ -16,7 +16,7 @@ import { signedParams } from '../../../src/tls/tls12/common.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
 import { Pair, splitRecords } from '../../helpers/tls-pair.js';
 import { SERVER_NAME, Tls12Pki } from '../../helpers/tls12-pki.js';
-import { CHANGE_CIPHER_SPEC, editFlight } from './flight.js';
+import { CHANGE_CIPHER_SPEC, editFlight, record } from './flight.js';
 
 /** Malformed and hostile TLS 1.2 messages: each gets the alert RFC 5246 (and its extensions) names. */
 
@@ -235,6 +235,34 @@ describe('ServerHello and Certificate', () => {
       return Buffer.concat([CHANGE_CIPHER_SPEC, bytes]);
     });
     expectFailure(atServer, 'server', 'unexpected_message');
+  });
+});
+
+describe('ChangeCipherSpec records', () => {
+  /** The client's second flight with its CCS record's content replaced by `content`. */
+  const clientCcs = (content: Uint8Array): Pair => {
+    let flights = 0;
+    return Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) => {
+      if (from !== 'client' || flights++ !== 1) return bytes;
+      return Buffer.concat(splitRecords(bytes).map((r) => (r[0] === 20 ? record(20, content) : r)));
+    });
+  };
+
+  test('two CCS messages in one record: the second is unexpected_message (RFC 5246 §6.2.1 lets them share a record)', () => {
+    expectFailure(clientCcs(Uint8Array.of(1, 1)), 'server', 'unexpected_message');
+    expectFailure(clientCcs(Uint8Array.of(1, 1, 1)), 'server', 'unexpected_message');
+  });
+
+  test('a CCS byte other than 1, or an empty CCS record, is decode_error', () => {
+    expectFailure(clientCcs(Uint8Array.of(2)), 'server', 'decode_error');
+    expectFailure(clientCcs(Uint8Array.of(1, 2)), 'server', 'decode_error');
+    expectFailure(clientCcs(new Uint8Array(0)), 'server', 'decode_error');
+  });
+
+  test('sanity: the unaltered CCS completes the handshake', () => {
+    const pair = clientCcs(Uint8Array.of(1)).pump();
+    assert.equal(pair.error('server'), undefined);
+    assert.equal(pair.server.handshakeComplete, true);
   });
 });
 
