@@ -15,7 +15,7 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './processes.js';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../../../bin/postern.js');
+export const BIN = resolve(fileURLToPath(import.meta.url), '../../../../bin/postern.js');
 
 export interface PosternInstanceOptions {
   /** Extra main.cf lines, appended after the defaults (later lines win, as in main.cf). */
@@ -45,7 +45,7 @@ async function sleep(ms: number): Promise<void> {
 }
 
 /** Resolves once a connection to the port reads a 220 greeting (then says QUIT). */
-async function greets(port: number): Promise<boolean> {
+export async function greets(port: number): Promise<boolean> {
   return new Promise((resolveGreeting) => {
     const s = connect(port, '127.0.0.1');
     let text = '';

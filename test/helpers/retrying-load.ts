@@ -16,6 +16,8 @@ export interface RetryingLoadOptions {
   content: (n: number) => string;
   /** Called after each acknowledgement with the running count. */
   onAcknowledged?: (count: number) => void;
+  /** Ends the run early (a failed test): connections close, nothing is retried, the result says what was acknowledged. */
+  signal?: AbortSignal;
 }
 
 export interface RetryingLoadResult {
@@ -78,8 +80,9 @@ export async function runRetryingLoad(o: RetryingLoadOptions): Promise<RetryingL
     await expect(s.replies.next(), 250);
   };
 
+  const aborted = (): boolean => o.signal?.aborted === true;
   const worker = async (): Promise<void> => {
-    while (pending.length > 0 || inFlight.size > 0) {
+    while ((pending.length > 0 || inFlight.size > 0) && !aborted()) {
       if (pending.length === 0) {
         // Another connection holds the last messages; one of them may come back.
         await new Promise((r) => setTimeout(r, RECONNECT_PAUSE_MS));
@@ -93,7 +96,7 @@ export async function runRetryingLoad(o: RetryingLoadOptions): Promise<RetryingL
         await new Promise((r) => setTimeout(r, RECONNECT_PAUSE_MS));
         continue;
       }
-      for (;;) {
+      while (!aborted()) {
         const n = pending.pop();
         if (n === undefined) break;
         inFlight.add(n);

@@ -31,8 +31,8 @@ function contentOf(n: number): string {
   return `From: load@example.org\r\nTo: bob@localhost\r\nSubject: crash test message ${n}\r\nMessage-ID: <crash-${n}@load.client.test>\r\n\r\n${bodyOf(n)}`;
 }
 
-/** The message number of one delivered file, or a reason it is damaged. */
-function check(text: string): { n: number } | { damaged: string } {
+/** The message number and queue ID of one delivered file, or a reason it is damaged. */
+function check(text: string): { n: number; queueId: string } | { damaged: string } {
   const split = text.indexOf('\n\n');
   if (split < 0) return { damaged: 'no end of headers' };
   const subjects = text.slice(0, split).split('\n').filter((l) => l.startsWith('Subject: '));
@@ -41,7 +41,9 @@ function check(text: string): { n: number } | { damaged: string } {
   const n = Number(m[1]);
   // Maildir files hold LF line ends (the local delivery agent converts, as Postfix's does).
   if (text.slice(split + 2) !== bodyOf(n).replace(/\r\n/g, '\n')) return { damaged: `message ${n}: body differs from the one sent` };
-  return { n };
+  const queueId = / with ESMTP id (\S+)/.exec(text.slice(0, split))?.[1];
+  if (queueId === undefined) return { damaged: `message ${n}: no Received header with a queue ID` };
+  return { n, queueId };
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -63,17 +65,25 @@ describe('crash test: SIGKILL of every postern process under load', () => {
     let acked = 0;
     let loadDone = false;
     const thresholds = Array.from({ length: KILLS }, () => Math.floor(100 + Math.random() * (MESSAGES * 0.8))).sort((a, b) => a - b);
-    const load = runRetryingLoad({ port: mta.port, connections: CONNECTIONS, messages: MESSAGES, recipient: 'bob@localhost', content: contentOf, onAcknowledged: (c) => (acked = c) }).finally(() => (loadDone = true));
+    // Aborted when a step below throws, so the generator does not retry against a stopped server forever.
+    const abort = new AbortController();
+    const load = runRetryingLoad({ port: mta.port, connections: CONNECTIONS, messages: MESSAGES, recipient: 'bob@localhost', content: contentOf, onAcknowledged: (c) => (acked = c), signal: abort.signal }).finally(() => (loadDone = true));
 
     const kills: string[] = [];
-    for (const threshold of thresholds) {
-      while (acked < threshold && !loadDone) await sleep(10);
-      if (loadDone) break;
-      await sleep(Math.random() * 300);
-      const pid = mta.pid;
-      await mta.killAll();
-      kills.push(`SIGKILL group ${pid} at ${acked} acknowledged`);
-      await mta.start();
+    try {
+      for (const threshold of thresholds) {
+        while (acked < threshold && !loadDone) await sleep(10);
+        if (loadDone) break;
+        await sleep(Math.random() * 300);
+        const pid = mta.pid;
+        await mta.killAll();
+        kills.push(`SIGKILL group ${pid} at ${acked} acknowledged`);
+        await mta.start(90_000);
+      }
+    } catch (e) {
+      abort.abort();
+      await load;
+      throw e;
     }
     const result = await load;
     assert.equal(kills.length, KILLS, `the load ended before every kill: ${kills.join('; ')}`);
@@ -88,22 +98,35 @@ describe('crash test: SIGKILL of every postern process under load', () => {
 
     const dir = mta.maildirNew('bob');
     const copies = new Map<number, number>();
+    const queueIds = new Map<number, string[]>();
     const damaged: string[] = [];
     for (const name of readdirSync(dir)) {
       const r = check(readFileSync(join(dir, name), 'utf8'));
       if ('damaged' in r) damaged.push(`${name}: ${r.damaged}`);
-      else copies.set(r.n, (copies.get(r.n) ?? 0) + 1);
+      else {
+        copies.set(r.n, (copies.get(r.n) ?? 0) + 1);
+        queueIds.set(r.n, [...(queueIds.get(r.n) ?? []), r.queueId]);
+      }
     }
     const tmp = join(mta.mailRoot, 'bob', 'Maildir', 'tmp');
     const tmpLeft = existsSync(tmp) ? readdirSync(tmp).length : 0;
     const missing = [...result.acknowledged].filter((n) => !copies.has(n));
     const duplicates = [...copies.values()].reduce((sum, c) => sum + c - 1, 0);
+    // Two queue IDs: the client sent again after a 250 lost with the connection. One ID twice: a delivery repeated after a crash.
+    const resent = [...queueIds.values()].reduce((sum, ids) => sum + new Set(ids).size - 1, 0);
+    const redelivered = duplicates - resent;
     const delivered = [...copies.values()].reduce((sum, c) => sum + c, 0);
     const reasons = [...result.failures].map(([r, c]) => `${c}× ${r}`).join('; ');
     console.log(`crash test: kills ${kills.length} (${kills.join('; ')})`);
     console.log(`crash test: sent ${result.attempts} (DATA ends written), acknowledged ${result.acknowledged.size} of ${MESSAGES}, retries ${result.retries}, broken or refused sessions ${result.connectionFailures}`);
-    console.log(`crash test: delivered ${delivered} files for ${copies.size} messages, duplicates ${duplicates}, damaged ${damaged.length}, missing ${missing.length}, Maildir tmp/ leftovers ${tmpLeft}`);
+    console.log(`crash test: delivered ${delivered} files for ${copies.size} messages, duplicates ${duplicates} (${resent} resent by the client after a lost 250, ${redelivered} the same queue file delivered again after a kill), damaged ${damaged.length}, missing ${missing.length}, Maildir tmp/ leftovers ${tmpLeft}`);
     console.log(`crash test: failure reasons: ${reasons}`);
+    const warnings = new Map<string, number>();
+    for (const m of mta.log().matchAll(/postfix\/(\w+)\[\d+\]: (warning|fatal): (.*)$/gm)) {
+      const key = `${m[1]}: ${m[2]}: ${(m[3] ?? '').replace(/\b[0-9A-Za-z]{16}\b/g, 'ID').replace(/\d+/g, 'N')}`;
+      warnings.set(key, (warnings.get(key) ?? 0) + 1);
+    }
+    for (const [w, c] of warnings) console.log(`crash test: log ${c}× ${w}`);
 
     assert.equal(result.acknowledged.size, MESSAGES);
     assert.deepEqual(damaged, []);

@@ -29,6 +29,22 @@ export class QueueError extends Error {
   }
 }
 
+/** True when the pid in a temporary file's name (.tmp-PID-ID) is a live process; names without one are old and their writer gone. */
+function writerAlive(tempName: string): boolean {
+  const m = /^\.tmp-(\d+)-/.exec(tempName);
+  if (m === null) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return false;
+    // EPERM: a live process of another user holds that pid.
+    if (code === 'EPERM') return true;
+    throw e;
+  }
+}
+
 export class MailQueue {
   private readonly syncs = new Map<string, DirectorySync>();
   private readonly nowMicros: () => bigint;
@@ -59,7 +75,9 @@ export class MailQueue {
     const incoming = join(this.directory, 'incoming');
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = newQueueId(this.nowMicros(), this.random);
-      const temp = join(incoming, TEMP_PREFIX + id);
+      // The writer's pid in the name lets recovery in another process (a restarted
+      // queue manager) tell a write in progress from one a crash left behind.
+      const temp = join(incoming, `${TEMP_PREFIX}${process.pid}-${id}`);
       const written = await this.writeNew(temp, encodeQueueFile(typeof message === 'function' ? message(id) : message));
       if (!written) continue;
       if (await this.exists('incoming', id)) {
@@ -129,9 +147,9 @@ export class MailQueue {
     return out;
   }
 
-  /** Temporary files left in incoming/ by writes that never finished. */
+  /** Temporary files left in incoming/ by writes that never finished: their writer process is gone. */
   async listUnfinished(): Promise<string[]> {
-    return (await readdir(join(this.directory, 'incoming'))).filter((n) => n.startsWith(TEMP_PREFIX));
+    return (await readdir(join(this.directory, 'incoming'))).filter((n) => n.startsWith(TEMP_PREFIX) && !writerAlive(n));
   }
 
   async removeUnfinished(name: string): Promise<void> {

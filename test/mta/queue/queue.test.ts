@@ -144,3 +144,17 @@ test('recovery: unfinished writes and unacknowledged files removed, corrupt file
   const again = await recoverQueue(q, () => {});
   assert.deepEqual(again, { removedUnfinished: 0, removedIncomplete: 0, corrupt: 0, requeued: 0 });
 }));
+
+test('recovery leaves the temporary file of a live writer alone (another process enqueues while the queue manager restarts)', withDir(async (dir) => {
+  const q = await MailQueue.open(dir, { random: deterministicRandom('q5') });
+  const r = deterministicRandom('writers');
+  const live = `.tmp-${process.pid}-${newQueueId(1_700_000_000_000_004n, r)}`;
+  // Above Linux's largest pid_max (2^22): no process has it.
+  const dead = `.tmp-${2 ** 31 - 1}-${newQueueId(1_700_000_000_000_005n, r)}`;
+  writeFileSync(join(dir, 'incoming', live), 'being written');
+  writeFileSync(join(dir, 'incoming', dead), 'left by a crash');
+  assert.deepEqual(await q.listUnfinished(), [dead]);
+  const report = await recoverQueue(q, () => {});
+  assert.equal(report.removedUnfinished, 1);
+  assert.deepEqual(readdirSync(join(dir, 'incoming')), [live]);
+}));
