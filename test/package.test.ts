@@ -18,6 +18,8 @@ test('package.json exports the public surfaces, each with its types, built into 
   const surfaces: Record<string, string[]> = {
     '.': ['connect', 'createServer', 'createServerConnection'],
     './tls': ['connect', 'createServer', 'startTlsServer', 'TlsConnectionError', 'TlsConfigError', 'MemorySessionStore'],
+    './tls/sqlite': ['SqliteSessionStore'],
+    './tls/redis': ['RedisSessionStore'],
     './x509': ['loadCertificateAndKey', 'TrustStore', 'verifyChain'],
     './smtp': ['SmtpServer', 'SmtpServerSession', 'ReplyParser'],
     './crypto': ['createAead', 'hash', 'constantTimeEqual'],
@@ -69,4 +71,18 @@ test('the README example runs as written from the packed package (npm pack, unpa
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('importing postern/tls loads neither better-sqlite3 nor ioredis; their stores are postern/tls/sqlite and postern/tls/redis', () => {
+  const loaded = (entry: string): string => {
+    const script = `import(${JSON.stringify(pathToFileURL(join(repoRoot, entry)).href)}).then(async () => {
+      const { createRequire } = await import('node:module');
+      const cache = createRequire(import.meta.url).cache;
+      console.log(['better-sqlite3', 'ioredis'].filter((m) => Object.keys(cache).some((k) => k.includes('/node_modules/' + m + '/'))).join(',') || 'none');
+    });`;
+    return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  };
+  assert.equal(loaded('dist/src/tls/index.js'), 'none');
+  assert.equal(loaded('dist/src/tls/session/stores/sqlite.js'), 'better-sqlite3');
+  assert.equal(loaded('dist/src/tls/session/stores/redis.js'), 'ioredis');
 });

@@ -20,10 +20,8 @@ export { ClientSessionCache } from './session/client-cache.js';
 export { SessionError } from './session/errors.js';
 export type { SessionErrorCode } from './session/errors.js';
 export type { MemoryStoreOptions } from './session/stores/memory.js';
-export { SqliteSessionStore } from './session/stores/sqlite.js';
-export type { SqliteStoreOptions } from './session/stores/sqlite.js';
-export { RedisSessionStore } from './session/stores/redis.js';
-export type { RedisAddress, RedisStoreOptions } from './session/stores/redis.js';
+// The SQLite and Redis stores are their own entry points (postern/tls/sqlite, postern/tls/redis), so that
+// importing postern/tls never loads better-sqlite3 or ioredis.
 export { sessionTimeout } from './session/timeout.js';
 export { DEFAULT_SESSION_CACHE_TIMEOUT } from './policy/defaults.js';
 export { TlsConfigError } from './error/config-error.js';

@@ -89,7 +89,7 @@ test('-Verify 1: a client without a certificate fails with certificate_required,
   assert.equal(withCert.code, 0, withCert.stderr);
   assert.ok(withCert.stdout.includes('    Peer      : subject=CN = client.example.org, O = Postern\n'));
   assert.match(withCert.stdout, / {4}Peer {6}: subject=CN = client\.example\.org, O = Postern\n {4}Verify return code: 0 \(ok\)\n---\n$/);
-  assert.match(server.stdout(), /TLSv1\.3, TLS_\w+, group x25519, subject=CN = client\.example\.org, O = Postern, verify return code 0 \(ok\)\n/);
+  assert.match(server.stdout(), /TLSv1\.3, TLS_\w+, group X25519MLKEM768, subject=CN = client\.example\.org, O = Postern, verify return code 0 \(ok\)\n/);
   await server.stop();
 });
 

@@ -1,4 +1,4 @@
-/** The master.cf of the built-in default configuration: three local listeners and the internal services. */
+/** The master.cf of the built-in default configuration: three local listeners, the internal services and the delivery agents. */
 export function defaultMasterCf(): string {
   return `# master.cf written by postern on first run (see master(5)); edit freely.
 # Each line is one service: service type private unpriv chroot wakeup maxproc command [args].
@@ -24,5 +24,8 @@ tlsmgr           unix  -       -      n      1000?  1       tlsmgr
 qmgr             unix  n       -      n      300    1       qmgr
 # Local delivery to Maildirs under virtual_mailbox_base.
 local            unix  -       n      n      -      -       local
+# Remote delivery (smtp(8)): MX lookup, STARTTLS per smtp_tls_security_level; relay is relay_domains' transport.
+smtp             unix  -       -      n      -      -       smtp
+relay            unix  -       -      n      -      -       smtp
 `;
 }

@@ -72,9 +72,14 @@ export class LocalTransport implements Transport {
 
   constructor(private readonly options: LocalTransportOptions) {}
 
+  /** local(8)'s log: the queue manager writes each recipient's result here (`relay=local`). */
+  get log(): (line: string) => void {
+    return this.options.log;
+  }
+
   async deliver(request: DeliveryRequest): Promise<RecipientOutcome[]> {
     const outcomes: RecipientOutcome[] = [];
-    for (const { index, recipient } of request.recipients) outcomes.push(await this.deliverOne(request.message, index, recipient.address));
+    for (const { index, recipient } of request.recipients) outcomes.push({ ...(await this.deliverOne(request.message, index, recipient.address)), relay: 'local' });
     return outcomes;
   }
 
@@ -139,7 +144,6 @@ export class LocalTransport implements Transport {
     if (hasDeliveredTo(message.content, deliveredTo)) throw new ExpansionError('5.4.6', `mail forwarding loop for ${original}`);
     const head = new TextEncoder().encode(`Return-Path: <${message.sender}>\nDelivered-To: ${deliveredTo}\n`);
     const path = await writeMaildirMessage(join(this.options.mailRoot, user, this.options.homeMailbox), [head, crlfToLf(message.content)]);
-    this.options.log(`${message.id}: to=<${original}>, relay=local, status=sent (delivered to maildir ${path})`);
     return path;
   }
 }

@@ -22,7 +22,13 @@ export function parseNexthop(text: string, defaultPort = 25): Nexthop {
   if (m === null) throw new NexthopError(`bad next-hop destination "${text}"`);
   const host = (m[1] as string).replace(/^ipv6:/i, '').toLowerCase();
   const portText = m[2];
-  const port = portText === undefined ? defaultPort : /^\d+$/.test(portText) ? Number(portText) : SERVICES[portText.toLowerCase()];
-  if (port === undefined || port < 1 || port > 65535) throw new NexthopError(`bad port in next-hop destination "${text}"`);
+  const port = portText === undefined ? defaultPort : portOf(portText);
+  if (port === undefined) throw new NexthopError(`bad port in next-hop destination "${text}"`);
   return { host, port, mxLookup: !t.startsWith('[') };
+}
+
+/** smtp_tcp_port and next-hop ports: a number, or a well-known service name. */
+export function portOf(text: string): number | undefined {
+  const port = /^\d+$/.test(text) ? Number(text) : SERVICES[text.toLowerCase()];
+  return port === undefined || port < 1 || port > 65535 ? undefined : port;
 }

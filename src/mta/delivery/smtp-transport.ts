@@ -52,16 +52,14 @@ interface Idle {
 class Progress {
   readonly final = new Map<number, RecipientOutcome>();
   private readonly soft = new Map<number, RecipientOutcome>();
-  /** Recipients whose current outcome came from a server (already in a `relay=` log line). */
-  readonly logged = new Set<number>();
   lastSoft: { dsnStatus: string; diagnostic: string } | undefined;
   constructor(readonly all: Recipients) {}
   open(): Recipients {
     return this.all.filter((r) => !this.final.has(r.index));
   }
-  record(outcomes: readonly ClientRecipientOutcome[]): void {
-    for (const o of outcomes) {
-      this.logged.add(o.index);
+  record(outcomes: readonly ClientRecipientOutcome[], relay: string): void {
+    for (const answer of outcomes) {
+      const o: RecipientOutcome = { ...answer, relay };
       if (o.status === 'deferred') {
         this.lastSoft = { dsnStatus: o.dsnStatus, diagnostic: o.diagnostic };
         this.soft.set(o.index, o);
@@ -70,18 +68,19 @@ class Progress {
   }
   settle(status: 'deferred' | 'bounced', dsnStatus: string, diagnostic: string): void {
     for (const r of this.open()) {
-      this.final.set(r.index, { index: r.index, status, dsnStatus, diagnostic });
-      this.logged.delete(r.index);
+      this.final.set(r.index, { index: r.index, status, dsnStatus, diagnostic, relay: 'none' });
     }
   }
   results(): RecipientOutcome[] {
     const soft = this.lastSoft ?? { dsnStatus: '4.4.1', diagnostic: 'no server could be reached' };
-    return this.all.map((r) => this.final.get(r.index) ?? this.soft.get(r.index) ?? { index: r.index, status: 'deferred', ...soft });
+    return this.all.map((r) => this.final.get(r.index) ?? this.soft.get(r.index) ?? { index: r.index, status: 'deferred', ...soft, relay: 'none' });
   }
 }
 
 export class SmtpTransport implements Transport {
   readonly name: string;
+  /** smtp(8)'s log: the queue manager writes each recipient's result here. */
+  readonly log: (line: string) => void;
   private trust: TrustStore | undefined;
   private readonly sessions: ClientSessionCache | undefined;
   private readonly idle = new Map<string, Idle>();
@@ -89,6 +88,7 @@ export class SmtpTransport implements Transport {
 
   constructor(private readonly o: SmtpTransportOptions) {
     this.name = o.name ?? 'smtp';
+    this.log = o.log;
     // smtp_tls_cipherlist: parsed once, so a bad value is a configuration error at start, not per delivery.
     this.tls12Suites = o.smtpTlsCipherlist === undefined || o.smtpTlsCipherlist.trim() === '' ? undefined : parseCipherList(o.smtpTlsCipherlist).tls12;
     this.sessions = o.smtpTlsSessionCache === undefined ? undefined : new ClientSessionCache(o.smtpTlsSessionCache);
@@ -102,11 +102,11 @@ export class SmtpTransport implements Transport {
     } catch (err) {
       if (!(err instanceof NexthopError)) throw err;
       progress.settle('deferred', '4.3.5', `mail transport configuration error: ${err.message}`);
-      return this.finish(request, progress);
+      return progress.results();
     }
     await this.tryIdle(request, progress);
     if (progress.open().length > 0) await this.tryHosts(request, nexthop, progress);
-    return this.finish(request, progress);
+    return progress.results();
   }
 
   /** Closes the cached idle connections (QUIT). */
@@ -127,8 +127,7 @@ export class SmtpTransport implements Transport {
     if (!idle.conn.reusable) return;
     const outcomes = await this.sendOn(idle.conn, request.message, progress.open());
     if (outcomes === undefined) return;
-    progress.record(outcomes);
-    this.logOutcomes(request.message, idle.peer, outcomes);
+    progress.record(outcomes, idle.peer);
     this.release(request.nexthop, idle.conn, idle.peer, progress);
   }
 
@@ -174,8 +173,7 @@ export class SmtpTransport implements Transport {
       else progress.lastSoft = { dsnStatus: result.failure.dsnStatus, diagnostic: result.failure.text };
       return result.stage !== 'connect';
     }
-    progress.record(result.outcomes);
-    this.logOutcomes(request.message, target.peer, result.outcomes);
+    progress.record(result.outcomes, target.peer);
     this.release(request.nexthop, result.conn, target.peer, progress);
     return true;
   }
@@ -322,22 +320,6 @@ export class SmtpTransport implements Transport {
     });
   }
 
-  private logOutcomes(message: QueuedMessage, peer: string, outcomes: readonly ClientRecipientOutcome[]): void {
-    for (const o of outcomes) {
-      const address = message.recipients[o.index]?.address ?? '?';
-      this.o.log(`${message.id}: to=<${address}>, relay=${peer}, dsn=${o.dsnStatus}, status=${o.status} (${o.diagnostic})`);
-    }
-  }
-
-  private finish(request: DeliveryRequest, progress: Progress): RecipientOutcome[] {
-    const results = progress.results();
-    for (const r of results) {
-      if (progress.logged.has(r.index) && progress.final.has(r.index)) continue;
-      if (progress.logged.has(r.index) && r.diagnostic !== progress.lastSoft?.diagnostic) continue;
-      this.o.log(`${request.message.id}: to=<${request.message.recipients[r.index]?.address ?? '?'}>, relay=none, dsn=${r.dsnStatus}, status=${r.status} (${r.diagnostic})`);
-    }
-    return results;
-  }
 }
 
 /** smtp_tls_session_cache_database keys: next hop, MX host, address and port (Postfix smtp_session_cache). */

@@ -21,10 +21,19 @@ export interface RecipientOutcome {
   readonly dsnStatus: string;
   /** What the log line and the DSN say, e.g. `delivered to maildir` or the remote reply. */
   readonly diagnostic: string;
+  /** The server that gave the answer, `host[address]:port` (smtp), for the log line. */
+  readonly relay?: string;
 }
 
 export interface Transport {
   /** The master.cf service name, e.g. `local`, `smtp`. */
   readonly name: string;
   deliver(request: DeliveryRequest): Promise<RecipientOutcome[]>;
+  /** Releases what the agent keeps between deliveries (cached connections). */
+  close?(): Promise<void>;
+  /**
+   * The agent's own log (smtp(8)'s program name): the queue manager writes
+   * each recipient's result there, once per attempt; absent: the queue manager's.
+   */
+  readonly log?: (line: string) => void;
 }

@@ -19,8 +19,8 @@ export interface ServicePlan {
   readonly notices: readonly string[];
 }
 
-/** Delivery agents that run inside the queue manager process. */
-const IN_QMGR = new Set(['local']);
+/** Delivery agents that run inside the queue manager process (smtp: one transport per master.cf line, named after it). */
+const IN_QMGR = new Set(['local', 'smtp']);
 /** Postfix daemons whose work postern does inside other processes. */
 const ABSORBED: Record<string, string> = {
   pickup: 'sendmail writes the queue directly',
@@ -58,7 +58,7 @@ export function planServices(config: Configuration): ServicePlan {
     else if (command === 'tlsmgr') workers.push({ role: 'tlsmgr', service: index, count: 1 });
     else if (IN_QMGR.has(command)) return;
     else if (ABSORBED[command] !== undefined) notices.push(`service ${service.name} (${command}) is not run: ${ABSORBED[command]}`);
-    else notices.push(`warning: service ${service.name} (${service.type} ${command}) is not run: postern has no ${command} program${command === 'smtp' || command === 'lmtp' ? ' yet (remote delivery); such mail stays deferred' : ''}`);
+    else notices.push(`warning: service ${service.name} (${service.type} ${command}) is not run: postern has no ${command} program${command === 'lmtp' ? ' yet; such mail stays deferred' : ''}`);
   });
   if (!qmgrListed) notices.push('master.cf has no qmgr service: postern runs its queue manager anyway, since queued mail needs it');
   workers.push({ role: 'qmgr', service: -1, count: 1 });

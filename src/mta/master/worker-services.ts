@@ -3,6 +3,7 @@
 import { processEntropyPool, systemClock, type Random } from '../../prng/index.js';
 import type { Configuration, ParameterSet } from '../config/index.js';
 import { createMailLog } from '../log/mail-log.js';
+import { createSmtpTransports } from '../delivery/smtp-service.js';
 import { createQmgrService, openQueue } from '../qmgr/qmgr-service.js';
 import { createSmtpdService } from '../smtpd/smtpd-service.js';
 import { openTable } from '../tables/open.js';
@@ -76,9 +77,15 @@ async function runQmgr(config: Configuration): Promise<RunningRole> {
   const p = config.main;
   const log = logFor(p, 'qmgr');
   const random = await processRandom(p, log);
-  const { manager } = await createQmgrService({ params: p, random, openTable: tableOpener(config, log), log });
+  const openTable = tableOpener(config, log);
+  const transports = await createSmtpTransports(config, { openTable, log: (params) => logFor(params, 'smtp') });
+  const { manager } = await createQmgrService({ params: p, random, openTable, log, transports });
   await manager.start();
-  return { wake: () => manager.wake(), drain: () => manager.stop(), stop: () => manager.stop() };
+  const stop = async (): Promise<void> => {
+    await manager.stop();
+    await Promise.all(transports.map((t) => t.close()));
+  };
+  return { wake: () => manager.wake(), drain: stop, stop };
 }
 
 async function runTlsmgr(config: Configuration, index: number): Promise<RunningRole> {

@@ -159,7 +159,9 @@ export class QueueManager {
     await Promise.all(
       requests.map(async ({ route, recipients }) => {
         const outcomes = await this.attempt(message, route, recipients);
+        const log = this.o.transports.get(route.transport)?.log ?? this.o.log;
         for (const outcome of outcomes) {
+          this.logOutcome(message, outcome, log);
           if (outcome.status === 'deferred') deferred.push({ index: outcome.index, outcome });
           else await this.record(message, outcome);
         }
@@ -206,21 +208,26 @@ export class QueueManager {
   private async record(message: QueuedMessage, outcome: RecipientOutcome): Promise<void> {
     const status = outcome.status === 'sent' ? 'sent' : 'bounced';
     await this.o.queue.append('active', message.id, encodeResult({ index: outcome.index, status, dsnStatus: outcome.dsnStatus, diagnostic: outcome.diagnostic, time: this.now() }));
-    this.logOutcome(message, outcome);
   }
 
-  private logOutcome(message: QueuedMessage, outcome: RecipientOutcome): void {
+  /** One line per recipient and attempt, as Postfix's delivery agents write it (`relay=none` when no server answered). */
+  private logOutcome(message: QueuedMessage, outcome: RecipientOutcome, log: (line: string) => void): void {
     const r = message.recipients[outcome.index];
     const delay = ((this.now() - message.arrivalTime) / 1000).toFixed(2);
-    this.o.log(`${message.id}: to=<${r?.address ?? '?'}>, delay=${delay}, dsn=${outcome.dsnStatus}, status=${outcome.status} (${outcome.diagnostic})`);
+    const relay = outcome.relay === undefined ? '' : `relay=${outcome.relay}, `;
+    log(`${message.id}: to=<${r?.address ?? '?'}>, ${relay}delay=${delay}, dsn=${outcome.dsnStatus}, status=${outcome.status} (${outcome.diagnostic})`);
   }
 
   /** After an attempt: notices, then removal when nothing is pending, else expiry or deferral. */
   private async finish(message: QueuedMessage, deferred: Deferred[]): Promise<void> {
     const expired = deferred.length > 0 && this.isExpired(message);
     if (expired) {
-      for (const d of deferred) await this.record(message, { ...d.outcome, status: 'bounced', diagnostic: `message delivery time expired: ${d.outcome.diagnostic}` });
-    } else for (const d of deferred) this.logOutcome(message, d.outcome);
+      for (const d of deferred) {
+        const expiredOutcome: RecipientOutcome = { ...d.outcome, status: 'bounced', diagnostic: `message delivery time expired: ${d.outcome.diagnostic}` };
+        await this.record(message, expiredOutcome);
+        this.logOutcome(message, expiredOutcome, this.o.log);
+      }
+    }
     const final = await this.o.queue.read('active', message.id);
     await this.sendNotices(final);
     if (final.pending.length === 0) {

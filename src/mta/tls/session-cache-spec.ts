@@ -1,5 +1,7 @@
-import { MemorySessionStore, RedisSessionStore, SessionError, SqliteSessionStore } from '../../tls/index.js';
-import type { MemoryStoreOptions, RedisAddress, RedisStoreOptions, SessionStore, SqliteStoreOptions } from '../../tls/index.js';
+import { MemorySessionStore, SessionError } from '../../tls/index.js';
+import type { MemoryStoreOptions, SessionStore } from '../../tls/index.js';
+import type { RedisAddress, RedisStoreOptions } from '../../tls/session/stores/redis.js';
+import type { SqliteStoreOptions } from '../../tls/session/stores/sqlite.js';
 
 /** A `*_session_cache_database` value, parsed. */
 export type SessionCacheSpec =
@@ -72,9 +74,14 @@ export async function openSessionStore(spec: string | undefined, options: OpenSt
   switch (parsed.kind) {
     case 'memory':
       return new MemorySessionStore(options.memory);
-    case 'sqlite':
+    // Loaded only when a cache names them: better-sqlite3 and ioredis are optional for everyone else.
+    case 'sqlite': {
+      const { SqliteSessionStore } = await import('../../tls/session/stores/sqlite.js');
       return SqliteSessionStore.open(parsed.path, options.sqlite);
-    case 'redis':
+    }
+    case 'redis': {
+      const { RedisSessionStore } = await import('../../tls/session/stores/redis.js');
       return RedisSessionStore.open(parsed.address, options.redis);
+    }
   }
 }

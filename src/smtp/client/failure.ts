@@ -49,7 +49,12 @@ export function clientFailure(reason: ClientFailureReason, text: string, reply?:
   return reply === undefined ? { reason, dsnStatus, text, permanent } : { reason, dsnStatus, text, permanent, reply };
 }
 
+/** NAME[ADDR] of a peer written NAME[ADDR]:PORT: Postfix's texts name the host, the relay= field adds the port. */
+export function hostOf(peer: string): string {
+  return peer.replace(/\]:\d+$/, ']');
+}
+
 /** `host NAME said: 550 5.1.1 … (in reply to RCPT TO command)`, as Postfix's DSN text. */
 export function saidText(peer: string, r: Reply, command: string): string {
-  return `host ${peer} said: ${replyText(r)} (in reply to ${command} command)`;
+  return `host ${hostOf(peer)} said: ${replyText(r)} (in reply to ${command} command)`;
 }

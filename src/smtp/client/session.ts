@@ -17,7 +17,7 @@ import { HELO_INFO, offers, parseEhloReply } from './ehlo-keywords.js';
 import { mailFromLine, rcptToLine, safeCommandText } from './envelope.js';
 import type { ClientEvent } from './events.js';
 import type { ClientFailure, ClientFailureReason } from './failure.js';
-import { clientFailure, saidText } from './failure.js';
+import { clientFailure, hostOf, saidText } from './failure.js';
 import type { OutgoingMessage, OutgoingRecipient } from './message.js';
 import type { ClientSessionOptions, ClientTimeouts } from './options.js';
 import { DEFAULT_CLIENT_TIMEOUTS } from './options.js';
@@ -87,7 +87,7 @@ export class SmtpClientSession {
       replies = this.parser.push(bytes);
     } catch (err) {
       if (!(err instanceof ReplyError)) throw err;
-      this.fail('protocol-error', `protocol error: host ${this.o.peer} sent a malformed reply (${err.message}) while ${this.phase()}`);
+      this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent a malformed reply (${err.message}) while ${this.phase()}`);
       return;
     }
     if (replies.length > 0) this.replyBytes = 0;
@@ -96,7 +96,7 @@ export class SmtpClientSession {
       this.onReply(r);
     }
     if (this.replyBytes > (this.o.maxReplyBytes ?? 65_536)) {
-      this.fail('protocol-error', `protocol error: host ${this.o.peer} sent a reply longer than ${this.o.maxReplyBytes ?? 65_536} bytes while ${this.phase()}`);
+      this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent a reply longer than ${this.o.maxReplyBytes ?? 65_536} bytes while ${this.phase()}`);
     }
   }
 
@@ -124,7 +124,7 @@ export class SmtpClientSession {
 
   /** The handshake failed; the session ends with a 4.7.5 (the adapter names the cause). */
   tlsFailed(cause: string): void {
-    this.fail('tls-failed', `Cannot start TLS: handshake failure with ${this.o.peer}: ${cause}`);
+    this.fail('tls-failed', `Cannot start TLS: handshake failure with ${hostOf(this.o.peer)}: ${cause}`);
   }
 
   /** Starts one transaction; only in the `ready` state. */
@@ -156,7 +156,7 @@ export class SmtpClientSession {
   /** The adapter's reply timer ran out. */
   timeout(): void {
     if (this.state === 'done') return;
-    this.fail('timeout', `conversation with ${this.o.peer} timed out while ${this.phase()}`);
+    this.fail('timeout', `conversation with ${hostOf(this.o.peer)} timed out while ${this.phase()}`);
   }
 
   /** The server closed the connection (or the socket failed). */
@@ -166,7 +166,7 @@ export class SmtpClientSession {
       this.finish();
       return;
     }
-    this.fail('connection-lost', `lost connection with ${this.o.peer} while ${this.phase()}${cause === undefined ? '' : ` (${cause})`}`);
+    this.fail('connection-lost', `lost connection with ${hostOf(this.o.peer)} while ${this.phase()}${cause === undefined ? '' : ` (${cause})`}`);
   }
 
   /** Ended, or handing the socket to TLS: replies are not ours to read now. */
@@ -177,7 +177,7 @@ export class SmtpClientSession {
   private onReply(r: Reply): void {
     const head = this.pending.shift();
     if (head === undefined) {
-      this.fail('protocol-error', `protocol error: host ${this.o.peer} sent an unexpected reply: ${replyText(r)}`);
+      this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent an unexpected reply: ${replyText(r)}`);
       return;
     }
     this.dispatch(head, r);
@@ -214,7 +214,7 @@ export class SmtpClientSession {
 
   private onGreeting(r: Reply): void {
     // Postfix smtp_skip_5xx_greeting = yes: a 5xx greeting is a soft error, the next MX may do.
-    if (r.code !== 220) return this.fail('greeting-rejected', `host ${this.o.peer} refused to talk to me: ${replyText(r)}`, r);
+    if (r.code !== 220) return this.fail('greeting-rejected', `host ${hostOf(this.o.peer)} refused to talk to me: ${replyText(r)}`, r);
     this.state = 'hello';
     if (this.o.smtpNeverSendEhlo === true) this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
     else this.send(`EHLO ${this.o.smtpHeloName}`, { kind: 'ehlo' });
@@ -241,7 +241,7 @@ export class SmtpClientSession {
       this.offeredStartTls = offers(this.ehlo, 'STARTTLS');
       if (this.o.tls !== 'none' && !this.startTlsDeclined) {
         if (this.offeredStartTls) return this.send('STARTTLS', { kind: 'starttls' });
-        if (this.o.tls === 'required') return this.fail('starttls-not-offered', `TLS is required, but was not offered by host ${this.o.peer}`);
+        if (this.o.tls === 'required') return this.fail('starttls-not-offered', `TLS is required, but was not offered by host ${hostOf(this.o.peer)}`);
       }
     }
     if (this.o.sasl !== undefined && this.authenticatedWith === undefined && this.ehlo.auth.length > 0) return this.startAuth();
@@ -255,7 +255,7 @@ export class SmtpClientSession {
       this.events.push({ type: 'idle' }, { type: 'starttls' });
       return;
     }
-    if (this.o.tls === 'required') return this.fail('starttls-rejected', `TLS is required, but host ${this.o.peer} refused to start TLS: ${replyText(r)}`, r);
+    if (this.o.tls === 'required') return this.fail('starttls-rejected', `TLS is required, but host ${hostOf(this.o.peer)} refused to start TLS: ${replyText(r)}`, r);
     // Opportunistic TLS: carry on in plaintext (Postfix at `may`).
     this.startTlsDeclined = true;
     this.afterHello();
@@ -266,7 +266,7 @@ export class SmtpClientSession {
     const options = clientOptionsFor(sasl.policy, this.tlsState);
     const mechanism = chooseClientMechanism(this.ehlo.auth, options, sasl.credentials);
     if (mechanism === undefined) {
-      return this.fail('auth-no-mechanism', `SASL authentication failed; cannot authenticate to server ${this.o.peer}: no mechanism available`);
+      return this.fail('auth-no-mechanism', `SASL authentication failed; cannot authenticate to server ${hostOf(this.o.peer)}: no mechanism available`);
     }
     this.mechanism = mechanism;
     this.state = 'auth';
@@ -283,16 +283,16 @@ export class SmtpClientSession {
       return this.becomeReady();
     }
     if (r.code !== 334) {
-      return this.fail('auth-failed', `SASL authentication failed; server ${this.o.peer} said: ${replyText(r)}`, r);
+      return this.fail('auth-failed', `SASL authentication failed; server ${hostOf(this.o.peer)} said: ${replyText(r)}`, r);
     }
     const text = (r.lines[0] ?? '').trim();
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return this.fail('protocol-error', `protocol error: host ${this.o.peer} sent a challenge that is not base64`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent a challenge that is not base64`);
     let answer: Uint8Array;
     try {
       answer = mechanism.respond(new Uint8Array(Buffer.from(text, 'base64')));
     } catch (err) {
       if (!(err instanceof SaslClientError)) throw err;
-      return this.fail('auth-failed', `SASL authentication failed; cannot authenticate to server ${this.o.peer}: ${err.message}`);
+      return this.fail('auth-failed', `SASL authentication failed; cannot authenticate to server ${hostOf(this.o.peer)}: ${err.message}`);
     }
     this.send(Buffer.from(answer).toString('base64'), { kind: 'auth' });
   }
@@ -328,7 +328,7 @@ export class SmtpClientSession {
   }
 
   private onRset(r: Reply): void {
-    if (r.code !== 250) this.fail('rset-rejected', `host ${this.o.peer} said: ${replyText(r)} (in reply to RSET command)`, r);
+    if (r.code !== 250) this.fail('rset-rejected', `host ${hostOf(this.o.peer)} said: ${replyText(r)} (in reply to RSET command)`, r);
   }
 
   private onMail(r: Reply): void {
@@ -394,7 +394,7 @@ export class SmtpClientSession {
   private endTransaction(rset: boolean): void {
     const tx = this.tx as Transaction;
     if (this.pending.some((p) => p.kind === 'data' || p.kind === 'rcpt' || p.kind === 'body')) return;
-    tx.settleOpen('deferred', '4.0.0', `host ${this.o.peer} gave no final reply for this recipient`);
+    tx.settleOpen('deferred', '4.0.0', `host ${hostOf(this.o.peer)} gave no final reply for this recipient`);
     this.tx = undefined;
     this.queued = [];
     this.needRset = rset;

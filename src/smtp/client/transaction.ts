@@ -1,6 +1,6 @@
 // One mail transaction's bookkeeping: which recipients the server took at
 // RCPT, and each recipient's final outcome once it is known (RFC 5321 §3.3).
-import type { Reply } from '../codec/reply.js';
+import { replyText, type Reply } from '../codec/reply.js';
 import { saidText } from './failure.js';
 import type { ClientRecipientOutcome, OutgoingMessage, OutgoingRecipient } from './message.js';
 
@@ -43,6 +43,8 @@ export class Transaction {
   private set(index: number, reply: Reply, command: string): void {
     const status = reply.code < 300 ? 'sent' : reply.code < 500 ? 'deferred' : 'bounced';
     const dsnStatus = reply.enhanced ?? (status === 'sent' ? '2.0.0' : status === 'deferred' ? '4.0.0' : '5.0.0');
-    this.outcomes.set(index, { index, status, dsnStatus, diagnostic: saidText(this.peer, reply, command) });
+    // Postfix: a delivery says the server's reply (`250 2.0.0 Ok: queued as X`), a refusal `host … said: … (in reply to …)`.
+    const diagnostic = status === 'sent' ? replyText(reply) : saidText(this.peer, reply, command);
+    this.outcomes.set(index, { index, status, dsnStatus, diagnostic });
   }
 }

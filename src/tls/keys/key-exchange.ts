@@ -3,6 +3,7 @@ import type { DhGroup } from '../../crypto/dh.js';
 import { ecdhGenerate, ecdhSharedSecret } from '../../crypto/ecdh.js';
 import type { EcdhGroup } from '../../crypto/ecdh.js';
 import { CryptoError } from '../../crypto/errors.js';
+import { x25519MlKem768Decapsulate, x25519MlKem768Encapsulate, x25519MlKem768Generate } from '../../crypto/x25519-mlkem768.js';
 import type { Random } from '../../prng/random.js';
 import { TlsAlert } from '../error/tls-alert.js';
 import { NamedGroup } from '../registry/named-group.js';
@@ -24,8 +25,16 @@ export function isEcdheGroup(group: number): boolean {
   return EC_GROUPS.has(group);
 }
 
+/**
+ * draft-ietf-tls-ecdhe-mlkem §3: hybrid groups whose server share is a KEM
+ * ciphertext made from the client's share, TLS 1.3 only.
+ */
+export function isKemGroup(group: number): boolean {
+  return group === NamedGroup.X25519MLKEM768;
+}
+
 export function isSupportedGroup(group: number): boolean {
-  return EC_GROUPS.has(group) || FF_GROUPS.has(group);
+  return EC_GROUPS.has(group) || FF_GROUPS.has(group) || isKemGroup(group);
 }
 
 /** The OpenSSL-style name of a group, for logs and `-groups` lists. */
@@ -40,9 +49,11 @@ export const GROUP_NAMES: ReadonlyMap<string, number> = new Map([
   ['ffdhe2048', NamedGroup.ffdhe2048],
   ['ffdhe3072', NamedGroup.ffdhe3072],
   ['ffdhe4096', NamedGroup.ffdhe4096],
+  ['X25519MLKEM768', NamedGroup.X25519MLKEM768],
 ]);
 
 export function groupName(group: number): string {
+  if (isKemGroup(group)) return 'X25519MLKEM768';
   const ec = EC_GROUPS.get(group);
   if (ec !== undefined) return ec;
   const ff = FF_GROUPS.get(group);
@@ -57,7 +68,12 @@ export interface KeyShareSecret {
   computeSharedSecret(peerPublic: Uint8Array): Uint8Array;
 }
 
+/** The client's share for a group; for a KEM group the secret comes from the server's ciphertext (decapsulation). */
 export function generateKeyShare(group: number, random: Random): KeyShareSecret {
+  if (isKemGroup(group)) {
+    const key = x25519MlKem768Generate(random);
+    return { group, publicKey: key.keyShare, computeSharedSecret: (peer) => shared(() => x25519MlKem768Decapsulate(key, peer)) };
+  }
   const ec = EC_GROUPS.get(group);
   if (ec !== undefined) {
     const pair = ecdhGenerate(ec, random);
@@ -80,8 +96,28 @@ export function generateKeyShare(group: number, random: Random): KeyShareSecret 
   throw new TlsAlert('internal_error', `group ${groupName(group)} is not one postern supports`);
 }
 
+/** The server's answer to a client's share: its own share and the shared secret. */
+export interface KeyShareAnswer {
+  publicKey: Uint8Array;
+  sharedSecret: Uint8Array;
+}
+
+/**
+ * The server side of RFC 8446 §4.2.8: for a (EC)DH group a fresh key pair
+ * and the DH result; for X25519MLKEM768 the encapsulation to the client's
+ * key (draft-ietf-tls-ecdhe-mlkem §3), whose ciphertext is our share.
+ */
+export function answerKeyShare(group: number, clientShare: Uint8Array, random: Random): KeyShareAnswer {
+  if (isKemGroup(group)) {
+    const result = shared(() => x25519MlKem768Encapsulate(clientShare, random));
+    return { publicKey: result.keyShare, sharedSecret: result.sharedSecret };
+  }
+  const mine = generateKeyShare(group, random);
+  return { publicKey: mine.publicKey, sharedSecret: mine.computeSharedSecret(clientShare) };
+}
+
 /** RFC 8446 §4.2.8: an invalid peer share is illegal_parameter. */
-function shared(compute: () => Uint8Array): Uint8Array {
+function shared<T>(compute: () => T): T {
   try {
     return compute();
   } catch (err) {

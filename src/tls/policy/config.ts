@@ -93,7 +93,7 @@ export interface ClientConfig extends CommonConfig {
   serverName?: string;
   /** The name the server certificate must match; defaults to `serverName`. Empty string: no name check. */
   verifyHostname?: string;
-  /** Groups to send key shares for in the first ClientHello; the first of `groups` by default. */
+  /** Groups to send key shares for in the first ClientHello; the first of `groups` by default, with x25519 beside X25519MLKEM768 (`defaultKeyShareGroups`). */
   keyShareGroups?: readonly number[];
   /** Our certificate, offered when the server asks. */
   certificate?: CertifiedKey;

@@ -34,8 +34,25 @@ export const DEFAULT_TLS13_SUITES: readonly Tls13Suite[] = ALL_TLS13_SUITES;
  */
 export const DEFAULT_TLS12_SUITES: readonly Tls12Suite[] = ALL_TLS12_SUITES.filter((s) => s.keyExchange !== 'rsa');
 
-/** RFC 8446 §4.2.7: x25519 first (fast and constant-time), then the NIST curves, then FFDHE (RFC 7919). */
-export const DEFAULT_GROUPS: readonly number[] = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072];
+/**
+ * RFC 8446 §4.2.7: the post-quantum hybrid X25519MLKEM768 first
+ * (draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.5's default too), then x25519
+ * (fast and constant-time), then the NIST curves, then FFDHE (RFC 7919).
+ */
+export const DEFAULT_GROUPS: readonly number[] = [NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072];
+
+/**
+ * The groups a client sends key shares for when `keyShareGroups` is unset:
+ * the first of its groups, and x25519 beside X25519MLKEM768 when that comes
+ * first and x25519 is listed (as OpenSSL 3.5 does), so a server without the
+ * hybrid needs no HelloRetryRequest.
+ */
+export function defaultKeyShareGroups(groups: readonly number[]): number[] {
+  const first = groups[0];
+  if (first === undefined) return [];
+  if (first === NamedGroup.X25519MLKEM768 && groups.includes(NamedGroup.x25519)) return [first, NamedGroup.x25519];
+  return [first];
+}
 
 /**
  * What we offer in signature_algorithms, in preference order: TLS 1.3

@@ -1,3 +1,4 @@
+import { defaultKeyShareGroups } from '../policy/defaults.js';
 import { constantTimeEqual } from '../../crypto/ct.js';
 import type { Certificate } from '../../x509/certificate.js';
 import type { VerifyResult } from '../../x509/verify.js';
@@ -141,7 +142,7 @@ function customize(config: ResolvedClientConfig, built: ClientHello): ClientHell
 export function startClient(config: ResolvedClientConfig): (io: HandshakeIO) => HandshakeState {
   return (io) => {
     const groups = config.groups.filter(isSupportedGroup);
-    const shareGroups = config.keyShareGroups ?? [groups[0] as number];
+    const shareGroups = config.keyShareGroups ?? defaultKeyShareGroups(groups);
     const range = versionRange(config);
     const base: Omit<ClientContext, 'offer'> = {
       config,

@@ -8,8 +8,7 @@ import { ExtensionType, ProtocolVersion } from '../registry/constants.js';
 import type { Extension } from '../codec/extensions.js';
 import { findExtension } from '../codec/extensions.js';
 import type { HandshakeMessage } from '../codec/handshake.js';
-import type { KeyShareSecret } from '../keys/key-exchange.js';
-import { generateKeyShare, isSupportedGroup } from '../keys/key-exchange.js';
+import { answerKeyShare, isKemGroup, isSupportedGroup } from '../keys/key-exchange.js';
 import type { ClientHello } from '../codec/messages.js';
 import { parsePeerCertificates, verifyPeer } from '../policy/peer-verify.js';
 import { isTls13SignatureScheme, signWithScheme, usableSchemes } from '../keys/signing.js';
@@ -66,12 +65,20 @@ function chooseSuite(config: ResolvedServerConfig, ch: ClientHello): Tls13Suite 
   return suite;
 }
 
-/** A group the client already sent a share for saves a round trip; else the best common group, by HelloRetryRequest. */
+/**
+ * A post-quantum hybrid we rank first is chosen whenever the client supports
+ * it, by HelloRetryRequest if it sent no share for it (OpenSSL 3.5's first
+ * group tuple, `?*X25519MLKEM768 / …`); otherwise a group the client already
+ * sent a share for saves a round trip; else the best common group, by
+ * HelloRetryRequest.
+ */
 function chooseGroup(config: ResolvedServerConfig, ch: ClientHello): number {
   const groups = findExtension(ch.extensions, 'supported_groups');
   if (groups === undefined) throw TlsAlert.because('missing_supported_groups', 'ClientHello without supported_groups');
   const shares = findExtension(ch.extensions, 'key_share_client_hello');
   const ours = config.groups.filter(isSupportedGroup);
+  const first = ours[0];
+  if (first !== undefined && isKemGroup(first) && groups.groups.includes(first)) return first;
   const group = ours.find((g) => shares?.shares.some((s) => s.group === g) === true && groups.groups.includes(g)) ?? ours.find((g) => groups.groups.includes(g));
   if (group === undefined) throw TlsAlert.because('no_common_group', 'no key-exchange group in common');
   return group;
@@ -180,8 +187,8 @@ function sendServerFlight(io: HandshakeIO, input: FlightInput): HandshakeState {
 
 /** RFC 8446 §4.1.3 (and §D.4's compatibility CCS): returns the handshake secret from our share and the client's. */
 function sendServerHello(io: HandshakeIO, { ch, choice, transcript, clientShare, helloRetry, psk }: FlightInput): HandshakeSecret {
-  const mine: KeyShareSecret = generateKeyShare(choice.group, io.random);
-  const shared = mine.computeSharedSecret(clientShare);
+  const mine = answerKeyShare(choice.group, clientShare, io.random);
+  const shared = mine.sharedSecret;
   const sh: HandshakeMessage = {
     kind: 'server_hello',
     legacyVersion: ProtocolVersion.tls1_2,

@@ -26,7 +26,7 @@ describe('first run', async () => {
     assert.equal(r.created, true);
     const config = loadConfiguration(r.configDirectory);
     assert.deepEqual(config.warnings, []);
-    assert.deepEqual(config.services.map((s) => `${s.name}/${s.type}/${s.command}`), ['127.0.0.1:2525/inet/smtpd', '127.0.0.1:2465/inet/smtpd', '127.0.0.1:2587/inet/smtpd', 'tlsmgr/unix/tlsmgr', 'qmgr/unix/qmgr', 'local/unix/local']);
+    assert.deepEqual(config.services.map((s) => `${s.name}/${s.type}/${s.command}`), ['127.0.0.1:2525/inet/smtpd', '127.0.0.1:2465/inet/smtpd', '127.0.0.1:2587/inet/smtpd', 'tlsmgr/unix/tlsmgr', 'qmgr/unix/qmgr', 'local/unix/local', 'smtp/unix/smtp', 'relay/unix/smtp']);
     const [smtp, smtps, submission] = config.services;
     assert.ok(smtp && smtps && submission);
     assert.equal(config.forService(smtp).bool('smtpd_tls_wrappermode'), false);

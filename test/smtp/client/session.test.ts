@@ -76,7 +76,7 @@ test('one message command by command without PIPELINING, dot-stuffed', () => {
   h.server('250 2.0.0 Ok: queued as ABC');
   const outcomes = h.last('result').outcomes;
   assert.deepEqual(outcomes.map((o) => [o.index, o.status, o.dsnStatus]), [[0, 'sent', '2.0.0'], [1, 'bounced', '5.1.1']]);
-  assert.match(outcomes[1]!.diagnostic, /host mx\.example\.com\[127\.0\.0\.1\]:25 said: 550 5\.1\.1 .*\(in reply to RCPT TO command\)/);
+  assert.match(outcomes[1]!.diagnostic, /host mx\.example\.com\[127\.0\.0\.1\] said: 550 5\.1\.1 .*\(in reply to RCPT TO command\)/);
   h.session.quit();
   assert.equal(h.take(), 'QUIT\r\n');
   h.server('221 2.0.0 Bye');

@@ -84,7 +84,7 @@ describe('SmtpServer over loopback', () => {
       assert.equal(m?.protocol, 'ESMTPS');
       assert.equal(m?.tls?.protocol, 'TLSv1.3');
       assert.ok(
-        logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange X25519 server-signature ECDSA \(prime256v1\) server-digest SHA256$/.test(l)),
+        logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange X25519MLKEM768 server-signature ECDSA \(prime256v1\) server-digest SHA256$/.test(l)),
         logger.lines.join('\n'),
       );
     } finally {

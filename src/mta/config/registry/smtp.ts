@@ -28,6 +28,7 @@ export const smtpParameters: readonly ParameterDefinition[] = [
   param('smtp_always_send_ehlo', boolean, 'yes', ORIGINAL, 'Send EHLO even when the greeting does not mention ESMTP.'),
   param('smtp_never_send_ehlo', boolean, 'no', ORIGINAL, 'Send HELO, never EHLO.'),
   param('smtp_host_lookup', someOf(['dns', 'native']), 'dns', 'Postfix 2.1', 'How server addresses are found: DNS, the system resolver, or both.'),
+  param('smtp_dns_servers', list, '', 'postern (no Postfix counterpart)', 'DNS servers (address or address:port) for MX and address lookups; empty: the system\'s resolvers (Postfix always uses the system\'s).'),
   param('smtp_address_preference', oneOf(['ipv4', 'ipv6', 'any']), 'any', 'Postfix 2.8', 'Which address family is tried first.'),
   param('smtp_randomize_addresses', boolean, 'yes', 'Postfix 2.1', 'Shuffle server addresses of equal preference.'),
   param('smtp_bind_address', string, '', ORIGINAL, 'The local IPv4 address of outgoing connections.'),
