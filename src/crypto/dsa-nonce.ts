@@ -7,7 +7,7 @@ import { bigIntToBytes, bitLength, bytesToBigInt } from './bigint.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import type { HashAlgorithm } from './hash.js';
 import { hmac } from './hmac.js';
-import { HmacSha256Key } from './hmac-sha256.js';
+import { HmacSha256Key } from '../prng/hmac-sha256.js';
 
 /** bits2int (§2.3.2): the leftmost qlen bits of b as an integer. */
 export function bits2int(b: Uint8Array, qlen: number): bigint {

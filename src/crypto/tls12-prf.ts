@@ -1,5 +1,5 @@
 import { createHmac } from './hmac.js';
-import { HmacSha256Key } from './hmac-sha256.js';
+import { HmacSha256Key } from '../prng/hmac-sha256.js';
 import { CryptoError } from './errors.js';
 
 /**

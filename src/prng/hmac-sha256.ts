@@ -4,8 +4,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
  * HMAC-SHA-256 (RFC 2104, FIPS 180-4 §6.2) for short messages with the key's
  * inner and outer pad states computed once: each MAC then costs its own
  * compressions and one 32-byte output, with no hash objects to build. The TLS
- * 1.2 PRF (RFC 5246 §5) runs a handful of these per handshake, and noble's
- * HMAC clones two hash objects for each (issue 18, resumed handshakes).
+ * 1.2 PRF (RFC 5246 §5), RFC 6979 nonces and the HMAC_DRBG behind every
+ * random byte run a handful of these per handshake, and noble's HMAC builds
+ * two hash objects for each (issue 18, resumed handshakes). It lives in
+ * src/prng, the lowest layer, so that the DRBG can use it too.
  */
 export class HmacSha256Key {
   private readonly inner = new Int32Array(8);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import { HmacSha256Key } from '../../src/crypto/hmac-sha256.js';
+import { HmacSha256Key } from '../../src/prng/hmac-sha256.js';
 import { toHex } from '../helpers/vectors.js';
 
 test('HMAC-SHA-256 RFC 4231 test case 2 ("Jefe") and a 131-byte key (test case 6)', () => {
