@@ -124,7 +124,7 @@ async function run({ quick, filters }: { quick: boolean; filters: readonly strin
   const suiteName = 'TLS server handshakes over loopback sockets';
   const rows = ROWS.filter((r) => filters.length === 0 || filters.some((f) => `${suiteName} ${r.name}`.toLowerCase().includes(f)));
   if (rows.length === 0) return;
-  console.log(`== ${suiteName} (${CONCURRENCY} concurrent node:tls clients, ${quick ? "one round" : `medians of ${ROUNDS} rounds`}, postern's client in the X25519MLKEM768 row, chain verified; capacity = node CPU/hs ÷ postern CPU/hs, higher is better)`);
+  console.log(`== ${suiteName} (${CONCURRENCY} concurrent node:tls clients, ${quick ? 'one round' : `medians of ${ROUNDS} rounds`}, postern's client in the X25519MLKEM768 row, chain verified; capacity = node CPU/hs ÷ postern CPU/hs, higher is better)`);
   const pki = new TlsPki([...new Set(rows.map((r) => r.key))]);
   try {
     for (const row of rows) {
