@@ -8,6 +8,8 @@ import { groupName } from '../tls/keys/key-exchange.js';
 import { createSystemRandom } from '../prng/system.js';
 import type { CertifiedKey } from '../tls/policy/config.js';
 import { loadCertificates } from '../x509/load.js';
+import { certificateText } from '../x509/cert-text.js';
+import { encodePem } from '../x509/pem.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
@@ -30,7 +32,8 @@ with -www answers any request with an HTTP/1.0 text page describing the
 session, as 'openssl s_server -www' does.
 
   -cert2/-key2         a second certificate (e.g. ECDSA beside RSA), chosen by the client's signature_algorithms
-  -dcert/-dkey         a DSA certificate, for the DHE-DSS suites of TLS 1.2 (-cert may then be left out)
+  -dcert/-dkey         an additional certificate of any key type, as OpenSSL's (e.g. DSA for the DHE-DSS suites of
+                       TLS 1.2, or ECDSA beside RSA); -cert may then be left out
   -tls1_2, -tls1_3     serve only that version (default: both)
   -no_tls1_2, -no_tls1_3  do not serve that version
   -cipher LIST         TLS 1.2 suites, an OpenSSL cipher string (e.g. HIGH:!aNULL, kRSA:@STRENGTH); the
@@ -78,10 +81,10 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
   const accept = optionValue(parsed, 'accept');
   if (accept === undefined) throw new UsageError('-accept [HOST:]PORT is required');
   const protocol = protocolConfig(parsed);
-  const dsa = loadPair(parsed, 'dcert', 'dkey');
-  if (dsa !== undefined && dsa.key.kind !== 'dsa') throw new UsageError('-dcert needs a DSA certificate and key');
+  // OpenSSL's -dcert/-dkey: an additional certificate of any key type (historically the DSA one).
+  const extra = loadPair(parsed, 'dcert', 'dkey');
   const first = loadPair(parsed, 'cert', 'key');
-  if (first === undefined && dsa === undefined) throw new UsageError('-cert FILE is required');
+  if (first === undefined && extra === undefined) throw new UsageError('-cert FILE is required');
   const second = loadPair(parsed, 'cert2', 'key2');
   const ask = optionValue(parsed, 'verify');
   const require = optionValue(parsed, 'Verify');
@@ -93,7 +96,7 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
   const options: ServerOptions = {
     ...commonTlsOptions(parsed),
     ...protocol,
-    certificates: [first, second, dsa].filter((c): c is CertifiedKey => c !== undefined),
+    certificates: [first, second, extra].filter((c): c is CertifiedKey => c !== undefined),
     ...(dh !== undefined && 'use' in dh && { dhParams: dh.use }),
     ...(trustStore !== undefined && { trustStore }),
     ...(ask !== undefined && { clientAuth: 'optional', verifyDepth: depth(ask, 'verify') }),
@@ -130,9 +133,16 @@ function handshakeLine(who: string, s: SessionInfo): string {
   return `${who}: ${s.protocol}, ${s.cipher.opensslName}, group ${group}, ${peerSubjectText(s)}${verify !== undefined ? `, verify return code ${verify}` : ''}${s.resumed ? ', session reused' : ''}\n`;
 }
 
+/** OpenSSL's www_body after the session: the client certificate as `x509 -text` and PEM, or a line saying there is none. */
+function clientCertificateText(s: SessionInfo): string {
+  const leaf = s.peerCertificates[0];
+  if (leaf === undefined) return 'no client certificate available\n';
+  return `Client certificate\n${certificateText(leaf)}${encodePem('CERTIFICATE', leaf.der)}`;
+}
+
 /** The `-www` answer: like `openssl s_server -www`, a page describing the session, in plain text. */
 function wwwPage(s: SessionInfo): string {
-  const body = `postern s_server -www\n${s.resumed ? 'Reused' : 'New'}, ${cipherVersionText(s.cipher)}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n`;
+  const body = `postern s_server -www\n${s.resumed ? 'Reused' : 'New'}, ${cipherVersionText(s.cipher)}, Cipher is ${s.cipher.opensslName}\n${sessionSummary(s)}---\n${clientCertificateText(s)}`;
   return `HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\n${body}`;
 }
 

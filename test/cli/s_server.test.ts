@@ -47,6 +47,8 @@ test('-www answers openssl s_client with a text page describing the session', as
   assert.ok(page.includes('    SNI       : localhost\n'));
   assert.ok(page.includes('    ALPN      : None\n'));
   assert.ok(page.includes('    Peer      : no peer certificate\n'));
+  // OpenSSL's www_body: after the session, the client certificate or this line.
+  assert.ok(page.includes('---\nno client certificate available\n'), page);
   assert.match(server.stdout(), /127\.0\.0\.1:\d+: TLSv1\.3, TLS_\w+, group x25519, no peer certificate\n/);
   await server.stop();
 });
@@ -88,7 +90,11 @@ test('-Verify 1: a client without a certificate fails with certificate_required,
   const withCert = await posternClient(port, ['-cert', pki.path('client.pem'), '-key', pki.path('client.key')]);
   assert.equal(withCert.code, 0, withCert.stderr);
   assert.ok(withCert.stdout.includes('    Peer      : subject=CN = client.example.org, O = Postern\n'));
-  assert.match(withCert.stdout, / {4}Peer {6}: subject=CN = client\.example\.org, O = Postern\n {4}Verify return code: 0 \(ok\)\n---\n$/);
+  assert.match(withCert.stdout, / {4}Peer {6}: subject=CN = client\.example\.org, O = Postern\n {4}Verify return code: 0 \(ok\)\n---\nClient certificate\n/);
+  // As openssl s_server -www prints it: X509_print (what `openssl x509 -text -noout` prints), then the PEM.
+  const text = (await run('openssl', ['x509', '-in', pki.path('client.pem'), '-text', '-noout'])).stdout;
+  const pem = (await run('openssl', ['x509', '-in', pki.path('client.pem')])).stdout;
+  assert.ok(withCert.stdout.endsWith(`---\nClient certificate\n${text}${pem}`), withCert.stdout);
   assert.match(server.stdout(), /TLSv1\.3, TLS_\w+, group X25519MLKEM768, subject=CN = client\.example\.org, O = Postern, verify return code 0 \(ok\)\n/);
   await server.stop();
 });
@@ -290,7 +296,7 @@ test('-dhparam: the file group for DHE; 1024 bits only with -dh_min_bits 1024; a
   await Promise.all([modp.server.stop(), old.server.stop(), ignored.server.stop()]);
 });
 
-test('TLS 1.2 usage errors: a bad cipher word is named, versions that exclude each other, a small -dh_min_bits, a non-DSA -dcert', async () => {
+test('TLS 1.2 usage errors: a bad cipher word is named, versions that exclude each other, a small -dh_min_bits', async () => {
   const server = (extra: string[]): ReturnType<typeof run> => run('node', [POSTERN, 's_server', '-accept', '4433', ...RSA_PAIR, ...extra]);
   const badWord = await server(['-cipher', 'HIGH:!aNULL:FOO']);
   assert.equal(badWord.code, 2);
@@ -307,7 +313,19 @@ test('TLS 1.2 usage errors: a bad cipher word is named, versions that exclude ea
   const small = await server(['-dh_min_bits', '512']);
   assert.equal(small.code, 2);
   assert.match(small.stderr, /-dh_min_bits needs a number of bits of at least 1024, not '512'/);
-  const notDsa = await run('node', [POSTERN, 's_server', '-accept', '4433', '-dcert', pki.path('server-rsa.pem'), '-dkey', pki.path('server-rsa.key')]);
-  assert.equal(notDsa.code, 2);
-  assert.match(notDsa.stderr, /-dcert needs a DSA certificate and key/);
+});
+
+test('-dcert/-dkey take any key type, as OpenSSL: an ECDSA second certificate beside RSA serves ECDSA clients in TLS 1.2 and 1.3', async () => {
+  const server = await posternServer(['-www'], [...RSA_PAIR, '-dcert', pki.path('server.pem'), '-dkey', pki.path('server.key')]);
+  const ecdsa12 = await opensslClient(server.port, ['-tls1_2', '-cipher', 'aECDSA']);
+  assert.equal(ecdsa12.code, 0, ecdsa12.stderr);
+  assert.match(negotiated(ecdsa12.stdout).cipher ?? '', /^ECDHE-ECDSA-/);
+  assert.ok(ecdsa12.stdout.includes(' 0 s:CN = localhost\n'), ecdsa12.stdout);
+  const ecdsa13 = await opensslClient(server.port, ['-tls1_3', '-sigalgs', 'ecdsa_secp256r1_sha256']);
+  assert.equal(ecdsa13.code, 0, ecdsa13.stderr);
+  assert.ok(ecdsa13.stdout.includes('Peer signature type: ECDSA\n'), ecdsa13.stdout);
+  assert.ok((await opensslClient(server.port, ['-tls1_2', '-cipher', 'aRSA'])).stdout.includes(' 0 s:CN = localhost, O = RSA\n'));
+  const dcertOnly = await posternServer(['-www'], ['-dcert', pki.path('server.pem'), '-dkey', pki.path('server.key')]);
+  assert.equal((await opensslClient(dcertOnly.port, [])).code, 0);
+  await Promise.all([server.server.stop(), dcertOnly.server.stop()]);
 });

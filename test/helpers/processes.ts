@@ -110,6 +110,11 @@ export async function run(
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const peer = startPeer(command, args);
+  // A command that exits before reading its input (a refused handshake) makes the write fail with EPIPE:
+  // that is the command's result, reported by its exit code, not an error of the test.
+  peer.proc.stdin.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   peer.proc.stdin.end(input);
   const timer = setTimeout(() => void peer.stop(), timeoutMs);
   const code = await peer.exited;

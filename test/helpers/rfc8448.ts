@@ -62,14 +62,13 @@ let seed = 0;
  * The trace's client (2018) shares x25519 only: our groups without the
  * X25519MLKEM768 default, whose share would need other random bytes.
  */
-const TRACE_ERA_GROUPS = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072];
+export const TRACE_ERA_GROUPS = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072];
 
 /** A client trusting the trace certificate (CN=rsa, so no host-name check), at TRACE_TIME. */
 export function traceClientConfig(extra: Partial<ClientConfig> = {}): ClientConfig {
   return {
     random: deterministicRandom(`rfc8448 client ${seed++}`),
     now: () => TRACE_TIME,
-    groups: TRACE_ERA_GROUPS,
     serverName: 'server',
     verifyHostname: '',
     trustStore: new TrustStore([traceCertificate()]),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Pki, CA_EXTENSIONS, SERVER_EXTENSIONS } from './pki.js';
 import type { Certificate } from '../../src/x509/certificate.js';
-import { X509Error } from '../../src/x509/errors.js';
+import { x509Refusal as refusal } from './x509-refusal.js';
 import { loadKeyChains, parseKeyChains } from '../../src/x509/key-chains.js';
 
 const pki = new Pki();
@@ -15,16 +15,6 @@ pki.issue('p256', pki.key('p256', 'p256'), '/CN=p256.example.org', 'ca', { exten
 
 const read = (name: string): string => readFileSync(pki.path(name), 'latin1');
 const subjectCn = (c: Certificate | undefined): string | undefined => c?.subject.rdns.flat().find((a) => a.type === '2.5.4.3')?.text;
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    assert.ok(err instanceof X509Error, `expected an X509Error, got ${String(err)}`);
-    return `${err.code}: ${err.message}`;
-  }
-  return 'no error';
-}
 
 test('key1, cert1, chain1, key2, cert2: two pairs, each chain leaf first with its issuer', () => {
   const text = read('rsa.key') + read('rsa.pem') + read('ca.pem') + read('p256.key') + read('p256.pem');

@@ -4,6 +4,7 @@
 // to virtual_alias_recursion_limit deep and virtual_alias_expansion_limit
 // addresses (cleanup_map1n.c); what the tables do not know stays as it is.
 import type { Table } from '../tables/table.js';
+import { splitAddressList } from '../tables/address-list.js';
 import { mailAddrFindKeys } from '../tables/search.js';
 
 export interface VirtualAliasOptions {
@@ -69,7 +70,7 @@ export class VirtualAliases {
       out.push(address);
       return;
     }
-    for (const item of addressList(found.value)) {
+    for (const item of splitAddressList(found.value, true)) {
       const next = this.propagate(this.qualify(item), address, found.key);
       // A result naming the address itself is kept, not expanded again (cleanup_map1n.c).
       if (next.toLowerCase() === address.toLowerCase()) out.push(next);
@@ -100,22 +101,4 @@ export class VirtualAliases {
     if (cut < 0) return { local, domain, extension: '' };
     return { local: local.slice(0, cut), domain, extension: local.slice(cut) };
   }
-}
-
-/** A table value's addresses: separated by commas and/or white space, a "quoted local part" kept whole. */
-function addressList(value: string): string[] {
-  const items: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const c of value) {
-    if (c === '"') quoted = !quoted;
-    if (!quoted && (c === ',' || /\s/.test(c))) {
-      if (current !== '') items.push(current);
-      current = '';
-      continue;
-    }
-    current += c;
-  }
-  if (current !== '') items.push(current);
-  return items;
 }

@@ -5,6 +5,7 @@
 // Addresses an alias expands to outside the local domains are resubmitted as
 // a new message, as local(8) forwards through cleanup(8).
 import { join } from 'node:path';
+import { splitAddressList } from '../tables/address-list.js';
 import type { Table } from '../tables/table.js';
 import type { QueuedMessage } from '../queue/index.js';
 import { crlfToLf, writeMaildirMessage } from './maildir-writer.js';
@@ -49,22 +50,6 @@ function lookupAll(tables: readonly Table[], key: string): string | undefined {
     if (v !== undefined) return v;
   }
   return undefined;
-}
-
-/** aliases(5): comma-separated, each item trimmed; quoted items keep commas. */
-function splitAliasValue(value: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    if (ch === ',' && !quoted) {
-      out.push(current.trim());
-      current = '';
-    } else current += ch;
-  }
-  out.push(current.trim());
-  return out.filter((s) => s !== '');
 }
 
 export class LocalTransport implements Transport {
@@ -117,7 +102,7 @@ export class LocalTransport implements Transport {
     if (depth > (this.options.maxExpansionDepth ?? 100)) throw new ExpansionError('5.4.6', `alias expansion of ${address} nests too deep (a loop?)`);
     const value = lookupAll(this.options.aliasMaps, key) ?? lookupAll(this.options.aliasMaps, stripExtension(key, this.options.recipientDelimiter));
     if (value === undefined) return [this.mailboxTarget(address, stripExtension(key, this.options.recipientDelimiter))];
-    return splitAliasValue(value).flatMap((item) => this.expandItem(item, address, depth, seen));
+    return splitAddressList(value, false).flatMap((item) => this.expandItem(item, address, depth, seen));
   }
 
   private expandItem(item: string, address: string, depth: number, seen: Set<string>): Target[] {

@@ -22,7 +22,7 @@ import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import { SignatureScheme as S } from '../../../src/tls/registry/signature-scheme.js';
 import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/registry/suites.js';
 import { hex, toHex } from '../../helpers/vectors.js';
-import { keys, messages, trace, traceCertificate, traceClientConfig, traceRsaKey, traceServerConfig } from '../../helpers/rfc8448.js';
+import { keys, messages, trace, traceCertificate, traceClientConfig, traceRsaKey, traceServerConfig, TRACE_ERA_GROUPS } from '../../helpers/rfc8448.js';
 
 const R = trace.records;
 /** The trace's suite preference (the ClientHello lists 0x1301, 0x1303, 0x1302; the server picked the first). */
@@ -167,6 +167,7 @@ test('RFC 8448 §3 client side: ClientHello, Finished, application data and clos
     traceClientConfig({
       random,
       minVersion: 'TLSv1.3',
+      groups: TRACE_ERA_GROUPS,
       middleboxCompat: false,
       cipherSuites: TRACE_SUITES,
       recordSizeLimit: 0x4001,
@@ -265,6 +266,7 @@ test('RFC 8448 §3 with another salt: the server flight differs only from the Ce
     traceClientConfig({
       random: scriptedRandom(hex(keys.client_private_key!), hex(trace.client_random)),
       minVersion: 'TLSv1.3',
+      groups: TRACE_ERA_GROUPS,
       middleboxCompat: false,
       cipherSuites: TRACE_SUITES,
       recordSizeLimit: 0x4001,
