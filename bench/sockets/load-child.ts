@@ -5,10 +5,15 @@
  * first connection keeps its session (TLS 1.2 ticket or TLS 1.3 PSK) and
  * every later one offers it. After `warmupMs` it tells its parent
  * "measuring", counts handshakes for `durationMs`, reports and exits.
+ * With `postern` set, the clients are postern's own `connect` offering
+ * those groups instead (for groups node:tls's OpenSSL 3.0 does not have,
+ * such as X25519MLKEM768), full handshakes only.
  *
  * argv: a JSON LoadSpec
  */
 import * as nodeTls from 'node:tls';
+import { connect as posternConnect } from '../../src/tls/index.js';
+import { TrustStore } from '../../src/x509/trust-store.js';
 
 export interface LoadSpec {
   port: number;
@@ -19,6 +24,8 @@ export interface LoadSpec {
   ca: string;
   servername: string;
   client: Pick<nodeTls.ConnectionOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'ecdhCurve' | 'sigalgs'>;
+  /** postern's client instead of node:tls, offering these groups (NamedGroup code points); caFile is the test CA. */
+  postern?: { groups: number[]; caFile: string };
 }
 
 export interface LoadReport {
@@ -79,8 +86,29 @@ function connectOnce(keepSession: boolean): Promise<void> {
   });
 }
 
+const trustStore = spec.postern !== undefined ? TrustStore.load({ caFile: spec.postern.caFile }) : undefined;
+
+/** One full handshake by postern's client, closed once it is done. */
+function posternOnce(groups: number[], trust: TrustStore): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = posternConnect({ host: '127.0.0.1', port: spec.port, serverName: spec.servername, trustStore: trust, groups }, () => {
+      if (measuring) handshakes++;
+      socket.end();
+      resolve();
+    });
+    socket.on('error', (err: Error) => {
+      errors++;
+      firstError ??= err.message;
+      resolve();
+    });
+  });
+}
+
 async function loop(): Promise<void> {
-  while (!stopped) await connectOnce(false);
+  while (!stopped) {
+    if (spec.postern !== undefined && trustStore !== undefined) await posternOnce(spec.postern.groups, trustStore);
+    else await connectOnce(false);
+  }
 }
 
 if (spec.reuse) await connectOnce(true);

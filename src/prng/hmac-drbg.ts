@@ -1,6 +1,5 @@
-import { hmac } from '@noble/hashes/hmac.js';
 import { concatBytes } from '@noble/hashes/utils.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { HmacSha256Key } from './hmac-sha256.js';
 
 /** NIST SP 800-90A Rev. 1 §10.1.2 HMAC_DRBG with SHA-256, without prediction resistance. */
 const OUTLEN = 32;
@@ -8,6 +7,12 @@ const OUTLEN = 32;
 const MAX_REQUESTS = 2 ** 48;
 /** SP 800-90A Table 2: max_number_of_bits_per_request = 2^19 bits. */
 export const MAX_BYTES_PER_REQUEST = 2 ** 16;
+
+const ZERO = Uint8Array.of(0x00);
+const ONE = Uint8Array.of(0x01);
+
+/** HMAC-SHA-256 under a key used for one or two MACs (K changes at every update). */
+const mac = (key: Uint8Array, ...parts: Uint8Array[]): Uint8Array => new HmacSha256Key(key).mac(...parts);
 
 export class DrbgReseedRequiredError extends Error {
   constructor() {
@@ -17,8 +22,8 @@ export class DrbgReseedRequiredError extends Error {
 }
 
 export class HmacDrbg {
-  private key = new Uint8Array(OUTLEN);
-  private v = new Uint8Array(OUTLEN).fill(0x01);
+  private key: Uint8Array = new Uint8Array(OUTLEN);
+  private v: Uint8Array = new Uint8Array(OUTLEN).fill(0x01);
   private reseedCounter = 1;
 
   /** §10.1.2.3: instantiate from entropy_input || nonce || personalization_string. */
@@ -29,11 +34,11 @@ export class HmacDrbg {
 
   /** §10.1.2.2 HMAC_DRBG_Update. */
   private update(provided: Uint8Array): void {
-    this.key = hmac(sha256, this.key, concatBytes(this.v, Uint8Array.of(0x00), provided));
-    this.v = hmac(sha256, this.key, this.v);
+    this.key = mac(this.key, this.v, ZERO, provided);
+    this.v = mac(this.key, this.v);
     if (provided.length === 0) return;
-    this.key = hmac(sha256, this.key, concatBytes(this.v, Uint8Array.of(0x01), provided));
-    this.v = hmac(sha256, this.key, this.v);
+    this.key = mac(this.key, this.v, ONE, provided);
+    this.v = mac(this.key, this.v);
   }
 
   /** §10.1.2.4 reseed. */
@@ -54,8 +59,10 @@ export class HmacDrbg {
     if (this.reseedCounter > MAX_REQUESTS) throw new DrbgReseedRequiredError();
     if (additional.length > 0) this.update(additional);
     let filled = 0;
+    // One keyed state for every block of this request: K changes only in update.
+    const keyed = new HmacSha256Key(this.key);
     while (filled < out.length) {
-      this.v = hmac(sha256, this.key, this.v);
+      this.v = keyed.mac(this.v);
       const n = Math.min(OUTLEN, out.length - filled);
       out.set(n === OUTLEN ? this.v : this.v.subarray(0, n), filled);
       filled += n;
