@@ -24,6 +24,11 @@ import type { MessageTrace } from '../policy/config.js';
 import { RecordProtectionError, Tls13RecordOpener, Tls13RecordSealer } from '../record/tls13-protection.js';
 import type { SessionState } from '../session/state.js';
 
+/** BoringSSL's kMaxEmptyRecords: consecutive empty records taken before unexpected_message. */
+const MAX_EMPTY_RECORDS = 32;
+/** BoringSSL's kMaxWarningAlerts: consecutive TLS 1.2 warning alerts (and user_canceled) taken before unexpected_message. */
+const MAX_WARNING_ALERTS = 4;
+
 /** What a finished handshake agreed on (node:tls's getProtocol/getCipher/getPeerCertificate, in one place). */
 export interface SessionInfo {
   protocol: 'TLSv1.3' | 'TLSv1.2';
@@ -163,6 +168,8 @@ export class TlsConnection implements HandshakeIO {
   private info: SessionInfo | undefined;
   private failed: TlsConnectionError | undefined;
   private peerClosed = false;
+  private emptyRecords = 0;
+  private warningAlerts = 0;
   private writeClosed = false;
   /** RFC 8446 §5: a compatibility CCS is only dropped before the peer's Finished. */
   private ccsAllowed = true;
@@ -414,6 +421,7 @@ export class TlsConnection implements HandshakeIO {
         throw err;
       }
     }
+    this.countRepeats(contentType, content);
     if (contentType !== ContentType.handshake && !this.assembler.isEmpty) {
       throw new TlsAlert('unexpected_message', `${nameOf(ContentType, contentType, 2)} record inside a handshake message`);
     }
@@ -488,6 +496,21 @@ export class TlsConnection implements HandshakeIO {
     if (fragment.length > 1) throw new TlsAlert('unexpected_message', 'a second change_cipher_spec in the same record');
   }
 
+  /**
+   * Records that make no progress are bounded, as BoringSSL bounds them
+   * (tls_record.cc): a peer could otherwise keep us busy forever at the cost
+   * of a few bytes a record. MAX_EMPTY_RECORDS consecutive empty records and
+   * MAX_WARNING_ALERTS consecutive warning alerts; any other record starts
+   * the count again.
+   */
+  private countRepeats(contentType: number, content: Uint8Array): void {
+    this.emptyRecords = content.length === 0 ? this.emptyRecords + 1 : 0;
+    if (this.emptyRecords > MAX_EMPTY_RECORDS) throw new TlsAlert('unexpected_message', `more than ${MAX_EMPTY_RECORDS} empty records in a row`);
+    const warning = contentType === ContentType.alert && content[0] === AlertLevel.warning;
+    this.warningAlerts = warning ? this.warningAlerts + 1 : 0;
+    if (this.warningAlerts > MAX_WARNING_ALERTS) throw new TlsAlert('unexpected_message', `more than ${MAX_WARNING_ALERTS} warning alerts in a row`);
+  }
+
   private handleAlert(content: Uint8Array): void {
     const alert = decodeAlert(content);
     if (alert.description === AlertDescription.close_notify) {
@@ -497,6 +520,8 @@ export class TlsConnection implements HandshakeIO {
     }
     // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is an error whatever its level.
     if (alert.description === AlertDescription.user_canceled) return;
+    // RFC 5246 §7.2.2: in TLS 1.2 the receiver of a warning may go on; only no_renegotiation answers something we asked (our HelloRequest), so it ends the attempt.
+    if (alert.level === AlertLevel.warning && this.state.decodeAs.version === 'tls1.2' && alert.description !== AlertDescription.no_renegotiation) return;
     const name = alertDescriptionName(alert.description) as TlsConnectionError['alert'];
     this.fail(new TlsConnectionError(name, 'remote', `peer sent ${alert.level === AlertLevel.fatal ? 'fatal' : 'warning'} alert ${name}`, undefined, 'peer_alert'), false);
   }

@@ -25,6 +25,16 @@ function fixedExtensions(ch: ClientHello): Map<number, Uint8Array> {
   return new Map(ch.extensions.filter((e) => !MAY_CHANGE.has(e.type)).map((e) => [e.type, encoded(e)]));
 }
 
+/**
+ * RFC 8446 §4.1.2 updates pre_shared_key "if present": one may not appear
+ * in the second ClientHello. It may disappear: the client removes "any PSKs
+ * which are incompatible with the server's indicated cipher suite", which
+ * can be all of them (our client does so when the retry suite's hash differs).
+ */
+function noPskAdded(first: ClientHello, second: ClientHello): boolean {
+  return findExtension(first.extensions, 'pre_shared_key_client_hello') !== undefined || findExtension(second.extensions, 'pre_shared_key_client_hello') === undefined;
+}
+
 function sameFixedExtensions(first: ClientHello, second: ClientHello): boolean {
   const a = fixedExtensions(first);
   const b = fixedExtensions(second);
@@ -47,7 +57,8 @@ export function checkSecondClientHello(first: ClientHello, second: ClientHello, 
     equalBytes(second.legacySessionId, first.legacySessionId) &&
     sameNumbers(second.cipherSuites, first.cipherSuites) &&
     sameNumbers(second.legacyCompressionMethods, first.legacyCompressionMethods) &&
-    sameFixedExtensions(first, second);
+    sameFixedExtensions(first, second) &&
+    noPskAdded(first, second);
   if (!unchanged) throw TlsAlert.because('retry_hello_changed', 'second ClientHello differs from the first beyond what RFC 8446 §4.1.2 allows');
   const shares = findExtension(second.extensions, 'key_share_client_hello');
   const share = shares?.shares.length === 1 ? shares.shares[0] : undefined;

@@ -43,6 +43,22 @@ test('RFC 8446 §4.1.2: the second ClientHello may change key_share, cookie, ear
   assert.doesNotThrow(() => checkSecondClientHello(withEarly, second, want), 'early_data removed');
 });
 
+test('RFC 8446 §4.1.2: pre_shared_key is updated "if present": adding one is illegal_parameter; dropping it (PSKs incompatible with the retry suite) is allowed', () => {
+  const first = firstHello();
+  const psk = { kind: 'pre_shared_key_client_hello' as const, type: ExtensionType.pre_shared_key, identities: [{ identity: Uint8Array.of(9, 9, 9), obfuscatedTicketAge: 7 }], binders: [new Uint8Array(32)] };
+  const withPsk = structuredClone(first);
+  withPsk.extensions.push(psk);
+  const updated = secondHello(withPsk);
+  updated.extensions = updated.extensions.map((e) => (e.kind === 'pre_shared_key_client_hello' ? { ...e, identities: [{ identity: Uint8Array.of(9, 9, 9), obfuscatedTicketAge: 8 }], binders: [new Uint8Array(32).fill(1)] } : e));
+  assert.doesNotThrow(() => checkSecondClientHello(withPsk, updated, want), 'new age and binder');
+  const dropped = secondHello(withPsk);
+  dropped.extensions = dropped.extensions.filter((e) => e.type !== ExtensionType.pre_shared_key);
+  assert.doesNotThrow(() => checkSecondClientHello(withPsk, dropped, want), 'pre_shared_key dropped');
+  const added = secondHello(first);
+  added.extensions.push(psk);
+  refused(first, added, 'retry_hello_changed', 'pre_shared_key added');
+});
+
 test('RFC 8446 §4.1.2: anything else that changes is illegal_parameter, with its reason', () => {
   const first = firstHello();
   const edits: [string, (m: ClientHello) => void][] = [

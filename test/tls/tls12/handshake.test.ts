@@ -268,6 +268,38 @@ describe('during the handshake', () => {
 });
 
 describe('after the handshake', () => {
+  test('a warning alert other than close_notify does not end a TLS 1.2 connection (RFC 5246 §7.2.2); user_canceled is ignored too', () => {
+    for (const alert of ['unrecognized_name', 'user_canceled', 'bad_certificate'] as const) {
+      const pair = connect(clientConfig(`warn ${alert}`), serverConfig(`warn ${alert}`));
+      pair.client.sendWarningAlert(alert);
+      pair.client.write(Uint8Array.of(7));
+      pair.pump();
+      assert.equal(pair.error('server'), undefined, `${alert}: ${pair.error('server')?.message}`);
+      assert.equal(pair.received('server').at(-1), 7, alert);
+    }
+  });
+
+  test('more than 4 warning alerts in a row, or more than 32 empty records, are unexpected_message (BoringSSL\'s limits); data between them resets the count', () => {
+    const warnings = connect(clientConfig('warn many'), serverConfig('warn many'));
+    for (let i = 0; i < 4; i++) warnings.client.sendWarningAlert('unrecognized_name');
+    warnings.client.write(Uint8Array.of(1));
+    for (let i = 0; i < 4; i++) warnings.client.sendWarningAlert('unrecognized_name');
+    warnings.pump();
+    assert.equal(warnings.error('server'), undefined, 'four, data, four');
+    warnings.client.sendWarningAlert('unrecognized_name');
+    warnings.pump();
+    assert.equal(warnings.error('server')?.alert, 'unexpected_message');
+    const empty = connect(clientConfig('empty many'), serverConfig('empty many'));
+    for (let i = 0; i < 32; i++) empty.client.write(new Uint8Array(0));
+    empty.client.write(Uint8Array.of(1));
+    for (let i = 0; i < 32; i++) empty.client.write(new Uint8Array(0));
+    empty.pump();
+    assert.equal(empty.error('server'), undefined, '32, data, 32');
+    empty.client.write(new Uint8Array(0));
+    empty.pump();
+    assert.equal(empty.error('server')?.alert, 'unexpected_message');
+  });
+
   test('a HelloRequest gets a no_renegotiation warning from the client, which carries on', () => {
     const pair = connect(clientConfig('hr'), serverConfig('hr'));
     pair.server.send({ kind: 'hello_request' });
