@@ -206,3 +206,46 @@ test('SASL relay: A authenticates to B (smtpd_tls_auth_only) only after STARTTLS
     rmSync(pki.dir, { recursive: true, force: true });
   }
 });
+
+test('client certificate: B asks (smtpd_tls_ask_ccert), A presents smtp_tls_eccert_file; B logs a Trusted client and the Received header names it', { timeout: 120_000 }, async () => {
+  const pki = new TlsPki(['p256']);
+  const root = mkdtempSync(join(tmpdir(), 'postern-relay-ccert-'));
+  const dirA = join(root, 'a');
+  const dirB = join(root, 'b');
+  const portA = await freePort();
+  const portB = await freePort();
+  const peers: Peer[] = [];
+  try {
+    writeConfig(dirB, [
+      `myhostname = ${SERVER_NAME}`,
+      'mydestination = b.example',
+      `smtpd_tls_cert_file = ${pki.servers.p256.certFile}`,
+      `smtpd_tls_key_file = ${pki.servers.p256.keyFile}`,
+      `smtpd_tls_CAfile = ${pki.caFile}`,
+      'smtpd_tls_security_level = may',
+      'smtpd_tls_ask_ccert = yes',
+      'smtpd_tls_loglevel = 1',
+      'smtpd_tls_received_header = yes',
+    ], [`127.0.0.1:${portB} inet n - n - - smtpd`]);
+    writeConfig(dirA, [
+      'myhostname = mail.a.example',
+      'mydestination = a.example',
+      `relayhost = [127.0.0.1]:${portB}`,
+      'smtp_tls_security_level = may',
+      `smtp_tls_eccert_file = ${pki.client.certFile}`,
+      `smtp_tls_eckey_file = ${pki.client.keyFile}`,
+    ], [`127.0.0.1:${portA} inet n - n - - smtpd`, 'smtp unix - - n - - smtp']);
+    peers.push(startPeer(process.execPath, [POSTERN, 'start', '-c', dirB]));
+    peers.push(startPeer(process.execPath, [POSTERN, 'start', '-c', dirA]));
+    await listening(portB);
+    await listening(portA);
+    swaks(portA, 'bob@b.example', 'with a client certificate');
+    await until('the message in B', () => maildir(dirB, 'bob').length === 1, () => readLog(dirA) + readLog(dirB));
+    assert.match(readLog(dirB), /Trusted TLS connection established from unknown\[127\.0\.0\.1\]/, readLog(dirB));
+    assert.match(maildir(dirB, 'bob')[0] ?? '', /\(Client CN "client\.example\.com", Issuer "postern test CA" \(verified OK\)\)/);
+  } finally {
+    await Promise.all(peers.map((p) => p.stop()));
+    rmSync(root, { recursive: true, force: true });
+    rmSync(pki.dir, { recursive: true, force: true });
+  }
+});

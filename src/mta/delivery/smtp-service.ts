@@ -51,7 +51,7 @@ export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpSe
   const tables = (param: string): Table[] => p.tables(param).map(deps.openTable);
   const caFile = optional(p.string('smtp_tls_CAfile'));
   const caPath = optional(p.string('smtp_tls_CApath'));
-  const certFile = optional(p.string('smtp_tls_cert_file'));
+  const client = clientCertificate(p);
   return {
     name,
     smtpHeloName: p.string('smtp_helo_name'),
@@ -73,7 +73,7 @@ export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpSe
     ...(caFile === undefined ? {} : { smtpTlsCAfile: caFile }),
     ...(caPath === undefined ? {} : { smtpTlsCApath: caPath }),
     smtpTlsScertVerifydepth: p.int('smtp_tls_scert_verifydepth'),
-    ...(certFile === undefined ? {} : { smtpTlsCertFile: certFile, smtpTlsKeyFile: optional(p.string('smtp_tls_key_file')) ?? certFile }),
+    ...(client === undefined ? {} : { smtpTlsCertFile: client.cert, smtpTlsKeyFile: client.key }),
     smtpTlsCipherlist: p.string('smtp_tls_cipherlist'),
     smtpTlsFingerprintDigest: fingerprintDigest(p),
     smtpTlsNoteStarttlsOffer: p.bool('smtp_tls_note_starttls_offer'),
@@ -102,6 +102,20 @@ export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpSe
     smtpTlsMandatoryCiphers: p.string('smtp_tls_mandatory_ciphers'),
     log: deps.log(p),
   };
+}
+
+/**
+ * The client certificate: smtp_tls_cert_file (RSA), else smtp_tls_eccert_file,
+ * else smtp_tls_dcert_file, each with its key file. The TLS engine takes one
+ * client certificate, so when several are set the first of that order is
+ * presented (OpenSSL would pick by the server's signature algorithms).
+ */
+function clientCertificate(p: ParameterSet): { cert: string; key: string } | undefined {
+  for (const [certParam, keyParam] of [['smtp_tls_cert_file', 'smtp_tls_key_file'], ['smtp_tls_eccert_file', 'smtp_tls_eckey_file'], ['smtp_tls_dcert_file', 'smtp_tls_dkey_file']] as const) {
+    const cert = optional(p.string(certParam));
+    if (cert !== undefined) return { cert, key: optional(p.string(keyParam)) ?? cert };
+  }
+  return undefined;
 }
 
 /** smtp_dns_servers (postern's; empty: the system's resolvers) and inet_protocols. */

@@ -13,7 +13,7 @@ import { createSmtpTransports } from '../../../src/mta/delivery/smtp-service.js'
 import { createQmgrService } from '../../../src/mta/qmgr/qmgr-service.js';
 import { openTable } from '../../../src/mta/tables/open.js';
 import { planServices } from '../../../src/mta/master/service-plan.js';
-import { ScriptedPeer } from './scripted-peer.js';
+import { ScriptedPeer, upToData } from './scripted-peer.js';
 import type { PeerLink } from './scripted-peer.js';
 
 /** A server answering each RCPT by its local part: ok 250, soft 450, hard 550; records the message. */
@@ -182,5 +182,42 @@ test('default_transport: mail for a domain with no transport_maps entry goes to 
     await r.close();
     await peer.stop();
     await dns.stop();
+  }
+});
+
+test('bad peers through the queue manager: mid-DATA close, garbage, a stall past smtp_helo_timeout, a failed STARTTLS handshake at encrypt: the message stays deferred with the reason', { timeout: 60_000 }, async () => {
+  const cases: [string, (link: PeerLink) => Promise<void>, RegExp, string][] = [
+    ['mid-DATA close', async (link) => {
+      await upToData(link);
+      await link.line();
+      link.socket.destroy();
+    }, /lost connection with .* while sending end of data/, ''],
+    ['garbage', async (link) => link.send('SSH-2.0-OpenSSH_9.2'), /protocol error/, ''],
+    ['stall', async () => new Promise<void>((resolve) => setTimeout(resolve, 3000)), /timed out while receiving the initial server greeting/, 'smtp_helo_timeout = 1s'],
+    ['broken STARTTLS', async (link) => {
+      link.send('220 peer.example ESMTP');
+      await link.line();
+      link.send('250-peer.example\r\n250 STARTTLS');
+      await link.line();
+      link.send('220 2.0.0 Ready to start TLS');
+      link.send('this is no TLS record at all');
+    }, /TLS|handshake/i, 'smtp_tls_security_level = encrypt'],
+  ];
+  for (const [name, script, reason, extra] of cases) {
+    const peer = new ScriptedPeer(script);
+    await peer.start();
+    const r = await rig(peer.port, extra);
+    try {
+      const id = await r.queue.enqueue({ arrivalTime: Date.now(), sender: 'alice@client.example', recipients: [{ address: 'ok@remote.example' }], content: new Uint8Array(Buffer.from('Subject: bad\r\n\r\nbad peer\r\n')) });
+      await r.manager.start();
+      await r.manager.idle();
+      assert.deepEqual(await r.queue.list('deferred'), [id], `${name}: ${r.lines.join('\n')}`);
+      const left = await r.queue.read('deferred', id);
+      assert.deepEqual(left.pending.map((p) => p.recipient.address), ['ok@remote.example'], name);
+      assert.match(left.deferrals.at(-1)?.reason ?? '', reason, `${name}: ${r.lines.join('\n')}`);
+    } finally {
+      await r.close();
+      await peer.stop();
+    }
   }
 });
