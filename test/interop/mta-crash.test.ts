@@ -52,12 +52,15 @@ async function sleep(ms: number): Promise<void> {
 
 describe('crash test: SIGKILL of every postern process under load', () => {
   let mta: PosternInstance;
+  // Aborted when a step throws or the test times out, so the generator does not retry against a stopped server forever.
+  const abort = new AbortController();
   before(async () => {
     // Deferred mail (a delivery cut by a kill) is retried within seconds, not Postfix's 300 s.
     mta = await PosternInstance.create({ mainCf: 'minimal_backoff_time = 1s\nmaximal_backoff_time = 2s\nqueue_run_delay = 1s\n' });
     await mta.start();
   });
   after(async () => {
+    abort.abort();
     await mta.dispose();
   });
 
@@ -65,8 +68,6 @@ describe('crash test: SIGKILL of every postern process under load', () => {
     let acked = 0;
     let loadDone = false;
     const thresholds = Array.from({ length: KILLS }, () => Math.floor(100 + Math.random() * (MESSAGES * 0.8))).sort((a, b) => a - b);
-    // Aborted when a step below throws, so the generator does not retry against a stopped server forever.
-    const abort = new AbortController();
     const load = runRetryingLoad({ port: mta.port, connections: CONNECTIONS, messages: MESSAGES, recipient: 'bob@localhost', content: contentOf, onAcknowledged: (c) => (acked = c), signal: abort.signal }).finally(() => (loadDone = true));
 
     const kills: string[] = [];
