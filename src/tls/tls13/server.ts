@@ -209,9 +209,10 @@ function sendServerHello(io: HandshakeIO, { ch, choice, transcript, clientShare,
 }
 
 /** RFC 8446 §4.3.1: the answers to SNI, ALPN and record_size_limit. */
-function sendEncryptedExtensions(io: HandshakeIO, { config, ch, choice, transcript }: FlightInput): void {
+function sendEncryptedExtensions(io: HandshakeIO, { config, ch, choice, transcript, psk }: FlightInput): void {
   const ee: Extension[] = [];
-  if (choice.serverName !== undefined) ee.push(serverNameAck());
+  // RFC 6066 §3: "When resuming a session, the server MUST NOT include a server_name extension" (BoringSSL keeps this in TLS 1.3).
+  if (choice.serverName !== undefined && psk === undefined) ee.push(serverNameAck());
   if (choice.alpnProtocol !== undefined) ee.push(alpnExtension(choice.alpnProtocol));
   const limit = answerRecordSizeLimit(io, config, ch, 'tls1.3');
   if (limit !== undefined) ee.push(limit);

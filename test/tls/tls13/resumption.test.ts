@@ -237,3 +237,17 @@ test('TLS 1.3: a PSK selected when none was offered is unsupported_extension (RF
   ).pump();
   assert.equal(p.error('client')?.alert, 'unsupported_extension');
 });
+
+test('a resumed TLS 1.3 handshake does not acknowledge server_name (RFC 6066 §3, as BoringSSL); a full one does', () => {
+  const keyring = newKeyring();
+  const eeNames: boolean[] = [];
+  const onMessage = (direction: 'sent' | 'received', message: { kind: string; extensions?: readonly { type: number }[] }): void => {
+    if (direction === 'received' && message.kind === 'encrypted_extensions') eeNames.push((message.extensions ?? []).some((e) => e.type === ExtensionType.server_name));
+  };
+  const first = Pair.create(clientConfig({ onMessage }), serverConfig(keyring)).pump();
+  const session = sessionsOf(first)[0]!;
+  const again = Pair.create(clientConfig({ session, onMessage }), serverConfig(keyring)).pump();
+  assert.equal(infos(again).server.resumed, true);
+  assert.equal(infos(again).server.serverName, SERVER_NAME, 'the session still knows the name');
+  assert.deepEqual(eeNames, [true, false]);
+});
