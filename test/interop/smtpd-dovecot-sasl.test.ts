@@ -35,7 +35,7 @@ function portAccepts(port: number): Promise<boolean> {
 async function waitListening(port: number, exited: Promise<number | null>): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
-  for (let i = 0; i < 300 && !gone; i++) {
+  for (let i = 0; i < 900 && !gone; i++) {
     if (await portAccepts(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
