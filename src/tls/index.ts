@@ -4,6 +4,8 @@ export { TLSSocket, TlsConnectionError } from './node/tls-socket.js';
 export { connect, startTlsClient, startTlsServer } from './node/connect.js';
 export type { ConnectOptions } from './node/connect.js';
 export { createServer } from './node/create-server.js';
+export { serverSessions } from './node/server-sessions.js';
+export type { ServerSessions } from './node/server-sessions.js';
 export type { ClientOptions, ServerOptions, CipherNameAndProtocol } from './node/options.js';
 export type { ClientConfig, ServerConfig, CommonConfig, CertifiedKey, ClientAuth, MessageTrace, PeerVerifier, PeerVerifyContext, TlsVersionName } from './policy/config.js';
 export type { HandshakeMessage } from './codec/handshake.js';

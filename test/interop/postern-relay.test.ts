@@ -104,7 +104,7 @@ for (const level of ['may', 'verify'] as const) {
         'smtp_tls_loglevel = 1',
         `smtp_tls_session_cache_database = btree:${dirA}/data/smtp_scache`,
         'smtp_tls_session_cache_timeout = 3600s',
-        // TLS 1.2: postern's smtpd resumes by session ID from its cache; it issues no TLS 1.3 tickets under postern start yet.
+        // TLS 1.2: the resumption shown is by session ID from B's btree cache.
         'smtp_tls_protocols = !SSLv2, !SSLv3, !TLSv1.3',
         'smtp_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1.3',
         // A fresh connection per message, so the second one shows the resumed TLS session.

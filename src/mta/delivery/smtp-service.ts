@@ -81,13 +81,13 @@ export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpSe
     ...(sessions === undefined ? {} : { smtpTlsSessionCache: sessions }),
     smtpSaslAuthEnable: p.bool('smtp_sasl_auth_enable'),
     smtpSaslPasswordMaps: tables('smtp_sasl_password_maps'),
-    smtpSaslSecurityOptions: p.list('smtp_sasl_security_options').join(', '),
-    smtpSaslTlsSecurityOptions: p.list('smtp_sasl_tls_security_options').join(', '),
-    smtpSaslTlsVerifiedSecurityOptions: p.list('smtp_sasl_tls_verified_security_options').join(', '),
+    smtpSaslSecurityOptions: p.expanded('smtp_sasl_security_options'),
+    smtpSaslTlsSecurityOptions: p.expanded('smtp_sasl_tls_security_options'),
+    smtpSaslTlsVerifiedSecurityOptions: p.expanded('smtp_sasl_tls_verified_security_options'),
     smtpConnectionCacheOnDemand: p.bool('smtp_connection_cache_on_demand'),
     smtpConnectionCacheTimeLimit: ms(p, 'smtp_connection_cache_time_limit'),
     defaultPort: tcpPort(p),
-    smtpTlsSecurityLevel: p.string('smtp_tls_security_level'),
+    smtpTlsSecurityLevel: p.expanded('smtp_tls_security_level'),
     smtpUseTls: p.bool('smtp_use_tls'),
     smtpEnforceTls: p.bool('smtp_enforce_tls'),
     smtpTlsEnforcePeername: p.bool('smtp_tls_enforce_peername'),
@@ -98,8 +98,8 @@ export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpSe
     smtpTlsFingerprintCertMatch: p.list('smtp_tls_fingerprint_cert_match'),
     smtpTlsProtocols: p.expanded('smtp_tls_protocols'),
     smtpTlsMandatoryProtocols: p.expanded('smtp_tls_mandatory_protocols'),
-    smtpTlsCiphers: p.string('smtp_tls_ciphers'),
-    smtpTlsMandatoryCiphers: p.string('smtp_tls_mandatory_ciphers'),
+    smtpTlsCiphers: p.expanded('smtp_tls_ciphers'),
+    smtpTlsMandatoryCiphers: p.expanded('smtp_tls_mandatory_ciphers'),
     log: deps.log(p),
   };
 }
@@ -142,7 +142,7 @@ function tcpPort(p: ParameterSet): number {
 const DIGESTS: readonly FingerprintDigest[] = ['md5', 'sha1', 'sha256'];
 
 function fingerprintDigest(p: ParameterSet): FingerprintDigest {
-  const value = p.string('smtp_tls_fingerprint_digest').toLowerCase();
+  const value = p.expanded('smtp_tls_fingerprint_digest').toLowerCase();
   const digest = DIGESTS.find((d) => d === value);
   if (digest === undefined) throw new ConfigError({ parameter: 'smtp_tls_fingerprint_digest', value, expected: 'md5, sha1 or sha256 (the digests postern computes)' });
   return digest;

@@ -301,7 +301,9 @@ export class SmtpTransport implements Transport {
     const judged = judgePeer(facts, target.policy, this.o.smtpTlsFingerprintDigest ?? 'sha256', target.peer);
     if ((this.o.smtpTlsLoglevel ?? 0) >= 1) {
       const c = socket.session?.cipher;
-      this.o.log(`${judged.trust} TLS connection established to ${target.peer}: ${socket.getProtocol() ?? '?'} with cipher ${c?.opensslName ?? '?'} (${c?.bits ?? 0}/${c?.bits ?? 0} bits)`);
+      // Postfix tls_client.c: "reused" when the session was resumed from the cache.
+      const how = socket.session?.resumed === true ? 'reused' : 'established';
+      this.o.log(`${judged.trust} TLS connection ${how} to ${target.peer}: ${socket.getProtocol() ?? '?'} with cipher ${c?.opensslName ?? '?'} (${c?.bits ?? 0}/${c?.bits ?? 0} bits)`);
     }
     return judged.ok ? { ok: true, state: judged.saslState } : { ok: false, reason: judged.reason };
   }

@@ -5,7 +5,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { CertifiedKey, ServerOptions, TLSSocket } from '../../tls/index.js';
-import { startTlsServer } from '../../tls/index.js';
+import { serverSessions, startTlsServer, type ServerSessions } from '../../tls/index.js';
 import type { SaslBackend } from '../sasl/backend.js';
 import type { TlsDetails } from '../server/events.js';
 import type { SmtpdOptions } from '../server/options.js';
@@ -46,15 +46,23 @@ export interface SmtpServerOptions {
 export class SmtpServer {
   readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** The session store and ticket keyring all connections share (smtpd_tls_session_cache_database/_timeout). */
+  private readonly sessions: ServerSessions | undefined;
+  private readonly connectionOptions: SmtpServerOptions;
 
   constructor(readonly options: SmtpServerOptions) {
     if (options.smtpd.smtpdTlsWrappermode === true && options.tls === undefined) {
       throw new Error('smtpd_tls_wrappermode = yes needs a server certificate (smtpd_tls_cert_file)');
     }
+    const storeFailed = (err: unknown): void => options.logger.log('warning', `TLS session cache: ${err instanceof Error ? err.message : String(err)}`);
+    this.sessions = options.tls !== undefined ? serverSessions(options.tls, storeFailed) : undefined;
+    this.connectionOptions = this.sessions !== undefined ? { ...options, tls: this.sessions.options } : options;
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
   }
 
-  listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+  async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    // Tickets are sealed only with a key agreed with the store (RFC 5077 §4): listen once it is.
+    await this.sessions?.ready;
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -66,6 +74,7 @@ export class SmtpServer {
 
   /** Stops listening; resolves once the connections in flight have ended (a reload lets them finish). */
   drain(): Promise<void> {
+    this.sessions?.stop();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       if (this.sockets.size === 0 && !this.server.listening) resolve();
@@ -74,6 +83,7 @@ export class SmtpServer {
 
   /** Stops listening and drops open connections. */
   close(): Promise<void> {
+    this.sessions?.stop();
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -83,7 +93,7 @@ export class SmtpServer {
     socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    new Connection(socket, this.options).start();
+    new Connection(socket, this.connectionOptions).start();
   }
 }
 

@@ -307,29 +307,31 @@ describe('SmtpServer over loopback', () => {
     }
   });
 
-  test('TLS 1.3 resumption over STARTTLS with a ticket keyring in the TLS options: the log says reused', async () => {
-    const keyring = new TicketKeyring(keyringTiming(3600));
-    const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, tls: { ...tls, sessionTickets: keyring }, smtpdTlsLoglevel: 1 });
-    try {
-      let saved: SessionState | undefined;
-      for (let round = 0; round < 2; round++) {
-        const socket = await dial(port);
-        const r = new ReplyReader(socket);
-        await r.next();
-        await r.command('EHLO c');
-        await r.command('STARTTLS');
-        const secure = startTlsClient(socket, { ...clientTls, ...(saved !== undefined ? { session: saved } : {}) });
-        secure.on('session', (state: SessionState) => (saved ??= state));
-        r.switchTo(secure);
-        await new Promise((resolve) => secure.once('secureConnect', resolve));
-        // The ticket comes after the handshake; a reply read makes sure it has been processed.
-        await r.command('EHLO c');
-        assert.equal((await r.command('QUIT')).code, 221);
-        assert.equal(secure.session?.resumed, round === 1);
+  // A keyring in the TLS options, none (the server makes one per smtpd_tls_session_cache_timeout), or tickets off.
+  for (const [label, sessionTickets, resumes] of [['a ticket keyring in the TLS options', new TicketKeyring(keyringTiming(3600)), true], ['no keyring given: the server makes its own', undefined, true], ['sessionTickets: false', false, false]] as const) {
+    test(`TLS 1.3 resumption over STARTTLS, ${label}: resumed ${resumes}, the log says so`, async () => {
+      const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, tls: { ...tls, ...(sessionTickets !== undefined ? { sessionTickets } : {}) }, smtpdTlsLoglevel: 1 });
+      try {
+        let saved: SessionState | undefined;
+        for (let round = 0; round < 2; round++) {
+          const socket = await dial(port);
+          const r = new ReplyReader(socket);
+          await r.next();
+          await r.command('EHLO c');
+          await r.command('STARTTLS');
+          const secure = startTlsClient(socket, { ...clientTls, ...(saved !== undefined ? { session: saved } : {}) });
+          secure.on('session', (state: SessionState) => (saved ??= state));
+          r.switchTo(secure);
+          await new Promise((resolve) => secure.once('secureConnect', resolve));
+          // The ticket comes after the handshake; a reply read makes sure it has been processed.
+          await r.command('EHLO c');
+          assert.equal((await r.command('QUIT')).code, 221);
+          assert.equal(secure.session?.resumed, resumes && round === 1);
+        }
+        assert.equal(logger.lines.some((l) => l.startsWith('Anonymous TLS connection reused from unknown[127.0.0.1]: TLSv1.3')), resumes, logger.lines.join('\n'));
+      } finally {
+        await server.close();
       }
-      assert.ok(logger.lines.some((l) => l.startsWith('Anonymous TLS connection reused from unknown[127.0.0.1]: TLSv1.3')), logger.lines.join('\n'));
-    } finally {
-      await server.close();
-    }
-  });
+    });
+  }
 });
