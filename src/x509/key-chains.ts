@@ -2,11 +2,10 @@
 // tls_server_sni_maps): once the files are concatenated in the order given,
 // the PEM objects must be key1, cert1, [chain1], key2, cert2, [chain2], …
 // Each key comes immediately before the certificate it belongs to.
-import { readFileSync } from 'node:fs';
 import { parseCertificate } from './certificate.js';
 import { X509Error } from './errors.js';
 import type { CertificateAndKey } from './load.js';
-import { CERTIFICATE_LABELS } from './load.js';
+import { CERTIFICATE_LABELS, readX509File } from './load.js';
 import { parsePem } from './pem.js';
 import { PRIVATE_KEY_LABELS, parsePrivateKeyPem, publicKeyOf } from './private-key.js';
 import { publicKeysEqual } from './public-key.js';
@@ -30,13 +29,7 @@ export function parseKeyChains(pem: string, source: string): CertificateAndKey[]
 
 /** Reads the files, concatenated in order as Postfix does, then parses them as one chain text. */
 export function loadKeyChains(paths: readonly string[]): CertificateAndKey[] {
-  const texts = paths.map((path) => {
-    try {
-      return readFileSync(path, 'latin1');
-    } catch (err) {
-      throw new X509Error('io_error', `${path}: ${(err as Error).message}`);
-    }
-  });
+  const texts = paths.map((path) => Buffer.from(readX509File(path)).toString('latin1'));
   return parseKeyChains(texts.join('\n'), paths.join(', '));
 }
 

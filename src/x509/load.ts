@@ -16,7 +16,8 @@ export interface CertificateAndKey {
 
 export const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
-function read(path: string): Uint8Array {
+/** A file's bytes; a read failure is X509Error io_error naming the file. */
+export function readX509File(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (err) {
@@ -36,7 +37,7 @@ function inFile<T>(path: string, f: () => T): T {
 
 /** Every certificate of a PEM (or single DER) file, in order. */
 export function loadCertificates(path: string): Certificate[] {
-  const bytes = read(path);
+  const bytes = readX509File(path);
   return inFile(path, () => {
     if (!looksLikePem(bytes)) return [parseCertificate(bytes)];
     const blocks = parsePem(Buffer.from(bytes).toString('latin1'));
@@ -46,7 +47,7 @@ export function loadCertificates(path: string): Certificate[] {
 
 /** The first private key of a PEM (or DER PKCS#8) file. */
 export function loadPrivateKey(path: string): PrivateKey {
-  const bytes = read(path);
+  const bytes = readX509File(path);
   return inFile(path, () => {
     if (!looksLikePem(bytes)) return parsePkcs8(bytes);
     const block = parsePem(Buffer.from(bytes).toString('latin1')).find((b) => PRIVATE_KEY_LABELS.has(b.label));
