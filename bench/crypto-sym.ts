@@ -71,7 +71,11 @@ const chachaKey = randomBytes(32);
 const aes = createAead('aes-128-gcm', aesKey);
 const chacha = createAead('chacha20-poly1305', chachaKey);
 
-function nodeSeal(name: 'aes-128-gcm' | 'chacha20-poly1305', key: Uint8Array, pt: Uint8Array): void {
+function nodeSeal(
+  name: 'aes-128-gcm' | 'chacha20-poly1305',
+  key: Uint8Array,
+  pt: Uint8Array,
+): void {
   if (name === 'aes-128-gcm') {
     const c = createCipheriv(name, key, nonce);
     c.setAAD(aad);
@@ -91,7 +95,11 @@ export const suites: BenchSuite[] = [
         name: 'X25519 shared secret',
         ours: () => void ecdhSharedSecret('x25519', x25519Ours.privateKey, x25519Peer.publicKey),
         referenceName: 'node:crypto diffieHellman',
-        reference: () => void diffieHellman({ privateKey: nodeX25519.privateKey, publicKey: nodeX25519PeerPublic }),
+        reference: () =>
+          void diffieHellman({
+            privateKey: nodeX25519.privateKey,
+            publicKey: nodeX25519PeerPublic,
+          }),
       },
       {
         name: 'P-256 ECDH shared secret',

@@ -25,7 +25,8 @@ interface BenchCaseBase {
  * handshake only through the event loop, even over an in-memory pair; such
  * a reference is timed with benchmark.js's `defer: true`.
  */
-type Reference = { async?: undefined; reference: () => void } | { async: true; reference: () => Promise<void> };
+type Reference =
+  { async?: undefined; reference: () => void } | { async: true; reference: () => Promise<void> };
 
 export type BenchCase = BenchCaseBase & Reference;
 

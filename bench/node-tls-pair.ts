@@ -21,12 +21,18 @@ export function duplexPair(): [Duplex, Duplex] {
         callback();
       },
     });
-  ends.push(make(() => ends[1] as Duplex), make(() => ends[0] as Duplex));
+  ends.push(
+    make(() => ends[1] as Duplex),
+    make(() => ends[0] as Duplex),
+  );
   return [ends[0] as Duplex, ends[1] as Duplex];
 }
 
 /** One full node:tls handshake, resolved when both sides are done (no session reuse: a new client each time). */
-export function nodeTlsHandshake(serverContext: nodeTls.SecureContext, client: nodeTls.ConnectionOptions): Promise<void> {
+export function nodeTlsHandshake(
+  serverContext: nodeTls.SecureContext,
+  client: nodeTls.ConnectionOptions,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const [a, b] = duplexPair();
     let done = 0;

@@ -24,10 +24,33 @@ import { duplexPair } from './node-tls-pair.js';
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'postern-bench-resumption-'));
-execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-execFileSync('openssl', ['req', '-new', '-x509', '-key', 'ec.key', '-subj', '/CN=bench.example.com', '-days', '30', '-out', 'ec.pem'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+execFileSync(
+  'openssl',
+  ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key'],
+  { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+);
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-new',
+    '-x509',
+    '-key',
+    'ec.key',
+    '-subj',
+    '/CN=bench.example.com',
+    '-days',
+    '30',
+    '-out',
+    'ec.pem',
+  ],
+  { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+);
 const ec = loadCertificateAndKey(join(dir, 'ec.pem'), join(dir, 'ec.key'));
-const ecPem = { cert: readFileSync(join(dir, 'ec.pem'), 'latin1'), key: readFileSync(join(dir, 'ec.key'), 'latin1') };
+const ecPem = {
+  cert: readFileSync(join(dir, 'ec.pem'), 'latin1'),
+  key: readFileSync(join(dir, 'ec.key'), 'latin1'),
+};
 rmSync(dir, { recursive: true, force: true });
 
 const random = deterministicRandom('bench resumption');
@@ -43,14 +66,20 @@ function pump(a: TlsConnection, b: TlsConnection): void {
 }
 
 /** One handshake; the session the client was given, and whether it resumed. */
-function handshake(client: ClientConfig, server: ServerConfig, onServerSession?: (id: Uint8Array, state: SessionState) => void): { resumed: boolean; session: SessionState | undefined } {
+function handshake(
+  client: ClientConfig,
+  server: ServerConfig,
+  onServerSession?: (id: Uint8Array, state: SessionState) => void,
+): { resumed: boolean; session: SessionState | undefined } {
   const c = createClientConnection(client);
   const s = createServerConnection(server);
   pump(c, s);
-  if (!c.handshakeComplete || !s.handshakeComplete) throw new Error(`handshake did not complete: ${c.error?.message ?? s.error?.message}`);
+  if (!c.handshakeComplete || !s.handshakeComplete)
+    throw new Error(`handshake did not complete: ${c.error?.message ?? s.error?.message}`);
   let session: SessionState | undefined;
   for (const e of c.takeEvents()) if (e.type === 'session') session ??= e.state;
-  for (const e of s.takeEvents()) if (e.type === 'session' && e.id !== undefined) onServerSession?.(e.id, e.state);
+  for (const e of s.takeEvents())
+    if (e.type === 'session' && e.id !== undefined) onServerSession?.(e.id, e.state);
   return { resumed: c.session?.resumed === true, session };
 }
 
@@ -66,23 +95,44 @@ function ours(version: 'TLSv1.2' | 'TLSv1.3', mode: 'id' | 'ticket'): () => void
     sessionTickets: mode === 'ticket' ? new TicketKeyring(keyringTiming(3600)) : false,
     ...(mode === 'id' && { sessionCache: { get: (id: Uint8Array) => cache.get(key(id)) } }),
   };
-  const client: ClientConfig = { random, maxVersion: version, minVersion: version, rejectUnauthorized: false };
+  const client: ClientConfig = {
+    random,
+    maxVersion: version,
+    minVersion: version,
+    rejectUnauthorized: false,
+  };
   const { session } = handshake(client, server, (id, state) => cache.set(key(id), state));
   if (session === undefined) throw new Error(`${version} ${mode}: no session to resume`);
   return () => {
-    if (!handshake({ ...client, session }, server).resumed) throw new Error(`${version} ${mode}: not resumed`);
+    if (!handshake({ ...client, session }, server).resumed)
+      throw new Error(`${version} ${mode}: not resumed`);
   };
 }
 
 /** node:tls resuming the session of a first handshake, in memory. */
 async function nodeReference(version: 'TLSv1.2' | 'TLSv1.3'): Promise<() => Promise<void>> {
-  const context = nodeTls.createSecureContext({ ...ecPem, maxVersion: version, minVersion: version, ecdhCurve: 'X25519', ...(version === 'TLSv1.2' && { ciphers: ECDHE_ECDSA_AES128_GCM_SHA256.opensslName }) });
+  const context = nodeTls.createSecureContext({
+    ...ecPem,
+    maxVersion: version,
+    minVersion: version,
+    ecdhCurve: 'X25519',
+    ...(version === 'TLSv1.2' && { ciphers: ECDHE_ECDSA_AES128_GCM_SHA256.opensslName }),
+  });
   /** A handshake; the first (no session) waits for the client's first ticket, which TLS 1.3 sends after the handshake. */
-  const once = (session: Buffer | undefined): Promise<{ session: Buffer | undefined; reused: boolean }> =>
+  const once = (
+    session: Buffer | undefined,
+  ): Promise<{ session: Buffer | undefined; reused: boolean }> =>
     new Promise((resolve, reject) => {
       const [a, b] = duplexPair();
       const server = new nodeTls.TLSSocket(a, { isServer: true, secureContext: context });
-      const client = nodeTls.connect({ socket: b, rejectUnauthorized: false, maxVersion: version, minVersion: version, ecdhCurve: 'X25519:P-256', ...(session !== undefined && { session }) });
+      const client = nodeTls.connect({
+        socket: b,
+        rejectUnauthorized: false,
+        maxVersion: version,
+        minVersion: version,
+        ecdhCurve: 'X25519:P-256',
+        ...(session !== undefined && { session }),
+      });
       const done = (got: Buffer | undefined): void => {
         const reused = client.isSessionReused();
         server.destroy();
@@ -110,9 +160,30 @@ export const suites: BenchSuite[] = [
   {
     name: 'Resumed handshakes, client + server in memory (ECDSA P-256 certificate, x25519)',
     cases: [
-      { name: 'TLS 1.2 abbreviated, session ID', ours: ours('TLSv1.2', 'id'), referenceName: 'node:tls resuming a TLS 1.2 ticket, in-memory pair', reference: node12, async: true, goal: "≥ 0.5× Node's rate (ratio ≤ 2)" },
-      { name: 'TLS 1.2 abbreviated, RFC 5077 ticket', ours: ours('TLSv1.2', 'ticket'), referenceName: 'node:tls resuming a TLS 1.2 ticket, in-memory pair', reference: node12, async: true, goal: "≥ 0.5× Node's rate (ratio ≤ 2)" },
-      { name: 'TLS 1.3 PSK-DHE', ours: ours('TLSv1.3', 'ticket'), referenceName: 'node:tls resuming a TLS 1.3 ticket, in-memory pair', reference: node13, async: true, goal: "≥ 0.25× Node's rate (ratio ≤ 4)" },
+      {
+        name: 'TLS 1.2 abbreviated, session ID',
+        ours: ours('TLSv1.2', 'id'),
+        referenceName: 'node:tls resuming a TLS 1.2 ticket, in-memory pair',
+        reference: node12,
+        async: true,
+        goal: "≥ 0.5× Node's rate (ratio ≤ 2)",
+      },
+      {
+        name: 'TLS 1.2 abbreviated, RFC 5077 ticket',
+        ours: ours('TLSv1.2', 'ticket'),
+        referenceName: 'node:tls resuming a TLS 1.2 ticket, in-memory pair',
+        reference: node12,
+        async: true,
+        goal: "≥ 0.5× Node's rate (ratio ≤ 2)",
+      },
+      {
+        name: 'TLS 1.3 PSK-DHE',
+        ours: ours('TLSv1.3', 'ticket'),
+        referenceName: 'node:tls resuming a TLS 1.3 ticket, in-memory pair',
+        reference: node13,
+        async: true,
+        goal: "≥ 0.25× Node's rate (ratio ≤ 4)",
+      },
     ],
   },
 ];

@@ -15,7 +15,10 @@ const filters = argv.filter((a) => !a.startsWith('--')).map((a) => a.toLowerCase
 const maxTime = quick ? 0.5 : 2;
 
 /** Operations per second of a case's `ours` or `reference`; an asynchronous one is timed with benchmark.js's deferred mode. */
-function measure(name: string, fn: { async?: undefined; run: () => void } | { async: true; run: () => Promise<void> }): Promise<number> {
+function measure(
+  name: string,
+  fn: { async?: undefined; run: () => void } | { async: true; run: () => Promise<void> },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let failure: unknown;
     const b = fn.async
@@ -43,7 +46,11 @@ function measure(name: string, fn: { async?: undefined; run: () => void } | { as
   });
 }
 
-function formatRate(hz: number, bytes: number | undefined, per?: { count: number; unit: string }): string {
+function formatRate(
+  hz: number,
+  bytes: number | undefined,
+  per?: { count: number; unit: string },
+): string {
   if (per !== undefined) return `${(hz * per.count).toFixed(0)} ${per.unit}/s`;
   if (bytes !== undefined) return `${((hz * bytes) / 1e6).toFixed(1)} MB/s`;
   if (hz >= 1e5) return `${(hz / 1e3).toFixed(0)}k ops/s`;
@@ -62,17 +69,30 @@ const files = readdirSync(here)
   .sort();
 
 console.log(`postern benchmarks, node ${process.version}, ${quick ? 'quick' : 'full'} run`);
-console.log('ratio = postern time ÷ reference time for one operation (lower is better; 0.5 = twice as fast as the reference)\n');
+console.log(
+  'ratio = postern time ÷ reference time for one operation (lower is better; 0.5 = twice as fast as the reference)\n',
+);
 for (const file of files) {
-  const mod = (await import(new URL(file, import.meta.url).href)) as { suites?: BenchSuite[]; reports?: BenchReport[] };
+  const mod = (await import(new URL(file, import.meta.url).href)) as {
+    suites?: BenchSuite[];
+    reports?: BenchReport[];
+  };
   for (const report of mod.reports ?? []) await report.run({ quick, filters });
   for (const suite of mod.suites ?? []) {
     const cases = suite.cases.filter((c) => wanted(suite, c));
     if (cases.length === 0) continue;
     console.log(`== ${suite.name}`);
     for (const c of cases) {
-      const ours = await measure(`${c.name} (postern)`, c.oursAsync === true ? { async: true, run: c.ours as () => Promise<void> } : { run: c.ours });
-      const ref = await measure(`${c.name} (${c.referenceName})`, c.async ? { async: true, run: c.reference } : { run: c.reference });
+      const ours = await measure(
+        `${c.name} (postern)`,
+        c.oursAsync === true
+          ? { async: true, run: c.ours as () => Promise<void> }
+          : { run: c.ours },
+      );
+      const ref = await measure(
+        `${c.name} (${c.referenceName})`,
+        c.async ? { async: true, run: c.reference } : { run: c.reference },
+      );
       const ratio = ref / ours;
       console.log(
         `  ${c.name.padEnd(44)} postern ${formatRate(ours, c.bytes, c.per).padStart(14)}   ${c.referenceName} ${formatRate(ref, c.bytes, c.per).padStart(14)}   ratio ${ratio.toFixed(2).padStart(6)}${c.goal ? `   goal: ${c.goal}` : ''}`,

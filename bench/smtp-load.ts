@@ -88,7 +88,10 @@ class Conversation {
     this.stream.write(text);
     const reply = await this.read();
     const code = Number(/(\d{3}) [^\n]*\n$/.exec(reply)?.[1]);
-    if (code !== expect) throw new Error(`expected ${expect} after ${JSON.stringify(text.slice(0, 40))}, got ${JSON.stringify(reply)}`);
+    if (code !== expect)
+      throw new Error(
+        `expected ${expect} after ${JSON.stringify(text.slice(0, 40))}, got ${JSON.stringify(reply)}`,
+      );
   }
 
   async startTls(host: string, o: LoadOptions): Promise<void> {
@@ -165,7 +168,9 @@ function argValue(name: string, fallback?: string): string | undefined {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(argValue('port'));
   if (!Number.isInteger(port) || port <= 0) {
-    console.error('usage: node dist/bench/smtp-load.js --port N [--host H] [--connections 20] [--messages 10] [--size 4096] [--starttls]');
+    console.error(
+      'usage: node dist/bench/smtp-load.js --port N [--host H] [--connections 20] [--messages 10] [--size 4096] [--starttls]',
+    );
     process.exit(2);
   }
   const result = await runLoad({
@@ -176,5 +181,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     messageSize: Number(argValue('size', '4096')),
     starttls: process.argv.includes('--starttls'),
   });
-  console.log(`${result.messages} messages in ${result.seconds.toFixed(2)} s: ${result.perSecond.toFixed(0)} messages/s`);
+  console.log(
+    `${result.messages} messages in ${result.seconds.toFixed(2)} s: ${result.perSecond.toFixed(0)} messages/s`,
+  );
 }

@@ -23,10 +23,33 @@ const MESSAGES = 10;
 const SIZE = 4096;
 
 const dir = mkdtempSync(join(tmpdir(), 'postern-bench-smtp-'));
-execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-execFileSync('openssl', ['req', '-new', '-x509', '-key', 'ec.key', '-subj', '/CN=localhost', '-days', '30', '-out', 'ec.pem'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+execFileSync(
+  'openssl',
+  ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key'],
+  { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+);
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-new',
+    '-x509',
+    '-key',
+    'ec.key',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '30',
+    '-out',
+    'ec.pem',
+  ],
+  { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+);
 const certified = loadCertificateAndKey(join(dir, 'ec.pem'), join(dir, 'ec.key'));
-const pem = { cert: readFileSync(join(dir, 'ec.pem'), 'latin1'), key: readFileSync(join(dir, 'ec.key'), 'latin1') };
+const pem = {
+  cert: readFileSync(join(dir, 'ec.pem'), 'latin1'),
+  key: readFileSync(join(dir, 'ec.key'), 'latin1'),
+};
 rmSync(dir, { recursive: true, force: true });
 
 const drop: Delivery = { deliver: async () => ({ ok: true, queueId: 'BENCH' }) };
@@ -71,7 +94,13 @@ function reference(): Promise<number> {
 }
 
 const load = (port: () => Promise<number>, starttls: boolean) => async (): Promise<void> => {
-  await runLoad({ port: await port(), connections: CONNECTIONS, messagesPerConnection: MESSAGES, messageSize: SIZE, starttls });
+  await runLoad({
+    port: await port(),
+    connections: CONNECTIONS,
+    messagesPerConnection: MESSAGES,
+    messageSize: SIZE,
+    starttls,
+  });
 };
 
 const per = { count: CONNECTIONS * MESSAGES, unit: 'msgs' };
@@ -80,8 +109,26 @@ export const suites: BenchSuite[] = [
   {
     name: 'SMTP server: 20 connections × 10 messages of 4 KiB (bench/smtp-load.ts)',
     cases: [
-      { name: 'plaintext', ours: load(postern, false), oursAsync: true, per, referenceName: 'smtp-server', reference: load(reference, false), async: true, goal: '≥ 0.5× smtp-server (ratio ≤ 2)' },
-      { name: 'STARTTLS on every connection', ours: load(postern, true), oursAsync: true, per, referenceName: 'smtp-server (node:tls)', reference: load(reference, true), async: true, goal: 'ratio reported (our TLS in TypeScript vs OpenSSL)' },
+      {
+        name: 'plaintext',
+        ours: load(postern, false),
+        oursAsync: true,
+        per,
+        referenceName: 'smtp-server',
+        reference: load(reference, false),
+        async: true,
+        goal: '≥ 0.5× smtp-server (ratio ≤ 2)',
+      },
+      {
+        name: 'STARTTLS on every connection',
+        ours: load(postern, true),
+        oursAsync: true,
+        per,
+        referenceName: 'smtp-server (node:tls)',
+        reference: load(reference, true),
+        async: true,
+        goal: 'ratio reported (our TLS in TypeScript vs OpenSSL)',
+      },
     ],
   },
 ];

@@ -3,14 +3,20 @@ import { createAesCbc } from '../src/crypto/aes-cbc.js';
 import { createHmac } from '../src/crypto/hmac.js';
 import { deterministicRandom } from '../src/prng/deterministic.js';
 import type { Tls12Suite } from '../src/tls/registry/suites.js';
-import { ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, ECDHE_RSA_CHACHA20_POLY1305 } from '../src/tls/registry/suites.js';
+import {
+  ECDHE_RSA_AES128_GCM_SHA256,
+  ECDHE_RSA_AES128_SHA256,
+  ECDHE_RSA_CHACHA20_POLY1305,
+} from '../src/tls/registry/suites.js';
 import { Tls12MasterSecret } from '../src/tls/keys/tls12-key-schedule.js';
 import { Tls12RecordOpener, Tls12RecordSealer } from '../src/tls/record/tls12-protection.js';
 import type { BenchCase, BenchSuite } from './harness.js';
 
 /** The record header's type and version, as the opener takes them. */
-const hdr = (h: Uint8Array): [number, number] => [h[0] as number, ((h[1] as number) << 8) | (h[2] as number)];
-
+const hdr = (h: Uint8Array): [number, number] => [
+  h[0] as number,
+  ((h[1] as number) << 8) | (h[2] as number),
+];
 
 /**
  * TLS 1.2 record protection on 16 KiB records (one seal and one open per
@@ -24,10 +30,21 @@ const clientRandom = random.bytes(32);
 const serverRandom = random.bytes(32);
 
 function keys(suite: Tls12Suite) {
-  return Tls12MasterSecret.fromPreMaster(suite.prfHash, random.bytes(48), clientRandom, serverRandom).keyBlock(suite, clientRandom, serverRandom).client;
+  return Tls12MasterSecret.fromPreMaster(
+    suite.prfHash,
+    random.bytes(48),
+    clientRandom,
+    serverRandom,
+  ).keyBlock(suite, clientRandom, serverRandom).client;
 }
 
-function recordCase(name: string, suite: Tls12Suite, encryptThenMac: boolean, referenceName: string, reference: () => void): BenchCase {
+function recordCase(
+  name: string,
+  suite: Tls12Suite,
+  encryptThenMac: boolean,
+  referenceName: string,
+  reference: () => void,
+): BenchCase {
   const k = keys(suite);
   const sealer = new Tls12RecordSealer(suite, k, random, { encryptThenMac });
   const opener = new Tls12RecordOpener(suite, k, { encryptThenMac });
@@ -77,10 +94,34 @@ export const suites: BenchSuite[] = [
   {
     name: 'TLS 1.2 records (16 KiB, seal + open)',
     cases: [
-      recordCase('AES-128-GCM record', ECDHE_RSA_AES128_GCM_SHA256, false, 'raw createAead seal+open', rawAead(ECDHE_RSA_AES128_GCM_SHA256)),
-      recordCase('ChaCha20-Poly1305 record', ECDHE_RSA_CHACHA20_POLY1305, false, 'raw createAead seal+open', rawAead(ECDHE_RSA_CHACHA20_POLY1305)),
-      recordCase('AES-128-CBC-SHA256 record, MAC-then-encrypt', ECDHE_RSA_AES128_SHA256, false, 'raw AES-CBC + HMAC-SHA256', rawCbc()),
-      recordCase('AES-128-CBC-SHA256 record, encrypt-then-MAC', ECDHE_RSA_AES128_SHA256, true, 'raw AES-CBC + HMAC-SHA256', rawCbc()),
+      recordCase(
+        'AES-128-GCM record',
+        ECDHE_RSA_AES128_GCM_SHA256,
+        false,
+        'raw createAead seal+open',
+        rawAead(ECDHE_RSA_AES128_GCM_SHA256),
+      ),
+      recordCase(
+        'ChaCha20-Poly1305 record',
+        ECDHE_RSA_CHACHA20_POLY1305,
+        false,
+        'raw createAead seal+open',
+        rawAead(ECDHE_RSA_CHACHA20_POLY1305),
+      ),
+      recordCase(
+        'AES-128-CBC-SHA256 record, MAC-then-encrypt',
+        ECDHE_RSA_AES128_SHA256,
+        false,
+        'raw AES-CBC + HMAC-SHA256',
+        rawCbc(),
+      ),
+      recordCase(
+        'AES-128-CBC-SHA256 record, encrypt-then-MAC',
+        ECDHE_RSA_AES128_SHA256,
+        true,
+        'raw AES-CBC + HMAC-SHA256',
+        rawCbc(),
+      ),
     ],
   },
 ];

@@ -45,12 +45,22 @@ function pump(client: TlsConnection, server: TlsConnection): void {
 
 /** One full handshake: ClientHello to client Finished, both sides' events checked. */
 function handshake(type: TlsKeyType, group: number = NamedGroup.x25519): void {
-  const clientConfig: ClientConfig = { random, serverName: SERVER_NAME, trustStore: pki.trustStore, groups: [group] };
-  const serverConfig: ServerConfig = { random, certificates: [pki.servers[type].certified], groups: [group] };
+  const clientConfig: ClientConfig = {
+    random,
+    serverName: SERVER_NAME,
+    trustStore: pki.trustStore,
+    groups: [group],
+  };
+  const serverConfig: ServerConfig = {
+    random,
+    certificates: [pki.servers[type].certified],
+    groups: [group],
+  };
   const client = createClientConnection(clientConfig);
   const server = createServerConnection(serverConfig);
   pump(client, server);
-  if (!client.handshakeComplete || !server.handshakeComplete) throw new Error(`handshake failed: ${client.error?.message ?? server.error?.message}`);
+  if (!client.handshakeComplete || !server.handshakeComplete)
+    throw new Error(`handshake failed: ${client.error?.message ?? server.error?.message}`);
 }
 
 /**
@@ -69,14 +79,21 @@ function publicKeyWork(type: TlsKeyType, scheme: number): () => void {
     ecdhSharedSecret('x25519', s.privateKey, c.publicKey);
     ecdhSharedSecret('x25519', c.privateKey, s.publicKey);
     const signature = signWithScheme(certified.key, scheme, content, random);
-    if (!verifyWithScheme(serverPublic, scheme, content, signature)) throw new Error('signature does not verify');
-    if (!verifyCertificateSignature(leaf, caKey)) throw new Error('certificate signature does not verify');
+    if (!verifyWithScheme(serverPublic, scheme, content, signature))
+      throw new Error('signature does not verify');
+    if (!verifyCertificateSignature(leaf, caKey))
+      throw new Error('certificate signature does not verify');
   };
 }
 
 /** node:tls's server context for a key type, x25519 only as ours. */
 function nodeContext(type: TlsKeyType): nodeTls.SecureContext {
-  return nodeTls.createSecureContext({ key: pki.servers[type].keyPem, cert: pki.servers[type].certPem, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' });
+  return nodeTls.createSecureContext({
+    key: pki.servers[type].keyPem,
+    cert: pki.servers[type].certPem,
+    ecdhCurve: 'X25519',
+    minVersion: 'TLSv1.3',
+  });
 }
 
 export const suites: BenchSuite[] = [
@@ -90,7 +107,13 @@ export const suites: BenchSuite[] = [
           ours: () => handshake(type),
           referenceName: 'node:tls, in-memory pair',
           // node:tls verifies the chain as our client does.
-          reference: () => nodeTlsHandshake(context, { servername: SERVER_NAME, ca: pki.caPem, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' }),
+          reference: () =>
+            nodeTlsHandshake(context, {
+              servername: SERVER_NAME,
+              ca: pki.caPem,
+              ecdhCurve: 'X25519',
+              minVersion: 'TLSv1.3',
+            }),
           async: true,
         },
         {

@@ -6,7 +6,11 @@
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { x25519MlKem768Decapsulate, x25519MlKem768Encapsulate, x25519MlKem768Generate } from '../src/crypto/x25519-mlkem768.js';
+import {
+  x25519MlKem768Decapsulate,
+  x25519MlKem768Encapsulate,
+  x25519MlKem768Generate,
+} from '../src/crypto/x25519-mlkem768.js';
 import { deterministicRandom } from '../src/prng/deterministic.js';
 import type { BenchSuite } from './harness.js';
 

@@ -9,7 +9,13 @@ import { repoRoot } from './helpers/vectors.js';
  * src/mta reach tls, x509 and prng only through their index.ts.
  */
 const LAYERS = ['src/prng', 'src/crypto', 'src/x509', 'src/tls', 'src/smtp', 'src/mta', 'src/cli'];
-const SURFACES: ReadonlySet<string> = new Set(['src/tls/index.ts', 'src/tls/session/stores/sqlite.ts', 'src/tls/session/stores/redis.ts', 'src/x509/index.ts', 'src/prng/index.ts']);
+const SURFACES: ReadonlySet<string> = new Set([
+  'src/tls/index.ts',
+  'src/tls/session/stores/sqlite.ts',
+  'src/tls/session/stores/redis.ts',
+  'src/x509/index.ts',
+  'src/prng/index.ts',
+]);
 const THROUGH_SURFACE: ReadonlySet<string> = new Set(['src/smtp', 'src/mta']);
 const BEHIND_SURFACE: ReadonlySet<string> = new Set(['src/tls', 'src/x509', 'src/prng']);
 
@@ -53,7 +59,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`, type-only ones included. */
-const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]|(?:^|[\s;])import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+const SPECIFIER =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]|(?:^|[\s;])import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Relative specifiers of one file's source, resolved to repository paths of .ts files. */
 export function importsOf(file: string, source: string): string[] {
@@ -69,7 +76,8 @@ export function importsOf(file: string, source: string): string[] {
 function importGraph(): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const file of sourceFiles('src')) {
-    for (const to of importsOf(file, readFileSync(join(repoRoot, file), 'utf8'))) edges.push({ from: file, to });
+    for (const to of importsOf(file, readFileSync(join(repoRoot, file), 'utf8')))
+      edges.push({ from: file, to });
   }
   return edges;
 }
@@ -79,7 +87,11 @@ function placeIn(order: readonly string[], file: string): number {
   let best = -1;
   for (let i = 0; i < order.length; i++) {
     const folder = order[i] as string;
-    if ((file === folder || file.startsWith(`${folder}/`)) && (best < 0 || folder.length > (order[best] as string).length)) best = i;
+    if (
+      (file === folder || file.startsWith(`${folder}/`)) &&
+      (best < 0 || folder.length > (order[best] as string).length)
+    )
+      best = i;
   }
   return best;
 }
@@ -91,18 +103,25 @@ export function layerViolations(edges: readonly ImportEdge[]): string[] {
     const a = placeIn(LAYERS, from);
     const b = placeIn(LAYERS, to);
     if (a < 0 || b < 0) continue;
-    if (b > a) problems.push(`${from} imports ${to}: ${LAYERS[a]} may not import ${LAYERS[b]} (DESIGN.md, Layers)`);
+    if (b > a)
+      problems.push(
+        `${from} imports ${to}: ${LAYERS[a]} may not import ${LAYERS[b]} (DESIGN.md, Layers)`,
+      );
     const fromLayer = LAYERS[a] as string;
     const toLayer = LAYERS[b] as string;
     if (THROUGH_SURFACE.has(fromLayer) && BEHIND_SURFACE.has(toLayer) && !SURFACES.has(to)) {
-      problems.push(`${from} imports ${to}: ${fromLayer} reaches ${toLayer} only through ${toLayer}/index.ts`);
+      problems.push(
+        `${from} imports ${to}: ${fromLayer} reaches ${toLayer} only through ${toLayer}/index.ts`,
+      );
     }
     if (fromLayer === 'src/tls' && toLayer === 'src/tls' && from !== 'src/tls/index.ts') {
-      if (to === 'src/tls/index.ts') problems.push(`${from} imports the public surface src/tls/index.ts from inside the layer`);
+      if (to === 'src/tls/index.ts')
+        problems.push(`${from} imports the public surface src/tls/index.ts from inside the layer`);
       const fa = placeIn(TLS_FOLDERS, from);
       const fb = placeIn(TLS_FOLDERS, to);
       if (fa < 0) problems.push(`${from} is in no folder of TLS_FOLDERS`);
-      else if (fb > fa) problems.push(`${from} imports ${to}: ${TLS_FOLDERS[fa]} comes before ${TLS_FOLDERS[fb]}`);
+      else if (fb > fa)
+        problems.push(`${from} imports ${to}: ${TLS_FOLDERS[fa]} comes before ${TLS_FOLDERS[fb]}`);
     }
   }
   return problems;
@@ -131,8 +150,16 @@ export function importCycles(edges: readonly ImportEdge[]): string[][] {
 }
 
 test('the import graph of src/ finds every kind of specifier', () => {
-  const source = "import { a } from './a.js';\nimport type { B } from '../b/b.js';\nexport { c } from './c.js';\nexport * from './d.js';\nimport './e.js';\nconst f = await import('./f.js');\nimport x from 'node:fs';";
-  assert.deepEqual(importsOf('src/tls/x/y.ts', source), ['src/tls/x/a.ts', 'src/tls/b/b.ts', 'src/tls/x/c.ts', 'src/tls/x/d.ts', 'src/tls/x/e.ts', 'src/tls/x/f.ts']);
+  const source =
+    "import { a } from './a.js';\nimport type { B } from '../b/b.js';\nexport { c } from './c.js';\nexport * from './d.js';\nimport './e.js';\nconst f = await import('./f.js');\nimport x from 'node:fs';";
+  assert.deepEqual(importsOf('src/tls/x/y.ts', source), [
+    'src/tls/x/a.ts',
+    'src/tls/b/b.ts',
+    'src/tls/x/c.ts',
+    'src/tls/x/d.ts',
+    'src/tls/x/e.ts',
+    'src/tls/x/f.ts',
+  ]);
 });
 
 test('the checks catch an import against the order, around a surface, and a cycle', () => {
@@ -142,10 +169,13 @@ test('the checks catch an import against the order, around a surface, and a cycl
     { from: 'src/tls/wire/reader.ts', to: 'src/tls/codec/alert.ts' },
   ];
   assert.equal(layerViolations(bad).length, 3);
-  assert.deepEqual(importCycles([
-    { from: 'a', to: 'b' },
-    { from: 'b', to: 'a' },
-  ]), [['a', 'b', 'a']]);
+  assert.deepEqual(
+    importCycles([
+      { from: 'a', to: 'b' },
+      { from: 'b', to: 'a' },
+    ]),
+    [['a', 'b', 'a']],
+  );
 });
 
 test('src/ follows the layer order of DESIGN.md and the order of the TLS folders', () => {

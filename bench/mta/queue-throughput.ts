@@ -20,7 +20,17 @@
 // (TLS 1.2 session IDs through smtpd_tls_session_cache_database: postern's
 // smtpd issues no TLS 1.3 tickets, whose keys its workers do not share).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +80,37 @@ async function waitForGreeting(port: number, what: string): Promise<void> {
 }
 
 function makeCertificates(dir: string): void {
-  const run = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rsa.key', '-out', 'rsa.pem', '-subj', '/CN=localhost', '-days', '30']);
+  const run = (args: string[]): void =>
+    void execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'rsa.key',
+    '-out',
+    'rsa.pem',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '30',
+  ]);
   run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key']);
-  run(['req', '-new', '-x509', '-key', 'ec.key', '-subj', '/CN=localhost', '-days', '30', '-out', 'ec.pem']);
+  run([
+    'req',
+    '-new',
+    '-x509',
+    '-key',
+    'ec.key',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '30',
+    '-out',
+    'ec.pem',
+  ]);
   for (const f of ['rsa.key', 'ec.key']) chmodSync(join(dir, f), 0o600);
 }
 
@@ -173,8 +210,13 @@ function startPostern(root: string, o: PosternOptions): { child: ChildProcess; i
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'master.cf'), `127.0.0.1:${o.port} inet n - n - - smtpd -o queue_directory=${dir}/smtpd-queue\n`);
-  const child = spawn(process.execPath, [bin, 'start', '-c', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(
+    join(dir, 'master.cf'),
+    `127.0.0.1:${o.port} inet n - n - - smtpd -o queue_directory=${dir}/smtpd-queue\n`,
+  );
+  const child = spawn(process.execPath, [bin, 'start', '-c', dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return { child, incoming: join(dir, 'smtpd-queue', 'incoming') };
 }
 
@@ -190,7 +232,9 @@ function emptyDirectory(dir: string): number {
 function postfixDiscarded(root: string): number {
   const log = join(root, 'postfix.log');
   if (!existsSync(log)) return 0;
-  return readFileSync(log, 'latin1').split('\n').filter((l) => l.includes('postfix/discard[') && l.includes('status=sent')).length;
+  return readFileSync(log, 'latin1')
+    .split('\n')
+    .filter((l) => l.includes('postfix/discard[') && l.includes('status=sent')).length;
 }
 
 interface Case {
@@ -214,7 +258,15 @@ async function measure(c: Case, connectionsPerRound: number): Promise<void> {
 async function measureRuns(c: Case, connectionsPerRound: number): Promise<void> {
   const runs = Math.max(1, Math.round(connectionsPerRound / CONNECTIONS));
   for (let i = 0; i < runs; i++) {
-    const r = await runLoad({ port: c.port, connections: CONNECTIONS, messagesPerConnection: MESSAGES_PER_CONNECTION, messageSize: SIZE, starttls: false, ...c.load, ...(c.holder !== undefined ? { resume: c.holder } : {}) });
+    const r = await runLoad({
+      port: c.port,
+      connections: CONNECTIONS,
+      messagesPerConnection: MESSAGES_PER_CONNECTION,
+      messageSize: SIZE,
+      starttls: false,
+      ...c.load,
+      ...(c.holder !== undefined ? { resume: c.holder } : {}),
+    });
     c.messages += r.messages;
     c.seconds += r.seconds;
   }
@@ -238,33 +290,93 @@ async function main(): Promise<number> {
   // Postfix's daemons (as mail_owner) must reach the queue below this directory.
   chmodSync(root, 0o755);
   makeCertificates(root);
-  const [pfPort, rsaPort, ecPort] = [await freePort(), await freePort(), await freePort()] as [number, number, number];
+  const [pfPort, rsaPort, ecPort] = [await freePort(), await freePort(), await freePort()] as [
+    number,
+    number,
+    number,
+  ];
   let postfixEtc: string | undefined;
   const children: ChildProcess[] = [];
   try {
     postfixEtc = startPostfix(root, pfPort);
-    const rsa = startPostern(root, { name: 'postern-rsa', port: rsaPort, tls: [`smtpd_tls_cert_file = ${root}/rsa.pem`, `smtpd_tls_key_file = ${root}/rsa.key`] });
+    const rsa = startPostern(root, {
+      name: 'postern-rsa',
+      port: rsaPort,
+      tls: [`smtpd_tls_cert_file = ${root}/rsa.pem`, `smtpd_tls_key_file = ${root}/rsa.key`],
+    });
     const ec = startPostern(root, {
       name: 'postern-ecdsa',
       port: ecPort,
-      tls: [`smtpd_tls_eccert_file = ${root}/ec.pem`, `smtpd_tls_eckey_file = ${root}/ec.key`, `smtpd_tls_session_cache_database = btree:${root}/postern-ecdsa/data/smtpd_scache`],
+      tls: [
+        `smtpd_tls_eccert_file = ${root}/ec.pem`,
+        `smtpd_tls_eckey_file = ${root}/ec.key`,
+        `smtpd_tls_session_cache_database = btree:${root}/postern-ecdsa/data/smtpd_scache`,
+      ],
     });
     children.push(rsa.child, ec.child);
-    await Promise.all([waitForGreeting(pfPort, 'Postfix'), waitForGreeting(rsaPort, 'postern (RSA)'), waitForGreeting(ecPort, 'postern (ECDSA)')]);
+    await Promise.all([
+      waitForGreeting(pfPort, 'Postfix'),
+      waitForGreeting(rsaPort, 'postern (RSA)'),
+      waitForGreeting(ecPort, 'postern (ECDSA)'),
+    ]);
     let posternQueued = 0;
     const clearRsa = (): void => void (posternQueued += emptyDirectory(rsa.incoming));
     const clearEc = (): void => void (posternQueued += emptyDirectory(ec.incoming));
     const holder: SessionHolder = { resumed: 0, full: 0 };
     const cases: Case[] = [
       { name: 'Postfix plaintext', port: pfPort, load: {}, messages: 0, seconds: 0 },
-      { name: 'postern plaintext', port: rsaPort, load: {}, afterRound: clearRsa, messages: 0, seconds: 0 },
-      { name: 'Postfix STARTTLS RSA-2048', port: pfPort, load: { starttls: true }, messages: 0, seconds: 0 },
-      { name: 'postern STARTTLS RSA-2048', port: rsaPort, load: { starttls: true }, afterRound: clearRsa, messages: 0, seconds: 0 },
-      { name: 'postern STARTTLS ECDSA P-256 (TLS 1.3, full)', port: ecPort, load: { starttls: true }, afterRound: clearEc, messages: 0, seconds: 0 },
-      { name: 'postern STARTTLS ECDSA P-256 + resumption (TLS 1.2 IDs)', port: ecPort, load: { starttls: true, maxVersion: 'TLSv1.2' }, holder, afterRound: clearEc, messages: 0, seconds: 0 },
+      {
+        name: 'postern plaintext',
+        port: rsaPort,
+        load: {},
+        afterRound: clearRsa,
+        messages: 0,
+        seconds: 0,
+      },
+      {
+        name: 'Postfix STARTTLS RSA-2048',
+        port: pfPort,
+        load: { starttls: true },
+        messages: 0,
+        seconds: 0,
+      },
+      {
+        name: 'postern STARTTLS RSA-2048',
+        port: rsaPort,
+        load: { starttls: true },
+        afterRound: clearRsa,
+        messages: 0,
+        seconds: 0,
+      },
+      {
+        name: 'postern STARTTLS ECDSA P-256 (TLS 1.3, full)',
+        port: ecPort,
+        load: { starttls: true },
+        afterRound: clearEc,
+        messages: 0,
+        seconds: 0,
+      },
+      {
+        name: 'postern STARTTLS ECDSA P-256 + resumption (TLS 1.2 IDs)',
+        port: ecPort,
+        load: { starttls: true, maxVersion: 'TLSv1.2' },
+        holder,
+        afterRound: clearEc,
+        messages: 0,
+        seconds: 0,
+      },
     ];
     // Warm-up (JIT, Postfix's process pool, the resumption holder's first session), untimed.
-    for (const c of cases) await runLoad({ port: c.port, connections: CONNECTIONS, messagesPerConnection: 1, messageSize: SIZE, starttls: false, ...c.load, ...(c.holder !== undefined ? { resume: c.holder } : {}) });
+    for (const c of cases)
+      await runLoad({
+        port: c.port,
+        connections: CONNECTIONS,
+        messagesPerConnection: 1,
+        messageSize: SIZE,
+        starttls: false,
+        ...c.load,
+        ...(c.holder !== undefined ? { resume: c.holder } : {}),
+      });
     for (const c of cases) c.afterRound?.();
     posternQueued = 0;
     const discardedBefore = postfixDiscarded(root);
@@ -273,14 +385,23 @@ async function main(): Promise<number> {
     for (let r = 0; r < rounds; r++) for (const c of cases) await measure(c, connectionsPerRound);
     print(cases, holder, rounds, connectionsPerRound);
     await new Promise((r) => setTimeout(r, 2000));
-    const sent = (prefix: string): number => cases.filter((c) => c.name.startsWith(prefix)).reduce((n, c) => n + c.messages, 0);
-    console.log(`  check: postern acknowledged ${sent('postern')} messages and left ${posternQueued} queue files; Postfix acknowledged ${sent('Postfix')}, discard(8) delivered ${postfixDiscarded(root) - discardedBefore} within 2 s after`);
+    const sent = (prefix: string): number =>
+      cases.filter((c) => c.name.startsWith(prefix)).reduce((n, c) => n + c.messages, 0);
+    console.log(
+      `  check: postern acknowledged ${sent('postern')} messages and left ${posternQueued} queue files; Postfix acknowledged ${sent('Postfix')}, discard(8) delivered ${postfixDiscarded(root) - discardedBefore} within 2 s after`,
+    );
     return 0;
   } catch (e) {
     for (const log of ['postfix.log', 'postern-rsa/postern.log', 'postern-ecdsa/postern.log']) {
       const path = join(root, log);
-      const bad = existsSync(path) ? readFileSync(path, 'latin1').split('\n').filter((l) => /warning|fatal|panic|error/i.test(l)) : [];
-      console.error(`${log}: ${bad.length} warning/error lines${bad.length > 0 ? `, the last:\n  ${bad.slice(-8).join('\n  ')}` : ''}`);
+      const bad = existsSync(path)
+        ? readFileSync(path, 'latin1')
+            .split('\n')
+            .filter((l) => /warning|fatal|panic|error/i.test(l))
+        : [];
+      console.error(
+        `${log}: ${bad.length} warning/error lines${bad.length > 0 ? `, the last:\n  ${bad.slice(-8).join('\n  ')}` : ''}`,
+      );
     }
     throw e;
   } finally {
@@ -312,20 +433,30 @@ function print(cases: Case[], holder: SessionHolder, rounds: number, perRound: n
   const byName = new Map(cases.map((c) => [c.name, rate(c)]));
   const pfPlain = byName.get('Postfix plaintext') ?? NaN;
   const pfTls = byName.get('Postfix STARTTLS RSA-2048') ?? NaN;
-  console.log(`MTA queueing: ${CONNECTIONS} concurrent connections × ${MESSAGES_PER_CONNECTION} messages of ${SIZE} bytes, ${rounds} rounds of ${perRound} connections per case, alternated; node ${process.version}`);
-  console.log('rate = messages acknowledged with 250 (queue file fsync\'d) per second; ratio = postern rate ÷ Postfix rate (higher is better)\n');
+  console.log(
+    `MTA queueing: ${CONNECTIONS} concurrent connections × ${MESSAGES_PER_CONNECTION} messages of ${SIZE} bytes, ${rounds} rounds of ${perRound} connections per case, alternated; node ${process.version}`,
+  );
+  console.log(
+    "rate = messages acknowledged with 250 (queue file fsync'd) per second; ratio = postern rate ÷ Postfix rate (higher is better)\n",
+  );
   const goals: Record<string, [number, string]> = {
     'postern plaintext': [pfPlain, '≥ 1 × Postfix plaintext'],
     'postern STARTTLS RSA-2048': [pfTls, '≥ 0.5 × Postfix STARTTLS RSA'],
     'postern STARTTLS ECDSA P-256 (TLS 1.3, full)': [pfTls, 'reported (vs Postfix STARTTLS RSA)'],
-    'postern STARTTLS ECDSA P-256 + resumption (TLS 1.2 IDs)': [pfTls, '≥ 1 × Postfix STARTTLS RSA'],
+    'postern STARTTLS ECDSA P-256 + resumption (TLS 1.2 IDs)': [
+      pfTls,
+      '≥ 1 × Postfix STARTTLS RSA',
+    ],
   };
   for (const c of cases) {
     const g = goals[c.name];
-    const ratio = g !== undefined ? `ratio ${(rate(c) / g[0]).toFixed(2).padStart(5)}   goal: ${g[1]}` : '';
+    const ratio =
+      g !== undefined ? `ratio ${(rate(c) / g[0]).toFixed(2).padStart(5)}   goal: ${g[1]}` : '';
     console.log(`  ${c.name.padEnd(58)} ${rate(c).toFixed(0).padStart(6)} msgs/s   ${ratio}`);
   }
-  console.log(`\n  resumption: ${holder.resumed} of ${holder.resumed + holder.full} TLS connections resumed`);
+  console.log(
+    `\n  resumption: ${holder.resumed} of ${holder.resumed + holder.full} TLS connections resumed`,
+  );
 }
 
 process.exitCode = await main();

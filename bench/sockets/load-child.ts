@@ -23,7 +23,10 @@ export interface LoadSpec {
   reuse: boolean;
   ca: string;
   servername: string;
-  client: Pick<nodeTls.ConnectionOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'ecdhCurve' | 'sigalgs'>;
+  client: Pick<
+    nodeTls.ConnectionOptions,
+    'minVersion' | 'maxVersion' | 'ciphers' | 'ecdhCurve' | 'sigalgs'
+  >;
   /** postern's client instead of node:tls, offering these groups (NamedGroup code points); caFile is the test CA. */
   postern?: { groups: number[]; caFile: string };
 }
@@ -86,16 +89,26 @@ function connectOnce(keepSession: boolean): Promise<void> {
   });
 }
 
-const trustStore = spec.postern !== undefined ? TrustStore.load({ caFile: spec.postern.caFile }) : undefined;
+const trustStore =
+  spec.postern !== undefined ? TrustStore.load({ caFile: spec.postern.caFile }) : undefined;
 
 /** One full handshake by postern's client, closed once it is done. */
 function posternOnce(groups: number[], trust: TrustStore): Promise<void> {
   return new Promise((resolve) => {
-    const socket = posternConnect({ host: '127.0.0.1', port: spec.port, serverName: spec.servername, trustStore: trust, groups }, () => {
-      if (measuring) handshakes++;
-      socket.end();
-      resolve();
-    });
+    const socket = posternConnect(
+      {
+        host: '127.0.0.1',
+        port: spec.port,
+        serverName: spec.servername,
+        trustStore: trust,
+        groups,
+      },
+      () => {
+        if (measuring) handshakes++;
+        socket.end();
+        resolve();
+      },
+    );
     socket.on('error', (err: Error) => {
       errors++;
       firstError ??= err.message;
@@ -106,7 +119,8 @@ function posternOnce(groups: number[], trust: TrustStore): Promise<void> {
 
 async function loop(): Promise<void> {
   while (!stopped) {
-    if (spec.postern !== undefined && trustStore !== undefined) await posternOnce(spec.postern.groups, trustStore);
+    if (spec.postern !== undefined && trustStore !== undefined)
+      await posternOnce(spec.postern.groups, trustStore);
     else await connectOnce(false);
   }
 }
@@ -122,5 +136,11 @@ measuring = false;
 const elapsedMs = performance.now() - started;
 stopped = true;
 await Promise.all(loops);
-const report: LoadReport = { handshakes, reused, elapsedMs, errors, ...(firstError !== undefined ? { firstError } : {}) };
+const report: LoadReport = {
+  handshakes,
+  reused,
+  elapsedMs,
+  errors,
+  ...(firstError !== undefined ? { firstError } : {}),
+};
 process.send?.(report, () => process.exit(0));

@@ -33,7 +33,9 @@ function onError(err: Error): void {
   firstError ??= err.message;
 }
 
-function onHandshake(socket: { on(event: 'error', listener: (err: Error) => void): unknown }): void {
+function onHandshake(socket: {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}): void {
   if (counting) handshakes++;
   // The generator closes right after the handshake: a reset is expected, still counted.
   socket.on('error', (err: Error) => {
@@ -43,11 +45,17 @@ function onHandshake(socket: { on(event: 'error', listener: (err: Error) => void
 
 function makeServer(): Server {
   if (impl === 'postern') {
-    const server = createServer({ certificates: [loadCertificateAndKey(certFile, keyFile)], random: createSystemRandom() }, onHandshake);
+    const server = createServer(
+      { certificates: [loadCertificateAndKey(certFile, keyFile)], random: createSystemRandom() },
+      onHandshake,
+    );
     server.on('tlsClientError', onError);
     return server;
   }
-  const server = nodeTls.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, onHandshake);
+  const server = nodeTls.createServer(
+    { cert: readFileSync(certFile), key: readFileSync(keyFile) },
+    onHandshake,
+  );
   server.on('tlsClientError', (err: Error) => {
     if (!/ECONNRESET|socket hang up/i.test(err.message)) onError(err);
   });
@@ -66,7 +74,12 @@ process.on('message', (message: string) => {
   } else if (message === 'stop') {
     const cpu = process.cpuUsage(cpuAtStart);
     counting = false;
-    const report: ServerReport = { handshakes, cpuMicros: cpu.user + cpu.system, errors, ...(firstError !== undefined ? { firstError } : {}) };
+    const report: ServerReport = {
+      handshakes,
+      cpuMicros: cpu.user + cpu.system,
+      errors,
+      ...(firstError !== undefined ? { firstError } : {}),
+    };
     process.send?.(report, () => {
       server.close();
       process.exit(0);

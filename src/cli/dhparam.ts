@@ -24,7 +24,8 @@ export const dhparamCommand: Command = {
   async run(args, io) {
     const parsed = parseArgs(args, { options: ['out'] });
     const [bitsText, ...extra] = parsed.positional;
-    if (bitsText === undefined || extra.length > 0 || !/^\d+$/.test(bitsText)) throw new UsageError('give the size in bits');
+    if (bitsText === undefined || extra.length > 0 || !/^\d+$/.test(bitsText))
+      throw new UsageError('give the size in bits');
     const bits = Number(bitsText);
     if (bits < 512 || bits > 8192) throw new UsageError('BITS must be between 512 and 8192');
     const random = createSystemRandom();

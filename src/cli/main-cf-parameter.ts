@@ -16,7 +16,10 @@ export function mainCfParameter(configDirectory: string, name: string): string |
     if (m?.[1] !== name) continue;
     value = (m[2] as string).trim();
     if (value.includes('$')) {
-      throw new TableError('syntax', `${path}, line ${line}: ${name} uses $name expansion, which this command does not do yet`);
+      throw new TableError(
+        'syntax',
+        `${path}, line ${line}: ${name} uses $name expansion, which this command does not do yet`,
+      );
     }
   }
   return value;

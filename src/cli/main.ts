@@ -17,7 +17,11 @@ function helpText(list: readonly Command[]): string {
   return lines.join('\n') + '\n';
 }
 
-export async function main(argv: readonly string[], io: CommandIO = process, list: readonly Command[] = commands): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CommandIO = process,
+  list: readonly Command[] = commands,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(helpText(list));

@@ -47,7 +47,10 @@ function typed(input: TtyInput, prompt: string, output: NodeJS.WritableStream): 
   });
 }
 
-export async function readPassword(input: NodeJS.ReadableStream, prompts: NodeJS.WritableStream): Promise<string> {
+export async function readPassword(
+  input: NodeJS.ReadableStream,
+  prompts: NodeJS.WritableStream,
+): Promise<string> {
   const tty = input as TtyInput;
   let password: string;
   if (tty.isTTY === true) {
@@ -58,6 +61,7 @@ export async function readPassword(input: NodeJS.ReadableStream, prompts: NodeJS
     password = await firstLine(input);
   }
   if (password === '') throw new Error('empty password');
-  if (password.length > MAX_PASSWORD) throw new Error(`password longer than ${MAX_PASSWORD} characters`);
+  if (password.length > MAX_PASSWORD)
+    throw new Error(`password longer than ${MAX_PASSWORD} characters`);
   return password;
 }

@@ -48,7 +48,10 @@ export const newaliasesCommand: Command = {
   },
 };
 
-function newaliasesOptions(args: string[]): { configDir: string | undefined; explicit: string | undefined } {
+function newaliasesOptions(args: string[]): {
+  configDir: string | undefined;
+  explicit: string | undefined;
+} {
   let explicit: string | undefined;
   let configDir: string | undefined;
   for (let i = 0; i < args.length; i++) {

@@ -3,8 +3,20 @@ import { join } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { getopt } from './getopt.js';
-import { ConfigError, DEFAULT_CONFIG_DIRECTORY, ParameterSet, type ConfigWarning, type MasterService, type ParameterDefinition } from '../mta/config/index.js';
-import { definitionsOfServices, mainSettings, serviceSet, unusedParameterWarnings } from '../mta/config/configuration.js';
+import {
+  ConfigError,
+  DEFAULT_CONFIG_DIRECTORY,
+  ParameterSet,
+  type ConfigWarning,
+  type MasterService,
+  type ParameterDefinition,
+} from '../mta/config/index.js';
+import {
+  definitionsOfServices,
+  mainSettings,
+  serviceSet,
+  unusedParameterWarnings,
+} from '../mta/config/configuration.js';
 import { parseMainCf, readMainCf, type MainCf } from '../mta/config/main-cf.js';
 import { editMainCf } from '../mta/config/main-cf-edit.js';
 import { readMasterCf } from '../mta/config/master-cf.js';
@@ -63,7 +75,8 @@ function load(directory: string, io: CommandIO, defaultsOnly: boolean): Loaded {
   const mainFile = join(directory, 'main.cf');
   const present = existsSync(mainFile);
   // Like Postfix, -d needs no main.cf; everything else does.
-  if (!present && !defaultsOnly) throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
+  if (!present && !defaultsOnly)
+    throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
   const mainCf = present ? readMainCf(mainFile) : parseMainCf('', mainFile);
   const masterFile = join(directory, 'master.cf');
   const warnings: ConfigWarning[] = [...mainCf.warnings];
@@ -72,14 +85,25 @@ function load(directory: string, io: CommandIO, defaultsOnly: boolean): Loaded {
   else if (!defaultsOnly) warn(io, `open ${masterFile}: No such file or directory`);
   for (const warning of warnings) warn(io, warning.message);
   const definitions = definitionsOfServices(services);
-  return { mainCf, main: new ParameterSet(mainSettings(mainCf, directory), definitions), services, definitions };
+  return {
+    mainCf,
+    main: new ParameterSet(mainSettings(mainCf, directory), definitions),
+    services,
+    definitions,
+  };
 }
 
-function printParameters(loaded: Loaded, options: Options, io: CommandIO, hidden: ReadonlySet<string>): void {
+function printParameters(
+  loaded: Loaded,
+  options: Options,
+  io: CommandIO,
+  hidden: ReadonlySet<string>,
+): void {
   const { main } = loaded;
   const { flags } = options;
   const listed = flags.has('n') ? main.explicitNames().sort() : main.names();
-  const names = options.operands.length > 0 ? options.operands : listed.filter((name) => !hidden.has(name));
+  const names =
+    options.operands.length > 0 ? options.operands : listed.filter((name) => !hidden.has(name));
   for (const name of names) {
     if (!main.has(name) || (flags.has('d') && main.definition(name) === undefined)) {
       warn(io, `${name}: unknown parameter`);
@@ -105,7 +129,11 @@ function formatService(service: MasterService): string {
   return `${out}${[service.command, ...service.args].join(' ')}\n`;
 }
 
-function selected(service: MasterService, operands: readonly string[], withParameter: boolean): string[] | undefined {
+function selected(
+  service: MasterService,
+  operands: readonly string[],
+  withParameter: boolean,
+): string[] | undefined {
   if (operands.length === 0) return [];
   const matches: string[] = [];
   for (const operand of operands) {
@@ -129,11 +157,15 @@ function printServiceParameters(loaded: Loaded, options: Options, io: CommandIO)
     const only = selected(service, options.operands, true);
     if (only === undefined) continue;
     const context = serviceSet(loaded.main, service);
-    const names = [...service.overrides.keys()].filter((n) => only.length === 0 || only.includes(n)).sort();
+    const names = [...service.overrides.keys()]
+      .filter((n) => only.length === 0 || only.includes(n))
+      .sort();
     for (const name of names) {
       const raw = service.overrides.get(name)?.value ?? '';
       const value = options.flags.has('x') ? context.expand(raw) : raw;
-      io.stdout.write(formatParameter(`${service.name}/${service.type}/${name}`, value, options.flags.has('h')));
+      io.stdout.write(
+        formatParameter(`${service.name}/${service.type}/${name}`, value, options.flags.has('h')),
+      );
     }
   }
 }
@@ -148,7 +180,8 @@ function edit(options: Options): void {
   for (const operand of options.operands) {
     const eq = operand.indexOf('=');
     const name = eq < 0 ? '' : operand.slice(0, eq).trim();
-    if (!/^[A-Za-z0-9_]+$/.test(name)) throw new UsageError(`-e needs name=value, not "${operand}"`);
+    if (!/^[A-Za-z0-9_]+$/.test(name))
+      throw new UsageError(`-e needs name=value, not "${operand}"`);
     set.set(name, operand.slice(eq + 1).trim());
   }
   editMainCf(file, { set });
@@ -161,16 +194,27 @@ export const postconfCommand: Command = {
   async run(args, io) {
     const options = parseOptions(args);
     if (options.flags.has('e') || options.flags.has('X')) {
-      if (options.operands.length === 0) throw new UsageError(`-${options.flags.has('e') ? 'e' : 'X'} needs at least one parameter`);
+      if (options.operands.length === 0)
+        throw new UsageError(`-${options.flags.has('e') ? 'e' : 'X'} needs at least one parameter`);
       edit(options);
       return 0;
     }
     const loaded = load(options.directory, io, options.flags.has('d'));
     // Settings neither registered nor referenced: Postfix warns about them and leaves them out of listings.
-    const warnings = unusedParameterWarnings(mainSettings(loaded.mainCf, options.directory), loaded.services, loaded.definitions);
+    const warnings = unusedParameterWarnings(
+      mainSettings(loaded.mainCf, options.directory),
+      loaded.services,
+      loaded.definitions,
+    );
     if (options.flags.has('M')) printServices(loaded, options, io);
     else if (options.flags.has('P')) printServiceParameters(loaded, options, io);
-    else printParameters(loaded, options, io, new Set(warnings.flatMap((w) => (w.parameter === undefined ? [] : [w.parameter]))));
+    else
+      printParameters(
+        loaded,
+        options,
+        io,
+        new Set(warnings.flatMap((w) => (w.parameter === undefined ? [] : [w.parameter]))),
+      );
     for (const warning of warnings) warn(io, warning.message);
     return 0;
   },

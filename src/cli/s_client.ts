@@ -14,7 +14,12 @@ import { verifyReasonText } from '../x509/verify-reason.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
-import { PROTOCOL_FLAGS, PROTOCOL_OPTIONS, cipherVersionText, protocolConfig } from './protocol-options.js';
+import {
+  PROTOCOL_FLAGS,
+  PROTOCOL_OPTIONS,
+  cipherVersionText,
+  protocolConfig,
+} from './protocol-options.js';
 import {
   TLS_FLAGS,
   TLS_OPTIONS,
@@ -100,7 +105,8 @@ class SessionKeeper {
 
   keep(state: SessionState): void {
     this.current = state;
-    if (this.outFile !== undefined) writeFileSync(this.outFile, encodePem(SESSION_PEM_LABEL, encodeSessionState(state)));
+    if (this.outFile !== undefined)
+      writeFileSync(this.outFile, encodePem(SESSION_PEM_LABEL, encodeSessionState(state)));
   }
 }
 
@@ -122,17 +128,23 @@ function handshakeReport(session: SessionInfo): string {
   const v = session.verification;
   const lines = [
     '---',
-    ...(session.peerSignatureScheme !== undefined ? peerSignatureLines(session.peerSignatureScheme) : []),
+    ...(session.peerSignatureScheme !== undefined
+      ? peerSignatureLines(session.peerSignatureScheme)
+      : []),
     ...(session.group !== undefined
       ? [`Server Temp Key: ${tempKeyText(session.group)}`]
       : session.dhBits !== undefined
         ? [`Server Temp Key: DH, ${session.dhBits} bits`]
         : []),
     '---',
-    v === undefined || v.ok ? 'Verification: OK' : `Verification error: ${verifyReasonText(v.reason)}`,
+    v === undefined || v.ok
+      ? 'Verification: OK'
+      : `Verification error: ${verifyReasonText(v.reason)}`,
     '---',
     reuseLine(session),
-    session.alpnProtocol !== undefined ? `ALPN protocol: ${session.alpnProtocol}` : 'No ALPN negotiated',
+    session.alpnProtocol !== undefined
+      ? `ALPN protocol: ${session.alpnProtocol}`
+      : 'No ALPN negotiated',
     `Verify return code: ${verifyReturnText(session) ?? '0 (ok)'}`,
     '---',
   ];
@@ -157,15 +169,25 @@ interface ClientSetup {
 function clientOptions(args: string[]): ClientSetup {
   const parsed = parseArgs(args, {
     flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'noservername', 'reconnect'],
-    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'connect', 'servername', 'verify_hostname', 'sess_in', 'sess_out'],
+    options: [
+      ...TLS_OPTIONS,
+      ...PROTOCOL_OPTIONS,
+      'connect',
+      'servername',
+      'verify_hostname',
+      'sess_in',
+      'sess_out',
+    ],
   });
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+  if (parsed.positional.length > 0)
+    throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
   const connect = optionValue(parsed, 'connect');
   if (connect === undefined) throw new UsageError('-connect HOST:PORT is required');
   const { host, port } = parseHostPort(connect, 'connect', false);
   if (host === undefined) throw new UsageError('-connect needs a host');
   const servername = optionValue(parsed, 'servername');
-  if (servername !== undefined && parsed.flags.has('noservername')) throw new UsageError('-servername and -noservername exclude each other');
+  if (servername !== undefined && parsed.flags.has('noservername'))
+    throw new UsageError('-servername and -noservername exclude each other');
   const trustStore = loadTrust(parsed);
   const certificate = loadPair(parsed, 'cert', 'key');
   const options: ClientOptions = {
@@ -178,21 +200,40 @@ function clientOptions(args: string[]): ClientSetup {
     ...(certificate !== undefined && { certificate }),
   };
   const sessIn = optionValue(parsed, 'sess_in');
-  const sessions = new SessionKeeper(sessIn === undefined ? undefined : readSession(sessIn), optionValue(parsed, 'sess_out'));
-  return { host, port, options, quiet: parsed.flags.has('quiet'), msg: parsed.flags.has('msg'), reconnect: parsed.flags.has('reconnect'), sessions };
+  const sessions = new SessionKeeper(
+    sessIn === undefined ? undefined : readSession(sessIn),
+    optionValue(parsed, 'sess_out'),
+  );
+  return {
+    host,
+    port,
+    options,
+    quiet: parsed.flags.has('quiet'),
+    msg: parsed.flags.has('msg'),
+    reconnect: parsed.flags.has('reconnect'),
+    sessions,
+  };
 }
 
 /** Stops reading standard input so the process can exit while it is still open (a terminal, a pipe). */
 function releaseInput(stdin: NodeJS.ReadableStream): void {
   stdin.pause();
-  if ('destroy' in stdin && typeof stdin.destroy === 'function') (stdin as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  if ('destroy' in stdin && typeof stdin.destroy === 'function')
+    (stdin as NodeJS.ReadableStream & { destroy(): void }).destroy();
 }
 
 /**
  * One handshake-only connection of -reconnect: offer the kept session,
  * print whether it was reused, wait briefly for TLS 1.3 tickets, close.
  */
-function reconnectOnce(io: CommandIO, host: string, port: number, options: ClientOptions, sessions: SessionKeeper, first: boolean): Promise<boolean> {
+function reconnectOnce(
+  io: CommandIO,
+  host: string,
+  port: number,
+  options: ClientOptions,
+  sessions: SessionKeeper,
+  first: boolean,
+): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const tcp = netConnect({ host, port });
     const failed = (err: Error): void => {
@@ -211,7 +252,11 @@ function reconnectOnce(io: CommandIO, host: string, port: number, options: Clien
       });
       socket.once('error', failed);
       socket.once('secureConnect', (info: SessionInfo) => {
-        io.stdout.write(first ? handshakeReport(info) : `drop connection and then reconnect\nCONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n${reuseLine(info)}\n`);
+        io.stdout.write(
+          first
+            ? handshakeReport(info)
+            : `drop connection and then reconnect\nCONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n${reuseLine(info)}\n`,
+        );
         const close = (): void => {
           socket.off('error', failed);
           socket.end();
@@ -234,7 +279,14 @@ function reconnectOnce(io: CommandIO, host: string, port: number, options: Clien
   });
 }
 
-function relay(io: CommandIO, host: string, port: number, options: ClientOptions, quiet: boolean, sessions: SessionKeeper): Promise<number> {
+function relay(
+  io: CommandIO,
+  host: string,
+  port: number,
+  options: ClientOptions,
+  quiet: boolean,
+  sessions: SessionKeeper,
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let settled = false;
     let tls: TLSSocket | undefined;
@@ -254,7 +306,8 @@ function relay(io: CommandIO, host: string, port: number, options: ClientOptions
     tcp.once('error', refused);
     tcp.once('connect', () => {
       tcp.off('error', refused);
-      if (!quiet) io.stdout.write(`CONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n`);
+      if (!quiet)
+        io.stdout.write(`CONNECTED(${tcp.remoteAddress ?? host}:${tcp.remotePort ?? port})\n`);
       const session = sessions.take();
       const socket = startTlsClient(tcp, { ...options, ...(session !== undefined && { session }) });
       socket.on('session', (state: SessionState) => sessions.keep(state));
@@ -267,7 +320,10 @@ function relay(io: CommandIO, host: string, port: number, options: ClientOptions
       });
       socket.on('data', (data: Buffer) => io.stdout.write(data));
       socket.once('truncated', () => {
-        if (!quiet) io.stderr.write('postern s_client: the server closed the connection without close_notify\n');
+        if (!quiet)
+          io.stderr.write(
+            'postern s_client: the server closed the connection without close_notify\n',
+          );
       });
       socket.once('end', () => {
         // The server is done: answer its close_notify with ours (RFC 8446 §6.1), then exit.

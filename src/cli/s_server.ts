@@ -13,10 +13,27 @@ import { encodePem } from '../x509/pem.js';
 import { optionValue, parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
-import { PROTOCOL_FLAGS, PROTOCOL_OPTIONS, cipherVersionText, protocolConfig } from './protocol-options.js';
+import {
+  PROTOCOL_FLAGS,
+  PROTOCOL_OPTIONS,
+  cipherVersionText,
+  protocolConfig,
+} from './protocol-options.js';
 import { loadServerDh } from './server-dh.js';
 import { openSessionStore, parseSessionCacheSpec } from '../mta/tls/session-cache-spec.js';
-import { TLS_FLAGS, TLS_OPTIONS, commonTlsOptions, describeTlsError, loadPair, loadTrust, messagePrinter, parseHostPort, peerSubjectText, sessionSummary, verifyReturnText } from './tls-options.js';
+import {
+  TLS_FLAGS,
+  TLS_OPTIONS,
+  commonTlsOptions,
+  describeTlsError,
+  loadPair,
+  loadTrust,
+  messagePrinter,
+  parseHostPort,
+  peerSubjectText,
+  sessionSummary,
+  verifyReturnText,
+} from './tls-options.js';
 
 const USAGE = `usage: postern s_server -accept [HOST:]PORT -cert FILE [-key FILE] [-cert2 FILE [-key2 FILE]] [-dcert FILE [-dkey FILE]]
                         [-CAfile FILE] [-CApath DIR] [-verify N | -Verify N] [-verify_return_error]
@@ -68,16 +85,30 @@ interface ServerSetup {
 }
 
 function depth(value: string, option: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`-${option} needs a verify depth (a non-negative integer)`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`-${option} needs a verify depth (a non-negative integer)`);
   return Number(value);
 }
 
 function serverSetup(args: string[], io: CommandIO): ServerSetup {
   const parsed = parseArgs(args, {
     flags: [...TLS_FLAGS, ...PROTOCOL_FLAGS, 'www', 'no_ticket'],
-    options: [...TLS_OPTIONS, ...PROTOCOL_OPTIONS, 'accept', 'cert2', 'key2', 'dcert', 'dkey', 'dhparam', 'verify', 'Verify', 'sess_cache'],
+    options: [
+      ...TLS_OPTIONS,
+      ...PROTOCOL_OPTIONS,
+      'accept',
+      'cert2',
+      'key2',
+      'dcert',
+      'dkey',
+      'dhparam',
+      'verify',
+      'Verify',
+      'sess_cache',
+    ],
   });
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+  if (parsed.positional.length > 0)
+    throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
   const accept = optionValue(parsed, 'accept');
   if (accept === undefined) throw new UsageError('-accept [HOST:]PORT is required');
   const protocol = protocolConfig(parsed);
@@ -88,9 +119,13 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
   const second = loadPair(parsed, 'cert2', 'key2');
   const ask = optionValue(parsed, 'verify');
   const require = optionValue(parsed, 'Verify');
-  if (ask !== undefined && require !== undefined) throw new UsageError('-verify and -Verify exclude each other');
+  if (ask !== undefined && require !== undefined)
+    throw new UsageError('-verify and -Verify exclude each other');
   const dhFile = optionValue(parsed, 'dhparam');
-  const dh = dhFile === undefined ? undefined : loadServerDh(dhFile, protocol.dhMinBits, createSystemRandom());
+  const dh =
+    dhFile === undefined
+      ? undefined
+      : loadServerDh(dhFile, protocol.dhMinBits, createSystemRandom());
   const trustStore = loadTrust(parsed);
   const caFile = optionValue(parsed, 'CAfile');
   const options: ServerOptions = {
@@ -102,7 +137,9 @@ function serverSetup(args: string[], io: CommandIO): ServerSetup {
     ...(ask !== undefined && { clientAuth: 'optional', verifyDepth: depth(ask, 'verify') }),
     ...(require !== undefined && { clientAuth: 'required', verifyDepth: depth(require, 'Verify') }),
     // RFC 8446 §4.2.4: the CertificateRequest names the CAs of -CAfile (not -CApath, as Postfix does).
-    ...(caFile !== undefined && { clientCaNames: loadCertificates(caFile).map((c) => c.subject.der) }),
+    ...(caFile !== undefined && {
+      clientCaNames: loadCertificates(caFile).map((c) => c.subject.der),
+    }),
     ...(parsed.flags.has('msg') && { onMessage: messagePrinter(io.stdout) }),
     ...(parsed.flags.has('no_ticket') && { sessionTickets: false }),
   };
@@ -129,7 +166,12 @@ function peerName(tls: TLSSocket): string {
 /** One line per handshake: who, protocol, cipher, group, client certificate. */
 function handshakeLine(who: string, s: SessionInfo): string {
   const verify = verifyReturnText(s);
-  const group = s.group !== undefined ? groupName(s.group) : s.dhBits !== undefined ? `DH ${s.dhBits} bits` : 'none';
+  const group =
+    s.group !== undefined
+      ? groupName(s.group)
+      : s.dhBits !== undefined
+        ? `DH ${s.dhBits} bits`
+        : 'none';
   return `${who}: ${s.protocol}, ${s.cipher.opensslName}, group ${group}, ${peerSubjectText(s)}${verify !== undefined ? `, verify return code ${verify}` : ''}${s.resumed ? ', session reused' : ''}\n`;
 }
 
@@ -194,7 +236,9 @@ function serve(setup: ServerSetup, io: CommandIO): Promise<number> {
       const session = tls.session;
       if (session === undefined) return;
       if (!setup.quiet) io.stdout.write(handshakeLine(who, session));
-      tls.on('error', (err: Error) => io.stderr.write(`postern s_server: ${who}: ${describeTlsError(err)}\n`));
+      tls.on('error', (err: Error) =>
+        io.stderr.write(`postern s_server: ${who}: ${describeTlsError(err)}\n`),
+      );
       if (setup.www) serveWww(tls, session);
       else serveEcho(tls, io, setup.quiet);
     });
@@ -203,9 +247,13 @@ function serve(setup: ServerSetup, io: CommandIO): Promise<number> {
       peerNames.set(tcp, `${tcp.remoteAddress ?? '?'}:${tcp.remotePort ?? 0}`);
       tcp.once('close', () => open.delete(tcp));
     });
-    server.on('sessionStoreError', (err: Error) => io.stderr.write(`postern s_server: session cache: ${err.message}\n`));
+    server.on('sessionStoreError', (err: Error) =>
+      io.stderr.write(`postern s_server: session cache: ${err.message}\n`),
+    );
     server.on('tlsClientError', (err: Error, tls: TLSSocket) => {
-      io.stderr.write(`postern s_server: handshake failed: ${peerName(tls)}: ${describeTlsError(err)}\n`);
+      io.stderr.write(
+        `postern s_server: handshake failed: ${peerName(tls)}: ${describeTlsError(err)}\n`,
+      );
     });
     const stop = (): void => {
       process.off('SIGTERM', stop);
@@ -233,7 +281,9 @@ function serve(setup: ServerSetup, io: CommandIO): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     for (const notice of setup.notices) io.stderr.write(`postern s_server: warning: ${notice}\n`);
-    server.listen({ port: setup.port, ...(setup.host !== undefined && { host: setup.host }) }, () => io.stdout.write('ACCEPT\n'));
+    server.listen({ port: setup.port, ...(setup.host !== undefined && { host: setup.host }) }, () =>
+      io.stdout.write('ACCEPT\n'),
+    );
   });
 }
 
@@ -243,7 +293,8 @@ export const sServerCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const setup = serverSetup(args, io);
-    if (setup.sessionCache !== undefined) setup.options.sessionStore = await openSessionStore(setup.sessionCache);
+    if (setup.sessionCache !== undefined)
+      setup.options.sessionStore = await openSessionStore(setup.sessionCache);
     return serve(setup, io);
   },
 };

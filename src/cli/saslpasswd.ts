@@ -1,6 +1,11 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createSystemRandom } from '../prng/index.js';
-import { hashPassword, parseArgon2idParams, parseScryptParams, StoredSecretError } from '../smtp/sasl/stored-secret.js';
+import {
+  hashPassword,
+  parseArgon2idParams,
+  parseScryptParams,
+  StoredSecretError,
+} from '../smtp/sasl/stored-secret.js';
 import type { HashScheme } from '../smtp/sasl/stored-secret.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
@@ -27,7 +32,8 @@ first line of standard input; never from the command line.
 
 // A table key: no white space (it ends the key), no control characters, not a comment.
 function checkUser(user: string): void {
-  if (user === '' || /[\s\x00-\x1f\x7f]/.test(user) || user.startsWith('#')) throw new UsageError(`bad user name '${user}'`);
+  if (user === '' || /[\s\x00-\x1f\x7f]/.test(user) || user.startsWith('#'))
+    throw new UsageError(`bad user name '${user}'`);
 }
 
 function keyOf(line: string): string | undefined {
@@ -36,7 +42,11 @@ function keyOf(line: string): string | undefined {
 }
 
 /** The file's lines with USER's line replaced, appended or (secret undefined) removed. */
-export function updateSourceLines(lines: readonly string[], user: string, secret: string | undefined): { lines: string[]; found: boolean } {
+export function updateSourceLines(
+  lines: readonly string[],
+  user: string,
+  secret: string | undefined,
+): { lines: string[]; found: boolean } {
   const key = user.toLowerCase();
   const out: string[] = [];
   let found = false;
@@ -72,15 +82,22 @@ function writeAtomically(file: string, lines: readonly string[]): void {
 async function makeSecret(args: ReturnType<typeof parseArgs>, io: CommandIO): Promise<string> {
   const password = await readPassword(io.stdin, io.stderr);
   if (args.flags.has('plain')) {
-    io.stderr.write('postern saslpasswd: warning: {PLAIN} stores the password itself; use it only for CRAM-MD5 users\n');
+    io.stderr.write(
+      'postern saslpasswd: warning: {PLAIN} stores the password itself; use it only for CRAM-MD5 users\n',
+    );
     return `{PLAIN}${password}`;
   }
   const scheme = optionValue(args, 'a') ?? 'scrypt';
-  if (scheme !== 'scrypt' && scheme !== 'argon2id') throw new UsageError(`unknown scheme '${scheme}' (scrypt or argon2id)`);
+  if (scheme !== 'scrypt' && scheme !== 'argon2id')
+    throw new UsageError(`unknown scheme '${scheme}' (scrypt or argon2id)`);
   const paramText = optionValue(args, 'params');
   try {
     const params =
-      paramText === undefined ? {} : scheme === 'scrypt' ? { scrypt: parseScryptParams(paramText) } : { argon2id: parseArgon2idParams(paramText) };
+      paramText === undefined
+        ? {}
+        : scheme === 'scrypt'
+          ? { scrypt: parseScryptParams(paramText) }
+          : { argon2id: parseArgon2idParams(paramText) };
     return await hashPassword(password, scheme as HashScheme, createSystemRandom(), params);
   } catch (err) {
     if (err instanceof StoredSecretError) throw new UsageError(`-params: ${err.message}`);
@@ -97,10 +114,15 @@ export const saslpasswdCommand: Command = {
     const file = optionValue(args, 'f');
     const [user, ...extra] = args.positional;
     if (file === undefined) throw new UsageError('give the file with -f');
-    if (user === undefined || extra.length > 0) throw new UsageError('give exactly one user name (never the password)');
+    if (user === undefined || extra.length > 0)
+      throw new UsageError('give exactly one user name (never the password)');
     checkUser(user);
     const deleting = args.flags.has('d');
-    if (deleting && (args.flags.has('plain') || args.options.has('a') || args.options.has('params'))) throw new UsageError('-d takes no password options');
+    if (
+      deleting &&
+      (args.flags.has('plain') || args.options.has('a') || args.options.has('params'))
+    )
+      throw new UsageError('-d takes no password options');
     const secret = deleting ? undefined : await makeSecret(args, io);
     const { lines, found } = updateSourceLines(readLines(file), user, secret);
     if (deleting && !found) {
@@ -108,7 +130,9 @@ export const saslpasswdCommand: Command = {
       return 1;
     }
     writeAtomically(file, lines);
-    io.stderr.write(`postern saslpasswd: ${deleting ? 'deleted' : found ? 'updated' : 'added'} ${user} in ${file}\n`);
+    io.stderr.write(
+      `postern saslpasswd: ${deleting ? 'deleted' : found ? 'updated' : 'added'} ${user} in ${file}\n`,
+    );
     return 0;
   },
 };

@@ -1,5 +1,9 @@
 import { createSystemRandom } from '../prng/index.js';
-import { DEFAULT_CONFIG_DIRECTORY, loadMainParameters, type ParameterSet } from '../mta/config/index.js';
+import {
+  DEFAULT_CONFIG_DIRECTORY,
+  loadMainParameters,
+  type ParameterSet,
+} from '../mta/config/index.js';
 import { MailQueue } from '../mta/queue/index.js';
 import { smtpdServerOptions } from '../mta/smtpd/smtpd-service.js';
 import { openTable } from '../mta/tables/open.js';
@@ -32,27 +36,47 @@ const LOCAL_CLIENT = { address: '127.0.0.1', port: 0, name: 'localhost' };
 function tableOpener(directory: string, log: (line: string) => void): (spec: string) => Table {
   const cache = new Map<string, Table>();
   return (spec) => {
-    const t = cache.get(spec) ?? openTable(spec, { baseDirectory: directory, warn: (w: string) => log(`warning: ${w}`) });
+    const t =
+      cache.get(spec) ??
+      openTable(spec, { baseDirectory: directory, warn: (w: string) => log(`warning: ${w}`) });
     cache.set(spec, t);
     return t;
   };
 }
 
-async function serverOptions(directory: string, p: ParameterSet, log: (line: string) => void): Promise<SmtpServerOptions> {
+async function serverOptions(
+  directory: string,
+  p: ParameterSet,
+  log: (line: string) => void,
+): Promise<SmtpServerOptions> {
   const random = createSystemRandom();
   const queue = await MailQueue.open(p.string('queue_directory'), { random });
   // The queue manager scans incoming/ on its own (queue-manager.ts incomingPollMs): no wake-up to send.
-  return smtpdServerOptions({ params: p, queue, random, openTable: tableOpener(directory, log), log, queued: () => undefined, neverOfferTls: true });
+  return smtpdServerOptions({
+    params: p,
+    queue,
+    random,
+    openTable: tableOpener(directory, log),
+    log,
+    queued: () => undefined,
+    neverOfferTls: true,
+  });
 }
 
 function speak(o: SmtpServerOptions, io: CommandIO): Promise<number> {
   const sasl = o.sasl;
-  const smtpd = { ...o.smtpd, ...(sasl !== undefined ? { saslMechanisms: (c: SaslContext) => sasl.mechanisms(c) } : {}) };
+  const smtpd = {
+    ...o.smtpd,
+    ...(sasl !== undefined ? { saslMechanisms: (c: SaslContext) => sasl.mechanisms(c) } : {}),
+  };
   const session = new SmtpServerSession(smtpd, LOCAL_CLIENT);
   return new Promise<number>((resolve) => {
     const driver = new SessionDriver(
       session,
-      { write: (b) => io.stdout.write(b), close: () => void driver.settled().then(() => resolve(0)) },
+      {
+        write: (b) => io.stdout.write(b),
+        close: () => void driver.settled().then(() => resolve(0)),
+      },
       {
         delivery: o.delivery,
         logger: o.logger,
@@ -61,7 +85,9 @@ function speak(o: SmtpServerOptions, io: CommandIO): Promise<number> {
         smtpdTimeout: 0,
       },
     );
-    io.stdin.on('data', (d: Buffer | string) => driver.receive(new Uint8Array(typeof d === 'string' ? Buffer.from(d, 'latin1') : d)));
+    io.stdin.on('data', (d: Buffer | string) =>
+      driver.receive(new Uint8Array(typeof d === 'string' ? Buffer.from(d, 'latin1') : d)),
+    );
     io.stdin.on('end', () => driver.end());
     driver.start();
   });
@@ -73,9 +99,14 @@ export const sendmailCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args, { flags: ['bs', ...IGNORED, ...OTHER_MODES], options: ['C'] });
-    if (!parsed.flags.has('bs')) throw new UsageError('only -bs (SMTP on standard input) is implemented');
-    if (parsed.positional.length > 0) throw new UsageError('recipients on the command line (sendmail without -bs) are not supported yet: use -bs');
-    const directory = optionValue(parsed, 'C') ?? process.env['MAIL_CONFIG'] ?? DEFAULT_CONFIG_DIRECTORY;
+    if (!parsed.flags.has('bs'))
+      throw new UsageError('only -bs (SMTP on standard input) is implemented');
+    if (parsed.positional.length > 0)
+      throw new UsageError(
+        'recipients on the command line (sendmail without -bs) are not supported yet: use -bs',
+      );
+    const directory =
+      optionValue(parsed, 'C') ?? process.env['MAIL_CONFIG'] ?? DEFAULT_CONFIG_DIRECTORY;
     const log = (line: string): void => void io.stderr.write(`postern/sendmail: ${line}\n`);
     const { main, warnings } = loadMainParameters(directory);
     for (const w of warnings) log(`warning: ${w.message}`);

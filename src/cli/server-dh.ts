@@ -28,7 +28,9 @@ export function loadServerDh(file: string, minBits: number | undefined, random: 
   try {
     text = readFileSync(file, 'latin1');
   } catch (err) {
-    throw new DhParamFileError(`-dhparam ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new DhParamFileError(
+      `-dhparam ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   let params: DhParameters;
   try {
@@ -46,7 +48,9 @@ export function loadServerDh(file: string, minBits: number | undefined, random: 
     return { ignored: params, notice };
   }
   if (params.bits < min) {
-    throw new DhParamFileError(`-dhparam ${file}: a ${params.bits}-bit DH group is below the minimum of ${min} bits (-dh_min_bits ${LOWEST_DH_MIN_BITS} allows it for old peers)`);
+    throw new DhParamFileError(
+      `-dhparam ${file}: a ${params.bits}-bit DH group is below the minimum of ${min} bits (-dh_min_bits ${LOWEST_DH_MIN_BITS} allows it for old peers)`,
+    );
   }
   return { use: params };
 }

@@ -8,7 +8,11 @@ import { loadConfiguration } from '../mta/config/index.js';
 import { Master } from '../mta/master/master.js';
 import { runningMaster } from '../mta/master/pid-file.js';
 import { runWorker } from '../mta/master/worker.js';
-import { DEFAULT_ROOT, ensureDefaultConfiguration, firstRunInstructions } from '../mta/defaults/index.js';
+import {
+  DEFAULT_ROOT,
+  ensureDefaultConfiguration,
+  firstRunInstructions,
+} from '../mta/defaults/index.js';
 import { createSystemRandom } from '../prng/index.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
@@ -16,13 +20,23 @@ import { optionValue, parseArgs } from './args.js';
 
 function configDirectory(args: readonly string[]): { dir: string | undefined; detach: boolean } {
   const parsed = parseArgs(args, { options: ['c'], flags: ['d'] });
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument: ${parsed.positional[0]}`);
-  return { dir: optionValue(parsed, 'c') ?? process.env['MAIL_CONFIG'], detach: parsed.flags.has('d') };
+  if (parsed.positional.length > 0)
+    throw new UsageError(`unexpected argument: ${parsed.positional[0]}`);
+  return {
+    dir: optionValue(parsed, 'c') ?? process.env['MAIL_CONFIG'],
+    detach: parsed.flags.has('d'),
+  };
 }
 
 /** Without -c or $MAIL_CONFIG: the built-in default under ./var/postern, written on first run (issue 14's npm start). */
 async function defaultConfiguration(io: CommandIO): Promise<string> {
-  const result = await ensureDefaultConfiguration(DEFAULT_ROOT, { random: createSystemRandom(), log: { info: (line: string) => void io.stderr.write(`${line}\n`), warn: (line: string) => void io.stderr.write(`warning: ${line}\n`) } });
+  const result = await ensureDefaultConfiguration(DEFAULT_ROOT, {
+    random: createSystemRandom(),
+    log: {
+      info: (line: string) => void io.stderr.write(`${line}\n`),
+      warn: (line: string) => void io.stderr.write(`warning: ${line}\n`),
+    },
+  });
   io.stdout.write(firstRunInstructions(result) + '\n');
   return result.configDirectory;
 }
@@ -57,9 +71,14 @@ async function start(args: string[], io: CommandIO): Promise<number> {
 /** -d: the same command in a new session, its output in $data_directory/master.log. */
 function startDetached(dir: string, io: CommandIO): number {
   const log = openSync(join(dataDirectory(dir), 'master.log'), 'a');
-  const child = spawn(process.execPath, [process.argv[1] ?? 'bin/postern.js', 'start', '-c', dir], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [process.argv[1] ?? 'bin/postern.js', 'start', '-c', dir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
   child.unref();
-  io.stdout.write(`postern: started in the background (pid ${child.pid}); log in ${join(dataDirectory(dir), 'master.log')}\n`);
+  io.stdout.write(
+    `postern: started in the background (pid ${child.pid}); log in ${join(dataDirectory(dir), 'master.log')}\n`,
+  );
   return 0;
 }
 
@@ -75,7 +94,8 @@ function signalMaster(signal: NodeJS.Signals, verb: string) {
     process.kill(pid, signal);
     if (signal === 'SIGTERM') {
       const deadline = Date.now() + 15_000;
-      while (runningMaster(data) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (runningMaster(data) !== undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
     }
     io.stdout.write(`postern: ${verb} (pid ${pid})\n`);
     return 0;
@@ -112,7 +132,11 @@ export const statusCommand: Command = {
   async run(args, io) {
     const dir = knownDirectory(configDirectory(args).dir);
     const pid = runningMaster(dataDirectory(dir));
-    io.stdout.write(pid === undefined ? 'postern: the mail system is not running\n' : `postern: the mail system is running: PID: ${pid}\n`);
+    io.stdout.write(
+      pid === undefined
+        ? 'postern: the mail system is not running\n'
+        : `postern: the mail system is running: PID: ${pid}\n`,
+    );
     return pid === undefined ? 1 : 0;
   },
 };

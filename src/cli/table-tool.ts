@@ -1,5 +1,12 @@
 import { statSync } from 'node:fs';
-import { addToDatabase, buildDatabase, databasePath, deleteFromDatabase, isDatabaseType, type DuplicatePolicy } from '../mta/tables/database.js';
+import {
+  addToDatabase,
+  buildDatabase,
+  databasePath,
+  deleteFromDatabase,
+  isDatabaseType,
+  type DuplicatePolicy,
+} from '../mta/tables/database.js';
 import { TableError, type WarningSink } from '../mta/tables/errors.js';
 import { readSource } from '../mta/tables/lines.js';
 import { openTable, splitSpec } from '../mta/tables/open.js';
@@ -43,15 +50,23 @@ export function withType(operand: string, defaultType: string): string {
 
 async function readStdin(io: CommandIO): Promise<string> {
   let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  for await (const chunk of io.stdin)
+    text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
   return text;
 }
 
 function stdinKeys(text: string): string[] {
-  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '');
 }
 
-export async function runTableTool(syntax: ToolSyntax, args: string[], io: CommandIO): Promise<number> {
+export async function runTableTool(
+  syntax: ToolSyntax,
+  args: string[],
+  io: CommandIO,
+): Promise<number> {
   const warn: WarningSink = (m) => io.stderr.write(`${syntax.program}: warning: ${m}\n`);
   try {
     return await dispatch(syntax, args, io, warn);
@@ -63,10 +78,20 @@ export async function runTableTool(syntax: ToolSyntax, args: string[], io: Comma
   }
 }
 
-async function dispatch(syntax: ToolSyntax, args: string[], io: CommandIO, warn: WarningSink): Promise<number> {
-  const { options, operands } = getopt(args, syntax.fileValues === true ? 'fFiNnrswc:q:d:' : 'fiNnrswc:q:d:');
+async function dispatch(
+  syntax: ToolSyntax,
+  args: string[],
+  io: CommandIO,
+  warn: WarningSink,
+): Promise<number> {
+  const { options, operands } = getopt(
+    args,
+    syntax.fileValues === true ? 'fFiNnrswc:q:d:' : 'fiNnrswc:q:d:',
+  );
   const configDirectory = options.get('c')?.[0];
-  const defaultType = (configDirectory && mainCfParameter(configDirectory, 'default_database_type')) || DEFAULT_DATABASE_TYPE;
+  const defaultType =
+    (configDirectory && mainCfParameter(configDirectory, 'default_database_type')) ||
+    DEFAULT_DATABASE_TYPE;
   const settings: Settings = {
     fold: !options.has('f'),
     files: options.has('F'),
@@ -78,9 +103,13 @@ async function dispatch(syntax: ToolSyntax, args: string[], io: CommandIO, warn:
   const modes = ['q', 'd', 's'].filter((m) => options.has(m));
   if (modes.length > 1) throw new UsageError('-q, -d and -s exclude each other');
   const query = options.get('q')?.[0];
-  if (query !== undefined) return query === '-' ? queryStdin(syntax, specs, await readStdin(io), io, settings) : queryOne(specs, query, io, settings);
+  if (query !== undefined)
+    return query === '-'
+      ? queryStdin(syntax, specs, await readStdin(io), io, settings)
+      : queryOne(specs, query, io, settings);
   const del = options.get('d')?.[0];
-  if (del !== undefined) return deleteKeys(specs, del === '-' ? stdinKeys(await readStdin(io)) : [del], settings);
+  if (del !== undefined)
+    return deleteKeys(specs, del === '-' ? stdinKeys(await readStdin(io)) : [del], settings);
   if (options.has('s')) return dump(syntax, specs, io, settings);
   const incremental = options.has('i') ? await readStdin(io) : undefined;
   for (const spec of specs) build(syntax, spec, incremental, settings);
@@ -90,7 +119,10 @@ async function dispatch(syntax: ToolSyntax, args: string[], io: CommandIO, warn:
 function withTables<T>(specs: string[], settings: Settings, use: (tables: Table[]) => T): T {
   const tables: Table[] = [];
   try {
-    for (const spec of specs) tables.push(openTable(spec, { fold: settings.fold, warn: settings.warn, checkIntervalMs: 0 }));
+    for (const spec of specs)
+      tables.push(
+        openTable(spec, { fold: settings.fold, warn: settings.warn, checkIntervalMs: 0 }),
+      );
     return use(tables);
   } finally {
     for (const t of tables) t.close();
@@ -124,7 +156,13 @@ function queryOne(specs: string[], key: string, io: CommandIO, settings: Setting
 }
 
 /** -q -: one key a line on stdin, each found one printed as "key<TAB>value". */
-function queryStdin(syntax: ToolSyntax, specs: string[], text: string, io: CommandIO, settings: Settings): number {
+function queryStdin(
+  syntax: ToolSyntax,
+  specs: string[],
+  text: string,
+  io: CommandIO,
+  settings: Settings,
+): number {
   return withTables(specs, settings, (tables) => {
     let found = false;
     for (const key of stdinKeys(text)) {
@@ -140,8 +178,13 @@ function queryStdin(syntax: ToolSyntax, specs: string[], text: string, io: Comma
 function dump(syntax: ToolSyntax, specs: string[], io: CommandIO, settings: Settings): number {
   return withTables(specs, settings, (tables) => {
     for (const table of tables) {
-      if (table.entries === undefined) throw new TableError('read-only', `table ${table.spec}: sequence operation is not supported`);
-      for (const [key, value] of table.entries()) io.stdout.write(syntax.format(key, shown(value, settings)) + '\n');
+      if (table.entries === undefined)
+        throw new TableError(
+          'read-only',
+          `table ${table.spec}: sequence operation is not supported`,
+        );
+      for (const [key, value] of table.entries())
+        io.stdout.write(syntax.format(key, shown(value, settings)) + '\n');
     }
     return 0;
   });
@@ -152,22 +195,40 @@ function deleteKeys(specs: string[], keys: string[], settings: Settings): number
   let found = 0;
   for (const spec of specs) {
     const { type, name } = splitSpec(spec);
-    if (!isDatabaseType(type)) throw new TableError('read-only', `${spec} map requires O_RDONLY access mode`);
-    found += deleteFromDatabase(type, name, keys.map((k) => (settings.fold ? k.toLowerCase() : k)));
+    if (!isDatabaseType(type))
+      throw new TableError('read-only', `${spec} map requires O_RDONLY access mode`);
+    found += deleteFromDatabase(
+      type,
+      name,
+      keys.map((k) => (settings.fold ? k.toLowerCase() : k)),
+    );
   }
   return found > 0 ? 0 : 1;
 }
 
 /** Builds TYPE:FILE into FILE.db / FILE.lmdb; -i adds the stdin entries to the existing database instead. */
-function build(syntax: ToolSyntax, spec: string, incremental: string | undefined, settings: Settings): void {
+function build(
+  syntax: ToolSyntax,
+  spec: string,
+  incremental: string | undefined,
+  settings: Settings,
+): void {
   const { type, name } = splitSpec(spec);
   openTypeCheck(spec);
-  if (!isDatabaseType(type)) throw new TableError('read-only', `unsupported dictionary type: ${type} does not support bulk-mode creation.`);
+  if (!isDatabaseType(type))
+    throw new TableError(
+      'read-only',
+      `unsupported dictionary type: ${type} does not support bulk-mode creation.`,
+    );
   const text = incremental ?? readSource(name);
   const path = databasePath(type, name);
-  const pairs = entryPairs(syntax.entries(text, incremental === undefined ? name : 'stdin', settings.fold, settings.warn), settings.files);
+  const pairs = entryPairs(
+    syntax.entries(text, incremental === undefined ? name : 'stdin', settings.fold, settings.warn),
+    settings.files,
+  );
   const options = { duplicates: settings.duplicates, warn: settings.warn };
-  if (incremental !== undefined && statSync(path, { throwIfNoEntry: false }) !== undefined) addToDatabase(type, name, pairs, options);
+  if (incremental !== undefined && statSync(path, { throwIfNoEntry: false }) !== undefined)
+    addToDatabase(type, name, pairs, options);
   else buildDatabase(type, name, pairs, options);
 }
 

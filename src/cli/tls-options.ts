@@ -22,7 +22,10 @@ export const TLS_OPTIONS = ['CAfile', 'CApath', 'groups', 'alpn', 'cert', 'key']
 export function parseGroups(list: string): number[] {
   const groups = list.split(':').map((name) => {
     const code = GROUP_NAMES.get(name);
-    if (code === undefined) throw new UsageError(`unknown group '${name}' (known: ${[...GROUP_NAMES.keys()].join(', ')})`);
+    if (code === undefined)
+      throw new UsageError(
+        `unknown group '${name}' (known: ${[...GROUP_NAMES.keys()].join(', ')})`,
+      );
     return code;
   });
   return [...new Set(groups)];
@@ -32,17 +35,26 @@ export function parseGroups(list: string): number[] {
 export function parseAlpn(list: string): string[] {
   return list.split(',').map((p) => {
     const n = Buffer.byteLength(p, 'utf8');
-    if (n === 0 || n > 255) throw new UsageError(`ALPN protocol name '${p}' must be 1 to 255 bytes`);
+    if (n === 0 || n > 255)
+      throw new UsageError(`ALPN protocol name '${p}' must be 1 to 255 bytes`);
     return p;
   });
 }
 
 /** `HOST:PORT`, `[v6addr]:PORT`, or (when `hostOptional`) a bare `PORT`. */
-export function parseHostPort(value: string, option: string, hostOptional: boolean): { host?: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ?? (hostOptional ? /^()()(\d+)$/.exec(value) : null);
+export function parseHostPort(
+  value: string,
+  option: string,
+  hostOptional: boolean,
+): { host?: string; port: number } {
+  const m =
+    /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ??
+    (hostOptional ? /^()()(\d+)$/.exec(value) : null);
   const port = Number(m?.[3]);
   if (m === null || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`-${option} needs ${hostOptional ? '[HOST:]PORT' : 'HOST:PORT'}, not '${value}'`);
+    throw new UsageError(
+      `-${option} needs ${hostOptional ? '[HOST:]PORT' : 'HOST:PORT'}, not '${value}'`,
+    );
   }
   const host = m[1] ?? m[2];
   return host === undefined || host === '' ? { port } : { host, port };
@@ -53,11 +65,18 @@ export function loadTrust(parsed: ParsedArgs): TrustStore | undefined {
   const caFile = optionValue(parsed, 'CAfile');
   const caPath = optionValue(parsed, 'CApath');
   if (caFile === undefined && caPath === undefined) return undefined;
-  return TrustStore.load({ ...(caFile !== undefined && { caFile }), ...(caPath !== undefined && { caPath }) });
+  return TrustStore.load({
+    ...(caFile !== undefined && { caFile }),
+    ...(caPath !== undefined && { caPath }),
+  });
 }
 
 /** A `-cert`/`-key` style pair; the key defaults to the certificate file, as in OpenSSL and Postfix. */
-export function loadPair(parsed: ParsedArgs, certOption: string, keyOption: string): CertifiedKey | undefined {
+export function loadPair(
+  parsed: ParsedArgs,
+  certOption: string,
+  keyOption: string,
+): CertifiedKey | undefined {
   const certFile = optionValue(parsed, certOption);
   const keyFile = optionValue(parsed, keyOption);
   if (certFile === undefined) {
@@ -69,7 +88,11 @@ export function loadPair(parsed: ParsedArgs, certOption: string, keyOption: stri
 }
 
 /** The handshake options both commands take, in the engine's terms. */
-export function commonTlsOptions(parsed: ParsedArgs): { groups?: number[]; alpnProtocols?: string[]; rejectUnauthorized: boolean } {
+export function commonTlsOptions(parsed: ParsedArgs): {
+  groups?: number[];
+  alpnProtocols?: string[];
+  rejectUnauthorized: boolean;
+} {
   const groups = optionValue(parsed, 'groups');
   const alpn = optionValue(parsed, 'alpn');
   return {
@@ -134,7 +157,9 @@ export function messagePrinter(out: NodeJS.WritableStream): MessageTrace {
     const length = raw.length.toString(16).padStart(4, '0');
     const version = messageVersion(message, negotiated);
     if (message.kind === 'server_hello') negotiated = version;
-    out.write(`${arrow} ${version} Handshake [length ${length}], ${handshakeMessageName(message)}\n${dumpHandshake(message)}\n`);
+    out.write(
+      `${arrow} ${version} Handshake [length ${length}], ${handshakeMessageName(message)}\n${dumpHandshake(message)}\n`,
+    );
   };
 }
 
@@ -143,14 +168,23 @@ export function messagePrinter(out: NodeJS.WritableStream): MessageTrace {
  * the versions differ, what the hello offers or selects (supported_versions,
  * RFC 8446 §4.2.1), else what the ServerHello settled.
  */
-function messageVersion(message: HandshakeMessage, negotiated: 'TLS 1.3' | 'TLS 1.2' | undefined): 'TLS 1.3' | 'TLS 1.2' {
+function messageVersion(
+  message: HandshakeMessage,
+  negotiated: 'TLS 1.3' | 'TLS 1.2' | undefined,
+): 'TLS 1.3' | 'TLS 1.2' {
   switch (message.kind) {
     case 'client_hello': {
       const sv = message.extensions.find((e) => e.kind === 'supported_versions_client_hello');
-      return sv !== undefined && sv.kind === 'supported_versions_client_hello' && sv.versions.includes(0x0304) ? 'TLS 1.3' : 'TLS 1.2';
+      return sv !== undefined &&
+        sv.kind === 'supported_versions_client_hello' &&
+        sv.versions.includes(0x0304)
+        ? 'TLS 1.3'
+        : 'TLS 1.2';
     }
     case 'server_hello':
-      return message.extensions.some((e) => e.kind === 'supported_versions_server_hello') ? 'TLS 1.3' : 'TLS 1.2';
+      return message.extensions.some((e) => e.kind === 'supported_versions_server_hello')
+        ? 'TLS 1.3'
+        : 'TLS 1.2';
     case 'hello_retry_request':
     case 'encrypted_extensions':
     case 'certificate_request_13':
@@ -187,9 +221,27 @@ export function tempKeyText(group: number): string {
   }
 }
 
-const HASH_NAMES = new Map([[1, 'MD5'], [2, 'SHA1'], [3, 'SHA224'], [4, 'SHA256'], [5, 'SHA384'], [6, 'SHA512']]);
-const PSS_HASHES = new Map([[0x04, 'SHA256'], [0x05, 'SHA384'], [0x06, 'SHA512'], [0x09, 'SHA256'], [0x0a, 'SHA384'], [0x0b, 'SHA512']]);
-const LEGACY_SIGNATURES = new Map([[1, 'RSA'], [2, 'DSA'], [3, 'ECDSA']]);
+const HASH_NAMES = new Map([
+  [1, 'MD5'],
+  [2, 'SHA1'],
+  [3, 'SHA224'],
+  [4, 'SHA256'],
+  [5, 'SHA384'],
+  [6, 'SHA512'],
+]);
+const PSS_HASHES = new Map([
+  [0x04, 'SHA256'],
+  [0x05, 'SHA384'],
+  [0x06, 'SHA512'],
+  [0x09, 'SHA256'],
+  [0x0a, 'SHA384'],
+  [0x0b, 'SHA512'],
+]);
+const LEGACY_SIGNATURES = new Map([
+  [1, 'RSA'],
+  [2, 'DSA'],
+  [3, 'ECDSA'],
+]);
 
 /**
  * OpenSSL's `Peer signing digest:` / `Peer signature type:` lines. RFC 8446
@@ -210,7 +262,10 @@ export function peerSignatureLines(scheme: number): string[] {
     type = LEGACY_SIGNATURES.get(low);
   }
   const typeText = type ?? `unknown (0x${scheme.toString(16).padStart(4, '0')})`;
-  return [...(digest !== undefined && type !== undefined ? [`Peer signing digest: ${digest}`] : []), `Peer signature type: ${typeText}`];
+  return [
+    ...(digest !== undefined && type !== undefined ? [`Peer signing digest: ${digest}`] : []),
+    `Peer signature type: ${typeText}`,
+  ];
 }
 
 /** `0 (ok)` or `20 (unable to get local issuer certificate)`; undefined when the peer sent no certificate. */

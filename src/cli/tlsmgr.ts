@@ -31,7 +31,16 @@ defaults); the other options override what it says:
   --daemon-bytes   tls_daemon_random_bytes    (32)
 Without -c, --exchange is required.`;
 
-const OPTIONS = ['c', 'exchange', 'source', 'bytes', 'reseed-period', 'upd-period', 'daemon-source', 'daemon-bytes'] as const;
+const OPTIONS = [
+  'c',
+  'exchange',
+  'source',
+  'bytes',
+  'reseed-period',
+  'upd-period',
+  'daemon-source',
+  'daemon-bytes',
+] as const;
 
 function valueOf<T>(parsed: ParsedArgs, name: string, convert: (text: string) => T): T | undefined {
   const text = optionValue(parsed, name);
@@ -51,22 +60,28 @@ const parseSeconds = (text: string): number => parseTime(text, 's');
 export function tlsmgrParameters(parsed: ParsedArgs): TlsRandomParameters {
   const dir = optionValue(parsed, 'c');
   const exchange = optionValue(parsed, 'exchange');
-  if (dir === undefined && exchange === undefined) throw new UsageError('give -c CONFIG_DIR or --exchange FILE');
-  const p = tlsRandomParameters(dir === undefined ? new ParameterSet(new Map()) : loadMainParameters(dir).main);
+  if (dir === undefined && exchange === undefined)
+    throw new UsageError('give -c CONFIG_DIR or --exchange FILE');
+  const p = tlsRandomParameters(
+    dir === undefined ? new ParameterSet(new Map()) : loadMainParameters(dir).main,
+  );
   const same = (t: string): string => t;
   return {
     tlsRandomExchangeName: exchange ?? p.tlsRandomExchangeName,
     tlsRandomSource: valueOf(parsed, 'source', same) ?? p.tlsRandomSource,
     tlsRandomBytes: valueOf(parsed, 'bytes', parsePositiveInt) ?? p.tlsRandomBytes,
-    tlsRandomReseedPeriod: valueOf(parsed, 'reseed-period', parseSeconds) ?? p.tlsRandomReseedPeriod,
+    tlsRandomReseedPeriod:
+      valueOf(parsed, 'reseed-period', parseSeconds) ?? p.tlsRandomReseedPeriod,
     tlsRandomUpdPeriod: valueOf(parsed, 'upd-period', parseSeconds) ?? p.tlsRandomUpdPeriod,
     tlsDaemonRandomSource: valueOf(parsed, 'daemon-source', same) ?? p.tlsDaemonRandomSource,
-    tlsDaemonRandomBytes: valueOf(parsed, 'daemon-bytes', parsePositiveInt) ?? p.tlsDaemonRandomBytes,
+    tlsDaemonRandomBytes:
+      valueOf(parsed, 'daemon-bytes', parsePositiveInt) ?? p.tlsDaemonRandomBytes,
   };
 }
 
 function ioLogger(io: CommandIO): Logger {
-  const line = (level: string, m: string): void => void io.stderr.write(`postern/tlsmgr[${process.pid}]: ${level}${m}\n`);
+  const line = (level: string, m: string): void =>
+    void io.stderr.write(`postern/tlsmgr[${process.pid}]: ${level}${m}\n`);
   return { info: (m) => line('', m), warn: (m) => line('warning: ', m) };
 }
 
@@ -94,7 +109,8 @@ export const tlsmgrCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args, { options: OPTIONS });
-    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+    if (parsed.positional.length > 0)
+      throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
     const params = tlsmgrParameters(parsed);
     const logger = ioLogger(io);
     const tlsmgr = new Tlsmgr({ ...params, logger, clock: systemClock });
@@ -105,7 +121,9 @@ export const tlsmgrCommand: Command = {
       stopped.release();
       throw err;
     }
-    logger.info(`started: exchange file ${params.tlsRandomExchangeName}, source ${params.tlsRandomSource || 'none'}, update period ${params.tlsRandomUpdPeriod}s, reseed period ${params.tlsRandomReseedPeriod}s`);
+    logger.info(
+      `started: exchange file ${params.tlsRandomExchangeName}, source ${params.tlsRandomSource || 'none'}, update period ${params.tlsRandomUpdPeriod}s, reseed period ${params.tlsRandomReseedPeriod}s`,
+    );
     const signal = await stopped.signal;
     await tlsmgr.stop();
     logger.info(`stopped on ${signal} after ${tlsmgr.updates} exchange file writes`);

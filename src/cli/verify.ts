@@ -33,15 +33,29 @@ export const verifyCommand: Command = {
   summary: 'verify certificate chains (like openssl verify)',
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseArgs(args, { options: ['CAfile', 'CApath', 'untrusted', 'purpose', 'verify_depth', 'verify_hostname', 'attime'] });
+    const parsed = parseArgs(args, {
+      options: [
+        'CAfile',
+        'CApath',
+        'untrusted',
+        'purpose',
+        'verify_depth',
+        'verify_hostname',
+        'attime',
+      ],
+    });
     if (parsed.positional.length === 0) throw new UsageError('no certificate file given');
     const purpose = optionValue(parsed, 'purpose');
-    if (purpose !== undefined && purpose !== 'sslserver' && purpose !== 'sslclient') throw new UsageError(`unknown purpose ${purpose}`);
+    if (purpose !== undefined && purpose !== 'sslserver' && purpose !== 'sslclient')
+      throw new UsageError(`unknown purpose ${purpose}`);
     const attime = nonNegativeInteger(optionValue(parsed, 'attime'), 'attime');
     const now = attime === undefined ? new Date() : new Date(attime * 1000);
     const caFile = optionValue(parsed, 'CAfile');
     const caPath = optionValue(parsed, 'CApath');
-    const trustStore = TrustStore.load({ ...(caFile !== undefined && { caFile }), ...(caPath !== undefined && { caPath }) });
+    const trustStore = TrustStore.load({
+      ...(caFile !== undefined && { caFile }),
+      ...(caPath !== undefined && { caPath }),
+    });
     const untrustedFile = optionValue(parsed, 'untrusted');
     const untrusted = untrustedFile === undefined ? [] : loadCertificates(untrustedFile);
     const hostname = optionValue(parsed, 'verify_hostname');
@@ -53,7 +67,9 @@ export const verifyCommand: Command = {
         trustStore,
         untrusted,
         now,
-        maxDepth: nonNegativeInteger(optionValue(parsed, 'verify_depth'), 'verify_depth') ?? OPENSSL_DEFAULT_DEPTH,
+        maxDepth:
+          nonNegativeInteger(optionValue(parsed, 'verify_depth'), 'verify_depth') ??
+          OPENSSL_DEFAULT_DEPTH,
         ...(purpose !== undefined && { purpose: purpose as Purpose }),
         ...(hostname !== undefined && { hostname }),
       });

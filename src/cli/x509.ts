@@ -22,7 +22,6 @@ the subject hash that CApath file names use.`;
 const PRINTS = ['subject', 'issuer', 'dates', 'fingerprint', 'hash', 'serial', 'text'] as const;
 type Print = (typeof PRINTS)[number];
 
-
 function readCertificate(path: string, inform: string | undefined): Certificate {
   let bytes: Uint8Array;
   try {
@@ -30,8 +29,11 @@ function readCertificate(path: string, inform: string | undefined): Certificate 
   } catch (err) {
     throw new Error(`${path}: ${(err as Error).message}`);
   }
-  if (inform === 'DER' || (inform === undefined && !looksLikePem(bytes))) return parseCertificate(bytes);
-  const block = parsePem(Buffer.from(bytes).toString('latin1')).find((b) => b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE');
+  if (inform === 'DER' || (inform === undefined && !looksLikePem(bytes)))
+    return parseCertificate(bytes);
+  const block = parsePem(Buffer.from(bytes).toString('latin1')).find(
+    (b) => b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE',
+  );
   if (block === undefined) throw new Error(`${path}: no certificate found`);
   return parseCertificate(block.der);
 }
@@ -44,7 +46,12 @@ function serialHex(cert: Certificate): string {
 }
 
 /** `digestName` is how OpenSSL 3.0 labels the fingerprint: `SHA1` by default, else the option's own spelling. */
-function render(cert: Certificate, what: Print, digest: FingerprintDigest, digestName: string): string {
+function render(
+  cert: Certificate,
+  what: Print,
+  digest: FingerprintDigest,
+  digestName: string,
+): string {
   switch (what) {
     case 'subject':
       return `subject=${formatOneline(cert.subject)}\n`;
@@ -68,18 +75,25 @@ export const x509Command: Command = {
   summary: 'print certificate fields and fingerprints (like openssl x509)',
   usage: USAGE,
   async run(args, io) {
-    const parsed = parseArgs(args, { flags: ['noout', 'md5', 'sha1', 'sha256', ...PRINTS], options: ['in', 'inform'] });
+    const parsed = parseArgs(args, {
+      flags: ['noout', 'md5', 'sha1', 'sha256', ...PRINTS],
+      options: ['in', 'inform'],
+    });
     const input = optionValue(parsed, 'in');
     if (input === undefined) throw new UsageError('-in FILE is required');
-    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+    if (parsed.positional.length > 0)
+      throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
     const inform = optionValue(parsed, 'inform')?.toUpperCase();
-    if (inform !== undefined && inform !== 'PEM' && inform !== 'DER') throw new UsageError('-inform must be PEM or DER');
+    if (inform !== undefined && inform !== 'PEM' && inform !== 'DER')
+      throw new UsageError('-inform must be PEM or DER');
     const digests = (['md5', 'sha1', 'sha256'] as const).filter((d) => parsed.flags.has(d));
     if (digests.length > 1) throw new UsageError('give at most one of -md5, -sha1, -sha256');
     const digest: FingerprintDigest = digests[0] ?? 'sha1';
     const cert = readCertificate(input, inform);
     // openssl x509 prints in the order the options were given.
-    const order = PRINTS.filter((p) => parsed.flags.has(p)).sort((a, b) => args.indexOf(`-${a}`) - args.indexOf(`-${b}`));
+    const order = PRINTS.filter((p) => parsed.flags.has(p)).sort(
+      (a, b) => args.indexOf(`-${a}`) - args.indexOf(`-${b}`),
+    );
     const digestName = digests[0] ?? 'SHA1';
     let out = order.map((p) => render(cert, p, digest, digestName)).join('');
     if (!parsed.flags.has('noout')) out += encodePem('CERTIFICATE', cert.der);

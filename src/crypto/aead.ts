@@ -29,9 +29,14 @@ const KEY_LENGTH: Record<AeadAlgorithm, number> = {
 export function createAead(algorithm: AeadAlgorithm, key: Uint8Array): Aead {
   const keyLength = KEY_LENGTH[algorithm];
   if (key.length !== keyLength) {
-    throw new CryptoError('invalid_key', `${algorithm} key must be ${keyLength} bytes, got ${key.length}`);
+    throw new CryptoError(
+      'invalid_key',
+      `${algorithm} key must be ${keyLength} bytes, got ${key.length}`,
+    );
   }
-  return algorithm === 'chacha20-poly1305' ? new ChaChaAead(key) : new GcmAead(algorithm, keyLength, key);
+  return algorithm === 'chacha20-poly1305'
+    ? new ChaChaAead(key)
+    : new GcmAead(algorithm, keyLength, key);
 }
 
 class GcmAead implements Aead {
@@ -84,5 +89,6 @@ class ChaChaAead implements Aead {
 }
 
 function checkNonce(nonce: Uint8Array): void {
-  if (nonce.length !== 12) throw new CryptoError('invalid_parameter', `AEAD nonce must be 12 bytes, got ${nonce.length}`);
+  if (nonce.length !== 12)
+    throw new CryptoError('invalid_parameter', `AEAD nonce must be 12 bytes, got ${nonce.length}`);
 }

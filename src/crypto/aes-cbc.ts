@@ -12,7 +12,10 @@ export interface AesCbc {
 }
 
 const leWord = (b: Uint8Array, p: number): number =>
-  (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) | ((b[p + 3] as number) << 24);
+  (b[p] as number) |
+  ((b[p + 1] as number) << 8) |
+  ((b[p + 2] as number) << 16) |
+  ((b[p + 3] as number) << 24);
 
 function putLeWord(b: Uint8Array, p: number, w: number): void {
   b[p] = w & 0xff;
@@ -32,7 +35,10 @@ export function createAesCbc(key: Uint8Array): AesCbc {
       checkInput(iv, data);
       const out = new Uint8Array(data.length);
       // C_i = CIPH_K(P_i XOR C_{i-1}), C_0 = IV.
-      let c0 = leWord(iv, 0), c1 = leWord(iv, 4), c2 = leWord(iv, 8), c3 = leWord(iv, 12);
+      let c0 = leWord(iv, 0),
+        c1 = leWord(iv, 4),
+        c2 = leWord(iv, 8),
+        c3 = leWord(iv, 12);
       for (let p = 0; p < data.length; p += 16) {
         const r = unsafe.encrypt(
           xk,
@@ -56,9 +62,15 @@ export function createAesCbc(key: Uint8Array): AesCbc {
       checkInput(iv, data);
       const out = new Uint8Array(data.length);
       // P_i = CIPH^-1_K(C_i) XOR C_{i-1}, C_0 = IV.
-      let c0 = leWord(iv, 0), c1 = leWord(iv, 4), c2 = leWord(iv, 8), c3 = leWord(iv, 12);
+      let c0 = leWord(iv, 0),
+        c1 = leWord(iv, 4),
+        c2 = leWord(iv, 8),
+        c3 = leWord(iv, 12);
       for (let p = 0; p < data.length; p += 16) {
-        const d0 = leWord(data, p), d1 = leWord(data, p + 4), d2 = leWord(data, p + 8), d3 = leWord(data, p + 12);
+        const d0 = leWord(data, p),
+          d1 = leWord(data, p + 4),
+          d2 = leWord(data, p + 8),
+          d3 = leWord(data, p + 12);
         const r = unsafe.decrypt(xkd, d0, d1, d2, d3);
         putLeWord(out, p, r.s0 ^ c0);
         putLeWord(out, p + 4, r.s1 ^ c1);
@@ -75,8 +87,12 @@ export function createAesCbc(key: Uint8Array): AesCbc {
 }
 
 function checkInput(iv: Uint8Array, data: Uint8Array): void {
-  if (iv.length !== 16) throw new CryptoError('invalid_parameter', `AES-CBC IV must be 16 bytes, got ${iv.length}`);
+  if (iv.length !== 16)
+    throw new CryptoError('invalid_parameter', `AES-CBC IV must be 16 bytes, got ${iv.length}`);
   if (data.length % 16 !== 0) {
-    throw new CryptoError('invalid_encoding', `AES-CBC input must be a multiple of 16 bytes, got ${data.length}`);
+    throw new CryptoError(
+      'invalid_encoding',
+      `AES-CBC input must be a multiple of 16 bytes, got ${data.length}`,
+    );
   }
 }

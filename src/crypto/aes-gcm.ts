@@ -15,10 +15,14 @@ import { CryptoError } from './errors.js';
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** noble's AES block function reads and writes words loaded little-endian from the block bytes. */
-const bswap = (x: number): number => ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+const bswap = (x: number): number =>
+  ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 
 const leWord = (b: Uint8Array, p: number): number =>
-  (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) | ((b[p + 3] as number) << 24);
+  (b[p] as number) |
+  ((b[p + 1] as number) << 8) |
+  ((b[p + 2] as number) << 16) |
+  ((b[p + 3] as number) << 24);
 
 export class AesGcmKey {
   private readonly xk: Uint32Array;
@@ -48,7 +52,8 @@ export class AesGcmKey {
   /** The plaintext, or CryptoError('auth_failed'); nothing is decrypted before the tag checks out. */
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, aad: Uint8Array): Uint8Array {
     checkNonce(nonce);
-    if (ciphertextAndTag.length < 16) throw new CryptoError('auth_failed', 'AES-GCM input is shorter than its tag');
+    if (ciphertextAndTag.length < 16)
+      throw new CryptoError('auth_failed', 'AES-GCM input is shorter than its tag');
     const n = ciphertextAndTag.length - 16;
     const ciphertext = ciphertextAndTag.subarray(0, n);
     const expected = new Uint8Array(16);
@@ -63,8 +68,20 @@ export class AesGcmKey {
   }
 
   /** SP 800-38D §7.1 steps 5–6: T = GHASH_H(A || C || lengths) XOR CIPH_K(J0), J0 = IV || 0^31 || 1. */
-  private tagInto(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, out: Uint8Array, offset: number): void {
-    const mask = unsafe.encrypt(this.xk, leWord(nonce, 0), leWord(nonce, 4), leWord(nonce, 8), 0x01000000);
+  private tagInto(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    ciphertext: Uint8Array,
+    out: Uint8Array,
+    offset: number,
+  ): void {
+    const mask = unsafe.encrypt(
+      this.xk,
+      leWord(nonce, 0),
+      leWord(nonce, 4),
+      leWord(nonce, 8),
+      0x01000000,
+    );
     this.ghashKey
       .start()
       .update(aad)
@@ -110,5 +127,9 @@ export class AesGcmKey {
 }
 
 function checkNonce(nonce: Uint8Array): void {
-  if (nonce.length !== 12) throw new CryptoError('invalid_parameter', `AES-GCM nonce must be 12 bytes, got ${nonce.length}`);
+  if (nonce.length !== 12)
+    throw new CryptoError(
+      'invalid_parameter',
+      `AES-GCM nonce must be 12 bytes, got ${nonce.length}`,
+    );
 }

@@ -24,9 +24,14 @@ export function bigIntToBytes(x: bigint, length?: number): Uint8Array {
   if (hex.length % 2 === 1) hex = '0' + hex;
   const minimal = x === 0n ? 1 : hex.length / 2;
   const len = length ?? minimal;
-  if (!Number.isSafeInteger(len) || len < 0) throw new CryptoError('invalid_parameter', `bad output length ${len}`);
+  if (!Number.isSafeInteger(len) || len < 0)
+    throw new CryptoError('invalid_parameter', `bad output length ${len}`);
   if (x === 0n) return new Uint8Array(len);
-  if (minimal > len) throw new CryptoError('invalid_parameter', `integer needs ${minimal} bytes, only ${len} allowed`);
+  if (minimal > len)
+    throw new CryptoError(
+      'invalid_parameter',
+      `integer needs ${minimal} bytes, only ${len} allowed`,
+    );
   const out = new Uint8Array(len);
   out.set(Buffer.from(hex, 'hex'), len - minimal);
   return out;
@@ -109,7 +114,12 @@ function windowFor(bits: number): number {
  * undone at the end. The table is indexed by the secret digit: an array read
  * whose cache footprint BigInt gives us no way to hide.
  */
-export function modPow(base: bigint, exponent: bigint, modulus: bigint, exponentBits?: number): bigint {
+export function modPow(
+  base: bigint,
+  exponent: bigint,
+  modulus: bigint,
+  exponentBits?: number,
+): bigint {
   if (modulus <= 1n) throw new CryptoError('invalid_parameter', 'modulus must be greater than 1');
   if (exponent < 0n) throw new CryptoError('invalid_parameter', 'negative exponent');
   const bits = Math.max(exponentBits ?? 0, bitLength(exponent), 1);
@@ -146,7 +156,13 @@ export function modPowPublic(base: bigint, exponent: bigint, modulus: bigint): b
  * a^e1 · b^e2 mod m for public exponents (DSA verification), Shamir's trick
  * with 2-bit joint windows: one squaring chain for both exponents.
  */
-export function modPow2Public(a: bigint, e1: bigint, b: bigint, e2: bigint, modulus: bigint): bigint {
+export function modPow2Public(
+  a: bigint,
+  e1: bigint,
+  b: bigint,
+  e2: bigint,
+  modulus: bigint,
+): bigint {
   const reduce = reducer(modulus);
   const a1 = ((a % modulus) + modulus) % modulus;
   const b1 = ((b % modulus) + modulus) % modulus;
@@ -155,7 +171,9 @@ export function modPow2Public(a: bigint, e1: bigint, b: bigint, e2: bigint, modu
   const powersB = [1n, b1, reduce(b1 * b1), 0n];
   powersB[3] = reduce((powersB[2] as bigint) * b1);
   const table = new Array<bigint>(16);
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) table[i * 4 + j] = reduce((powersA[i] as bigint) * (powersB[j] as bigint));
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++)
+      table[i * 4 + j] = reduce((powersA[i] as bigint) * (powersB[j] as bigint));
   const bits = Math.max(bitLength(e1), bitLength(e2), 1);
   const d1 = windowDigits(e1, bits, 2);
   const d2 = windowDigits(e2, bits, 2);

@@ -87,7 +87,12 @@ function fixedBasePow(group: DhGroup, x: bigint, bits: number): bigint {
 
 function checkGroup(group: DhGroup): void {
   checkDhModulusSize(group.p);
-  if (bitLength(group.p) < 512 || (group.p & 1n) === 0n || group.g <= 1n || group.g >= group.p - 1n) {
+  if (
+    bitLength(group.p) < 512 ||
+    (group.p & 1n) === 0n ||
+    group.g <= 1n ||
+    group.g >= group.p - 1n
+  ) {
     throw new CryptoError('invalid_parameter', 'unusable DH group');
   }
 }
@@ -126,13 +131,24 @@ export function dhGenerate(group: DhGroup, random: Random, privateBits?: number)
  * length of p (TLS 1.3, RFC 8446 §7.4.1) or with leading zeros stripped
  * (TLS 1.2, RFC 5246 §8.1.2).
  */
-export function dhSharedSecret(group: DhGroup, privateKey: bigint, peerPublic: Uint8Array, options?: { stripLeadingZeros?: boolean }): Uint8Array {
+export function dhSharedSecret(
+  group: DhGroup,
+  privateKey: bigint,
+  peerPublic: Uint8Array,
+  options?: { stripLeadingZeros?: boolean },
+): Uint8Array {
   checkGroup(group);
   const pLen = Math.ceil(bitLength(group.p) / 8);
-  if (peerPublic.length === 0 || peerPublic.length > pLen) throw new CryptoError('invalid_public_value', `DH public value of ${peerPublic.length} bytes for a ${pLen}-byte group`);
+  if (peerPublic.length === 0 || peerPublic.length > pLen)
+    throw new CryptoError(
+      'invalid_public_value',
+      `DH public value of ${peerPublic.length} bytes for a ${pLen}-byte group`,
+    );
   const y = bytesToBigInt(peerPublic);
-  if (y <= 1n || y >= group.p - 1n) throw new CryptoError('invalid_public_value', 'DH public value outside 1 < y < p-1');
-  if (privateKey <= 1n || privateKey >= group.p - 1n) throw new CryptoError('invalid_key', 'DH private key out of range');
+  if (y <= 1n || y >= group.p - 1n)
+    throw new CryptoError('invalid_public_value', 'DH public value outside 1 < y < p-1');
+  if (privateKey <= 1n || privateKey >= group.p - 1n)
+    throw new CryptoError('invalid_key', 'DH private key out of range');
   const bits = Math.max(bitLength(privateKey), dhDefaultPrivateBits(bitLength(group.p)));
   const z = modPow(y, privateKey, group.p, bits);
   if (z === 1n) throw new CryptoError('invalid_public_value', 'DH shared secret is 1');

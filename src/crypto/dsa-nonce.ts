@@ -16,17 +16,26 @@ export function bits2int(b: Uint8Array, qlen: number): bigint {
   return blen > qlen ? x >> BigInt(blen - qlen) : x;
 }
 
-
 /**
  * Successive candidates k in [1, q-1] for private key x and message hash h1
  * (§3.2 steps b–h; the generator continues at step h.3 when the caller
  * needs another value).
  */
-export function* rfc6979Nonces(hashAlg: HashAlgorithm, q: bigint, x: bigint, h1: Uint8Array, extra?: Uint8Array): Generator<bigint> {
+export function* rfc6979Nonces(
+  hashAlg: HashAlgorithm,
+  q: bigint,
+  x: bigint,
+  h1: Uint8Array,
+  extra?: Uint8Array,
+): Generator<bigint> {
   const qlen = bitLength(q);
   const rlen = Math.ceil(qlen / 8);
   const z1 = bits2int(h1, qlen);
-  const seed = concatBytes(bigIntToBytes(x, rlen), bigIntToBytes(z1 >= q ? z1 - q : z1, rlen), extra ?? new Uint8Array(0));
+  const seed = concatBytes(
+    bigIntToBytes(x, rlen),
+    bigIntToBytes(z1 >= q ? z1 - q : z1, rlen),
+    extra ?? new Uint8Array(0),
+  );
   const mac = macFor(hashAlg);
   const hlen = HASH_LENGTH[hashAlg];
   let v: Uint8Array = new Uint8Array(hlen).fill(0x01);
@@ -50,12 +59,19 @@ export function* rfc6979Nonces(hashAlg: HashAlgorithm, q: bigint, x: bigint, h1:
 
 const ZERO = Uint8Array.of(0x00);
 const ONE = Uint8Array.of(0x01);
-const HASH_LENGTH: Record<HashAlgorithm, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+const HASH_LENGTH: Record<HashAlgorithm, number> = {
+  md5: 16,
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
 
 type Mac = (key: Uint8Array, ...parts: Uint8Array[]) => Uint8Array;
 
 /** HMAC_K(parts…): SHA-256 on its pad-state HMAC (the P-256 signing path, issue 18), others on noble's. */
 function macFor(hashAlg: HashAlgorithm): Mac {
   if (hashAlg === 'sha256') return (key, ...parts) => new HmacSha256Key(key).mac(...parts);
-  return (key, ...parts) => hmac(hashAlg, key, parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts));
+  return (key, ...parts) =>
+    hmac(hashAlg, key, parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts));
 }

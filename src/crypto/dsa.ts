@@ -35,12 +35,15 @@ export interface DsaPrivateKey extends DsaPublicKey {
  */
 export function dsaCheckParams(params: DsaParams): void {
   const { p, q, g } = params;
-  if (bitLength(p) < 1024) throw new CryptoError('invalid_key', 'DSA p must have at least 1024 bits');
-  if (!DSA_Q_BITS.includes(bitLength(q))) throw new CryptoError('invalid_key', 'DSA q must have 160, 224 or 256 bits');
+  if (bitLength(p) < 1024)
+    throw new CryptoError('invalid_key', 'DSA p must have at least 1024 bits');
+  if (!DSA_Q_BITS.includes(bitLength(q)))
+    throw new CryptoError('invalid_key', 'DSA q must have 160, 224 or 256 bits');
   checkDsaKeySize(p, q);
   if ((p - 1n) % q !== 0n) throw new CryptoError('invalid_key', 'DSA q does not divide p - 1');
   if (g <= 1n || g >= p) throw new CryptoError('invalid_key', 'DSA g out of range');
-  if (modPowPublic(g, q, p) !== 1n) throw new CryptoError('invalid_key', 'DSA g does not have order q');
+  if (modPowPublic(g, q, p) !== 1n)
+    throw new CryptoError('invalid_key', 'DSA g does not have order q');
 }
 
 /** The cheap structural checks every operation makes; dsaCheckParams does the full ones. */
@@ -50,7 +53,8 @@ function checkKeyShape(key: DsaPublicKey): void {
   if (bitLength(q) < 160 || bitLength(p) <= bitLength(q) || (p & 1n) === 0n || (q & 1n) === 0n) {
     throw new CryptoError('invalid_key', 'DSA parameters have impossible sizes');
   }
-  if (g <= 1n || g >= p || y <= 1n || y >= p) throw new CryptoError('invalid_key', 'DSA g or y out of range');
+  if (g <= 1n || g >= p || y <= 1n || y >= p)
+    throw new CryptoError('invalid_key', 'DSA g or y out of range');
 }
 
 /** z: the leftmost min(N, outlen) bits of the digest (FIPS 186-4 §4.6). */
@@ -58,7 +62,12 @@ function digestToZ(digest: Uint8Array, q: bigint): bigint {
   return bits2int(digest, bitLength(q));
 }
 
-export function dsaSignDigest(key: DsaPrivateKey, hashAlg: HashAlgorithm, digest: Uint8Array, random?: Random): Uint8Array {
+export function dsaSignDigest(
+  key: DsaPrivateKey,
+  hashAlg: HashAlgorithm,
+  digest: Uint8Array,
+  random?: Random,
+): Uint8Array {
   checkKeyShape(key);
   const { p, q, g, x } = key;
   if (x <= 0n || x >= q) throw new CryptoError('invalid_key', 'DSA private key out of range');
@@ -80,12 +89,22 @@ export function dsaSignDigest(key: DsaPrivateKey, hashAlg: HashAlgorithm, digest
   }
 }
 
-export function dsaSign(key: DsaPrivateKey, hashAlg: HashAlgorithm, message: Uint8Array, random?: Random): Uint8Array {
+export function dsaSign(
+  key: DsaPrivateKey,
+  hashAlg: HashAlgorithm,
+  message: Uint8Array,
+  random?: Random,
+): Uint8Array {
   return dsaSignDigest(key, hashAlg, hash(hashAlg, message), random);
 }
 
 /** FIPS 186-4 §4.7. False for any malformed or wrong signature; throws only for an unusable key. */
-export function dsaVerifyDigest(key: DsaPublicKey, hashAlg: HashAlgorithm, digest: Uint8Array, derSignature: Uint8Array): boolean {
+export function dsaVerifyDigest(
+  key: DsaPublicKey,
+  hashAlg: HashAlgorithm,
+  digest: Uint8Array,
+  derSignature: Uint8Array,
+): boolean {
   checkKeyShape(key);
   const sig = decodeDsaSignature(derSignature);
   if (sig === null) return false;
@@ -98,6 +117,11 @@ export function dsaVerifyDigest(key: DsaPublicKey, hashAlg: HashAlgorithm, diges
   return v === r;
 }
 
-export function dsaVerify(key: DsaPublicKey, hashAlg: HashAlgorithm, message: Uint8Array, derSignature: Uint8Array): boolean {
+export function dsaVerify(
+  key: DsaPublicKey,
+  hashAlg: HashAlgorithm,
+  message: Uint8Array,
+  derSignature: Uint8Array,
+): boolean {
   return dsaVerifyDigest(key, hashAlg, hash(hashAlg, message), derSignature);
 }

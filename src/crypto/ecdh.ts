@@ -13,12 +13,18 @@ export interface EcdhKeyPair {
   publicKey: Uint8Array;
 }
 
-const NIST = { secp256r1: { curve: p256, size: 32 }, secp384r1: { curve: p384, size: 48 } } as const;
+const NIST = {
+  secp256r1: { curve: p256, size: 32 },
+  secp384r1: { curve: p384, size: 48 },
+} as const;
 type NistGroup = keyof typeof NIST;
 
 export function ecdhGenerate(group: EcdhGroup, random: Random): EcdhKeyPair {
   // RFC 7748 §6.1: 32 random bytes; the clamping happens inside the scalar multiplication.
-  const privateKey = group === 'x25519' ? random.bytes(32) : randomScalar(NIST[group].curve.Point.Fn.ORDER, NIST[group].size, random);
+  const privateKey =
+    group === 'x25519'
+      ? random.bytes(32)
+      : randomScalar(NIST[group].curve.Point.Fn.ORDER, NIST[group].size, random);
   return { privateKey, publicKey: ecdhPublicKey(group, privateKey) };
 }
 
@@ -36,13 +42,20 @@ export function ecdhPublicKey(group: EcdhGroup, privateKey: Uint8Array): Uint8Ar
   return curve.getPublicKey(privateKey, false);
 }
 
-export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+export function ecdhSharedSecret(
+  group: EcdhGroup,
+  privateKey: Uint8Array,
+  peerPublicKey: Uint8Array,
+): Uint8Array {
   if (group === 'x25519') return x25519Shared(privateKey, peerPublicKey);
   const { curve, size } = NIST[group];
   checkNistPrivateKey(group, privateKey, size);
   // RFC 8446 §4.2.8.2: UncompressedPointRepresentation only: 0x04 || X || Y.
   if (peerPublicKey.length !== 1 + 2 * size || peerPublicKey[0] !== 0x04) {
-    throw new CryptoError('invalid_public_value', `${group} public value must be an uncompressed point of ${1 + 2 * size} bytes`);
+    throw new CryptoError(
+      'invalid_public_value',
+      `${group} public value must be an uncompressed point of ${1 + 2 * size} bytes`,
+    );
   }
   if (group === 'secp256r1') return p256Shared(privateKey, peerPublicKey);
   let shared: Uint8Array;
@@ -50,7 +63,10 @@ export function ecdhSharedSecret(group: EcdhGroup, privateKey: Uint8Array, peerP
     // noble decodes the point and checks it is on the curve and not infinity.
     shared = curve.getSharedSecret(privateKey, peerPublicKey, true);
   } catch (e) {
-    throw new CryptoError('invalid_public_value', `${group} public value is not a point on the curve: ${(e as Error).message}`);
+    throw new CryptoError(
+      'invalid_public_value',
+      `${group} public value is not a point on the curve: ${(e as Error).message}`,
+    );
   }
   // RFC 8446 §7.4.2: the shared secret is the x-coordinate alone; drop the parity byte.
   return shared.slice(1);
@@ -61,7 +77,10 @@ function p256Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Arr
   try {
     p256.Point.fromBytes(peerPublicKey).assertValidity();
   } catch (e) {
-    throw new CryptoError('invalid_public_value', `secp256r1 public value is not a point on the curve: ${(e as Error).message}`);
+    throw new CryptoError(
+      'invalid_public_value',
+      `secp256r1 public value is not a point on the curve: ${(e as Error).message}`,
+    );
   }
   // RFC 8446 §7.4.2: the shared secret is the x-coordinate alone.
   return p256Multiply(privateKey, peerPublicKey.subarray(1, 33), peerPublicKey.subarray(33)).x;
@@ -73,7 +92,8 @@ function x25519Shared(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8A
   // Our ladder (x25519.ts) takes any 32 bytes; a low-order peer value shows as the all-zero result refused below.
   const shared = x25519(privateKey, peerPublicKey);
   // RFC 7748 §6.1, RFC 8446 §7.4.2: an all-zero shared secret must be refused.
-  if (constantTimeIsZero(shared)) throw new CryptoError('invalid_public_value', 'X25519 shared secret is all zero');
+  if (constantTimeIsZero(shared))
+    throw new CryptoError('invalid_public_value', 'X25519 shared secret is all zero');
   return shared;
 }
 
@@ -98,6 +118,12 @@ function checkNistPrivateKey(group: NistGroup, privateKey: Uint8Array, size: num
   }
 }
 
-function checkLength(b: Uint8Array, length: number, code: 'invalid_key' | 'invalid_public_value', what: string): void {
-  if (b.length !== length) throw new CryptoError(code, `${what} must be ${length} bytes, got ${b.length}`);
+function checkLength(
+  b: Uint8Array,
+  length: number,
+  code: 'invalid_key' | 'invalid_public_value',
+  what: string,
+): void {
+  if (b.length !== length)
+    throw new CryptoError(code, `${what} must be ${length} bytes, got ${b.length}`);
 }

@@ -22,7 +22,12 @@ function toBigInt(b: Uint8Array): bigint {
 }
 
 /** (r, s) over a digest; the private key is 32 bytes in [1, n − 1] (checked by the caller). */
-export function p256SignDigest(privateKey: Uint8Array, digest: Uint8Array, hash: HashAlgorithm, extra?: Uint8Array): { r: bigint; s: bigint } {
+export function p256SignDigest(
+  privateKey: Uint8Array,
+  digest: Uint8Array,
+  hash: HashAlgorithm,
+  extra?: Uint8Array,
+): { r: bigint; s: bigint } {
   const n = P256_N;
   const d = toBigInt(privateKey);
   // SEC 1 §4.1.3 step 5: e is the leftmost 256 bits of the digest.

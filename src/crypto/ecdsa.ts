@@ -74,7 +74,12 @@ export function ecdsaSign(
  * DER signature over a digest made elsewhere (a TLS transcript). The RFC 6979
  * HMAC uses the SHA whose output has the digest's length, else the curve's own hash.
  */
-export function ecdsaSignDigest(curve: EcdsaCurve, privateKey: Uint8Array, digest: Uint8Array, random?: Random): Uint8Array {
+export function ecdsaSignDigest(
+  curve: EcdsaCurve,
+  privateKey: Uint8Array,
+  digest: Uint8Array,
+  random?: Random,
+): Uint8Array {
   const hash = HASH_BY_DIGEST_LENGTH.get(digest.length) ?? CURVES[curve].defaultHash;
   return signDigest(curve, privateKey, digest, hash, random);
 }
@@ -111,7 +116,11 @@ export function ecdsaVerifyDigest(
   compact.set(toFixedBytes(r, info.size), 0);
   compact.set(toFixedBytes(s, info.size), info.size);
   // prehash: false — the digest is ours; noble truncates it to n's bit length (SEC 1 §4.1.3 step 5).
-  return info.base.verify(compact, digest, publicKey, { prehash: false, lowS: false, format: 'compact' });
+  return info.base.verify(compact, digest, publicKey, {
+    prehash: false,
+    lowS: false,
+    format: 'compact',
+  });
 }
 
 function signDigest(
@@ -125,17 +134,30 @@ function signDigest(
   const extraEntropy = random === undefined ? false : random.bytes(CURVES[curve].size);
   if (curve === 'P-256') {
     // Our own k·G (p256-point.ts); P-384 stays on noble.
-    const { r, s } = p256SignDigest(privateKey, digest, hash, extraEntropy === false ? undefined : extraEntropy);
+    const { r, s } = p256SignDigest(
+      privateKey,
+      digest,
+      hash,
+      extraEntropy === false ? undefined : extraEntropy,
+    );
     return encodeDsaSignature(r, s);
   }
   // lowS: false — the signature is the one RFC 6979 and SEC 1 define, as OpenSSL makes it.
-  return signer(curve, hash).sign(digest, privateKey, { prehash: false, lowS: false, format: 'der', extraEntropy });
+  return signer(curve, hash).sign(digest, privateKey, {
+    prehash: false,
+    lowS: false,
+    format: 'der',
+    extraEntropy,
+  });
 }
 
 function checkPrivateKey(curve: EcdsaCurve, privateKey: Uint8Array): void {
   const info = CURVES[curve];
   if (privateKey.length !== info.size || !info.base.utils.isValidSecretKey(privateKey)) {
-    throw new CryptoError('invalid_key', `${curve} private key must be ${info.size} bytes encoding a scalar in [1, n-1]`);
+    throw new CryptoError(
+      'invalid_key',
+      `${curve} private key must be ${info.size} bytes encoding a scalar in [1, n-1]`,
+    );
   }
 }
 
@@ -144,12 +166,17 @@ function checkPublicKey(curve: EcdsaCurve, publicKey: Uint8Array): void {
   const { size, base } = CURVES[curve];
   const first = publicKey[0];
   const shapeOk =
-    (first === 0x04 && publicKey.length === 1 + 2 * size) || ((first === 0x02 || first === 0x03) && publicKey.length === 1 + size);
-  if (!shapeOk) throw new CryptoError('invalid_key', `${curve} public key is not a SEC1 point encoding`);
+    (first === 0x04 && publicKey.length === 1 + 2 * size) ||
+    ((first === 0x02 || first === 0x03) && publicKey.length === 1 + size);
+  if (!shapeOk)
+    throw new CryptoError('invalid_key', `${curve} public key is not a SEC1 point encoding`);
   try {
     base.Point.fromBytes(publicKey).assertValidity();
   } catch (e) {
-    throw new CryptoError('invalid_key', `${curve} public key is not on the curve: ${(e as Error).message}`);
+    throw new CryptoError(
+      'invalid_key',
+      `${curve} public key is not on the curve: ${(e as Error).message}`,
+    );
   }
 }
 

@@ -19,7 +19,11 @@ export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
  * pitfall). noble in strict mode also refuses small-order public keys. A bad
  * signature or key is `false`, never an exception.
  */
-export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function ed25519Verify(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false });
@@ -31,5 +35,9 @@ export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signat
 }
 
 function checkSeed(seed: Uint8Array): void {
-  if (seed.length !== 32) throw new CryptoError('invalid_key', `Ed25519 private key must be a 32-byte seed, got ${seed.length}`);
+  if (seed.length !== 32)
+    throw new CryptoError(
+      'invalid_key',
+      `Ed25519 private key must be a 32-byte seed, got ${seed.length}`,
+    );
 }

@@ -118,7 +118,12 @@ let table: Int32Array | undefined;
 function baseTable(): Int32Array {
   if (table !== undefined) return table;
   const t = new Int32Array(ROWS * PER_ROW * ENTRY);
-  const rowBase: Extended = { x: feFromBigInt(BX), y: feFromBigInt(BY), z: feFromInt(1), t: feFromBigInt((BX * BY) % P) };
+  const rowBase: Extended = {
+    x: feFromBigInt(BX),
+    y: feFromBigInt(BY),
+    z: feFromInt(1),
+    t: feFromBigInt((BX * BY) % P),
+  };
   const sum = extended();
   const first = cached();
   const entry = cached();
@@ -185,7 +190,8 @@ function select(t: Int32Array, row: number, digit: number): void {
   for (let j = 0; j < PER_ROW; j++) {
     const mask = -((((magnitude ^ (j + 1)) - 1) >>> 31) & 1);
     const at = (row * PER_ROW + j) * ENTRY;
-    for (let l = 0; l < ENTRY; l++) scan[l] = (scan[l] as number) ^ (mask & ((scan[l] as number) ^ (t[at + l] as number)));
+    for (let l = 0; l < ENTRY; l++)
+      scan[l] = (scan[l] as number) ^ (mask & ((scan[l] as number) ^ (t[at + l] as number)));
   }
   for (let l = 0; l < LIMBS; l++) {
     selected.ypx[l] = scan[l] as number;

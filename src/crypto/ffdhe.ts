@@ -21,7 +21,12 @@ const P2048 = hexConstant(`
 `);
 
 /** RFC 7919 A.1: ffdhe2048. */
-export const FFDHE2048: DhGroup = Object.freeze({ name: 'ffdhe2048', p: P2048, g: 2n, q: (P2048 - 1n) / 2n });
+export const FFDHE2048: DhGroup = Object.freeze({
+  name: 'ffdhe2048',
+  p: P2048,
+  g: 2n,
+  q: (P2048 - 1n) / 2n,
+});
 
 const P3072 = hexConstant(`
   FFFFFFFFFFFFFFFFADF85458A2BB4A9AAFDC5620273D3CF1D8B9C583CE2D3695
@@ -39,7 +44,12 @@ const P3072 = hexConstant(`
 `);
 
 /** RFC 7919 A.2: ffdhe3072. */
-export const FFDHE3072: DhGroup = Object.freeze({ name: 'ffdhe3072', p: P3072, g: 2n, q: (P3072 - 1n) / 2n });
+export const FFDHE3072: DhGroup = Object.freeze({
+  name: 'ffdhe3072',
+  p: P3072,
+  g: 2n,
+  q: (P3072 - 1n) / 2n,
+});
 
 const P4096 = hexConstant(`
   FFFFFFFFFFFFFFFFADF85458A2BB4A9AAFDC5620273D3CF1D8B9C583CE2D3695
@@ -61,4 +71,9 @@ const P4096 = hexConstant(`
 `);
 
 /** RFC 7919 A.3: ffdhe4096. */
-export const FFDHE4096: DhGroup = Object.freeze({ name: 'ffdhe4096', p: P4096, g: 2n, q: (P4096 - 1n) / 2n });
+export const FFDHE4096: DhGroup = Object.freeze({
+  name: 'ffdhe4096',
+  p: P4096,
+  g: 2n,
+  q: (P4096 - 1n) / 2n,
+});

@@ -77,70 +77,166 @@ function subtractPOnce(r: Fp): void {
 export function fpAdd(r: Fp, a: Fp, b: Fp): void {
   let c = 0;
   let v = 0;
-  v = (a[0] as number) + (b[0] as number) - 4194303 + c; c = v >> 22; const s0 = v & MASK;
-  v = (a[1] as number) + (b[1] as number) - 4194303 + c; c = v >> 22; const s1 = v & MASK;
-  v = (a[2] as number) + (b[2] as number) - 4194303 + c; c = v >> 22; const s2 = v & MASK;
-  v = (a[3] as number) + (b[3] as number) - 4194303 + c; c = v >> 22; const s3 = v & MASK;
-  v = (a[4] as number) + (b[4] as number) - 255 + c; c = v >> 22; const s4 = v & MASK;
-  v = (a[5] as number) + (b[5] as number) + c; c = v >> 22; const s5 = v & MASK;
-  v = (a[6] as number) + (b[6] as number) + c; c = v >> 22; const s6 = v & MASK;
-  v = (a[7] as number) + (b[7] as number) + c; c = v >> 22; const s7 = v & MASK;
-  v = (a[8] as number) + (b[8] as number) - 65536 + c; c = v >> 22; const s8 = v & MASK;
-  v = (a[9] as number) + (b[9] as number) + c; c = v >> 22; const s9 = v & MASK;
-  v = (a[10] as number) + (b[10] as number) - 4194288 + c; c = v >> 22; const s10 = v & MASK;
-  v = (a[11] as number) + (b[11] as number) - 16383 + c; c = v >> 22; const s11 = v & MASK;
+  v = (a[0] as number) + (b[0] as number) - 4194303 + c;
+  c = v >> 22;
+  const s0 = v & MASK;
+  v = (a[1] as number) + (b[1] as number) - 4194303 + c;
+  c = v >> 22;
+  const s1 = v & MASK;
+  v = (a[2] as number) + (b[2] as number) - 4194303 + c;
+  c = v >> 22;
+  const s2 = v & MASK;
+  v = (a[3] as number) + (b[3] as number) - 4194303 + c;
+  c = v >> 22;
+  const s3 = v & MASK;
+  v = (a[4] as number) + (b[4] as number) - 255 + c;
+  c = v >> 22;
+  const s4 = v & MASK;
+  v = (a[5] as number) + (b[5] as number) + c;
+  c = v >> 22;
+  const s5 = v & MASK;
+  v = (a[6] as number) + (b[6] as number) + c;
+  c = v >> 22;
+  const s6 = v & MASK;
+  v = (a[7] as number) + (b[7] as number) + c;
+  c = v >> 22;
+  const s7 = v & MASK;
+  v = (a[8] as number) + (b[8] as number) - 65536 + c;
+  c = v >> 22;
+  const s8 = v & MASK;
+  v = (a[9] as number) + (b[9] as number) + c;
+  c = v >> 22;
+  const s9 = v & MASK;
+  v = (a[10] as number) + (b[10] as number) - 4194288 + c;
+  c = v >> 22;
+  const s10 = v & MASK;
+  v = (a[11] as number) + (b[11] as number) - 16383 + c;
+  c = v >> 22;
+  const s11 = v & MASK;
   const m = c;
   c = 0;
-  v = s0 + (4194303 & m) + c; c = v >> 22; r[0] = v & MASK;
-  v = s1 + (4194303 & m) + c; c = v >> 22; r[1] = v & MASK;
-  v = s2 + (4194303 & m) + c; c = v >> 22; r[2] = v & MASK;
-  v = s3 + (4194303 & m) + c; c = v >> 22; r[3] = v & MASK;
-  v = s4 + (255 & m) + c; c = v >> 22; r[4] = v & MASK;
-  v = s5 + c; c = v >> 22; r[5] = v & MASK;
-  v = s6 + c; c = v >> 22; r[6] = v & MASK;
-  v = s7 + c; c = v >> 22; r[7] = v & MASK;
-  v = s8 + (65536 & m) + c; c = v >> 22; r[8] = v & MASK;
-  v = s9 + c; c = v >> 22; r[9] = v & MASK;
-  v = s10 + (4194288 & m) + c; c = v >> 22; r[10] = v & MASK;
-  v = s11 + (16383 & m) + c; c = v >> 22; r[11] = v & MASK;
+  v = s0 + (4194303 & m) + c;
+  c = v >> 22;
+  r[0] = v & MASK;
+  v = s1 + (4194303 & m) + c;
+  c = v >> 22;
+  r[1] = v & MASK;
+  v = s2 + (4194303 & m) + c;
+  c = v >> 22;
+  r[2] = v & MASK;
+  v = s3 + (4194303 & m) + c;
+  c = v >> 22;
+  r[3] = v & MASK;
+  v = s4 + (255 & m) + c;
+  c = v >> 22;
+  r[4] = v & MASK;
+  v = s5 + c;
+  c = v >> 22;
+  r[5] = v & MASK;
+  v = s6 + c;
+  c = v >> 22;
+  r[6] = v & MASK;
+  v = s7 + c;
+  c = v >> 22;
+  r[7] = v & MASK;
+  v = s8 + (65536 & m) + c;
+  c = v >> 22;
+  r[8] = v & MASK;
+  v = s9 + c;
+  c = v >> 22;
+  r[9] = v & MASK;
+  v = s10 + (4194288 & m) + c;
+  c = v >> 22;
+  r[10] = v & MASK;
+  v = s11 + (16383 & m) + c;
+  c = v >> 22;
+  r[11] = v & MASK;
 }
 
 export function fpSub(r: Fp, a: Fp, b: Fp): void {
   let c = 0;
   let v = 0;
-  v = (a[0] as number) - (b[0] as number) + c; c = v >> 22; const s0 = v & MASK;
-  v = (a[1] as number) - (b[1] as number) + c; c = v >> 22; const s1 = v & MASK;
-  v = (a[2] as number) - (b[2] as number) + c; c = v >> 22; const s2 = v & MASK;
-  v = (a[3] as number) - (b[3] as number) + c; c = v >> 22; const s3 = v & MASK;
-  v = (a[4] as number) - (b[4] as number) + c; c = v >> 22; const s4 = v & MASK;
-  v = (a[5] as number) - (b[5] as number) + c; c = v >> 22; const s5 = v & MASK;
-  v = (a[6] as number) - (b[6] as number) + c; c = v >> 22; const s6 = v & MASK;
-  v = (a[7] as number) - (b[7] as number) + c; c = v >> 22; const s7 = v & MASK;
-  v = (a[8] as number) - (b[8] as number) + c; c = v >> 22; const s8 = v & MASK;
-  v = (a[9] as number) - (b[9] as number) + c; c = v >> 22; const s9 = v & MASK;
-  v = (a[10] as number) - (b[10] as number) + c; c = v >> 22; const s10 = v & MASK;
-  v = (a[11] as number) - (b[11] as number) + c; c = v >> 22; const s11 = v & MASK;
+  v = (a[0] as number) - (b[0] as number) + c;
+  c = v >> 22;
+  const s0 = v & MASK;
+  v = (a[1] as number) - (b[1] as number) + c;
+  c = v >> 22;
+  const s1 = v & MASK;
+  v = (a[2] as number) - (b[2] as number) + c;
+  c = v >> 22;
+  const s2 = v & MASK;
+  v = (a[3] as number) - (b[3] as number) + c;
+  c = v >> 22;
+  const s3 = v & MASK;
+  v = (a[4] as number) - (b[4] as number) + c;
+  c = v >> 22;
+  const s4 = v & MASK;
+  v = (a[5] as number) - (b[5] as number) + c;
+  c = v >> 22;
+  const s5 = v & MASK;
+  v = (a[6] as number) - (b[6] as number) + c;
+  c = v >> 22;
+  const s6 = v & MASK;
+  v = (a[7] as number) - (b[7] as number) + c;
+  c = v >> 22;
+  const s7 = v & MASK;
+  v = (a[8] as number) - (b[8] as number) + c;
+  c = v >> 22;
+  const s8 = v & MASK;
+  v = (a[9] as number) - (b[9] as number) + c;
+  c = v >> 22;
+  const s9 = v & MASK;
+  v = (a[10] as number) - (b[10] as number) + c;
+  c = v >> 22;
+  const s10 = v & MASK;
+  v = (a[11] as number) - (b[11] as number) + c;
+  c = v >> 22;
+  const s11 = v & MASK;
   const m = c;
   c = 0;
-  v = s0 + (4194303 & m) + c; c = v >> 22; r[0] = v & MASK;
-  v = s1 + (4194303 & m) + c; c = v >> 22; r[1] = v & MASK;
-  v = s2 + (4194303 & m) + c; c = v >> 22; r[2] = v & MASK;
-  v = s3 + (4194303 & m) + c; c = v >> 22; r[3] = v & MASK;
-  v = s4 + (255 & m) + c; c = v >> 22; r[4] = v & MASK;
-  v = s5 + c; c = v >> 22; r[5] = v & MASK;
-  v = s6 + c; c = v >> 22; r[6] = v & MASK;
-  v = s7 + c; c = v >> 22; r[7] = v & MASK;
-  v = s8 + (65536 & m) + c; c = v >> 22; r[8] = v & MASK;
-  v = s9 + c; c = v >> 22; r[9] = v & MASK;
-  v = s10 + (4194288 & m) + c; c = v >> 22; r[10] = v & MASK;
-  v = s11 + (16383 & m) + c; c = v >> 22; r[11] = v & MASK;
+  v = s0 + (4194303 & m) + c;
+  c = v >> 22;
+  r[0] = v & MASK;
+  v = s1 + (4194303 & m) + c;
+  c = v >> 22;
+  r[1] = v & MASK;
+  v = s2 + (4194303 & m) + c;
+  c = v >> 22;
+  r[2] = v & MASK;
+  v = s3 + (4194303 & m) + c;
+  c = v >> 22;
+  r[3] = v & MASK;
+  v = s4 + (255 & m) + c;
+  c = v >> 22;
+  r[4] = v & MASK;
+  v = s5 + c;
+  c = v >> 22;
+  r[5] = v & MASK;
+  v = s6 + c;
+  c = v >> 22;
+  r[6] = v & MASK;
+  v = s7 + c;
+  c = v >> 22;
+  r[7] = v & MASK;
+  v = s8 + (65536 & m) + c;
+  c = v >> 22;
+  r[8] = v & MASK;
+  v = s9 + c;
+  c = v >> 22;
+  r[9] = v & MASK;
+  v = s10 + (4194288 & m) + c;
+  c = v >> 22;
+  r[10] = v & MASK;
+  v = s11 + (16383 & m) + c;
+  c = v >> 22;
+  r[11] = v & MASK;
 }
-
 
 /** r = a when bit is 1, unchanged when 0, by an arithmetic mask (limbs are below 2^22). */
 export function fpCmov(r: Fp, a: Fp, bit: number): void {
   const mask = -bit;
-  for (let i = 0; i < FP_LIMBS; i++) r[i] = (r[i] as number) ^ (mask & ((r[i] as number) ^ (a[i] as number)));
+  for (let i = 0; i < FP_LIMBS; i++)
+    r[i] = (r[i] as number) ^ (mask & ((r[i] as number) ^ (a[i] as number)));
 }
 
 /*
@@ -150,8 +246,30 @@ export function fpCmov(r: Fp, a: Fp, bit: number): void {
  */
 export function fpMul(r: Fp, a: Fp, b: Fp): void {
   if (fpCounter.enabled) fpCounter.mul++;
-  const a0 = a[0] as number; const a1 = a[1] as number; const a2 = a[2] as number; const a3 = a[3] as number; const a4 = a[4] as number; const a5 = a[5] as number; const a6 = a[6] as number; const a7 = a[7] as number; const a8 = a[8] as number; const a9 = a[9] as number; const a10 = a[10] as number; const a11 = a[11] as number;
-  const b0 = b[0] as number; const b1 = b[1] as number; const b2 = b[2] as number; const b3 = b[3] as number; const b4 = b[4] as number; const b5 = b[5] as number; const b6 = b[6] as number; const b7 = b[7] as number; const b8 = b[8] as number; const b9 = b[9] as number; const b10 = b[10] as number; const b11 = b[11] as number;
+  const a0 = a[0] as number;
+  const a1 = a[1] as number;
+  const a2 = a[2] as number;
+  const a3 = a[3] as number;
+  const a4 = a[4] as number;
+  const a5 = a[5] as number;
+  const a6 = a[6] as number;
+  const a7 = a[7] as number;
+  const a8 = a[8] as number;
+  const a9 = a[9] as number;
+  const a10 = a[10] as number;
+  const a11 = a[11] as number;
+  const b0 = b[0] as number;
+  const b1 = b[1] as number;
+  const b2 = b[2] as number;
+  const b3 = b[3] as number;
+  const b4 = b[4] as number;
+  const b5 = b[5] as number;
+  const b6 = b[6] as number;
+  const b7 = b[7] as number;
+  const b8 = b[8] as number;
+  const b9 = b[9] as number;
+  const b10 = b[10] as number;
+  const b11 = b[11] as number;
   let t0 = a0 * b0;
   let t1 = a0 * b1 + a1 * b0;
   let t2 = a0 * b2 + a1 * b1 + a2 * b0;
@@ -161,12 +279,67 @@ export function fpMul(r: Fp, a: Fp, b: Fp): void {
   let t6 = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0;
   let t7 = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0;
   let t8 = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0;
-  let t9 = a0 * b9 + a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + a9 * b0;
-  let t10 = a0 * b10 + a1 * b9 + a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + a9 * b1 + a10 * b0;
-  let t11 = a0 * b11 + a1 * b10 + a2 * b9 + a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + a9 * b2 + a10 * b1 + a11 * b0;
-  let t12 = a1 * b11 + a2 * b10 + a3 * b9 + a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + a9 * b3 + a10 * b2 + a11 * b1;
-  let t13 = a2 * b11 + a3 * b10 + a4 * b9 + a5 * b8 + a6 * b7 + a7 * b6 + a8 * b5 + a9 * b4 + a10 * b3 + a11 * b2;
-  let t14 = a3 * b11 + a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4 + a11 * b3;
+  let t9 =
+    a0 * b9 +
+    a1 * b8 +
+    a2 * b7 +
+    a3 * b6 +
+    a4 * b5 +
+    a5 * b4 +
+    a6 * b3 +
+    a7 * b2 +
+    a8 * b1 +
+    a9 * b0;
+  let t10 =
+    a0 * b10 +
+    a1 * b9 +
+    a2 * b8 +
+    a3 * b7 +
+    a4 * b6 +
+    a5 * b5 +
+    a6 * b4 +
+    a7 * b3 +
+    a8 * b2 +
+    a9 * b1 +
+    a10 * b0;
+  let t11 =
+    a0 * b11 +
+    a1 * b10 +
+    a2 * b9 +
+    a3 * b8 +
+    a4 * b7 +
+    a5 * b6 +
+    a6 * b5 +
+    a7 * b4 +
+    a8 * b3 +
+    a9 * b2 +
+    a10 * b1 +
+    a11 * b0;
+  let t12 =
+    a1 * b11 +
+    a2 * b10 +
+    a3 * b9 +
+    a4 * b8 +
+    a5 * b7 +
+    a6 * b6 +
+    a7 * b5 +
+    a8 * b4 +
+    a9 * b3 +
+    a10 * b2 +
+    a11 * b1;
+  let t13 =
+    a2 * b11 +
+    a3 * b10 +
+    a4 * b9 +
+    a5 * b8 +
+    a6 * b7 +
+    a7 * b6 +
+    a8 * b5 +
+    a9 * b4 +
+    a10 * b3 +
+    a11 * b2;
+  let t14 =
+    a3 * b11 + a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4 + a11 * b3;
   let t15 = a4 * b11 + a5 * b10 + a6 * b9 + a7 * b8 + a8 * b7 + a9 * b6 + a10 * b5 + a11 * b4;
   let t16 = a5 * b11 + a6 * b10 + a7 * b9 + a8 * b8 + a9 * b7 + a10 * b6 + a11 * b5;
   let t17 = a6 * b11 + a7 * b10 + a8 * b9 + a9 * b8 + a10 * b7 + a11 * b6;
@@ -288,25 +461,79 @@ export function fpMul(r: Fp, a: Fp, b: Fp): void {
   t22 += q * 16383;
   let c = Math.floor(t12 * INV_RADIX);
   t12 -= c * RADIX;
-  t13 += c; c = Math.floor(t13 * INV_RADIX); t13 -= c * RADIX;
-  t14 += c; c = Math.floor(t14 * INV_RADIX); t14 -= c * RADIX;
-  t15 += c; c = Math.floor(t15 * INV_RADIX); t15 -= c * RADIX;
-  t16 += c; c = Math.floor(t16 * INV_RADIX); t16 -= c * RADIX;
-  t17 += c; c = Math.floor(t17 * INV_RADIX); t17 -= c * RADIX;
-  t18 += c; c = Math.floor(t18 * INV_RADIX); t18 -= c * RADIX;
-  t19 += c; c = Math.floor(t19 * INV_RADIX); t19 -= c * RADIX;
-  t20 += c; c = Math.floor(t20 * INV_RADIX); t20 -= c * RADIX;
-  t21 += c; c = Math.floor(t21 * INV_RADIX); t21 -= c * RADIX;
-  t22 += c; c = Math.floor(t22 * INV_RADIX); t22 -= c * RADIX;
-  t23 += c; c = Math.floor(t23 * INV_RADIX); t23 -= c * RADIX;
-  r[0] = t12; r[1] = t13; r[2] = t14; r[3] = t15; r[4] = t16; r[5] = t17; r[6] = t18; r[7] = t19; r[8] = t20; r[9] = t21; r[10] = t22; r[11] = t23;
+  t13 += c;
+  c = Math.floor(t13 * INV_RADIX);
+  t13 -= c * RADIX;
+  t14 += c;
+  c = Math.floor(t14 * INV_RADIX);
+  t14 -= c * RADIX;
+  t15 += c;
+  c = Math.floor(t15 * INV_RADIX);
+  t15 -= c * RADIX;
+  t16 += c;
+  c = Math.floor(t16 * INV_RADIX);
+  t16 -= c * RADIX;
+  t17 += c;
+  c = Math.floor(t17 * INV_RADIX);
+  t17 -= c * RADIX;
+  t18 += c;
+  c = Math.floor(t18 * INV_RADIX);
+  t18 -= c * RADIX;
+  t19 += c;
+  c = Math.floor(t19 * INV_RADIX);
+  t19 -= c * RADIX;
+  t20 += c;
+  c = Math.floor(t20 * INV_RADIX);
+  t20 -= c * RADIX;
+  t21 += c;
+  c = Math.floor(t21 * INV_RADIX);
+  t21 -= c * RADIX;
+  t22 += c;
+  c = Math.floor(t22 * INV_RADIX);
+  t22 -= c * RADIX;
+  t23 += c;
+  c = Math.floor(t23 * INV_RADIX);
+  t23 -= c * RADIX;
+  r[0] = t12;
+  r[1] = t13;
+  r[2] = t14;
+  r[3] = t15;
+  r[4] = t16;
+  r[5] = t17;
+  r[6] = t18;
+  r[7] = t19;
+  r[8] = t20;
+  r[9] = t21;
+  r[10] = t22;
+  r[11] = t23;
   subtractPOnce(r);
 }
 
 export function fpSqr(r: Fp, a: Fp): void {
   if (fpCounter.enabled) fpCounter.mul++;
-  const a0 = a[0] as number; const a1 = a[1] as number; const a2 = a[2] as number; const a3 = a[3] as number; const a4 = a[4] as number; const a5 = a[5] as number; const a6 = a[6] as number; const a7 = a[7] as number; const a8 = a[8] as number; const a9 = a[9] as number; const a10 = a[10] as number; const a11 = a[11] as number;
-  const d1 = 2 * a1; const d2 = 2 * a2; const d3 = 2 * a3; const d4 = 2 * a4; const d5 = 2 * a5; const d6 = 2 * a6; const d7 = 2 * a7; const d8 = 2 * a8; const d9 = 2 * a9; const d10 = 2 * a10; const d11 = 2 * a11;
+  const a0 = a[0] as number;
+  const a1 = a[1] as number;
+  const a2 = a[2] as number;
+  const a3 = a[3] as number;
+  const a4 = a[4] as number;
+  const a5 = a[5] as number;
+  const a6 = a[6] as number;
+  const a7 = a[7] as number;
+  const a8 = a[8] as number;
+  const a9 = a[9] as number;
+  const a10 = a[10] as number;
+  const a11 = a[11] as number;
+  const d1 = 2 * a1;
+  const d2 = 2 * a2;
+  const d3 = 2 * a3;
+  const d4 = 2 * a4;
+  const d5 = 2 * a5;
+  const d6 = 2 * a6;
+  const d7 = 2 * a7;
+  const d8 = 2 * a8;
+  const d9 = 2 * a9;
+  const d10 = 2 * a10;
+  const d11 = 2 * a11;
   let t0 = a0 * a0;
   let t1 = a0 * d1;
   let t2 = a0 * d2 + a1 * a1;
@@ -443,18 +670,51 @@ export function fpSqr(r: Fp, a: Fp): void {
   t22 += q * 16383;
   let c = Math.floor(t12 * INV_RADIX);
   t12 -= c * RADIX;
-  t13 += c; c = Math.floor(t13 * INV_RADIX); t13 -= c * RADIX;
-  t14 += c; c = Math.floor(t14 * INV_RADIX); t14 -= c * RADIX;
-  t15 += c; c = Math.floor(t15 * INV_RADIX); t15 -= c * RADIX;
-  t16 += c; c = Math.floor(t16 * INV_RADIX); t16 -= c * RADIX;
-  t17 += c; c = Math.floor(t17 * INV_RADIX); t17 -= c * RADIX;
-  t18 += c; c = Math.floor(t18 * INV_RADIX); t18 -= c * RADIX;
-  t19 += c; c = Math.floor(t19 * INV_RADIX); t19 -= c * RADIX;
-  t20 += c; c = Math.floor(t20 * INV_RADIX); t20 -= c * RADIX;
-  t21 += c; c = Math.floor(t21 * INV_RADIX); t21 -= c * RADIX;
-  t22 += c; c = Math.floor(t22 * INV_RADIX); t22 -= c * RADIX;
-  t23 += c; c = Math.floor(t23 * INV_RADIX); t23 -= c * RADIX;
-  r[0] = t12; r[1] = t13; r[2] = t14; r[3] = t15; r[4] = t16; r[5] = t17; r[6] = t18; r[7] = t19; r[8] = t20; r[9] = t21; r[10] = t22; r[11] = t23;
+  t13 += c;
+  c = Math.floor(t13 * INV_RADIX);
+  t13 -= c * RADIX;
+  t14 += c;
+  c = Math.floor(t14 * INV_RADIX);
+  t14 -= c * RADIX;
+  t15 += c;
+  c = Math.floor(t15 * INV_RADIX);
+  t15 -= c * RADIX;
+  t16 += c;
+  c = Math.floor(t16 * INV_RADIX);
+  t16 -= c * RADIX;
+  t17 += c;
+  c = Math.floor(t17 * INV_RADIX);
+  t17 -= c * RADIX;
+  t18 += c;
+  c = Math.floor(t18 * INV_RADIX);
+  t18 -= c * RADIX;
+  t19 += c;
+  c = Math.floor(t19 * INV_RADIX);
+  t19 -= c * RADIX;
+  t20 += c;
+  c = Math.floor(t20 * INV_RADIX);
+  t20 -= c * RADIX;
+  t21 += c;
+  c = Math.floor(t21 * INV_RADIX);
+  t21 -= c * RADIX;
+  t22 += c;
+  c = Math.floor(t22 * INV_RADIX);
+  t22 -= c * RADIX;
+  t23 += c;
+  c = Math.floor(t23 * INV_RADIX);
+  t23 -= c * RADIX;
+  r[0] = t12;
+  r[1] = t13;
+  r[2] = t14;
+  r[3] = t15;
+  r[4] = t16;
+  r[5] = t17;
+  r[6] = t18;
+  r[7] = t19;
+  r[8] = t20;
+  r[9] = t21;
+  r[10] = t22;
+  r[11] = t23;
   subtractPOnce(r);
 }
 

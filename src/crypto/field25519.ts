@@ -60,8 +60,30 @@ function carry(o: Fe): void {
 
 export function feMul(r: Fe, a: Fe, b: Fe): void {
   if (feCounter.enabled) feCounter.mul++;
-  const a0 = a[0] as number; const a1 = a[1] as number; const a2 = a[2] as number; const a3 = a[3] as number; const a4 = a[4] as number; const a5 = a[5] as number; const a6 = a[6] as number; const a7 = a[7] as number; const a8 = a[8] as number; const a9 = a[9] as number; const a10 = a[10] as number; const a11 = a[11] as number;
-  const b0 = b[0] as number; const b1 = b[1] as number; const b2 = b[2] as number; const b3 = b[3] as number; const b4 = b[4] as number; const b5 = b[5] as number; const b6 = b[6] as number; const b7 = b[7] as number; const b8 = b[8] as number; const b9 = b[9] as number; const b10 = b[10] as number; const b11 = b[11] as number;
+  const a0 = a[0] as number;
+  const a1 = a[1] as number;
+  const a2 = a[2] as number;
+  const a3 = a[3] as number;
+  const a4 = a[4] as number;
+  const a5 = a[5] as number;
+  const a6 = a[6] as number;
+  const a7 = a[7] as number;
+  const a8 = a[8] as number;
+  const a9 = a[9] as number;
+  const a10 = a[10] as number;
+  const a11 = a[11] as number;
+  const b0 = b[0] as number;
+  const b1 = b[1] as number;
+  const b2 = b[2] as number;
+  const b3 = b[3] as number;
+  const b4 = b[4] as number;
+  const b5 = b[5] as number;
+  const b6 = b[6] as number;
+  const b7 = b[7] as number;
+  const b8 = b[8] as number;
+  const b9 = b[9] as number;
+  const b10 = b[10] as number;
+  const b11 = b[11] as number;
   let t0 = a0 * b0;
   let t1 = a0 * b1 + a1 * b0;
   let t2 = a0 * b2 + a1 * b1 + a2 * b0;
@@ -71,12 +93,67 @@ export function feMul(r: Fe, a: Fe, b: Fe): void {
   let t6 = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0;
   let t7 = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0;
   let t8 = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0;
-  let t9 = a0 * b9 + a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + a9 * b0;
-  let t10 = a0 * b10 + a1 * b9 + a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + a9 * b1 + a10 * b0;
-  let t11 = a0 * b11 + a1 * b10 + a2 * b9 + a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + a9 * b2 + a10 * b1 + a11 * b0;
-  let t12 = a1 * b11 + a2 * b10 + a3 * b9 + a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + a9 * b3 + a10 * b2 + a11 * b1;
-  let t13 = a2 * b11 + a3 * b10 + a4 * b9 + a5 * b8 + a6 * b7 + a7 * b6 + a8 * b5 + a9 * b4 + a10 * b3 + a11 * b2;
-  let t14 = a3 * b11 + a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4 + a11 * b3;
+  let t9 =
+    a0 * b9 +
+    a1 * b8 +
+    a2 * b7 +
+    a3 * b6 +
+    a4 * b5 +
+    a5 * b4 +
+    a6 * b3 +
+    a7 * b2 +
+    a8 * b1 +
+    a9 * b0;
+  let t10 =
+    a0 * b10 +
+    a1 * b9 +
+    a2 * b8 +
+    a3 * b7 +
+    a4 * b6 +
+    a5 * b5 +
+    a6 * b4 +
+    a7 * b3 +
+    a8 * b2 +
+    a9 * b1 +
+    a10 * b0;
+  let t11 =
+    a0 * b11 +
+    a1 * b10 +
+    a2 * b9 +
+    a3 * b8 +
+    a4 * b7 +
+    a5 * b6 +
+    a6 * b5 +
+    a7 * b4 +
+    a8 * b3 +
+    a9 * b2 +
+    a10 * b1 +
+    a11 * b0;
+  let t12 =
+    a1 * b11 +
+    a2 * b10 +
+    a3 * b9 +
+    a4 * b8 +
+    a5 * b7 +
+    a6 * b6 +
+    a7 * b5 +
+    a8 * b4 +
+    a9 * b3 +
+    a10 * b2 +
+    a11 * b1;
+  let t13 =
+    a2 * b11 +
+    a3 * b10 +
+    a4 * b9 +
+    a5 * b8 +
+    a6 * b7 +
+    a7 * b6 +
+    a8 * b5 +
+    a9 * b4 +
+    a10 * b3 +
+    a11 * b2;
+  let t14 =
+    a3 * b11 + a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4 + a11 * b3;
   let t15 = a4 * b11 + a5 * b10 + a6 * b9 + a7 * b8 + a8 * b7 + a9 * b6 + a10 * b5 + a11 * b4;
   let t16 = a5 * b11 + a6 * b10 + a7 * b9 + a8 * b8 + a9 * b7 + a10 * b6 + a11 * b5;
   let t17 = a6 * b11 + a7 * b10 + a8 * b9 + a9 * b8 + a10 * b7 + a11 * b6;
@@ -87,28 +164,72 @@ export function feMul(r: Fe, a: Fe, b: Fe): void {
   let t22 = a11 * b11;
   let c = Math.floor(t0 * INV_RADIX);
   t0 -= c * RADIX;
-  t1 += c; c = Math.floor(t1 * INV_RADIX); t1 -= c * RADIX;
-  t2 += c; c = Math.floor(t2 * INV_RADIX); t2 -= c * RADIX;
-  t3 += c; c = Math.floor(t3 * INV_RADIX); t3 -= c * RADIX;
-  t4 += c; c = Math.floor(t4 * INV_RADIX); t4 -= c * RADIX;
-  t5 += c; c = Math.floor(t5 * INV_RADIX); t5 -= c * RADIX;
-  t6 += c; c = Math.floor(t6 * INV_RADIX); t6 -= c * RADIX;
-  t7 += c; c = Math.floor(t7 * INV_RADIX); t7 -= c * RADIX;
-  t8 += c; c = Math.floor(t8 * INV_RADIX); t8 -= c * RADIX;
-  t9 += c; c = Math.floor(t9 * INV_RADIX); t9 -= c * RADIX;
-  t10 += c; c = Math.floor(t10 * INV_RADIX); t10 -= c * RADIX;
-  t11 += c; c = Math.floor(t11 * INV_RADIX); t11 -= c * RADIX;
-  t12 += c; c = Math.floor(t12 * INV_RADIX); t12 -= c * RADIX;
-  t13 += c; c = Math.floor(t13 * INV_RADIX); t13 -= c * RADIX;
-  t14 += c; c = Math.floor(t14 * INV_RADIX); t14 -= c * RADIX;
-  t15 += c; c = Math.floor(t15 * INV_RADIX); t15 -= c * RADIX;
-  t16 += c; c = Math.floor(t16 * INV_RADIX); t16 -= c * RADIX;
-  t17 += c; c = Math.floor(t17 * INV_RADIX); t17 -= c * RADIX;
-  t18 += c; c = Math.floor(t18 * INV_RADIX); t18 -= c * RADIX;
-  t19 += c; c = Math.floor(t19 * INV_RADIX); t19 -= c * RADIX;
-  t20 += c; c = Math.floor(t20 * INV_RADIX); t20 -= c * RADIX;
-  t21 += c; c = Math.floor(t21 * INV_RADIX); t21 -= c * RADIX;
-  t22 += c; c = Math.floor(t22 * INV_RADIX); t22 -= c * RADIX;
+  t1 += c;
+  c = Math.floor(t1 * INV_RADIX);
+  t1 -= c * RADIX;
+  t2 += c;
+  c = Math.floor(t2 * INV_RADIX);
+  t2 -= c * RADIX;
+  t3 += c;
+  c = Math.floor(t3 * INV_RADIX);
+  t3 -= c * RADIX;
+  t4 += c;
+  c = Math.floor(t4 * INV_RADIX);
+  t4 -= c * RADIX;
+  t5 += c;
+  c = Math.floor(t5 * INV_RADIX);
+  t5 -= c * RADIX;
+  t6 += c;
+  c = Math.floor(t6 * INV_RADIX);
+  t6 -= c * RADIX;
+  t7 += c;
+  c = Math.floor(t7 * INV_RADIX);
+  t7 -= c * RADIX;
+  t8 += c;
+  c = Math.floor(t8 * INV_RADIX);
+  t8 -= c * RADIX;
+  t9 += c;
+  c = Math.floor(t9 * INV_RADIX);
+  t9 -= c * RADIX;
+  t10 += c;
+  c = Math.floor(t10 * INV_RADIX);
+  t10 -= c * RADIX;
+  t11 += c;
+  c = Math.floor(t11 * INV_RADIX);
+  t11 -= c * RADIX;
+  t12 += c;
+  c = Math.floor(t12 * INV_RADIX);
+  t12 -= c * RADIX;
+  t13 += c;
+  c = Math.floor(t13 * INV_RADIX);
+  t13 -= c * RADIX;
+  t14 += c;
+  c = Math.floor(t14 * INV_RADIX);
+  t14 -= c * RADIX;
+  t15 += c;
+  c = Math.floor(t15 * INV_RADIX);
+  t15 -= c * RADIX;
+  t16 += c;
+  c = Math.floor(t16 * INV_RADIX);
+  t16 -= c * RADIX;
+  t17 += c;
+  c = Math.floor(t17 * INV_RADIX);
+  t17 -= c * RADIX;
+  t18 += c;
+  c = Math.floor(t18 * INV_RADIX);
+  t18 -= c * RADIX;
+  t19 += c;
+  c = Math.floor(t19 * INV_RADIX);
+  t19 -= c * RADIX;
+  t20 += c;
+  c = Math.floor(t20 * INV_RADIX);
+  t20 -= c * RADIX;
+  t21 += c;
+  c = Math.floor(t21 * INV_RADIX);
+  t21 -= c * RADIX;
+  t22 += c;
+  c = Math.floor(t22 * INV_RADIX);
+  t22 -= c * RADIX;
   // 2^264 ≡ 19·2^9 (mod p): fold the high twelve limbs onto the low ones.
   t0 += FOLD * t12;
   t1 += FOLD * t13;
@@ -124,28 +245,80 @@ export function feMul(r: Fe, a: Fe, b: Fe): void {
   t11 += FOLD * c;
   c = Math.floor(t0 * INV_RADIX);
   t0 -= c * RADIX;
-  t1 += c; c = Math.floor(t1 * INV_RADIX); t1 -= c * RADIX;
-  t2 += c; c = Math.floor(t2 * INV_RADIX); t2 -= c * RADIX;
-  t3 += c; c = Math.floor(t3 * INV_RADIX); t3 -= c * RADIX;
-  t4 += c; c = Math.floor(t4 * INV_RADIX); t4 -= c * RADIX;
-  t5 += c; c = Math.floor(t5 * INV_RADIX); t5 -= c * RADIX;
-  t6 += c; c = Math.floor(t6 * INV_RADIX); t6 -= c * RADIX;
-  t7 += c; c = Math.floor(t7 * INV_RADIX); t7 -= c * RADIX;
-  t8 += c; c = Math.floor(t8 * INV_RADIX); t8 -= c * RADIX;
-  t9 += c; c = Math.floor(t9 * INV_RADIX); t9 -= c * RADIX;
-  t10 += c; c = Math.floor(t10 * INV_RADIX); t10 -= c * RADIX;
-  t11 += c; c = Math.floor(t11 * INV_RADIX); t11 -= c * RADIX;
+  t1 += c;
+  c = Math.floor(t1 * INV_RADIX);
+  t1 -= c * RADIX;
+  t2 += c;
+  c = Math.floor(t2 * INV_RADIX);
+  t2 -= c * RADIX;
+  t3 += c;
+  c = Math.floor(t3 * INV_RADIX);
+  t3 -= c * RADIX;
+  t4 += c;
+  c = Math.floor(t4 * INV_RADIX);
+  t4 -= c * RADIX;
+  t5 += c;
+  c = Math.floor(t5 * INV_RADIX);
+  t5 -= c * RADIX;
+  t6 += c;
+  c = Math.floor(t6 * INV_RADIX);
+  t6 -= c * RADIX;
+  t7 += c;
+  c = Math.floor(t7 * INV_RADIX);
+  t7 -= c * RADIX;
+  t8 += c;
+  c = Math.floor(t8 * INV_RADIX);
+  t8 -= c * RADIX;
+  t9 += c;
+  c = Math.floor(t9 * INV_RADIX);
+  t9 -= c * RADIX;
+  t10 += c;
+  c = Math.floor(t10 * INV_RADIX);
+  t10 -= c * RADIX;
+  t11 += c;
+  c = Math.floor(t11 * INV_RADIX);
+  t11 -= c * RADIX;
   t0 += FOLD * c;
   c = Math.floor(t0 * INV_RADIX);
   r[0] = t0 - c * RADIX;
   r[1] = t1 + c;
-  r[2] = t2; r[3] = t3; r[4] = t4; r[5] = t5; r[6] = t6; r[7] = t7; r[8] = t8; r[9] = t9; r[10] = t10; r[11] = t11;
+  r[2] = t2;
+  r[3] = t3;
+  r[4] = t4;
+  r[5] = t5;
+  r[6] = t6;
+  r[7] = t7;
+  r[8] = t8;
+  r[9] = t9;
+  r[10] = t10;
+  r[11] = t11;
 }
 
 export function feSqr(r: Fe, a: Fe): void {
   if (feCounter.enabled) feCounter.mul++;
-  const a0 = a[0] as number; const a1 = a[1] as number; const a2 = a[2] as number; const a3 = a[3] as number; const a4 = a[4] as number; const a5 = a[5] as number; const a6 = a[6] as number; const a7 = a[7] as number; const a8 = a[8] as number; const a9 = a[9] as number; const a10 = a[10] as number; const a11 = a[11] as number;
-  const d1 = 2 * a1; const d2 = 2 * a2; const d3 = 2 * a3; const d4 = 2 * a4; const d5 = 2 * a5; const d6 = 2 * a6; const d7 = 2 * a7; const d8 = 2 * a8; const d9 = 2 * a9; const d10 = 2 * a10; const d11 = 2 * a11;
+  const a0 = a[0] as number;
+  const a1 = a[1] as number;
+  const a2 = a[2] as number;
+  const a3 = a[3] as number;
+  const a4 = a[4] as number;
+  const a5 = a[5] as number;
+  const a6 = a[6] as number;
+  const a7 = a[7] as number;
+  const a8 = a[8] as number;
+  const a9 = a[9] as number;
+  const a10 = a[10] as number;
+  const a11 = a[11] as number;
+  const d1 = 2 * a1;
+  const d2 = 2 * a2;
+  const d3 = 2 * a3;
+  const d4 = 2 * a4;
+  const d5 = 2 * a5;
+  const d6 = 2 * a6;
+  const d7 = 2 * a7;
+  const d8 = 2 * a8;
+  const d9 = 2 * a9;
+  const d10 = 2 * a10;
+  const d11 = 2 * a11;
   let t0 = a0 * a0;
   let t1 = a0 * d1;
   let t2 = a0 * d2 + a1 * a1;
@@ -171,28 +344,72 @@ export function feSqr(r: Fe, a: Fe): void {
   let t22 = a11 * a11;
   let c = Math.floor(t0 * INV_RADIX);
   t0 -= c * RADIX;
-  t1 += c; c = Math.floor(t1 * INV_RADIX); t1 -= c * RADIX;
-  t2 += c; c = Math.floor(t2 * INV_RADIX); t2 -= c * RADIX;
-  t3 += c; c = Math.floor(t3 * INV_RADIX); t3 -= c * RADIX;
-  t4 += c; c = Math.floor(t4 * INV_RADIX); t4 -= c * RADIX;
-  t5 += c; c = Math.floor(t5 * INV_RADIX); t5 -= c * RADIX;
-  t6 += c; c = Math.floor(t6 * INV_RADIX); t6 -= c * RADIX;
-  t7 += c; c = Math.floor(t7 * INV_RADIX); t7 -= c * RADIX;
-  t8 += c; c = Math.floor(t8 * INV_RADIX); t8 -= c * RADIX;
-  t9 += c; c = Math.floor(t9 * INV_RADIX); t9 -= c * RADIX;
-  t10 += c; c = Math.floor(t10 * INV_RADIX); t10 -= c * RADIX;
-  t11 += c; c = Math.floor(t11 * INV_RADIX); t11 -= c * RADIX;
-  t12 += c; c = Math.floor(t12 * INV_RADIX); t12 -= c * RADIX;
-  t13 += c; c = Math.floor(t13 * INV_RADIX); t13 -= c * RADIX;
-  t14 += c; c = Math.floor(t14 * INV_RADIX); t14 -= c * RADIX;
-  t15 += c; c = Math.floor(t15 * INV_RADIX); t15 -= c * RADIX;
-  t16 += c; c = Math.floor(t16 * INV_RADIX); t16 -= c * RADIX;
-  t17 += c; c = Math.floor(t17 * INV_RADIX); t17 -= c * RADIX;
-  t18 += c; c = Math.floor(t18 * INV_RADIX); t18 -= c * RADIX;
-  t19 += c; c = Math.floor(t19 * INV_RADIX); t19 -= c * RADIX;
-  t20 += c; c = Math.floor(t20 * INV_RADIX); t20 -= c * RADIX;
-  t21 += c; c = Math.floor(t21 * INV_RADIX); t21 -= c * RADIX;
-  t22 += c; c = Math.floor(t22 * INV_RADIX); t22 -= c * RADIX;
+  t1 += c;
+  c = Math.floor(t1 * INV_RADIX);
+  t1 -= c * RADIX;
+  t2 += c;
+  c = Math.floor(t2 * INV_RADIX);
+  t2 -= c * RADIX;
+  t3 += c;
+  c = Math.floor(t3 * INV_RADIX);
+  t3 -= c * RADIX;
+  t4 += c;
+  c = Math.floor(t4 * INV_RADIX);
+  t4 -= c * RADIX;
+  t5 += c;
+  c = Math.floor(t5 * INV_RADIX);
+  t5 -= c * RADIX;
+  t6 += c;
+  c = Math.floor(t6 * INV_RADIX);
+  t6 -= c * RADIX;
+  t7 += c;
+  c = Math.floor(t7 * INV_RADIX);
+  t7 -= c * RADIX;
+  t8 += c;
+  c = Math.floor(t8 * INV_RADIX);
+  t8 -= c * RADIX;
+  t9 += c;
+  c = Math.floor(t9 * INV_RADIX);
+  t9 -= c * RADIX;
+  t10 += c;
+  c = Math.floor(t10 * INV_RADIX);
+  t10 -= c * RADIX;
+  t11 += c;
+  c = Math.floor(t11 * INV_RADIX);
+  t11 -= c * RADIX;
+  t12 += c;
+  c = Math.floor(t12 * INV_RADIX);
+  t12 -= c * RADIX;
+  t13 += c;
+  c = Math.floor(t13 * INV_RADIX);
+  t13 -= c * RADIX;
+  t14 += c;
+  c = Math.floor(t14 * INV_RADIX);
+  t14 -= c * RADIX;
+  t15 += c;
+  c = Math.floor(t15 * INV_RADIX);
+  t15 -= c * RADIX;
+  t16 += c;
+  c = Math.floor(t16 * INV_RADIX);
+  t16 -= c * RADIX;
+  t17 += c;
+  c = Math.floor(t17 * INV_RADIX);
+  t17 -= c * RADIX;
+  t18 += c;
+  c = Math.floor(t18 * INV_RADIX);
+  t18 -= c * RADIX;
+  t19 += c;
+  c = Math.floor(t19 * INV_RADIX);
+  t19 -= c * RADIX;
+  t20 += c;
+  c = Math.floor(t20 * INV_RADIX);
+  t20 -= c * RADIX;
+  t21 += c;
+  c = Math.floor(t21 * INV_RADIX);
+  t21 -= c * RADIX;
+  t22 += c;
+  c = Math.floor(t22 * INV_RADIX);
+  t22 -= c * RADIX;
   // 2^264 ≡ 19·2^9 (mod p): fold the high twelve limbs onto the low ones.
   t0 += FOLD * t12;
   t1 += FOLD * t13;
@@ -208,24 +425,54 @@ export function feSqr(r: Fe, a: Fe): void {
   t11 += FOLD * c;
   c = Math.floor(t0 * INV_RADIX);
   t0 -= c * RADIX;
-  t1 += c; c = Math.floor(t1 * INV_RADIX); t1 -= c * RADIX;
-  t2 += c; c = Math.floor(t2 * INV_RADIX); t2 -= c * RADIX;
-  t3 += c; c = Math.floor(t3 * INV_RADIX); t3 -= c * RADIX;
-  t4 += c; c = Math.floor(t4 * INV_RADIX); t4 -= c * RADIX;
-  t5 += c; c = Math.floor(t5 * INV_RADIX); t5 -= c * RADIX;
-  t6 += c; c = Math.floor(t6 * INV_RADIX); t6 -= c * RADIX;
-  t7 += c; c = Math.floor(t7 * INV_RADIX); t7 -= c * RADIX;
-  t8 += c; c = Math.floor(t8 * INV_RADIX); t8 -= c * RADIX;
-  t9 += c; c = Math.floor(t9 * INV_RADIX); t9 -= c * RADIX;
-  t10 += c; c = Math.floor(t10 * INV_RADIX); t10 -= c * RADIX;
-  t11 += c; c = Math.floor(t11 * INV_RADIX); t11 -= c * RADIX;
+  t1 += c;
+  c = Math.floor(t1 * INV_RADIX);
+  t1 -= c * RADIX;
+  t2 += c;
+  c = Math.floor(t2 * INV_RADIX);
+  t2 -= c * RADIX;
+  t3 += c;
+  c = Math.floor(t3 * INV_RADIX);
+  t3 -= c * RADIX;
+  t4 += c;
+  c = Math.floor(t4 * INV_RADIX);
+  t4 -= c * RADIX;
+  t5 += c;
+  c = Math.floor(t5 * INV_RADIX);
+  t5 -= c * RADIX;
+  t6 += c;
+  c = Math.floor(t6 * INV_RADIX);
+  t6 -= c * RADIX;
+  t7 += c;
+  c = Math.floor(t7 * INV_RADIX);
+  t7 -= c * RADIX;
+  t8 += c;
+  c = Math.floor(t8 * INV_RADIX);
+  t8 -= c * RADIX;
+  t9 += c;
+  c = Math.floor(t9 * INV_RADIX);
+  t9 -= c * RADIX;
+  t10 += c;
+  c = Math.floor(t10 * INV_RADIX);
+  t10 -= c * RADIX;
+  t11 += c;
+  c = Math.floor(t11 * INV_RADIX);
+  t11 -= c * RADIX;
   t0 += FOLD * c;
   c = Math.floor(t0 * INV_RADIX);
   r[0] = t0 - c * RADIX;
   r[1] = t1 + c;
-  r[2] = t2; r[3] = t3; r[4] = t4; r[5] = t5; r[6] = t6; r[7] = t7; r[8] = t8; r[9] = t9; r[10] = t10; r[11] = t11;
+  r[2] = t2;
+  r[3] = t3;
+  r[4] = t4;
+  r[5] = t5;
+  r[6] = t6;
+  r[7] = t7;
+  r[8] = t8;
+  r[9] = t9;
+  r[10] = t10;
+  r[11] = t11;
 }
-
 
 /** r = a · 121665 ((A − 2) / 4 for Curve25519, RFC 7748 §5). */
 export function feMul121665(r: Fe, a: Fe): void {
@@ -247,7 +494,8 @@ export function feCswap(p: Fe, q: Fe, bit: number): void {
 /** r = a when bit is 1, unchanged when 0. */
 export function feCmov(r: Fe, a: Fe, bit: number): void {
   const mask = -bit;
-  for (let i = 0; i < LIMBS; i++) r[i] = (r[i] as number) ^ (mask & ((r[i] as number) ^ (a[i] as number)));
+  for (let i = 0; i < LIMBS; i++)
+    r[i] = (r[i] as number) ^ (mask & ((r[i] as number) ^ (a[i] as number)));
 }
 
 const invT = fe();
@@ -263,7 +511,9 @@ export function feInvert(r: Fe, a: Fe): void {
   r.set(c);
 }
 
-const P_LIMBS = Float64Array.from({ length: LIMBS }, (_, i) => (i === 0 ? RADIX - 19 : i === LIMBS - 1 ? 2 ** TOP_BITS - 1 : RADIX - 1));
+const P_LIMBS = Float64Array.from({ length: LIMBS }, (_, i) =>
+  i === 0 ? RADIX - 19 : i === LIMBS - 1 ? 2 ** TOP_BITS - 1 : RADIX - 1,
+);
 const packT = fe();
 const packM = fe();
 

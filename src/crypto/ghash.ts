@@ -45,8 +45,14 @@ export class GhashKey {
 
   /** X·H by SP 800-38D §6.3 Algorithm 1, the same operations for every X. */
   multiply(state: GhashState, x0: number, x1: number, x2: number, x3: number): void {
-    let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-    let v0 = this.h0, v1 = this.h1, v2 = this.h2, v3 = this.h3;
+    let z0 = 0,
+      z1 = 0,
+      z2 = 0,
+      z3 = 0;
+    let v0 = this.h0,
+      v1 = this.h1,
+      v2 = this.h2,
+      v3 = this.h3;
     for (let k = 0; k < 4; k++) {
       const x = k === 0 ? x0 : k === 1 ? x1 : k === 2 ? x2 : x3;
       for (let s = 31; s >= 0; s--) {
@@ -74,7 +80,10 @@ function buildTable(h0: number, h1: number, h2: number, h3: number): Int32Array 
   const t = new Int32Array(32 * 16 * 4);
   const d = new Int32Array(16);
   // (d0..d3) walks H · x^i for i = 0..127.
-  let d0 = h0, d1 = h1, d2 = h2, d3 = h3;
+  let d0 = h0,
+    d1 = h1,
+    d2 = h2,
+    d3 = h3;
   for (let w = 0; w < 32; w++) {
     // Coefficient 4w + j is bit (3 - j) of the window's value.
     for (let j = 0; j < 4; j++) {
@@ -132,15 +141,28 @@ export class GhashState {
     let p = 0;
     for (; p + 16 <= n; p += 16) {
       this.block(
-        ((data[p] as number) << 24) | ((data[p + 1] as number) << 16) | ((data[p + 2] as number) << 8) | (data[p + 3] as number),
-        ((data[p + 4] as number) << 24) | ((data[p + 5] as number) << 16) | ((data[p + 6] as number) << 8) | (data[p + 7] as number),
-        ((data[p + 8] as number) << 24) | ((data[p + 9] as number) << 16) | ((data[p + 10] as number) << 8) | (data[p + 11] as number),
-        ((data[p + 12] as number) << 24) | ((data[p + 13] as number) << 16) | ((data[p + 14] as number) << 8) | (data[p + 15] as number),
+        ((data[p] as number) << 24) |
+          ((data[p + 1] as number) << 16) |
+          ((data[p + 2] as number) << 8) |
+          (data[p + 3] as number),
+        ((data[p + 4] as number) << 24) |
+          ((data[p + 5] as number) << 16) |
+          ((data[p + 6] as number) << 8) |
+          (data[p + 7] as number),
+        ((data[p + 8] as number) << 24) |
+          ((data[p + 9] as number) << 16) |
+          ((data[p + 10] as number) << 8) |
+          (data[p + 11] as number),
+        ((data[p + 12] as number) << 24) |
+          ((data[p + 13] as number) << 16) |
+          ((data[p + 14] as number) << 8) |
+          (data[p + 15] as number),
       );
     }
     if (p < n) {
       const w = [0, 0, 0, 0];
-      for (let i = 0; p + i < n; i++) w[i >> 2] = (w[i >> 2] as number) | ((data[p + i] as number) << (24 - 8 * (i & 3)));
+      for (let i = 0; p + i < n; i++)
+        w[i >> 2] = (w[i >> 2] as number) | ((data[p + i] as number) << (24 - 8 * (i & 3)));
       this.block(w[0] as number, w[1] as number, w[2] as number, w[3] as number);
     }
     return this;
@@ -151,12 +173,24 @@ export class GhashState {
     this.table = this.key.tableFor(1);
     const aadBits = aadBytes * 8;
     const dataBits = dataBytes * 8;
-    this.block(Math.floor(aadBits / 0x100000000), aadBits >>> 0, Math.floor(dataBits / 0x100000000), dataBits >>> 0);
+    this.block(
+      Math.floor(aadBits / 0x100000000),
+      aadBits >>> 0,
+      Math.floor(dataBits / 0x100000000),
+      dataBits >>> 0,
+    );
     return this;
   }
 
   /** Writes Y XOR `mask` (the big-endian words of E(K, J0)) to `out` at `offset`. */
-  finishInto(m0: number, m1: number, m2: number, m3: number, out: Uint8Array, offset: number): void {
+  finishInto(
+    m0: number,
+    m1: number,
+    m2: number,
+    m3: number,
+    out: Uint8Array,
+    offset: number,
+  ): void {
     writeWord(out, offset, this.y0 ^ m0);
     writeWord(out, offset + 4, this.y1 ^ m1);
     writeWord(out, offset + 8, this.y2 ^ m2);
@@ -169,10 +203,14 @@ export class GhashState {
       this.key.multiply(this, this.y0 ^ x0, this.y1 ^ x1, this.y2 ^ x2, this.y3 ^ x3);
       return;
     }
-    let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+    let z0 = 0,
+      z1 = 0,
+      z2 = 0,
+      z3 = 0;
     let base = 0;
     for (let k = 0; k < 4; k++) {
-      const a = k === 0 ? this.y0 ^ x0 : k === 1 ? this.y1 ^ x1 : k === 2 ? this.y2 ^ x2 : this.y3 ^ x3;
+      const a =
+        k === 0 ? this.y0 ^ x0 : k === 1 ? this.y1 ^ x1 : k === 2 ? this.y2 ^ x2 : this.y3 ^ x3;
       for (let s = 28; s >= 0; s -= 4, base += 64) {
         const i = base + (((a >>> s) & 15) << 2);
         z0 ^= t[i] as number;

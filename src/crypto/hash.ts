@@ -14,7 +14,13 @@ export interface IncrementalState {
 /** The hashes TLS 1.2/1.3 and X.509 use. MD5 and SHA-1 only for legacy signatures and fingerprints. */
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
-export const HASH_ALGORITHMS: readonly HashAlgorithm[] = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'];
+export const HASH_ALGORITHMS: readonly HashAlgorithm[] = [
+  'md5',
+  'sha1',
+  'sha256',
+  'sha384',
+  'sha512',
+];
 
 const NOBLE: Record<HashAlgorithm, CHash> = { md5, sha1, sha256, sha384, sha512 };
 

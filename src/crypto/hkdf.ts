@@ -12,10 +12,18 @@ export function hkdfExtract(hash: HashAlgorithm, salt: Uint8Array, ikm: Uint8Arr
 }
 
 /** RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), L ≤ 255·HashLen. */
-export function hkdfExpand(hash: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+export function hkdfExpand(
+  hash: HashAlgorithm,
+  prk: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
   const hashLen = hashOutputLen(hash);
   if (!Number.isSafeInteger(length) || length < 0 || length > 255 * hashLen) {
-    throw new CryptoError('invalid_parameter', `HKDF-Expand length ${length} is outside 0..${255 * hashLen}`);
+    throw new CryptoError(
+      'invalid_parameter',
+      `HKDF-Expand length ${length} is outside 0..${255 * hashLen}`,
+    );
   }
   const keyed = createHmac(hash, prk);
   const out = new Uint8Array(length);

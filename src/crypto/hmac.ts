@@ -30,5 +30,7 @@ class NobleBackedHmac implements Hmac {
 }
 
 export function createHmac(algorithm: HashAlgorithm, key: Uint8Array): Hmac {
-  return new NobleBackedHmac(nobleHmac.create(nobleHash(algorithm), key) as unknown as IncrementalState);
+  return new NobleBackedHmac(
+    nobleHmac.create(nobleHash(algorithm), key) as unknown as IncrementalState,
+  );
 }

@@ -8,7 +8,13 @@ export type { Hmac } from './hmac.js';
 export { hkdf, hkdfExpand, hkdfExtract } from './hkdf.js';
 export { ecdhGenerate, ecdhPublicKey, ecdhSharedSecret } from './ecdh.js';
 export type { EcdhGroup, EcdhKeyPair } from './ecdh.js';
-export { ecdsaPublicKey, ecdsaSign, ecdsaSignDigest, ecdsaVerify, ecdsaVerifyDigest } from './ecdsa.js';
+export {
+  ecdsaPublicKey,
+  ecdsaSign,
+  ecdsaSignDigest,
+  ecdsaVerify,
+  ecdsaVerifyDigest,
+} from './ecdsa.js';
 export type { EcdsaCurve } from './ecdsa.js';
 export { ed25519PublicKey, ed25519Sign, ed25519Verify } from './ed25519.js';
 export * from './rsa.js';

@@ -25,21 +25,27 @@ function refuse(message: string): CryptoError {
 
 export function checkRsaKeySize(n: bigint, e: bigint): void {
   const nBits = bitLength(n);
-  if (nBits > RSA_MAX_MODULUS_BITS) throw refuse(`RSA modulus of ${nBits} bits is above the maximum of ${RSA_MAX_MODULUS_BITS}`);
+  if (nBits > RSA_MAX_MODULUS_BITS)
+    throw refuse(`RSA modulus of ${nBits} bits is above the maximum of ${RSA_MAX_MODULUS_BITS}`);
   const eBits = bitLength(e);
   if (nBits > RSA_SMALL_MODULUS_BITS && eBits > RSA_MAX_PUBLIC_EXPONENT_BITS) {
-    throw refuse(`RSA public exponent of ${eBits} bits is above ${RSA_MAX_PUBLIC_EXPONENT_BITS} for a modulus above ${RSA_SMALL_MODULUS_BITS} bits`);
+    throw refuse(
+      `RSA public exponent of ${eBits} bits is above ${RSA_MAX_PUBLIC_EXPONENT_BITS} for a modulus above ${RSA_SMALL_MODULUS_BITS} bits`,
+    );
   }
 }
 
 export function checkDsaKeySize(p: bigint, q: bigint): void {
   const pBits = bitLength(p);
-  if (pBits > DSA_MAX_P_BITS) throw refuse(`DSA p of ${pBits} bits is above the maximum of ${DSA_MAX_P_BITS}`);
+  if (pBits > DSA_MAX_P_BITS)
+    throw refuse(`DSA p of ${pBits} bits is above the maximum of ${DSA_MAX_P_BITS}`);
   const qBits = bitLength(q);
-  if (!DSA_Q_BITS.includes(qBits)) throw refuse(`DSA q of ${qBits} bits; it must have 160, 224 or 256`);
+  if (!DSA_Q_BITS.includes(qBits))
+    throw refuse(`DSA q of ${qBits} bits; it must have 160, 224 or 256`);
 }
 
 export function checkDhModulusSize(p: bigint): void {
   const pBits = bitLength(p);
-  if (pBits > DH_MAX_P_BITS) throw refuse(`DH p of ${pBits} bits is above the maximum of ${DH_MAX_P_BITS}`);
+  if (pBits > DH_MAX_P_BITS)
+    throw refuse(`DH p of ${pBits} bits is above the maximum of ${DH_MAX_P_BITS}`);
 }

@@ -14,7 +14,21 @@
  * and in field-p256.ts, and by test/crypto/p256.test.ts, which counts the
  * field multiplications of each multiplication for different scalars.
  */
-import { FP_LIMBS, fp, fpAdd, fpCmov, fpFromBigInt, fpFromBytes, fpInvert, fpMul, fpSqr, fpSub, fpToBytes, FP_ONE, P256_P } from './field-p256.js';
+import {
+  FP_LIMBS,
+  fp,
+  fpAdd,
+  fpCmov,
+  fpFromBigInt,
+  fpFromBytes,
+  fpInvert,
+  fpMul,
+  fpSqr,
+  fpSub,
+  fpToBytes,
+  FP_ONE,
+  P256_P,
+} from './field-p256.js';
 import type { Fp } from './field-p256.js';
 
 /** SP 800-186 §3.2.1.3: b, the base point G and the order n. */
@@ -208,7 +222,8 @@ function scanRow(r: Point, t: Int32Array, first: number, count: number, wanted: 
   for (let j = 0; j < count; j++) {
     const mask = -((((wanted ^ (j + 1)) - 1) >>> 31) & 1);
     const at = (first + j) * ENTRY;
-    for (let l = 0; l < ENTRY; l++) scan[l] = (scan[l] as number) ^ (mask & ((scan[l] as number) ^ (t[at + l] as number)));
+    for (let l = 0; l < ENTRY; l++)
+      scan[l] = (scan[l] as number) ^ (mask & ((scan[l] as number) ^ (t[at + l] as number)));
   }
   for (let l = 0; l < FP_LIMBS; l++) {
     r.x[l] = scan[l] as number;
@@ -255,7 +270,12 @@ function toAffineTable(projective: Int32Array, count: number): Int32Array {
   const z = (i: number): Fp => projective.subarray(i * ENTRY + 2 * FP_LIMBS, (i + 1) * ENTRY);
   const prefix = new Int32Array(count * FP_LIMBS);
   prefix.set(z(0), 0);
-  for (let i = 1; i < count; i++) fpMul(prefix.subarray(i * FP_LIMBS, (i + 1) * FP_LIMBS), prefix.subarray((i - 1) * FP_LIMBS, i * FP_LIMBS), z(i));
+  for (let i = 1; i < count; i++)
+    fpMul(
+      prefix.subarray(i * FP_LIMBS, (i + 1) * FP_LIMBS),
+      prefix.subarray((i - 1) * FP_LIMBS, i * FP_LIMBS),
+      z(i),
+    );
   const inverse = fp();
   fpInvert(inverse, prefix.subarray((count - 1) * FP_LIMBS));
   const table = new Int32Array(count * AFFINE_ENTRY);
@@ -264,8 +284,16 @@ function toAffineTable(projective: Int32Array, count: number): Int32Array {
     if (i > 0) fpMul(zInverse, inverse, prefix.subarray((i - 1) * FP_LIMBS, i * FP_LIMBS));
     else zInverse.set(inverse);
     fpMul(inverse, inverse, z(i));
-    fpMul(table.subarray(i * AFFINE_ENTRY, i * AFFINE_ENTRY + FP_LIMBS), projective.subarray(i * ENTRY, i * ENTRY + FP_LIMBS), zInverse);
-    fpMul(table.subarray(i * AFFINE_ENTRY + FP_LIMBS, (i + 1) * AFFINE_ENTRY), projective.subarray(i * ENTRY + FP_LIMBS, i * ENTRY + 2 * FP_LIMBS), zInverse);
+    fpMul(
+      table.subarray(i * AFFINE_ENTRY, i * AFFINE_ENTRY + FP_LIMBS),
+      projective.subarray(i * ENTRY, i * ENTRY + FP_LIMBS),
+      zInverse,
+    );
+    fpMul(
+      table.subarray(i * AFFINE_ENTRY + FP_LIMBS, (i + 1) * AFFINE_ENTRY),
+      projective.subarray(i * ENTRY + FP_LIMBS, i * ENTRY + 2 * FP_LIMBS),
+      zInverse,
+    );
   }
   return table;
 }
@@ -278,7 +306,9 @@ function scanAffineRow(x: Fp, y: Fp, t: Int32Array, first: number, wanted: numbe
   for (let j = 1; j < PER_ROW; j++) {
     const mask = -((((wanted ^ (j + 1)) - 1) >>> 31) & 1);
     const at = (first + j) * AFFINE_ENTRY;
-    for (let l = 0; l < AFFINE_ENTRY; l++) affineScan[l] = (affineScan[l] as number) ^ (mask & ((affineScan[l] as number) ^ (t[at + l] as number)));
+    for (let l = 0; l < AFFINE_ENTRY; l++)
+      affineScan[l] =
+        (affineScan[l] as number) ^ (mask & ((affineScan[l] as number) ^ (t[at + l] as number)));
   }
   for (let l = 0; l < FP_LIMBS; l++) {
     x[l] = affineScan[l] as number;
@@ -392,8 +422,13 @@ export function p256BaseMultiply(k: Uint8Array): { x: Uint8Array; y: Uint8Array 
  * k·Q for Q given as affine coordinates that the caller has checked are a
  * point of the curve (public values: the checks may branch), k in [1, n − 1].
  */
-export function p256Multiply(k: Uint8Array, qx: Uint8Array, qy: Uint8Array): { x: Uint8Array; y: Uint8Array } {
-  if (bytesToBigInt(qx) >= P256_P || bytesToBigInt(qy) >= P256_P) throw new RangeError('P-256 coordinate not below p');
+export function p256Multiply(
+  k: Uint8Array,
+  qx: Uint8Array,
+  qy: Uint8Array,
+): { x: Uint8Array; y: Uint8Array } {
+  if (bytesToBigInt(qx) >= P256_P || bytesToBigInt(qy) >= P256_P)
+    throw new RangeError('P-256 coordinate not below p');
   const q = point();
   fpFromBytes(q.x, qx);
   fpFromBytes(q.y, qy);

@@ -22,10 +22,26 @@ export interface Argon2idParams {
   readonly version: number;
 }
 
-export function scryptDerive(password: Uint8Array, salt: Uint8Array, params: ScryptParams, dkLen: number): Promise<Uint8Array> {
+export function scryptDerive(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: ScryptParams,
+  dkLen: number,
+): Promise<Uint8Array> {
   return scryptAsync(password, salt, { N: 2 ** params.ln, r: params.r, p: params.p, dkLen });
 }
 
-export function argon2idDerive(password: Uint8Array, salt: Uint8Array, params: Argon2idParams, dkLen: number): Promise<Uint8Array> {
-  return argon2idAsync(password, salt, { m: params.m, t: params.t, p: params.p, version: params.version, dkLen });
+export function argon2idDerive(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams,
+  dkLen: number,
+): Promise<Uint8Array> {
+  return argon2idAsync(password, salt, {
+    m: params.m,
+    t: params.t,
+    p: params.p,
+    version: params.version,
+    dkLen,
+  });
 }

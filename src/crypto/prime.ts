@@ -123,7 +123,8 @@ function randomStart(bits: number, random: Random): bigint {
 
 /** A random prime of exactly `bits` bits whose top two bits are set (FIPS 186-5 B.3.3 step 4.4 bound). */
 export function generatePrime(bits: number, random: Random): bigint {
-  if (!Number.isSafeInteger(bits) || bits < 16) throw new CryptoError('invalid_parameter', `prime size ${bits} too small`);
+  if (!Number.isSafeInteger(bits) || bits < 16)
+    throw new CryptoError('invalid_parameter', `prime size ${bits} too small`);
   const rounds = millerRabinRounds(bits);
   for (;;) {
     const base = randomStart(bits, random);
@@ -149,8 +150,13 @@ export function generatePrime(bits: number, random: Random): bigint {
  * `onProgress` is called with the number of candidates tested so far, every
  * sieve pass.
  */
-export function generateSafePrime(bits: number, random: Random, onProgress?: (candidates: number) => void): bigint {
-  if (!Number.isSafeInteger(bits) || bits < 16) throw new CryptoError('invalid_parameter', `prime size ${bits} too small`);
+export function generateSafePrime(
+  bits: number,
+  random: Random,
+  onProgress?: (candidates: number) => void,
+): bigint {
+  if (!Number.isSafeInteger(bits) || bits < 16)
+    throw new CryptoError('invalid_parameter', `prime size ${bits} too small`);
   const rounds = millerRabinRounds(bits - 1);
   let tested = 0;
   for (;;) {

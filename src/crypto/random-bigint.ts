@@ -4,7 +4,8 @@ import { CryptoError } from './errors.js';
 
 /** A uniformly random integer of at most `bits` bits. */
 export function randomBits(bits: number, random: Random): bigint {
-  if (!Number.isSafeInteger(bits) || bits < 1) throw new CryptoError('invalid_parameter', `bad bit count ${bits}`);
+  if (!Number.isSafeInteger(bits) || bits < 1)
+    throw new CryptoError('invalid_parameter', `bad bit count ${bits}`);
   const bytes = random.bytes(Math.ceil(bits / 8));
   const extra = bytes.length * 8 - bits;
   bytes[0] = (bytes[0] as number) & (0xff >> extra);

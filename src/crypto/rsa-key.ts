@@ -43,7 +43,10 @@ const MIN_MODULUS_BITS = 512;
 export function checkRsaPublicKey(key: RsaPublicKey): void {
   checkRsaKeySize(key.n, key.e);
   if (bitLength(key.n) < MIN_MODULUS_BITS || (key.n & 1n) === 0n) {
-    throw new CryptoError('invalid_key', `RSA modulus must be odd and at least ${MIN_MODULUS_BITS} bits`);
+    throw new CryptoError(
+      'invalid_key',
+      `RSA modulus must be odd and at least ${MIN_MODULUS_BITS} bits`,
+    );
   }
   if (key.e < 3n || (key.e & 1n) === 0n || key.e >= key.n) {
     throw new CryptoError('invalid_key', 'RSA public exponent must be odd, at least 3 and below n');
@@ -52,7 +55,8 @@ export function checkRsaPublicKey(key: RsaPublicKey): void {
 
 /** RFC 4055 §1.2: an id-RSASSA-PSS key is for PSS signatures only, not PKCS#1 v1.5 signatures or encryption. */
 export function checkNotPssOnly(key: RsaPublicKey, operation: string): void {
-  if (key.pss !== undefined) throw new CryptoError('invalid_key', `an RSASSA-PSS key cannot be used for ${operation}`);
+  if (key.pss !== undefined)
+    throw new CryptoError('invalid_key', `an RSASSA-PSS key cannot be used for ${operation}`);
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -64,11 +68,19 @@ function gcd(a: bigint, b: bigint): bigint {
  * Builds a private key from n, e, d, p, q: computes dp, dq, qinv (RFC 8017
  * §3.2) after checking p·q = n and e·d ≡ 1 (mod λ(n)).
  */
-export function rsaPrivateFromComponents(n: bigint, e: bigint, d: bigint, p: bigint, q: bigint): RsaPrivateKey {
+export function rsaPrivateFromComponents(
+  n: bigint,
+  e: bigint,
+  d: bigint,
+  p: bigint,
+  q: bigint,
+): RsaPrivateKey {
   checkRsaPublicKey({ n, e });
-  if (p <= 1n || q <= 1n || p === q || p * q !== n) throw new CryptoError('invalid_key', 'RSA primes do not multiply to n');
+  if (p <= 1n || q <= 1n || p === q || p * q !== n)
+    throw new CryptoError('invalid_key', 'RSA primes do not multiply to n');
   const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-  if (d <= 0n || d >= n || (e * d) % lambda !== 1n) throw new CryptoError('invalid_key', 'RSA exponents are not inverses modulo λ(n)');
+  if (d <= 0n || d >= n || (e * d) % lambda !== 1n)
+    throw new CryptoError('invalid_key', 'RSA exponents are not inverses modulo λ(n)');
   let qinv: bigint;
   try {
     qinv = modInverse(q, p);
@@ -86,9 +98,16 @@ export function rsaPrivateFromComponents(n: bigint, e: bigint, d: bigint, p: big
  */
 export function rsaGenerateKey(bits: number, random: Random, e: bigint = 65537n): RsaPrivateKey {
   if (!Number.isSafeInteger(bits) || bits < MIN_MODULUS_BITS || bits > RSA_MAX_MODULUS_BITS) {
-    throw new CryptoError('invalid_parameter', `RSA key size ${bits} outside ${MIN_MODULUS_BITS}..${RSA_MAX_MODULUS_BITS}`);
+    throw new CryptoError(
+      'invalid_parameter',
+      `RSA key size ${bits} outside ${MIN_MODULUS_BITS}..${RSA_MAX_MODULUS_BITS}`,
+    );
   }
-  if (e < 3n || (e & 1n) === 0n || bitLength(e) > 256) throw new CryptoError('invalid_parameter', 'RSA public exponent must be odd, ≥ 3, at most 256 bits');
+  if (e < 3n || (e & 1n) === 0n || bitLength(e) > 256)
+    throw new CryptoError(
+      'invalid_parameter',
+      'RSA public exponent must be odd, ≥ 3, at most 256 bits',
+    );
   const pBits = Math.ceil(bits / 2);
   const qBits = bits - pBits;
   const minDistance = 1n << BigInt(Math.max(pBits - 100, 0));

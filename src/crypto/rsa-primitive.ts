@@ -48,7 +48,11 @@ function takeBlinding(key: RsaPrivateKey, random: Random): Blinding {
     }
   }
   const current = { ...b };
-  blindings.set(key, { forward: (b.forward * b.forward) % key.n, inverse: (b.inverse * b.inverse) % key.n, uses: b.uses + 1 });
+  blindings.set(key, {
+    forward: (b.forward * b.forward) % key.n,
+    inverse: (b.inverse * b.inverse) % key.n,
+    uses: b.uses + 1,
+  });
   return current;
 }
 
@@ -64,7 +68,10 @@ export function rsaPrivateOp(key: RsaPrivateKey, c: bigint, random: Random): big
   const mBlinded = m2 + h * q;
   const m = (mBlinded * blinding.inverse) % n;
   if (modPowPublic(m, key.e, n) !== c % n) {
-    throw new CryptoError('invalid_key', 'RSA private operation failed its check: inconsistent CRT components or a computation fault');
+    throw new CryptoError(
+      'invalid_key',
+      'RSA private operation failed its check: inconsistent CRT components or a computation fault',
+    );
   }
   return m;
 }

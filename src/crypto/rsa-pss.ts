@@ -35,7 +35,10 @@ function mPrimeHash(hashAlg: HashAlgorithm, digest: Uint8Array, salt: Uint8Array
 
 function checkDigest(hashAlg: HashAlgorithm, digest: Uint8Array): void {
   if (digest.length !== hashOutputLen(hashAlg)) {
-    throw new CryptoError('invalid_parameter', `${hashAlg} digest must be ${hashOutputLen(hashAlg)} bytes, got ${digest.length}`);
+    throw new CryptoError(
+      'invalid_parameter',
+      `${hashAlg} digest must be ${hashOutputLen(hashAlg)} bytes, got ${digest.length}`,
+    );
   }
 }
 
@@ -59,7 +62,12 @@ function minSaltLength(key: RsaPublicKey): number {
  * with the scheme's hash, salt as long as the hash) ask with
  * (hash, hash, hashOutputLen(hash)). Any RSA key may make PSS signatures.
  */
-export function rsaPssKeyAllows(key: RsaPublicKey, hashAlg: HashAlgorithm, mgfHash: HashAlgorithm, saltLength: number): boolean {
+export function rsaPssKeyAllows(
+  key: RsaPublicKey,
+  hashAlg: HashAlgorithm,
+  mgfHash: HashAlgorithm,
+  saltLength: number,
+): boolean {
   return keyAllows(key, hashAlg, mgfHash) && saltLength >= minSaltLength(key);
 }
 
@@ -74,15 +82,27 @@ export function rsaPssSignDigest(
   checkRsaPublicKey(key);
   checkDigest(hashAlg, digest);
   if (!keyAllows(key, hashAlg, mgfHash)) {
-    throw new CryptoError('invalid_parameter', `this RSASSA-PSS key is restricted to ${key.pss?.restrictions?.hash} with MGF1-${key.pss?.restrictions?.mgfHash}`);
+    throw new CryptoError(
+      'invalid_parameter',
+      `this RSASSA-PSS key is restricted to ${key.pss?.restrictions?.hash} with MGF1-${key.pss?.restrictions?.mgfHash}`,
+    );
   }
   const hLen = hashOutputLen(hashAlg);
   const sLen = saltLength ?? hLen;
-  if (sLen < minSaltLength(key)) throw new CryptoError('invalid_parameter', `PSS salt of ${sLen} bytes is below this key's minimum of ${minSaltLength(key)}`);
+  if (sLen < minSaltLength(key))
+    throw new CryptoError(
+      'invalid_parameter',
+      `PSS salt of ${sLen} bytes is below this key's minimum of ${minSaltLength(key)}`,
+    );
   const emBits = bitLength(key.n) - 1;
   const emLen = Math.ceil(emBits / 8);
-  if (!Number.isSafeInteger(sLen) || sLen < 0) throw new CryptoError('invalid_parameter', `bad PSS salt length ${sLen}`);
-  if (emLen < hLen + sLen + 2) throw new CryptoError('invalid_parameter', 'RSA key too short for this PSS hash and salt length');
+  if (!Number.isSafeInteger(sLen) || sLen < 0)
+    throw new CryptoError('invalid_parameter', `bad PSS salt length ${sLen}`);
+  if (emLen < hLen + sLen + 2)
+    throw new CryptoError(
+      'invalid_parameter',
+      'RSA key too short for this PSS hash and salt length',
+    );
   // §9.1.1 steps 4–12.
   const salt = random.bytes(sLen);
   const h = mPrimeHash(hashAlg, digest, salt);
@@ -150,7 +170,8 @@ export function rsaPssVerifyDigest(
   while (one < db.length && db[one] === 0) one++;
   if (one === db.length || db[one] !== 0x01) return false;
   const salt = db.subarray(one + 1);
-  if ((sLen !== PSS_SALT_ANY && salt.length !== sLen) || salt.length < minSaltLength(key)) return false;
+  if ((sLen !== PSS_SALT_ANY && salt.length !== sLen) || salt.length < minSaltLength(key))
+    return false;
   const expected = mPrimeHash(hashAlg, digest, salt);
   let diff = 0;
   for (let i = 0; i < hLen; i++) diff |= (expected[i] as number) ^ (h[i] as number);

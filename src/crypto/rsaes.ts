@@ -7,15 +7,23 @@ import { checkNotPssOnly, checkRsaPublicKey, rsaModulusBytes } from './rsa-key.j
 import { rsaPrivateOp, rsaPublicOp } from './rsa-primitive.js';
 
 /** RFC 8017 §7.2.1: EM = 0x00 || 0x02 || PS (≥ 8 nonzero random bytes) || 0x00 || M. */
-export function rsaEncryptPkcs1v15(key: RsaPublicKey, message: Uint8Array, random: Random): Uint8Array {
+export function rsaEncryptPkcs1v15(
+  key: RsaPublicKey,
+  message: Uint8Array,
+  random: Random,
+): Uint8Array {
   checkRsaPublicKey(key);
   checkNotPssOnly(key, 'encryption');
   const k = rsaModulusBytes(key);
-  if (message.length > k - 11) throw new CryptoError('invalid_parameter', `message of ${message.length} bytes too long for a ${k}-byte RSA key`);
+  if (message.length > k - 11)
+    throw new CryptoError(
+      'invalid_parameter',
+      `message of ${message.length} bytes too long for a ${k}-byte RSA key`,
+    );
   const em = new Uint8Array(k);
   em[1] = 0x02;
   const psLen = k - message.length - 3;
-  for (let filled = 0; filled < psLen; ) {
+  for (let filled = 0; filled < psLen;) {
     for (const b of random.bytes(psLen - filled)) if (b !== 0) em[2 + filled++] = b;
   }
   em.set(message, k - message.length);
@@ -49,7 +57,12 @@ function ltMask(a: number, b: number): number {
  * premaster (its length and value against n are public, but the same
  * decryption is still done on a substitute so the timing matches).
  */
-export function rsaDecryptTlsPremaster(key: RsaPrivateKey, ciphertext: Uint8Array, clientVersion: number, random: Random): Uint8Array {
+export function rsaDecryptTlsPremaster(
+  key: RsaPrivateKey,
+  ciphertext: Uint8Array,
+  clientVersion: number,
+  random: Random,
+): Uint8Array {
   checkRsaPublicKey(key);
   checkNotPssOnly(key, 'decryption');
   const fallback = random.bytes(PREMASTER_LEN);

@@ -15,7 +15,10 @@ export function tls12Prf(
   length: number,
 ): Uint8Array {
   if (!Number.isSafeInteger(length) || length < 0) {
-    throw new CryptoError('invalid_parameter', `PRF output length ${length} is not a non-negative integer`);
+    throw new CryptoError(
+      'invalid_parameter',
+      `PRF output length ${length} is not a non-negative integer`,
+    );
   }
   const labelBytes = new TextEncoder().encode(label);
   const labelAndSeed = new Uint8Array(labelBytes.length + seed.length);
@@ -25,7 +28,7 @@ export function tls12Prf(
   if (hash === 'sha256') return pSha256(new HmacSha256Key(secret), labelAndSeed, out);
   const keyed = createHmac(hash, secret);
   let a: Uint8Array = labelAndSeed;
-  for (let offset = 0; offset < length; ) {
+  for (let offset = 0; offset < length;) {
     a = keyed.clone().update(a).digest();
     const block = keyed.clone().update(a).update(labelAndSeed).digest();
     const take = Math.min(block.length, length - offset);
@@ -38,7 +41,7 @@ export function tls12Prf(
 /** P_SHA256 on the pad states computed once per secret. */
 function pSha256(key: HmacSha256Key, labelAndSeed: Uint8Array, out: Uint8Array): Uint8Array {
   let a = labelAndSeed;
-  for (let offset = 0; offset < out.length; ) {
+  for (let offset = 0; offset < out.length;) {
     a = key.mac(a);
     const block = key.mac(a, labelAndSeed);
     const take = Math.min(block.length, out.length - offset);

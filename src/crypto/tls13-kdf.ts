@@ -32,10 +32,15 @@ export function hkdfExpandLabel(
 ): Uint8Array {
   const labelBytes = encodedLabel(label);
   const fullLabelLength = PREFIX.length + labelBytes.length;
-  if (fullLabelLength > 255) throw new CryptoError('invalid_parameter', `HKDF label "${label}" is too long`);
-  if (context.length > 255) throw new CryptoError('invalid_parameter', 'HKDF label context is over 255 bytes');
+  if (fullLabelLength > 255)
+    throw new CryptoError('invalid_parameter', `HKDF label "${label}" is too long`);
+  if (context.length > 255)
+    throw new CryptoError('invalid_parameter', 'HKDF label context is over 255 bytes');
   if (!Number.isInteger(length) || length < 0 || length > 0xffff) {
-    throw new CryptoError('invalid_parameter', `HKDF-Expand-Label length ${length} does not fit in uint16`);
+    throw new CryptoError(
+      'invalid_parameter',
+      `HKDF-Expand-Label length ${length} does not fit in uint16`,
+    );
   }
   const info = new Uint8Array(2 + 1 + fullLabelLength + 1 + context.length);
   info[0] = length >>> 8;

@@ -46,7 +46,11 @@ export interface X25519MlKem768ServerResult {
 
 /** A wrong length is the peer's fault: invalid_public_value, which TLS maps to illegal_parameter (draft §3). */
 function checkShareLength(share: Uint8Array, expected: number, what: string): void {
-  if (share.length !== expected) throw new CryptoError('invalid_public_value', `X25519MLKEM768 ${what} share of ${share.length} bytes, expected ${expected}`);
+  if (share.length !== expected)
+    throw new CryptoError(
+      'invalid_public_value',
+      `X25519MLKEM768 ${what} share of ${share.length} bytes, expected ${expected}`,
+    );
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -67,7 +71,10 @@ const Q = 3329;
  */
 export function mlKem768CheckEncapsulationKey(ek: Uint8Array): void {
   if (ek.length !== MLKEM768_ENCAPSULATION_KEY_BYTES) {
-    throw new CryptoError('invalid_public_value', `ML-KEM-768 encapsulation key of ${ek.length} bytes, expected ${MLKEM768_ENCAPSULATION_KEY_BYTES}`);
+    throw new CryptoError(
+      'invalid_public_value',
+      `ML-KEM-768 encapsulation key of ${ek.length} bytes, expected ${MLKEM768_ENCAPSULATION_KEY_BYTES}`,
+    );
   }
   let bad = 0;
   for (let i = 0; i < MLKEM768_ENCAPSULATION_KEY_BYTES - 32; i += 3) {
@@ -77,7 +84,11 @@ export function mlKem768CheckEncapsulationKey(ek: Uint8Array): void {
     // Two coefficients per three bytes, little-endian 12-bit (FIPS 203 Algorithm 6 with d = 12).
     bad |= Number(b0 + ((b1 & 0x0f) << 8) >= Q) | Number((b1 >> 4) + (b2 << 4) >= Q);
   }
-  if (bad !== 0) throw new CryptoError('invalid_public_value', 'ML-KEM-768 encapsulation key fails the modulus check (FIPS 203 §7.2)');
+  if (bad !== 0)
+    throw new CryptoError(
+      'invalid_public_value',
+      'ML-KEM-768 encapsulation key fails the modulus check (FIPS 203 §7.2)',
+    );
 }
 
 /** The client's share: ML-KEM-768 KeyGen (seed d ‖ z from `random`), then an X25519 key pair. */
@@ -86,7 +97,11 @@ export function x25519MlKem768Generate(random: Random): X25519MlKem768ClientKey 
   const { publicKey, secretKey } = ml_kem768.keygen(seed);
   seed.fill(0);
   const x = ecdhGenerate('x25519', random);
-  return { keyShare: concat(publicKey, x.publicKey), decapsulationKey: secretKey, x25519PrivateKey: x.privateKey };
+  return {
+    keyShare: concat(publicKey, x.publicKey),
+    decapsulationKey: secretKey,
+    x25519PrivateKey: x.privateKey,
+  };
 }
 
 /**
@@ -95,7 +110,10 @@ export function x25519MlKem768Generate(random: Random): X25519MlKem768ClientKey 
  * with a fresh key (an all-zero X25519 result is refused, RFC 8446 §7.4.2),
  * and returns its share and the 64-byte shared secret.
  */
-export function x25519MlKem768Encapsulate(clientShare: Uint8Array, random: Random): X25519MlKem768ServerResult {
+export function x25519MlKem768Encapsulate(
+  clientShare: Uint8Array,
+  random: Random,
+): X25519MlKem768ServerResult {
   checkShareLength(clientShare, X25519MLKEM768_CLIENT_SHARE_BYTES, 'client');
   const ek = clientShare.subarray(0, MLKEM768_ENCAPSULATION_KEY_BYTES);
   const peerX25519 = clientShare.subarray(MLKEM768_ENCAPSULATION_KEY_BYTES);
@@ -113,7 +131,10 @@ export function x25519MlKem768Encapsulate(clientShare: Uint8Array, random: Rando
  * ciphertext gives FIPS 203's implicit-rejection secret, not an error: the
  * handshake then fails at Finished), then X25519 with the all-zero check.
  */
-export function x25519MlKem768Decapsulate(key: X25519MlKem768ClientKey, serverShare: Uint8Array): Uint8Array {
+export function x25519MlKem768Decapsulate(
+  key: X25519MlKem768ClientKey,
+  serverShare: Uint8Array,
+): Uint8Array {
   checkShareLength(serverShare, X25519MLKEM768_SERVER_SHARE_BYTES, 'server');
   const cipherText = serverShare.subarray(0, MLKEM768_CIPHERTEXT_BYTES);
   const peerX25519 = serverShare.subarray(MLKEM768_CIPHERTEXT_BYTES);

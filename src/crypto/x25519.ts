@@ -11,7 +11,19 @@
  * multiplications for different scalars and points and finds them equal.
  */
 import { edwardsBaseMultiplyU } from './edwards25519-base.js';
-import { fe, feAdd, feCswap, feFromInt, feInvert, feMul, feMul121665, fePack, feSqr, feSub, feUnpack } from './field25519.js';
+import {
+  fe,
+  feAdd,
+  feCswap,
+  feFromInt,
+  feInvert,
+  feMul,
+  feMul121665,
+  fePack,
+  feSqr,
+  feSub,
+  feUnpack,
+} from './field25519.js';
 import type { Fe } from './field25519.js';
 
 /** RFC 7748 §5 decodeScalar25519: clear bits 0–2 and 255, set bit 254. */

@@ -53,7 +53,8 @@ export class ManualClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): Timer {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`timer delay must be a non-negative number, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`timer delay must be a non-negative number, got ${ms}`);
     this.requestedDelays.push(ms);
     const entry: ManualEntry = { at: this.time + ms, seq: this.seq++, fn, cancelled: false };
     this.entries.push(entry);
@@ -69,7 +70,9 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     const target = this.time + ms;
     for (;;) {
-      const due = this.entries.filter((e) => !e.cancelled && e.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.entries
+        .filter((e) => !e.cancelled && e.at <= target)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (due === undefined) break;
       this.entries.splice(this.entries.indexOf(due), 1);
       this.time = Math.max(this.time, due.at);

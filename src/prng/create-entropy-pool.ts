@@ -2,7 +2,12 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { EntropyPool } from './entropy-pool.js';
 import type { EntropyInput } from './entropy-pool.js';
-import { DEFAULT_OS_RANDOM_SOURCE, exchangeFileInput, osInput, sourceInput } from './entropy-inputs.js';
+import {
+  DEFAULT_OS_RANDOM_SOURCE,
+  exchangeFileInput,
+  osInput,
+  sourceInput,
+} from './entropy-inputs.js';
 import type { Logger } from './logger.js';
 import { stderrLogger } from './logger.js';
 
@@ -41,9 +46,22 @@ export interface EntropyPoolOptions {
  * lifts that). Make one per process and hand it to every TLS context.
  */
 export async function createEntropyPool(options: EntropyPoolOptions = {}): Promise<EntropyPool> {
-  const os = options.osRandomSource === null ? [] : [osInput(options.osRandomSource ?? DEFAULT_OS_RANDOM_SOURCE, options.ioTimeoutMs)];
-  const exchange = options.tlsRandomExchangeName ? [exchangeFileInput(options.tlsRandomExchangeName)] : [];
-  const daemon: EntropyInput[] = options.tlsDaemonRandomSource ? [sourceInput(options.tlsDaemonRandomSource, options.tlsDaemonRandomBytes ?? 32, options.ioTimeoutMs)] : [];
+  const os =
+    options.osRandomSource === null
+      ? []
+      : [osInput(options.osRandomSource ?? DEFAULT_OS_RANDOM_SOURCE, options.ioTimeoutMs)];
+  const exchange = options.tlsRandomExchangeName
+    ? [exchangeFileInput(options.tlsRandomExchangeName)]
+    : [];
+  const daemon: EntropyInput[] = options.tlsDaemonRandomSource
+    ? [
+        sourceInput(
+          options.tlsDaemonRandomSource,
+          options.tlsDaemonRandomBytes ?? 32,
+          options.ioTimeoutMs,
+        ),
+      ]
+    : [];
   const pool = await EntropyPool.create({
     initial: [...exchange, ...daemon, ...os],
     reseed: [...exchange, ...os],

@@ -7,7 +7,8 @@ import { bytesFrom } from './random.js';
  * it for keys that protect anything.
  */
 export function deterministicRandom(seed: Uint8Array | string): Random {
-  const seedBytes = typeof seed === 'string' ? new TextEncoder().encode(seed) : Uint8Array.from(seed);
+  const seedBytes =
+    typeof seed === 'string' ? new TextEncoder().encode(seed) : Uint8Array.from(seed);
   const input = new Uint8Array(seedBytes.length + 8);
   input.set(seedBytes);
   const view = new DataView(input.buffer);

@@ -40,7 +40,8 @@ export async function readDevice(path: string, n: number, timeoutMs = 10_000): P
         continue;
       }
       if (got > 0 || regular) break;
-      if (Date.now() >= deadline) throw new EntropySourceError(source, `no data within ${timeoutMs} ms`);
+      if (Date.now() >= deadline)
+        throw new EntropySourceError(source, `no data within ${timeoutMs} ms`);
       await sleep(POLL_MS);
     }
     if (got === 0) throw new EntropySourceError(source, 'end of file before any byte');

@@ -39,7 +39,13 @@ export class EgdClient {
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(err.message));
-    socket.on('close', () => this.fail(this.buffer.length > 0 ? `connection closed inside a reply (${this.buffer.length} bytes of it received)` : 'connection closed'));
+    socket.on('close', () =>
+      this.fail(
+        this.buffer.length > 0
+          ? `connection closed inside a reply (${this.buffer.length} bytes of it received)`
+          : 'connection closed',
+      ),
+    );
   }
 
   static connect(path: string, timeoutMs = 10_000): Promise<EgdClient> {
@@ -79,7 +85,9 @@ export class EgdClient {
   writeEntropy(bits: number, data: Uint8Array): Promise<void> {
     const req = encodeWriteEntropy(bits, data);
     this.ensureOpen();
-    return new Promise((resolve, reject) => this.socket.write(req, (err) => (err ? reject(this.error(err.message)) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.write(req, (err) => (err ? reject(this.error(err.message)) : resolve())),
+    );
   }
 
   pid(): Promise<string> {
@@ -94,7 +102,10 @@ export class EgdClient {
   private request<T>(bytes: Uint8Array, decode: (buf: Uint8Array) => Decoded<T>): Promise<T> {
     this.ensureOpen();
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(`no complete reply within ${this.timeoutMs} ms`), this.timeoutMs);
+      const timer = setTimeout(
+        () => this.fail(`no complete reply within ${this.timeoutMs} ms`),
+        this.timeoutMs,
+      );
       this.queue.push({ decode, resolve: resolve as (v: unknown) => void, reject, timer });
       this.socket.write(bytes);
     });
@@ -119,7 +130,8 @@ export class EgdClient {
       this.buffer = this.buffer.slice(decoded.used);
       head.resolve(decoded.value);
     }
-    if (this.buffer.length > 0) this.fail(`${this.buffer.length} bytes arrived that answer no request`);
+    if (this.buffer.length > 0)
+      this.fail(`${this.buffer.length} bytes arrived that answer no request`);
   }
 
   private ensureOpen(): void {
@@ -161,7 +173,8 @@ export async function readEgd(path: string, n: number, timeoutMs = 10_000): Prom
   } finally {
     client.close();
   }
-  if (got === 0) throw new EntropySourceError(`egd:${path}`, 'the daemon reports zero bytes available');
+  if (got === 0)
+    throw new EntropySourceError(`egd:${path}`, 'the daemon reports zero bytes available');
   const out = new Uint8Array(got);
   let off = 0;
   for (const p of parts) {

@@ -32,7 +32,8 @@ export class EgdProtocolError extends Error {
 export type Decoded<T> = { value: T; used: number } | undefined;
 
 function checkCount(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > EGD_MAX_REQUEST) throw new RangeError(`EGD requests carry 1 to ${EGD_MAX_REQUEST} bytes, not ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > EGD_MAX_REQUEST)
+    throw new RangeError(`EGD requests carry 1 to ${EGD_MAX_REQUEST} bytes, not ${n}`);
 }
 
 export function encodeEntropyLevel(): Uint8Array {
@@ -46,7 +47,8 @@ export function encodeRead(n: number, blocking: boolean): Uint8Array {
 
 export function encodeWriteEntropy(bits: number, data: Uint8Array): Uint8Array {
   checkCount(data.length);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 0xffff) throw new RangeError(`EGD entropy estimate must fit 16 bits, not ${bits}`);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 0xffff)
+    throw new RangeError(`EGD entropy estimate must fit 16 bits, not ${bits}`);
   const out = new Uint8Array(4 + data.length);
   out.set([EgdCommand.WriteEntropy, bits >> 8, bits & 0xff, data.length]);
   out.set(data, 4);
@@ -66,7 +68,8 @@ export function decodeEntropyLevel(buf: Uint8Array): Decoded<number> {
 export function decodeNonBlockingRead(buf: Uint8Array, requested: number): Decoded<Uint8Array> {
   const count = buf[0];
   if (count === undefined) return undefined;
-  if (count > requested) throw new EgdProtocolError(`asked for ${requested} bytes, the daemon announces ${count}`);
+  if (count > requested)
+    throw new EgdProtocolError(`asked for ${requested} bytes, the daemon announces ${count}`);
   if (buf.length < 1 + count) return undefined;
   return { value: buf.slice(1, 1 + count), used: 1 + count };
 }
@@ -80,6 +83,7 @@ export function decodePid(buf: Uint8Array): Decoded<string> {
   const len = buf[0];
   if (len === undefined || buf.length < 1 + len) return undefined;
   const text = new TextDecoder('latin1').decode(buf.subarray(1, 1 + len));
-  if (!/^-?\d+$/.test(text)) throw new EgdProtocolError(`pid reply is not a number: ${JSON.stringify(text)}`);
+  if (!/^-?\d+$/.test(text))
+    throw new EgdProtocolError(`pid reply is not a number: ${JSON.stringify(text)}`);
   return { value: text, used: 1 + len };
 }

@@ -25,7 +25,9 @@ const PERSONALIZATION = new TextEncoder().encode('postern entropy pool v1');
 export class PrngUnseededError extends Error {
   readonly reason = 'prng_unseeded';
   constructor() {
-    super('PRNG not seeded: no entropy source, exchange file or OS randomness could be read; refusing to produce random bytes for TLS');
+    super(
+      'PRNG not seeded: no entropy source, exchange file or OS randomness could be read; refusing to produce random bytes for TLS',
+    );
     this.name = 'PrngUnseededError';
   }
 }
@@ -61,7 +63,8 @@ export class EntropyPool implements Random {
   private keepAlive = false;
 
   private constructor(private readonly config: EntropyPoolConfig) {
-    if (!(config.reseedPeriod > 0)) throw new RangeError(`tls_random_reseed_period must be positive, got ${config.reseedPeriod}`);
+    if (!(config.reseedPeriod > 0))
+      throw new RangeError(`tls_random_reseed_period must be positive, got ${config.reseedPeriod}`);
   }
 
   /** Reads the initial inputs; the pool is unseeded (and refuses to fill) when they give under 32 bytes. */
@@ -96,7 +99,12 @@ export class EntropyPool implements Random {
    */
   randomDelayMs(periodSeconds: number): number {
     const r = this.bytes(4);
-    const x = (((r[0] as number) << 24) | ((r[1] as number) << 16) | ((r[2] as number) << 8) | (r[3] as number)) >>> 0;
+    const x =
+      (((r[0] as number) << 24) |
+        ((r[1] as number) << 16) |
+        ((r[2] as number) << 8) |
+        (r[3] as number)) >>>
+      0;
     return Math.floor((periodSeconds * 1000 * x) / 0xffffffff);
   }
 
@@ -122,7 +130,10 @@ export class EntropyPool implements Random {
 
   private schedule(): void {
     if (this.stopped) return;
-    const delay = this.drbg === undefined ? Math.min(UNSEEDED_RETRY_MS, this.config.reseedPeriod * 1000) : this.randomDelayMs(this.config.reseedPeriod);
+    const delay =
+      this.drbg === undefined
+        ? Math.min(UNSEEDED_RETRY_MS, this.config.reseedPeriod * 1000)
+        : this.randomDelayMs(this.config.reseedPeriod);
     this.timer = this.config.clock.setTimer(delay, () => this.onTimer(), this.keepAlive);
   }
 
@@ -164,7 +175,10 @@ export class EntropyPool implements Random {
     results.forEach((r, i) => {
       const name = (inputs[i] as EntropyInput).name;
       if (r.status === 'fulfilled') parts.push(r.value);
-      else this.config.logger.warn(`cannot read entropy from ${name}: ${(r.reason as Error).message}; continuing with the other sources`);
+      else
+        this.config.logger.warn(
+          `cannot read entropy from ${name}: ${(r.reason as Error).message}; continuing with the other sources`,
+        );
     });
     return parts;
   }

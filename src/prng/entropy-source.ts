@@ -27,8 +27,13 @@ export function parseEntropySource(spec: string): EntropySourceSpec {
 }
 
 /** Reads up to `n` bytes by the source type's rules; throws EntropySourceError when it gives nothing. */
-export async function readEntropySource(source: EntropySourceSpec, n: number, timeoutMs = 10_000): Promise<Uint8Array> {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`entropy byte count must be a positive integer, got ${n}`);
+export async function readEntropySource(
+  source: EntropySourceSpec,
+  n: number,
+  timeoutMs = 10_000,
+): Promise<Uint8Array> {
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`entropy byte count must be a positive integer, got ${n}`);
   switch (source.kind) {
     case 'dev':
       return readDevice(source.path, n, timeoutMs);

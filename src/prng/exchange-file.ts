@@ -1,4 +1,12 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EntropySourceError } from './entropy-source-error.js';
 import { syncPathSync } from './sync-path.js';
@@ -18,7 +26,11 @@ export function readExchangeFile(path: string): Uint8Array {
   } catch (err) {
     throw new EntropySourceError(path, `cannot read the exchange file: ${(err as Error).message}`);
   }
-  if (data.length !== EXCHANGE_FILE_SIZE) throw new EntropySourceError(path, `the exchange file has ${data.length} bytes, not ${EXCHANGE_FILE_SIZE}`);
+  if (data.length !== EXCHANGE_FILE_SIZE)
+    throw new EntropySourceError(
+      path,
+      `the exchange file has ${data.length} bytes, not ${EXCHANGE_FILE_SIZE}`,
+    );
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
@@ -40,7 +52,8 @@ let tempCounter = 0;
  * fsync makes the rename itself durable.
  */
 export function writeExchangeFile(path: string, data: Uint8Array): void {
-  if (data.length !== EXCHANGE_FILE_SIZE) throw new RangeError(`the exchange file holds ${EXCHANGE_FILE_SIZE} bytes, not ${data.length}`);
+  if (data.length !== EXCHANGE_FILE_SIZE)
+    throw new RangeError(`the exchange file holds ${EXCHANGE_FILE_SIZE} bytes, not ${data.length}`);
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
   let fd: number;
@@ -51,7 +64,7 @@ export function writeExchangeFile(path: string, data: Uint8Array): void {
   }
   try {
     try {
-      for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+      for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -59,7 +72,10 @@ export function writeExchangeFile(path: string, data: Uint8Array): void {
     renameSync(temp, path);
   } catch (err) {
     removeQuietly(temp);
-    throw new EntropySourceError(path, `cannot replace the exchange file: ${(err as Error).message}`);
+    throw new EntropySourceError(
+      path,
+      `cannot replace the exchange file: ${(err as Error).message}`,
+    );
   }
   syncPathSync(dir);
 }

@@ -12,7 +12,8 @@ const ZERO = Uint8Array.of(0x00);
 const ONE = Uint8Array.of(0x01);
 
 /** HMAC-SHA-256 under a key used for one or two MACs (K changes at every update). */
-const mac = (key: Uint8Array, ...parts: Uint8Array[]): Uint8Array => new HmacSha256Key(key).mac(...parts);
+const mac = (key: Uint8Array, ...parts: Uint8Array[]): Uint8Array =>
+  new HmacSha256Key(key).mac(...parts);
 
 export class DrbgReseedRequiredError extends Error {
   constructor() {
@@ -27,8 +28,13 @@ export class HmacDrbg {
   private reseedCounter = 1;
 
   /** §10.1.2.3: instantiate from entropy_input || nonce || personalization_string. */
-  constructor(entropy: Uint8Array, nonce: Uint8Array = new Uint8Array(0), personalization: Uint8Array = new Uint8Array(0)) {
-    if (entropy.length < 32) throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to instantiate');
+  constructor(
+    entropy: Uint8Array,
+    nonce: Uint8Array = new Uint8Array(0),
+    personalization: Uint8Array = new Uint8Array(0),
+  ) {
+    if (entropy.length < 32)
+      throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to instantiate');
     this.update(concatBytes(entropy, nonce, personalization));
   }
 
@@ -43,7 +49,8 @@ export class HmacDrbg {
 
   /** §10.1.2.4 reseed. */
   reseed(entropy: Uint8Array, additional: Uint8Array = new Uint8Array(0)): void {
-    if (entropy.length < 32) throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to reseed');
+    if (entropy.length < 32)
+      throw new RangeError('HMAC_DRBG: at least 256 bits of entropy are needed to reseed');
     this.update(concatBytes(entropy, additional));
     this.reseedCounter = 1;
   }
@@ -51,7 +58,10 @@ export class HmacDrbg {
   /** §10.1.2.5 generate; fills `out` (any length, split into requests of at most 2^16 bytes). */
   generate(out: Uint8Array, additional: Uint8Array = new Uint8Array(0)): void {
     for (let off = 0; off < out.length; off += MAX_BYTES_PER_REQUEST) {
-      this.generateOne(out.subarray(off, Math.min(out.length, off + MAX_BYTES_PER_REQUEST)), additional);
+      this.generateOne(
+        out.subarray(off, Math.min(out.length, off + MAX_BYTES_PER_REQUEST)),
+        additional,
+      );
     }
   }
 

@@ -38,16 +38,20 @@ export class HmacSha256Key {
 const BLOCK = 64;
 
 /** FIPS 180-4 §5.3.3: the initial hash value. */
-const IV = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const IV = Int32Array.from([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
 
 /** FIPS 180-4 §4.2.2: the round constants. */
 const K = Int32Array.from([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-  0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
 /** The message schedule and the padding block, reused: every call here is synchronous. */
@@ -55,7 +59,11 @@ const W = new Int32Array(64);
 const TAIL = new Uint8Array(2 * BLOCK);
 
 /** Absorbs `parts` after `prefixBytes` already compressed into `state`, then pads (FIPS 180-4 §5.1.1). */
-function digestInto(state: Int32Array, parts: readonly Uint8Array[], prefixBytes: number): Int32Array {
+function digestInto(
+  state: Int32Array,
+  parts: readonly Uint8Array[],
+  prefixBytes: number,
+): Int32Array {
   let total = 0;
   for (const p of parts) total += p.length;
   // Whole blocks are compressed where they lie when a part holds them; the rest goes through TAIL.
@@ -91,7 +99,11 @@ function digestInto(state: Int32Array, parts: readonly Uint8Array[], prefixBytes
 function compress(state: Int32Array, data: Uint8Array, at: number): void {
   for (let t = 0; t < 16; t++) {
     const p = at + 4 * t;
-    W[t] = ((data[p] as number) << 24) | ((data[p + 1] as number) << 16) | ((data[p + 2] as number) << 8) | (data[p + 3] as number);
+    W[t] =
+      ((data[p] as number) << 24) |
+      ((data[p + 1] as number) << 16) |
+      ((data[p + 2] as number) << 8) |
+      (data[p + 3] as number);
   }
   for (let t = 16; t < 64; t++) {
     const w15 = W[t - 15] as number;
@@ -100,8 +112,14 @@ function compress(state: Int32Array, data: Uint8Array, at: number): void {
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
     W[t] = (s1 + (W[t - 7] as number) + s0 + (W[t - 16] as number)) | 0;
   }
-  let a = state[0] as number, b = state[1] as number, c = state[2] as number, d = state[3] as number;
-  let e = state[4] as number, f = state[5] as number, g = state[6] as number, h = state[7] as number;
+  let a = state[0] as number,
+    b = state[1] as number,
+    c = state[2] as number,
+    d = state[3] as number;
+  let e = state[4] as number,
+    f = state[5] as number,
+    g = state[6] as number,
+    h = state[7] as number;
   for (let t = 0; t < 64; t++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);

@@ -8,7 +8,12 @@ export { createEntropyPool, processEntropyPool } from './create-entropy-pool.js'
 export type { EntropyPoolOptions } from './create-entropy-pool.js';
 export { EntropyPool, PrngUnseededError, MIN_SEED_BYTES } from './entropy-pool.js';
 export type { EntropyInput, EntropyPoolConfig } from './entropy-pool.js';
-export { DEFAULT_OS_RANDOM_SOURCE, exchangeFileInput, osInput, sourceInput } from './entropy-inputs.js';
+export {
+  DEFAULT_OS_RANDOM_SOURCE,
+  exchangeFileInput,
+  osInput,
+  sourceInput,
+} from './entropy-inputs.js';
 export { parseEntropySource, readEntropySource, EntropySourceSpecError } from './entropy-source.js';
 export type { EntropySourceSpec } from './entropy-source.js';
 export { syncPath, syncPathSync } from './sync-path.js';

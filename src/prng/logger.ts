@@ -10,6 +10,7 @@ export interface Logger {
 
 /** Postfix-style lines on standard error, for processes that have no MTA log yet. */
 export function stderrLogger(program: string): Logger {
-  const line = (level: string, message: string): void => void process.stderr.write(`${program}[${process.pid}]: ${level}${message}\n`);
+  const line = (level: string, message: string): void =>
+    void process.stderr.write(`${program}[${process.pid}]: ${level}${message}\n`);
   return { info: (m) => line('', m), warn: (m) => line('warning: ', m) };
 }

@@ -17,7 +17,8 @@ export interface Random {
 
 /** Builds `bytes` from `fill`, for implementations that only have the latter. */
 export function bytesFrom(fill: (buf: Uint8Array) => void, n: number): Uint8Array {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`random byte count must be a non-negative integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`random byte count must be a non-negative integer, got ${n}`);
   const out = new Uint8Array(n);
   fill(out);
   return out;

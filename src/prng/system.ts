@@ -48,8 +48,13 @@ export function createSystemRandom(options: SystemRandomOptions = {}): SystemRan
   const seedBytes = Math.max(32, options.seedBytes ?? 32);
   const interval = options.reseedInterval ?? 2 ** 16;
   const personalization = new TextEncoder().encode(`postern pid=${process.pid} t=${Date.now()}`);
-  const drbg = new HmacDrbg(readEntropyFile(source, seedBytes), readEntropyFile(source, 16), personalization);
-  const reseed = (entropy?: Uint8Array): void => drbg.reseed(entropy ?? readEntropyFile(source, seedBytes));
+  const drbg = new HmacDrbg(
+    readEntropyFile(source, seedBytes),
+    readEntropyFile(source, 16),
+    personalization,
+  );
+  const reseed = (entropy?: Uint8Array): void =>
+    drbg.reseed(entropy ?? readEntropyFile(source, seedBytes));
   const fill = (buf: Uint8Array): void => {
     if (drbg.requestsSinceReseed >= interval) reseed();
     drbg.generate(buf);

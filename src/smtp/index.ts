@@ -1,8 +1,20 @@
 // The SMTP layer's public surface, for src/mta and src/cli.
 export { SmtpServerSession, decodeBase64 } from './server/session.js';
 export type { SmtpdOptions, ClientEndpoint, TlsSecurityLevel } from './server/options.js';
-export type { SessionEvent, ReceivedMessage, DeliveryVerdict, TlsDetails, Recipient } from './server/events.js';
-export type { SessionPolicy, PolicyVerdict, PolicyStage, SessionFacts, SessionTlsFacts } from './server/policy.js';
+export type {
+  SessionEvent,
+  ReceivedMessage,
+  DeliveryVerdict,
+  TlsDetails,
+  Recipient,
+} from './server/events.js';
+export type {
+  SessionPolicy,
+  PolicyVerdict,
+  PolicyStage,
+  SessionFacts,
+  SessionTlsFacts,
+} from './server/policy.js';
 export { formatReceived, rfc5322Date } from './server/received.js';
 export type { ReceivedOptions } from './server/received.js';
 export { tlsConnectionLogLine } from './server/tls-summary.js';

@@ -7,7 +7,17 @@ export { createServer } from './node/create-server.js';
 export { serverSessions } from './node/server-sessions.js';
 export type { ServerSessions } from './node/server-sessions.js';
 export type { ClientOptions, ServerOptions, CipherNameAndProtocol } from './node/options.js';
-export type { ClientConfig, ServerConfig, CommonConfig, CertifiedKey, ClientAuth, MessageTrace, PeerVerifier, PeerVerifyContext, TlsVersionName } from './policy/config.js';
+export type {
+  ClientConfig,
+  ServerConfig,
+  CommonConfig,
+  CertifiedKey,
+  ClientAuth,
+  MessageTrace,
+  PeerVerifier,
+  PeerVerifyContext,
+  TlsVersionName,
+} from './policy/config.js';
 export type { HandshakeMessage } from './codec/handshake.js';
 export { dumpHandshake, hexDump } from './codec/dump.js';
 export { DEFAULT_DH_MIN_BITS, LOWEST_DH_MIN_BITS } from './policy/defaults.js';

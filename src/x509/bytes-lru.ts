@@ -23,7 +23,8 @@ export class BytesLru<V> {
   private count = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`cache capacity ${capacity} is not a positive integer`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`cache capacity ${capacity} is not a positive integer`);
   }
 
   get size(): number {

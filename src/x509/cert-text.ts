@@ -35,7 +35,8 @@ function hexBytes(b: Uint8Array, upper = false): string[] {
 function hexLines(b: Uint8Array, indent: number, perLine: number): string {
   const hex = hexBytes(b);
   const lines: string[] = [];
-  for (let i = 0; i < hex.length; i += perLine) lines.push(' '.repeat(indent) + hex.slice(i, i + perLine).join(':'));
+  for (let i = 0; i < hex.length; i += perLine)
+    lines.push(' '.repeat(indent) + hex.slice(i, i + perLine).join(':'));
   return lines.join(':\n') + '\n';
 }
 
@@ -64,7 +65,13 @@ function serialText(cert: Certificate): string {
 }
 
 /** OpenSSL 3's digest names in key text (rsa_oaeppss_nid2name). */
-const PSS_HASH_NAMES: Readonly<Record<HashAlgorithm, string>> = { md5: 'MD5', sha1: 'SHA1', sha256: 'SHA2-256', sha384: 'SHA2-384', sha512: 'SHA2-512' };
+const PSS_HASH_NAMES: Readonly<Record<HashAlgorithm, string>> = {
+  md5: 'MD5',
+  sha1: 'SHA1',
+  sha256: 'SHA2-256',
+  sha384: 'SHA2-384',
+  sha512: 'SHA2-512',
+};
 
 /** An id-RSASSA-PSS key's restrictions as OpenSSL 3's key-to-text encoder prints them (defaults marked). */
 function pssRestrictionsText(pss: RsaPssKeyParameters, i: string): string {
@@ -98,7 +105,10 @@ function publicKeyText(cert: Certificate): string {
         `${i}ASN1 OID: ${key.curve === 'P-256' ? 'prime256v1' : 'secp384r1'}\n${i}NIST CURVE: ${key.curve}\n`
       );
     case 'ed25519':
-      return `            Public Key Algorithm: ED25519\n${i}ED25519 Public-Key:\n${i}pub:\n` + hexLines(key.key, 20, 15);
+      return (
+        `            Public Key Algorithm: ED25519\n${i}ED25519 Public-Key:\n${i}pub:\n` +
+        hexLines(key.key, 20, 15)
+      );
     case 'dsa':
       return (
         `            Public Key Algorithm: dsaEncryption\n${i}Public-Key: (${publicKeyBits(key)} bit)\n` +
@@ -244,7 +254,9 @@ function signatureText(cert: Certificate): string {
   const oid = cert.signatureAlgorithm.oid;
   if (oid === OID.dsaWithSha1 || oid === OID.dsaWithSha256) {
     try {
-      const [r, s] = sequence(parseDer(cert.signature), 'Dss-Sig-Value', 2, 2).map((n) => integer(n, 'Dss-Sig-Value'));
+      const [r, s] = sequence(parseDer(cert.signature), 'Dss-Sig-Value', 2, 2).map((n) =>
+        integer(n, 'Dss-Sig-Value'),
+      );
       return bigNumber('r:   ', r as bigint, 8) + bigNumber('s:   ', s as bigint, 8);
     } catch (err) {
       if (!(err instanceof X509Error)) throw err;

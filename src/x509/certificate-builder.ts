@@ -5,7 +5,19 @@ import { rsaGenerateKey, rsaPkcs1v15Sign } from '../crypto/rsa.js';
 import type { Random } from '../prng/random.js';
 import type { Certificate } from './certificate.js';
 import { parseCertificate } from './certificate.js';
-import { derBitString, derBoolean, derInteger, derNull, derOctetString, derOid, derSequence, derSetOf, derTime, derUtf8String, tlv } from './der-write.js';
+import {
+  derBitString,
+  derBoolean,
+  derInteger,
+  derNull,
+  derOctetString,
+  derOid,
+  derSequence,
+  derSetOf,
+  derTime,
+  derUtf8String,
+  tlv,
+} from './der-write.js';
 import { X509Error } from './errors.js';
 import { parseIpAddress } from './hostname.js';
 import { OID } from './oid.js';
@@ -41,10 +53,12 @@ export interface SelfSigned {
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** LDH labels with an optional leading `*.` (RFC 1034 §3.5, RFC 6125 §6.4.3). */
-const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const DNS_NAME =
+  /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 function newKey(options: SelfSignedOptions): PrivateKey {
-  if (options.keyType === 'rsa') return { kind: 'rsa', key: rsaGenerateKey(options.rsaBits ?? 2048, options.random) };
+  if (options.keyType === 'rsa')
+    return { kind: 'rsa', key: rsaGenerateKey(options.rsaBits ?? 2048, options.random) };
   return { kind: 'ec', curve: 'P-256', d: ecdhGenerate('secp256r1', options.random).privateKey };
 }
 
@@ -52,18 +66,35 @@ function newKey(options: SelfSignedOptions): PrivateKey {
 function subjectPublicKeyInfo(key: PrivateKey): { der: Uint8Array; keyBits: Uint8Array } {
   if (key.kind === 'rsa') {
     const keyBits = derSequence([derInteger(key.key.n), derInteger(key.key.e)]);
-    return { der: derSequence([derSequence([derOid(OID.rsaEncryption), derNull()]), derBitString(keyBits)]), keyBits };
+    return {
+      der: derSequence([
+        derSequence([derOid(OID.rsaEncryption), derNull()]),
+        derBitString(keyBits),
+      ]),
+      keyBits,
+    };
   }
   if (key.kind === 'ec' && key.curve === 'P-256') {
     const keyBits = ecdsaPublicKey('P-256', key.d);
-    return { der: derSequence([derSequence([derOid(OID.ecPublicKey), derOid(OID.prime256v1)]), derBitString(keyBits)]), keyBits };
+    return {
+      der: derSequence([
+        derSequence([derOid(OID.ecPublicKey), derOid(OID.prime256v1)]),
+        derBitString(keyBits),
+      ]),
+      keyBits,
+    };
   }
-  throw new X509Error('unsupported_algorithm', `self-signed certificates are made for RSA and P-256 keys, not ${key.kind}`);
+  throw new X509Error(
+    'unsupported_algorithm',
+    `self-signed certificates are made for RSA and P-256 keys, not ${key.kind}`,
+  );
 }
 
 /** RFC 4055 §5 (NULL parameters) and RFC 5758 §3.2 (parameters absent). */
 function signatureAlgorithm(key: PrivateKey): Uint8Array {
-  return key.kind === 'rsa' ? derSequence([derOid(OID.sha256WithRSAEncryption), derNull()]) : derSequence([derOid(OID.ecdsaWithSha256)]);
+  return key.kind === 'rsa'
+    ? derSequence([derOid(OID.sha256WithRSAEncryption), derNull()])
+    : derSequence([derOid(OID.ecdsaWithSha256)]);
 }
 
 function sign(key: PrivateKey, tbs: Uint8Array, random: Random): Uint8Array {
@@ -73,8 +104,14 @@ function sign(key: PrivateKey, tbs: Uint8Array, random: Random): Uint8Array {
 }
 
 function name(commonName: string): Uint8Array {
-  if (commonName === '' || commonName.length > 64) throw new X509Error('malformed_structure', 'commonName must be 1 to 64 characters (RFC 5280 ub-common-name)');
-  return derSequence([derSetOf([derSequence([derOid(OID.commonName), derUtf8String(commonName)])])]);
+  if (commonName === '' || commonName.length > 64)
+    throw new X509Error(
+      'malformed_structure',
+      'commonName must be 1 to 64 characters (RFC 5280 ub-common-name)',
+    );
+  return derSequence([
+    derSetOf([derSequence([derOid(OID.commonName), derUtf8String(commonName)])]),
+  ]);
 }
 
 /** RFC 5280 §4.1.2.2: positive, at most 20 octets; 16 random bytes with the top bit clear and never zero. */
@@ -91,12 +128,14 @@ function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Arra
 /** RFC 5280 §4.2.1.6 GeneralNames: dNSName [2] IA5String, iPAddress [7] OCTET STRING. */
 function subjectAltNames(dnsNames: readonly string[], ipAddresses: readonly string[]): Uint8Array {
   const dns = dnsNames.map((n) => {
-    if (!DNS_NAME.test(n) || n.length > 253) throw new X509Error('malformed_structure', `subjectAltName: '${n}' is not a DNS name`);
+    if (!DNS_NAME.test(n) || n.length > 253)
+      throw new X509Error('malformed_structure', `subjectAltName: '${n}' is not a DNS name`);
     return tlv(0x82, new TextEncoder().encode(n.toLowerCase()));
   });
   const ips = ipAddresses.map((a) => {
     const bytes = parseIpAddress(a);
-    if (bytes === undefined) throw new X509Error('malformed_structure', `subjectAltName: '${a}' is not an IP address`);
+    if (bytes === undefined)
+      throw new X509Error('malformed_structure', `subjectAltName: '${a}' is not an IP address`);
     return tlv(0x87, bytes);
   });
   return derSequence([...dns, ...ips]);
@@ -104,7 +143,9 @@ function subjectAltNames(dnsNames: readonly string[], ipAddresses: readonly stri
 
 /** RFC 5280 §4.2.1.3: digitalSignature is bit 0, keyEncipherment bit 2; DER drops trailing zero bits (X.690 §11.2.2). */
 function keyUsage(key: PrivateKey): Uint8Array {
-  return key.kind === 'rsa' ? derBitString(Uint8Array.of(0xa0), 5) : derBitString(Uint8Array.of(0x80), 7);
+  return key.kind === 'rsa'
+    ? derBitString(Uint8Array.of(0xa0), 5)
+    : derBitString(Uint8Array.of(0x80), 7);
 }
 
 function extensions(options: SelfSignedOptions, key: PrivateKey, keyBits: Uint8Array): Uint8Array {
@@ -113,8 +154,16 @@ function extensions(options: SelfSignedOptions, key: PrivateKey, keyBits: Uint8A
   const list = [
     extension(OID.basicConstraints, true, derSequence([])),
     extension(OID.keyUsage, true, keyUsage(key)),
-    extension(OID.extKeyUsage, false, derSequence([derOid(OID.serverAuth), derOid(OID.clientAuth)])),
-    extension(OID.subjectAltName, false, subjectAltNames(options.dnsNames, options.ipAddresses ?? [])),
+    extension(
+      OID.extKeyUsage,
+      false,
+      derSequence([derOid(OID.serverAuth), derOid(OID.clientAuth)]),
+    ),
+    extension(
+      OID.subjectAltName,
+      false,
+      subjectAltNames(options.dnsNames, options.ipAddresses ?? []),
+    ),
     extension(OID.subjectKeyIdentifier, false, derOctetString(keyId)),
     extension(OID.authorityKeyIdentifier, false, derSequence([tlv(0x80, keyId)])),
   ];
@@ -122,8 +171,16 @@ function extensions(options: SelfSignedOptions, key: PrivateKey, keyBits: Uint8A
 }
 
 function checkOptions(options: SelfSignedOptions): void {
-  if (!Number.isSafeInteger(options.days) || options.days < 1) throw new X509Error('malformed_structure', `validity must be a whole number of days ≥ 1, got ${options.days}`);
-  if (options.dnsNames.length + (options.ipAddresses?.length ?? 0) === 0) throw new X509Error('malformed_structure', 'a server certificate needs at least one subjectAltName');
+  if (!Number.isSafeInteger(options.days) || options.days < 1)
+    throw new X509Error(
+      'malformed_structure',
+      `validity must be a whole number of days ≥ 1, got ${options.days}`,
+    );
+  if (options.dnsNames.length + (options.ipAddresses?.length ?? 0) === 0)
+    throw new X509Error(
+      'malformed_structure',
+      'a server certificate needs at least one subjectAltName',
+    );
 }
 
 /**
@@ -149,5 +206,10 @@ export function buildSelfSignedCertificate(options: SelfSignedOptions): SelfSign
     extensions(options, key, spki.keyBits),
   ]);
   const der = derSequence([tbs, algorithm, derBitString(sign(key, tbs, options.random))]);
-  return { certificate: parseCertificate(der), key, certificatePem: encodePem('CERTIFICATE', der), keyPem: encodePkcs8Pem(key) };
+  return {
+    certificate: parseCertificate(der),
+    key,
+    certificatePem: encodePem('CERTIFICATE', der),
+    keyPem: encodePkcs8Pem(key),
+  };
 }

@@ -1,6 +1,14 @@
 import type { DerNode } from './der.js';
 import { parseDer } from './der.js';
-import { bitString, integer, isContext, sequence, smallInteger, structureError, time } from './der-read.js';
+import {
+  bitString,
+  integer,
+  isContext,
+  sequence,
+  smallInteger,
+  structureError,
+  time,
+} from './der-read.js';
 import type { DecodedExtensions, Extension } from './extensions.js';
 import { decodeExtensions, parseExtensions } from './extensions.js';
 import type { Name } from './name.js';
@@ -44,7 +52,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
     if (first.children.length !== 1) throw structureError('TBSCertificate', 'bad version field');
     version = smallInteger(first.children[0], 'TBSCertificate version') + 1;
     // RFC 5280 §4.1.2.1: DEFAULT v1 is omitted in DER, and only v1–v3 exist.
-    if (version < 2 || version > 3) throw structureError('TBSCertificate', `unsupported version ${version}`);
+    if (version < 2 || version > 3)
+      throw structureError('TBSCertificate', `unsupported version ${version}`);
     i++;
   }
   const serialNode = fields[i++];
@@ -67,7 +76,11 @@ export function parseCertificate(der: Uint8Array): Certificate {
     }
   }
   // RFC 5280 §4.1.1.2: the outer signatureAlgorithm MUST equal TBSCertificate.signature.
-  if (innerAlg === undefined || sigAlgNode === undefined || !bytesEqual(innerAlg.raw, sigAlgNode.raw)) {
+  if (
+    innerAlg === undefined ||
+    sigAlgNode === undefined ||
+    !bytesEqual(innerAlg.raw, sigAlgNode.raw)
+  ) {
     throw structureError('Certificate', 'signatureAlgorithm differs from TBSCertificate.signature');
   }
   const sig = bitString(sigNode, 'signatureValue');

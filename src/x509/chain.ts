@@ -14,13 +14,22 @@ import type { VerifyReason } from './verify-reason.js';
 function akidMatches(cert: Certificate, issuer: Certificate): boolean {
   const aki = cert.ext.authorityKeyId;
   if (aki === undefined) return true;
-  if (aki.keyId !== undefined && issuer.ext.subjectKeyId !== undefined && !bytesEqual(aki.keyId, issuer.ext.subjectKeyId)) return false;
+  if (
+    aki.keyId !== undefined &&
+    issuer.ext.subjectKeyId !== undefined &&
+    !bytesEqual(aki.keyId, issuer.ext.subjectKeyId)
+  )
+    return false;
   return aki.serial === undefined || aki.serial === issuer.serialNumber;
 }
 
 /** OpenSSL's x509_likely_issued: name chaining, key identifiers, and a key that can make the signature. Signatures come later. */
 export function likelyIssued(issuer: Certificate, cert: Certificate): boolean {
-  return namesEqual(issuer.subject, cert.issuer) && akidMatches(cert, issuer) && signatureMatchesKey(cert.signatureAlgorithm, issuer.publicKey.key);
+  return (
+    namesEqual(issuer.subject, cert.issuer) &&
+    akidMatches(cert, issuer) &&
+    signatureMatchesKey(cert.signatureAlgorithm, issuer.publicKey.key)
+  );
 }
 
 /** OpenSSL's EXFLAG_SS: self-issued, and its own likely issuer. */
@@ -51,7 +60,13 @@ function pick(candidates: readonly Certificate[], now: Date): Certificate | unde
  * number of intermediates allowed between the leaf and the trust anchor, so
  * a chain has at most maxDepth + 2 certificates.
  */
-export function buildChain(leaf: Certificate, store: TrustStore, untrusted: readonly Certificate[], now: Date, maxDepth: number): BuiltChain {
+export function buildChain(
+  leaf: Certificate,
+  store: TrustStore,
+  untrusted: readonly Certificate[],
+  now: Date,
+  maxDepth: number,
+): BuiltChain {
   const certs = [leaf];
   let trustedFrom = -1;
   for (;;) {
@@ -61,9 +76,14 @@ export function buildChain(leaf: Certificate, store: TrustStore, untrusted: read
       break;
     }
     if (certs.length >= maxDepth + 2) {
-      return { certs, trustedFrom, error: { reason: 'certificate_chain_too_long', depth: certs.length - 1 } };
+      return {
+        certs,
+        trustedFrom,
+        error: { reason: 'certificate_chain_too_long', depth: certs.length - 1 },
+      };
     }
-    const fresh = (c: Certificate): boolean => likelyIssued(c, top) && !certs.some((k) => certificatesEqual(k, c));
+    const fresh = (c: Certificate): boolean =>
+      likelyIssued(c, top) && !certs.some((k) => certificatesEqual(k, c));
     const trusted = pick(store.bySubject(top.issuer).filter(fresh), now);
     if (trusted !== undefined) {
       if (trustedFrom < 0) trustedFrom = certs.length;
@@ -79,8 +99,18 @@ export function buildChain(leaf: Certificate, store: TrustStore, untrusted: read
   const depth = certs.length - 1;
   if (trustedFrom >= 0 && isSelfSigned(top)) return { certs, trustedFrom };
   if (trustedFrom < 0 && isSelfSigned(top)) {
-    return { certs, trustedFrom, error: { reason: depth === 0 ? 'depth_zero_self_signed_cert' : 'self_signed_certificate_in_chain', depth } };
+    return {
+      certs,
+      trustedFrom,
+      error: {
+        reason: depth === 0 ? 'depth_zero_self_signed_cert' : 'self_signed_certificate_in_chain',
+        depth,
+      },
+    };
   }
-  const reason: VerifyReason = trustedFrom >= 0 ? 'unable_to_get_issuer_certificate' : 'unable_to_get_local_issuer_certificate';
+  const reason: VerifyReason =
+    trustedFrom >= 0
+      ? 'unable_to_get_issuer_certificate'
+      : 'unable_to_get_local_issuer_certificate';
   return { certs, trustedFrom, error: { reason, depth } };
 }

@@ -9,15 +9,27 @@ export function structureError(what: string, problem: string): X509Error {
   return new X509Error('malformed_structure', `${what}: ${problem}`);
 }
 
-function expectUniversal(node: DerNode | undefined, tag: number, what: string, typeName: string): DerNode {
+function expectUniversal(
+  node: DerNode | undefined,
+  tag: number,
+  what: string,
+  typeName: string,
+): DerNode {
   if (node === undefined) throw structureError(what, `missing ${typeName}`);
-  if (node.tagClass !== 'universal' || node.tag !== tag) throw structureError(what, `expected ${typeName}`);
+  if (node.tagClass !== 'universal' || node.tag !== tag)
+    throw structureError(what, `expected ${typeName}`);
   return node;
 }
 
-export function sequence(node: DerNode | undefined, what: string, min = 0, max = Infinity): readonly DerNode[] {
+export function sequence(
+  node: DerNode | undefined,
+  what: string,
+  min = 0,
+  max = Infinity,
+): readonly DerNode[] {
   const n = expectUniversal(node, Tag.SEQUENCE, what, 'SEQUENCE');
-  if (n.children.length < min || n.children.length > max) throw structureError(what, `SEQUENCE of ${n.children.length} elements`);
+  if (n.children.length < min || n.children.length > max)
+    throw structureError(what, `SEQUENCE of ${n.children.length} elements`);
   return n.children;
 }
 
@@ -37,7 +49,8 @@ export function integer(node: DerNode | undefined, what: string): bigint {
 /** A non-negative INTEGER that fits a JS number (versions, pathLen). */
 export function smallInteger(node: DerNode | undefined, what: string): number {
   const v = integer(node, what);
-  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw structureError(what, 'integer out of range');
+  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER))
+    throw structureError(what, 'integer out of range');
   return Number(v);
 }
 
@@ -105,20 +118,25 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * GeneralizedTime YYYYMMDDHHMMSSZ, both in UTC with seconds and no fraction.
  */
 export function time(node: DerNode | undefined, what: string): Date {
-  if (node === undefined || node.tagClass !== 'universal') throw structureError(what, 'missing time');
+  if (node === undefined || node.tagClass !== 'universal')
+    throw structureError(what, 'missing time');
   const s = ASCII.decode(node.content);
   let m: RegExpExecArray | null;
   let year: number;
   if (node.tag === Tag.UTC_TIME && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
     const yy = Number(m[1]);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
-  } else if (node.tag === Tag.GENERALIZED_TIME && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
+  } else if (
+    node.tag === Tag.GENERALIZED_TIME &&
+    (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))
+  ) {
     year = Number(m[1]);
   } else {
     throw structureError(what, `not an RFC 5280 time: ${JSON.stringify(s)}`);
   }
   const [mo, d, h, mi, se] = [2, 3, 4, 5, 6].map((i) => Number(m?.[i]));
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || se! > 59) throw structureError(what, `invalid time ${s}`);
+  if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || se! > 59)
+    throw structureError(what, `invalid time ${s}`);
   const date = new Date(Date.UTC(year, mo! - 1, d!, h!, mi!, se!));
   if (date.getUTCDate() !== d) throw structureError(what, `invalid date ${s}`);
   return date;
@@ -139,7 +157,8 @@ export function stringValue(node: DerNode, what: string): string {
     case Tag.IA5_STRING:
     case Tag.VISIBLE_STRING:
     case Tag.NUMERIC_STRING:
-      for (const b of c) if (b > 0x7f) throw structureError(what, 'non-ASCII byte in an ASCII string type');
+      for (const b of c)
+        if (b > 0x7f) throw structureError(what, 'non-ASCII byte in an ASCII string type');
       return ASCII.decode(c);
     case Tag.T61_STRING:
       return ASCII.decode(c);
@@ -153,12 +172,14 @@ export function stringValue(node: DerNode, what: string): string {
 }
 
 function decodeWide(c: Uint8Array, width: 2 | 4, what: string): string {
-  if (c.length % width !== 0) throw structureError(what, `string length not a multiple of ${width}`);
+  if (c.length % width !== 0)
+    throw structureError(what, `string length not a multiple of ${width}`);
   let out = '';
   for (let i = 0; i < c.length; i += width) {
     let cp = 0;
     for (let j = 0; j < width; j++) cp = cp * 256 + (c[i + j] ?? 0);
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw structureError(what, 'invalid code point');
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      throw structureError(what, 'invalid code point');
     out += String.fromCodePoint(cp);
   }
   return out;

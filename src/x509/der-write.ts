@@ -10,7 +10,6 @@ function encodeLength(n: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-
 /** A TLV with a low universal tag or a full identifier byte (`0x30` for SEQUENCE, `0xa0` for [0]). */
 export function tlv(identifier: number, content: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(identifier), encodeLength(content.length), content);
@@ -88,6 +87,10 @@ const two = (n: number): string => String(n).padStart(2, '0');
 export function derTime(date: Date): Uint8Array {
   const year = date.getUTCFullYear();
   const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
-  if (year >= 1950 && year < 2050) return tlv(Tag.UTC_TIME, new TextEncoder().encode(`${two(year % 100)}${rest}`));
-  return tlv(Tag.GENERALIZED_TIME, new TextEncoder().encode(`${String(year).padStart(4, '0')}${rest}`));
+  if (year >= 1950 && year < 2050)
+    return tlv(Tag.UTC_TIME, new TextEncoder().encode(`${two(year % 100)}${rest}`));
+  return tlv(
+    Tag.GENERALIZED_TIME,
+    new TextEncoder().encode(`${String(year).padStart(4, '0')}${rest}`),
+  );
 }

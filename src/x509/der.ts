@@ -21,9 +21,18 @@ export interface DerLimits {
 }
 
 /** Certificates nest about 10 deep; a 64 KiB certificate with a few thousand nodes is already absurd. */
-export const DEFAULT_DER_LIMITS: DerLimits = { maxDepth: 32, maxNodes: 20000, maxContentLength: 1 << 20 };
+export const DEFAULT_DER_LIMITS: DerLimits = {
+  maxDepth: 32,
+  maxNodes: 20000,
+  maxContentLength: 1 << 20,
+};
 
-const TAG_CLASSES: Record<number, TagClass> = { 1: 'universal', 2: 'application', 3: 'context', 4: 'private' };
+const TAG_CLASSES: Record<number, TagClass> = {
+  1: 'universal',
+  2: 'application',
+  3: 'context',
+  4: 'private',
+};
 
 export const Tag = {
   BOOLEAN: 1,
@@ -59,15 +68,18 @@ function malformed(message: string): X509Error {
  */
 export function parseDer(bytes: Uint8Array, limits: DerLimits = DEFAULT_DER_LIMITS): DerNode {
   if (bytes.length === 0) throw malformed('empty DER input');
-  if (bytes.length > limits.maxContentLength + 16) throw malformed(`DER input of ${bytes.length} bytes exceeds the limit`);
+  if (bytes.length > limits.maxContentLength + 16)
+    throw malformed(`DER input of ${bytes.length} bytes exceeds the limit`);
   let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
     parsed = asn1js.fromBER(bytes, { ...limits, parseEmbedded: false });
   } catch (err) {
     throw malformed(`asn1js: ${(err as Error).message}`);
   }
-  if (parsed.offset === -1 || parsed.result.error !== '') throw malformed(`DER: ${parsed.result.error || 'parse error'}`);
-  if (parsed.offset !== bytes.length) throw malformed(`DER: ${bytes.length - parsed.offset} bytes after the object`);
+  if (parsed.offset === -1 || parsed.result.error !== '')
+    throw malformed(`DER: ${parsed.result.error || 'parse error'}`);
+  if (parsed.offset !== bytes.length)
+    throw malformed(`DER: ${bytes.length - parsed.offset} bytes after the object`);
   return convert(parsed.result);
 }
 
@@ -77,7 +89,8 @@ function convert(block: asn1js.BaseBlock): DerNode {
   const raw = block.valueBeforeDecodeView;
   const { header, length } = checkHeader(raw);
   // asn1js lets a constructed value's last child run past the declared end; X.690 §8.1.1 does not.
-  if (header + length !== raw.length) throw malformed(`DER: declared length ${length} but ${raw.length - header} content bytes`);
+  if (header + length !== raw.length)
+    throw malformed(`DER: declared length ${length} but ${raw.length - header} content bytes`);
   const content = raw.subarray(header);
   const constructed = block.idBlock.isConstructed;
   let children: DerNode[] = [];
@@ -87,7 +100,14 @@ function convert(block: asn1js.BaseBlock): DerNode {
     children = (inner as asn1js.BaseBlock[]).map(convert);
     checkChildrenFill(children, content.length);
   }
-  const node: DerNode = { tagClass, tag: block.idBlock.tagNumber, constructed, raw, content, children };
+  const node: DerNode = {
+    tagClass,
+    tag: block.idBlock.tagNumber,
+    constructed,
+    raw,
+    content,
+    children,
+  };
   checkUniversal(node);
   return node;
 }
@@ -96,7 +116,8 @@ function convert(block: asn1js.BaseBlock): DerNode {
 function checkChildrenFill(children: readonly DerNode[], contentLength: number): void {
   let total = 0;
   for (const child of children) total += child.raw.length;
-  if (total !== contentLength) throw malformed(`DER: children fill ${total} of ${contentLength} content bytes`);
+  if (total !== contentLength)
+    throw malformed(`DER: children fill ${total} of ${contentLength} content bytes`);
 }
 
 /** X.690 §8.1.2–8.1.3, §10.1: minimal tag number and definite, minimal length. Returns the header size and the declared length. */
@@ -129,33 +150,44 @@ function checkUniversal(node: DerNode): void {
   // X.690 §8.1.5: end-of-contents octets exist only to close an indefinite length, which DER forbids.
   if (node.tag === 0) throw malformed('DER: end-of-contents octets in a definite-length encoding');
   if (node.constructed !== CONSTRUCTED_UNIVERSAL.has(node.tag)) {
-    throw malformed(`DER: universal tag ${node.tag} in the ${node.constructed ? 'constructed' : 'primitive'} form`);
+    throw malformed(
+      `DER: universal tag ${node.tag} in the ${node.constructed ? 'constructed' : 'primitive'} form`,
+    );
   }
   const c = node.content;
   switch (node.tag) {
     case Tag.BOOLEAN:
-      if (c.length !== 1 || (c[0] !== 0 && c[0] !== 0xff)) throw malformed('DER: BOOLEAN must be one byte 00 or FF');
+      if (c.length !== 1 || (c[0] !== 0 && c[0] !== 0xff))
+        throw malformed('DER: BOOLEAN must be one byte 00 or FF');
       break;
     case Tag.INTEGER:
     case Tag.ENUMERATED:
       if (c.length === 0) throw malformed('DER: empty INTEGER');
-      if (c.length > 1 && ((c[0] === 0 && ((c[1] ?? 0) & 0x80) === 0) || (c[0] === 0xff && ((c[1] ?? 0) & 0x80) !== 0))) {
+      if (
+        c.length > 1 &&
+        ((c[0] === 0 && ((c[1] ?? 0) & 0x80) === 0) ||
+          (c[0] === 0xff && ((c[1] ?? 0) & 0x80) !== 0))
+      ) {
         throw malformed('DER: INTEGER not minimally encoded');
       }
       break;
     case Tag.BIT_STRING: {
       const unused = c[0];
-      if (unused === undefined || unused > 7 || (c.length === 1 && unused !== 0)) throw malformed('DER: bad BIT STRING padding count');
-      if (unused > 0 && ((c[c.length - 1] ?? 0) & ((1 << unused) - 1)) !== 0) throw malformed('DER: BIT STRING padding bits not zero');
+      if (unused === undefined || unused > 7 || (c.length === 1 && unused !== 0))
+        throw malformed('DER: bad BIT STRING padding count');
+      if (unused > 0 && ((c[c.length - 1] ?? 0) & ((1 << unused) - 1)) !== 0)
+        throw malformed('DER: BIT STRING padding bits not zero');
       break;
     }
     case Tag.NULL:
       if (c.length !== 0) throw malformed('DER: NULL with content');
       break;
     case Tag.OID:
-      if (c.length === 0 || ((c[c.length - 1] ?? 0) & 0x80) !== 0) throw malformed('DER: truncated OBJECT IDENTIFIER');
+      if (c.length === 0 || ((c[c.length - 1] ?? 0) & 0x80) !== 0)
+        throw malformed('DER: truncated OBJECT IDENTIFIER');
       for (let i = 0; i < c.length; i++) {
-        if (c[i] === 0x80 && (i === 0 || ((c[i - 1] ?? 0) & 0x80) === 0)) throw malformed('DER: OID arc with a leading zero group');
+        if (c[i] === 0x80 && (i === 0 || ((c[i - 1] ?? 0) & 0x80) === 0))
+          throw malformed('DER: OID arc with a leading zero group');
       }
       break;
   }

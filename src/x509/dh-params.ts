@@ -48,18 +48,27 @@ export function parseDhParametersPem(text: string): { p: bigint; g: bigint } {
  * 1 < g < p − 1 (NIST SP 800-56A §5.5.1.1 bounds, which exclude the trivial
  * generators 1 and p − 1).
  */
-export function checkDhParameters(params: { p: bigint; g: bigint }, random: Random, minBits = MIN_DH_PARAMETER_BITS): DhParameters {
+export function checkDhParameters(
+  params: { p: bigint; g: bigint },
+  random: Random,
+  minBits = MIN_DH_PARAMETER_BITS,
+): DhParameters {
   const { p, g } = params;
   const bits = bitLength(p);
   checkKeySize('DH parameters', () => checkDhModulusSize(p));
   if (bits < minBits) throw invalid(`DH prime of ${bits} bits is below the minimum of ${minBits}`);
   if (g <= 1n || g >= p - 1n) throw invalid('DH generator out of range');
   const q = (p - 1n) >> 1n;
-  if ((p & 1n) === 0n || !isProbablePrime(q, random) || !isProbablePrime(p, random)) throw invalid('DH prime is not a safe prime');
+  if ((p & 1n) === 0n || !isProbablePrime(q, random) || !isProbablePrime(p, random))
+    throw invalid('DH prime is not a safe prime');
   return { p, g, q, bits };
 }
 
-export function loadDhParameters(text: string, random: Random, minBits = MIN_DH_PARAMETER_BITS): DhParameters {
+export function loadDhParameters(
+  text: string,
+  random: Random,
+  minBits = MIN_DH_PARAMETER_BITS,
+): DhParameters {
   return checkDhParameters(parseDhParametersPem(text), random, minBits);
 }
 
@@ -73,9 +82,18 @@ export function encodeDhParametersPem(p: bigint, g: bigint): string {
  * and generates the subgroup of prime order q (p ≡ 7 mod 8 makes 2 a residue;
  * every safe prime above 7 is already 2 mod 3).
  */
-export function generateDhParameters(bits: number, random: Random, onProgress?: (candidates: number) => void): DhParameters {
-  if (!Number.isSafeInteger(bits) || bits < MIN_DH_PARAMETER_BITS) throw invalid(`DH prime size ${bits} is below ${MIN_DH_PARAMETER_BITS}`);
-  if (bits > DH_MAX_P_BITS) throw new X509Error('unsupported_key_size', `DH prime size ${bits} is above the maximum of ${DH_MAX_P_BITS}`);
+export function generateDhParameters(
+  bits: number,
+  random: Random,
+  onProgress?: (candidates: number) => void,
+): DhParameters {
+  if (!Number.isSafeInteger(bits) || bits < MIN_DH_PARAMETER_BITS)
+    throw invalid(`DH prime size ${bits} is below ${MIN_DH_PARAMETER_BITS}`);
+  if (bits > DH_MAX_P_BITS)
+    throw new X509Error(
+      'unsupported_key_size',
+      `DH prime size ${bits} is above the maximum of ${DH_MAX_P_BITS}`,
+    );
   let p: bigint;
   do {
     p = generateSafePrime(bits, random, onProgress);

@@ -1,6 +1,16 @@
 import type { DerNode } from './der.js';
 import { parseDer } from './der.js';
-import { bitString, boolean, integer, isContext, octetString, oid, sequence, smallInteger, structureError } from './der-read.js';
+import {
+  bitString,
+  boolean,
+  integer,
+  isContext,
+  octetString,
+  oid,
+  sequence,
+  smallInteger,
+  structureError,
+} from './der-read.js';
 import type { GeneralName } from './general-name.js';
 import { parseGeneralNames } from './general-name.js';
 import { OID } from './oid.js';
@@ -25,7 +35,15 @@ export const KeyUsage = {
 } as const;
 
 /** Netscape cert type bits as the first octet of the BIT STRING (sslClient = 0x80 … objCA = 0x01). */
-export const NsCertType = { sslClient: 0x80, sslServer: 0x40, smime: 0x20, objsign: 0x10, sslCA: 0x04, smimeCA: 0x02, objCA: 0x01 } as const;
+export const NsCertType = {
+  sslClient: 0x80,
+  sslServer: 0x40,
+  smime: 0x20,
+  objsign: 0x10,
+  sslCA: 0x04,
+  smimeCA: 0x02,
+  objCA: 0x01,
+} as const;
 
 export interface BasicConstraints {
   ca: boolean;
@@ -69,7 +87,8 @@ export function parseExtensions(node: DerNode | undefined, what: string): Extens
 function namedBits(node: DerNode | undefined, what: string): number {
   const { bytes } = bitString(node, what);
   let mask = 0;
-  for (let i = 0; i < Math.min(bytes.length, 2) * 8; i++) if (((bytes[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) mask |= 1 << i;
+  for (let i = 0; i < Math.min(bytes.length, 2) * 8; i++)
+    if (((bytes[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) mask |= 1 << i;
   return mask;
 }
 
@@ -85,7 +104,10 @@ const HANDLED = new Set<string>([
   '2.5.29.32',
 ]);
 
-export function decodeExtensions(extensions: readonly Extension[], what: string): DecodedExtensions {
+export function decodeExtensions(
+  extensions: readonly Extension[],
+  what: string,
+): DecodedExtensions {
   const out: DecodedExtensions = { unhandledCritical: [] };
   for (const ext of extensions) {
     const w = `${what} extension ${ext.oid}`;
@@ -95,7 +117,10 @@ export function decodeExtensions(extensions: readonly Extension[], what: string)
         // RFC 5280 §4.2.1.9: cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL.
         const parts = sequence(parseDer(ext.value), w, 0, 2);
         let i = 0;
-        const ca = parts[0] !== undefined && parts[0].tag === 1 && parts[0].tagClass === 'universal' ? boolean(parts[i++], w) : false;
+        const ca =
+          parts[0] !== undefined && parts[0].tag === 1 && parts[0].tagClass === 'universal'
+            ? boolean(parts[i++], w)
+            : false;
         const bc: BasicConstraints = { ca };
         if (parts[i] !== undefined) bc.pathLen = smallInteger(parts[i++], `${w} pathLenConstraint`);
         if (i !== parts.length) throw structureError(w, 'unexpected element');
@@ -118,7 +143,8 @@ export function decodeExtensions(extensions: readonly Extension[], what: string)
         const aki: AuthorityKeyIdentifier = {};
         for (const part of sequence(parseDer(ext.value), w)) {
           if (isContext(part, 0)) aki.keyId = part.content;
-          else if (isContext(part, 2)) aki.serial = integer({ ...part, tagClass: 'universal', tag: 2 }, w);
+          else if (isContext(part, 2))
+            aki.serial = integer({ ...part, tagClass: 'universal', tag: 2 }, w);
         }
         out.authorityKeyId = aki;
         break;

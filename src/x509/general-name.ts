@@ -16,7 +16,8 @@ export type GeneralName =
 const LATIN1 = new TextDecoder('latin1');
 
 function ia5(node: DerNode, what: string): string {
-  for (const b of node.content) if (b > 0x7f) throw structureError(what, 'non-ASCII byte in IA5String');
+  for (const b of node.content)
+    if (b > 0x7f) throw structureError(what, 'non-ASCII byte in IA5String');
   return LATIN1.decode(node.content);
 }
 
@@ -31,10 +32,12 @@ export function parseGeneralName(node: DerNode, what: string): GeneralName {
       return { type: 'uri', value: ia5(node, what) };
     case 7:
       // RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for IPv6.
-      if (node.content.length !== 4 && node.content.length !== 16) throw structureError(what, 'iPAddress must be 4 or 16 bytes');
+      if (node.content.length !== 4 && node.content.length !== 16)
+        throw structureError(what, 'iPAddress must be 4 or 16 bytes');
       return { type: 'ip', value: node.content };
     case 4:
-      if (!node.constructed || node.children.length !== 1) throw structureError(what, 'directoryName must hold one Name');
+      if (!node.constructed || node.children.length !== 1)
+        throw structureError(what, 'directoryName must hold one Name');
       return { type: 'directory', value: parseName(node.children[0], `${what} directoryName`) };
     case 8:
       return { type: 'registeredId', value: oid({ ...node, tagClass: 'universal', tag: 6 }, what) };
@@ -52,6 +55,7 @@ export function parseGeneralNames(node: DerNode | undefined, what: string): Gene
 export function formatIp(bytes: Uint8Array): string {
   if (bytes.length === 4) return Array.from(bytes).join('.');
   const groups: string[] = [];
-  for (let i = 0; i < bytes.length; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16).toUpperCase());
+  for (let i = 0; i < bytes.length; i += 2)
+    groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16).toUpperCase());
   return groups.join(':');
 }

@@ -18,7 +18,11 @@ export function parseKeyChains(pem: string, source: string): CertificateAndKey[]
       pairs.push({ key: parsePrivateKeyPem(block), chain: [] });
     } else if (CERTIFICATE_LABELS.has(block.label)) {
       const current = pairs[pairs.length - 1];
-      if (current === undefined) throw new X509Error('chain_order', `${source}: a certificate before any private key (each key must come immediately before its certificate)`);
+      if (current === undefined)
+        throw new X509Error(
+          'chain_order',
+          `${source}: a certificate before any private key (each key must come immediately before its certificate)`,
+        );
       current.chain.push(parseCertificate(block.der));
     }
   }
@@ -35,8 +39,15 @@ export function loadKeyChains(paths: readonly string[]): CertificateAndKey[] {
 
 function checkPair(pair: CertificateAndKey, n: number, source: string): void {
   const leaf = pair.chain[0];
-  if (leaf === undefined) throw new X509Error('chain_order', `${source}: private key ${n} is not followed by its certificate`);
+  if (leaf === undefined)
+    throw new X509Error(
+      'chain_order',
+      `${source}: private key ${n} is not followed by its certificate`,
+    );
   if (!publicKeysEqual(publicKeyOf(pair.key), leaf.publicKey.key)) {
-    throw new X509Error('key_mismatch', `${source}: private key ${n} does not match the certificate after it`);
+    throw new X509Error(
+      'key_mismatch',
+      `${source}: private key ${n} does not match the certificate after it`,
+    );
   }
 }

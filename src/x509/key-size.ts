@@ -6,7 +6,8 @@ export function checkKeySize(what: string, check: () => void): void {
   try {
     check();
   } catch (err) {
-    if (err instanceof CryptoError && err.code === 'unsupported_key_size') throw new X509Error('unsupported_key_size', `${what}: ${err.message}`);
+    if (err instanceof CryptoError && err.code === 'unsupported_key_size')
+      throw new X509Error('unsupported_key_size', `${what}: ${err.message}`);
     throw err;
   }
 }

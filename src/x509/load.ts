@@ -14,7 +14,11 @@ export interface CertificateAndKey {
   key: PrivateKey;
 }
 
-export const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+export const CERTIFICATE_LABELS = new Set([
+  'CERTIFICATE',
+  'X509 CERTIFICATE',
+  'TRUSTED CERTIFICATE',
+]);
 
 /** A file's bytes; a read failure is X509Error io_error naming the file. */
 export function readX509File(path: string): Uint8Array {
@@ -41,7 +45,9 @@ export function loadCertificates(path: string): Certificate[] {
   return inFile(path, () => {
     if (!looksLikePem(bytes)) return [parseCertificate(bytes)];
     const blocks = parsePem(Buffer.from(bytes).toString('latin1'));
-    return blocks.filter((b) => CERTIFICATE_LABELS.has(b.label)).map((b) => parseCertificate(b.der));
+    return blocks
+      .filter((b) => CERTIFICATE_LABELS.has(b.label))
+      .map((b) => parseCertificate(b.der));
   });
 }
 
@@ -50,7 +56,9 @@ export function loadPrivateKey(path: string): PrivateKey {
   const bytes = readX509File(path);
   return inFile(path, () => {
     if (!looksLikePem(bytes)) return parsePkcs8(bytes);
-    const block = parsePem(Buffer.from(bytes).toString('latin1')).find((b) => PRIVATE_KEY_LABELS.has(b.label));
+    const block = parsePem(Buffer.from(bytes).toString('latin1')).find((b) =>
+      PRIVATE_KEY_LABELS.has(b.label),
+    );
     if (block === undefined) throw new X509Error('no_private_key', 'no private key found');
     return parsePrivateKeyPem(block);
   });
@@ -62,13 +70,20 @@ export function loadPrivateKey(path: string): PrivateKey {
  * then its chain (`cat server.pem intermediate.pem root.pem`), possibly with
  * the key among them; the key must belong to the first certificate.
  */
-export function loadCertificateAndKey(certFile: string, keyFile: string = certFile): CertificateAndKey {
+export function loadCertificateAndKey(
+  certFile: string,
+  keyFile: string = certFile,
+): CertificateAndKey {
   const chain = loadCertificates(certFile);
   const leaf = chain[0];
-  if (leaf === undefined) throw new X509Error('no_certificate', `${certFile}: no certificate found`);
+  if (leaf === undefined)
+    throw new X509Error('no_certificate', `${certFile}: no certificate found`);
   const key = loadPrivateKey(keyFile);
   if (!publicKeysEqual(publicKeyOf(key), leaf.publicKey.key)) {
-    throw new X509Error('key_mismatch', `${keyFile}: private key does not match the certificate in ${certFile}`);
+    throw new X509Error(
+      'key_mismatch',
+      `${keyFile}: private key does not match the certificate in ${certFile}`,
+    );
   }
   return { chain, key };
 }

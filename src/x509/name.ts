@@ -39,8 +39,13 @@ export function parseName(node: DerNode | undefined, what: string): Name {
       const [typeNode, valueNode] = sequence(atv, `${what} attribute`, 2, 2);
       const type = oid(typeNode, `${what} attribute type`);
       const value = valueNode as DerNode;
-      const attr: NameAttribute = { type, valueTag: value.tagClass === 'universal' ? value.tag : -1, valueDer: value.raw };
-      if (value.tagClass === 'universal' && STRING_TAGS.has(value.tag)) attr.text = stringValue(value, `${what} ${type}`);
+      const attr: NameAttribute = {
+        type,
+        valueTag: value.tagClass === 'universal' ? value.tag : -1,
+        valueDer: value.raw,
+      };
+      if (value.tagClass === 'universal' && STRING_TAGS.has(value.tag))
+        attr.text = stringValue(value, `${what} ${type}`);
       return attr;
     });
   });
@@ -54,7 +59,8 @@ export function attributeShortName(type: string): string {
 /** The values of one attribute type, in order (e.g. every CN). */
 export function attributeValues(name: Name, type: string): string[] {
   const out: string[] = [];
-  for (const rdn of name.rdns) for (const a of rdn) if (a.type === type && a.text !== undefined) out.push(a.text);
+  for (const rdn of name.rdns)
+    for (const a of rdn) if (a.type === type && a.text !== undefined) out.push(a.text);
   return out;
 }
 
@@ -81,7 +87,12 @@ export function formatOnelineValue(attr: NameAttribute): string {
     } else if (ch === '\\' || ch === '"') {
       out += '\\' + ch;
     } else {
-      if (QUOTE_TRIGGERS.has(ch) || (i === 0 && (ch === '#' || ch === ' ')) || (i === bytes.length - 1 && ch === ' ')) quote = true;
+      if (
+        QUOTE_TRIGGERS.has(ch) ||
+        (i === 0 && (ch === '#' || ch === ' ')) ||
+        (i === bytes.length - 1 && ch === ' ')
+      )
+        quote = true;
       out += ch;
     }
   });
@@ -91,6 +102,8 @@ export function formatOnelineValue(attr: NameAttribute): string {
 /** `C = US, O = Example, CN = host`: OpenSSL 3's `-subject` / `-issuer` line. */
 export function formatOneline(name: Name): string {
   return name.rdns
-    .map((rdn) => rdn.map((a) => `${attributeShortName(a.type)} = ${formatOnelineValue(a)}`).join(' + '))
+    .map((rdn) =>
+      rdn.map((a) => `${attributeShortName(a.type)} = ${formatOnelineValue(a)}`).join(' + '),
+    )
     .join(', ');
 }

@@ -30,7 +30,8 @@ export function parsePem(text: string): PemBlock[] {
       for (; j < lines.length && (lines[j] ?? '').trim() !== ''; j++) {
         const line = lines[j] as string;
         const colon = line.indexOf(':');
-        if (colon < 0) throw new X509Error('malformed_pem', `PEM ${label}: header line without a colon`);
+        if (colon < 0)
+          throw new X509Error('malformed_pem', `PEM ${label}: header line without a colon`);
         headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
       }
     }
@@ -39,12 +40,14 @@ export function parsePem(text: string): PemBlock[] {
       const line = (lines[j] as string).trim();
       const end = END.exec(line);
       if (end) {
-        if (end[1] !== label) throw new X509Error('malformed_pem', `PEM BEGIN ${label} closed by END ${end[1]}`);
+        if (end[1] !== label)
+          throw new X509Error('malformed_pem', `PEM BEGIN ${label} closed by END ${end[1]}`);
         ended = true;
         break;
       }
       if (line === '') continue;
-      if (!BASE64_LINE.test(line)) throw new X509Error('malformed_pem', `PEM ${label}: invalid base64 line`);
+      if (!BASE64_LINE.test(line))
+        throw new X509Error('malformed_pem', `PEM ${label}: invalid base64 line`);
       body.push(line);
     }
     if (!ended) throw new X509Error('malformed_pem', `PEM ${label}: no END line`);
@@ -55,7 +58,8 @@ export function parsePem(text: string): PemBlock[] {
 }
 
 function decodeBase64(b64: string, label: string): Uint8Array {
-  if (b64.length % 4 !== 0 || /=[^=]/.test(b64)) throw new X509Error('malformed_pem', `PEM ${label}: base64 length or padding is wrong`);
+  if (b64.length % 4 !== 0 || /=[^=]/.test(b64))
+    throw new X509Error('malformed_pem', `PEM ${label}: base64 length or padding is wrong`);
   const der = Uint8Array.from(Buffer.from(b64, 'base64'));
   if (der.length === 0) throw new X509Error('malformed_pem', `PEM ${label}: empty body`);
   return der;

@@ -6,7 +6,17 @@ import { checkDsaKeySize, checkRsaKeySize } from '../crypto/key-bounds.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { rsaPrivateFromComponents } from '../crypto/rsa.js';
 import { parseDer } from './der.js';
-import { bitString, integer, isContext, octetString, oid, positiveInteger, sequence, smallInteger, structureError } from './der-read.js';
+import {
+  bitString,
+  integer,
+  isContext,
+  octetString,
+  oid,
+  positiveInteger,
+  sequence,
+  smallInteger,
+  structureError,
+} from './der-read.js';
 import { X509Error } from './errors.js';
 import { checkKeySize } from './key-size.js';
 import { OID } from './oid.js';
@@ -21,7 +31,13 @@ export type PrivateKey =
   | { kind: 'ed25519'; seed: Uint8Array };
 
 /** The PEM labels that hold a private key; anything else in a key file is skipped. */
-export const PRIVATE_KEY_LABELS = new Set(['RSA PRIVATE KEY', 'DSA PRIVATE KEY', 'EC PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
+export const PRIVATE_KEY_LABELS = new Set([
+  'RSA PRIVATE KEY',
+  'DSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+]);
 
 const CURVE_BYTES: Record<EcCurve, number> = { 'P-256': 32, 'P-384': 48 };
 
@@ -32,8 +48,11 @@ function invalidKey(what: string, err: unknown): X509Error {
 /** RFC 8017 A.1.2 RSAPrivateKey (two-prime only), checked for consistency. */
 function rsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
   const f = sequence(parseDer(der), what, 9, 10);
-  if (smallInteger(f[0], `${what} version`) !== 0) throw new X509Error('unsupported_algorithm', `${what}: multi-prime RSA keys are not supported`);
-  const [n, e, d, p, q] = [1, 2, 3, 4, 5].map((i) => positiveInteger(f[i], `${what} field ${i}`)) as [bigint, bigint, bigint, bigint, bigint];
+  if (smallInteger(f[0], `${what} version`) !== 0)
+    throw new X509Error('unsupported_algorithm', `${what}: multi-prime RSA keys are not supported`);
+  const [n, e, d, p, q] = [1, 2, 3, 4, 5].map((i) =>
+    positiveInteger(f[i], `${what} field ${i}`),
+  ) as [bigint, bigint, bigint, bigint, bigint];
   checkKeySize(what, () => checkRsaKeySize(n, e));
   try {
     return { kind: 'rsa', key: rsaPrivateFromComponents(n, e, d, p, q) };
@@ -43,10 +62,18 @@ function rsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
   }
 }
 
-function dsaKey(p: bigint, q: bigint, g: bigint, x: bigint, y: bigint | undefined, what: string): PrivateKey {
+function dsaKey(
+  p: bigint,
+  q: bigint,
+  g: bigint,
+  x: bigint,
+  y: bigint | undefined,
+  what: string,
+): PrivateKey {
   checkKeySize(what, () => checkDsaKeySize(p, q));
   // FIPS 186-4 §4.1: 0 < x < q, y = g^x mod p.
-  if (x <= 0n || x >= q || g <= 1n || g >= p) throw structureError(what, 'DSA private key out of range');
+  if (x <= 0n || x >= q || g <= 1n || g >= p)
+    throw structureError(what, 'DSA private key out of range');
   const computed = modPow(g, x, p);
   if (y !== undefined && y !== computed) throw structureError(what, 'DSA y does not match x');
   return { kind: 'dsa', p, q, g, y: computed, x };
@@ -56,13 +83,16 @@ function dsaKey(p: bigint, q: bigint, g: bigint, x: bigint, y: bigint | undefine
 function dsaPrivateKey(der: Uint8Array, what: string): PrivateKey {
   const f = sequence(parseDer(der), what, 6, 6);
   if (smallInteger(f[0], `${what} version`) !== 0) throw structureError(what, 'unknown version');
-  const [p, q, g, y, x] = [1, 2, 3, 4, 5].map((i) => positiveInteger(f[i], `${what} field ${i}`)) as [bigint, bigint, bigint, bigint, bigint];
+  const [p, q, g, y, x] = [1, 2, 3, 4, 5].map((i) =>
+    positiveInteger(f[i], `${what} field ${i}`),
+  ) as [bigint, bigint, bigint, bigint, bigint];
   return dsaKey(p, q, g, x, y, what);
 }
 
 function ecScalar(curve: EcCurve, d: Uint8Array, what: string): PrivateKey {
   const size = CURVE_BYTES[curve];
-  if (d.length === 0 || d.length > size) throw structureError(what, `EC private key must be at most ${size} bytes`);
+  if (d.length === 0 || d.length > size)
+    throw structureError(what, `EC private key must be at most ${size} bytes`);
   const padded = new Uint8Array(size);
   padded.set(d, size - d.length);
   try {
@@ -77,14 +107,16 @@ function ecScalar(curve: EcCurve, d: Uint8Array, what: string): PrivateKey {
 /** RFC 5915 §3 ECPrivateKey; the curve comes from its [0] parameters or from the PKCS#8 algorithm. */
 function ecPrivateKey(der: Uint8Array, what: string, outerCurve?: EcCurve): PrivateKey {
   const f = sequence(parseDer(der), what, 2, 4);
-  if (smallInteger(f[0], `${what} version`) !== 1) throw structureError(what, 'ECPrivateKey version must be 1');
+  if (smallInteger(f[0], `${what} version`) !== 1)
+    throw structureError(what, 'ECPrivateKey version must be 1');
   const d = octetString(f[1], `${what} privateKey`);
   let curve = outerCurve;
   let publicKey: Uint8Array | undefined;
   for (const part of f.slice(2)) {
     if (isContext(part, 0) && part.children.length === 1) {
       const inner = namedCurve(part.children[0], what);
-      if (curve !== undefined && inner !== curve) throw structureError(what, 'curve differs from the PKCS#8 algorithm');
+      if (curve !== undefined && inner !== curve)
+        throw structureError(what, 'curve differs from the PKCS#8 algorithm');
       curve = inner;
     } else if (isContext(part, 1) && part.children.length === 1) {
       const bits = bitString(part.children[0], `${what} publicKey`);
@@ -93,7 +125,12 @@ function ecPrivateKey(der: Uint8Array, what: string, outerCurve?: EcCurve): Priv
   }
   if (curve === undefined) throw structureError(what, 'no named curve');
   const key = ecScalar(curve, d, what);
-  if (publicKey !== undefined && key.kind === 'ec' && publicKey[0] === 4 && !bytesSame(publicKey, ecdsaPublicKey(curve, key.d))) {
+  if (
+    publicKey !== undefined &&
+    key.kind === 'ec' &&
+    publicKey[0] === 4 &&
+    !bytesSame(publicKey, ecdsaPublicKey(curve, key.d))
+  ) {
     throw structureError(what, 'EC public key does not match the private key');
   }
   return key;
@@ -133,13 +170,19 @@ export function parsePkcs8(der: Uint8Array, what = 'PrivateKeyInfo'): PrivateKey
       return { kind: 'ed25519', seed };
     }
     default:
-      throw new X509Error('unsupported_algorithm', `${what}: unsupported key algorithm ${algorithm}`);
+      throw new X509Error(
+        'unsupported_algorithm',
+        `${what}: unsupported key algorithm ${algorithm}`,
+      );
   }
 }
 
 /** One PEM block holding a private key. Encrypted keys are refused: Postfix reads keys without a passphrase. */
 export function parsePrivateKeyPem(block: PemBlock): PrivateKey {
-  if (block.label === 'ENCRYPTED PRIVATE KEY' || (block.headers.get('Proc-Type') ?? '').includes('ENCRYPTED')) {
+  if (
+    block.label === 'ENCRYPTED PRIVATE KEY' ||
+    (block.headers.get('Proc-Type') ?? '').includes('ENCRYPTED')
+  ) {
     throw new X509Error('encrypted_key', 'private key must not be encrypted');
   }
   switch (block.label) {
@@ -160,7 +203,9 @@ export function parsePrivateKeyPem(block: PemBlock): PrivateKey {
 export function publicKeyOf(key: PrivateKey): PublicKey {
   switch (key.kind) {
     case 'rsa':
-      return key.key.pss === undefined ? { kind: 'rsa', n: key.key.n, e: key.key.e } : { kind: 'rsa', n: key.key.n, e: key.key.e, pss: key.key.pss };
+      return key.key.pss === undefined
+        ? { kind: 'rsa', n: key.key.n, e: key.key.e }
+        : { kind: 'rsa', n: key.key.n, e: key.key.e, pss: key.key.pss };
     case 'dsa':
       return { kind: 'dsa', p: key.p, q: key.q, g: key.g, y: key.y };
     case 'ec':

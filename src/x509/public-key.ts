@@ -1,6 +1,13 @@
 import type { DerNode } from './der.js';
 import { parseDer } from './der.js';
-import { isNull, octetAlignedBitString, oid, positiveInteger, sequence, structureError } from './der-read.js';
+import {
+  isNull,
+  octetAlignedBitString,
+  oid,
+  positiveInteger,
+  sequence,
+  structureError,
+} from './der-read.js';
 import { checkDsaKeySize, checkRsaKeySize } from '../crypto/key-bounds.js';
 import type { RsaPssKeyParameters } from '../crypto/rsa-key.js';
 import { parseRsassaPssParams } from './signature-algorithm.js';
@@ -9,7 +16,10 @@ import { OID } from './oid.js';
 
 export type EcCurve = 'P-256' | 'P-384';
 
-export const CURVE_OIDS: Readonly<Record<string, EcCurve>> = { [OID.prime256v1]: 'P-256', [OID.secp384r1]: 'P-384' };
+export const CURVE_OIDS: Readonly<Record<string, EcCurve>> = {
+  [OID.prime256v1]: 'P-256',
+  [OID.secp384r1]: 'P-384',
+};
 const CURVE_POINT_BYTES: Record<EcCurve, number> = { 'P-256': 32, 'P-384': 48 };
 
 /** A subjectPublicKeyInfo (RFC 5280 §4.1.2.7) we can verify with, or one we can only carry. */
@@ -31,15 +41,28 @@ export interface SubjectPublicKeyInfo {
   keyBytes: Uint8Array;
 }
 
-export function parseSubjectPublicKeyInfo(node: DerNode | undefined, what = 'SubjectPublicKeyInfo'): SubjectPublicKeyInfo {
+export function parseSubjectPublicKeyInfo(
+  node: DerNode | undefined,
+  what = 'SubjectPublicKeyInfo',
+): SubjectPublicKeyInfo {
   const [algNode, keyNode] = sequence(node, what, 2, 2);
   const [algOidNode, params] = sequence(algNode, `${what} algorithm`, 1, 2);
   const algorithm = oid(algOidNode, `${what} algorithm`);
   const keyBytes = octetAlignedBitString(keyNode, `${what} key`);
-  return { key: decodeKey(algorithm, params, keyBytes, what), algorithm, der: (node as DerNode).raw, keyBytes };
+  return {
+    key: decodeKey(algorithm, params, keyBytes, what),
+    algorithm,
+    der: (node as DerNode).raw,
+    keyBytes,
+  };
 }
 
-function decodeKey(algorithm: string, params: DerNode | undefined, keyBytes: Uint8Array, what: string): PublicKey {
+function decodeKey(
+  algorithm: string,
+  params: DerNode | undefined,
+  keyBytes: Uint8Array,
+  what: string,
+): PublicKey {
   switch (algorithm) {
     case OID.rsaEncryption: {
       // RFC 3279 §2.3.1: parameters MUST be NULL.
@@ -75,7 +98,10 @@ function decodeKey(algorithm: string, params: DerNode | undefined, keyBytes: Uin
  * are absent (any PSS signature) or RSASSA-PSS-params, which then restrict
  * the hash, the MGF1 hash and the minimum salt length. NULL is not allowed.
  */
-export function rsaPssKeyParameters(params: DerNode | undefined, what: string): RsaPssKeyParameters {
+export function rsaPssKeyParameters(
+  params: DerNode | undefined,
+  what: string,
+): RsaPssKeyParameters {
   if (params === undefined) return {};
   const p = parseRsassaPssParams(params, `${what} RSASSA-PSS-params`);
   return { restrictions: { hash: p.hash, mgfHash: p.mgfHash, minSaltLength: p.saltLength } };
@@ -94,7 +120,9 @@ export function rsaPublicKey(der: Uint8Array, what: string): RsaPublicKeyInfo {
 
 /** RFC 3279 §2.3.2 Dss-Parms. */
 export function dsaParameters(params: DerNode | undefined, what: string): [bigint, bigint, bigint] {
-  const [p, q, g] = sequence(params, `${what} Dss-Parms`, 3, 3).map((n, i) => positiveInteger(n, `${what} DSA ${'pqg'[i]}`));
+  const [p, q, g] = sequence(params, `${what} Dss-Parms`, 3, 3).map((n, i) =>
+    positiveInteger(n, `${what} DSA ${'pqg'[i]}`),
+  );
   return [p as bigint, q as bigint, g as bigint];
 }
 
@@ -109,7 +137,9 @@ export function namedCurve(params: DerNode | undefined, what: string): EcCurve {
 /** SEC1 §2.3.3: an uncompressed (04‖X‖Y) or compressed (02/03‖X) point of the curve's size. */
 function checkEcPoint(curve: EcCurve, point: Uint8Array, what: string): void {
   const size = CURVE_POINT_BYTES[curve];
-  const ok = (point[0] === 4 && point.length === 1 + 2 * size) || ((point[0] === 2 || point[0] === 3) && point.length === 1 + size);
+  const ok =
+    (point[0] === 4 && point.length === 1 + 2 * size) ||
+    ((point[0] === 2 || point[0] === 3) && point.length === 1 + size);
   if (!ok) throw structureError(what, `not a ${curve} point encoding`);
 }
 
@@ -134,8 +164,10 @@ export function publicKeysEqual(a: PublicKey, b: PublicKey): boolean {
     // Same key type as OpenSSL's EVP_PKEY_eq sees it (RSA or RSA-PSS); PSS parameters are not compared, as there.
     return a.n === b.n && a.e === b.e && (a.pss === undefined) === (b.pss === undefined);
   }
-  if (a.kind === 'dsa' && b.kind === 'dsa') return a.p === b.p && a.q === b.q && a.g === b.g && a.y === b.y;
-  if (a.kind === 'ec' && b.kind === 'ec') return a.curve === b.curve && bytesEqual(a.point, b.point);
+  if (a.kind === 'dsa' && b.kind === 'dsa')
+    return a.p === b.p && a.q === b.q && a.g === b.g && a.y === b.y;
+  if (a.kind === 'ec' && b.kind === 'ec')
+    return a.curve === b.curve && bytesEqual(a.point, b.point);
   if (a.kind === 'ed25519' && b.kind === 'ed25519') return bytesEqual(a.key, b.key);
   return false;
 }
@@ -145,4 +177,3 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-

@@ -49,7 +49,12 @@ function sslCa(cert: Certificate, selfSigned: boolean): boolean {
  * peers expect: a CA in the chain must not exclude the purpose by its EKU,
  * the end entity must allow it by EKU, keyUsage and Netscape type.
  */
-export function checkPurpose(cert: Certificate, purpose: Purpose, asCa: boolean, selfSigned: boolean): boolean {
+export function checkPurpose(
+  cert: Certificate,
+  purpose: Purpose,
+  asCa: boolean,
+  selfSigned: boolean,
+): boolean {
   if (purpose === 'sslserver') {
     if (ekuReject(cert, [OID.serverAuth, OID.nsSgc, OID.msSgc])) return false;
     if (asCa) return sslCa(cert, selfSigned);
@@ -57,5 +62,8 @@ export function checkPurpose(cert: Certificate, purpose: Purpose, asCa: boolean,
   }
   if (ekuReject(cert, [OID.clientAuth])) return false;
   if (asCa) return sslCa(cert, selfSigned);
-  return !kuReject(cert, KeyUsage.digitalSignature | KeyUsage.keyAgreement) && !nsReject(cert, NsCertType.sslClient);
+  return (
+    !kuReject(cert, KeyUsage.digitalSignature | KeyUsage.keyAgreement) &&
+    !nsReject(cert, NsCertType.sslClient)
+  );
 }

@@ -6,7 +6,13 @@ import { OID } from './oid.js';
 /** A certificate's signatureAlgorithm, resolved to what verifies it. */
 export type SignatureAlgorithm =
   | { kind: 'rsa-pkcs1'; oid: string; hash: HashAlgorithm }
-  | { kind: 'rsa-pss'; oid: string; hash: HashAlgorithm; mgfHash: HashAlgorithm; saltLength: number }
+  | {
+      kind: 'rsa-pss';
+      oid: string;
+      hash: HashAlgorithm;
+      mgfHash: HashAlgorithm;
+      saltLength: number;
+    }
   | { kind: 'dsa'; oid: string; hash: HashAlgorithm }
   | { kind: 'ecdsa'; oid: string; hash: HashAlgorithm }
   | { kind: 'ed25519'; oid: string }
@@ -63,7 +69,8 @@ function hashAlgorithm(node: DerNode | undefined, what: string): HashAlgorithm {
   const id = oid(idNode, what);
   const h = HASHES[id];
   if (h === undefined) throw structureError(what, `unsupported hash ${id}`);
-  if (params !== undefined && !isNull(params)) throw structureError(what, 'hash parameters must be NULL or absent');
+  if (params !== undefined && !isNull(params))
+    throw structureError(what, 'hash parameters must be NULL or absent');
   return h;
 }
 
@@ -88,33 +95,52 @@ export function parseRsassaPssParams(node: DerNode | undefined, what: string): R
   let mgfHash: HashAlgorithm = 'sha1';
   let saltLength = 20;
   for (const part of sequence(node, what, 0, 4)) {
-    if (isContext(part, 0)) hash = hashAlgorithm(explicitChild(part, what), `${what} hashAlgorithm`);
+    if (isContext(part, 0))
+      hash = hashAlgorithm(explicitChild(part, what), `${what} hashAlgorithm`);
     else if (isContext(part, 1)) {
-      const [mgfOid, mgfParams] = sequence(explicitChild(part, what), `${what} maskGenAlgorithm`, 2, 2);
-      if (oid(mgfOid, what) !== OID.mgf1) throw structureError(what, 'mask generation function must be MGF1');
+      const [mgfOid, mgfParams] = sequence(
+        explicitChild(part, what),
+        `${what} maskGenAlgorithm`,
+        2,
+        2,
+      );
+      if (oid(mgfOid, what) !== OID.mgf1)
+        throw structureError(what, 'mask generation function must be MGF1');
       mgfHash = hashAlgorithm(mgfParams, `${what} MGF1 hash`);
-    } else if (isContext(part, 2)) saltLength = smallInteger(explicitChild(part, what), `${what} saltLength`);
+    } else if (isContext(part, 2))
+      saltLength = smallInteger(explicitChild(part, what), `${what} saltLength`);
     else if (isContext(part, 3)) {
-      if (smallInteger(explicitChild(part, what), `${what} trailerField`) !== 1) throw structureError(what, 'trailerField must be 1');
+      if (smallInteger(explicitChild(part, what), `${what} trailerField`) !== 1)
+        throw structureError(what, 'trailerField must be 1');
     } else throw structureError(what, 'unexpected element');
   }
   return { hash, mgfHash, saltLength };
 }
 
-export function parseSignatureAlgorithm(node: DerNode | undefined, what: string): SignatureAlgorithm {
+export function parseSignatureAlgorithm(
+  node: DerNode | undefined,
+  what: string,
+): SignatureAlgorithm {
   const [idNode, params] = sequence(node, what, 1, 2);
   const id = oid(idNode, what);
   const rsa = RSA_PKCS1[id];
   if (rsa !== undefined) {
     // RFC 4055 §5 / RFC 3279 §2.2.1: NULL parameters; absent is tolerated as OpenSSL does.
-    if (params !== undefined && !isNull(params)) throw structureError(what, 'RSA signature parameters must be NULL');
+    if (params !== undefined && !isNull(params))
+      throw structureError(what, 'RSA signature parameters must be NULL');
     return { kind: 'rsa-pkcs1', oid: id, hash: rsa };
   }
-  if (id === OID.rsassaPss) return { kind: 'rsa-pss', oid: id, ...parseRsassaPssParams(params, `${what} RSASSA-PSS-params`) };
+  if (id === OID.rsassaPss)
+    return {
+      kind: 'rsa-pss',
+      oid: id,
+      ...parseRsassaPssParams(params, `${what} RSASSA-PSS-params`),
+    };
   const dsa = DSA[id] ?? ECDSA[id];
   if (dsa !== undefined) {
     // RFC 3279 §2.2.2–2.2.3, RFC 5758 §3.2: parameters absent.
-    if (params !== undefined) throw structureError(what, 'DSA/ECDSA signature parameters must be absent');
+    if (params !== undefined)
+      throw structureError(what, 'DSA/ECDSA signature parameters must be absent');
     return { kind: DSA[id] !== undefined ? 'dsa' : 'ecdsa', oid: id, hash: dsa };
   }
   if (id === OID.ed25519) {

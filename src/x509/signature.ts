@@ -31,14 +31,24 @@ export function signatureMatchesKey(alg: SignatureAlgorithm, key: PublicKey): bo
  * WebCrypto or node:crypto). A key the crypto layer refuses as malformed is a
  * failed signature, not an exception: the verdict is the certificate's.
  */
-export function verifySignature(alg: SignatureAlgorithm, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifySignature(
+  alg: SignatureAlgorithm,
+  key: PublicKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   try {
-    if (alg.kind === 'rsa-pkcs1' && key.kind === 'rsa') return rsaPkcs1v15Verify(key, alg.hash, message, signature);
+    if (alg.kind === 'rsa-pkcs1' && key.kind === 'rsa')
+      return rsaPkcs1v15Verify(key, alg.hash, message, signature);
     // RFC 4055 §3.1: the MGF1 hash may differ from the message hash; a PSS issuer key's own parameters are enforced by crypto.
-    if (alg.kind === 'rsa-pss' && key.kind === 'rsa') return rsaPssVerify(key, alg.hash, message, signature, alg.saltLength, alg.mgfHash);
-    if (alg.kind === 'dsa' && key.kind === 'dsa') return dsaVerify({ p: key.p, q: key.q, g: key.g, y: key.y }, alg.hash, message, signature);
-    if (alg.kind === 'ecdsa' && key.kind === 'ec') return ecdsaVerify(key.curve, key.point, alg.hash, message, signature);
-    if (alg.kind === 'ed25519' && key.kind === 'ed25519') return ed25519Verify(key.key, message, signature);
+    if (alg.kind === 'rsa-pss' && key.kind === 'rsa')
+      return rsaPssVerify(key, alg.hash, message, signature, alg.saltLength, alg.mgfHash);
+    if (alg.kind === 'dsa' && key.kind === 'dsa')
+      return dsaVerify({ p: key.p, q: key.q, g: key.g, y: key.y }, alg.hash, message, signature);
+    if (alg.kind === 'ecdsa' && key.kind === 'ec')
+      return ecdsaVerify(key.curve, key.point, alg.hash, message, signature);
+    if (alg.kind === 'ed25519' && key.kind === 'ed25519')
+      return ed25519Verify(key.key, message, signature);
     return false;
   } catch (err) {
     if (err instanceof CryptoError) return false;

@@ -39,7 +39,10 @@ export function canonicalValue(text: string): string {
 }
 
 function canonicalAttribute(a: NameAttribute): Uint8Array {
-  const value = CANON_TAGS.has(a.valueTag) && a.text !== undefined ? derUtf8String(canonicalValue(a.text)) : a.valueDer;
+  const value =
+    CANON_TAGS.has(a.valueTag) && a.text !== undefined
+      ? derUtf8String(canonicalValue(a.text))
+      : a.valueDer;
   return derSequence([derOid(a.type), value]);
 }
 

@@ -102,7 +102,8 @@ export class TrustStore {
         this.warnings.push(err.message);
         continue;
       }
-      for (const c of found) if (!this.certs.some((k) => certificatesEqual(k, c))) this.certs.push(c);
+      for (const c of found)
+        if (!this.certs.some((k) => certificatesEqual(k, c))) this.certs.push(c);
     }
   }
 }

@@ -33,8 +33,14 @@ const REASONS: Readonly<Record<VerifyReason, ReasonInfo>> = {
   certificate_not_yet_valid: { code: 9, text: 'certificate is not yet valid' },
   certificate_expired: { code: 10, text: 'certificate has expired' },
   depth_zero_self_signed_cert: { code: 18, text: 'self-signed certificate' },
-  self_signed_certificate_in_chain: { code: 19, text: 'self-signed certificate in certificate chain' },
-  unable_to_get_local_issuer_certificate: { code: 20, text: 'unable to get local issuer certificate' },
+  self_signed_certificate_in_chain: {
+    code: 19,
+    text: 'self-signed certificate in certificate chain',
+  },
+  unable_to_get_local_issuer_certificate: {
+    code: 20,
+    text: 'unable to get local issuer certificate',
+  },
   certificate_chain_too_long: { code: 22, text: 'certificate chain too long' },
   invalid_ca: { code: 79, text: 'invalid CA certificate' },
   path_length_exceeded: { code: 25, text: 'path length constraint exceeded' },

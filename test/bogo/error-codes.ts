@@ -7,10 +7,26 @@ import { ShimCheckError } from './checks.js';
 
 /** BoringSSL's codes for an alert received from the peer (ssl/ssl_lib.c: SSL_AD_REASON_OFFSET names). */
 function receivedAlertCode(alert: string): string {
-  const ssl3 = new Set(['close_notify', 'unexpected_message', 'bad_record_mac', 'decompression_failure', 'handshake_failure', 'no_certificate', 'bad_certificate', 'unsupported_certificate', 'certificate_revoked', 'certificate_expired', 'certificate_unknown', 'illegal_parameter']);
+  const ssl3 = new Set([
+    'close_notify',
+    'unexpected_message',
+    'bad_record_mac',
+    'decompression_failure',
+    'handshake_failure',
+    'no_certificate',
+    'bad_certificate',
+    'unsupported_certificate',
+    'certificate_revoked',
+    'certificate_expired',
+    'certificate_unknown',
+    'illegal_parameter',
+  ]);
   const base = alert.replace(/_RESERVED$/, '');
   const prefix = ssl3.has(base) ? 'SSLV3_ALERT_' : 'TLSV1_ALERT_';
-  const names: Record<string, string> = { certificate_required: 'TLSV1_ALERT_CERTIFICATE_REQUIRED', no_application_protocol: 'TLSV1_ALERT_NO_APPLICATION_PROTOCOL' };
+  const names: Record<string, string> = {
+    certificate_required: 'TLSV1_ALERT_CERTIFICATE_REQUIRED',
+    no_application_protocol: 'TLSV1_ALERT_NO_APPLICATION_PROTOCOL',
+  };
   return names[base] ?? prefix + base.toUpperCase();
 }
 
@@ -21,7 +37,8 @@ function receivedAlertCode(alert: string): string {
  */
 export function errorLine(err: unknown): string {
   if (err instanceof TlsConnectionError) {
-    const code = err.origin === 'remote' ? receivedAlertCode(err.alert) : `POSTERN_${err.alert.toUpperCase()}`;
+    const code =
+      err.origin === 'remote' ? receivedAlertCode(err.alert) : `POSTERN_${err.alert.toUpperCase()}`;
     return `:${code}: ${err.message}`;
   }
   if (err instanceof ShimCheckError) return `:POSTERN_CHECK_FAILED: ${err.message}`;
@@ -32,7 +49,11 @@ export function errorLine(err: unknown): string {
 /** The socket ended, failed or went quiet before the exchange was over. */
 export class TransportError extends Error {
   constructor(
-    readonly code: 'POSTERN_UNEXPECTED_EOF' | 'POSTERN_SOCKET_ERROR' | 'READ_TIMEOUT_EXPIRED' | 'POSTERN_NO_CLOSE_NOTIFY',
+    readonly code:
+      | 'POSTERN_UNEXPECTED_EOF'
+      | 'POSTERN_SOCKET_ERROR'
+      | 'READ_TIMEOUT_EXPIRED'
+      | 'POSTERN_NO_CLOSE_NOTIFY',
     message: string,
   ) {
     super(message);

@@ -56,11 +56,15 @@ class Exchange {
   ) {
     this.socket = connect({ host: setup.host, port: setup.port });
     this.socket.setNoDelay(true);
-    this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.fail(new TransportError('READ_TIMEOUT_EXPIRED', `no data for ${IDLE_TIMEOUT_MS} ms`)));
+    this.socket.setTimeout(IDLE_TIMEOUT_MS, () =>
+      this.fail(new TransportError('READ_TIMEOUT_EXPIRED', `no data for ${IDLE_TIMEOUT_MS} ms`)),
+    );
     this.socket.on('connect', () => this.step(() => this.start()));
     this.socket.on('data', (data: Buffer) => this.step(() => this.receive(data)));
     this.socket.on('end', () => this.step(() => this.transportEnded()));
-    this.socket.on('error', (err) => this.fail(new TransportError('POSTERN_SOCKET_ERROR', err.message)));
+    this.socket.on('error', (err) =>
+      this.fail(new TransportError('POSTERN_SOCKET_ERROR', err.message)),
+    );
   }
 
   private get flags(): ConnectionFlags {
@@ -163,7 +167,11 @@ class Exchange {
 
   /** The peer's close_notify: answer it when the test checks close_notify, then the exchange is over. */
   private peerClosed(conn: TlsConnection): void {
-    if (this.info === undefined) throw new TransportError('POSTERN_UNEXPECTED_EOF', 'close_notify before the handshake completed');
+    if (this.info === undefined)
+      throw new TransportError(
+        'POSTERN_UNEXPECTED_EOF',
+        'close_notify before the handshake completed',
+      );
     if (this.flags.checkCloseNotify && !this.flags.shimShutsDown) {
       conn.close();
       this.flush();
@@ -173,8 +181,16 @@ class Exchange {
 
   /** TCP EOF without close_notify: a clean end only when the test does not check close_notify. */
   private transportEnded(): void {
-    if (this.info === undefined) throw new TransportError('POSTERN_UNEXPECTED_EOF', 'the peer closed the connection during the handshake');
-    if (this.flags.checkCloseNotify) throw new TransportError('POSTERN_NO_CLOSE_NOTIFY', 'the peer closed the connection without close_notify');
+    if (this.info === undefined)
+      throw new TransportError(
+        'POSTERN_UNEXPECTED_EOF',
+        'the peer closed the connection during the handshake',
+      );
+    if (this.flags.checkCloseNotify)
+      throw new TransportError(
+        'POSTERN_NO_CLOSE_NOTIFY',
+        'the peer closed the connection without close_notify',
+      );
     this.succeed();
   }
 

@@ -55,7 +55,10 @@ export interface ShimArgs {
 
 /** A flag the shim does not implement: the runner counts the test as unimplemented (exit 89). */
 export class UnimplementedFlag extends Error {
-  constructor(readonly flag: string, why = 'not implemented by the postern shim') {
+  constructor(
+    readonly flag: string,
+    why = 'not implemented by the postern shim',
+  ) {
     super(`${flag}: ${why}`);
     this.name = 'UnimplementedFlag';
   }
@@ -180,7 +183,8 @@ export function defaultConnectionFlags(): ConnectionFlags {
 /** test_config.cc's prefixes: `-on-shim` applies here, `-on-handshaker` to a split handshaker we do not have. */
 function stripRolePrefix(name: string): { name: string; skip: boolean } {
   if (name.startsWith('-on-shim-')) return { name: name.slice('-on-shim'.length), skip: false };
-  if (name.startsWith('-on-handshaker-')) return { name: name.slice('-on-handshaker'.length), skip: true };
+  if (name.startsWith('-on-handshaker-'))
+    return { name: name.slice('-on-handshaker'.length), skip: true };
   return { name, skip: false };
 }
 
@@ -245,5 +249,12 @@ export function parseShimArgs(argv: readonly string[]): ShimArgs {
   }
   if (args.port === undefined) throw new BadFlag('-port is required');
   if (args.shimId === undefined) throw new BadFlag('-shim-id is required');
-  return { port: args.port, shimId: args.shimId, ipv6: args.ipv6 ?? false, resumeCount: args.resumeCount ?? 0, initial, resume };
+  return {
+    port: args.port,
+    shimId: args.shimId,
+    ipv6: args.ipv6 ?? false,
+    resumeCount: args.resumeCount ?? 0,
+    initial,
+    resume,
+  };
 }

@@ -30,7 +30,10 @@ interface RunnerJson {
 function runRunner(runner: string, args: string[], quiet: boolean): Promise<number> {
   return new Promise((done, fail) => {
     // The runner reads nothing from its directory but is built there; run it where it lives.
-    const child = spawn(runner, args, { cwd: process.env.BOGO_RUNNER_CWD ?? dirname(runner), stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+    const child = spawn(runner, args, {
+      cwd: process.env.BOGO_RUNNER_CWD ?? dirname(runner),
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+    });
     child.on('error', fail);
     child.on('exit', (code, signal) => done(code ?? (signal !== null ? 128 : 1)));
   });
@@ -51,12 +54,33 @@ function tally(results: RunnerJson): { passed: number; failed: number; unimpleme
  * a stand-in shim that answers "unimplemented" (89) to every test.
  */
 async function countDisabled(runner: string, dir: string): Promise<number> {
-  const globs = Object.keys((JSON.parse(readFileSync(configPath, 'utf8')) as { DisabledTests: Record<string, string> }).DisabledTests);
+  const globs = Object.keys(
+    (JSON.parse(readFileSync(configPath, 'utf8')) as { DisabledTests: Record<string, string> })
+      .DisabledTests,
+  );
   const stub = join(dir, 'unimplemented-shim');
-  writeFileSync(stub, '#!/bin/sh\ncase "$*" in *-is-handshaker-supported*) echo No; exit 0;; esac\nexit 89\n');
+  writeFileSync(
+    stub,
+    '#!/bin/sh\ncase "$*" in *-is-handshaker-supported*) echo No; exit 0;; esac\nexit 89\n',
+  );
   chmodSync(stub, 0o755);
   const out = join(dir, 'disabled.json');
-  await runRunner(runner, ['-shim-path', stub, '-num-workers', '2', '-allow-unimplemented', '-include-disabled', '-test', globs.join(';'), '-json-output', out], true);
+  await runRunner(
+    runner,
+    [
+      '-shim-path',
+      stub,
+      '-num-workers',
+      '2',
+      '-allow-unimplemented',
+      '-include-disabled',
+      '-test',
+      globs.join(';'),
+      '-json-output',
+      out,
+    ],
+    true,
+  );
   return tally(readResults(out)).unimplemented;
 }
 
@@ -69,12 +93,27 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'postern-bogo-'));
   try {
     const out = join(dir, 'results.json');
-    const args = ['-shim-path', shimPath, '-shim-config', configPath, '-num-workers', process.env.BOGO_WORKERS ?? '2', '-allow-unimplemented', '-json-output', out];
+    const args = [
+      '-shim-path',
+      shimPath,
+      '-shim-config',
+      configPath,
+      '-num-workers',
+      process.env.BOGO_WORKERS ?? '2',
+      '-allow-unimplemented',
+      '-json-output',
+      out,
+    ];
     if (process.env.BOGO_TEST) args.push('-test', process.env.BOGO_TEST);
     const code = await runRunner(runner, args, false);
     const { passed, failed, unimplemented } = tally(readResults(out));
-    const disabled = process.env.BOGO_COUNT_DISABLED === '0' || process.env.BOGO_TEST ? undefined : await countDisabled(runner, dir);
-    process.stdout.write(`${passed} passed, ${failed} failed, ${unimplemented} unimplemented${disabled === undefined ? '' : `, ${disabled} disabled`}\n`);
+    const disabled =
+      process.env.BOGO_COUNT_DISABLED === '0' || process.env.BOGO_TEST
+        ? undefined
+        : await countDisabled(runner, dir);
+    process.stdout.write(
+      `${passed} passed, ${failed} failed, ${unimplemented} unimplemented${disabled === undefined ? '' : `, ${disabled} disabled`}\n`,
+    );
     return failed > 0 || code !== 0 ? 1 : 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -122,7 +122,17 @@ describe('BoGo shim contract (fake runner)', () => {
     const runner = new FakeRunner();
     const port = await runner.listen();
     try {
-      const shim = runShim(['-port', String(port), '-shim-id', String(SHIM_ID), '-resume-count', '1', '-expect-version', '772', '-on-resume-expect-no-session']);
+      const shim = runShim([
+        '-port',
+        String(port),
+        '-shim-id',
+        String(SHIM_ID),
+        '-resume-count',
+        '1',
+        '-expect-version',
+        '772',
+        '-on-resume-expect-no-session',
+      ]);
       // OpenSSL (node:tls) issues no new ticket on a resumed TLS 1.3 connection, unlike the BoGo runner.
       const reused: boolean[] = [];
       for (let i = 0; i < 2; i++) {
@@ -143,12 +153,30 @@ describe('BoGo shim contract (fake runner)', () => {
     const port = await runner.listen();
     try {
       const { certFile, keyFile } = pki.servers.p256;
-      const shim = runShim(['-port', String(port), '-shim-id', String(SHIM_ID), '-server', '-cert-file', certFile, '-key-file', keyFile, '-max-version', '771', '-resume-count', '1']);
+      const shim = runShim([
+        '-port',
+        String(port),
+        '-shim-id',
+        String(SHIM_ID),
+        '-server',
+        '-cert-file',
+        certFile,
+        '-key-file',
+        keyFile,
+        '-max-version',
+        '771',
+        '-resume-count',
+        '1',
+      ]);
       let session: Buffer | undefined;
       const reused: boolean[] = [];
       for (let i = 0; i < 2; i++) {
         const socket = await runner.next();
-        const tls = tlsConnect({ socket, rejectUnauthorized: false, ...(session !== undefined ? { session } : {}) });
+        const tls = tlsConnect({
+          socket,
+          rejectUnauthorized: false,
+          ...(session !== undefined ? { session } : {}),
+        });
         tls.on('session', (s: Buffer) => (session = s));
         await once(tls, 'secureConnect');
         reused.push(tls.isSessionReused());
@@ -168,8 +196,24 @@ describe('BoGo shim contract (fake runner)', () => {
     try {
       const { certFile, keyFile } = pki.servers.p256;
       // x25519 only on the shim, P-256 only on the peer: no group in common.
-      const shim = runShim(['-port', String(port), '-shim-id', String(SHIM_ID), '-server', '-cert-file', certFile, '-key-file', keyFile, '-curves', '29']);
-      const tls = tlsConnect({ socket: await runner.next(), rejectUnauthorized: false, ecdhCurve: 'P-256' });
+      const shim = runShim([
+        '-port',
+        String(port),
+        '-shim-id',
+        String(SHIM_ID),
+        '-server',
+        '-cert-file',
+        certFile,
+        '-key-file',
+        keyFile,
+        '-curves',
+        '29',
+      ]);
+      const tls = tlsConnect({
+        socket: await runner.next(),
+        rejectUnauthorized: false,
+        ecdhCurve: 'P-256',
+      });
       const [err] = (await once(tls, 'error')) as [Error];
       assert.match(err.message, /handshake failure/i);
       const r = await shim;
@@ -184,7 +228,14 @@ describe('BoGo shim contract (fake runner)', () => {
     const runner = new FakeRunner();
     const port = await runner.listen();
     try {
-      const shim = runShim(['-port', String(port), '-shim-id', String(SHIM_ID), '-expect-version', '771']);
+      const shim = runShim([
+        '-port',
+        String(port),
+        '-shim-id',
+        String(SHIM_ID),
+        '-expect-version',
+        '771',
+      ]);
       const socket = await runner.next();
       // tls.Server drops a client that fails (tlsClientError); the shim's verdict is what is tested.
       peer.emit('connection', socket);

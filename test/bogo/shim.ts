@@ -28,9 +28,15 @@ class SessionMemory {
   readonly remembered: Remembered = {};
 }
 
-function makeConnection(flags: ConnectionFlags, random: Random, memory: SessionMemory): TlsConnection {
+function makeConnection(
+  flags: ConnectionFlags,
+  random: Random,
+  memory: SessionMemory,
+): TlsConnection {
   if (flags.server) {
-    const cache = { get: (id: Uint8Array) => memory.serverSessions.get(Buffer.from(id).toString('hex')) };
+    const cache = {
+      get: (id: Uint8Array) => memory.serverSessions.get(Buffer.from(id).toString('hex')),
+    };
     return createServerConnection(serverConfig(flags, random, memory.tickets, cache));
   }
   return createClientConnection(clientConfig(flags, random, memory.clientSession));
@@ -52,7 +58,8 @@ async function runShim(args: ShimArgs): Promise<void> {
       remembered: memory.remembered,
       createConnection: () => makeConnection(flags, random, memory),
       onSession: (event) => {
-        if (event.id !== undefined) memory.serverSessions.set(Buffer.from(event.id).toString('hex'), event.state);
+        if (event.id !== undefined)
+          memory.serverSessions.set(Buffer.from(event.id).toString('hex'), event.state);
         else memory.clientSession = event.state;
       },
     });
@@ -71,7 +78,8 @@ function unimplemented(err: UnimplementedFlag): number {
   return EXIT_UNIMPLEMENTED;
 }
 
-const USAGE = 'usage: shim -port N -shim-id K [BoringSSL test_config.cc flags] (ssl/test/PORTING.md)';
+const USAGE =
+  'usage: shim -port N -shim-id K [BoringSSL test_config.cc flags] (ssl/test/PORTING.md)';
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('-is-handshaker-supported')) {
@@ -106,7 +114,9 @@ if (!loadedByTestRunner) {
   main(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`:POSTERN_SHIM_ERROR: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `:POSTERN_SHIM_ERROR: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exit(1);
     },
   );

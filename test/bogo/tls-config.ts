@@ -1,7 +1,12 @@
 // Turns the shim's flags into postern's ClientConfig / ServerConfig. A flag
 // whose meaning the engine cannot express is UnimplementedFlag (exit 89),
 // never approximated silently.
-import type { CertifiedKey, ClientConfig, ServerConfig, TlsVersionName } from '../../src/tls/index.js';
+import type {
+  CertifiedKey,
+  ClientConfig,
+  ServerConfig,
+  TlsVersionName,
+} from '../../src/tls/index.js';
 import { parseCipherList, CipherListError } from '../../src/tls/index.js';
 import { loadCertificates, loadPrivateKey } from '../../src/x509/index.js';
 import type { Certificate, VerifyResult } from '../../src/x509/index.js';
@@ -29,24 +34,40 @@ export function wireVersion(name: TlsVersionName): number {
 }
 
 /** RFC 8446 §4.2.1 wire versions → postern's range; below TLS 1.2 and DTLS are features postern does not have. */
-function versionRange(f: ConnectionFlags): { minVersion: TlsVersionName; maxVersion: TlsVersionName } {
+function versionRange(f: ConnectionFlags): {
+  minVersion: TlsVersionName;
+  maxVersion: TlsVersionName;
+} {
   let min = f.minVersion ?? TLS12;
   let max = f.maxVersion ?? TLS13;
-  if (min >= 0xfe00 || max >= 0xfe00) throw new UnimplementedFlag('-min-version/-max-version', 'DTLS versions');
-  if (max < TLS12) throw new UnimplementedFlag('-max-version', `0x${max.toString(16)}: postern speaks TLS 1.2 and 1.3 only`);
+  if (min >= 0xfe00 || max >= 0xfe00)
+    throw new UnimplementedFlag('-min-version/-max-version', 'DTLS versions');
+  if (max < TLS12)
+    throw new UnimplementedFlag(
+      '-max-version',
+      `0x${max.toString(16)}: postern speaks TLS 1.2 and 1.3 only`,
+    );
   // A lower minimum than TLS 1.2 allows what postern never negotiates anyway.
   min = Math.max(min, TLS12);
   max = Math.min(max, TLS13);
   if (f.noTls13) max = Math.min(max, TLS12);
   if (f.noTls12) min = Math.max(min, TLS13);
-  if (min > max) throw new UnimplementedFlag('-min-version/-max-version', 'no version left enabled (postern refuses to configure it)');
-  return { minVersion: VERSION_NAMES.get(min) as TlsVersionName, maxVersion: VERSION_NAMES.get(max) as TlsVersionName };
+  if (min > max)
+    throw new UnimplementedFlag(
+      '-min-version/-max-version',
+      'no version left enabled (postern refuses to configure it)',
+    );
+  return {
+    minVersion: VERSION_NAMES.get(min) as TlsVersionName,
+    maxVersion: VERSION_NAMES.get(max) as TlsVersionName,
+  };
 }
 
 function groups(f: ConnectionFlags): { groups?: number[]; keyShareGroups?: number[] } {
   const out: { groups?: number[]; keyShareGroups?: number[] } = {};
   for (const g of [...f.curves, ...f.keyShares]) {
-    if (!isSupportedGroup(g)) throw new UnimplementedFlag('-curves', `group 0x${g.toString(16)} is not implemented`);
+    if (!isSupportedGroup(g))
+      throw new UnimplementedFlag('-curves', `group 0x${g.toString(16)} is not implemented`);
   }
   if (f.curves.length > 0) out.groups = [...f.curves];
   if (f.keyShares.length > 0) out.keyShareGroups = [...f.keyShares];
@@ -57,7 +78,8 @@ function tls12Suites(f: ConnectionFlags): readonly Tls12Suite[] {
   if (f.cipher === undefined) return ALL_TLS12_SUITES;
   try {
     const suites = parseCipherList(f.cipher).tls12;
-    if (suites.length === 0) throw new UnimplementedFlag('-cipher', `${f.cipher}: selects no suite postern implements`);
+    if (suites.length === 0)
+      throw new UnimplementedFlag('-cipher', `${f.cipher}: selects no suite postern implements`);
     return suites;
   } catch (err) {
     if (err instanceof CipherListError) throw new UnimplementedFlag('-cipher', err.message);
@@ -69,9 +91,10 @@ function tls12Suites(f: ConnectionFlags): readonly Tls12Suite[] {
 export function parseAlpnWire(wire: string): string[] {
   const bytes = Buffer.from(wire, 'latin1');
   const names: string[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = bytes[i] as number;
-    if (n === 0 || i + 1 + n > bytes.length) throw new UnimplementedFlag('-advertise-alpn', 'malformed protocol list');
+    if (n === 0 || i + 1 + n > bytes.length)
+      throw new UnimplementedFlag('-advertise-alpn', 'malformed protocol list');
     names.push(bytes.subarray(i + 1, i + 1 + n).toString('latin1'));
     i += 1 + n;
   }
@@ -80,7 +103,11 @@ export function parseAlpnWire(wire: string): string[] {
 
 function loadCredential(f: ConnectionFlags): CertifiedKey | undefined {
   if (f.certFile === undefined && f.keyFile === undefined) return undefined;
-  if (f.certFile === undefined || f.keyFile === undefined) throw new UnimplementedFlag('-cert-file/-key-file', 'a certificate without its key (or the reverse)');
+  if (f.certFile === undefined || f.keyFile === undefined)
+    throw new UnimplementedFlag(
+      '-cert-file/-key-file',
+      'a certificate without its key (or the reverse)',
+    );
   try {
     return { chain: loadCertificates(f.certFile), key: loadPrivateKey(f.keyFile) };
   } catch (err) {
@@ -100,7 +127,14 @@ function acceptAnyChain(chain: readonly Certificate[]): VerifyResult {
 }
 
 function common(f: ConnectionFlags, random: Random) {
-  return { random, ...versionRange(f), tls12CipherSuites: tls12Suites(f), ...groups(f), verifyPeer: acceptAnyChain, rejectUnauthorized: true };
+  return {
+    random,
+    ...versionRange(f),
+    tls12CipherSuites: tls12Suites(f),
+    ...groups(f),
+    verifyPeer: acceptAnyChain,
+    rejectUnauthorized: true,
+  };
 }
 
 /**
@@ -111,15 +145,34 @@ function common(f: ConnectionFlags, random: Random) {
  * on every TLS 1.3 ClientHello; remove this then.
  */
 const offerPskDheKe: NonNullable<ClientConfig['customizeClientHello']> = (hello) => {
-  const offersTls13 = hello.extensions.some((e) => e.kind === 'supported_versions_client_hello' && e.versions.includes(TLS13));
-  if (!offersTls13 || hello.extensions.some((e) => e.kind === 'psk_key_exchange_modes')) return hello;
-  return { ...hello, extensions: [...hello.extensions, { kind: 'psk_key_exchange_modes', type: 45, modes: [1] }] };
+  const offersTls13 = hello.extensions.some(
+    (e) => e.kind === 'supported_versions_client_hello' && e.versions.includes(TLS13),
+  );
+  if (!offersTls13 || hello.extensions.some((e) => e.kind === 'psk_key_exchange_modes'))
+    return hello;
+  return {
+    ...hello,
+    extensions: [...hello.extensions, { kind: 'psk_key_exchange_modes', type: 45, modes: [1] }],
+  };
 };
 
-export function clientConfig(f: ConnectionFlags, random: Random, session: SessionState | undefined): ClientConfig {
-  if (f.signingPrefs.length > 0) throw new UnimplementedFlag('-signing-prefs', 'the client signs with the first scheme of the server that fits its key (no client signing preference)');
-  if (f.noTicket) throw new UnimplementedFlag('-no-ticket', 'the TLS 1.2 client always offers session_ticket');
-  const config: ClientConfig = { ...common(f, random), verifyHostname: '', customizeClientHello: offerPskDheKe };
+export function clientConfig(
+  f: ConnectionFlags,
+  random: Random,
+  session: SessionState | undefined,
+): ClientConfig {
+  if (f.signingPrefs.length > 0)
+    throw new UnimplementedFlag(
+      '-signing-prefs',
+      'the client signs with the first scheme of the server that fits its key (no client signing preference)',
+    );
+  if (f.noTicket)
+    throw new UnimplementedFlag('-no-ticket', 'the TLS 1.2 client always offers session_ticket');
+  const config: ClientConfig = {
+    ...common(f, random),
+    verifyHostname: '',
+    customizeClientHello: offerPskDheKe,
+  };
   if (f.verifyPrefs.length > 0) config.signatureSchemes = [...f.verifyPrefs];
   if (f.advertiseAlpn !== undefined) config.alpnProtocols = parseAlpnWire(f.advertiseAlpn);
   if (f.hostName !== undefined) config.serverName = f.hostName;
@@ -135,9 +188,16 @@ export function clientConfig(f: ConnectionFlags, random: Random, session: Sessio
  * -verify-prefs can be honoured, and only when they agree.
  */
 function serverSchemes(f: ConnectionFlags): number[] | undefined {
-  if (f.verifyPrefs.length === 0) return f.signingPrefs.length > 0 ? [...f.signingPrefs] : undefined;
-  const same = f.signingPrefs.length === f.verifyPrefs.length && f.signingPrefs.every((s, i) => f.verifyPrefs[i] === s);
-  if (!same) throw new UnimplementedFlag('-verify-prefs', 'the server has one signature-scheme list for signing and for CertificateRequest');
+  if (f.verifyPrefs.length === 0)
+    return f.signingPrefs.length > 0 ? [...f.signingPrefs] : undefined;
+  const same =
+    f.signingPrefs.length === f.verifyPrefs.length &&
+    f.signingPrefs.every((s, i) => f.verifyPrefs[i] === s);
+  if (!same)
+    throw new UnimplementedFlag(
+      '-verify-prefs',
+      'the server has one signature-scheme list for signing and for CertificateRequest',
+    );
   return [...f.verifyPrefs];
 }
 
@@ -152,7 +212,8 @@ function serverSchemes(f: ConnectionFlags): number[] | undefined {
 function noServerNameAckOnResumption(): NonNullable<ServerConfig['customizeServerMessage']> {
   let resumed = false;
   return (message) => {
-    if (message.kind === 'server_hello') resumed = message.extensions.some((e) => e.kind === 'pre_shared_key_server_hello');
+    if (message.kind === 'server_hello')
+      resumed = message.extensions.some((e) => e.kind === 'pre_shared_key_server_hello');
     if (message.kind !== 'encrypted_extensions' || !resumed) return message;
     return { ...message, extensions: message.extensions.filter((e) => e.kind !== 'server_name') };
   };
@@ -165,7 +226,11 @@ export function serverConfig(
   sessions: { get(id: Uint8Array): SessionState | undefined },
 ): ServerConfig {
   const credential = loadCredential(f);
-  if (credential === undefined) throw new UnimplementedFlag('-server', 'a server without a certificate (PSK or raw public keys)');
+  if (credential === undefined)
+    throw new UnimplementedFlag(
+      '-server',
+      'a server without a certificate (PSK or raw public keys)',
+    );
   const config: ServerConfig = {
     ...common(f, random),
     certificates: [credential],

@@ -62,5 +62,8 @@ test('parseArgs: options, repeats and unknown options', () => {
   assert.throws(() => parseArgs(['-bogus'], {}), UsageError);
   assert.throws(() => parseArgs(['-in'], { options: ['in'] }), /needs a value/);
   assert.throws(() => parseArgs(['-in', 'a', '-in', 'b'], { options: ['in'] }), /given twice/);
-  assert.deepEqual(parseArgs(['-u', 'a', '-u', 'b'], { repeatable: ['u'] }).options.get('u'), ['a', 'b']);
+  assert.deepEqual(parseArgs(['-u', 'a', '-u', 'b'], { repeatable: ['u'] }).options.get('u'), [
+    'a',
+    'b',
+  ]);
 });

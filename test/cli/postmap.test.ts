@@ -9,7 +9,10 @@ const dir = tableDir();
 after(() => dir.cleanup());
 
 /** Runs `postern ARGS…` with the given stdin text. */
-async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  args: string[],
+  stdin = '',
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const input = new PassThrough();
@@ -26,12 +29,26 @@ test('postmap builds FILE.db with Postfix warnings, then -q, -q - and -s', async
   const source = dir.write('virtual', 'Foo@Example.COM  Some Value\nbar baz\nbar dup\nnovalue\n');
   const built = await run(['postmap', source]);
   assert.equal(built.code, 0);
-  assert.equal(built.err, `postmap: warning: ${source}.db: duplicate entry: "bar"\npostmap: warning: ${source}, line 4: expected format: key whitespace value\n`);
+  assert.equal(
+    built.err,
+    `postmap: warning: ${source}.db: duplicate entry: "bar"\npostmap: warning: ${source}, line 4: expected format: key whitespace value\n`,
+  );
   assert.ok(existsSync(`${source}.db`));
-  assert.deepEqual(await run(['postmap', '-q', 'FOO@example.com', `hash:${source}`]), { code: 0, out: 'Some Value\n', err: '' });
+  assert.deepEqual(await run(['postmap', '-q', 'FOO@example.com', `hash:${source}`]), {
+    code: 0,
+    out: 'Some Value\n',
+    err: '',
+  });
   assert.equal((await run(['postmap', '-q', 'nobody', source])).code, 1);
-  assert.deepEqual(await run(['postmap', '-q', '-', source], 'FOO@example.com\nnone\nbar\n'), { code: 0, out: 'FOO@example.com\tSome Value\nbar\tbaz\n', err: '' });
-  assert.equal((await run(['postmap', '-s', source])).out, 'bar\tbaz\nfoo@example.com\tSome Value\n');
+  assert.deepEqual(await run(['postmap', '-q', '-', source], 'FOO@example.com\nnone\nbar\n'), {
+    code: 0,
+    out: 'FOO@example.com\tSome Value\nbar\tbaz\n',
+    err: '',
+  });
+  assert.equal(
+    (await run(['postmap', '-s', source])).out,
+    'bar\tbaz\nfoo@example.com\tSome Value\n',
+  );
 });
 
 test('postmap -r replaces duplicates, -w keeps the first silently, -f keeps the case', async () => {
@@ -48,7 +65,11 @@ test('postmap -r replaces duplicates, -w keeps the first silently, -f keeps the 
 test('postmap -i adds entries from stdin and -d deletes keys', async () => {
   const source = dir.write('incremental', 'a 1\n');
   await run(['postmap', `btree:${source}`]);
-  assert.deepEqual(await run(['postmap', '-i', `btree:${source}`], 'B 2\nc 3\nnovalue\n'), { code: 0, out: '', err: 'postmap: warning: stdin, line 3: expected format: key whitespace value\n' });
+  assert.deepEqual(await run(['postmap', '-i', `btree:${source}`], 'B 2\nc 3\nnovalue\n'), {
+    code: 0,
+    out: '',
+    err: 'postmap: warning: stdin, line 3: expected format: key whitespace value\n',
+  });
   assert.equal((await run(['postmap', '-s', `btree:${source}`])).out, 'a\t1\nb\t2\nc\t3\n');
   assert.equal((await run(['postmap', '-d', 'A', `btree:${source}`])).code, 0);
   assert.equal((await run(['postmap', '-d', 'a', `btree:${source}`])).code, 1);
@@ -66,22 +87,48 @@ test('postmap lmdb: writes FILE.lmdb', async () => {
 test('postmap queries the non-database types and several tables in order', async () => {
   const cidr = dir.write('clients.cidr', '10.0.0.0/8 TEN\n');
   assert.equal((await run(['postmap', '-q', '10.9.8.7', `cidr:${cidr}`])).out, 'TEN\n');
-  assert.equal((await run(['postmap', '-q', 'x', 'inline:{x=first}', 'static:second'])).out, 'first\n');
-  assert.equal((await run(['postmap', '-q', 'y', 'inline:{x=first}', 'static:second'])).out, 'second\n');
+  assert.equal(
+    (await run(['postmap', '-q', 'x', 'inline:{x=first}', 'static:second'])).out,
+    'first\n',
+  );
+  assert.equal(
+    (await run(['postmap', '-q', 'y', 'inline:{x=first}', 'static:second'])).out,
+    'second\n',
+  );
   assert.equal((await run(['postmap', '-s', 'inline:{x=1}'])).out, 'x\t1\n');
 });
 
 test('postmap errors: Postfix wording, exit 1', async () => {
   const missing = dir.path('missing');
-  assert.deepEqual(await run(['postmap', missing]), { code: 1, out: '', err: `postmap: fatal: open ${missing}: No such file or directory\n` });
-  assert.deepEqual(await run(['postmap', '-q', 'x', missing]), { code: 1, out: '', err: `postmap: fatal: open database ${missing}.db: No such file or directory\n` });
+  assert.deepEqual(await run(['postmap', missing]), {
+    code: 1,
+    out: '',
+    err: `postmap: fatal: open ${missing}: No such file or directory\n`,
+  });
+  assert.deepEqual(await run(['postmap', '-q', 'x', missing]), {
+    code: 1,
+    out: '',
+    err: `postmap: fatal: open database ${missing}.db: No such file or directory\n`,
+  });
   const cidr = dir.write('build.cidr', '10.0.0.0/8 TEN\n');
-  assert.equal((await run(['postmap', `cidr:${cidr}`])).err, 'postmap: fatal: unsupported dictionary type: cidr does not support bulk-mode creation.\n');
-  assert.equal((await run(['postmap', '-s', `cidr:${cidr}`])).err, `postmap: fatal: table cidr:${cidr}: sequence operation is not supported\n`);
-  assert.match((await run(['postmap', '-q', 'x', 'mysql:/etc/x.cf'])).err, /^postmap: fatal: unsupported dictionary type: mysql: postern does not support/);
+  assert.equal(
+    (await run(['postmap', `cidr:${cidr}`])).err,
+    'postmap: fatal: unsupported dictionary type: cidr does not support bulk-mode creation.\n',
+  );
+  assert.equal(
+    (await run(['postmap', '-s', `cidr:${cidr}`])).err,
+    `postmap: fatal: table cidr:${cidr}: sequence operation is not supported\n`,
+  );
+  assert.match(
+    (await run(['postmap', '-q', 'x', 'mysql:/etc/x.cf'])).err,
+    /^postmap: fatal: unsupported dictionary type: mysql: postern does not support/,
+  );
   const berkeley = dir.write('berkeley', 'a b\n');
   writeFileSync(`${berkeley}.db`, 'not sqlite at all');
-  assert.match((await run(['postmap', '-q', 'a', berkeley])).err, /is not a postern database .*rebuild it with: postern postmap hash:/);
+  assert.match(
+    (await run(['postmap', '-q', 'a', berkeley])).err,
+    /is not a postern database .*rebuild it with: postern postmap hash:/,
+  );
   const usage = await run(['postmap', '-q']);
   assert.equal(usage.code, 2);
   assert.match(usage.err, /option requires an argument -- 'q'/);
@@ -107,11 +154,17 @@ test('newaliases: -oA names the database, -c DIR reads alias_database from main.
   assert.equal((await run(['newaliases', `-oAhash:${aliases}`])).code, 0);
   assert.equal((await run(['postalias', '-q', 'mailer-daemon', aliases])).out, 'postmaster\n');
   const other = dir.write('more-aliases', 'abuse: root\n');
-  dir.write('main.cf', `# config\nalias_database = hash:${aliases}\nalias_database = hash:${aliases},\n  btree:${other}\n`);
+  dir.write(
+    'main.cf',
+    `# config\nalias_database = hash:${aliases}\nalias_database = hash:${aliases},\n  btree:${other}\n`,
+  );
   assert.equal((await run(['newaliases', '-c', dir.path('')])).code, 0);
   assert.equal((await run(['postalias', '-q', 'abuse', `btree:${other}`])).out, 'root\n');
   dir.write('main.cf', 'alias_database = $config_directory/aliases\n');
-  assert.match((await run(['newaliases', '-c', dir.path('')])).err, /alias_database uses \$name expansion/);
+  assert.match(
+    (await run(['newaliases', '-c', dir.path('')])).err,
+    /alias_database uses \$name expansion/,
+  );
 });
 
 test('postmap -c DIR takes default_database_type from DIR/main.cf for bare file names', async () => {
@@ -124,7 +177,10 @@ test('postmap -c DIR takes default_database_type from DIR/main.cf for bare file 
   assert.ok(existsSync(`${source}.lmdb`));
   assert.equal((await run(['postmap', '-c', conf, '-q', 'k', source])).out, 'v\n');
   writeFileSync(`${conf}/main.cf`, 'default_database_type = $other\n');
-  assert.match((await run(['postmap', '-c', conf, '-q', 'k', source])).err, /^postmap: fatal: .*main\.cf, line 1: default_database_type uses \$name expansion/);
+  assert.match(
+    (await run(['postmap', '-c', conf, '-q', 'k', source])).err,
+    /^postmap: fatal: .*main\.cf, line 1: default_database_type uses \$name expansion/,
+  );
 });
 
 test('postmap -q on a failing sqlite query: the cause as a warning, then "query error"', async () => {
@@ -133,7 +189,10 @@ test('postmap -q on a failing sqlite query: the cause as a warning, then "query 
   const db = new Database(dbpath);
   db.exec("CREATE TABLE t (k TEXT, v TEXT); INSERT INTO t VALUES ('a', '1'), ('a', '2')");
   db.close();
-  const cf = dir.write('limit.cf', `dbpath = ${dbpath}\nquery = SELECT v FROM t WHERE k = '%s'\nexpansion_limit = 1\n`);
+  const cf = dir.write(
+    'limit.cf',
+    `dbpath = ${dbpath}\nquery = SELECT v FROM t WHERE k = '%s'\nexpansion_limit = 1\n`,
+  );
   assert.deepEqual(await run(['postmap', '-q', 'a', `sqlite:${cf}`]), {
     code: 1,
     out: '',
@@ -148,8 +207,15 @@ test('postmap -F stores the listed files base64-encoded, joined with a newline; 
   assert.equal((await run(['postmap', '-F', `hash:${source}`])).code, 0);
   const stored = await run(['postmap', '-q', 'example.com', `hash:${source}`]);
   assert.equal(stored.out, Buffer.from('first file\n\nsecond file\n').toString('base64') + '\n');
-  assert.deepEqual(await run(['postmap', '-Fq', 'example.com', `hash:${source}`]), { code: 0, out: 'first file\n\nsecond file\n\n', err: '' });
-  assert.equal((await run(['postmap', '-F', '-s', `hash:${source}`])).out, '.example.com\tsecond file\n\nexample.com\tfirst file\n\nsecond file\n\n');
+  assert.deepEqual(await run(['postmap', '-Fq', 'example.com', `hash:${source}`]), {
+    code: 0,
+    out: 'first file\n\nsecond file\n\n',
+    err: '',
+  });
+  assert.equal(
+    (await run(['postmap', '-F', '-s', `hash:${source}`])).out,
+    '.example.com\tsecond file\n\nexample.com\tfirst file\n\nsecond file\n\n',
+  );
   const missing = dir.write('sni-missing', `example.com ${a}, ${dir.path('nonexistent.pem')}\n`);
   const failed = await run(['postmap', '-F', `hash:${missing}`]);
   assert.equal(failed.code, 1);

@@ -25,14 +25,37 @@ const PAIR = ['-cert', pki.path('server.pem'), '-key', pki.path('server.key')];
 
 async function posternServer(extra: string[]): Promise<number> {
   const port = await freePort();
-  const server = startPeer('node', [POSTERN, 's_server', '-accept', `127.0.0.1:${port}`, ...PAIR, '-www', ...extra]);
+  const server = startPeer('node', [
+    POSTERN,
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    ...PAIR,
+    '-www',
+    ...extra,
+  ]);
   started.push(server);
   await server.waitFor(/^ACCEPT$/m);
   return port;
 }
 
 function opensslClient(port: number, extra: string[]): ReturnType<typeof run> {
-  return run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', CA, '-ign_eof', ...extra], GET, 20_000);
+  return run(
+    'openssl',
+    [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      'localhost',
+      '-CAfile',
+      CA,
+      '-ign_eof',
+      ...extra,
+    ],
+    GET,
+    20_000,
+  );
 }
 
 function count(text: string, pattern: RegExp): number {
@@ -45,7 +68,10 @@ test('openssl s_client -reconnect resumes TLS 1.2 sessions by ID (-no_ticket) an
     const r = await opensslClient(port, ['-tls1_2', '-reconnect', ...extra]);
     assert.match(r.stdout, /^New, TLSv1\.2, Cipher is /m);
     // Five reconnections, and the -www page of the last one says Reused too.
-    assert.ok(count(r.stdout, /^Reused, TLSv1\.2, Cipher is /) >= 5, `${extra.join(' ')}\n${r.stdout}`);
+    assert.ok(
+      count(r.stdout, /^Reused, TLSv1\.2, Cipher is /) >= 5,
+      `${extra.join(' ')}\n${r.stdout}`,
+    );
   }
 });
 
@@ -64,36 +90,74 @@ test('postern s_client -reconnect resumes against openssl s_server, TLS 1.2 and 
   started.push(server);
   await server.waitFor(/ACCEPT/);
   for (const version of ['-tls1_2', '-tls1_3']) {
-    const r = await run('node', [POSTERN, 's_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', CA, version, '-reconnect'], '', 30_000);
+    const r = await run(
+      'node',
+      [
+        POSTERN,
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        'localhost',
+        '-CAfile',
+        CA,
+        version,
+        '-reconnect',
+      ],
+      '',
+      30_000,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^New, TLSv1\.[23]/m);
     assert.equal(count(r.stdout, /^Reused, TLSv1\.[23], Cipher is /), 5, `${version}\n${r.stdout}`);
   }
 });
 
-test('two postern s_server processes sharing a btree: cache resume each other\'s sessions: TLS 1.2 IDs and tickets, TLS 1.3 tickets', async () => {
+test("two postern s_server processes sharing a btree: cache resume each other's sessions: TLS 1.2 IDs and tickets, TLS 1.3 tickets", async () => {
   const cache = `btree:${pki.path('shared-sessions.db')}`;
-  for (const [extra, version] of [[['-no_ticket'], '-tls1_2'], [[], '-tls1_2'], [[], '-tls1_3']] as const) {
+  for (const [extra, version] of [
+    [['-no_ticket'], '-tls1_2'],
+    [[], '-tls1_2'],
+    [[], '-tls1_3'],
+  ] as const) {
     const a = await posternServer(['-sess_cache', cache, ...extra]);
     const b = await posternServer(['-sess_cache', cache, ...extra]);
     const file = pki.path(`shared${version}${extra.join('')}.pem`);
     const first = await opensslClient(a, [version, '-sess_out', file, ...extra]);
     assert.match(first.stdout, /^New, /m);
     const second = await opensslClient(b, [version, '-sess_in', file, ...extra]);
-    assert.match(second.stdout, /^Reused, /m, `${version} ${extra.join(' ')}\n${second.stdout}\n${second.stderr}`);
+    assert.match(
+      second.stdout,
+      /^Reused, /m,
+      `${version} ${extra.join(' ')}\n${second.stdout}\n${second.stderr}`,
+    );
   }
 });
 
 test('our client resumes against node:tls, TLS 1.2 (ticket) and TLS 1.3', async () => {
-  const server = nodeTlsServer({ key: readFileSync(pki.path('server.key')), cert: readFileSync(pki.path('server.pem')) }, (s) => s.end('hello\n'));
+  const server = nodeTlsServer(
+    { key: readFileSync(pki.path('server.key')), cert: readFileSync(pki.path('server.pem')) },
+    (s) => s.end('hello\n'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const trustStore = TrustStore.load({ caFile: CA });
-  const once = (version: 'TLSv1.2' | 'TLSv1.3', session: SessionState | undefined): Promise<{ info: SessionInfo; next: SessionState | undefined }> =>
+  const once = (
+    version: 'TLSv1.2' | 'TLSv1.3',
+    session: SessionState | undefined,
+  ): Promise<{ info: SessionInfo; next: SessionState | undefined }> =>
     new Promise((resolve, reject) => {
       let next: SessionState | undefined;
       let info: SessionInfo | undefined;
-      const s = connect({ host: '127.0.0.1', port, serverName: 'localhost', trustStore, minVersion: version, maxVersion: version, ...(session !== undefined && { session }) });
+      const s = connect({
+        host: '127.0.0.1',
+        port,
+        serverName: 'localhost',
+        trustStore,
+        minVersion: version,
+        maxVersion: version,
+        ...(session !== undefined && { session }),
+      });
       s.on('session', (state: SessionState) => {
         next = state;
       });

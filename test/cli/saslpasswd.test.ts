@@ -34,10 +34,16 @@ const secretOf = (file: string, user: string): string | undefined =>
 test('adds scrypt and argon2id users to a new 0600 file; the password is the first line of stdin', async () => {
   await withDir(async (dir) => {
     const file = join(dir, 'sasl_passwd');
-    const a = await saslpasswd(['-f', file, '-params', 'ln=10,r=8,p=1', 'alice'], 'alice secret\nignored\n');
+    const a = await saslpasswd(
+      ['-f', file, '-params', 'ln=10,r=8,p=1', 'alice'],
+      'alice secret\nignored\n',
+    );
     assert.equal(a.code, 0, a.err);
     assert.match(a.err, /added alice/);
-    const b = await saslpasswd(['-f', file, '-a', 'argon2id', '-params', 'm=64,t=1,p=1', 'bob'], 'bob-pw\r\n');
+    const b = await saslpasswd(
+      ['-f', file, '-a', 'argon2id', '-params', 'm=64,t=1,p=1', 'bob'],
+      'bob-pw\r\n',
+    );
     assert.equal(b.code, 0, b.err);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const alice = secretOf(file, 'alice');
@@ -78,17 +84,32 @@ test('refusals: no file, no user, a password on the command line, bad names, bad
     assert.match(argv.err, /never the password/);
     assert.equal((await saslpasswd(['-f', file, 'has space'], 'x\n')).code, 2);
     assert.equal((await saslpasswd(['-f', file, '#comment'], 'x\n')).code, 2);
-    assert.match((await saslpasswd(['-f', file, '-a', 'md5', 'alice'], 'x\n')).err, /unknown scheme 'md5'/);
-    assert.match((await saslpasswd(['-f', file, '-params', 'ln=40,r=8,p=1', 'alice'], 'x\n')).err, /-params: parameter ln missing or outside/);
+    assert.match(
+      (await saslpasswd(['-f', file, '-a', 'md5', 'alice'], 'x\n')).err,
+      /unknown scheme 'md5'/,
+    );
+    assert.match(
+      (await saslpasswd(['-f', file, '-params', 'ln=40,r=8,p=1', 'alice'], 'x\n')).err,
+      /-params: parameter ln missing or outside/,
+    );
     const empty = await saslpasswd(['-f', file, 'alice'], '\n');
     assert.equal(empty.code, 1);
     assert.match(empty.err, /empty password/);
-    assert.match((await saslpasswd(['-f', file, '-d', '-plain', 'alice'], '')).err, /-d takes no password options/);
+    assert.match(
+      (await saslpasswd(['-f', file, '-d', '-plain', 'alice'], '')).err,
+      /-d takes no password options/,
+    );
   });
 });
 
 test('updateSourceLines: every copy of a folded key goes, the first becomes the new line', () => {
-  assert.deepEqual(updateSourceLines(['a x', 'A y', 'b z'], 'a', 'new'), { lines: ['a new', 'b z'], found: true });
-  assert.deepEqual(updateSourceLines(['  a continued', 'b z'], 'a', 'new'), { lines: ['  a continued', 'b z', 'a new'], found: false });
+  assert.deepEqual(updateSourceLines(['a x', 'A y', 'b z'], 'a', 'new'), {
+    lines: ['a new', 'b z'],
+    found: true,
+  });
+  assert.deepEqual(updateSourceLines(['  a continued', 'b z'], 'a', 'new'), {
+    lines: ['  a continued', 'b z', 'a new'],
+    found: false,
+  });
   assert.deepEqual(updateSourceLines(['a x'], 'a', undefined), { lines: [], found: true });
 });

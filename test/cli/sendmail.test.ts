@@ -10,27 +10,44 @@ import { MailQueue } from '../../src/mta/queue/index.js';
 
 const bin = fileURLToPath(new URL('../../../bin/postern.js', import.meta.url));
 
-function sendmail(args: string[], input: string, env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, 'sendmail', ...args], { input, encoding: 'latin1', timeout: 20_000, env });
+function sendmail(
+  args: string[],
+  input: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, 'sendmail', ...args], {
+    input,
+    encoding: 'latin1',
+    timeout: 20_000,
+    env,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A configuration directory whose main.cf puts the queue inside it. */
 function configDir(extra = '', mynetworks = '127.0.0.0/8'): string {
   const dir = mkdtempSync(join(tmpdir(), 'postern-sendmail-'));
-  writeFileSync(join(dir, 'main.cf'), `queue_directory = ${dir}/queue\ndata_directory = ${dir}/data\nmyhostname = mx.example.test\nmydestination = example.test\nmynetworks = ${mynetworks}\nlocal_recipient_maps =\ncompatibility_level = 3.6\n${extra}`);
+  writeFileSync(
+    join(dir, 'main.cf'),
+    `queue_directory = ${dir}/queue\ndata_directory = ${dir}/data\nmyhostname = mx.example.test\nmydestination = example.test\nmynetworks = ${mynetworks}\nlocal_recipient_maps =\ncompatibility_level = 3.6\n${extra}`,
+  );
   return dir;
 }
 
 async function incoming(dir: string): Promise<{ queue: MailQueue; ids: string[] }> {
-  const queue = await MailQueue.open(join(dir, 'queue'), { random: deterministicRandom('sendmail-test') });
+  const queue = await MailQueue.open(join(dir, 'queue'), {
+    random: deterministicRandom('sendmail-test'),
+  });
   return { queue, ids: await queue.list('incoming') };
 }
 
 test('sendmail -bs: SMTP on stdin/stdout, no STARTTLS, the message lands in the queue with its envelope and Received', async () => {
   const dir = configDir('smtpd_tls_security_level = may\n');
   try {
-    const r = sendmail(['-bs', '-C', dir], 'EHLO local\r\nSTARTTLS\r\nMAIL FROM:<me@example.org>\r\nRCPT TO:<you@example.com> NOTIFY=NEVER\r\nDATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n');
+    const r = sendmail(
+      ['-bs', '-C', dir],
+      'EHLO local\r\nSTARTTLS\r\nMAIL FROM:<me@example.org>\r\nRCPT TO:<you@example.com> NOTIFY=NEVER\r\nDATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n',
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^220 mx\.example\.test ESMTP postern\r\n/);
     assert.doesNotMatch(r.stdout, /STARTTLS/);
@@ -45,7 +62,12 @@ test('sendmail -bs: SMTP on stdin/stdout, no STARTTLS, the message lands in the 
     assert.equal(m.client?.address, '127.0.0.1');
     assert.equal(m.client?.tls, undefined);
     const text = Buffer.from(m.content).toString('latin1');
-    assert.match(text, new RegExp(`^Received: from local \\(localhost \\[127\\.0\\.0\\.1\\]\\)\\r\\n\\tby mx\\.example\\.test \\(postern\\) with ESMTP id ${id}\\r\\n`));
+    assert.match(
+      text,
+      new RegExp(
+        `^Received: from local \\(localhost \\[127\\.0\\.0\\.1\\]\\)\\r\\n\\tby mx\\.example\\.test \\(postern\\) with ESMTP id ${id}\\r\\n`,
+      ),
+    );
     assert.match(text, /\r\nSubject: hi\r\n\r\nbody\r\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -55,12 +77,19 @@ test('sendmail -bs: SMTP on stdin/stdout, no STARTTLS, the message lands in the 
 test('sendmail -bs: $MAIL_CONFIG is the default; smtpd restrictions apply; a message finished before stdin ends is still queued', async () => {
   const dir = configDir('', '10.0.0.0/8');
   try {
-    const r = sendmail(['-bs'], 'HELO l\r\nMAIL FROM:<>\r\nRCPT TO:<x@elsewhere.example>\r\nRCPT TO:<postmaster@example.test>\r\nDATA\r\n.\r\n', { ...process.env, MAIL_CONFIG: dir });
+    const r = sendmail(
+      ['-bs'],
+      'HELO l\r\nMAIL FROM:<>\r\nRCPT TO:<x@elsewhere.example>\r\nRCPT TO:<postmaster@example.test>\r\nDATA\r\n.\r\n',
+      { ...process.env, MAIL_CONFIG: dir },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\r\n454 4\.7\.1 <x@elsewhere\.example>: Relay access denied\r\n/);
     const { queue, ids } = await incoming(dir);
     assert.equal(ids.length, 1);
-    assert.deepEqual((await queue.read('incoming', ids[0]!)).recipients.map((x) => x.address), ['postmaster@example.test']);
+    assert.deepEqual(
+      (await queue.read('incoming', ids[0]!)).recipients.map((x) => x.address),
+      ['postmaster@example.test'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

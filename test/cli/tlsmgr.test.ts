@@ -26,7 +26,10 @@ async function expectFreshEverySecond(path: string, samples: number): Promise<vo
 
 test('postern tlsmgr -c DIR with tls_random_upd_period = 1s keeps a 1,024-byte exchange file that changes every second', async () => {
   const dir = mkdtempSync(join(root, 'conf-'));
-  writeFileSync(join(dir, 'main.cf'), 'tls_random_source = dev:/dev/urandom\ntls_random_exchange_name = $config_directory/prng_exch\ntls_random_upd_period = 1s\n');
+  writeFileSync(
+    join(dir, 'main.cf'),
+    'tls_random_source = dev:/dev/urandom\ntls_random_exchange_name = $config_directory/prng_exch\ntls_random_upd_period = 1s\n',
+  );
   const mgr = startPeer(process.execPath, [POSTERN, 'tlsmgr', '-c', dir]);
   await mgr.waitFor(/started: exchange file/);
   assert.match(mgr.stderr(), /creating PRNG exchange file .*prng_exch/);
@@ -38,7 +41,18 @@ test('postern tlsmgr -c DIR with tls_random_upd_period = 1s keeps a 1,024-byte e
 
 test('postern tlsmgr with the values as options (--exchange, --source, --upd-period)', async () => {
   const exchange = join(root, 'opt_exch');
-  const mgr = startPeer(process.execPath, [POSTERN, 'tlsmgr', '--exchange', exchange, '--source', 'dev:/dev/urandom', '--upd-period', '1s', '--reseed-period', '1m']);
+  const mgr = startPeer(process.execPath, [
+    POSTERN,
+    'tlsmgr',
+    '--exchange',
+    exchange,
+    '--source',
+    'dev:/dev/urandom',
+    '--upd-period',
+    '1s',
+    '--reseed-period',
+    '1m',
+  ]);
   await mgr.waitFor(/started: exchange file/);
   assert.match(mgr.stderr(), /update period 1s, reseed period 60s/);
   await expectFreshEverySecond(exchange, 2);
@@ -57,7 +71,10 @@ test('postern tlsmgr: usage and configuration errors exit 2 or 1 with the reason
   writeFileSync(join(dir, 'main.cf'), 'tls_random_bytes = lots\n');
   const badCf = await runMain(['tlsmgr', '-c', dir]);
   assert.equal(badCf.code, 1);
-  assert.match(badCf.err, /main\.cf, line 1: parameter tls_random_bytes: bad value "lots": expected an integer/);
+  assert.match(
+    badCf.err,
+    /main\.cf, line 1: parameter tls_random_bytes: bad value "lots": expected an integer/,
+  );
   const noDir = await runMain(['tlsmgr', '--exchange', join(root, 'no', 'dir', 'prng_exch')]);
   assert.equal(noDir.code, 1);
   assert.match(noDir.err, /cannot create/);

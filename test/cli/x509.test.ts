@@ -11,14 +11,34 @@ after(() => pki.cleanup());
 
 const TYPES: KeyType[] = ['rsa', 'dsa', 'p256', 'p384', 'ed25519'];
 for (const t of TYPES) {
-  pki.issue(t, pki.key(t, t), `/C=DE/ST=Berlin/O=Postern "Test", Inc./CN=${t}.example.org`, undefined, {
-    extensions: [...CA_EXTENSIONS.slice(0, 3), 'subjectAltName=DNS:a.example.org,IP:192.0.2.1,IP:2001:db8::5,email:pm@example.org,URI:https://example.org/'],
-    md: t === 'ed25519' ? undefined : 'sha256',
-  });
-  pki.issue(`${t}-leaf`, pki.key(`${t}-leaf`, 'p256'), `/CN=leaf.${t}.example.org/emailAddress=postmaster@example.org`, t, {
-    extensions: [...SERVER_EXTENSIONS, 'extendedKeyUsage=serverAuth,clientAuth', 'nsCertType=server,client', 'basicConstraints=critical,CA:TRUE,pathlen:2'].filter((e) => e !== 'basicConstraints=CA:FALSE'),
-    md: t === 'ed25519' ? undefined : 'sha384',
-  });
+  pki.issue(
+    t,
+    pki.key(t, t),
+    `/C=DE/ST=Berlin/O=Postern "Test", Inc./CN=${t}.example.org`,
+    undefined,
+    {
+      extensions: [
+        ...CA_EXTENSIONS.slice(0, 3),
+        'subjectAltName=DNS:a.example.org,IP:192.0.2.1,IP:2001:db8::5,email:pm@example.org,URI:https://example.org/',
+      ],
+      md: t === 'ed25519' ? undefined : 'sha256',
+    },
+  );
+  pki.issue(
+    `${t}-leaf`,
+    pki.key(`${t}-leaf`, 'p256'),
+    `/CN=leaf.${t}.example.org/emailAddress=postmaster@example.org`,
+    t,
+    {
+      extensions: [
+        ...SERVER_EXTENSIONS,
+        'extendedKeyUsage=serverAuth,clientAuth',
+        'nsCertType=server,client',
+        'basicConstraints=critical,CA:TRUE,pathlen:2',
+      ].filter((e) => e !== 'basicConstraints=CA:FALSE'),
+      md: t === 'ed25519' ? undefined : 'sha384',
+    },
+  );
 }
 
 function run(args: string[]): ReturnType<typeof runMain> {
@@ -40,31 +60,53 @@ for (const name of TYPES.flatMap((t) => [t, `${t}-leaf`])) {
       (await import('node:fs')).writeFileSync(pubFile, spki);
       const der = pki.path(`${name}.pub.der`);
       openssl(['pkey', '-pubin', '-in', pubFile, '-outform', 'DER', '-out', der]);
-      const dgst = openssl(['dgst', `-${digest}`, '-c', der]).split('= ')[1]?.trim().toUpperCase();
+      const dgst = openssl(['dgst', `-${digest}`, '-c', der])
+        .split('= ')[1]
+        ?.trim()
+        .toUpperCase();
       assert.equal(publicKeyFingerprint(cert, digest), dgst);
     }
-    assert.equal((await run(['-in', file, '-noout', '-fingerprint'])).out, openssl(['x509', '-in', file, '-noout', '-fingerprint']), 'SHA-1 by default');
+    assert.equal(
+      (await run(['-in', file, '-noout', '-fingerprint'])).out,
+      openssl(['x509', '-in', file, '-noout', '-fingerprint']),
+      'SHA-1 by default',
+    );
   });
 
   test(`x509 -subject -issuer -dates -hash -serial print as openssl does, in the order given (${name})`, async () => {
-    for (const opts of [['-subject', '-issuer', '-dates', '-hash', '-serial'], ['-serial', '-hash', '-issuer', '-subject', '-dates']]) {
-      assert.equal((await run(['-in', file, '-noout', ...opts])).out, openssl(['x509', '-in', file, '-noout', ...opts]));
+    for (const opts of [
+      ['-subject', '-issuer', '-dates', '-hash', '-serial'],
+      ['-serial', '-hash', '-issuer', '-subject', '-dates'],
+    ]) {
+      assert.equal(
+        (await run(['-in', file, '-noout', ...opts])).out,
+        openssl(['x509', '-in', file, '-noout', ...opts]),
+      );
     }
   });
 
   test(`x509 -text prints as openssl does (${name})`, async () => {
-    assert.equal((await run(['-in', file, '-noout', '-text'])).out, openssl(['x509', '-in', file, '-noout', '-text']));
+    assert.equal(
+      (await run(['-in', file, '-noout', '-text'])).out,
+      openssl(['x509', '-in', file, '-noout', '-text']),
+    );
   });
 
   test(`x509 without -noout appends the PEM as openssl does (${name})`, async () => {
-    assert.equal((await run(['-in', file, '-subject'])).out, openssl(['x509', '-in', file, '-subject']));
+    assert.equal(
+      (await run(['-in', file, '-subject'])).out,
+      openssl(['x509', '-in', file, '-subject']),
+    );
   });
 }
 
 test('x509 reads DER input', async () => {
   const der = pki.path('rsa.der');
   openssl(['x509', '-in', pki.path('rsa.pem'), '-outform', 'DER', '-out', der]);
-  assert.equal((await run(['-in', der, '-noout', '-subject'])).out, openssl(['x509', '-in', der, '-inform', 'DER', '-noout', '-subject']));
+  assert.equal(
+    (await run(['-in', der, '-noout', '-subject'])).out,
+    openssl(['x509', '-in', der, '-inform', 'DER', '-noout', '-subject']),
+  );
 });
 
 test('x509 usage errors and unreadable files', async () => {

@@ -17,8 +17,14 @@ interface AeadVector {
   tag: string;
 }
 type Negative = 'flip_tag_bit' | 'flip_ciphertext_bit' | 'truncate_tag' | 'alter_aad';
-const gcm = loadVectors<{ 'aes-128-gcm': AeadVector[]; 'aes-256-gcm': AeadVector[]; negatives: Negative[] }>('nist-gcm-encrypt-ext-iv.json');
-const chacha = loadVectors<{ vectors: AeadVector[]; negatives: Negative[] }>('rfc8439-chacha20poly1305.json');
+const gcm = loadVectors<{
+  'aes-128-gcm': AeadVector[];
+  'aes-256-gcm': AeadVector[];
+  negatives: Negative[];
+}>('nist-gcm-encrypt-ext-iv.json');
+const chacha = loadVectors<{ vectors: AeadVector[]; negatives: Negative[] }>(
+  'rfc8439-chacha20poly1305.json',
+);
 
 const isAuthFailed = (e: unknown): boolean => e instanceof CryptoError && e.code === 'auth_failed';
 
@@ -46,7 +52,11 @@ function checkVector(algorithm: AeadAlgorithm, v: AeadVector, negatives: Negativ
         aad = Uint8Array.from([...aad, 0]);
         break;
     }
-    assert.throws(() => aead.open(hex(v.nonce), bad, aad), isAuthFailed, `${v.name} ${negative} must fail`);
+    assert.throws(
+      () => aead.open(hex(v.nonce), bad, aad),
+      isAuthFailed,
+      `${v.name} ${negative} must fail`,
+    );
   }
 }
 
@@ -66,10 +76,22 @@ test('inputs shorter than the tag, wrong key and nonce sizes are refused', () =>
   for (const algorithm of ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305'] as const) {
     const aead = createAead(algorithm, new Uint8Array(algorithm === 'aes-128-gcm' ? 16 : 32));
     assert.equal(aead.keyLength, algorithm === 'aes-128-gcm' ? 16 : 32);
-    assert.throws(() => aead.open(new Uint8Array(12), new Uint8Array(15), new Uint8Array(0)), isAuthFailed);
-    assert.throws(() => aead.open(new Uint8Array(12), new Uint8Array(0), new Uint8Array(0)), isAuthFailed);
-    assert.throws(() => aead.seal(new Uint8Array(8), new Uint8Array(1), new Uint8Array(0)), CryptoError);
-    assert.throws(() => createAead(algorithm, new Uint8Array(24)), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key');
+    assert.throws(
+      () => aead.open(new Uint8Array(12), new Uint8Array(15), new Uint8Array(0)),
+      isAuthFailed,
+    );
+    assert.throws(
+      () => aead.open(new Uint8Array(12), new Uint8Array(0), new Uint8Array(0)),
+      isAuthFailed,
+    );
+    assert.throws(
+      () => aead.seal(new Uint8Array(8), new Uint8Array(1), new Uint8Array(0)),
+      CryptoError,
+    );
+    assert.throws(
+      () => createAead(algorithm, new Uint8Array(24)),
+      (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key',
+    );
   }
 });
 
@@ -79,14 +101,30 @@ const NODE_NAME: Record<AeadAlgorithm, CipherGCMTypes | CipherChaCha20Poly1305Ty
   'chacha20-poly1305': 'chacha20-poly1305',
 };
 
-function nodeSeal(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array): Uint8Array {
-  const c = createCipheriv(NODE_NAME[algorithm] as CipherGCMTypes, key, nonce, { authTagLength: 16 });
+function nodeSeal(
+  algorithm: AeadAlgorithm,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  pt: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  const c = createCipheriv(NODE_NAME[algorithm] as CipherGCMTypes, key, nonce, {
+    authTagLength: 16,
+  });
   c.setAAD(aad);
   return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]);
 }
 
-function nodeOpen(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
-  const d = createDecipheriv(NODE_NAME[algorithm] as CipherGCMTypes, key, nonce, { authTagLength: 16 });
+function nodeOpen(
+  algorithm: AeadAlgorithm,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  const d = createDecipheriv(NODE_NAME[algorithm] as CipherGCMTypes, key, nonce, {
+    authTagLength: 16,
+  });
   d.setAAD(aad);
   d.setAuthTag(sealed.subarray(sealed.length - 16));
   return Buffer.concat([d.update(sealed.subarray(0, sealed.length - 16)), d.final()]);
@@ -99,10 +137,18 @@ function roundTrip(algorithm: AeadAlgorithm, aead: Aead, key: Uint8Array, length
   const backing = randomBytes(length + 5);
   const pt = backing.subarray(5);
   const ours = aead.seal(nonce, pt, aad);
-  assert.equal(toHex(nodeOpen(algorithm, key, nonce, ours, aad)), toHex(pt), `${algorithm} ${length}: ours opened by node`);
+  assert.equal(
+    toHex(nodeOpen(algorithm, key, nonce, ours, aad)),
+    toHex(pt),
+    `${algorithm} ${length}: ours opened by node`,
+  );
   const theirs = nodeSeal(algorithm, key, nonce, pt, aad);
   assert.equal(toHex(ours), toHex(theirs), `${algorithm} ${length}: same bytes`);
-  assert.equal(toHex(aead.open(nonce, theirs, aad)), toHex(pt), `${algorithm} ${length}: node's opened by ours`);
+  assert.equal(
+    toHex(aead.open(nonce, theirs, aad)),
+    toHex(pt),
+    `${algorithm} ${length}: node's opened by ours`,
+  );
 }
 
 test('interop with node:crypto: random keys, nonces, AAD, lengths 0..100 and 16 KiB', () => {

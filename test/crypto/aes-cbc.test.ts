@@ -28,9 +28,18 @@ test('AES-128/256-CBC without padding matches node:crypto both ways', () => {
 test('input that is not whole blocks is invalid_encoding; bad key and IV sizes are refused', () => {
   const cbc = createAesCbc(new Uint8Array(16));
   for (const n of [1, 15, 17, 33]) {
-    assert.throws(() => cbc.encrypt(new Uint8Array(16), new Uint8Array(n)), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_encoding');
-    assert.throws(() => cbc.decrypt(new Uint8Array(16), new Uint8Array(n)), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_encoding');
+    assert.throws(
+      () => cbc.encrypt(new Uint8Array(16), new Uint8Array(n)),
+      (e: unknown) => e instanceof CryptoError && e.code === 'invalid_encoding',
+    );
+    assert.throws(
+      () => cbc.decrypt(new Uint8Array(16), new Uint8Array(n)),
+      (e: unknown) => e instanceof CryptoError && e.code === 'invalid_encoding',
+    );
   }
   assert.throws(() => cbc.encrypt(new Uint8Array(12), new Uint8Array(16)), CryptoError);
-  assert.throws(() => createAesCbc(new Uint8Array(24)), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key');
+  assert.throws(
+    () => createAesCbc(new Uint8Array(24)),
+    (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key',
+  );
 });

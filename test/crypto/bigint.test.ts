@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bigIntToBytes, bitLength, bytesToBigInt, modInverse, modPow, modPow2Public, modPowPublic } from '../../src/crypto/bigint.js';
+import {
+  bigIntToBytes,
+  bitLength,
+  bytesToBigInt,
+  modInverse,
+  modPow,
+  modPow2Public,
+  modPowPublic,
+} from '../../src/crypto/bigint.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { deterministicRandom } from '../../src/prng/deterministic.js';
 import { randomBits } from '../../src/crypto/random-bigint.js';
@@ -18,7 +26,10 @@ test('bytes ↔ bigint round trip, fixed lengths, overflow refused', () => {
   assert.deepEqual(bigIntToBytes(0n, 3), new Uint8Array(3));
   assert.equal(bytesToBigInt(Uint8Array.from([0, 0xff, 0x01])), 0xff01n);
   assert.equal(bytesToBigInt(new Uint8Array(0)), 0n);
-  assert.throws(() => bigIntToBytes(0x10000n, 2), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_parameter');
+  assert.throws(
+    () => bigIntToBytes(0x10000n, 2),
+    (e: unknown) => e instanceof CryptoError && e.code === 'invalid_parameter',
+  );
   assert.throws(() => bigIntToBytes(-1n), CryptoError);
 });
 

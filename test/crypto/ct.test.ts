@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constantTimeEqual, constantTimeIsZero, ctIsZeroByte, ctSelectByte } from '../../src/crypto/ct.js';
+import {
+  constantTimeEqual,
+  constantTimeIsZero,
+  ctIsZeroByte,
+  ctSelectByte,
+} from '../../src/crypto/ct.js';
 
 test('constantTimeEqual', () => {
   assert.equal(constantTimeEqual(Uint8Array.of(1, 2, 3), Uint8Array.of(1, 2, 3)), true);

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { checkPrimeSync, createDiffieHellman } from 'node:crypto';
 import { bigIntToBytes, bitLength } from '../../src/crypto/bigint.js';
-import { dhGenerate, dhSharedSecret, FFDHE2048, FFDHE3072, FFDHE4096, type DhGroup } from '../../src/crypto/dh.js';
+import {
+  dhGenerate,
+  dhSharedSecret,
+  FFDHE2048,
+  FFDHE3072,
+  FFDHE4096,
+  type DhGroup,
+} from '../../src/crypto/dh.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { deterministicRandom } from '../../src/prng/deterministic.js';
 
@@ -42,7 +49,14 @@ test('RFC 7919 groups: p = 2^b - 2^(b-64) + {[2^(b-130) e] + X} * 2^64 - 1, ends
 
 test('RFC 7919 groups match OpenSSL’s built-in copies', () => {
   for (const [group] of groups) {
-    const pem = execFileSync('openssl', ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', `group:${group.name ?? ''}`]);
+    const pem = execFileSync('openssl', [
+      'genpkey',
+      '-genparam',
+      '-algorithm',
+      'DH',
+      '-pkeyopt',
+      `group:${group.name ?? ''}`,
+    ]);
     const parsed = execFileSync('openssl', ['asn1parse'], { input: pem }).toString();
     const match = /INTEGER\s+:([0-9A-F]+)/.exec(parsed);
     assert.ok(match?.[1]);
@@ -66,7 +80,9 @@ test('shared secrets agree with node:crypto both ways, padded and stripped', () 
     const z = dhSharedSecret(group, ours.privateKey, node.getPublicKey());
     assert.equal(z.length, pLen);
     const theirs = node.computeSecret(Buffer.from(ours.publicKey));
-    const stripped = dhSharedSecret(group, ours.privateKey, node.getPublicKey(), { stripLeadingZeros: true });
+    const stripped = dhSharedSecret(group, ours.privateKey, node.getPublicKey(), {
+      stripLeadingZeros: true,
+    });
     assert.deepEqual(Buffer.from(z).subarray(pLen - theirs.length), theirs);
     assert.deepEqual(Buffer.from(stripped), theirs.subarray(theirs.findIndex((b) => b !== 0)));
   }
@@ -74,10 +90,13 @@ test('shared secrets agree with node:crypto both ways, padded and stripped', () 
 
 test('our two parties agree; private keys have the default sizes', () => {
   const r = deterministicRandom('dh pair');
-  for (const [group, , ] of groups.slice(0, 2)) {
+  for (const [group, ,] of groups.slice(0, 2)) {
     const a = dhGenerate(group, r);
     const b = dhGenerate(group, r);
-    assert.deepEqual(dhSharedSecret(group, a.privateKey, b.publicKey), dhSharedSecret(group, b.privateKey, a.publicKey));
+    assert.deepEqual(
+      dhSharedSecret(group, a.privateKey, b.publicKey),
+      dhSharedSecret(group, b.privateKey, a.publicKey),
+    );
   }
   assert.equal(bitLength(dhGenerate(FFDHE2048, r).privateKey), 256);
   assert.equal(bitLength(dhGenerate(FFDHE3072, r).privateKey), 275);
@@ -92,13 +111,17 @@ test('invalid peer values are refused with invalid_public_value', () => {
     '0': enc(0n),
     '1': enc(1n),
     'p-1': enc(p - 1n),
-    'p': enc(p),
+    p: enc(p),
     'p+1': bigIntToBytes(p + 1n, 256),
     'over-long encoding': Uint8Array.from([0, ...enc(2n)]),
-    'empty': new Uint8Array(0),
+    empty: new Uint8Array(0),
   };
   for (const [name, y] of Object.entries(cases)) {
-    assert.throws(() => dhSharedSecret(FFDHE2048, x, y), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_public_value', name);
+    assert.throws(
+      () => dhSharedSecret(FFDHE2048, x, y),
+      (e: unknown) => e instanceof CryptoError && e.code === 'invalid_public_value',
+      name,
+    );
   }
   assert.ok(dhSharedSecret(FFDHE2048, x, enc(2n)).length === 256, 'y = 2 is in range');
 });

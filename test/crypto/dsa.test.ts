@@ -13,7 +13,14 @@ import { hex, loadVectors, toHex } from '../helpers/vectors.js';
 
 interface Rfc6979 {
   keys: Record<string, { p: string; q: string; g: string; x: string; y: string }>;
-  signatures: { key: string; message: string; hash: HashAlgorithm; k: string; r: string; s: string }[];
+  signatures: {
+    key: string;
+    message: string;
+    hash: HashAlgorithm;
+    k: string;
+    r: string;
+    s: string;
+  }[];
 }
 
 const big = (h: string): bigint => BigInt('0x' + h);
@@ -30,7 +37,11 @@ test('RFC 6979 A.2.1/A.2.2: nonce k, r and s match for every listed signature, a
   for (const sig of v.signatures) {
     const key = keyOf(sig.key);
     const label = `${sig.key} ${sig.hash} ${sig.message}`;
-    assert.equal(rfc6979Nonces(sig.hash, key.q, key.x, hash(sig.hash, enc(sig.message))).next().value, big(sig.k), label);
+    assert.equal(
+      rfc6979Nonces(sig.hash, key.q, key.x, hash(sig.hash, enc(sig.message))).next().value,
+      big(sig.k),
+      label,
+    );
     const der = dsaSign(key, sig.hash, enc(sig.message));
     assert.deepEqual(der, encodeDsaSignature(big(sig.r), big(sig.s)), label);
     assert.ok(dsaVerify(key, sig.hash, enc(sig.message), der), label);
@@ -87,16 +98,24 @@ test('negative cases: flipped bit, r or s zero or ≥ q, non-canonical DER, trai
       return Uint8Array.from([0x30, ri.length + sb.length, ...ri, ...sb]);
     })(),
     'negative r': Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x80, 0x02, 0x01, 0x01]),
-    'truncated': good.subarray(0, good.length - 1),
-    'empty': new Uint8Array(0),
+    truncated: good.subarray(0, good.length - 1),
+    empty: new Uint8Array(0),
     'wrong tag': Uint8Array.from([0x31, ...good.subarray(1)]),
   };
-  for (const [name, der] of Object.entries(bad)) assert.equal(dsaVerify(key, 'sha256', msg, der), false, name);
+  for (const [name, der] of Object.entries(bad))
+    assert.equal(dsaVerify(key, 'sha256', msg, der), false, name);
   assert.equal(dsaVerify(key, 'sha256', enc('other'), good), false, 'other message');
 });
 
-function nodeDsaKey(): { key: DsaPrivateKey; privateKey: ReturnType<typeof generateKeyPairSync>['privateKey']; publicKey: ReturnType<typeof generateKeyPairSync>['publicKey'] } {
-  const { privateKey, publicKey } = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
+function nodeDsaKey(): {
+  key: DsaPrivateKey;
+  privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
+  publicKey: ReturnType<typeof generateKeyPairSync>['publicKey'];
+} {
+  const { privateKey, publicKey } = generateKeyPairSync('dsa', {
+    modulusLength: 2048,
+    divisorLength: 256,
+  });
   // PKCS#8: SEQUENCE { version, AlgorithmIdentifier { oid, Dss-Parms { p, q, g } }, OCTET STRING { INTEGER x } }
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });
   const seq = asn1js.fromBER(new Uint8Array(der)).result as asn1js.Sequence;
@@ -122,6 +141,9 @@ test('DSA-2048/256 signatures interoperate with node:crypto both ways', () => {
     const ours = dsaSign(key, h, msg, r);
     assert.ok(verify(h, msg, publicKey, ours), `node verifies ours ${h}`);
     const theirs = new Uint8Array(sign(h, msg, privateKey));
-    assert.ok(dsaVerify(key, h, msg, theirs), `we verify node's ${h} ${toHex(theirs).slice(0, 16)}`);
+    assert.ok(
+      dsaVerify(key, h, msg, theirs),
+      `we verify node's ${h} ${toHex(theirs).slice(0, 16)}`,
+    );
   }
 });

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+} from 'node:crypto';
 import { ecdhGenerate, ecdhPublicKey, ecdhSharedSecret } from '../../src/crypto/ecdh.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { deterministicRandom, scriptedRandom } from '../../src/prng/deterministic.js';
@@ -9,14 +15,19 @@ import { loadVectors, hex, toHex } from '../helpers/vectors.js';
 interface X25519Vectors {
   scalar_mult: { scalar: string; u: string; output: string }[];
   iterated: { iterations: number; output: string }[];
-  diffie_hellman: Record<'alice_private' | 'alice_public' | 'bob_private' | 'bob_public' | 'shared_secret', string>;
+  diffie_hellman: Record<
+    'alice_private' | 'alice_public' | 'bob_private' | 'bob_public' | 'shared_secret',
+    string
+  >;
   low_order_public_values: { name: string; u: string }[];
 }
 const x = loadVectors<X25519Vectors>('rfc7748-x25519.json');
-const isInvalidPublic = (e: unknown): boolean => e instanceof CryptoError && e.code === 'invalid_public_value';
+const isInvalidPublic = (e: unknown): boolean =>
+  e instanceof CryptoError && e.code === 'invalid_public_value';
 
 test('RFC 7748 §5.2 scalar multiplication', () => {
-  for (const v of x.scalar_mult) assert.equal(toHex(ecdhSharedSecret('x25519', hex(v.scalar), hex(v.u))), v.output);
+  for (const v of x.scalar_mult)
+    assert.equal(toHex(ecdhSharedSecret('x25519', hex(v.scalar), hex(v.u))), v.output);
 });
 
 test('RFC 7748 §5.2 iterated test after 1 and 1,000 iterations', () => {
@@ -37,8 +48,14 @@ test('RFC 7748 §6.1 Diffie-Hellman', () => {
   const d = x.diffie_hellman;
   assert.equal(toHex(ecdhPublicKey('x25519', hex(d.alice_private))), d.alice_public);
   assert.equal(toHex(ecdhPublicKey('x25519', hex(d.bob_private))), d.bob_public);
-  assert.equal(toHex(ecdhSharedSecret('x25519', hex(d.alice_private), hex(d.bob_public))), d.shared_secret);
-  assert.equal(toHex(ecdhSharedSecret('x25519', hex(d.bob_private), hex(d.alice_public))), d.shared_secret);
+  assert.equal(
+    toHex(ecdhSharedSecret('x25519', hex(d.alice_private), hex(d.bob_public))),
+    d.shared_secret,
+  );
+  assert.equal(
+    toHex(ecdhSharedSecret('x25519', hex(d.bob_private), hex(d.alice_public))),
+    d.shared_secret,
+  );
 });
 
 test('X25519 refuses low-order public values (all-zero shared secret) and wrong lengths', () => {
@@ -47,7 +64,10 @@ test('X25519 refuses low-order public values (all-zero shared secret) and wrong 
     assert.throws(() => ecdhSharedSecret('x25519', priv, hex(v.u)), isInvalidPublic, v.name);
   }
   assert.throws(() => ecdhSharedSecret('x25519', priv, new Uint8Array(31)), isInvalidPublic);
-  assert.throws(() => ecdhSharedSecret('x25519', new Uint8Array(31), hex(x.diffie_hellman.bob_public)), CryptoError);
+  assert.throws(
+    () => ecdhSharedSecret('x25519', new Uint8Array(31), hex(x.diffie_hellman.bob_public)),
+    CryptoError,
+  );
 });
 
 test('ecdhGenerate takes its private key from the Random', () => {
@@ -62,7 +82,10 @@ test('ecdhGenerate takes its private key from the Random', () => {
     assert.equal(a.publicKey[0], 4);
   }
   // An all-0xff draw is above n for P-256 and is redrawn (rejection sampling).
-  const redrawn = ecdhGenerate('secp256r1', scriptedRandom(new Uint8Array(32).fill(0xff), new Uint8Array(32).fill(1)));
+  const redrawn = ecdhGenerate(
+    'secp256r1',
+    scriptedRandom(new Uint8Array(32).fill(0xff), new Uint8Array(32).fill(1)),
+  );
   assert.equal(toHex(redrawn.privateKey), '01'.repeat(32));
 });
 
@@ -95,7 +118,10 @@ test('X25519 shared secrets equal node:crypto, both ways', () => {
       format: 'der',
       type: 'spki',
     });
-    const theirSecret = diffieHellman({ privateKey: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })), publicKey: ourPublicAsKey });
+    const theirSecret = diffieHellman({
+      privateKey: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })),
+      publicKey: ourPublicAsKey,
+    });
     assert.equal(toHex(ourSecret), toHex(theirSecret));
   }
 });
@@ -108,7 +134,10 @@ test('NIST peer values must be uncompressed points on the curve', () => {
     assert.equal(ecdhSharedSecret(group, ours.privateKey, peer).length, size);
     const offCurve = Uint8Array.from(peer);
     offCurve[offCurve.length - 1] = (offCurve[offCurve.length - 1] as number) ^ 1;
-    const compressed = Uint8Array.from([2 + ((peer[peer.length - 1] as number) & 1), ...peer.subarray(1, 1 + size)]);
+    const compressed = Uint8Array.from([
+      2 + ((peer[peer.length - 1] as number) & 1),
+      ...peer.subarray(1, 1 + size),
+    ]);
     const hybrid = Uint8Array.from(peer);
     hybrid[0] = 6 + ((peer[peer.length - 1] as number) & 1);
     const bad: [string, Uint8Array][] = [
@@ -121,7 +150,15 @@ test('NIST peer values must be uncompressed points on the curve', () => {
       ['one byte short', peer.subarray(0, peer.length - 1)],
       ['one byte long', Uint8Array.from([...peer, 0])],
     ];
-    for (const [name, value] of bad) assert.throws(() => ecdhSharedSecret(group, ours.privateKey, value), isInvalidPublic, `${group} ${name}`);
-    assert.throws(() => ecdhSharedSecret(group, new Uint8Array(size), peer), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key');
+    for (const [name, value] of bad)
+      assert.throws(
+        () => ecdhSharedSecret(group, ours.privateKey, value),
+        isInvalidPublic,
+        `${group} ${name}`,
+      );
+    assert.throws(
+      () => ecdhSharedSecret(group, new Uint8Array(size), peer),
+      (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key',
+    );
   }
 });

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../src/crypto/ed25519.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { deterministicRandom } from '../../src/prng/deterministic.js';
@@ -31,8 +36,12 @@ test('RFC 8032 §7.1: public keys, signatures, verification', () => {
 });
 
 test('RFC 8032 negatives are false, never exceptions', () => {
-  for (const v of file.invalid) assert.equal(ed25519Verify(hex(v.public_key), hex(v.message), hex(v.signature)), false, v.name);
-  assert.throws(() => ed25519Sign(new Uint8Array(31), new Uint8Array(0)), (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key');
+  for (const v of file.invalid)
+    assert.equal(ed25519Verify(hex(v.public_key), hex(v.message), hex(v.signature)), false, v.name);
+  assert.throws(
+    () => ed25519Sign(new Uint8Array(31), new Uint8Array(0)),
+    (e: unknown) => e instanceof CryptoError && e.code === 'invalid_key',
+  );
 });
 
 test('interop with node:crypto both ways', () => {
@@ -41,9 +50,20 @@ test('interop with node:crypto both ways', () => {
     const seed = random.bytes(32);
     const pub = ed25519PublicKey(seed);
     // RFC 8410 PKCS#8 / SPKI wrappers around the raw keys.
-    const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
-    const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]), format: 'der', type: 'spki' });
-    assert.equal(toHex(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32)), toHex(pub));
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const publicKey = createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]),
+      format: 'der',
+      type: 'spki',
+    });
+    assert.equal(
+      toHex(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32)),
+      toHex(pub),
+    );
     const message = random.bytes(i * 37);
     const ours = ed25519Sign(seed, message);
     assert.equal(nodeVerify(null, message, publicKey, ours), true);

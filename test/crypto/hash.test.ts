@@ -13,7 +13,8 @@ const vectors = loadVectors<{ cases: HashCase[] }>('hash-examples.json');
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 test('FIPS 180-4 and RFC 1321 examples, one shot', () => {
-  for (const c of vectors.cases) assert.equal(toHex(hash(c.hash, utf8(c.message))), c.digest, `${c.hash} "${c.message}"`);
+  for (const c of vectors.cases)
+    assert.equal(toHex(hash(c.hash, utf8(c.message))), c.digest, `${c.hash} "${c.message}"`);
 });
 
 test('the same examples fed byte by byte through createHash', () => {

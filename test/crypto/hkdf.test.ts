@@ -21,8 +21,16 @@ test('RFC 5869 Appendix A: PRK and OKM of all seven cases', () => {
   for (const c of vectors.cases) {
     const prk = hkdfExtract(c.hash, hex(c.salt), hex(c.ikm));
     assert.equal(toHex(prk), c.prk, `case ${c.case} PRK`);
-    assert.equal(toHex(hkdfExpand(c.hash, prk, hex(c.info), c.length)), c.okm, `case ${c.case} OKM`);
-    assert.equal(toHex(hkdf(c.hash, hex(c.ikm), hex(c.salt), hex(c.info), c.length)), c.okm, `case ${c.case} hkdf`);
+    assert.equal(
+      toHex(hkdfExpand(c.hash, prk, hex(c.info), c.length)),
+      c.okm,
+      `case ${c.case} OKM`,
+    );
+    assert.equal(
+      toHex(hkdf(c.hash, hex(c.ikm), hex(c.salt), hex(c.info), c.length)),
+      c.okm,
+      `case ${c.case} hkdf`,
+    );
   }
 });
 

@@ -28,9 +28,20 @@ test('property: k·G (public keys) equals noble', () => {
 });
 
 test('k·G at the edges: 1, 2, n − 1, and scalars whose signed digits carry to the top', () => {
-  for (const k of [1n, 2n, P256_N - 1n, P256_N - 2n, 0x8888888888888888888888888888888888888888888888888888888888888888n, 0xf0n]) {
+  for (const k of [
+    1n,
+    2n,
+    P256_N - 1n,
+    P256_N - 2n,
+    0x8888888888888888888888888888888888888888888888888888888888888888n,
+    0xf0n,
+  ]) {
     const bytes = bigIntToBytes(k, 32);
-    assert.equal(toHex(ecdhPublicKey('secp256r1', bytes)), toHex(p256.getPublicKey(bytes, false)), k.toString(16));
+    assert.equal(
+      toHex(ecdhPublicKey('secp256r1', bytes)),
+      toHex(p256.getPublicKey(bytes, false)),
+      k.toString(16),
+    );
   }
 });
 
@@ -38,7 +49,10 @@ test('property: ECDH shared secrets equal noble', () => {
   fc.assert(
     fc.property(scalar, scalar, (a, b) => {
       const peer = p256.getPublicKey(b, false);
-      assert.equal(toHex(ecdhSharedSecret('secp256r1', a, peer)), toHex(p256.getSharedSecret(a, peer, true).subarray(1)));
+      assert.equal(
+        toHex(ecdhSharedSecret('secp256r1', a, peer)),
+        toHex(p256.getSharedSecret(a, peer, true).subarray(1)),
+      );
     }),
     { numRuns: 30 },
   );
@@ -50,9 +64,15 @@ test('property: our signatures verify with noble and equal noble’s (determinis
       const pub = p256.getPublicKey(k, false);
       const det = ecdsaSignDigest('P-256', k, h);
       assert.equal(p256.verify(det, h, pub, { prehash: false, lowS: false, format: 'der' }), true);
-      assert.equal(toHex(det), toHex(p256.sign(h, k, { prehash: false, lowS: false, format: 'der' })));
+      assert.equal(
+        toHex(det),
+        toHex(p256.sign(h, k, { prehash: false, lowS: false, format: 'der' })),
+      );
       const hedged = ecdsaSignDigest('P-256', k, h, scriptedRandom(extra));
-      assert.equal(toHex(hedged), toHex(p256.sign(h, k, { prehash: false, lowS: false, format: 'der', extraEntropy: extra })));
+      assert.equal(
+        toHex(hedged),
+        toHex(p256.sign(h, k, { prehash: false, lowS: false, format: 'der', extraEntropy: extra })),
+      );
     }),
     { numRuns: 30 },
   );
@@ -70,11 +90,21 @@ function countMultiplications(run: () => void): number {
 }
 
 test('constant sequence: the count of field multiplications does not depend on the scalar', () => {
-  const scalars = [1n, 2n, P256_N - 1n, 0x8000000000000000000000000000000000000000000000000000000000000000n, 0x123456789abcdefn].map((k) => bigIntToBytes(k, 32));
+  const scalars = [
+    1n,
+    2n,
+    P256_N - 1n,
+    0x8000000000000000000000000000000000000000000000000000000000000000n,
+    0x123456789abcdefn,
+  ].map((k) => bigIntToBytes(k, 32));
   const q = p256.getPublicKey(bigIntToBytes(7n, 32), false);
   p256BaseMultiply(bigIntToBytes(1n, 32)); // builds the comb outside the count
   const base = new Set(scalars.map((k) => countMultiplications(() => p256BaseMultiply(k))));
-  const variable = new Set(scalars.map((k) => countMultiplications(() => p256Multiply(k, q.subarray(1, 33), q.subarray(33)))));
+  const variable = new Set(
+    scalars.map((k) =>
+      countMultiplications(() => p256Multiply(k, q.subarray(1, 33), q.subarray(33))),
+    ),
+  );
   assert.equal(base.size, 1);
   assert.equal(variable.size, 1);
 });

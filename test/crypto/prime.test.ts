@@ -8,10 +8,13 @@ import { deterministicRandom } from '../../src/prng/deterministic.js';
 const r = deterministicRandom('prime tests');
 
 test('isProbablePrime: small numbers, Carmichael numbers, Mersenne primes', () => {
-  const small = Array.from({ length: 200 }, (_, i) => i).filter((i) => isProbablePrime(BigInt(i), r));
+  const small = Array.from({ length: 200 }, (_, i) => i).filter((i) =>
+    isProbablePrime(BigInt(i), r),
+  );
   assert.deepEqual(small.slice(0, 10), [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
   assert.equal(small.length, 46);
-  for (const c of [561n, 1105n, 1729n, 3215031751n, 3825123056546413051n]) assert.equal(isProbablePrime(c, r), false, String(c));
+  for (const c of [561n, 1105n, 1729n, 3215031751n, 3825123056546413051n])
+    assert.equal(isProbablePrime(c, r), false, String(c));
   assert.equal(isProbablePrime(2n ** 127n - 1n, r), true);
   assert.equal(isProbablePrime(2n ** 521n - 1n, r), true);
   assert.equal(isProbablePrime((2n ** 127n - 1n) * (2n ** 89n - 1n), r), false);

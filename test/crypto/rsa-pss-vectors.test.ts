@@ -2,8 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bitLength } from '../../src/crypto/bigint.js';
 import { hash, type HashAlgorithm } from '../../src/crypto/hash.js';
-import { rsaPrivateFromComponents, type RsaPrivateKey, type RsaPublicKey } from '../../src/crypto/rsa-key.js';
-import { PSS_SALT_ANY, rsaPssSign, rsaPssVerify, rsaPssVerifyDigest } from '../../src/crypto/rsa-pss.js';
+import {
+  rsaPrivateFromComponents,
+  type RsaPrivateKey,
+  type RsaPublicKey,
+} from '../../src/crypto/rsa-key.js';
+import {
+  PSS_SALT_ANY,
+  rsaPssSign,
+  rsaPssVerify,
+  rsaPssVerifyDigest,
+} from '../../src/crypto/rsa-pss.js';
 import { deterministicRandom, scriptedRandom } from '../../src/prng/deterministic.js';
 import { hex, loadVectors, toHex } from '../helpers/vectors.js';
 
@@ -13,7 +22,16 @@ interface PssVect {
   examples: {
     example: number;
     bits: number;
-    key: { n: string; e: string; d: string; p: string; q: string; dp: string; dq: string; qinv: string };
+    key: {
+      n: string;
+      e: string;
+      d: string;
+      p: string;
+      q: string;
+      dp: string;
+      dq: string;
+      qinv: string;
+    };
     signatures: { name: string; message: string; salt: string; signature: string }[];
   }[];
 }
@@ -25,7 +43,15 @@ interface SigVerPss {
     n: string;
     p: string;
     q: string;
-    records: { e: string; d: string; msg: string; s: string; saltVal: string; result: 'P' | 'F'; reason?: string }[];
+    records: {
+      e: string;
+      d: string;
+      msg: string;
+      s: string;
+      saltVal: string;
+      result: 'P' | 'F';
+      reason?: string;
+    }[];
   }[];
 }
 
@@ -46,7 +72,12 @@ function saltThenBlinding(n: bigint, salt: Uint8Array): ReturnType<typeof script
   return scriptedRandom(salt, blinding);
 }
 
-function signWithSalt(makeKey: () => RsaPrivateKey, hashAlg: HashAlgorithm, message: Uint8Array, salt: Uint8Array): Uint8Array {
+function signWithSalt(
+  makeKey: () => RsaPrivateKey,
+  hashAlg: HashAlgorithm,
+  message: Uint8Array,
+  salt: Uint8Array,
+): Uint8Array {
   const key = makeKey();
   const random = saltThenBlinding(key.n, salt);
   const signature = rsaPssSign(key, hashAlg, message, random, salt.length);
@@ -74,7 +105,8 @@ test('pss-vect.txt: the transcription has all 10 keys with 6 signatures each, sa
 
 for (const ex of pss.examples) {
   const k = ex.key;
-  const makeKey = (): RsaPrivateKey => rsaPrivateFromComponents(big(k.n), big(k.e), big(k.d), big(k.p), big(k.q));
+  const makeKey = (): RsaPrivateKey =>
+    rsaPrivateFromComponents(big(k.n), big(k.e), big(k.d), big(k.p), big(k.q));
   const pub: RsaPublicKey = { n: big(k.n), e: big(k.e) };
 
   test(`pss-vect.txt example ${ex.example} (${ex.bits}-bit): the derived CRT values match dP, dQ, qInv of the file`, () => {
@@ -88,11 +120,27 @@ for (const ex of pss.examples) {
     for (const sig of ex.signatures) {
       const message = hex(sig.message);
       const signature = hex(sig.signature);
-      assert.equal(toHex(signWithSalt(makeKey, pss.hash, message, hex(sig.salt))), sig.signature, `sign ${sig.name}`);
+      assert.equal(
+        toHex(signWithSalt(makeKey, pss.hash, message, hex(sig.salt))),
+        sig.signature,
+        `sign ${sig.name}`,
+      );
       assert.equal(rsaPssVerify(pub, pss.hash, message, signature), true, `verify ${sig.name}`);
-      assert.equal(rsaPssVerify(pub, pss.hash, message, signature, pss.saltLength), true, `verify ${sig.name}, sLen given`);
-      assert.equal(rsaPssVerify(pub, pss.hash, message, signature, PSS_SALT_ANY), true, `verify ${sig.name}, any sLen`);
-      assert.equal(rsaPssVerifyDigest(pub, pss.hash, hash(pss.hash, message), signature), true, `verify digest ${sig.name}`);
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, message, signature, pss.saltLength),
+        true,
+        `verify ${sig.name}, sLen given`,
+      );
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, message, signature, PSS_SALT_ANY),
+        true,
+        `verify ${sig.name}, any sLen`,
+      );
+      assert.equal(
+        rsaPssVerifyDigest(pub, pss.hash, hash(pss.hash, message), signature),
+        true,
+        `verify digest ${sig.name}`,
+      );
     }
   });
 
@@ -101,15 +149,43 @@ for (const ex of pss.examples) {
       const message = hex(sig.message);
       const signature = hex(sig.signature);
       const mid = signature.length >> 1;
-      assert.equal(rsaPssVerify(pub, pss.hash, message, flipBit(signature, mid, i)), false, `${sig.name}: bit ${i} of octet ${mid} flipped`);
-      assert.equal(rsaPssVerify(pub, pss.hash, message, flipBit(signature, signature.length - 1, 0)), false, `${sig.name}: last bit flipped`);
-      assert.equal(rsaPssVerify(pub, pss.hash, flipBit(message, message.length - 1, i), signature), false, `${sig.name}: message bit flipped`);
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, message, flipBit(signature, mid, i)),
+        false,
+        `${sig.name}: bit ${i} of octet ${mid} flipped`,
+      );
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, message, flipBit(signature, signature.length - 1, 0)),
+        false,
+        `${sig.name}: last bit flipped`,
+      );
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, flipBit(message, message.length - 1, i), signature),
+        false,
+        `${sig.name}: message bit flipped`,
+      );
       for (const wrong of [0, pss.saltLength - 1, pss.saltLength + 1, 32]) {
-        assert.equal(rsaPssVerify(pub, pss.hash, message, signature, wrong), false, `${sig.name}: salt length ${wrong}`);
+        assert.equal(
+          rsaPssVerify(pub, pss.hash, message, signature, wrong),
+          false,
+          `${sig.name}: salt length ${wrong}`,
+        );
       }
-      assert.equal(rsaPssVerify(pub, pss.hash, message, signature.subarray(0, -1)), false, `${sig.name}: last octet dropped`);
-      assert.equal(rsaPssVerify(pub, pss.hash, message, signature.subarray(1)), false, `${sig.name}: first octet dropped`);
-      assert.equal(rsaPssVerify(pub, 'sha256', message, signature, pss.saltLength), false, `${sig.name}: wrong hash`);
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, message, signature.subarray(0, -1)),
+        false,
+        `${sig.name}: last octet dropped`,
+      );
+      assert.equal(
+        rsaPssVerify(pub, pss.hash, message, signature.subarray(1)),
+        false,
+        `${sig.name}: first octet dropped`,
+      );
+      assert.equal(
+        rsaPssVerify(pub, 'sha256', message, signature, pss.saltLength),
+        false,
+        `${sig.name}: wrong hash`,
+      );
     }
   });
 }
@@ -124,8 +200,16 @@ test('NIST CAVP SigVerPSS (2048-bit, SHA-256, 32-byte salt): every record verifi
       const where = `key ${ki + 1} record ${ri + 1} ${rec.result}${rec.reason === undefined ? '' : ` (${rec.reason})`}`;
       const pub = { n: big(key.n), e: big(rec.e) };
       const expected = rec.result === 'P';
-      assert.equal(rsaPssVerify(pub, cavp.hash, hex(rec.msg), hex(rec.s), cavp.saltLength), expected, where);
-      assert.equal(rsaPssVerify(pub, cavp.hash, hex(rec.msg), hex(rec.s), PSS_SALT_ANY), expected, `${where}, any sLen`);
+      assert.equal(
+        rsaPssVerify(pub, cavp.hash, hex(rec.msg), hex(rec.s), cavp.saltLength),
+        expected,
+        where,
+      );
+      assert.equal(
+        rsaPssVerify(pub, cavp.hash, hex(rec.msg), hex(rec.s), PSS_SALT_ANY),
+        expected,
+        `${where}, any sLen`,
+      );
       if (expected) passes++;
       else fails++;
     }
@@ -139,7 +223,8 @@ test('NIST CAVP SigVerPSS: P records re-sign to the same bytes with SaltVal; F r
     const good = key.records.filter((r) => r.result === 'P');
     assert.equal(good.length, 1, `key ${ki + 1} has one P record`);
     const p = good[0] as (typeof good)[number];
-    const makeKey = (): RsaPrivateKey => rsaPrivateFromComponents(big(key.n), big(p.e), big(p.d), big(key.p), big(key.q));
+    const makeKey = (): RsaPrivateKey =>
+      rsaPrivateFromComponents(big(key.n), big(p.e), big(p.d), big(key.p), big(key.q));
     for (const [ri, rec] of key.records.entries()) {
       const where = `key ${ki + 1} record ${ri + 1} ${rec.result}${rec.reason === undefined ? '' : ` (${rec.reason})`}`;
       assert.equal(rec.d, p.d, `${where}: d is the key's`);

@@ -6,13 +6,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigIntToBytes, bytesToBigInt, modPowPublic } from '../../src/crypto/bigint.js';
-import { rsaDecryptTlsPremaster, rsaEncryptPkcs1v15, rsaPrivateFromComponents, type RsaPrivateKey } from '../../src/crypto/rsa.js';
+import {
+  rsaDecryptTlsPremaster,
+  rsaEncryptPkcs1v15,
+  rsaPrivateFromComponents,
+  type RsaPrivateKey,
+} from '../../src/crypto/rsa.js';
 import { deterministicRandom } from '../../src/prng/deterministic.js';
 
-const b64 = (s: string | undefined): bigint => BigInt('0x' + Buffer.from(s ?? '', 'base64url').toString('hex'));
+const b64 = (s: string | undefined): bigint =>
+  BigInt('0x' + Buffer.from(s ?? '', 'base64url').toString('hex'));
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const j = privateKey.export({ format: 'jwk' });
-const key: RsaPrivateKey = rsaPrivateFromComponents(b64(j.n), b64(j.e), b64(j.d), b64(j.p), b64(j.q));
+const key: RsaPrivateKey = rsaPrivateFromComponents(
+  b64(j.n),
+  b64(j.e),
+  b64(j.d),
+  b64(j.p),
+  b64(j.q),
+);
 const r = deterministicRandom('rsaes');
 const premaster = Uint8Array.from([0x03, 0x03, ...randomBytes(46)]);
 
@@ -21,7 +33,16 @@ function encryptRaw(em: Uint8Array): Uint8Array {
   return bigIntToBytes(modPowPublic(bytesToBigInt(em), key.e, key.n), 256);
 }
 
-function block(opts: { first?: number; second?: number; psLen?: number; zeroInPs?: boolean; separator?: boolean; message?: Uint8Array } = {}): Uint8Array {
+function block(
+  opts: {
+    first?: number;
+    second?: number;
+    psLen?: number;
+    zeroInPs?: boolean;
+    separator?: boolean;
+    message?: Uint8Array;
+  } = {},
+): Uint8Array {
   const message = opts.message ?? premaster;
   const em = new Uint8Array(256);
   em[0] = opts.first ?? 0;
@@ -37,7 +58,11 @@ function block(opts: { first?: number; second?: number; psLen?: number; zeroInPs
 test('node:crypto publicEncrypt (RSA_PKCS1_PADDING) decrypts to the premaster', () => {
   const ct = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, premaster);
   assert.deepEqual(rsaDecryptTlsPremaster(key, ct, 0x0303, r), premaster);
-  assert.deepEqual(rsaDecryptTlsPremaster(key, encryptRaw(block()), 0x0303, r), premaster, 'hand-built good block');
+  assert.deepEqual(
+    rsaDecryptTlsPremaster(key, encryptRaw(block()), 0x0303, r),
+    premaster,
+    'hand-built good block',
+  );
 });
 
 test('rsaEncryptPkcs1v15 output is decrypted by openssl pkeyutl and by us', () => {
@@ -47,7 +72,16 @@ test('rsaEncryptPkcs1v15 output is decrypted by openssl pkeyutl and by us', () =
   try {
     writeFileSync(join(dir, 'key.pem'), privateKey.export({ format: 'pem', type: 'pkcs8' }));
     writeFileSync(join(dir, 'ct.bin'), ct);
-    const out = execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', join(dir, 'key.pem'), '-in', join(dir, 'ct.bin'), '-pkeyopt', 'rsa_padding_mode:pkcs1']);
+    const out = execFileSync('openssl', [
+      'pkeyutl',
+      '-decrypt',
+      '-inkey',
+      join(dir, 'key.pem'),
+      '-in',
+      join(dir, 'ct.bin'),
+      '-pkeyopt',
+      'rsa_padding_mode:pkcs1',
+    ]);
     assert.deepEqual(new Uint8Array(out), premaster);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -59,11 +93,15 @@ test('every kind of bad padding yields 48 bytes unlike the premaster, without th
     'first byte not 0': encryptRaw(block({ first: 1 })),
     'second byte not 2': encryptRaw(block({ second: 1 })),
     'zero inside PS': encryptRaw(block({ zeroInPs: true })),
-    'PS shorter than 8': encryptRaw(block({ psLen: 7, message: new Uint8Array(256 - 3 - 7).fill(3) })),
+    'PS shorter than 8': encryptRaw(
+      block({ psLen: 7, message: new Uint8Array(256 - 3 - 7).fill(3) }),
+    ),
     'no zero separator': encryptRaw(block({ separator: false, psLen: 256 - 2 - 1 - 48 })),
     'message of 47 bytes': encryptRaw(block({ message: premaster.subarray(0, 47) })),
     'message of 49 bytes': encryptRaw(block({ message: Uint8Array.from([...premaster, 1]) })),
-    'wrong version': encryptRaw(block({ message: Uint8Array.from([0x03, 0x01, ...premaster.subarray(2)]) })),
+    'wrong version': encryptRaw(
+      block({ message: Uint8Array.from([0x03, 0x01, ...premaster.subarray(2)]) }),
+    ),
     'ciphertext too short': encryptRaw(block()).subarray(1),
     'ciphertext too long': Uint8Array.from([0, ...encryptRaw(block())]),
     'ciphertext ≥ n': new Uint8Array(256).fill(0xff),

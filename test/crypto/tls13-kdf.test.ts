@@ -30,10 +30,26 @@ const msg = (name: string): Uint8Array => {
 };
 
 test('RFC 8448 §3: x25519 key pairs and the shared secret', () => {
-  assert.equal(toHex(ecdhPublicKey('x25519', hex(get('client_private_key')))), get('client_public_key'));
-  assert.equal(toHex(ecdhPublicKey('x25519', hex(get('server_private_key')))), get('server_public_key'));
-  assert.equal(toHex(ecdhSharedSecret('x25519', hex(get('client_private_key')), hex(get('server_public_key')))), get('shared_secret'));
-  assert.equal(toHex(ecdhSharedSecret('x25519', hex(get('server_private_key')), hex(get('client_public_key')))), get('shared_secret'));
+  assert.equal(
+    toHex(ecdhPublicKey('x25519', hex(get('client_private_key')))),
+    get('client_public_key'),
+  );
+  assert.equal(
+    toHex(ecdhPublicKey('x25519', hex(get('server_private_key')))),
+    get('server_public_key'),
+  );
+  assert.equal(
+    toHex(
+      ecdhSharedSecret('x25519', hex(get('client_private_key')), hex(get('server_public_key'))),
+    ),
+    get('shared_secret'),
+  );
+  assert.equal(
+    toHex(
+      ecdhSharedSecret('x25519', hex(get('server_private_key')), hex(get('client_public_key'))),
+    ),
+    get('shared_secret'),
+  );
 });
 
 test('RFC 8448 §3: the whole key schedule from the shared secret and the messages', () => {
@@ -47,7 +63,11 @@ test('RFC 8448 §3: the whole key schedule from the shared secret and the messag
   assert.equal(toHex(early), get('early_secret'));
   const derivedHs = deriveSecret(H, early, 'derived', emptyHash);
   assert.equal(toHex(derivedHs), get('derived_for_handshake'));
-  const shared = ecdhSharedSecret('x25519', hex(get('client_private_key')), hex(get('server_public_key')));
+  const shared = ecdhSharedSecret(
+    'x25519',
+    hex(get('client_private_key')),
+    hex(get('server_public_key')),
+  );
   const handshake = hkdfExtract(H, derivedHs, shared);
   assert.equal(toHex(handshake), get('handshake_secret'));
 
@@ -57,10 +77,22 @@ test('RFC 8448 §3: the whole key schedule from the shared secret and the messag
   assert.equal(toHex(sHs), get('server_handshake_traffic_secret'));
   const keyLen = file.key_length;
   const ivLen = file.iv_length;
-  assert.equal(toHex(hkdfExpandLabel(H, sHs, 'key', empty, keyLen)), get('server_handshake_write_key'));
-  assert.equal(toHex(hkdfExpandLabel(H, sHs, 'iv', empty, ivLen)), get('server_handshake_write_iv'));
-  assert.equal(toHex(hkdfExpandLabel(H, cHs, 'key', empty, keyLen)), get('client_handshake_write_key'));
-  assert.equal(toHex(hkdfExpandLabel(H, cHs, 'iv', empty, ivLen)), get('client_handshake_write_iv'));
+  assert.equal(
+    toHex(hkdfExpandLabel(H, sHs, 'key', empty, keyLen)),
+    get('server_handshake_write_key'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, sHs, 'iv', empty, ivLen)),
+    get('server_handshake_write_iv'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, cHs, 'key', empty, keyLen)),
+    get('client_handshake_write_key'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, cHs, 'iv', empty, ivLen)),
+    get('client_handshake_write_iv'),
+  );
 
   const derivedMs = deriveSecret(H, handshake, 'derived', emptyHash);
   assert.equal(toHex(derivedMs), get('derived_for_master'));
@@ -68,7 +100,10 @@ test('RFC 8448 §3: the whole key schedule from the shared secret and the messag
   assert.equal(toHex(master), get('master_secret'));
 
   // RFC 8446 §4.4.4: finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length).
-  transcript.update(msg('EncryptedExtensions')).update(msg('Certificate')).update(msg('CertificateVerify'));
+  transcript
+    .update(msg('EncryptedExtensions'))
+    .update(msg('Certificate'))
+    .update(msg('CertificateVerify'));
   const throughCv = transcript.clone().digest();
   const sFinishedKey = hkdfExpandLabel(H, sHs, 'finished', empty, 32);
   assert.equal(toHex(sFinishedKey), get('server_finished_key'));
@@ -83,11 +118,26 @@ test('RFC 8448 §3: the whole key schedule from the shared secret and the messag
   const sAp = deriveSecret(H, master, 's ap traffic', throughSf);
   assert.equal(toHex(cAp), get('client_application_traffic_secret'));
   assert.equal(toHex(sAp), get('server_application_traffic_secret'));
-  assert.equal(toHex(deriveSecret(H, master, 'exp master', throughSf)), get('exporter_master_secret'));
-  assert.equal(toHex(hkdfExpandLabel(H, sAp, 'key', empty, keyLen)), get('server_application_write_key'));
-  assert.equal(toHex(hkdfExpandLabel(H, sAp, 'iv', empty, ivLen)), get('server_application_write_iv'));
-  assert.equal(toHex(hkdfExpandLabel(H, cAp, 'key', empty, keyLen)), get('client_application_write_key'));
-  assert.equal(toHex(hkdfExpandLabel(H, cAp, 'iv', empty, ivLen)), get('client_application_write_iv'));
+  assert.equal(
+    toHex(deriveSecret(H, master, 'exp master', throughSf)),
+    get('exporter_master_secret'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, sAp, 'key', empty, keyLen)),
+    get('server_application_write_key'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, sAp, 'iv', empty, ivLen)),
+    get('server_application_write_iv'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, cAp, 'key', empty, keyLen)),
+    get('client_application_write_key'),
+  );
+  assert.equal(
+    toHex(hkdfExpandLabel(H, cAp, 'iv', empty, ivLen)),
+    get('client_application_write_iv'),
+  );
 
   const cFinishedKey = hkdfExpandLabel(H, cHs, 'finished', empty, 32);
   assert.equal(toHex(cFinishedKey), get('client_finished_key'));
@@ -101,14 +151,26 @@ test('RFC 8448 §3: the whole key schedule from the shared secret and the messag
   const resumption = deriveSecret(H, master, 'res master', throughCf);
   assert.equal(toHex(resumption), get('resumption_master_secret'));
   // RFC 8446 §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length).
-  assert.equal(toHex(hkdfExpandLabel(H, resumption, 'resumption', hex(get('ticket_nonce')), 32)), get('resumption_psk'));
+  assert.equal(
+    toHex(hkdfExpandLabel(H, resumption, 'resumption', hex(get('ticket_nonce')), 32)),
+    get('resumption_psk'),
+  );
 });
 
 test('a different label or context changes the output (expected failures)', () => {
   const sHs = hex(get('server_handshake_traffic_secret'));
-  assert.notEqual(toHex(hkdfExpandLabel(H, sHs, 'key ', empty, 16)), get('server_handshake_write_key'));
-  assert.notEqual(toHex(hkdfExpandLabel(H, sHs, 'key', Uint8Array.of(0), 16)), get('server_handshake_write_key'));
+  assert.notEqual(
+    toHex(hkdfExpandLabel(H, sHs, 'key ', empty, 16)),
+    get('server_handshake_write_key'),
+  );
+  assert.notEqual(
+    toHex(hkdfExpandLabel(H, sHs, 'key', Uint8Array.of(0), 16)),
+    get('server_handshake_write_key'),
+  );
   const handshake = hex(get('handshake_secret'));
   const wrongHash = hex(get('transcript_hash_through_server_finished'));
-  assert.notEqual(toHex(deriveSecret(H, handshake, 'c hs traffic', wrongHash)), get('client_handshake_traffic_secret'));
+  assert.notEqual(
+    toHex(deriveSecret(H, handshake, 'c hs traffic', wrongHash)),
+    get('client_handshake_traffic_secret'),
+  );
 });

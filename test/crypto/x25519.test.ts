@@ -22,7 +22,10 @@ interface X25519Vectors {
   scalar_mult: { scalar: string; u: string; output: string }[];
   iterated: Iterated[];
   iterated_slow: Iterated[];
-  diffie_hellman: Record<'alice_private' | 'alice_public' | 'bob_private' | 'bob_public' | 'shared_secret', string>;
+  diffie_hellman: Record<
+    'alice_private' | 'alice_public' | 'bob_private' | 'bob_public' | 'shared_secret',
+    string
+  >;
   low_order_public_values: { name: string; u: string }[];
 }
 const v = loadVectors<X25519Vectors>('rfc7748-x25519.json');
@@ -45,7 +48,8 @@ test('RFC 7748 §5.2 scalar multiplication vectors', () => {
 });
 
 test('RFC 7748 §5.2 iterated vectors (1 and 1,000 iterations)', () => {
-  for (const it of v.iterated) assert.equal(iterate(it.iterations), it.output, `${it.iterations} iterations`);
+  for (const it of v.iterated)
+    assert.equal(iterate(it.iterations), it.output, `${it.iterations} iterations`);
 });
 
 if (process.env['POSTERN_SLOW_TESTS'] === '1') {
@@ -64,7 +68,8 @@ test('RFC 7748 §6.1 Diffie-Hellman: public keys by the fixed-base table, shared
 
 test('low-order u-coordinates give the all-zero result', () => {
   const k = hex(v.diffie_hellman.alice_private);
-  for (const lo of v.low_order_public_values) assert.equal(toHex(x25519(k, hex(lo.u))), '00'.repeat(32), lo.name);
+  for (const lo of v.low_order_public_values)
+    assert.equal(toHex(x25519(k, hex(lo.u))), '00'.repeat(32), lo.name);
 });
 
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
@@ -102,10 +107,21 @@ function countMultiplications(run: () => void): number {
 }
 
 test('constant sequence: the count of field multiplications does not depend on the scalar or the point', () => {
-  const scalars = [new Uint8Array(32), new Uint8Array(32).fill(0xff), hex(v.diffie_hellman.alice_private), hex(v.diffie_hellman.bob_private)];
-  const points = [hex(v.diffie_hellman.bob_public), new Uint8Array(32), hex(v.scalar_mult[0]?.u ?? '')];
+  const scalars = [
+    new Uint8Array(32),
+    new Uint8Array(32).fill(0xff),
+    hex(v.diffie_hellman.alice_private),
+    hex(v.diffie_hellman.bob_private),
+  ];
+  const points = [
+    hex(v.diffie_hellman.bob_public),
+    new Uint8Array(32),
+    hex(v.scalar_mult[0]?.u ?? ''),
+  ];
   x25519Base(new Uint8Array(32)); // builds the table outside the count
-  const ladder = new Set(scalars.flatMap((k) => points.map((u) => countMultiplications(() => x25519(k, u)))));
+  const ladder = new Set(
+    scalars.flatMap((k) => points.map((u) => countMultiplications(() => x25519(k, u)))),
+  );
   const base = new Set(scalars.map((k) => countMultiplications(() => x25519Base(k))));
   assert.equal(ladder.size, 1);
   assert.equal(base.size, 1);

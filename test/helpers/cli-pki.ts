@@ -40,14 +40,30 @@ export class TlsPki {
   /** 2048-bit DSA parameters (q of 224 bits, as OpenSSL 3 makes them), shared by every DSA key of this PKI. */
   private dsaParams(): void {
     if (this.dsaParamsMade) return;
-    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem'], this.dir);
+    openssl(
+      [
+        'genpkey',
+        '-genparam',
+        '-algorithm',
+        'DSA',
+        '-pkeyopt',
+        'dsa_paramgen_bits:2048',
+        '-out',
+        'dsa-params.pem',
+      ],
+      this.dir,
+    );
     this.dsaParamsMade = true;
   }
 
   /** A `DH PARAMETERS` file: RFC 3526's 2048-bit MODP group, or a fresh safe prime of `bits` (as `openssl dhparam`). */
   dhParams(name: string, bits: 512 | 1024 | 2048): string {
     const file = this.path(name);
-    if (bits === 2048) openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_2048', '-out', file], this.dir);
+    if (bits === 2048)
+      openssl(
+        ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_2048', '-out', file],
+        this.dir,
+      );
     else openssl(['dhparam', '-out', file, String(bits)], this.dir);
     return file;
   }
@@ -56,21 +72,61 @@ export class TlsPki {
   ca(name: string, cn: string): string {
     this.key(name, 'p256');
     openssl(
-      ['req', '-x509', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-days', '30', '-out', `${name}.pem`,
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        `${name}.key`,
+        '-subj',
+        `/CN=${cn}`,
+        '-days',
+        '30',
+        '-out',
+        `${name}.pem`,
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
       this.dir,
     );
     return this.path(`${name}.pem`);
   }
 
   /** `<name>.pem` issued by CA `issuer` for a new key of `type`, with the given extension lines. */
-  leaf(name: string, type: TlsKeyType, subject: string, issuer: string, extensions: string[]): string {
+  leaf(
+    name: string,
+    type: TlsKeyType,
+    subject: string,
+    issuer: string,
+    extensions: string[],
+  ): string {
     this.key(name, type);
-    openssl(['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], this.dir);
+    openssl(
+      ['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`],
+      this.dir,
+    );
     writeFileSync(this.path(`${name}.ext`), extensions.join('\n') + '\n');
     openssl(
-      ['x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-set_serial', String(Date.now() % 1e9),
-        '-days', '30', '-extfile', `${name}.ext`, '-out', `${name}.pem`],
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        `${issuer}.pem`,
+        '-CAkey',
+        `${issuer}.key`,
+        '-set_serial',
+        String(Date.now() % 1e9),
+        '-days',
+        '30',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.pem`,
+      ],
       this.dir,
     );
     return this.path(`${name}.pem`);
@@ -81,8 +137,17 @@ export class TlsPki {
   }
 }
 
-export const SERVER_EXTENSIONS = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', 'subjectAltName=DNS:localhost,IP:127.0.0.1'];
-export const CLIENT_EXTENSIONS = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'];
+export const SERVER_EXTENSIONS = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth',
+  'subjectAltName=DNS:localhost,IP:127.0.0.1',
+];
+export const CLIENT_EXTENSIONS = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'extendedKeyUsage=clientAuth',
+];
 
 /** The usual set: `ca`, `server` (P-256), `server-rsa`, `client`, and `other-ca` with `stranger` (a client it issued). */
 export function standardPki(): TlsPki {

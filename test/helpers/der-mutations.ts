@@ -17,12 +17,18 @@ interface Tlv {
 }
 
 export type LengthMutation = 'shorter' | 'longer' | 'long-form' | 'indefinite';
-export const LENGTH_MUTATIONS: readonly LengthMutation[] = ['shorter', 'longer', 'long-form', 'indefinite'];
+export const LENGTH_MUTATIONS: readonly LengthMutation[] = [
+  'shorter',
+  'longer',
+  'long-form',
+  'indefinite',
+];
 
 /** One TLV at `at`, or undefined where the bytes are not well-formed definite-length DER. */
 function readTlv(der: Uint8Array, at: number): { tlv: Tlv; end: number } | undefined {
   let i = at + 1;
-  if (((der[at] ?? 0) & 0x1f) === 0x1f) while (i < der.length && ((der[i++] as number) & 0x80) !== 0);
+  if (((der[at] ?? 0) & 0x1f) === 0x1f)
+    while (i < der.length && ((der[i++] as number) & 0x80) !== 0);
   const tag = der.subarray(at, i);
   let len = der[i++];
   if (len === undefined || len === 0x80) return undefined;
@@ -43,7 +49,7 @@ function readTlv(der: Uint8Array, at: number): { tlv: Tlv; end: number } | undef
 
 function readAll(body: Uint8Array): Tlv[] | undefined {
   const out: Tlv[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const r = readTlv(body, at);
     if (r === undefined) return undefined;
     out.push(r.tlv);
@@ -112,13 +118,18 @@ export interface Mutant {
 /** Every single-length mutation of `der` (a shorter length only where the content is not empty). */
 export function lengthMutants(der: Uint8Array): Mutant[] {
   const r = readTlv(der, 0);
-  if (r === undefined || r.end !== der.length) throw new Error('der-mutations: input is not one valid DER object');
+  if (r === undefined || r.end !== der.length)
+    throw new Error('der-mutations: input is not one valid DER object');
   const nodes = flatten(r.tlv);
   const out: Mutant[] = [];
   nodes.forEach((t, node) => {
     for (const mutation of LENGTH_MUTATIONS) {
       if (mutation === 'shorter' && isEmpty(t)) continue;
-      out.push({ node, mutation, der: Uint8Array.from(encode(r.tlv, { index: node, mutation }, { n: 0 })) });
+      out.push({
+        node,
+        mutation,
+        der: Uint8Array.from(encode(r.tlv, { index: node, mutation }, { n: 0 })),
+      });
     }
   });
   return out;
@@ -129,5 +140,7 @@ function flatten(t: Tlv): Tlv[] {
 }
 
 function isEmpty(t: Tlv): boolean {
-  return t.children !== undefined ? t.children.length === 0 && (t.wrapPrefix?.length ?? 0) === 0 : (t.content?.length ?? 0) === 0;
+  return t.children !== undefined
+    ? t.children.length === 0 && (t.wrapPrefix?.length ?? 0) === 0
+    : (t.content?.length ?? 0) === 0;
 }

@@ -17,8 +17,14 @@ const TYPE_MX = 15;
 const TYPE_AAAA = 28;
 
 function encodeName(name: string): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter((l) => l !== '');
-  return Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')])), Buffer.from([0])]);
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((l) => l !== '');
+  return Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')])),
+    Buffer.from([0]),
+  ]);
 }
 
 function readName(msg: Buffer, at: number): { name: string; next: number } {
@@ -46,7 +52,9 @@ function ipv6(text: string): Buffer {
   const [head = '', tail = ''] = text.split('::');
   const h = head === '' ? [] : head.split(':');
   const t = tail === '' ? [] : tail.split(':');
-  const groups = text.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  const groups = text.includes('::')
+    ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t]
+    : h;
   const b = Buffer.alloc(16);
   groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
   return b;
@@ -75,7 +83,9 @@ export class TestDnsServer {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.socket ? this.socket.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.socket ? this.socket.close(() => resolve()) : resolve(),
+    );
   }
 
   private answer(msg: Buffer): Buffer | undefined {
@@ -108,8 +118,12 @@ export class TestDnsServer {
         return rr(owner, TYPE_MX, Buffer.concat([pref, encodeName(m.exchange)]));
       });
     }
-    if (type === TYPE_A) return (r.a?.[name] ?? []).map((ip) => rr(owner, TYPE_A, Buffer.from(ip.split('.').map(Number))));
-    if (type === TYPE_AAAA) return (r.aaaa?.[name] ?? []).map((ip) => rr(owner, TYPE_AAAA, ipv6(ip)));
+    if (type === TYPE_A)
+      return (r.a?.[name] ?? []).map((ip) =>
+        rr(owner, TYPE_A, Buffer.from(ip.split('.').map(Number))),
+      );
+    if (type === TYPE_AAAA)
+      return (r.aaaa?.[name] ?? []).map((ip) => rr(owner, TYPE_AAAA, ipv6(ip)));
     return [];
   }
 }

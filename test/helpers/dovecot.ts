@@ -57,7 +57,10 @@ export async function startDovecot(dir: string, users: string): Promise<Dovecot>
   for (const sub of ['run', 'state', 'sock']) mkdirSync(join(dir, sub), { mode: 0o755 });
   writeFileSync(join(dir, 'users'), users, { mode: 0o644 });
   writeFileSync(join(dir, 'dovecot.conf'), config(dir));
-  const proc = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   proc.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (text += d.toString()));
@@ -81,7 +84,8 @@ export async function startDovecot(dir: string, users: string): Promise<Dovecot>
       clearTimeout(timer);
     },
   };
-  for (let i = 0; i < 200 && !existsSync(dovecot.socket); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && !existsSync(dovecot.socket); i++)
+    await new Promise((r) => setTimeout(r, 50));
   if (!existsSync(dovecot.socket)) {
     await dovecot.stop();
     throw new Error(`Dovecot did not create ${dovecot.socket}\n${text}`);

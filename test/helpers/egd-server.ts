@@ -59,7 +59,8 @@ export class EgdServer {
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       buf = buf.concat([...chunk]);
-      for (let used = this.answer(buf, socket); used > 0; used = this.answer(buf, socket)) buf = buf.slice(used);
+      for (let used = this.answer(buf, socket); used > 0; used = this.answer(buf, socket))
+        buf = buf.slice(used);
     });
   }
 
@@ -67,7 +68,14 @@ export class EgdServer {
   private answer(buf: number[], socket: Socket): number {
     const cmd = buf[0];
     if (cmd === undefined) return 0;
-    const need = cmd === 0x01 || cmd === 0x02 ? 2 : cmd === 0x03 ? (buf.length >= 4 ? 4 + (buf[3] as number) : Infinity) : 1;
+    const need =
+      cmd === 0x01 || cmd === 0x02
+        ? 2
+        : cmd === 0x03
+          ? buf.length >= 4
+            ? 4 + (buf[3] as number)
+            : Infinity
+          : 1;
     if (buf.length < need) return 0;
     const req = buf.slice(0, need);
     this.requests.push(req);
@@ -75,11 +83,11 @@ export class EgdServer {
       const level = Buffer.alloc(4);
       level.writeUInt32BE(this.behaviour.available * 8);
       socket.write(level);
-    }
-    else if (cmd === 0x01) this.readReply(req[1] as number, socket);
+    } else if (cmd === 0x01) this.readReply(req[1] as number, socket);
     else if (cmd === 0x02) socket.write(Uint8Array.from(this.take(req[1] as number)));
     else if (cmd === 0x03) this.written.push(req.slice(4));
-    else if (cmd === 0x04) socket.write(Buffer.from(`\x05${String(process.pid).padStart(5, '0').slice(-5)}`, 'latin1'));
+    else if (cmd === 0x04)
+      socket.write(Buffer.from(`\x05${String(process.pid).padStart(5, '0').slice(-5)}`, 'latin1'));
     else socket.destroy();
     return need;
   }
@@ -88,7 +96,9 @@ export class EgdServer {
     const left = Math.max(0, this.behaviour.available - this.served);
     const count = this.behaviour.announce ?? Math.min(asked, left);
     if (this.behaviour.truncateAfter !== undefined) {
-      socket.end(Uint8Array.from([count, ...this.take(Math.min(count, this.behaviour.truncateAfter))]));
+      socket.end(
+        Uint8Array.from([count, ...this.take(Math.min(count, this.behaviour.truncateAfter))]),
+      );
       return;
     }
     socket.write(Uint8Array.from([count, ...this.take(count)]));

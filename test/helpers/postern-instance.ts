@@ -7,7 +7,15 @@
 // test file ends, also on failure.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,7 +78,25 @@ export async function greets(port: number): Promise<boolean> {
 export function makeCertificate(certFile: string, keyFile: string, cn: string): void {
   const tmpCert = `${certFile}.new`;
   const tmpKey = `${keyFile}.new`;
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', tmpKey, '-out', tmpCert, '-days', '30', '-subj', `/CN=${cn}`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      tmpKey,
+      '-out',
+      tmpCert,
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    { stdio: 'pipe' },
+  );
   // Renamed into place so a reader never sees half a file.
   renameSync(tmpKey, keyFile);
   renameSync(tmpCert, certFile);
@@ -87,7 +113,10 @@ export class PosternInstance {
   private output = '';
   private exitedPromise?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  private constructor(readonly port: number, prefix: string) {
+  private constructor(
+    readonly port: number,
+    prefix: string,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), prefix));
     this.etc = join(this.dir, 'etc');
     this.certFile = join(this.etc, 'cert.pem');
@@ -98,7 +127,10 @@ export class PosternInstance {
   }
 
   /** A private directory with main.cf, master.cf and a certificate; not started yet. */
-  static async create(o: PosternInstanceOptions = {}, prefix = 'postern-mta-'): Promise<PosternInstance> {
+  static async create(
+    o: PosternInstanceOptions = {},
+    prefix = 'postern-mta-',
+  ): Promise<PosternInstance> {
     const p = new PosternInstance(await freePort(), prefix);
     for (const d of ['etc', 'log', 'mail']) mkdirSync(join(p.dir, d), { recursive: true });
     makeCertificate(p.certFile, p.keyFile, 'old.postern.test');
@@ -157,24 +189,35 @@ local unix - n n - - local
 
   /** Starts `postern start -c DIR` in its own process group and waits until the smtpd greets. */
   async start(timeoutMs = 30_000): Promise<void> {
-    const proc = spawn(process.execPath, [BIN, 'start', '-c', this.etc], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'start', '-c', this.etc], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.proc = proc;
     proc.stdout?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
     proc.stderr?.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
-    this.exitedPromise = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    this.exitedPromise = new Promise((r) =>
+      proc.once('exit', (code, signal) => r({ code, signal })),
+    );
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`postern start exited early\n${this.output}\n${this.log()}`);
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`postern start exited early\n${this.output}\n${this.log()}`);
       if (await greets(this.port)) return;
       await sleep(100);
     }
-    throw new Error(`postern did not greet on port ${this.port} within ${timeoutMs} ms\n${this.output}\n${this.log()}`);
+    throw new Error(
+      `postern did not greet on port ${this.port} within ${timeoutMs} ms\n${this.output}\n${this.log()}`,
+    );
   }
 
   /** SIGTERM to the master; resolves with its exit once it and every process of its group are gone. */
-  async stop(timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; leftover: boolean }> {
+  async stop(
+    timeoutMs = 20_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; leftover: boolean }> {
     const proc = this.proc;
-    if (proc === undefined || this.exitedPromise === undefined) throw new Error('postern is not running');
+    if (proc === undefined || this.exitedPromise === undefined)
+      throw new Error('postern is not running');
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
     const timer = setTimeout(() => this.killGroup(), timeoutMs);
     const exit = await this.exitedPromise;
@@ -190,7 +233,8 @@ local unix - n n - - local
     if (proc === undefined || this.exitedPromise === undefined) return;
     this.killGroup();
     await this.exitedPromise;
-    if (await this.waitGroupGone(10_000)) throw new Error(`postern processes of group ${proc.pid} survived SIGKILL`);
+    if (await this.waitGroupGone(10_000))
+      throw new Error(`postern processes of group ${proc.pid} survived SIGKILL`);
     this.proc = undefined;
   }
 
@@ -216,7 +260,10 @@ local unix - n n - - local
   /** Runs a postern command against this instance's configuration (reload, postqueue -p, …). */
   cli(command: string, args: readonly string[] = []): { code: number; stdout: string } {
     try {
-      const stdout = execFileSync(process.execPath, [BIN, command, '-c', this.etc, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(process.execPath, [BIN, command, '-c', this.etc, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       return { code: 0, stdout };
     } catch (e) {
       const err = e as { status?: number; stdout?: string; stderr?: string };

@@ -43,7 +43,11 @@ after(async () => {
  * Starts a peer process (openssl, gnutls, swaks…) and makes sure it is
  * stopped when the test file ends, whatever happens to the test.
  */
-export function startPeer(command: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Peer {
+export function startPeer(
+  command: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Peer {
   const proc = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'pipe' });
   let out = '';
   let err = '';
@@ -64,7 +68,9 @@ export function startPeer(command: string, args: readonly string[], opts: { cwd?
     err += d.toString('latin1');
     check();
   });
-  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('close', (code) => resolve(code)),
+  );
   const peer: Peer = {
     proc,
     stdout: () => out,
@@ -76,7 +82,15 @@ export function startPeer(command: string, args: readonly string[], opts: { cwd?
           resolve();
           return;
         }
-        const timer = setTimeout(() => reject(new Error(`${command}: timed out waiting for ${pattern}\nstdout: ${out}\nstderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${command}: timed out waiting for ${pattern}\nstdout: ${out}\nstderr: ${err}`,
+              ),
+            ),
+          timeoutMs,
+        );
         const done = (): void => {
           clearTimeout(timer);
           resolve();
@@ -84,7 +98,12 @@ export function startPeer(command: string, args: readonly string[], opts: { cwd?
         waiters.push({ pattern, resolve: done });
         void exited.then((code) => {
           clearTimeout(timer);
-          if (!pattern.test(out + err)) reject(new Error(`${command} exited (${code}) before ${pattern}\nstdout: ${out}\nstderr: ${err}`));
+          if (!pattern.test(out + err))
+            reject(
+              new Error(
+                `${command} exited (${code}) before ${pattern}\nstdout: ${out}\nstderr: ${err}`,
+              ),
+            );
         });
       });
     },

@@ -53,15 +53,25 @@ async function openSession(port: number): Promise<{ socket: Socket; replies: Rep
   return { socket, replies };
 }
 
-async function expect(reply: Promise<{ code: number; lines: readonly string[] }>, code: number): Promise<void> {
+async function expect(
+  reply: Promise<{ code: number; lines: readonly string[] }>,
+  code: number,
+): Promise<void> {
   const r = await reply;
-  if (r.code !== code) throw new BrokenSession(`expected ${code}, got ${r.code} ${r.lines.join(' ')}`);
+  if (r.code !== code)
+    throw new BrokenSession(`expected ${code}, got ${r.code} ${r.lines.join(' ')}`);
 }
 
 export async function runRetryingLoad(o: RetryingLoadOptions): Promise<RetryingLoadResult> {
   const pending = Array.from({ length: o.messages }, (_, i) => i + 1).reverse();
   const inFlight = new Set<number>();
-  const result: RetryingLoadResult = { attempts: 0, retries: 0, connectionFailures: 0, acknowledged: new Set(), failures: new Map() };
+  const result: RetryingLoadResult = {
+    attempts: 0,
+    retries: 0,
+    connectionFailures: 0,
+    acknowledged: new Set(),
+    failures: new Map(),
+  };
   const failed = (e: unknown): void => {
     result.connectionFailures++;
     const reason = e instanceof Error ? e.message : String(e);

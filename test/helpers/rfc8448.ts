@@ -13,7 +13,17 @@ import { hex, loadVectors } from './vectors.js';
 
 /** vectors/rfc8448-simple-1rtt.json */
 export interface SimpleTrace {
-  server_rsa_key: Record<'modulus' | 'public_exponent' | 'private_exponent' | 'prime1' | 'prime2' | 'exponent1' | 'exponent2' | 'coefficient', string>;
+  server_rsa_key: Record<
+    | 'modulus'
+    | 'public_exponent'
+    | 'private_exponent'
+    | 'prime1'
+    | 'prime2'
+    | 'exponent1'
+    | 'exponent2'
+    | 'coefficient',
+    string
+  >;
   client_random: string;
   server_random: string;
   application_data: string;
@@ -30,7 +40,9 @@ export interface SimpleTrace {
 }
 
 export const trace = loadVectors<SimpleTrace>('rfc8448-simple-1rtt.json');
-export const messages = loadVectors<{ simple_1rtt: Record<string, string> }>('rfc8448-messages.json').simple_1rtt;
+export const messages = loadVectors<{ simple_1rtt: Record<string, string> }>(
+  'rfc8448-messages.json',
+).simple_1rtt;
 export const keys = loadVectors<{ vectors: Record<string, string> }>('rfc8448-keys.json').vectors;
 
 /** Inside the trace certificate's validity (2016-07-30 to 2026-07-30): the clock is injected, never read. */
@@ -41,7 +53,13 @@ const big = (h: string): bigint => bytesToBigInt(hex(h));
 /** A fresh key object each time: the RSA blinding pair is cached per key object (src/crypto/rsa-primitive.ts). */
 export function traceRsaKey(): RsaPrivateKey {
   const k = trace.server_rsa_key;
-  return rsaPrivateFromComponents(big(k.modulus), big(k.public_exponent), big(k.private_exponent), big(k.prime1), big(k.prime2));
+  return rsaPrivateFromComponents(
+    big(k.modulus),
+    big(k.public_exponent),
+    big(k.private_exponent),
+    big(k.prime1),
+    big(k.prime2),
+  );
 }
 
 /** The trace's server certificate (self-signed, CN=rsa), taken from its Certificate message. */
@@ -62,7 +80,13 @@ let seed = 0;
  * The trace's client (2018) shares x25519 only: our groups without the
  * X25519MLKEM768 default, whose share would need other random bytes.
  */
-export const TRACE_ERA_GROUPS = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072];
+export const TRACE_ERA_GROUPS = [
+  NamedGroup.x25519,
+  NamedGroup.secp256r1,
+  NamedGroup.secp384r1,
+  NamedGroup.ffdhe2048,
+  NamedGroup.ffdhe3072,
+];
 
 /** A client trusting the trace certificate (CN=rsa, so no host-name check), at TRACE_TIME. */
 export function traceClientConfig(extra: Partial<ClientConfig> = {}): ClientConfig {
@@ -78,5 +102,10 @@ export function traceClientConfig(extra: Partial<ClientConfig> = {}): ClientConf
 
 /** A server with the trace's RSA key and certificate, at TRACE_TIME. */
 export function traceServerConfig(extra: Partial<ServerConfig> = {}): ServerConfig {
-  return { random: deterministicRandom(`rfc8448 server ${seed++}`), now: () => TRACE_TIME, certificates: [traceIdentity()], ...extra };
+  return {
+    random: deterministicRandom(`rfc8448 server ${seed++}`),
+    now: () => TRACE_TIME,
+    certificates: [traceIdentity()],
+    ...extra,
+  };
 }

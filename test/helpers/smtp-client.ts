@@ -39,8 +39,11 @@ export class ReplyReader {
   };
 
   private flush(): void {
-    while (this.waiters.length > 0 && this.queue.length > 0) this.waiters.shift()?.resolve(this.queue.shift() as Reply);
-    if (this.ended) for (const w of this.waiters.splice(0)) w.reject(new Error('connection closed while waiting for a reply'));
+    while (this.waiters.length > 0 && this.queue.length > 0)
+      this.waiters.shift()?.resolve(this.queue.shift() as Reply);
+    if (this.ended)
+      for (const w of this.waiters.splice(0))
+        w.reject(new Error('connection closed while waiting for a reply'));
   }
 
   next(): Promise<Reply> {

@@ -1,5 +1,10 @@
 import type { SaslStep } from '../../src/smtp/sasl/backend.js';
-import type { DeliveryVerdict, ReceivedMessage, SessionEvent, TlsDetails } from '../../src/smtp/server/events.js';
+import type {
+  DeliveryVerdict,
+  ReceivedMessage,
+  SessionEvent,
+  TlsDetails,
+} from '../../src/smtp/server/events.js';
 import type { SmtpdOptions } from '../../src/smtp/server/options.js';
 import type { PolicyVerdict, SessionFacts } from '../../src/smtp/server/policy.js';
 import { SmtpServerSession } from '../../src/smtp/server/session.js';
@@ -13,8 +18,11 @@ export class TestSasl {
   }
   start(mechanism: string, initial: Uint8Array | undefined): SaslStep {
     this.step = 0;
-    if (mechanism === 'LOGIN') return initial === undefined ? this.challenge('Username:') : this.login(initial);
-    return initial === undefined ? { kind: 'challenge', challenge: new Uint8Array(0) } : this.plain(initial);
+    if (mechanism === 'LOGIN')
+      return initial === undefined ? this.challenge('Username:') : this.login(initial);
+    return initial === undefined
+      ? { kind: 'challenge', challenge: new Uint8Array(0) }
+      : this.plain(initial);
   }
   respond(mechanism: string, r: Uint8Array): SaslStep {
     return mechanism === 'LOGIN' ? this.login(r) : this.plain(r);
@@ -35,7 +43,9 @@ export class TestSasl {
   }
   private check(user: string, pass: string): SaslStep {
     if (user === 'tempfail') return { kind: 'failure', reason: 'backend down', temporary: true };
-    return user === 'alice' && pass === 'secret' ? { kind: 'success', user } : { kind: 'failure', reason: 'bad password', temporary: false };
+    return user === 'alice' && pass === 'secret'
+      ? { kind: 'success', user }
+      : { kind: 'failure', reason: 'bad password', temporary: false };
   }
 }
 
@@ -80,7 +90,12 @@ export class Harness {
   ) {
     const sasl = this.sasl;
     this.session = new SmtpServerSession(
-      { myhostname: 'mx.example.com', smtpdErrorSleepTime: 0, saslMechanisms: (c) => sasl.mechanisms(c.secured), ...options },
+      {
+        myhostname: 'mx.example.com',
+        smtpdErrorSleepTime: 0,
+        saslMechanisms: (c) => sasl.mechanisms(c.secured),
+        ...options,
+      },
       { address: '192.0.2.1', port: 40000, name: 'client.example.org' },
     );
   }
@@ -92,7 +107,9 @@ export class Harness {
 
   /** Sends text (or bytes) and returns the output it produced. */
   send(input: string | Uint8Array): string {
-    this.session.receive(typeof input === 'string' ? new Uint8Array(Buffer.from(input, 'latin1')) : input);
+    this.session.receive(
+      typeof input === 'string' ? new Uint8Array(Buffer.from(input, 'latin1')) : input,
+    );
     return this.run();
   }
 
@@ -118,7 +135,9 @@ export class Harness {
         return this.session.policyVerdict(this.h.policy?.(e.facts) ?? { action: 'permit' });
       case 'message':
         this.messages.push(e.message);
-        return this.session.deliveryVerdict(this.h.delivery?.(e.message) ?? { ok: true, queueId: `Q${++this.queued}` });
+        return this.session.deliveryVerdict(
+          this.h.delivery?.(e.message) ?? { ok: true, queueId: `Q${++this.queued}` },
+        );
       case 'sasl-start':
         this.mechanism = e.mechanism;
         return this.session.saslStep(this.sasl.start(e.mechanism, e.initialResponse));

@@ -1,4 +1,9 @@
-import type { SaslBackend, SaslContext, SaslExchange, SaslStep } from '../../src/smtp/sasl/backend.js';
+import type {
+  SaslBackend,
+  SaslContext,
+  SaslExchange,
+  SaslStep,
+} from '../../src/smtp/sasl/backend.js';
 import { MemoryDelivery } from '../../src/smtp/node/delivery.js';
 import { MemoryLogger } from '../../src/smtp/node/logger.js';
 import { SmtpServer } from '../../src/smtp/node/server.js';
@@ -12,7 +17,10 @@ export class TestSaslBackend implements SaslBackend {
   mechanisms(context: SaslContext): readonly string[] {
     return new TestSasl().mechanisms(context.secured);
   }
-  async start(mechanism: string, initial: Uint8Array | undefined): Promise<{ exchange: SaslExchange; first: SaslStep }> {
+  async start(
+    mechanism: string,
+    initial: Uint8Array | undefined,
+  ): Promise<{ exchange: SaslExchange; first: SaslStep }> {
     const sasl = new TestSasl();
     const exchange: SaslExchange = {
       respond: async (r) => sasl.respond(mechanism, r),
@@ -31,7 +39,11 @@ export interface Fixture {
 }
 
 /** An in-process postern smtpd on 127.0.0.1 with a port the OS picks, a P-256 and an RSA certificate. */
-export async function startSmtpd(pki: TlsPki, smtpd: Partial<SmtpdOptions> = {}, extra: Partial<SmtpServerOptions> = {}): Promise<Fixture> {
+export async function startSmtpd(
+  pki: TlsPki,
+  smtpd: Partial<SmtpdOptions> = {},
+  extra: Partial<SmtpServerOptions> = {},
+): Promise<Fixture> {
   const delivery = new MemoryDelivery();
   const logger = new MemoryLogger();
   const server = new SmtpServer({

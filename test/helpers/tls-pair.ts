@@ -27,16 +27,34 @@ export class Pair {
   ) {}
 
   static create(clientConfig: ClientConfig, serverConfig: ServerConfig, tap?: Tap): Pair {
-    return new Pair(createClientConnection(clientConfig), createServerConnection(serverConfig), tap);
+    return new Pair(
+      createClientConnection(clientConfig),
+      createServerConnection(serverConfig),
+      tap,
+    );
   }
 
   /** A pair whose client passes each handshake message it sends through `edit` first (a client that misbehaves in one way). */
-  static withClientEdit(clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
-    return new Pair(createEditedClient(clientConfig, edit), createServerConnection(serverConfig), tap);
+  static withClientEdit(
+    clientConfig: ClientConfig,
+    serverConfig: ServerConfig,
+    edit: (m: HandshakeMessage) => HandshakeMessage,
+    tap?: Tap,
+  ): Pair {
+    return new Pair(
+      createEditedClient(clientConfig, edit),
+      createServerConnection(serverConfig),
+      tap,
+    );
   }
 
   /** A pair whose server passes each handshake message it sends through `edit` first. */
-  static withServerEdit(clientConfig: ClientConfig, serverConfig: ServerConfig, edit: (m: HandshakeMessage) => HandshakeMessage, tap?: Tap): Pair {
+  static withServerEdit(
+    clientConfig: ClientConfig,
+    serverConfig: ServerConfig,
+    edit: (m: HandshakeMessage) => HandshakeMessage,
+    tap?: Tap,
+  ): Pair {
     const server = createServerConnection(serverConfig);
     editSends(server, edit);
     return new Pair(createClientConnection(clientConfig), server, tap);
@@ -64,12 +82,15 @@ export class Pair {
 
   /** The data events one side has seen, concatenated. */
   received(side: 'client' | 'server'): Uint8Array {
-    const parts = (side === 'client' ? this.clientEvents : this.serverEvents).flatMap((e) => (e.type === 'data' ? [e.data] : []));
+    const parts = (side === 'client' ? this.clientEvents : this.serverEvents).flatMap((e) =>
+      e.type === 'data' ? [e.data] : [],
+    );
     return Buffer.concat(parts);
   }
 
   error(side: 'client' | 'server'): TlsConnectionError | undefined {
-    for (const e of side === 'client' ? this.clientEvents : this.serverEvents) if (e.type === 'error') return e.error;
+    for (const e of side === 'client' ? this.clientEvents : this.serverEvents)
+      if (e.type === 'error') return e.error;
     return undefined;
   }
 }
@@ -93,7 +114,10 @@ function editSends(conn: TlsConnection, edit: (m: HandshakeMessage) => Handshake
 }
 
 /** A client built as createClientConnection builds it, with `edit` in place before the ClientHello is sent. */
-function createEditedClient(options: ClientConfig, edit: (m: HandshakeMessage) => HandshakeMessage): TlsConnection {
+function createEditedClient(
+  options: ClientConfig,
+  edit: (m: HandshakeMessage) => HandshakeMessage,
+): TlsConnection {
   const config = resolveClientConfig(options);
   const notStarted: HandshakeState = {
     name: 'not started',

@@ -38,12 +38,36 @@ const KEY_ARGS: Record<TlsKeyType, string[]> = {
 };
 
 function pssArgs(hash: string, salt: number): string[] {
-  return ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-pkeyopt', `rsa_pss_keygen_md:${hash}`, '-pkeyopt', `rsa_pss_keygen_mgf1_md:${hash}`, '-pkeyopt', `rsa_pss_keygen_saltlen:${salt}`];
+  return [
+    '-algorithm',
+    'RSA-PSS',
+    '-pkeyopt',
+    'rsa_keygen_bits:2048',
+    '-pkeyopt',
+    `rsa_pss_keygen_md:${hash}`,
+    '-pkeyopt',
+    `rsa_pss_keygen_mgf1_md:${hash}`,
+    '-pkeyopt',
+    `rsa_pss_keygen_saltlen:${salt}`,
+  ];
 }
 
-const CA_EXT = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash'];
-const SERVER_EXT = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', `subjectAltName=DNS:${SERVER_NAME}`];
-const CLIENT_EXT = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'];
+const CA_EXT = [
+  'basicConstraints=critical,CA:TRUE',
+  'keyUsage=critical,keyCertSign,cRLSign',
+  'subjectKeyIdentifier=hash',
+];
+const SERVER_EXT = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth',
+  `subjectAltName=DNS:${SERVER_NAME}`,
+];
+const CLIENT_EXT = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'extendedKeyUsage=clientAuth',
+];
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,9 +102,16 @@ export class TlsPki {
     this.caPem = readFileSync(this.caFile, 'latin1');
     this.trustStore = TrustStore.load({ caFile: this.caFile });
     const servers: Partial<Record<TlsKeyType, TlsIdentity>> = {};
-    for (const type of serverTypes) servers[type] = this.issue(`server-${type}`, type, `/CN=${SERVER_NAME}`, 'ca', SERVER_EXT);
+    for (const type of serverTypes)
+      servers[type] = this.issue(`server-${type}`, type, `/CN=${SERVER_NAME}`, 'ca', SERVER_EXT);
     this.servers = servers as Record<TlsKeyType, TlsIdentity>;
-    this.wrongCaServer = this.issue('server-wrong-ca', 'p256', `/CN=${SERVER_NAME}`, 'wrong-ca', SERVER_EXT);
+    this.wrongCaServer = this.issue(
+      'server-wrong-ca',
+      'p256',
+      `/CN=${SERVER_NAME}`,
+      'wrong-ca',
+      SERVER_EXT,
+    );
     this.client = this.issue('client', 'p256', '/CN=client.example.com', 'ca', CLIENT_EXT);
   }
 
@@ -98,11 +129,36 @@ export class TlsPki {
     const cert = this.path(`${name}.pem`);
     openssl(['genpkey', ...KEY_ARGS.p256, '-out', key], this.dir);
     writeFileSync(this.path(`${name}.ext`), `[ext]\n${CA_EXT.join('\n')}\n`);
-    openssl(['req', '-new', '-x509', '-key', key, '-subj', subject, '-days', '3650', '-out', cert, '-config', this.path(`${name}.ext`), '-extensions', 'ext'], this.dir);
+    openssl(
+      [
+        'req',
+        '-new',
+        '-x509',
+        '-key',
+        key,
+        '-subj',
+        subject,
+        '-days',
+        '3650',
+        '-out',
+        cert,
+        '-config',
+        this.path(`${name}.ext`),
+        '-extensions',
+        'ext',
+      ],
+      this.dir,
+    );
     return cert;
   }
 
-  private issue(name: string, type: TlsKeyType, subject: string, issuer: string, extensions: string[]): TlsIdentity {
+  private issue(
+    name: string,
+    type: TlsKeyType,
+    subject: string,
+    issuer: string,
+    extensions: string[],
+  ): TlsIdentity {
     const keyFile = this.path(`${name}.key`);
     const certFile = this.path(`${name}.pem`);
     const csr = this.path(`${name}.csr`);
@@ -113,17 +169,54 @@ export class TlsPki {
     writeFileSync(ext, `[ext]\n${extensions.join('\n')}\n`);
     mkdirSync(this.path('serials'), { recursive: true });
     openssl(
-      ['x509', '-req', '-in', csr, '-CA', this.path(`${issuer}.pem`), '-CAkey', this.path(`${issuer}.key`), '-CAcreateserial', '-CAserial', this.path(`serials/${issuer}.srl`),
-        '-days', '3650', '-extfile', ext, '-extensions', 'ext', '-out', certFile],
+      [
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        this.path(`${issuer}.pem`),
+        '-CAkey',
+        this.path(`${issuer}.key`),
+        '-CAcreateserial',
+        '-CAserial',
+        this.path(`serials/${issuer}.srl`),
+        '-days',
+        '3650',
+        '-extfile',
+        ext,
+        '-extensions',
+        'ext',
+        '-out',
+        certFile,
+      ],
       this.dir,
     );
-    return { certFile, keyFile, certPem: readFileSync(certFile, 'latin1'), keyPem: readFileSync(keyFile, 'latin1'), certified: loadCertificateAndKey(certFile, keyFile) };
+    return {
+      certFile,
+      keyFile,
+      certPem: readFileSync(certFile, 'latin1'),
+      keyPem: readFileSync(keyFile, 'latin1'),
+      certified: loadCertificateAndKey(certFile, keyFile),
+    };
   }
 
   /** DSA keys share one 2048-bit parameter file, made on first use (a few seconds). */
   private dsaParameters(): void {
     if (existsSync(this.path('dsa-params.pem'))) return;
-    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem'], this.dir);
+    openssl(
+      [
+        'genpkey',
+        '-genparam',
+        '-algorithm',
+        'DSA',
+        '-pkeyopt',
+        'dsa_paramgen_bits:2048',
+        '-out',
+        'dsa-params.pem',
+      ],
+      this.dir,
+    );
   }
 
   cleanup(): void {

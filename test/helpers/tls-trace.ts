@@ -36,7 +36,11 @@ export function tracedMessages(output: string): TracedMessage[] {
   let current: (TracedMessage & { length: number }) | undefined;
   const close = (): void => {
     if (current === undefined) return;
-    assert.equal(current.hex.length / 2, current.length, `${current.name}: dump bytes equal the header length`);
+    assert.equal(
+      current.hex.length / 2,
+      current.length,
+      `${current.name}: dump bytes equal the header length`,
+    );
     messages.push(current);
     current = undefined;
   };
@@ -44,12 +48,23 @@ export function tracedMessages(output: string): TracedMessage[] {
     const h = HEADER.exec(line);
     if (h !== null) {
       close();
-      current = { direction: h[1] as '>>>' | '<<<', name: h[3] as string, hex: '', text: '', length: parseInt(h[2] as string, 16) };
+      current = {
+        direction: h[1] as '>>>' | '<<<',
+        name: h[3] as string,
+        hex: '',
+        text: '',
+        length: parseInt(h[2] as string, 16),
+      };
       continue;
     }
     const d = current !== undefined ? DUMP_LINE.exec(line) : null;
-    if (current !== undefined && d !== null && parseInt(d[1] as string, 16) === current.hex.length / 2) {
-      if (current.hex === '') assert.match(line, /msg_type: /, `${current.name}: the dump opens with msg_type`);
+    if (
+      current !== undefined &&
+      d !== null &&
+      parseInt(d[1] as string, 16) === current.hex.length / 2
+    ) {
+      if (current.hex === '')
+        assert.match(line, /msg_type: /, `${current.name}: the dump opens with msg_type`);
       current.hex += (d[2] as string).replace(/ /g, '');
       current.text += line + '\n';
       continue;
@@ -62,8 +77,13 @@ export function tracedMessages(output: string): TracedMessage[] {
 
 /** No secret of the key log appears in the output, neither as printed hex nor inside a dump. */
 export function assertNoSecrets(output: string, secrets: readonly string[]): void {
-  assert.ok(secrets.length >= 4, `the key log holds the handshake and traffic secrets (${secrets.length})`);
-  const dumped = tracedMessages(output).map((m) => m.hex).join('');
+  assert.ok(
+    secrets.length >= 4,
+    `the key log holds the handshake and traffic secrets (${secrets.length})`,
+  );
+  const dumped = tracedMessages(output)
+    .map((m) => m.hex)
+    .join('');
   const flat = output.toLowerCase().replace(/[^0-9a-f]/g, '');
   for (const s of secrets) {
     assert.ok(!dumped.includes(s), 'a secret in a dump');

@@ -19,9 +19,22 @@ import { TrustStore } from '../../src/x509/trust-store.js';
 export type Tls12KeyType = 'rsa' | 'dsa' | 'p256';
 export const SERVER_NAME = 'mail.example.com';
 
-const CA_EXT = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash'];
-const SERVER_EXT = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', `subjectAltName=DNS:${SERVER_NAME}`];
-const CLIENT_EXT = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'];
+const CA_EXT = [
+  'basicConstraints=critical,CA:TRUE',
+  'keyUsage=critical,keyCertSign,cRLSign',
+  'subjectKeyIdentifier=hash',
+];
+const SERVER_EXT = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth',
+  `subjectAltName=DNS:${SERVER_NAME}`,
+];
+const CLIENT_EXT = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'extendedKeyUsage=clientAuth',
+];
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,12 +60,46 @@ export class Tls12Pki {
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'postern-tls12-'));
     this.caFile = this.path('ca.pem');
-    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key'], this.dir);
+    openssl(
+      ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key'],
+      this.dir,
+    );
     writeFileSync(this.path('ca.ext'), `[ext]\n${CA_EXT.join('\n')}\n`);
-    openssl(['req', '-new', '-x509', '-key', 'ca.key', '-subj', '/CN=postern TLS 1.2 test CA', '-days', '3650', '-out', 'ca.pem', '-config', 'ca.ext', '-extensions', 'ext'], this.dir);
+    openssl(
+      [
+        'req',
+        '-new',
+        '-x509',
+        '-key',
+        'ca.key',
+        '-subj',
+        '/CN=postern TLS 1.2 test CA',
+        '-days',
+        '3650',
+        '-out',
+        'ca.pem',
+        '-config',
+        'ca.ext',
+        '-extensions',
+        'ext',
+      ],
+      this.dir,
+    );
     this.caPem = readFileSync(this.caFile, 'latin1');
     this.trustStore = TrustStore.load({ caFile: this.caFile });
-    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem'], this.dir);
+    openssl(
+      [
+        'genpkey',
+        '-genparam',
+        '-algorithm',
+        'DSA',
+        '-pkeyopt',
+        'dsa_paramgen_bits:2048',
+        '-out',
+        'dsa-params.pem',
+      ],
+      this.dir,
+    );
     this.servers = {
       rsa: this.issue('server-rsa', 'rsa', `/CN=${SERVER_NAME}`, SERVER_EXT),
       dsa: this.issue('server-dsa', 'dsa', `/CN=${SERVER_NAME}`, SERVER_EXT),
@@ -78,16 +125,45 @@ export class Tls12Pki {
     openssl(['req', '-new', '-key', keyFile, '-subj', subject, '-out', `${name}.csr`], this.dir);
     writeFileSync(this.path(`${name}.ext`), `[ext]\n${extensions.join('\n')}\n`);
     openssl(
-      ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-CAserial', 'ca.srl', '-days', '3650', '-extfile', `${name}.ext`, '-extensions', 'ext', '-out', certFile],
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-CAserial',
+        'ca.srl',
+        '-days',
+        '3650',
+        '-extfile',
+        `${name}.ext`,
+        '-extensions',
+        'ext',
+        '-out',
+        certFile,
+      ],
       this.dir,
     );
-    return { certFile, keyFile, certPem: readFileSync(certFile, 'latin1'), keyPem: readFileSync(keyFile, 'latin1'), certified: loadCertificateAndKey(certFile, keyFile) };
+    return {
+      certFile,
+      keyFile,
+      certPem: readFileSync(certFile, 'latin1'),
+      keyPem: readFileSync(keyFile, 'latin1'),
+      certified: loadCertificateAndKey(certFile, keyFile),
+    };
   }
 
   /** RFC 3526 §3's 2048-bit MODP group as a `DH PARAMETERS` file (a 2048-bit group other than ffdhe2048). */
   dh2048File(): string {
     const file = this.path('dh2048.pem');
-    openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_2048', '-out', file], this.dir);
+    openssl(
+      ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:modp_2048', '-out', file],
+      this.dir,
+    );
     return file;
   }
 

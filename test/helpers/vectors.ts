@@ -16,7 +16,8 @@ export function loadVectors<T>(name: string): T {
 
 export function hex(s: string): Uint8Array {
   const clean = s.replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error(`bad hex: ${s.slice(0, 40)}`);
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean))
+    throw new Error(`bad hex: ${s.slice(0, 40)}`);
   return Uint8Array.from(Buffer.from(clean, 'hex'));
 }
 

@@ -22,7 +22,10 @@ let dovecot: Dovecot | undefined;
 let backend: DovecotSaslBackend;
 
 const ctx: SaslContext = { clientAddress: '127.0.0.1', secured: true, service: 'smtp' };
-const security = { plain: parseSecurityOptions('noanonymous, noplaintext'), tls: parseSecurityOptions('noanonymous') };
+const security = {
+  plain: parseSecurityOptions('noanonymous, noplaintext'),
+  tls: parseSecurityOptions('noanonymous'),
+};
 
 function config(d: string): string {
   // As root Dovecot wants unprivileged users for its internal and login processes; as anyone else it can only be that user.
@@ -66,7 +69,10 @@ interface Dovecot {
  * stopping means signalling the whole group.
  */
 function startDovecot(conf: string): Dovecot {
-  const proc = spawn(DOVECOT, ['-F', '-c', conf], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(DOVECOT, ['-F', '-c', conf], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   proc.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (text += d.toString()));
@@ -94,7 +100,8 @@ function startDovecot(conf: string): Dovecot {
 async function waitForFile(path: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!existsSync(path)) {
-    if (Date.now() > end) throw new Error(`Dovecot did not create ${path}\n${dovecot?.output() ?? ''}`);
+    if (Date.now() > end)
+      throw new Error(`Dovecot did not create ${path}\n${dovecot?.output() ?? ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -102,17 +109,26 @@ async function waitForFile(path: string, ms: number): Promise<void> {
 before(async () => {
   const probe = spawnSync(DOVECOT, ['--version'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error('dovecot is not installed: the Dovecot SASL interop test needs it (Debian package dovecot-core: apt-get install -y dovecot-core)');
+    throw new Error(
+      'dovecot is not installed: the Dovecot SASL interop test needs it (Debian package dovecot-core: apt-get install -y dovecot-core)',
+    );
   }
   dir = mkdtempSync(join(tmpdir(), 'postern-dovecot-'));
   // The auth processes run as the dovecot user: they must reach the users file and the socket directory.
   chmodSync(dir, 0o755);
   for (const sub of ['run', 'state', 'sock']) mkdirSync(join(dir, sub), { mode: 0o755 });
-  writeFileSync(join(dir, 'users'), 'tim:{PLAIN}tanstaaftanstaaf\njoerg:{PLAIN}pässwörd\n', { mode: 0o644 });
+  writeFileSync(join(dir, 'users'), 'tim:{PLAIN}tanstaaftanstaaf\njoerg:{PLAIN}pässwörd\n', {
+    mode: 0o644,
+  });
   writeFileSync(join(dir, 'dovecot.conf'), config(dir));
   dovecot = startDovecot(join(dir, 'dovecot.conf'));
   await waitForFile(join(dir, 'sock', 'auth'), 10_000);
-  backend = new DovecotSaslBackend({ endpoint: parseDovecotPath(join(dir, 'sock', 'auth'), '/unused'), security, localAddress: '127.0.0.1', requestTimeoutMs: 10_000 });
+  backend = new DovecotSaslBackend({
+    endpoint: parseDovecotPath(join(dir, 'sock', 'auth'), '/unused'),
+    security,
+    localAddress: '127.0.0.1',
+    requestTimeoutMs: 10_000,
+  });
   assert.equal(await backend.open(), true, dovecot.output());
 });
 
@@ -126,22 +142,35 @@ after(async () => {
 let nextAddress = 10;
 const failingCtx = (): SaslContext => ({ ...ctx, clientAddress: `192.0.2.${nextAddress++}` });
 
-async function plain(user: string, password: string, context: SaslContext = ctx): Promise<SaslStep> {
+async function plain(
+  user: string,
+  password: string,
+  context: SaslContext = ctx,
+): Promise<SaslStep> {
   return (await backend.start('PLAIN', encodePlainMessage({ user, password }), context)).first;
 }
 
 /** Runs LOGIN to the end the way the SMTP session would: challenge, response, until a verdict. */
-async function login(user: string, password: string, context: SaslContext = ctx): Promise<SaslStep> {
+async function login(
+  user: string,
+  password: string,
+  context: SaslContext = ctx,
+): Promise<SaslStep> {
   const client = loginClient({ user, password });
   const { exchange, first } = await backend.start('LOGIN', undefined, context);
   let step = first;
-  for (let i = 0; i < 4 && step.kind === 'challenge'; i++) step = await exchange.respond(client.respond(step.challenge));
+  for (let i = 0; i < 4 && step.kind === 'challenge'; i++)
+    step = await exchange.respond(client.respond(step.challenge));
   return step;
 }
 
 test('Dovecot announces PLAIN, LOGIN and CRAM-MD5, filtered by our security options', () => {
   assert.deepEqual(backend.mechanisms(ctx), ['PLAIN', 'LOGIN', 'CRAM-MD5']);
-  assert.deepEqual(backend.mechanisms({ ...ctx, secured: false }), ['CRAM-MD5'], 'noplaintext before TLS');
+  assert.deepEqual(
+    backend.mechanisms({ ...ctx, secured: false }),
+    ['CRAM-MD5'],
+    'noplaintext before TLS',
+  );
 });
 
 test('PLAIN: a good password succeeds with the user name Dovecot returns, a bad one gets 535', async () => {
@@ -158,7 +187,10 @@ test('PLAIN with an empty initial response: Dovecot asks with an empty challenge
   const client = plainClient({ user: 'tim', password: 'tanstaaftanstaaf' });
   const { exchange, first } = await backend.start('PLAIN', undefined, ctx);
   assert.deepEqual(first, { kind: 'challenge', challenge: new Uint8Array(0) });
-  assert.deepEqual(await exchange.respond(client.respond(new Uint8Array(0))), { kind: 'success', user: 'tim' });
+  assert.deepEqual(await exchange.respond(client.respond(new Uint8Array(0))), {
+    kind: 'success',
+    user: 'tim',
+  });
 });
 
 test('LOGIN: Username:/Password: from Dovecot, good and bad passwords', async () => {
@@ -173,16 +205,27 @@ test('CRAM-MD5: our client side answers the challenge Dovecot sends; a wrong sec
     const { exchange, first } = await backend.start('CRAM-MD5', undefined, context);
     assert.equal(first.kind, 'challenge');
     if (first.kind !== 'challenge') return first;
-    assert.match(new TextDecoder().decode(first.challenge), /^<\d+\.\d+@[^>]+>$/, 'RFC 2195 msg-id form');
+    assert.match(
+      new TextDecoder().decode(first.challenge),
+      /^<\d+\.\d+@[^>]+>$/,
+      'RFC 2195 msg-id form',
+    );
     return exchange.respond(cramMd5Client({ user: 'tim', password }).respond(first.challenge));
   };
-  assert.deepEqual(await run('tanstaaftanstaaf', { ...ctx, secured: false }), { kind: 'success', user: 'tim' });
+  assert.deepEqual(await run('tanstaaftanstaaf', { ...ctx, secured: false }), {
+    kind: 'success',
+    user: 'tim',
+  });
   assert.equal((await run('tanstaaf', failingCtx())).kind, 'failure');
 });
 
 test('a mechanism Dovecot does not offer is refused before it reaches Dovecot', async () => {
   const { first } = await backend.start('DIGEST-MD5', undefined, ctx);
-  assert.deepEqual(first, { kind: 'failure', reason: "Invalid authentication mechanism: 'DIGEST-MD5'", temporary: false });
+  assert.deepEqual(first, {
+    kind: 'failure',
+    reason: "Invalid authentication mechanism: 'DIGEST-MD5'",
+    temporary: false,
+  });
 });
 
 test('Dovecot stopped: a temporary failure (454), then it recovers when Dovecot is back', async () => {

@@ -28,7 +28,10 @@ const FILES = {
   rsa: { cert: pki.path('server-rsa.pem'), key: pki.path('server-rsa.key') },
   p256: { cert: pki.path('server.pem'), key: pki.path('server.key') },
 };
-const certificates = [loadCertificateAndKey(FILES.rsa.cert, FILES.rsa.key), loadCertificateAndKey(FILES.p256.cert, FILES.p256.key)];
+const certificates = [
+  loadCertificateAndKey(FILES.rsa.cert, FILES.rsa.key),
+  loadCertificateAndKey(FILES.p256.cert, FILES.p256.key),
+];
 
 interface Case {
   /** OpenSSL's name, as our SessionInfo reports it. */
@@ -43,18 +46,80 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { suite: 'ECDHE-RSA-AES128-GCM-SHA256', cipher: 'AES-128-GCM', mac: 'AEAD', kx: 'ECDHE-RSA', key: 'rsa' },
-  { suite: 'ECDHE-ECDSA-AES256-GCM-SHA384', cipher: 'AES-256-GCM', mac: 'AEAD', kx: 'ECDHE-ECDSA', key: 'p256' },
-  { suite: 'ECDHE-RSA-CHACHA20-POLY1305', cipher: 'CHACHA20-POLY1305', mac: 'AEAD', kx: 'ECDHE-RSA', key: 'rsa' },
-  { suite: 'ECDHE-ECDSA-CHACHA20-POLY1305', cipher: 'CHACHA20-POLY1305', mac: 'AEAD', kx: 'ECDHE-ECDSA', key: 'p256' },
-  { suite: 'DHE-RSA-AES128-GCM-SHA256', cipher: 'AES-128-GCM', mac: 'AEAD', kx: 'DHE-RSA', key: 'rsa' },
-  { suite: 'DHE-RSA-CHACHA20-POLY1305', cipher: 'CHACHA20-POLY1305', mac: 'AEAD', kx: 'DHE-RSA', key: 'rsa' },
+  {
+    suite: 'ECDHE-RSA-AES128-GCM-SHA256',
+    cipher: 'AES-128-GCM',
+    mac: 'AEAD',
+    kx: 'ECDHE-RSA',
+    key: 'rsa',
+  },
+  {
+    suite: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+    cipher: 'AES-256-GCM',
+    mac: 'AEAD',
+    kx: 'ECDHE-ECDSA',
+    key: 'p256',
+  },
+  {
+    suite: 'ECDHE-RSA-CHACHA20-POLY1305',
+    cipher: 'CHACHA20-POLY1305',
+    mac: 'AEAD',
+    kx: 'ECDHE-RSA',
+    key: 'rsa',
+  },
+  {
+    suite: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+    cipher: 'CHACHA20-POLY1305',
+    mac: 'AEAD',
+    kx: 'ECDHE-ECDSA',
+    key: 'p256',
+  },
+  {
+    suite: 'DHE-RSA-AES128-GCM-SHA256',
+    cipher: 'AES-128-GCM',
+    mac: 'AEAD',
+    kx: 'DHE-RSA',
+    key: 'rsa',
+  },
+  {
+    suite: 'DHE-RSA-CHACHA20-POLY1305',
+    cipher: 'CHACHA20-POLY1305',
+    mac: 'AEAD',
+    kx: 'DHE-RSA',
+    key: 'rsa',
+  },
   { suite: 'AES256-GCM-SHA384', cipher: 'AES-256-GCM', mac: 'AEAD', kx: 'RSA', key: 'rsa' },
-  { suite: 'ECDHE-RSA-AES128-SHA256', cipher: 'AES-128-CBC', mac: 'SHA256', kx: 'ECDHE-RSA', key: 'rsa' },
-  { suite: 'ECDHE-ECDSA-AES256-SHA', cipher: 'AES-256-CBC', mac: 'SHA1', kx: 'ECDHE-ECDSA', key: 'p256' },
-  { suite: 'DHE-RSA-AES256-SHA256', cipher: 'AES-256-CBC', mac: 'SHA256', kx: 'DHE-RSA', key: 'rsa', noEtm: true },
+  {
+    suite: 'ECDHE-RSA-AES128-SHA256',
+    cipher: 'AES-128-CBC',
+    mac: 'SHA256',
+    kx: 'ECDHE-RSA',
+    key: 'rsa',
+  },
+  {
+    suite: 'ECDHE-ECDSA-AES256-SHA',
+    cipher: 'AES-256-CBC',
+    mac: 'SHA1',
+    kx: 'ECDHE-ECDSA',
+    key: 'p256',
+  },
+  {
+    suite: 'DHE-RSA-AES256-SHA256',
+    cipher: 'AES-256-CBC',
+    mac: 'SHA256',
+    kx: 'DHE-RSA',
+    key: 'rsa',
+    noEtm: true,
+  },
   { suite: 'AES128-SHA', cipher: 'AES-128-CBC', mac: 'SHA1', kx: 'RSA', key: 'rsa', noEtm: true },
-  { suite: 'ECDHE-RSA-AES128-SHA', cipher: 'AES-128-CBC', mac: 'SHA1', kx: 'ECDHE-RSA', key: 'rsa', noEtm: true },
+  {
+    suite: 'ECDHE-RSA-AES128-SHA',
+    cipher: 'AES-128-CBC',
+    mac: 'SHA1',
+    kx: 'ECDHE-RSA',
+    key: 'rsa',
+    noEtm: true,
+  },
   { suite: 'AES256-SHA256', cipher: 'AES-256-CBC', mac: 'SHA256', kx: 'RSA', key: 'rsa' },
 ];
 
@@ -76,15 +141,20 @@ function checkSession(s: SessionInfo | undefined, protocol: 'TLSv1.2' | 'TLSv1.3
 }
 
 /** Our echo server; resolves with its port and the session of each connection as it completes. */
-async function ourServer(seed: string): Promise<{ port: number; sessions: SessionInfo[]; close: () => Promise<void> }> {
+async function ourServer(
+  seed: string,
+): Promise<{ port: number; sessions: SessionInfo[]; close: () => Promise<void> }> {
   const sessions: SessionInfo[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ certificates, tls12CipherSuites: ALL_TLS12_SUITES, random: deterministicRandom(seed) }, (tls) => {
-    if (tls.session !== undefined) sessions.push(tls.session);
-    tls.on('data', (d: Buffer) => tls.write(`pong ${d.toString('latin1')}`));
-    tls.on('end', () => tls.end());
-    tls.on('error', () => tls.destroy());
-  });
+  const server: Server = createServer(
+    { certificates, tls12CipherSuites: ALL_TLS12_SUITES, random: deterministicRandom(seed) },
+    (tls) => {
+      if (tls.session !== undefined) sessions.push(tls.session);
+      tls.on('data', (d: Buffer) => tls.write(`pong ${d.toString('latin1')}`));
+      tls.on('end', () => tls.end());
+      tls.on('error', () => tls.destroy());
+    },
+  );
   server.on('connection', (tcp: Socket) => {
     sockets.add(tcp);
     tcp.once('close', () => sockets.delete(tcp));
@@ -100,7 +170,19 @@ async function ourServer(seed: string): Promise<{ port: number; sessions: Sessio
 
 /** gnutls-cli against our server: sends a line, waits for our answer; returns what gnutls-cli printed. */
 async function gnutlsClient(port: number, prio: string): Promise<string> {
-  const cli = startPeer('gnutls-cli', ['--port', String(port), '--x509cafile', CA, '--verify-hostname', 'localhost', '--sni-hostname', 'localhost', '--priority', prio, '127.0.0.1']);
+  const cli = startPeer('gnutls-cli', [
+    '--port',
+    String(port),
+    '--x509cafile',
+    CA,
+    '--verify-hostname',
+    'localhost',
+    '--sni-hostname',
+    'localhost',
+    '--priority',
+    prio,
+    '127.0.0.1',
+  ]);
   try {
     await cli.waitFor(/- Handshake was completed/);
     cli.proc.stdin.write('ping\n');
@@ -112,12 +194,33 @@ async function gnutlsClient(port: number, prio: string): Promise<string> {
 }
 
 /** Our client (all our TLS 1.2 suites offered) against a gnutls-serv --echo with the given key and priority; resolves with our session. */
-async function againstGnutlsServer(key: keyof typeof FILES, prio: string): Promise<SessionInfo | undefined> {
+async function againstGnutlsServer(
+  key: keyof typeof FILES,
+  prio: string,
+): Promise<SessionInfo | undefined> {
   const port = await freePort();
-  const srv = startPeer('gnutls-serv', ['--port', String(port), '--echo', '--disable-client-cert', '--x509certfile', FILES[key].cert, '--x509keyfile', FILES[key].key, '--priority', prio]);
+  const srv = startPeer('gnutls-serv', [
+    '--port',
+    String(port),
+    '--echo',
+    '--disable-client-cert',
+    '--x509certfile',
+    FILES[key].cert,
+    '--x509keyfile',
+    FILES[key].key,
+    '--priority',
+    prio,
+  ]);
   try {
     await srv.waitFor(/listening on IPv4 .*\.\.\.done/);
-    const socket = connect({ host: '127.0.0.1', port, serverName: 'localhost', trustStore, tls12CipherSuites: ALL_TLS12_SUITES, random: deterministicRandom(`gnutls-serv ${prio}`) });
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      serverName: 'localhost',
+      trustStore,
+      tls12CipherSuites: ALL_TLS12_SUITES,
+      random: deterministicRandom(`gnutls-serv ${prio}`),
+    });
     const echoed = await new Promise<string>((resolve, reject) => {
       socket.once('error', reject);
       socket.once('secureConnect', () => socket.write('ping\n'));

@@ -47,23 +47,51 @@ async function waitListening(port: number, exited: Promise<number | null>): Prom
 
 test('seed smtps and submission lines: swaks --tlsc with AUTH, swaks --tls, 530 before STARTTLS, SIGTERM stops cleanly', async () => {
   const root = join(work, 'root');
-  const conf = await ensureDefaultConfiguration(root, { random: createSystemRandom(), log: { info: () => undefined, warn: () => undefined }, hostname: 'mx.example.test' });
+  const conf = await ensureDefaultConfiguration(root, {
+    random: createSystemRandom(),
+    log: { info: () => undefined, warn: () => undefined },
+    hostname: 'mx.example.test',
+  });
   const defaults = readFileSync(conf.masterCf, 'utf8');
   const internal = defaults.slice(defaults.indexOf('tlsmgr'));
   writeFileSync(conf.masterCf, SEED_SERVICES + internal);
   // Postfix: a non-empty smtpd_tls_security_level overrides smtpd_enforce_tls, so main.cf uses the seed's smtpd_use_tls instead.
   const mainCf = readFileSync(conf.mainCf, 'utf8');
   assert.match(mainCf, /^smtpd_tls_security_level = may$/m);
-  writeFileSync(conf.mainCf, mainCf.replace(/^smtpd_tls_security_level = may$/m, 'smtpd_use_tls = yes'));
+  writeFileSync(
+    conf.mainCf,
+    mainCf.replace(/^smtpd_tls_security_level = may$/m, 'smtpd_use_tls = yes'),
+  );
   const password = /^password: (.*)$/m.exec(readFileSync(conf.firstUserFile, 'utf8'))?.[1] ?? '';
   assert.notEqual(password, '');
 
-  const postern = startPeer(process.execPath, [join(repo, 'bin', 'postern.js'), 'start', '-c', conf.configDirectory], { cwd: root });
+  const postern = startPeer(
+    process.execPath,
+    [join(repo, 'bin', 'postern.js'), 'start', '-c', conf.configDirectory],
+    { cwd: root },
+  );
   try {
     await waitListening(465, postern.exited);
     await waitListening(587, postern.exited);
     const swaks = (port: number, ...args: string[]) =>
-      run('swaks', ['--server', `127.0.0.1:${port}`, '--from', 'a@example.org', '--to', 'postern@mx.example.test', '--helo', 'client.example', '--timeout', '30', ...args], '', 60_000);
+      run(
+        'swaks',
+        [
+          '--server',
+          `127.0.0.1:${port}`,
+          '--from',
+          'a@example.org',
+          '--to',
+          'postern@mx.example.test',
+          '--helo',
+          'client.example',
+          '--timeout',
+          '30',
+          ...args,
+        ],
+        '',
+        60_000,
+      );
     const auth = ['--auth', 'PLAIN', '--auth-user', 'postern', '--auth-password', password];
 
     const smtps = await swaks(465, '--tlsc', ...auth);

@@ -14,7 +14,8 @@ import { PosternInstance } from '../helpers/postern-instance.js';
  */
 
 // Postfix's smtpd_tls_received_header clause (smtpd/smtpd.c), as our smtpd writes it.
-const TLS_CLAUSE = /\(using TLSv1\.3 with cipher TLS_[A-Z0-9_]+ \(\d+\/\d+ bits\)\s+key-exchange \S+ server-signature RSA-PSS \(2048 bits\) server-digest SHA256\)/;
+const TLS_CLAUSE =
+  /\(using TLSv1\.3 with cipher TLS_[A-Z0-9_]+ \(\d+\/\d+ bits\)\s+key-exchange \S+ server-signature RSA-PSS \(2048 bits\) server-digest SHA256\)/;
 
 const PYTHON_SEND = `
 import smtplib, sys
@@ -51,7 +52,28 @@ describe('postern start, end to end', () => {
   });
 
   test('swaks --tls and Python smtplib starttls: both in Maildir/new with the Received TLS clause; SIGTERM exits 0 with no process left', async () => {
-    const swaks = await run('swaks', ['--server', `127.0.0.1:${mta.port}`, '--tls', '--from', 'swaks@example.org', '--to', 'bob@localhost', '--helo', 'swaks.client.test', '--header', 'Subject: from swaks', '--body', 'sent by swaks', '--timeout', '30'], '', 60_000);
+    const swaks = await run(
+      'swaks',
+      [
+        '--server',
+        `127.0.0.1:${mta.port}`,
+        '--tls',
+        '--from',
+        'swaks@example.org',
+        '--to',
+        'bob@localhost',
+        '--helo',
+        'swaks.client.test',
+        '--header',
+        'Subject: from swaks',
+        '--body',
+        'sent by swaks',
+        '--timeout',
+        '30',
+      ],
+      '',
+      60_000,
+    );
     assert.equal(swaks.code, 0, swaks.stdout + swaks.stderr);
     assert.match(swaks.stdout, /<~ {2}250 2\.0\.0 Ok: queued as \S+/);
     const py = await run('python3', ['-c', PYTHON_SEND, String(mta.port)], '', 60_000);
@@ -63,19 +85,39 @@ describe('postern start, end to end', () => {
     const fromSwaks = messages.find((m) => /^Subject: from swaks$/m.test(m));
     const fromPython = messages.find((m) => /^Subject: from smtplib$/m.test(m));
     assert.ok(fromSwaks !== undefined && fromPython !== undefined, messages.join('\n----\n'));
-    for (const [m, helo, body] of [[fromSwaks, 'swaks.client.test', 'sent by swaks'], [fromPython, 'python.client.test', 'sent by python smtplib']] as const) {
+    for (const [m, helo, body] of [
+      [fromSwaks, 'swaks.client.test', 'sent by swaks'],
+      [fromPython, 'python.client.test', 'sent by python smtplib'],
+    ] as const) {
       const received = /^Received: [^\n]*(\n\s[^\n]*)*/m.exec(m)?.[0] ?? '';
-      assert.match(received, new RegExp(`^Received: from ${helo.replace(/\./g, '\\.')} \\(unknown \\[127\\.0\\.0\\.1\\]\\)`), received);
+      assert.match(
+        received,
+        new RegExp(
+          `^Received: from ${helo.replace(/\./g, '\\.')} \\(unknown \\[127\\.0\\.0\\.1\\]\\)`,
+        ),
+        received,
+      );
       assert.match(received, TLS_CLAUSE, received);
-      assert.match(received, /by mx\.postern\.test \(postern\) with ESMTPS id \S+\s+for <bob@localhost>;/, received);
+      assert.match(
+        received,
+        /by mx\.postern\.test \(postern\) with ESMTPS id \S+\s+for <bob@localhost>;/,
+        received,
+      );
       assert.match(m, /^Delivered-To: bob@localhost$/m);
       assert.ok(m.includes(`\n\n${body}\n`), m);
     }
-    assert.match(mta.log(), /postfix\/smtpd\[\d+\]: Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher/);
+    assert.match(
+      mta.log(),
+      /postfix\/smtpd\[\d+\]: Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher/,
+    );
 
     const pid = mta.pid;
     const exit = await mta.stop();
-    assert.deepEqual(exit, { code: 0, signal: null, leftover: false }, `postern group ${pid}\n${mta.stdout()}`);
+    assert.deepEqual(
+      exit,
+      { code: 0, signal: null, leftover: false },
+      `postern group ${pid}\n${mta.stdout()}`,
+    );
     assert.equal(mta.cli('status').code, 1);
   });
 });

@@ -36,7 +36,11 @@ async function open(port: number): Promise<Session> {
 /** STARTTLS on the session; resolves with the TLS socket and the subject CN of the leaf the server sent. */
 async function starttls(s: Session): Promise<{ tls: TLSSocket; cn: string }> {
   assert.equal((await s.replies.command('STARTTLS')).code, 220);
-  const tls = tlsConnect({ socket: s.socket, rejectUnauthorized: false, servername: 'mx.postern.test' });
+  const tls = tlsConnect({
+    socket: s.socket,
+    rejectUnauthorized: false,
+    servername: 'mx.postern.test',
+  });
   await new Promise<void>((resolve, reject) => {
     tls.once('secureConnect', resolve);
     tls.once('error', reject);
@@ -71,7 +75,8 @@ async function delivered(mta: PosternInstance, line: string): Promise<boolean> {
   while (Date.now() < deadline) {
     const dir = mta.maildirNew('bob');
     const names = existsSync(dir) ? readdirSync(dir) : [];
-    if (names.some((n) => readFileSync(join(dir, n), 'utf8').split('\n').includes(line))) return true;
+    if (names.some((n) => readFileSync(join(dir, n), 'utf8').split('\n').includes(line)))
+      return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -101,14 +106,26 @@ describe('postern reload with a new certificate', () => {
     // may still take a new connection, so this waits (bounded) for the switch.
     const deadline = Date.now() + 30_000;
     let cn = '';
-    while (Date.now() < deadline && (cn = await certificateOfNewConnection(mta.port)) !== 'new.postern.test') await new Promise((r) => setTimeout(r, 200));
+    while (
+      Date.now() < deadline &&
+      (cn = await certificateOfNewConnection(mta.port)) !== 'new.postern.test'
+    )
+      await new Promise((r) => setTimeout(r, 200));
     assert.equal(cn, 'new.postern.test', mta.log());
     assert.match(mta.log(), /postfix\/master\[\d+\]: reload -- version postern, configuration /);
-    for (let i = 0; i < 4; i++) assert.equal(await certificateOfNewConnection(mta.port), 'new.postern.test');
+    for (let i = 0; i < 4; i++)
+      assert.equal(await certificateOfNewConnection(mta.port), 'new.postern.test');
 
     const old = await starttls(inFlight);
-    assert.equal(old.cn, 'old.postern.test', 'the session opened before the reload keeps its smtpd and its certificate');
-    assert.match(await sendOne(inFlight, old.tls, 'in flight across reload'), /^Ok: queued as \S+$/);
+    assert.equal(
+      old.cn,
+      'old.postern.test',
+      'the session opened before the reload keeps its smtpd and its certificate',
+    );
+    assert.match(
+      await sendOne(inFlight, old.tls, 'in flight across reload'),
+      /^Ok: queued as \S+$/,
+    );
     old.tls.destroy();
     assert.ok(await delivered(mta, 'Subject: in flight across reload'), mta.log());
 

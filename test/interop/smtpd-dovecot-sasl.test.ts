@@ -45,20 +45,65 @@ async function waitListening(port: number, exited: Promise<number | null>): Prom
 test('smtpd_sasl_type = dovecot: swaks --auth PLAIN and LOGIN over --tls; a bad password gets 535 5.7.8; the log names sasl_method and sasl_username', async () => {
   const dovecot = await startDovecot(dovecotDir, 'tim:{PLAIN}tanstaaftanstaaf\n');
   const root = join(work, 'root');
-  const conf = await ensureDefaultConfiguration(root, { random: createSystemRandom(), log: { info: () => undefined, warn: () => undefined }, hostname: 'mx.example.test' });
+  const conf = await ensureDefaultConfiguration(root, {
+    random: createSystemRandom(),
+    log: { info: () => undefined, warn: () => undefined },
+    hostname: 'mx.example.test',
+  });
   const port = await freePort();
   const defaults = readFileSync(conf.masterCf, 'utf8');
-  writeFileSync(conf.masterCf, `127.0.0.1:${port} inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes\n` + defaults.slice(defaults.indexOf('tlsmgr')));
+  writeFileSync(
+    conf.masterCf,
+    `127.0.0.1:${port} inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes\n` +
+      defaults.slice(defaults.indexOf('tlsmgr')),
+  );
   const mainCf = readFileSync(conf.mainCf, 'utf8');
-  writeFileSync(conf.mainCf, mainCf.replace(/^smtpd_sasl_type = postern$/m, `smtpd_sasl_type = dovecot\nsmtpd_sasl_path = ${dovecot.socket}`).replace(/^smtpd_sasl_password_maps = .*$/m, ''));
+  writeFileSync(
+    conf.mainCf,
+    mainCf
+      .replace(
+        /^smtpd_sasl_type = postern$/m,
+        `smtpd_sasl_type = dovecot\nsmtpd_sasl_path = ${dovecot.socket}`,
+      )
+      .replace(/^smtpd_sasl_password_maps = .*$/m, ''),
+  );
 
-  const postern = startPeer(process.execPath, [join(repo, 'bin', 'postern.js'), 'start', '-c', conf.configDirectory], { cwd: root });
+  const postern = startPeer(
+    process.execPath,
+    [join(repo, 'bin', 'postern.js'), 'start', '-c', conf.configDirectory],
+    { cwd: root },
+  );
   try {
     await waitListening(port, postern.exited);
     const swaks = (...args: string[]) =>
-      run('swaks', ['--server', `127.0.0.1:${port}`, '--from', 'a@example.org', '--to', 'postern@mx.example.test', '--helo', 'client.example', '--timeout', '30', '--tls', ...args], '', 60_000);
+      run(
+        'swaks',
+        [
+          '--server',
+          `127.0.0.1:${port}`,
+          '--from',
+          'a@example.org',
+          '--to',
+          'postern@mx.example.test',
+          '--helo',
+          'client.example',
+          '--timeout',
+          '30',
+          '--tls',
+          ...args,
+        ],
+        '',
+        60_000,
+      );
     for (const mechanism of ['PLAIN', 'LOGIN']) {
-      const r = await swaks('--auth', mechanism, '--auth-user', 'tim', '--auth-password', 'tanstaaftanstaaf');
+      const r = await swaks(
+        '--auth',
+        mechanism,
+        '--auth-user',
+        'tim',
+        '--auth-password',
+        'tanstaaftanstaaf',
+      );
       assert.equal(r.code, 0, r.stdout + r.stderr + postern.stderr() + dovecot.output());
       assert.match(r.stdout, /235 2\.7\.0 Authentication successful/);
       assert.match(r.stdout, /250 2\.0\.0 Ok: queued as/);

@@ -16,14 +16,63 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'postern-relay-ccert-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = (...args: string[]): string =>
+  execFileSync('openssl', args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 function makePki(): void {
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Test Client CA');
-  writeFileSync(join(work, 'client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Test Client CA',
+  );
+  writeFileSync(
+    join(work, 'client.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+  );
   for (const name of ['listed', 'unlisted']) {
-    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}.client.example`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '30', '-extfile', 'client.ext');
+    openssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${name}.client.example`,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '30',
+      '-extfile',
+      'client.ext',
+    );
   }
 }
 
@@ -51,25 +100,72 @@ async function waitListening(port: number, exited: Promise<number | null>): Prom
 test('relay_clientcerts: the listed certificate relays to a remote domain, another one gets 554 5.7.1 Relay access denied', async () => {
   makePki();
   // smtpd_tls_fingerprint_digest is sha256 at compatibility_level 3.6 (the default main.cf's).
-  const fingerprint = /Fingerprint=([0-9A-F:]+)/.exec(openssl('x509', '-in', 'listed.pem', '-noout', '-fingerprint', '-sha256'))?.[1] ?? '';
+  const fingerprint =
+    /Fingerprint=([0-9A-F:]+)/.exec(
+      openssl('x509', '-in', 'listed.pem', '-noout', '-fingerprint', '-sha256'),
+    )?.[1] ?? '';
   assert.notEqual(fingerprint, '');
   const root = join(work, 'root');
-  const conf = await ensureDefaultConfiguration(root, { random: createSystemRandom(), log: { info: () => undefined, warn: () => undefined }, hostname: 'mx.example.test' });
+  const conf = await ensureDefaultConfiguration(root, {
+    random: createSystemRandom(),
+    log: { info: () => undefined, warn: () => undefined },
+    hostname: 'mx.example.test',
+  });
   const table = join(conf.configDirectory, 'relay_clientcerts');
   writeFileSync(table, `${fingerprint} listed.client.example\n`);
-  const postmap = await run(process.execPath, [join(repo, 'bin', 'postern.js'), 'postmap', `hash:${table}`], '', 60_000);
+  const postmap = await run(
+    process.execPath,
+    [join(repo, 'bin', 'postern.js'), 'postmap', `hash:${table}`],
+    '',
+    60_000,
+  );
   assert.equal(postmap.code, 0, postmap.stdout + postmap.stderr);
   const port = await freePort();
   const defaults = readFileSync(conf.masterCf, 'utf8');
-  writeFileSync(conf.masterCf, `127.0.0.1:${port} inet n - n - - smtpd\n` + defaults.slice(defaults.indexOf('tlsmgr')));
-  appendFileSync(conf.mainCf, `smtpd_tls_ask_ccert = yes\nsmtpd_tls_CAfile = ${join(work, 'ca.pem')}\nsmtpd_relay_restrictions = permit_tls_clientcerts, reject_unauth_destination\nrelay_clientcerts = hash:${table}\n`);
+  writeFileSync(
+    conf.masterCf,
+    `127.0.0.1:${port} inet n - n - - smtpd\n` + defaults.slice(defaults.indexOf('tlsmgr')),
+  );
+  appendFileSync(
+    conf.mainCf,
+    `smtpd_tls_ask_ccert = yes\nsmtpd_tls_CAfile = ${join(work, 'ca.pem')}\nsmtpd_relay_restrictions = permit_tls_clientcerts, reject_unauth_destination\nrelay_clientcerts = hash:${table}\n`,
+  );
 
-  const postern = startPeer(process.execPath, [join(repo, 'bin', 'postern.js'), 'start', '-c', conf.configDirectory], { cwd: root });
+  const postern = startPeer(
+    process.execPath,
+    [join(repo, 'bin', 'postern.js'), 'start', '-c', conf.configDirectory],
+    { cwd: root },
+  );
   try {
-    await waitListening(port, postern.exited).catch((err: unknown) => assert.fail(`${String(err)}\n${postern.stdout()}${postern.stderr()}`));
+    await waitListening(port, postern.exited).catch((err: unknown) =>
+      assert.fail(`${String(err)}\n${postern.stdout()}${postern.stderr()}`),
+    );
     // Stop after RCPT: the answer to RCPT is the relay decision, and no message is left to deliver off loopback.
     const swaks = (cert: string) =>
-      run('swaks', ['--server', `127.0.0.1:${port}`, '--from', 'a@example.org', '--to', 'b@remote.example', '--helo', 'client.example', '--timeout', '30', '--tls', '--tls-cert', join(work, `${cert}.pem`), '--tls-key', join(work, `${cert}.key`), '--quit-after', 'RCPT'], '', 60_000);
+      run(
+        'swaks',
+        [
+          '--server',
+          `127.0.0.1:${port}`,
+          '--from',
+          'a@example.org',
+          '--to',
+          'b@remote.example',
+          '--helo',
+          'client.example',
+          '--timeout',
+          '30',
+          '--tls',
+          '--tls-cert',
+          join(work, `${cert}.pem`),
+          '--tls-key',
+          join(work, `${cert}.key`),
+          '--quit-after',
+          'RCPT',
+        ],
+        '',
+        60_000,
+      );
     const listed = await swaks('listed');
     assert.equal(listed.code, 0, listed.stdout + listed.stderr + postern.stderr());
     assert.match(listed.stdout, /~> RCPT TO:<b@remote\.example>\n<~ {2}250 2\.1\.5 /);

@@ -28,9 +28,24 @@ describe('openssl s_client -starttls smtp', () => {
     test(version, async () => {
       const f = await startSmtpd(pki);
       try {
-        const p = startPeer('openssl', ['s_client', '-connect', `127.0.0.1:${f.port}`, '-starttls', 'smtp', version, '-CAfile', pki.caFile, '-servername', 'mail.example.com', '-crlf', '-ign_eof']);
+        const p = startPeer('openssl', [
+          's_client',
+          '-connect',
+          `127.0.0.1:${f.port}`,
+          '-starttls',
+          'smtp',
+          version,
+          '-CAfile',
+          pki.caFile,
+          '-servername',
+          'mail.example.com',
+          '-crlf',
+          '-ign_eof',
+        ]);
         await p.waitFor(/Verify return code: 0 \(ok\)/, 20_000);
-        p.proc.stdin.write('EHLO client\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.com>\nDATA\nSubject: s_client\n\nhi\n.\nQUIT\n');
+        p.proc.stdin.write(
+          'EHLO client\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.com>\nDATA\nSubject: s_client\n\nhi\n.\nQUIT\n',
+        );
         await p.waitFor(/221 2\.0\.0 Bye/, 20_000);
         await p.exited;
         assert.match(p.stdout(), version === '-tls1_2' ? /Protocol\s*: TLSv1\.2/ : /New, TLSv1\.3/);
@@ -46,10 +61,21 @@ describe('openssl s_client -starttls smtp', () => {
 test('gnutls-cli --starttls-proto=smtp', async () => {
   const f = await startSmtpd(pki);
   try {
-    const p = startPeer('gnutls-cli', ['--starttls-proto=smtp', '--x509cafile', pki.caFile, '-p', String(f.port), '127.0.0.1', '--verify-hostname', 'mail.example.com']);
+    const p = startPeer('gnutls-cli', [
+      '--starttls-proto=smtp',
+      '--x509cafile',
+      pki.caFile,
+      '-p',
+      String(f.port),
+      '127.0.0.1',
+      '--verify-hostname',
+      'mail.example.com',
+    ]);
     await p.waitFor(/Handshake was completed/, 20_000);
     // CRLF written here: gnutls-cli 3.7's --crlf garbles several lines read at once.
-    p.proc.stdin.write('EHLO client\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: gnutls\r\n\r\nhi\r\n.\r\n');
+    p.proc.stdin.write(
+      'EHLO client\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: gnutls\r\n\r\nhi\r\n.\r\n',
+    );
     await p.waitFor(/250 2\.0\.0 Ok: queued as/, 20_000).catch((e: unknown) => {
       throw new Error(`${String(e)}\n${f.logger.lines.join('\n')}`);
     });
@@ -63,19 +89,45 @@ test('gnutls-cli --starttls-proto=smtp', async () => {
 });
 
 test("posttls-finger -l secure: verified, and the same TLS summary as smtpd's log line", async () => {
-  const f = await startSmtpd(pki, {}, { tls: { certificates: [pki.servers.p256.certified], groups: [0x0017] } });
+  const f = await startSmtpd(
+    pki,
+    {},
+    { tls: { certificates: [pki.servers.p256.certified], groups: [0x0017] } },
+  );
   const config = join(work, 'postfix');
   mkdirSync(config, { recursive: true });
   writeFileSync(join(config, 'main.cf'), '');
   try {
-    const p = startPeer('posttls-finger', ['-c', '-l', 'secure', '-F', pki.caFile, '-s', 'mail.example.com', `[127.0.0.1]:${f.port}`, 'mail.example.com'], { env: { ...process.env, MAIL_CONFIG: config } });
+    const p = startPeer(
+      'posttls-finger',
+      [
+        '-c',
+        '-l',
+        'secure',
+        '-F',
+        pki.caFile,
+        '-s',
+        'mail.example.com',
+        `[127.0.0.1]:${f.port}`,
+        'mail.example.com',
+      ],
+      { env: { ...process.env, MAIL_CONFIG: config } },
+    );
     p.proc.stdin.end();
     const code = await p.exited;
     const output = p.stdout() + p.stderr();
     assert.equal(code, 0, output);
     const theirs = /Verified TLS connection established to [^:]+:\d+: (.*)$/m.exec(output)?.[1];
-    const ours = f.logger.lines.map((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: (.*)$/.exec(l)?.[1]).find((x) => x !== undefined);
-    assert.equal(ours, 'TLSv1.3 with cipher TLS_CHACHA20_POLY1305_SHA256 (256/256 bits) key-exchange ECDHE (prime256v1) server-signature ECDSA (prime256v1) server-digest SHA256');
+    const ours = f.logger.lines
+      .map(
+        (l) =>
+          /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: (.*)$/.exec(l)?.[1],
+      )
+      .find((x) => x !== undefined);
+    assert.equal(
+      ours,
+      'TLSv1.3 with cipher TLS_CHACHA20_POLY1305_SHA256 (256/256 bits) key-exchange ECDHE (prime256v1) server-signature ECDSA (prime256v1) server-digest SHA256',
+    );
     assert.equal(theirs, ours);
   } finally {
     await f.server.close();
@@ -104,7 +156,12 @@ print('done')
 `,
     );
     try {
-      const r = await run('python3', [script, pki.caFile, String(f.port), String(w.port)], '', 60_000);
+      const r = await run(
+        'python3',
+        [script, pki.caFile, String(f.port), String(w.port)],
+        '',
+        60_000,
+      );
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const [eight, utf8] = f.delivery.messages;
       assert.equal(eight?.message.mailParams.body, '8BITMIME');
@@ -126,12 +183,34 @@ describe('nodemailer', () => {
     const w = await startSmtpd(pki, { smtpdTlsWrappermode: true });
     try {
       const tls = { ca: pki.caPem, servername: 'mail.example.com' };
-      const starttls = nodemailer.createTransport({ host: '127.0.0.1', port: f.port, requireTLS: true, tls, name: 'nm.example' });
-      const a = await starttls.sendMail({ from: 'a@example.org', to: 'b@example.com', subject: 'requireTLS', text: 'hi' });
+      const starttls = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: f.port,
+        requireTLS: true,
+        tls,
+        name: 'nm.example',
+      });
+      const a = await starttls.sendMail({
+        from: 'a@example.org',
+        to: 'b@example.com',
+        subject: 'requireTLS',
+        text: 'hi',
+      });
       assert.match(a.response, /^250 2\.0\.0 Ok: queued as MEM000001$/);
       assert.equal(f.delivery.messages[0]?.message.protocol, 'ESMTPS');
-      const implicit = nodemailer.createTransport({ host: '127.0.0.1', port: w.port, secure: true, tls, name: 'nm.example' });
-      const b = await implicit.sendMail({ from: 'a@example.org', to: 'b@example.com', subject: 'secure', text: 'hé' });
+      const implicit = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: w.port,
+        secure: true,
+        tls,
+        name: 'nm.example',
+      });
+      const b = await implicit.sendMail({
+        from: 'a@example.org',
+        to: 'b@example.com',
+        subject: 'secure',
+        text: 'hé',
+      });
       assert.match(b.response, /queued as/);
       assert.equal(w.delivery.messages[0]?.message.helo, 'nm.example');
       starttls.close();

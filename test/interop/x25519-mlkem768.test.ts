@@ -22,8 +22,18 @@ import { SERVER_NAME, TlsPki } from '../helpers/tls-pki.js';
 const pki = new TlsPki(['p256']);
 after(() => pki.cleanup());
 
-async function ourClient(port: number, options: Partial<ClientOptions>): Promise<SessionInfo | undefined> {
-  const socket = connect({ host: '127.0.0.1', port, serverName: SERVER_NAME, trustStore: pki.trustStore, random: deterministicRandom(`mlkem interop ${port}`), ...options });
+async function ourClient(
+  port: number,
+  options: Partial<ClientOptions>,
+): Promise<SessionInfo | undefined> {
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    serverName: SERVER_NAME,
+    trustStore: pki.trustStore,
+    random: deterministicRandom(`mlkem interop ${port}`),
+    ...options,
+  });
   try {
     return await new Promise((resolve, reject) => {
       socket.once('error', reject);
@@ -37,7 +47,18 @@ async function ourClient(port: number, options: Partial<ClientOptions>): Promise
 
 async function withOpensslServer(body: (port: number) => Promise<void>): Promise<void> {
   const port = await freePort();
-  const peer = startPeer('openssl', ['s_server', '-accept', String(port), '-4', '-rev', '-tls1_3', '-cert', pki.servers.p256.certFile, '-key', pki.servers.p256.keyFile]);
+  const peer = startPeer('openssl', [
+    's_server',
+    '-accept',
+    String(port),
+    '-4',
+    '-rev',
+    '-tls1_3',
+    '-cert',
+    pki.servers.p256.certFile,
+    '-key',
+    pki.servers.p256.keyFile,
+  ]);
   try {
     await peer.waitFor(/ACCEPT/);
     await body(port);
@@ -65,11 +86,17 @@ test('our client sharing only X25519MLKEM768 against openssl s_server: HelloRetr
 test('openssl s_client (no hybrid) against our server, which prefers X25519MLKEM768: served over X25519', async () => {
   const sessions: SessionInfo[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ certificates: [pki.servers.p256.certified], random: deterministicRandom('mlkem interop server') }, (tls) => {
-    if (tls.session !== undefined) sessions.push(tls.session);
-    tls.on('data', (d: Buffer) => tls.write(`pong ${d.toString('latin1')}`));
-    tls.on('error', () => tls.destroy());
-  });
+  const server: Server = createServer(
+    {
+      certificates: [pki.servers.p256.certified],
+      random: deterministicRandom('mlkem interop server'),
+    },
+    (tls) => {
+      if (tls.session !== undefined) sessions.push(tls.session);
+      tls.on('data', (d: Buffer) => tls.write(`pong ${d.toString('latin1')}`));
+      tls.on('error', () => tls.destroy());
+    },
+  );
   server.on('connection', (tcp: Socket) => {
     sockets.add(tcp);
     tcp.once('close', () => sockets.delete(tcp));
@@ -77,7 +104,21 @@ test('openssl s_client (no hybrid) against our server, which prefers X25519MLKEM
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const port = (server.address() as AddressInfo).port;
-    const out = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', SERVER_NAME, '-CAfile', pki.caFile, '-verify_return_error', '-tls1_3'], 'ping\n');
+    const out = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        SERVER_NAME,
+        '-CAfile',
+        pki.caFile,
+        '-verify_return_error',
+        '-tls1_3',
+      ],
+      'ping\n',
+    );
     assert.match(out.stdout, /Server Temp Key: X25519/);
     assert.equal(sessions.at(-1)?.group, G.x25519);
     assert.equal(sessions.at(-1)?.helloRetry, false);

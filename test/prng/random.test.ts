@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deterministicRandom, scriptedRandom, ScriptExhaustedError } from '../../src/prng/deterministic.js';
+import {
+  deterministicRandom,
+  scriptedRandom,
+  ScriptExhaustedError,
+} from '../../src/prng/deterministic.js';
 import { createSystemRandom, EntropySourceError, readEntropyFile } from '../../src/prng/system.js';
 import { toHex } from '../helpers/vectors.js';
 
@@ -36,7 +40,11 @@ test('system random: a short or missing entropy file is a clear error', () => {
   try {
     const short = join(dir, 'short');
     writeFileSync(short, Buffer.alloc(10));
-    assert.throws(() => readEntropyFile(short, 32), (e: unknown) => e instanceof EntropySourceError && /end of file after 10 of 32/.test(e.message));
+    assert.throws(
+      () => readEntropyFile(short, 32),
+      (e: unknown) =>
+        e instanceof EntropySourceError && /end of file after 10 of 32/.test(e.message),
+    );
     assert.throws(() => createSystemRandom({ source: join(dir, 'missing') }), EntropySourceError);
     const seedFile = join(dir, 'seed');
     writeFileSync(seedFile, Buffer.alloc(4096, 0x5a));

@@ -3,7 +3,11 @@ import { type AlertDescriptionName } from '../../src/tls/registry/alert.js';
 import { TlsAlert } from '../../src/tls/error/tls-alert.js';
 
 /** Asserts that `fn` throws a TlsAlert with `description`, and nothing else. */
-export function expectAlert(fn: () => unknown, description: AlertDescriptionName, label = ''): void {
+export function expectAlert(
+  fn: () => unknown,
+  description: AlertDescriptionName,
+  label = '',
+): void {
   let thrown: unknown;
   try {
     fn();
@@ -11,6 +15,9 @@ export function expectAlert(fn: () => unknown, description: AlertDescriptionName
     thrown = e;
   }
   assert.ok(thrown !== undefined, `${label}: expected ${description}, nothing was thrown`);
-  assert.ok(thrown instanceof TlsAlert, `${label}: expected TlsAlert(${description}), got ${String(thrown)}`);
+  assert.ok(
+    thrown instanceof TlsAlert,
+    `${label}: expected TlsAlert(${description}), got ${String(thrown)}`,
+  );
   assert.equal(thrown.description, description, `${label}: ${thrown.message}`);
 }

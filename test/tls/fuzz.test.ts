@@ -4,13 +4,21 @@ import fc from 'fast-check';
 import { hex, loadVectors } from '../helpers/vectors.js';
 import { decodeAlert } from '../../src/tls/codec/alert.js';
 import { TlsAlert } from '../../src/tls/error/tls-alert.js';
-import { decodeHandshake, encodeHandshake, type DecodeOptions } from '../../src/tls/codec/handshake.js';
+import {
+  decodeHandshake,
+  encodeHandshake,
+  type DecodeOptions,
+} from '../../src/tls/codec/handshake.js';
 import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
 import { RecordSplitter } from '../../src/tls/record/splitter.js';
 import { clientHelloBinderPrefix } from '../../src/tls/codec/messages.js';
 import { samples } from './samples.js';
 
-const v = loadVectors<{ simple_1rtt: Record<string, string>; resumed_0rtt: { client_hello: string }; hello_retry_request: Record<string, string> }>('rfc8448-messages.json');
+const v = loadVectors<{
+  simple_1rtt: Record<string, string>;
+  resumed_0rtt: { client_hello: string };
+  hello_retry_request: Record<string, string>;
+}>('rfc8448-messages.json');
 
 /** Runs `fn`; a TlsAlert counts as a proper answer, anything else fails the property. */
 function valueOrAlert(fn: () => unknown): boolean {
@@ -33,15 +41,26 @@ const types = [0, 1, 2, 4, 5, 8, 11, 12, 13, 14, 15, 16, 20, 24];
 
 /** Seeds: the RFC 8448 messages and one encoded sample of every kind. */
 const seeds: { raw: Uint8Array; options: DecodeOptions }[] = [
-  ...Object.entries(v.simple_1rtt).filter(([k]) => !k.startsWith('hash') && !k.endsWith('_key') && !k.endsWith('record')).map(([, h]) => ({ raw: hex(h), options: optionsList[0]! })),
+  ...Object.entries(v.simple_1rtt)
+    .filter(([k]) => !k.startsWith('hash') && !k.endsWith('_key') && !k.endsWith('record'))
+    .map(([, h]) => ({ raw: hex(h), options: optionsList[0]! })),
   { raw: hex(v.resumed_0rtt.client_hello), options: optionsList[0]! },
-  ...Object.entries(v.hello_retry_request).filter(([k]) => !k.startsWith('hash')).map(([, h]) => ({ raw: hex(h), options: optionsList[0]! })),
+  ...Object.entries(v.hello_retry_request)
+    .filter(([k]) => !k.startsWith('hash'))
+    .map(([, h]) => ({ raw: hex(h), options: optionsList[0]! })),
   ...samples.map((s) => ({ raw: encodeHandshake(s.message), options: s.options })),
 ];
 
 const mutation = fc.record({
   seed: fc.nat({ max: seeds.length - 1 }),
-  edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete', 'truncate')), { minLength: 1, maxLength: 4 }),
+  edits: fc.array(
+    fc.tuple(
+      fc.nat(),
+      fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom('set', 'insert', 'delete', 'truncate'),
+    ),
+    { minLength: 1, maxLength: 4 },
+  ),
 });
 
 function applyEdits(raw: Uint8Array, edits: [number, number, string][]): Uint8Array {
@@ -58,8 +77,11 @@ function applyEdits(raw: Uint8Array, edits: [number, number, string][]): Uint8Ar
 
 test('random bytes to every decoder: a value or a TlsAlert', () => {
   fc.assert(
-    fc.property(fc.constantFrom(...types), fc.nat({ max: 3 }), fc.uint8Array({ maxLength: 300 }), (type, o, body) =>
-      valueOrAlert(() => decodeHandshake(type, body, optionsList[o]!)),
+    fc.property(
+      fc.constantFrom(...types),
+      fc.nat({ max: 3 }),
+      fc.uint8Array({ maxLength: 300 }),
+      (type, o, body) => valueOrAlert(() => decodeHandshake(type, body, optionsList[o]!)),
     ),
     { numRuns: 3000 },
   );
@@ -83,22 +105,26 @@ test('mutated RFC 8448 and sample messages: a value or a TlsAlert, and a value r
 
 test('mutated messages through the framing layers and the PSK prefix helper: a value or a TlsAlert', () => {
   fc.assert(
-    fc.property(mutation, fc.array(fc.nat({ max: 600 }), { maxLength: 5 }), ({ seed, edits }, cuts) => {
-      const b = applyEdits(seeds[seed]!.raw, edits);
-      const record = Uint8Array.from([22, 3, 3, b.length >> 8, b.length & 0xff, ...b]);
-      const points = [...new Set(cuts.map((c) => c % (record.length + 1)))].sort((x, y) => x - y);
-      return valueOrAlert(() => {
-        const sp = new RecordSplitter();
-        const asm = new HandshakeAssembler();
-        let last = 0;
-        for (const p of [...points, record.length]) {
-          for (const r of sp.push(record.subarray(last, p))) asm.push(r.fragment);
-          last = p;
-        }
-        clientHelloBinderPrefix(b);
-        decodeAlert(b.subarray(0, 2));
-      });
-    }),
+    fc.property(
+      mutation,
+      fc.array(fc.nat({ max: 600 }), { maxLength: 5 }),
+      ({ seed, edits }, cuts) => {
+        const b = applyEdits(seeds[seed]!.raw, edits);
+        const record = Uint8Array.from([22, 3, 3, b.length >> 8, b.length & 0xff, ...b]);
+        const points = [...new Set(cuts.map((c) => c % (record.length + 1)))].sort((x, y) => x - y);
+        return valueOrAlert(() => {
+          const sp = new RecordSplitter();
+          const asm = new HandshakeAssembler();
+          let last = 0;
+          for (const p of [...points, record.length]) {
+            for (const r of sp.push(record.subarray(last, p))) asm.push(r.fragment);
+            last = p;
+          }
+          clientHelloBinderPrefix(b);
+          decodeAlert(b.subarray(0, 2));
+        });
+      },
+    ),
     { numRuns: 1500 },
   );
 });

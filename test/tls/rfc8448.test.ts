@@ -4,17 +4,30 @@ import { createHash, createHmac } from 'node:crypto';
 import { loadVectors, hex, toHex } from '../helpers/vectors.js';
 import { HandshakeAssembler } from '../../src/tls/record/handshake-assembler.js';
 import { RecordSplitter } from '../../src/tls/record/splitter.js';
-import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../../src/tls/codec/handshake.js';
+import {
+  decodeHandshake,
+  encodeHandshake,
+  type HandshakeMessage,
+} from '../../src/tls/codec/handshake.js';
 import { clientHelloBinderPrefix, messageHash } from '../../src/tls/codec/messages.js';
 import { findExtension } from '../../src/tls/codec/extensions.js';
 import { CipherSuite } from '../../src/tls/registry/cipher-suite.js';
 import { NamedGroup } from '../../src/tls/registry/named-group.js';
 import { SignatureScheme } from '../../src/tls/registry/signature-scheme.js';
-import { ContentType, ProtocolVersion, PskKeyExchangeMode } from '../../src/tls/registry/constants.js';
+import {
+  ContentType,
+  ProtocolVersion,
+  PskKeyExchangeMode,
+} from '../../src/tls/registry/constants.js';
 
 interface Vectors {
   simple_1rtt: Record<string, string>;
-  resumed_0rtt: { client_hello: string; binders_prefix_length: number; binder_hash: string; binder: string };
+  resumed_0rtt: {
+    client_hello: string;
+    binders_prefix_length: number;
+    binder_hash: string;
+    binder: string;
+  };
   hello_retry_request: Record<string, string>;
 }
 const v = loadVectors<Vectors>('rfc8448-messages.json');
@@ -43,13 +56,26 @@ function roundTrip(hexMessage: string): HandshakeMessage {
 
 test('RFC 8448 transcription agrees with the hashes and Finished values the RFC prints', () => {
   assert.equal(sha256(s.client_hello!, s.server_hello!), s.hash_client_hello_to_server_hello);
-  const toCv = [s.client_hello!, s.server_hello!, s.encrypted_extensions!, s.certificate!, s.certificate_verify!];
-  const serverVerify = createHmac('sha256', hex(s.server_finished_key!)).update(hex(sha256(...toCv))).digest('hex');
+  const toCv = [
+    s.client_hello!,
+    s.server_hello!,
+    s.encrypted_extensions!,
+    s.certificate!,
+    s.certificate_verify!,
+  ];
+  const serverVerify = createHmac('sha256', hex(s.server_finished_key!))
+    .update(hex(sha256(...toCv)))
+    .digest('hex');
   assert.equal(serverVerify, s.server_finished!.slice(8));
   assert.equal(sha256(...toCv, s.server_finished!), s.hash_client_hello_to_server_finished);
-  const clientVerify = createHmac('sha256', hex(s.client_finished_key!)).update(hex(sha256(...toCv, s.server_finished!))).digest('hex');
+  const clientVerify = createHmac('sha256', hex(s.client_finished_key!))
+    .update(hex(sha256(...toCv, s.server_finished!)))
+    .digest('hex');
   assert.equal(clientVerify, s.client_finished!.slice(8));
-  assert.equal(sha256(...toCv, s.server_finished!, s.client_finished!), s.hash_client_hello_to_client_finished);
+  assert.equal(
+    sha256(...toCv, s.server_finished!, s.client_finished!),
+    s.hash_client_hello_to_client_finished,
+  );
 });
 
 test('RFC 8448 §3 ClientHello', () => {
@@ -58,24 +84,44 @@ test('RFC 8448 §3 ClientHello', () => {
   if (m.kind !== 'client_hello') return;
   assert.equal(m.legacyVersion, ProtocolVersion.tls1_2);
   assert.equal(m.legacySessionId.length, 0);
-  assert.deepEqual(m.cipherSuites, [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384]);
+  assert.deepEqual(m.cipherSuites, [
+    CipherSuite.TLS_AES_128_GCM_SHA256,
+    CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+    CipherSuite.TLS_AES_256_GCM_SHA384,
+  ]);
   assert.deepEqual(m.legacyCompressionMethods, [0]);
-  assert.equal(toHex(findExtension(m.extensions, 'server_name')!.serverNames![0]!.name), toHex(new TextEncoder().encode('server')));
+  assert.equal(
+    toHex(findExtension(m.extensions, 'server_name')!.serverNames![0]!.name),
+    toHex(new TextEncoder().encode('server')),
+  );
   assert.ok(findExtension(m.extensions, 'renegotiation_info'));
   assert.deepEqual(findExtension(m.extensions, 'supported_groups')!.groups, [
-    NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1,
-    NamedGroup.ffdhe2048, NamedGroup.ffdhe3072, NamedGroup.ffdhe4096, NamedGroup.ffdhe6144, NamedGroup.ffdhe8192,
+    NamedGroup.x25519,
+    NamedGroup.secp256r1,
+    NamedGroup.secp384r1,
+    NamedGroup.secp521r1,
+    NamedGroup.ffdhe2048,
+    NamedGroup.ffdhe3072,
+    NamedGroup.ffdhe4096,
+    NamedGroup.ffdhe6144,
+    NamedGroup.ffdhe8192,
   ]);
   assert.equal(findExtension(m.extensions, 'session_ticket')!.ticket.length, 0);
   const ks = findExtension(m.extensions, 'key_share_client_hello')!;
   assert.equal(ks.shares.length, 1);
   assert.equal(ks.shares[0]!.group, NamedGroup.x25519);
   assert.equal(ks.shares[0]!.keyExchange.length, 32);
-  assert.deepEqual(findExtension(m.extensions, 'supported_versions_client_hello')!.versions, [ProtocolVersion.tls1_3]);
+  assert.deepEqual(findExtension(m.extensions, 'supported_versions_client_hello')!.versions, [
+    ProtocolVersion.tls1_3,
+  ]);
   const sa = findExtension(m.extensions, 'signature_algorithms')!.schemes;
   assert.equal(sa.length, 15);
-  assert.ok(sa.includes(SignatureScheme.rsa_pss_rsae_sha256) && sa.includes(SignatureScheme.dsa_sha256));
-  assert.deepEqual(findExtension(m.extensions, 'psk_key_exchange_modes')!.modes, [PskKeyExchangeMode.psk_dhe_ke]);
+  assert.ok(
+    sa.includes(SignatureScheme.rsa_pss_rsae_sha256) && sa.includes(SignatureScheme.dsa_sha256),
+  );
+  assert.deepEqual(findExtension(m.extensions, 'psk_key_exchange_modes')!.modes, [
+    PskKeyExchangeMode.psk_dhe_ke,
+  ]);
   assert.equal(findExtension(m.extensions, 'record_size_limit')!.limit, 0x4001);
 });
 
@@ -84,10 +130,16 @@ test('RFC 8448 §3 ServerHello', () => {
   assert.equal(m.kind, 'server_hello');
   if (m.kind !== 'server_hello') return;
   assert.equal(m.cipherSuite, CipherSuite.TLS_AES_128_GCM_SHA256);
-  assert.equal(findExtension(m.extensions, 'supported_versions_server_hello')!.selectedVersion, ProtocolVersion.tls1_3);
+  assert.equal(
+    findExtension(m.extensions, 'supported_versions_server_hello')!.selectedVersion,
+    ProtocolVersion.tls1_3,
+  );
   const share = findExtension(m.extensions, 'key_share_server_hello')!.share;
   assert.equal(share.group, NamedGroup.x25519);
-  assert.equal(toHex(share.keyExchange), 'c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f');
+  assert.equal(
+    toHex(share.keyExchange),
+    'c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f',
+  );
 });
 
 test('RFC 8448 §3 EncryptedExtensions, Certificate, CertificateVerify, Finished, NewSessionTicket', () => {
@@ -125,12 +177,18 @@ test('RFC 8448 §3 EncryptedExtensions, Certificate, CertificateVerify, Finished
     assert.equal(nst.ticketAgeAdd, 0xfad6aac5);
     assert.equal(toHex(nst.ticketNonce), '0000');
     assert.equal(nst.ticket.length, 0xb2);
-    assert.equal(findExtension(nst.extensions, 'early_data_new_session_ticket')!.maxEarlyDataSize, 0x400);
+    assert.equal(
+      findExtension(nst.extensions, 'early_data_new_session_ticket')!.maxEarlyDataSize,
+      0x400,
+    );
   }
 });
 
 test('RFC 8448 §3 records: the printed records split into the messages', () => {
-  for (const [record, message] of [[s.client_hello_record!, s.client_hello!], [s.server_hello_record!, s.server_hello!]] as const) {
+  for (const [record, message] of [
+    [s.client_hello_record!, s.client_hello!],
+    [s.server_hello_record!, s.server_hello!],
+  ] as const) {
     const recs = new RecordSplitter().push(hex(record));
     assert.equal(recs.length, 1);
     assert.equal(recs[0]!.type, ContentType.handshake);
@@ -164,10 +222,16 @@ test('RFC 8448 §5 HelloRetryRequest flight', () => {
   let cookie = '';
   if (h.kind === 'hello_retry_request') {
     assert.equal(h.cipherSuite, CipherSuite.TLS_AES_128_GCM_SHA256);
-    assert.equal(findExtension(h.extensions, 'key_share_hello_retry_request')!.selectedGroup, NamedGroup.secp256r1);
+    assert.equal(
+      findExtension(h.extensions, 'key_share_hello_retry_request')!.selectedGroup,
+      NamedGroup.secp256r1,
+    );
     cookie = toHex(findExtension(h.extensions, 'cookie')!.cookie);
     assert.equal(cookie.length / 2, 0x72);
-    assert.equal(findExtension(h.extensions, 'supported_versions_server_hello')!.selectedVersion, ProtocolVersion.tls1_3);
+    assert.equal(
+      findExtension(h.extensions, 'supported_versions_server_hello')!.selectedVersion,
+      ProtocolVersion.tls1_3,
+    );
   }
   const ch2 = roundTrip(hrr.client_hello_2!);
   assert.equal(ch2.kind, 'client_hello');
@@ -182,17 +246,28 @@ test('RFC 8448 §5 HelloRetryRequest flight', () => {
   }
   const sh = roundTrip(hrr.server_hello!);
   assert.equal(sh.kind, 'server_hello');
-  if (sh.kind === 'server_hello') assert.equal(findExtension(sh.extensions, 'key_share_server_hello')!.share.keyExchange.length, 65);
+  if (sh.kind === 'server_hello')
+    assert.equal(
+      findExtension(sh.extensions, 'key_share_server_hello')!.share.keyExchange.length,
+      65,
+    );
   // RFC 8446 §4.4.1: the transcript after HRR starts with message_hash(Hash(ClientHello1)).
   const mh = messageHash(createHash('sha256').update(hex(hrr.client_hello_1!)).digest());
   const transcript = createHash('sha256').update(mh);
-  for (const k of ['hello_retry_request', 'client_hello_2', 'server_hello']) transcript.update(hex(hrr[k]!));
+  for (const k of ['hello_retry_request', 'client_hello_2', 'server_hello'])
+    transcript.update(hex(hrr[k]!));
   assert.equal(transcript.digest('hex'), hrr.hash_message_hash_to_server_hello);
 });
 
 const flight = (): string[] => [
-  s.client_hello!, s.server_hello!, s.encrypted_extensions!, s.certificate!, s.certificate_verify!,
-  s.server_finished!, s.client_finished!, s.new_session_ticket!,
+  s.client_hello!,
+  s.server_hello!,
+  s.encrypted_extensions!,
+  s.certificate!,
+  s.certificate_verify!,
+  s.server_finished!,
+  s.client_finished!,
+  s.new_session_ticket!,
 ];
 
 test('HandshakeAssembler: the RFC 8448 §3 messages in one stream, split at every byte position', () => {
@@ -200,7 +275,10 @@ test('HandshakeAssembler: the RFC 8448 §3 messages in one stream, split at ever
   for (let cut = 0; cut <= all.length; cut++) {
     const a = new HandshakeAssembler();
     const frames = [...a.push(all.subarray(0, cut)), ...a.push(all.subarray(cut))];
-    assert.deepEqual(frames.map((f) => toHex(f.raw)), flight());
+    assert.deepEqual(
+      frames.map((f) => toHex(f.raw)),
+      flight(),
+    );
     assert.ok(a.isEmpty);
   }
 });
@@ -215,7 +293,10 @@ test('HandshakeAssembler: one byte at a time, and isEmpty mid-message', () => {
     if (!a.isEmpty) sawPartial = true;
   }
   assert.ok(sawPartial);
-  assert.deepEqual(frames.map((f) => toHex(f.raw)), flight());
+  assert.deepEqual(
+    frames.map((f) => toHex(f.raw)),
+    flight(),
+  );
 });
 
 test('RecordSplitter: the RFC 8448 §3 messages as records, split at every byte position', () => {
@@ -235,7 +316,10 @@ test('RecordSplitter: the RFC 8448 §3 messages as records, split at every byte 
   for (let cut = 0; cut <= stream.length; cut++) {
     const sp = new RecordSplitter();
     const got = [...sp.push(stream.subarray(0, cut)), ...sp.push(stream.subarray(cut))];
-    assert.deepEqual(got.map((r) => toHex(r.fragment)), flight());
+    assert.deepEqual(
+      got.map((r) => toHex(r.fragment)),
+      flight(),
+    );
     assert.equal(sp.buffered, 0);
   }
 });

@@ -37,10 +37,16 @@ test('the map is bounded and drops the least recently used entry', () => {
   lru.set(key(3), 3);
   assert.equal(lru.size, 3);
   assert.equal(lru.get(key(1)), undefined);
-  assert.deepEqual([0, 2, 3].map((i) => lru.get(key(i))), [0, 2, 3]);
+  assert.deepEqual(
+    [0, 2, 3].map((i) => lru.get(key(i))),
+    [0, 2, 3],
+  );
   for (let i = 0; i < 1000; i++) lru.set(key(i & 0xff, i >> 8), i);
   assert.equal(lru.size, 3);
-  assert.deepEqual([997, 998, 999].map((i) => lru.get(key(i & 0xff, i >> 8))), [997, 998, 999]);
+  assert.deepEqual(
+    [997, 998, 999].map((i) => lru.get(key(i & 0xff, i >> 8))),
+    [997, 998, 999],
+  );
 });
 
 test('a capacity below one is refused', () => {

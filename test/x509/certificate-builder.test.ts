@@ -34,11 +34,20 @@ function make(keyType: SelfSignedKeyType): { made: SelfSigned; certFile: string;
   return { made, certFile, keyFile };
 }
 
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = (...args: string[]): string =>
+  execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 const EXPECTED = {
-  rsa: { signature: 'sha256WithRSAEncryption', keyAlgorithm: 'rsaEncryption', usage: 'Digital Signature, Key Encipherment' },
-  ecdsa: { signature: 'ecdsa-with-SHA256', keyAlgorithm: 'id-ecPublicKey', usage: 'Digital Signature' },
+  rsa: {
+    signature: 'sha256WithRSAEncryption',
+    keyAlgorithm: 'rsaEncryption',
+    usage: 'Digital Signature, Key Encipherment',
+  },
+  ecdsa: {
+    signature: 'ecdsa-with-SHA256',
+    keyAlgorithm: 'id-ecPublicKey',
+    usage: 'Digital Signature',
+  },
 } as const;
 
 for (const keyType of ['rsa', 'ecdsa'] as const) {
@@ -68,7 +77,10 @@ for (const keyType of ['rsa', 'ecdsa'] as const) {
       assert.match(text, /Basic Constraints: critical\s+CA:FALSE/);
       assert.match(text, new RegExp(`Key Usage: critical\\s+${e.usage}\\n`));
       assert.match(text, /TLS Web Server Authentication, TLS Web Client Authentication/);
-      assert.match(text, /DNS:mail\.example\.org, DNS:localhost, IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1/);
+      assert.match(
+        text,
+        /DNS:mail\.example\.org, DNS:localhost, IP Address:127\.0\.0\.1, IP Address:0:0:0:0:0:0:0:1/,
+      );
       assert.match(text, /Subject Key Identifier:\s+[0-9A-F:]{59}/);
       if (keyType === 'rsa') assert.match(text, /Public-Key: \(2048 bit\)/);
       else assert.match(text, /NIST CURVE: P-256/);
@@ -76,12 +88,18 @@ for (const keyType of ['rsa', 'ecdsa'] as const) {
 
     it('verifies against itself with openssl verify, and openssl pkey -check accepts the key', () => {
       // -attime: the test's fixed clock, not the machine's.
-      assert.match(openssl('verify', '-attime', String(NOW.getTime() / 1000), '-CAfile', certFile, certFile), /: OK/);
+      assert.match(
+        openssl('verify', '-attime', String(NOW.getTime() / 1000), '-CAfile', certFile, certFile),
+        /: OK/,
+      );
       assert.match(openssl('pkey', '-check', '-noout', '-in', keyFile), /Key is valid/);
-      assert.match(openssl('pkey', '-in', keyFile, '-noout', '-text'), keyType === 'rsa' ? /Private-Key: \(2048 bit, 2 primes\)/ : /ASN1 OID: prime256v1/);
+      assert.match(
+        openssl('pkey', '-in', keyFile, '-noout', '-text'),
+        keyType === 'rsa' ? /Private-Key: \(2048 bit, 2 primes\)/ : /ASN1 OID: prime256v1/,
+      );
     });
 
-    it('serves a TLS 1.3 and a TLS 1.2 handshake with postern\'s TLS, the client verifying it as its own trust anchor', () => {
+    it("serves a TLS 1.3 and a TLS 1.2 handshake with postern's TLS, the client verifying it as its own trust anchor", () => {
       const certified = loadCertificateAndKey(certFile, keyFile);
       const trustStore = TrustStore.load({ caFile: certFile });
       for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
@@ -93,7 +111,10 @@ for (const keyType of ['rsa', 'ecdsa'] as const) {
         assert.equal(pair.error('client'), undefined, version);
         assert.equal(pair.error('server'), undefined, version);
         const done = pair.clientEvents.find((e) => e.type === 'handshake');
-        assert.ok(done !== undefined && done.type === 'handshake', `${version}: no handshake event`);
+        assert.ok(
+          done !== undefined && done.type === 'handshake',
+          `${version}: no handshake event`,
+        );
         pair.client.write(new TextEncoder().encode('EHLO localhost\r\n'));
         pair.pump();
         assert.equal(new TextDecoder().decode(pair.received('server')), 'EHLO localhost\r\n');
@@ -103,11 +124,23 @@ for (const keyType of ['rsa', 'ecdsa'] as const) {
 }
 
 describe('self-signed certificate options', () => {
-  const base = { keyType: 'ecdsa' as const, commonName: 'localhost', dnsNames: ['localhost'], days: 30, random: deterministicRandom('options') };
+  const base = {
+    keyType: 'ecdsa' as const,
+    commonName: 'localhost',
+    dnsNames: ['localhost'],
+    days: 30,
+    random: deterministicRandom('options'),
+  };
 
   it('refuses a name that is not a DNS name, an address that is not one, no names and a bad validity', () => {
-    const refused = (options: Partial<typeof base> & { ipAddresses?: string[] }, pattern: RegExp): void =>
-      assert.throws(() => buildSelfSignedCertificate({ ...base, ...options }), (e: unknown) => e instanceof X509Error && pattern.test(e.message));
+    const refused = (
+      options: Partial<typeof base> & { ipAddresses?: string[] },
+      pattern: RegExp,
+    ): void =>
+      assert.throws(
+        () => buildSelfSignedCertificate({ ...base, ...options }),
+        (e: unknown) => e instanceof X509Error && pattern.test(e.message),
+      );
     refused({ dnsNames: ['bad name'] }, /not a DNS name/);
     refused({ dnsNames: ['-bad.example'] }, /not a DNS name/);
     refused({ ipAddresses: ['300.1.1.1'] }, /not an IP address/);

@@ -8,9 +8,15 @@ import { CA_EXTENSIONS, Pki, SERVER_EXTENSIONS } from './pki.js';
 
 const pki = new Pki();
 process.once('exit', () => pki.cleanup());
-pki.issue('ca', pki.key('ca', 'p256'), '/CN=cache test CA', undefined, { extensions: CA_EXTENSIONS });
+pki.issue('ca', pki.key('ca', 'p256'), '/CN=cache test CA', undefined, {
+  extensions: CA_EXTENSIONS,
+});
 const ders = ['a', 'b', 'c'].map((n) => {
-  const [cert] = loadCertificates(pki.issue(n, pki.key(n, 'p256'), `/CN=${n}.example.com`, 'ca', { extensions: SERVER_EXTENSIONS }));
+  const [cert] = loadCertificates(
+    pki.issue(n, pki.key(n, 'p256'), `/CN=${n}.example.com`, 'ca', {
+      extensions: SERVER_EXTENSIONS,
+    }),
+  );
   assert.ok(cert !== undefined);
   return cert.der;
 });

@@ -7,7 +7,11 @@ import { derInteger, derOid, derSetOf, derUtf8String } from '../../src/x509/der-
 import { X509Error } from '../../src/x509/errors.js';
 
 function malformed(h: string): void {
-  assert.throws(() => parseDer(hex(h)), (e: unknown) => e instanceof X509Error && e.code === 'malformed_der', h);
+  assert.throws(
+    () => parseDer(hex(h)),
+    (e: unknown) => e instanceof X509Error && e.code === 'malformed_der',
+    h,
+  );
 }
 
 test('X.690 §10: non-DER encodings are refused', () => {
@@ -34,10 +38,25 @@ test('asn1js limits: nesting depth, node count, content length', () => {
   for (let i = 0; i < 20; i++) nested = Uint8Array.of(0x30, nested.length, ...nested);
   assert.ok(parseDer(nested), '21 levels are within the default limit');
   for (let i = 0; i < 20; i++) nested = Uint8Array.of(0x30, nested.length, ...nested);
-  assert.throws(() => parseDer(nested), (e: unknown) => e instanceof X509Error && e.code === 'malformed_der');
-  const many = Uint8Array.of(0x30, 0x82, 0x4e, 0x20, ...new Array<number>(20000).fill(0).flatMap((_, i) => (i % 2 === 0 ? [0x05] : [0x00])));
-  assert.throws(() => parseDer(many, { maxDepth: 8, maxNodes: 100, maxContentLength: 1 << 20 }), /node count/);
-  assert.throws(() => parseDer(hex('0403010203'), { maxDepth: 8, maxNodes: 100, maxContentLength: 2 }), X509Error);
+  assert.throws(
+    () => parseDer(nested),
+    (e: unknown) => e instanceof X509Error && e.code === 'malformed_der',
+  );
+  const many = Uint8Array.of(
+    0x30,
+    0x82,
+    0x4e,
+    0x20,
+    ...new Array<number>(20000).fill(0).flatMap((_, i) => (i % 2 === 0 ? [0x05] : [0x00])),
+  );
+  assert.throws(
+    () => parseDer(many, { maxDepth: 8, maxNodes: 100, maxContentLength: 1 << 20 }),
+    /node count/,
+  );
+  assert.throws(
+    () => parseDer(hex('0403010203'), { maxDepth: 8, maxNodes: 100, maxContentLength: 2 }),
+    X509Error,
+  );
 });
 
 test('readers: INTEGER sign, OID arcs, RFC 5280 times', () => {
@@ -46,9 +65,18 @@ test('readers: INTEGER sign, OID arcs, RFC 5280 times', () => {
   assert.equal(integer(parseDer(hex('02020080')), 'x'), 128n);
   assert.equal(oid(parseDer(hex('06092a864886f70d010101')), 'x'), '1.2.840.113549.1.1.1');
   assert.equal(oid(parseDer(hex('0603551d13')), 'x'), '2.5.29.19');
-  assert.equal(time(parseDer(hex('170d3439313233313233353935395a')), 'x').toISOString(), '2049-12-31T23:59:59.000Z');
-  assert.equal(time(parseDer(hex('170d3530303130313030303030305a')), 'x').toISOString(), '1950-01-01T00:00:00.000Z');
-  assert.equal(time(parseDer(hex('180f32303530303130313030303030305a')), 'x').toISOString(), '2050-01-01T00:00:00.000Z');
+  assert.equal(
+    time(parseDer(hex('170d3439313233313233353935395a')), 'x').toISOString(),
+    '2049-12-31T23:59:59.000Z',
+  );
+  assert.equal(
+    time(parseDer(hex('170d3530303130313030303030305a')), 'x').toISOString(),
+    '1950-01-01T00:00:00.000Z',
+  );
+  assert.equal(
+    time(parseDer(hex('180f32303530303130313030303030305a')), 'x').toISOString(),
+    '2050-01-01T00:00:00.000Z',
+  );
   assert.throws(() => time(parseDer(hex('170b3439313233313233355a')), 'x'), X509Error); // no seconds
   assert.throws(() => time(parseDer(hex('170d3439303233303030303030305a')), 'x'), X509Error); // 30 February
 });

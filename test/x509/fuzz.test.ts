@@ -18,22 +18,42 @@ import { parsePkcs8, parsePrivateKeyPem } from '../../src/x509/private-key.js';
 
 const pki = new Pki();
 after(() => pki.cleanup());
-const certPem = readFileSync(pki.issue('leaf', pki.key('leaf', 'p256'), '/CN=fuzz.example.com', undefined, { extensions: [...SERVER_EXTENSIONS, 'subjectAltName=DNS:a.example,IP:192.0.2.1,email:x@example.org'] }), 'latin1');
+const certPem = readFileSync(
+  pki.issue('leaf', pki.key('leaf', 'p256'), '/CN=fuzz.example.com', undefined, {
+    extensions: [
+      ...SERVER_EXTENSIONS,
+      'subjectAltName=DNS:a.example,IP:192.0.2.1,email:x@example.org',
+    ],
+  }),
+  'latin1',
+);
 const rsaPem = readFileSync(pki.key('rsa', 'rsa'), 'latin1');
 const ecPem = readFileSync(pki.path('leaf.key'), 'latin1');
 const ecSec1Pem = openssl(['pkey', '-in', pki.path('leaf.key'), '-traditional']);
 const edPem = readFileSync(pki.key('ed', 'ed25519'), 'latin1');
-const dhDer = parsePem(openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048']))[0]?.der as Uint8Array;
+const dhDer = parsePem(
+  openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048']),
+)[0]?.der as Uint8Array;
 
 const der = (pem: string): Uint8Array => parsePem(pem)[0]?.der as Uint8Array;
-const seeds = { cert: der(certPem), rsa: der(rsaPem), ec: der(ecPem), ecSec1: der(ecSec1Pem), ed: der(edPem), dh: dhDer };
+const seeds = {
+  cert: der(certPem),
+  rsa: der(rsaPem),
+  ec: der(ecPem),
+  ecSec1: der(ecSec1Pem),
+  ed: der(edPem),
+  dh: dhDer,
+};
 
 /** Runs f and accepts only a value or an X509Error. */
 function valueOrTypedError(f: () => unknown): void {
   try {
     f();
   } catch (err) {
-    if (!(err instanceof X509Error)) throw new Error(`untyped ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    if (!(err instanceof X509Error))
+      throw new Error(
+        `untyped ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+      );
   }
 }
 
@@ -42,44 +62,71 @@ const PARSERS: Record<string, (b: Uint8Array) => unknown> = {
   parseCertificate,
   parsePkcs8: (b) => parsePkcs8(b),
   parseDhParametersDer,
-  rsaPrivateKey: (b) => parsePrivateKeyPem({ label: 'RSA PRIVATE KEY', headers: new Map(), der: b }),
+  rsaPrivateKey: (b) =>
+    parsePrivateKeyPem({ label: 'RSA PRIVATE KEY', headers: new Map(), der: b }),
   ecPrivateKey: (b) => parsePrivateKeyPem({ label: 'EC PRIVATE KEY', headers: new Map(), der: b }),
-  dsaPrivateKey: (b) => parsePrivateKeyPem({ label: 'DSA PRIVATE KEY', headers: new Map(), der: b }),
+  dsaPrivateKey: (b) =>
+    parsePrivateKeyPem({ label: 'DSA PRIVATE KEY', headers: new Map(), der: b }),
 };
 
 /** A mutation of `seed`: flipped bytes, a cut, an inserted run, or a replaced length byte. */
 function mutated(seed: Uint8Array): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
-    fc.array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
-      const out = Uint8Array.from(seed);
-      for (const [i, x] of flips) out[i] = (out[i] as number) ^ x;
-      return out;
-    }),
+    fc
+      .array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 1, max: 255 })), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((flips) => {
+        const out = Uint8Array.from(seed);
+        for (const [i, x] of flips) out[i] = (out[i] as number) ^ x;
+        return out;
+      }),
     fc.nat(seed.length).map((n) => seed.slice(0, n)),
-    fc.tuple(fc.nat(seed.length), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([i, ins]) => Uint8Array.of(...seed.slice(0, i), ...ins, ...seed.slice(i))),
-    fc.tuple(fc.nat(seed.length - 1), fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0x82, 0x84, 0x88, 0xff)).map(([i, b]) => {
-      const out = Uint8Array.from(seed);
-      out[i] = b;
-      return out;
-    }),
+    fc
+      .tuple(fc.nat(seed.length), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+      .map(([i, ins]) => Uint8Array.of(...seed.slice(0, i), ...ins, ...seed.slice(i))),
+    fc
+      .tuple(
+        fc.nat(seed.length - 1),
+        fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0x82, 0x84, 0x88, 0xff),
+      )
+      .map(([i, b]) => {
+        const out = Uint8Array.from(seed);
+        out[i] = b;
+        return out;
+      }),
   );
 }
 
 test('random bytes into every DER parser', { timeout: 60_000 }, () => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(...Object.keys(PARSERS)), (bytes, name) => {
-      valueOrTypedError(() => PARSERS[name]?.(bytes));
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.constantFrom(...Object.keys(PARSERS)),
+      (bytes, name) => {
+        valueOrTypedError(() => PARSERS[name]?.(bytes));
+      },
+    ),
     { numRuns: 4000, seed: 6125 },
   );
 });
 
 test('random bytes behind a plausible SEQUENCE header', { timeout: 60_000 }, () => {
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.constantFrom(...Object.keys(PARSERS)), (body, name) => {
-      const bytes = Uint8Array.of(0x30, body.length < 128 ? body.length : 0x81, ...(body.length < 128 ? [] : [body.length]), ...body);
-      valueOrTypedError(() => PARSERS[name]?.(bytes));
-    }),
+    fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 200 }),
+      fc.constantFrom(...Object.keys(PARSERS)),
+      (body, name) => {
+        const bytes = Uint8Array.of(
+          0x30,
+          body.length < 128 ? body.length : 0x81,
+          ...(body.length < 128 ? [] : [body.length]),
+          ...body,
+        );
+        valueOrTypedError(() => PARSERS[name]?.(bytes));
+      },
+    ),
     { numRuns: 4000, seed: 5280 },
   );
 });
@@ -102,11 +149,25 @@ test('the unmutated seeds parse', () => {
   assert.ok(parseDhParametersDer(seeds.dh).p > 0n);
 });
 
-const pemLabels = ['CERTIFICATE', 'PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'DH PARAMETERS'];
+const pemLabels = [
+  'CERTIFICATE',
+  'PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'DSA PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'DH PARAMETERS',
+];
 
 function parseAllPem(text: string): void {
   for (const block of parsePem(text)) {
-    valueOrTypedError(() => (block.label === 'CERTIFICATE' ? parseCertificate(block.der) : block.label === 'DH PARAMETERS' ? parseDhParametersDer(block.der) : parsePrivateKeyPem(block)));
+    valueOrTypedError(() =>
+      block.label === 'CERTIFICATE'
+        ? parseCertificate(block.der)
+        : block.label === 'DH PARAMETERS'
+          ? parseDhParametersDer(block.der)
+          : parsePrivateKeyPem(block),
+    );
   }
 }
 
@@ -116,10 +177,15 @@ test('random and mutated PEM text', { timeout: 60_000 }, () => {
     fc.property(
       fc.oneof(
         fc.string({ maxLength: 400 }),
-        fc.tuple(fc.constantFrom(...pemLabels), fc.base64String({ maxLength: 300 }), fc.boolean()).map(
-          ([label, b64, header]) => `-----BEGIN ${label}-----\n${header ? 'Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n' : ''}${b64}\n-----END ${label}-----\n`,
-        ),
-        fc.tuple(fc.nat(text.length - 1), fc.nat(text.length - 1), fc.string({ maxLength: 20 })).map(([a, b, ins]) => text.slice(0, Math.min(a, b)) + ins + text.slice(Math.max(a, b))),
+        fc
+          .tuple(fc.constantFrom(...pemLabels), fc.base64String({ maxLength: 300 }), fc.boolean())
+          .map(
+            ([label, b64, header]) =>
+              `-----BEGIN ${label}-----\n${header ? 'Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n' : ''}${b64}\n-----END ${label}-----\n`,
+          ),
+        fc
+          .tuple(fc.nat(text.length - 1), fc.nat(text.length - 1), fc.string({ maxLength: 20 }))
+          .map(([a, b, ins]) => text.slice(0, Math.min(a, b)) + ins + text.slice(Math.max(a, b))),
       ),
       (input) => valueOrTypedError(() => parseAllPem(input)),
     ),

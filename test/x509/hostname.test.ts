@@ -13,7 +13,8 @@ interface Vectors {
 const vectors = loadVectors<Vectors>('rfc6125-hostname.json');
 
 test('RFC 6125 dNSName table', () => {
-  for (const v of vectors.dnsName) assert.equal(matchDnsName(v.pattern, v.host), v.match, `${v.pattern} vs ${v.host}`);
+  for (const v of vectors.dnsName)
+    assert.equal(matchDnsName(v.pattern, v.host), v.match, `${v.pattern} vs ${v.host}`);
 });
 
 test('RFC 6125 certificate table: SAN before CN, IP addresses only against iPAddress', () => {
@@ -25,16 +26,37 @@ test('RFC 6125 certificate table: SAN before CN, IP addresses only against iPAdd
     });
     const cert = loadCertificates(file)[0];
     assert.ok(cert);
-    assert.equal(matchHostname(cert, v.host), v.match, `${v.san ?? '(no SAN)'} / CN=${v.cn} vs ${v.host}`);
+    assert.equal(
+      matchHostname(cert, v.host),
+      v.match,
+      `${v.san ?? '(no SAN)'} / CN=${v.cn} vs ${v.host}`,
+    );
   });
 });
 
 test('IP literals parse as RFC 4291 §2.2 text forms and nothing else does', () => {
   assert.deepEqual(parseIpAddress('192.0.2.1'), Uint8Array.of(192, 0, 2, 1));
-  assert.deepEqual(parseIpAddress('::1'), Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
-  assert.deepEqual(parseIpAddress('::ffff:192.0.2.1'), Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1));
-  assert.deepEqual(parseIpAddress('2001:db8:0:0:1:0:0:1'), Uint8Array.of(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1));
-  for (const bad of ['256.0.0.1', '1.2.3', 'mail.example.com', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', 'dead:beef']) {
+  assert.deepEqual(
+    parseIpAddress('::1'),
+    Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+  );
+  assert.deepEqual(
+    parseIpAddress('::ffff:192.0.2.1'),
+    Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1),
+  );
+  assert.deepEqual(
+    parseIpAddress('2001:db8:0:0:1:0:0:1'),
+    Uint8Array.of(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1),
+  );
+  for (const bad of [
+    '256.0.0.1',
+    '1.2.3',
+    'mail.example.com',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '12345::',
+    'dead:beef',
+  ]) {
     assert.equal(parseIpAddress(bad), undefined, bad);
   }
 });

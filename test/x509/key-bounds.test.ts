@@ -5,7 +5,11 @@ import { Pki, SERVER_EXTENSIONS } from './pki.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { parseDer } from '../../src/x509/der.js';
 import { derInteger, derOid, derSequence, tlv } from '../../src/x509/der-write.js';
-import { encodeDhParametersPem, generateDhParameters, loadDhParameters } from '../../src/x509/dh-params.js';
+import {
+  encodeDhParametersPem,
+  generateDhParameters,
+  loadDhParameters,
+} from '../../src/x509/dh-params.js';
 import { X509Error } from '../../src/x509/errors.js';
 import { OID } from '../../src/x509/oid.js';
 import { parsePem } from '../../src/x509/pem.js';
@@ -20,10 +24,16 @@ const bitString = (der: Uint8Array): Uint8Array => tlv(0x03, Uint8Array.of(0, ..
 const NULL = Uint8Array.of(0x05, 0x00);
 
 function rsaSpki(n: bigint, e: bigint): Uint8Array {
-  return derSequence([derSequence([derOid(OID.rsaEncryption), NULL]), bitString(derSequence([derInteger(n), derInteger(e)]))]);
+  return derSequence([
+    derSequence([derOid(OID.rsaEncryption), NULL]),
+    bitString(derSequence([derInteger(n), derInteger(e)])),
+  ]);
 }
 function dsaSpki(p: bigint, q: bigint): Uint8Array {
-  return derSequence([derSequence([derOid(OID.dsa), derSequence([derInteger(p), derInteger(q), derInteger(2n)])]), bitString(derInteger(3n))]);
+  return derSequence([
+    derSequence([derOid(OID.dsa), derSequence([derInteger(p), derInteger(q), derInteger(2n)])]),
+    bitString(derInteger(3n)),
+  ]);
 }
 
 function code(f: () => unknown): string {
@@ -52,16 +62,26 @@ const pki = new Pki();
 after(() => pki.cleanup());
 
 test('a certificate carrying an oversized RSA key is refused when parsed, before any signature check', () => {
-  pki.issue('leaf', pki.key('leaf', 'rsa'), '/CN=leaf', undefined, { extensions: SERVER_EXTENSIONS });
-  const der = (parsePem(readFileSync(pki.path('leaf.pem'), 'latin1'))[0] as { der: Uint8Array }).der;
+  pki.issue('leaf', pki.key('leaf', 'rsa'), '/CN=leaf', undefined, {
+    extensions: SERVER_EXTENSIONS,
+  });
+  const der = (parsePem(readFileSync(pki.path('leaf.pem'), 'latin1'))[0] as { der: Uint8Array })
+    .der;
   const spki = parseCertificate(der).publicKey.der;
   const huge = rsaSpki(oddOfBits(20000), 65537n);
   // Splice the huge SPKI in place of the real one, every enclosing length rewritten.
   const tbs = parseDer(parseCertificate(der).tbsDer);
   const fields = tbs.children.map((c) => (sameBytes(c.raw, spki) ? huge : c.raw));
   const root = parseDer(der);
-  const forged = derSequence([derSequence(fields), (root.children[1] as { raw: Uint8Array }).raw, (root.children[2] as { raw: Uint8Array }).raw]);
-  assert.equal(code(() => parseCertificate(forged)), 'unsupported_key_size');
+  const forged = derSequence([
+    derSequence(fields),
+    (root.children[1] as { raw: Uint8Array }).raw,
+    (root.children[2] as { raw: Uint8Array }).raw,
+  ]);
+  assert.equal(
+    code(() => parseCertificate(forged)),
+    'unsupported_key_size',
+  );
 });
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -71,13 +91,25 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 test('private keys: an RSA key above 16,384 bits and a DSA key with a 192-bit q are refused by size, not as malformed', () => {
   const n = oddOfBits(16400);
   const rsa = derSequence([0n, n, 65537n, 3n, 5n, 7n, 1n, 1n, 1n].map(derInteger));
-  assert.equal(code(() => parsePrivateKeyPem({ label: 'RSA PRIVATE KEY', headers: new Map(), der: rsa })), 'unsupported_key_size');
+  assert.equal(
+    code(() => parsePrivateKeyPem({ label: 'RSA PRIVATE KEY', headers: new Map(), der: rsa })),
+    'unsupported_key_size',
+  );
   const dsa = derSequence([0n, oddOfBits(2048), oddOfBits(192), 2n, 3n, 5n].map(derInteger));
-  assert.equal(code(() => parsePrivateKeyPem({ label: 'DSA PRIVATE KEY', headers: new Map(), der: dsa })), 'unsupported_key_size');
+  assert.equal(
+    code(() => parsePrivateKeyPem({ label: 'DSA PRIVATE KEY', headers: new Map(), der: dsa })),
+    'unsupported_key_size',
+  );
 });
 
 test('DH parameter files: p above 10,000 bits is refused before the primality test', () => {
   const random = deterministicRandom('dh bound');
-  assert.equal(code(() => loadDhParameters(encodeDhParametersPem(oddOfBits(10001), 2n), random)), 'unsupported_key_size');
-  assert.equal(code(() => generateDhParameters(10001, random)), 'unsupported_key_size');
+  assert.equal(
+    code(() => loadDhParameters(encodeDhParametersPem(oddOfBits(10001), 2n), random)),
+    'unsupported_key_size',
+  );
+  assert.equal(
+    code(() => generateDhParameters(10001, random)),
+    'unsupported_key_size',
+  );
 });

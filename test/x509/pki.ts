@@ -22,17 +22,34 @@ export interface IssueOptions {
 }
 
 export function openssl(args: string[], cwd?: string): string {
-  return execFileSync('openssl', args, { cwd, encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('openssl', args, {
+    cwd,
+    encoding: 'latin1',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs openssl and returns its exit status and both outputs, for commands expected to fail. */
-export function opensslResult(args: string[], cwd?: string): { status: number; stdout: string; stderr: string } {
+export function opensslResult(
+  args: string[],
+  cwd?: string,
+): { status: number; stdout: string; stderr: string } {
   const r = spawnSync('openssl', args, { cwd, encoding: 'latin1' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const CA_EXTENSIONS = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid'];
-export const SERVER_EXTENSIONS = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', 'subjectAltName=DNS:mail.example.com'];
+export const CA_EXTENSIONS = [
+  'basicConstraints=critical,CA:TRUE',
+  'keyUsage=critical,keyCertSign,cRLSign',
+  'subjectKeyIdentifier=hash',
+  'authorityKeyIdentifier=keyid',
+];
+export const SERVER_EXTENSIONS = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth',
+  'subjectAltName=DNS:mail.example.com',
+];
 
 const CA_CONFIG = `[ca]
 default_ca = CA_default
@@ -76,8 +93,16 @@ export class Pki {
       rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
       'rsa-pss': ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'],
       'rsa-pss-sha256': [
-        '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-pkeyopt', 'rsa_pss_keygen_md:sha256',
-        '-pkeyopt', 'rsa_pss_keygen_mgf1_md:sha256', '-pkeyopt', 'rsa_pss_keygen_saltlen:32',
+        '-algorithm',
+        'RSA-PSS',
+        '-pkeyopt',
+        'rsa_keygen_bits:2048',
+        '-pkeyopt',
+        'rsa_pss_keygen_md:sha256',
+        '-pkeyopt',
+        'rsa_pss_keygen_mgf1_md:sha256',
+        '-pkeyopt',
+        'rsa_pss_keygen_saltlen:32',
       ],
       p256: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
       p384: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
@@ -91,7 +116,16 @@ export class Pki {
   private dsaParamFile(): string {
     if (this.dsaParams === undefined) {
       this.dsaParams = this.path('dsa-params.pem');
-      openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', this.dsaParams]);
+      openssl([
+        'genpkey',
+        '-genparam',
+        '-algorithm',
+        'DSA',
+        '-pkeyopt',
+        'dsa_paramgen_bits:2048',
+        '-out',
+        this.dsaParams,
+      ]);
     }
     return this.dsaParams;
   }
@@ -100,18 +134,42 @@ export class Pki {
    * Issues `<name>.pem` for `keyFile` with subject `/CN=<cn>`, signed by
    * `issuer` (a name given before) or self-signed when issuer is undefined.
    */
-  issue(name: string, keyFile: string, subject: string, issuer: string | undefined, options: IssueOptions): string {
+  issue(
+    name: string,
+    keyFile: string,
+    subject: string,
+    issuer: string | undefined,
+    options: IssueOptions,
+  ): string {
     const csr = this.path(`${name}.csr`);
     const ext = this.path(`${name}.ext`);
     const out = this.path(`${name}.pem`);
     openssl(['req', '-new', '-key', keyFile, '-subj', subject, '-out', csr]);
     writeFileSync(ext, `[ext]\n${options.extensions.join('\n')}\n`);
-    const signer = issuer === undefined ? ['-selfsign', '-keyfile', keyFile] : ['-cert', this.path(`${issuer}.pem`), '-keyfile', this.path(`${issuer}.key`)];
+    const signer =
+      issuer === undefined
+        ? ['-selfsign', '-keyfile', keyFile]
+        : ['-cert', this.path(`${issuer}.pem`), '-keyfile', this.path(`${issuer}.key`)];
     openssl(
       [
-        'ca', '-batch', '-config', 'ca.cnf', '-notext', ...signer, '-in', csr, '-out', out,
-        '-startdate', options.start ?? '20200101000000Z', '-enddate', options.end ?? '20450101000000Z',
-        '-extfile', ext, '-extensions', 'ext',
+        'ca',
+        '-batch',
+        '-config',
+        'ca.cnf',
+        '-notext',
+        ...signer,
+        '-in',
+        csr,
+        '-out',
+        out,
+        '-startdate',
+        options.start ?? '20200101000000Z',
+        '-enddate',
+        options.end ?? '20450101000000Z',
+        '-extfile',
+        ext,
+        '-extensions',
+        'ext',
         ...(options.md ? ['-md', options.md] : []),
         ...(options.sigopts ?? []).flatMap((o) => ['-sigopt', o]),
       ],

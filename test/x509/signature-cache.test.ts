@@ -16,9 +16,23 @@ function load(file: string): Certificate {
   assert.ok(cert !== undefined);
   return cert;
 }
-const ca = load(pki.issue('ca', pki.key('ca', 'p256'), '/CN=signature cache CA', undefined, { extensions: CA_EXTENSIONS }));
-const otherCa = load(pki.issue('other', pki.key('other', 'p256'), '/CN=signature cache CA', undefined, { extensions: CA_EXTENSIONS }));
-const leaves = ['a', 'b'].map((n) => load(pki.issue(n, pki.key(n, 'ed25519'), `/CN=${n}.example.com`, 'ca', { extensions: SERVER_EXTENSIONS })));
+const ca = load(
+  pki.issue('ca', pki.key('ca', 'p256'), '/CN=signature cache CA', undefined, {
+    extensions: CA_EXTENSIONS,
+  }),
+);
+const otherCa = load(
+  pki.issue('other', pki.key('other', 'p256'), '/CN=signature cache CA', undefined, {
+    extensions: CA_EXTENSIONS,
+  }),
+);
+const leaves = ['a', 'b'].map((n) =>
+  load(
+    pki.issue(n, pki.key(n, 'ed25519'), `/CN=${n}.example.com`, 'ca', {
+      extensions: SERVER_EXTENSIONS,
+    }),
+  ),
+);
 const [a, b] = leaves as [Certificate, Certificate];
 
 /** The same certificate with the last byte of its signature changed: it still parses, and must not verify. */

@@ -26,7 +26,9 @@ export interface VirtualAliasOptions {
 /** An expansion past a limit: Postfix defers the message ("unreasonable virtual_alias_maps map expansion size"). */
 export class VirtualAliasLimitError extends Error {
   constructor(address: string, what: 'nesting' | 'size') {
-    super(`unreasonable virtual_alias_maps map ${what === 'nesting' ? 'nesting' : 'expansion size'} for ${address}`);
+    super(
+      `unreasonable virtual_alias_maps map ${what === 'nesting' ? 'nesting' : 'expansion size'} for ${address}`,
+    );
     this.name = 'VirtualAliasLimitError';
   }
 }
@@ -44,7 +46,11 @@ export class VirtualAliases {
   /** The first table value for the address in virtual(5)'s key order, and the key it matched. Throws a table's lookup error. */
   find(address: string): { value: string; key: string } | undefined {
     const { domain } = this.split(address);
-    const keys = mailAddrFindKeys(address, this.o.recipientDelimiter, domain !== '' && this.o.isLocalDomain(domain));
+    const keys = mailAddrFindKeys(
+      address,
+      this.o.recipientDelimiter,
+      domain !== '' && this.o.isLocalDomain(domain),
+    );
     for (const table of this.o.tables) {
       for (const key of table.pattern === true ? [address] : keys) {
         const value = table.lookup(key);
@@ -97,7 +103,8 @@ export class VirtualAliases {
     const local = at < 0 ? address : address.slice(0, at);
     const domain = at < 0 ? '' : address.slice(at + 1);
     let cut = -1;
-    for (let i = 1; i < local.length && cut < 0; i++) if (this.o.recipientDelimiter.includes(local[i] as string)) cut = i;
+    for (let i = 1; i < local.length && cut < 0; i++)
+      if (this.o.recipientDelimiter.includes(local[i] as string)) cut = i;
     if (cut < 0) return { local, domain, extension: '' };
     return { local: local.slice(0, cut), domain, extension: local.slice(cut) };
   }

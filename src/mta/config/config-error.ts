@@ -17,7 +17,9 @@ export interface ConfigErrorDetails extends ConfigLocation {
 
 export function formatLocation(location: ConfigLocation): string {
   if (location.file === undefined) return '';
-  return location.line === undefined ? `${location.file}: ` : `${location.file}, line ${location.line}: `;
+  return location.line === undefined
+    ? `${location.file}: `
+    : `${location.file}, line ${location.line}: `;
 }
 
 function describe(details: ConfigErrorDetails): string {
@@ -58,7 +60,11 @@ export class ConfigError extends Error {
   /** The same error, naming the parameter (and value) it came from when it had none. */
   about(parameter: string, value: string): ConfigError {
     if (this.parameter !== undefined) return this;
-    return new ConfigError({ ...this.details(), parameter, ...(this.value === undefined && { value }) });
+    return new ConfigError({
+      ...this.details(),
+      parameter,
+      ...(this.value === undefined && { value }),
+    });
   }
 
   private details(): ConfigErrorDetails {
@@ -79,6 +85,14 @@ export interface ConfigWarning extends ConfigLocation {
   readonly message: string;
 }
 
-export function configWarning(location: ConfigLocation, text: string, parameter?: string): ConfigWarning {
-  return { ...location, ...(parameter !== undefined && { parameter }), message: formatLocation(location) + text };
+export function configWarning(
+  location: ConfigLocation,
+  text: string,
+  parameter?: string,
+): ConfigWarning {
+  return {
+    ...location,
+    ...(parameter !== undefined && { parameter }),
+    message: formatLocation(location) + text,
+  };
 }

@@ -31,8 +31,10 @@ export interface Configuration {
 /** The explicit settings of main.cf (a later definition wins), plus config_directory as Postfix sets it for -c. */
 export function mainSettings(mainCf: MainCf, directory: string): Map<string, Setting> {
   const settings = new Map<string, Setting>();
-  if (directory !== DEFAULT_CONFIG_DIRECTORY) settings.set('config_directory', { value: directory });
-  for (const entry of mainCf.entries) settings.set(entry.name, { value: entry.value, file: mainCf.file, line: entry.line });
+  if (directory !== DEFAULT_CONFIG_DIRECTORY)
+    settings.set('config_directory', { value: directory });
+  for (const entry of mainCf.entries)
+    settings.set(entry.name, { value: entry.value, file: mainCf.file, line: entry.line });
   return settings;
 }
 
@@ -42,15 +44,25 @@ const REFERENCE = /\$[{(]?([A-Za-z0-9_]+)/g;
  * Names that some value refers to, in the configuration or in a registry
  * default (`$virtual_maps` in virtual_alias_maps): Postfix counts those as used, not as unknown.
  */
-export function referencedNames(values: Iterable<string>, definitions: ReadonlyMap<string, ParameterDefinition> = registry): Set<string> {
+export function referencedNames(
+  values: Iterable<string>,
+  definitions: ReadonlyMap<string, ParameterDefinition> = registry,
+): Set<string> {
   const names = new Set<string>();
-  const defaults = [...definitions.values()].flatMap((d) => (typeof d.default === 'string' ? [d.default] : []));
-  for (const value of [...values, ...defaults]) for (const match of value.matchAll(REFERENCE)) names.add(match[1] as string);
+  const defaults = [...definitions.values()].flatMap((d) =>
+    typeof d.default === 'string' ? [d.default] : [],
+  );
+  for (const value of [...values, ...defaults])
+    for (const match of value.matchAll(REFERENCE)) names.add(match[1] as string);
   return names;
 }
 
 /** Postfix's "unused parameter" warnings for settings neither registered nor referenced. */
-export function unusedWarnings(settings: Iterable<[string, Setting]>, referenced: ReadonlySet<string>, definitions: ReadonlyMap<string, ParameterDefinition> = registry): ConfigWarning[] {
+export function unusedWarnings(
+  settings: Iterable<[string, Setting]>,
+  referenced: ReadonlySet<string>,
+  definitions: ReadonlyMap<string, ParameterDefinition> = registry,
+): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   for (const [name, setting] of settings) {
     if (definitions.has(name) || referenced.has(name) || setting.file === undefined) continue;
@@ -60,8 +72,14 @@ export function unusedWarnings(settings: Iterable<[string, Setting]>, referenced
 }
 
 /** The registry plus the per-transport parameters of master.cf's delivery services (relay_destination_concurrency_limit, …). */
-export function definitionsOfServices(services: readonly MasterService[]): ReadonlyMap<string, ParameterDefinition> {
-  return definitionsFor(services.filter((s) => s.type === 'unix' && DELIVERY_COMMANDS.includes(s.command)).map((s) => s.name));
+export function definitionsOfServices(
+  services: readonly MasterService[],
+): ReadonlyMap<string, ParameterDefinition> {
+  return definitionsFor(
+    services
+      .filter((s) => s.type === 'unix' && DELIVERY_COMMANDS.includes(s.command))
+      .map((s) => s.name),
+  );
 }
 
 /** The unused-parameter warnings of main.cf settings and master.cf `-o` overrides. */
@@ -71,8 +89,14 @@ export function unusedParameterWarnings(
   definitions: ReadonlyMap<string, ParameterDefinition>,
 ): ConfigWarning[] {
   const overrides = services.flatMap((service) => [...service.overrides]);
-  const referenced = referencedNames([...settings.values(), ...overrides.map(([, s]) => s)].map((s) => s.value), definitions);
-  return [...unusedWarnings(settings, referenced, definitions), ...unusedWarnings(overrides, referenced, definitions)];
+  const referenced = referencedNames(
+    [...settings.values(), ...overrides.map(([, s]) => s)].map((s) => s.value),
+    definitions,
+  );
+  return [
+    ...unusedWarnings(settings, referenced, definitions),
+    ...unusedWarnings(overrides, referenced, definitions),
+  ];
 }
 
 export function serviceSet(main: ParameterSet, service: MasterService): ParameterSet {
@@ -84,14 +108,21 @@ export function serviceSet(main: ParameterSet, service: MasterService): Paramete
  * take `-c DIR` and need no services (tlsmgr run by hand, postmap's
  * default_database_type). Without master.cf there are no per-transport parameters.
  */
-export function loadMainParameters(configDirectory: string): { readonly main: ParameterSet; readonly warnings: readonly ConfigWarning[] } {
+export function loadMainParameters(configDirectory: string): {
+  readonly main: ParameterSet;
+  readonly warnings: readonly ConfigWarning[];
+} {
   const mainFile = join(configDirectory, 'main.cf');
-  if (!existsSync(mainFile)) throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
+  if (!existsSync(mainFile))
+    throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
   const mainCf = readMainCf(mainFile);
   const settings = mainSettings(mainCf, configDirectory);
   const main = new ParameterSet(settings);
   validateParameterSet(main);
-  return { main, warnings: [...mainCf.warnings, ...unusedParameterWarnings(settings, [], registry)] };
+  return {
+    main,
+    warnings: [...mainCf.warnings, ...unusedParameterWarnings(settings, [], registry)],
+  };
 }
 
 /**
@@ -100,20 +131,34 @@ export function loadMainParameters(configDirectory: string): { readonly main: Pa
  * postconf tool carries on with a warning). Bad values stop here, with the
  * file, line, parameter, value and what was expected.
  */
-export function loadConfiguration(configDirectory: string, options: LoadOptions = {}): Configuration {
+export function loadConfiguration(
+  configDirectory: string,
+  options: LoadOptions = {},
+): Configuration {
   const mainFile = join(configDirectory, 'main.cf');
   const masterFile = join(configDirectory, 'master.cf');
-  if (!existsSync(mainFile)) throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
-  if (!existsSync(masterFile)) throw new ConfigError({ file: masterFile, reason: 'cannot open: no such file (Postfix requires master.cf too)' });
+  if (!existsSync(mainFile))
+    throw new ConfigError({ file: mainFile, reason: 'cannot open: no such file' });
+  if (!existsSync(masterFile))
+    throw new ConfigError({
+      file: masterFile,
+      reason: 'cannot open: no such file (Postfix requires master.cf too)',
+    });
   const mainCf = readMainCf(mainFile);
   const settings = mainSettings(mainCf, configDirectory);
   const warnings: ConfigWarning[] = [...mainCf.warnings];
-  const services = readMasterCf(masterFile, ServicesFile.read(options.services ?? DEFAULT_SERVICES_FILE), warnings);
+  const services = readMasterCf(
+    masterFile,
+    ServicesFile.read(options.services ?? DEFAULT_SERVICES_FILE),
+    warnings,
+  );
   const definitions = definitionsOfServices(services);
   const main = new ParameterSet(settings, definitions);
   validateParameterSet(main);
   // A service without -o overrides sees main.cf's values (no default refers to $service_name): nothing new to check.
-  for (const service of services) if (service.overrides.size > 0) validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
+  for (const service of services)
+    if (service.overrides.size > 0)
+      validateParameterSet(serviceSet(main, service), [...service.overrides.keys()]);
   warnings.push(...unusedParameterWarnings(settings, services, definitions));
   return {
     directory: configDirectory,

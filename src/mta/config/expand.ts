@@ -26,7 +26,11 @@ function syntaxError(text: string, reason: string): ConfigError {
  * expanded recursively, `$$` is a literal dollar, an undefined name is empty,
  * and a parameter that reaches itself again is an expansion loop.
  */
-export function expandValue(text: string, source: ValueSource, stack: readonly string[] = []): string {
+export function expandValue(
+  text: string,
+  source: ValueSource,
+  stack: readonly string[] = [],
+): string {
   return new Expander(source).expand(text, stack);
 }
 
@@ -65,9 +69,12 @@ class Expander {
 
   private value(name: string, stack: readonly string[]): string {
     if (stack.includes(name)) {
-      throw new ConfigError({ reason: `parameter expansion loop: ${[...stack.slice(stack.indexOf(name)), name].join(' -> ')}` });
+      throw new ConfigError({
+        reason: `parameter expansion loop: ${[...stack.slice(stack.indexOf(name)), name].join(' -> ')}`,
+      });
     }
-    if (stack.length >= MAX_NESTING) throw new ConfigError({ reason: `unreasonable macro call nesting: "${name}"` });
+    if (stack.length >= MAX_NESTING)
+      throw new ConfigError({ reason: `unreasonable macro call nesting: "${name}"` });
     const inner = [...stack, name];
     const raw = this.source.raw(name, inner);
     if (raw === undefined) return '';
@@ -90,9 +97,13 @@ class Expander {
     if (name === '') throw syntaxError(text, 'empty macro name');
     if (rest === '') return this.value(name, stack);
     const operator = rest[0];
-    if (operator !== '?' && operator !== ':') throw syntaxError(text, `unexpected input after "${name}"`);
+    if (operator !== '?' && operator !== ':')
+      throw syntaxError(text, `unexpected input after "${name}"`);
     const defined = this.value(name, stack) !== '';
-    const [whenSet, whenEmpty] = operator === '?' ? this.branches(rest.slice(1), text) : ['', this.single(rest.slice(1), text)];
+    const [whenSet, whenEmpty] =
+      operator === '?'
+        ? this.branches(rest.slice(1), text)
+        : ['', this.single(rest.slice(1), text)];
     return this.expand(defined ? whenSet : whenEmpty, stack);
   }
 
@@ -132,7 +143,9 @@ class Expander {
     const [rightText, afterRight] = this.group(afterLeft.slice(opMatch[0].length), text);
     const tail = afterRight.trim();
     if (!tail.startsWith('?')) throw syntaxError(text, '"?" expected');
-    const [whenTrue, whenFalse] = this.branches(tail.slice(1), text).map((branch) => branch.trim()) as [string, string];
+    const [whenTrue, whenFalse] = this.branches(tail.slice(1), text).map((branch) =>
+      branch.trim(),
+    ) as [string, string];
     const left = this.expand(leftText, stack);
     const right = this.expand(rightText, stack);
     const holds = compare(opMatch[1] as Operator, left, right, opMatch[2] !== undefined);

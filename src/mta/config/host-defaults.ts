@@ -29,17 +29,20 @@ function ipv4Network(address: string, prefix: number): string {
 
 function ipv6Groups(address: string): number[] {
   const [head, tail] = address.split('::') as [string, string | undefined];
-  const parse = (part: string | undefined): number[] => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const parse = (part: string | undefined): number[] =>
+    part ? part.split(':').map((g) => parseInt(g, 16)) : [];
   const left = parse(head);
   const right = parse(tail);
-  return tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return tail === undefined
+    ? left
+    : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
 }
 
 /** RFC 5952 text: the longest run of zero groups (two or more) becomes `::`. */
 function ipv6Text(groups: number[]): string {
   let best = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > bestLength) [best, bestLength] = [i, j - i];
@@ -77,7 +80,8 @@ function networkOf(family: string, address: string, netmaskPrefix: number, style
 export function defaultMynetworks(context: DefaultContext): string {
   const style = context.expanded('mynetworks_style');
   const protocols = context.expanded('inet_protocols');
-  const wanted = (family: string): boolean => protocols.includes('all') || protocols.includes(family === 'IPv4' ? 'ipv4' : 'ipv6');
+  const wanted = (family: string): boolean =>
+    protocols.includes('all') || protocols.includes(family === 'IPv4' ? 'ipv4' : 'ipv6');
   const networks: string[] = [];
   for (const family of ['IPv4', 'IPv6']) {
     if (!wanted(family)) continue;

@@ -17,8 +17,20 @@
 // parameterSetFrom({ name: 'value' }) builds a checked set for tests. main.cf, master.cf and
 // the services file are read as UTF-8.
 
-export { loadConfiguration, loadMainParameters, DEFAULT_CONFIG_DIRECTORY, DEFAULT_SERVICES_FILE, type Configuration, type LoadOptions } from './configuration.js';
-export { ConfigError, type ConfigErrorDetails, type ConfigLocation, type ConfigWarning } from './config-error.js';
+export {
+  loadConfiguration,
+  loadMainParameters,
+  DEFAULT_CONFIG_DIRECTORY,
+  DEFAULT_SERVICES_FILE,
+  type Configuration,
+  type LoadOptions,
+} from './configuration.js';
+export {
+  ConfigError,
+  type ConfigErrorDetails,
+  type ConfigLocation,
+  type ConfigWarning,
+} from './config-error.js';
 export { ParameterSet, parameterSetFrom, type Setting } from './parameter-set.js';
 export type { MasterService, ServiceType } from './master-cf.js';
 export type { ServiceAddress } from './service-address.js';
@@ -26,7 +38,12 @@ export type { ParameterDefinition } from './parameter.js';
 export type { ParameterType, TimeUnit } from './parameter-type.js';
 export { registry, definitionOf } from './registry/index.js';
 export { parseTableSpec, type TableSpec } from './table-spec.js';
-export { parseTlsProtocols, TLS_PROTOCOL_NAMES, type TlsProtocolList, type TlsProtocolName } from './tls-protocols.js';
+export {
+  parseTlsProtocols,
+  TLS_PROTOCOL_NAMES,
+  type TlsProtocolList,
+  type TlsProtocolName,
+} from './tls-protocols.js';
 export { compareLevels } from './compatibility-level.js';
 export { SMTPD_SECURITY_LEVELS, FINGERPRINT_DIGESTS } from './registry/smtpd-tls.js';
 export { SMTP_SECURITY_LEVELS } from './registry/smtp-tls.js';

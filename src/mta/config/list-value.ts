@@ -22,7 +22,11 @@ export function splitList(value: string): string[] {
     const c = value[i] as string;
     if (c === '{') {
       const end = matchingBrace(value, i);
-      if (end < 0) throw new ConfigError({ value, expected: `a list with balanced braces ("{" at offset ${i} is never closed)` });
+      if (end < 0)
+        throw new ConfigError({
+          value,
+          expected: `a list with balanced braces ("{" at offset ${i} is never closed)`,
+        });
       word += value.slice(i, end + 1);
       i = end;
     } else if (SEPARATORS.has(c)) {

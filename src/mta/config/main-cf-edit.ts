@@ -33,7 +33,8 @@ export function editMainCfText(text: string, file: string, edits: MainCfEdits): 
     const lines = value !== undefined && !done.has(name) ? [line(name, value)] : [];
     if (value !== undefined) done.add(name);
     replacement.set(logical.first, lines);
-    for (let i = logical.first + 1; i < logical.end; i++) if (!/^\s*(#|$)/.test(physical[i] ?? '')) replacement.set(i, []);
+    for (let i = logical.first + 1; i < logical.end; i++)
+      if (!/^\s*(#|$)/.test(physical[i] ?? '')) replacement.set(i, []);
   }
   const out = physical.flatMap((text, i) => replacement.get(i) ?? [text]);
   for (const [name, value] of edits.set ?? []) if (!done.has(name)) out.push(line(name, value));
@@ -46,7 +47,10 @@ export function editMainCf(file: string, edits: MainCfEdits): void {
   const updated = editMainCfText(text, file, edits);
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, updated, { encoding: 'utf8', mode: existsSync(file) ? statSync(file).mode & 0o7777 : 0o644 });
+    writeFileSync(temporary, updated, {
+      encoding: 'utf8',
+      mode: existsSync(file) ? statSync(file).mode & 0o7777 : 0o644,
+    });
     renameSync(temporary, file);
   } catch (err) {
     if (existsSync(temporary)) unlinkSync(temporary);

@@ -42,7 +42,12 @@ export function logicalLines(text: string, file: string, warnings: ConfigWarning
     if (isComment(line)) return;
     if (/^\s/.test(line)) {
       if (current === undefined) {
-        warnings.push(configWarning({ file, line: index + 1 }, `logical line must not start with whitespace: "${line}"`));
+        warnings.push(
+          configWarning(
+            { file, line: index + 1 },
+            `logical line must not start with whitespace: "${line}"`,
+          ),
+        );
         return;
       }
       current.text = current.text.trimEnd() + ' ' + line.trim();
@@ -59,10 +64,19 @@ export function logicalLines(text: string, file: string, warnings: ConfigWarning
 export function parseEntry(logical: LogicalLine, file: string): MainCfEntry {
   const eq = logical.text.indexOf('=');
   const location = { file, line: logical.line };
-  if (eq < 0) throw new ConfigError({ ...location, reason: `missing '=' after attribute name: "${logical.text.trim()}"` });
+  if (eq < 0)
+    throw new ConfigError({
+      ...location,
+      reason: `missing '=' after attribute name: "${logical.text.trim()}"`,
+    });
   const name = logical.text.slice(0, eq).trim();
-  if (name === '') throw new ConfigError({ ...location, reason: `missing attribute name: "${logical.text.trim()}"` });
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ConfigError({ ...location, reason: `bad parameter name: "${name}"` });
+  if (name === '')
+    throw new ConfigError({
+      ...location,
+      reason: `missing attribute name: "${logical.text.trim()}"`,
+    });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new ConfigError({ ...location, reason: `bad parameter name: "${name}"` });
   return { name, value: logical.text.slice(eq + 1).trim(), line: logical.line };
 }
 
@@ -73,7 +87,13 @@ export function parseMainCf(text: string, file: string): MainCf {
   for (const entry of entries) {
     const earlier = seen.get(entry.name);
     if (earlier !== undefined) {
-      warnings.push(configWarning({ file, line: entry.line }, `overriding earlier entry: ${earlier.name}=${earlier.value}`, entry.name));
+      warnings.push(
+        configWarning(
+          { file, line: entry.line },
+          `overriding earlier entry: ${earlier.name}=${earlier.value}`,
+          entry.name,
+        ),
+      );
     }
     seen.set(entry.name, entry);
   }

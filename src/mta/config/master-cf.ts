@@ -50,7 +50,8 @@ export function masterWords(text: string, location: ConfigLocation): string[] {
     while (end < text.length && !/\s/.test(text[end] as string)) {
       if (text[end] === '{') {
         const close = matchingBrace(text, end);
-        if (close < 0) throw new ConfigError({ ...location, reason: `missing "}" in "${text.slice(end)}"` });
+        if (close < 0)
+          throw new ConfigError({ ...location, reason: `missing "}" in "${text.slice(end)}"` });
         end = close;
       }
       end++;
@@ -61,29 +62,49 @@ export function masterWords(text: string, location: ConfigLocation): string[] {
   return words;
 }
 
-function yesNo(value: string, column: string, fallback: boolean, location: ConfigLocation): boolean {
+function yesNo(
+  value: string,
+  column: string,
+  fallback: boolean,
+  location: ConfigLocation,
+): boolean {
   if (value === '-') return fallback;
   if (value === 'y') return true;
   if (value === 'n') return false;
-  throw new ConfigError({ ...location, reason: `invalid ${column} field "${value}": expected y, n or -` });
+  throw new ConfigError({
+    ...location,
+    reason: `invalid ${column} field "${value}": expected y, n or -`,
+  });
 }
 
 function wakeupOf(value: string, location: ConfigLocation): MasterService['wakeup'] {
   if (value === '-') return { seconds: 0, ifUsed: false };
   const match = /^(\d+)(\??)$/.exec(value);
-  if (!match) throw new ConfigError({ ...location, reason: `invalid wakeup field "${value}": expected seconds, seconds followed by ?, or -` });
+  if (!match)
+    throw new ConfigError({
+      ...location,
+      reason: `invalid wakeup field "${value}": expected seconds, seconds followed by ?, or -`,
+    });
   return { seconds: Number(match[1]), ifUsed: match[2] === '?' };
 }
 
 function maxprocOf(value: string, location: ConfigLocation): number | undefined {
   if (value === '-') return undefined;
-  if (!/^\d+$/.test(value)) throw new ConfigError({ ...location, reason: `invalid maxproc field "${value}": expected a number or -` });
+  if (!/^\d+$/.test(value))
+    throw new ConfigError({
+      ...location,
+      reason: `invalid maxproc field "${value}": expected a number or -`,
+    });
   return Number(value);
 }
 
 function typeOf(value: string, location: ConfigLocation): ServiceType {
   const type = SERVICE_TYPES.find((t) => t === value);
-  if (type === undefined) throw new ConfigError({ ...location, reason: `invalid type field "${value}": expected ${SERVICE_TYPES.join(', ')}` });
+  if (type === undefined)
+    throw new ConfigError({
+      ...location,
+      reason: `invalid type field "${value}": expected ${SERVICE_TYPES.join(', ')}`,
+    });
   return type;
 }
 
@@ -92,7 +113,8 @@ function override(word: string, location: ConfigLocation): [string, string] {
   const text = word.startsWith('{') && word.endsWith('}') ? word.slice(1, -1) : word;
   const eq = text.indexOf('=');
   const name = eq < 0 ? '' : text.slice(0, eq).trim();
-  if (eq < 0 || !/^[A-Za-z0-9_]+$/.test(name)) throw new ConfigError({ ...location, reason: `-o needs name=value: "${word}"` });
+  if (eq < 0 || !/^[A-Za-z0-9_]+$/.test(name))
+    throw new ConfigError({ ...location, reason: `-o needs name=value: "${word}"` });
   return [name, text.slice(eq + 1).trim()];
 }
 
@@ -102,7 +124,10 @@ interface Arguments {
   overrides: Map<string, Setting>;
 }
 
-function commandArguments(words: readonly string[], location: ConfigLocation & { file: string; line: number }): Arguments {
+function commandArguments(
+  words: readonly string[],
+  location: ConfigLocation & { file: string; line: number },
+): Arguments {
   const result: Arguments = { args: [], flags: [], overrides: new Map() };
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
@@ -112,7 +137,8 @@ function commandArguments(words: readonly string[], location: ConfigLocation & {
       continue;
     }
     const next = words[++i];
-    if (next === undefined) throw new ConfigError({ ...location, reason: '-o at the end of the line needs name=value' });
+    if (next === undefined)
+      throw new ConfigError({ ...location, reason: '-o at the end of the line needs name=value' });
     const [name, value] = override(next, location);
     result.args.push('-o', next.startsWith('{') ? `{${name}=${value}}` : `${name}=${value}`);
     result.overrides.set(name, { value, file: location.file, line: location.line });
@@ -121,19 +147,36 @@ function commandArguments(words: readonly string[], location: ConfigLocation & {
 }
 
 /** One service line; `services` undefined leaves inet addresses unresolved (postconf does not resolve them). */
-export function parseMasterLine(text: string, location: { file: string; line: number }, services: ServicesFile | undefined): MasterService {
+export function parseMasterLine(
+  text: string,
+  location: { file: string; line: number },
+  services: ServicesFile | undefined,
+): MasterService {
   const words = masterWords(text, location);
   if (words.length < 8) {
-    throw new ConfigError({ ...location, reason: `bad field count: ${words.length} fields, ${MASTER_FIELDS} (and arguments) expected` });
+    throw new ConfigError({
+      ...location,
+      reason: `bad field count: ${words.length} fields, ${MASTER_FIELDS} (and arguments) expected`,
+    });
   }
-  const [name, typeText, priv, unpriv, chroot, wakeup, maxproc, command] = words as [string, string, string, string, string, string, string, string];
+  const [name, typeText, priv, unpriv, chroot, wakeup, maxproc, command] = words as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const type = typeOf(typeText, location);
   const { args, flags, overrides } = commandArguments(words.slice(8), location);
   return {
     ...location,
     name,
     type,
-    ...(type === 'inet' && services !== undefined && { address: parseServiceAddress(name, services, location) }),
+    ...(type === 'inet' &&
+      services !== undefined && { address: parseServiceAddress(name, services, location) }),
     // master(5): private and unpriv default to y; chroot to n since Postfix 3.0.
     private: yesNo(priv, 'private', true, location),
     unprivileged: yesNo(unpriv, 'unpriv', true, location),
@@ -149,10 +192,21 @@ export function parseMasterLine(text: string, location: { file: string; line: nu
 }
 
 /** The services of a master.cf text; layout problems Postfix only warns about go to `warnings`. */
-export function parseMasterCf(text: string, file: string, services: ServicesFile | undefined, warnings: ConfigWarning[] = []): MasterService[] {
-  return logicalLines(text, file, warnings).map((logical) => parseMasterLine(logical.text, { file, line: logical.line }, services));
+export function parseMasterCf(
+  text: string,
+  file: string,
+  services: ServicesFile | undefined,
+  warnings: ConfigWarning[] = [],
+): MasterService[] {
+  return logicalLines(text, file, warnings).map((logical) =>
+    parseMasterLine(logical.text, { file, line: logical.line }, services),
+  );
 }
 
-export function readMasterCf(file: string, services: ServicesFile | undefined, warnings: ConfigWarning[] = []): MasterService[] {
+export function readMasterCf(
+  file: string,
+  services: ServicesFile | undefined,
+  warnings: ConfigWarning[] = [],
+): MasterService[] {
   return parseMasterCf(readFileSync(file, 'utf8'), file, services, warnings);
 }

@@ -27,7 +27,10 @@ export class ParameterSet {
   private readonly definitions: ReadonlyMap<string, ParameterDefinition>;
 
   /** `definitions`: the registry, or the registry with master.cf's per-transport parameters (definitionsFor). */
-  constructor(settings: ReadonlyMap<string, Setting>, definitions: ReadonlyMap<string, ParameterDefinition> = registry) {
+  constructor(
+    settings: ReadonlyMap<string, Setting>,
+    definitions: ReadonlyMap<string, ParameterDefinition> = registry,
+  ) {
     this.settings = settings;
     this.definitions = definitions;
   }
@@ -103,12 +106,20 @@ export class ParameterSet {
   }
 
   int(name: string): number {
-    return this.typed(name, ['integer'], 'integer', (value, { type }) => parseInteger(value, type.kind === 'integer' ? type.min : undefined, type.kind === 'integer' ? type.max : undefined));
+    return this.typed(name, ['integer'], 'integer', (value, { type }) =>
+      parseInteger(
+        value,
+        type.kind === 'integer' ? type.min : undefined,
+        type.kind === 'integer' ? type.max : undefined,
+      ),
+    );
   }
 
   /** A time value in seconds (the parameter's default unit applies to a bare number). */
   time(name: string): number {
-    return this.typed(name, ['time'], 'time', (value, d) => parseTime(value, d.type.kind === 'time' ? d.type.unit : 's'));
+    return this.typed(name, ['time'], 'time', (value, d) =>
+      parseTime(value, d.type.kind === 'time' ? d.type.unit : 's'),
+    );
   }
 
   /** A size in bytes. */
@@ -137,14 +148,25 @@ export class ParameterSet {
 
   private known(name: string): ParameterDefinition | undefined {
     const definition = this.definition(name);
-    if (definition === undefined && !this.settings.has(name)) throw new ConfigError({ parameter: name, reason: 'unknown parameter' });
+    if (definition === undefined && !this.settings.has(name))
+      throw new ConfigError({ parameter: name, reason: 'unknown parameter' });
     return definition;
   }
 
-  private typed<T>(name: string, kinds: readonly TypeKind[], wanted: string, parse: (value: string, d: ParameterDefinition) => T): T {
+  private typed<T>(
+    name: string,
+    kinds: readonly TypeKind[],
+    wanted: string,
+    parse: (value: string, d: ParameterDefinition) => T,
+  ): T {
     const definition = this.known(name);
-    if (definition === undefined) throw new ConfigError({ parameter: name, reason: `is not a registered ${wanted} parameter` });
-    if (!kinds.includes(definition.type.kind)) throw new ConfigError({ parameter: name, reason: `is a ${definition.type.kind} parameter, not ${wanted}` });
+    if (definition === undefined)
+      throw new ConfigError({ parameter: name, reason: `is not a registered ${wanted} parameter` });
+    if (!kinds.includes(definition.type.kind))
+      throw new ConfigError({
+        parameter: name,
+        reason: `is a ${definition.type.kind} parameter, not ${wanted}`,
+      });
     const value = this.expanded(name);
     try {
       return parse(value, definition);
@@ -185,7 +207,9 @@ export class ParameterSet {
 
 /** A ParameterSet from plain `name: value` settings (for tests and tools); the values are checked like main.cf's. */
 export function parameterSetFrom(values: Readonly<Record<string, string>>): ParameterSet {
-  const set = new ParameterSet(new Map(Object.entries(values).map(([name, value]) => [name, { value }])));
+  const set = new ParameterSet(
+    new Map(Object.entries(values).map(([name, value]) => [name, { value }])),
+  );
   validateParameterSet(set, Object.keys(values));
   return set;
 }
@@ -195,7 +219,10 @@ export function parameterSetFrom(values: Readonly<Record<string, string>>): Para
  * of registered ones), then every registered default in this context: a bad
  * value is a ConfigError naming file, line, parameter, value and expectation.
  */
-export function validateParameterSet(set: ParameterSet, names: readonly string[] = set.explicitNames()): void {
+export function validateParameterSet(
+  set: ParameterSet,
+  names: readonly string[] = set.explicitNames(),
+): void {
   for (const name of names) checkOne(set, name);
   for (const name of set.definedNames()) checkOne(set, name);
 }

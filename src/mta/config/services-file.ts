@@ -38,7 +38,11 @@ export class ServicesFile {
 
   /** The port of a service name (or alias) for a protocol, or undefined. */
   port(name: string, protocol = 'tcp'): number | undefined {
-    if (this.unreadable !== undefined) throw new ConfigError({ file: this.file, reason: `cannot look up service "${name}": ${this.unreadable}` });
+    if (this.unreadable !== undefined)
+      throw new ConfigError({
+        file: this.file,
+        reason: `cannot look up service "${name}": ${this.unreadable}`,
+      });
     return this.ports.get(`${name}/${protocol}`);
   }
 }

@@ -1,7 +1,8 @@
 import { ConfigError } from './config-error.js';
 import { splitList } from './list-value.js';
 
-export const TABLES_EXPECTED = 'lookup tables written type:name (for example hash:/etc/postfix/access or inline:{ key=value })';
+export const TABLES_EXPECTED =
+  'lookup tables written type:name (for example hash:/etc/postfix/access or inline:{ key=value })';
 
 /** A lookup table reference as written: `hash:/etc/aliases`, `inline:{ a=b }`, `proxy:unix:passwd.byname`. */
 export interface TableSpec {
@@ -22,7 +23,12 @@ export function parseTableList(value: string): string[] {
     try {
       parseTableSpec(word);
     } catch (err) {
-      if (err instanceof ConfigError) throw new ConfigError({ value, expected: TABLES_EXPECTED, reason: `"${word}" is not type:name` });
+      if (err instanceof ConfigError)
+        throw new ConfigError({
+          value,
+          expected: TABLES_EXPECTED,
+          reason: `"${word}" is not type:name`,
+        });
       throw err;
     }
   }

@@ -1,7 +1,14 @@
 import { ConfigError } from './config-error.js';
 
 /** The protocol names Postfix accepts in *_tls_protocols (postconf(5) smtpd_tls_protocols). */
-export const TLS_PROTOCOL_NAMES = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export const TLS_PROTOCOL_NAMES = [
+  'SSLv2',
+  'SSLv3',
+  'TLSv1',
+  'TLSv1.1',
+  'TLSv1.2',
+  'TLSv1.3',
+] as const;
 export type TlsProtocolName = (typeof TLS_PROTOCOL_NAMES)[number];
 
 /**
@@ -20,7 +27,12 @@ export const TLS_PROTOCOLS_EXPECTED = `a TLS protocol list: names out of ${TLS_P
 
 function protocolName(word: string, value: string): TlsProtocolName {
   const found = TLS_PROTOCOL_NAMES.find((name) => name.toLowerCase() === word.toLowerCase());
-  if (found === undefined) throw new ConfigError({ value, expected: TLS_PROTOCOLS_EXPECTED, reason: `unknown protocol "${word}"` });
+  if (found === undefined)
+    throw new ConfigError({
+      value,
+      expected: TLS_PROTOCOLS_EXPECTED,
+      reason: `unknown protocol "${word}"`,
+    });
   return found;
 }
 

@@ -23,7 +23,11 @@ export function parseInteger(value: string, min?: number, max?: number): number 
   const expected = `an integer${rangeText(min, max)}`;
   if (!/^\s*[+-]?\d+\s*$/.test(value)) throw new ConfigError({ value, expected });
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || (min !== undefined && number < min) || (max !== undefined && number > max)) {
+  if (
+    !Number.isSafeInteger(number) ||
+    (min !== undefined && number < min) ||
+    (max !== undefined && number > max)
+  ) {
     throw new ConfigError({ value, expected });
   }
   return number;
@@ -40,12 +44,17 @@ export function parseSize(value: string): number {
 function checkEnum(value: string, values: readonly string[], allowEmpty: boolean): void {
   const word = value.trim().toLowerCase();
   if (word === '' && allowEmpty) return;
-  if (!values.includes(word)) throw new ConfigError({ value, expected: `one of ${values.join(', ')}${allowEmpty ? ' (or empty)' : ''}` });
+  if (!values.includes(word))
+    throw new ConfigError({
+      value,
+      expected: `one of ${values.join(', ')}${allowEmpty ? ' (or empty)' : ''}`,
+    });
 }
 
 function checkEnumList(value: string, values: readonly string[]): void {
   for (const word of splitList(value)) {
-    if (!values.includes(word.toLowerCase())) throw new ConfigError({ value, expected: `a list of ${values.join(', ')}` });
+    if (!values.includes(word.toLowerCase()))
+      throw new ConfigError({ value, expected: `a list of ${values.join(', ')}` });
   }
 }
 
@@ -87,7 +96,12 @@ export function checkValue(type: ParameterType, value: string): void {
   }
 }
 
-function checkTime(value: string, unit: Extract<ParameterType, { kind: 'time' }>['unit'], min: number | undefined): void {
+function checkTime(
+  value: string,
+  unit: Extract<ParameterType, { kind: 'time' }>['unit'],
+  min: number | undefined,
+): void {
   const seconds = parseTime(value, unit);
-  if (min !== undefined && seconds < min) throw new ConfigError({ value, expected: `a time of at least ${min}s` });
+  if (min !== undefined && seconds < min)
+    throw new ConfigError({ value, expected: `a time of at least ${min}s` });
 }

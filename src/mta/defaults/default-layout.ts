@@ -26,7 +26,10 @@ const UNSAFE_PATH = /[\s,$#{}()]/;
 
 export function defaultLayout(root: string): DefaultLayout {
   const abs = resolve(root);
-  if (UNSAFE_PATH.test(abs)) throw new Error(`default configuration root '${abs}': main.cf cannot name a path with white space, ',', '$', '#', braces or parentheses`);
+  if (UNSAFE_PATH.test(abs))
+    throw new Error(
+      `default configuration root '${abs}': main.cf cannot name a path with white space, ',', '$', '#', braces or parentheses`,
+    );
   const etc = join(abs, 'etc');
   return {
     root: abs,

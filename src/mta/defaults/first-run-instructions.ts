@@ -5,7 +5,9 @@ export function firstRunInstructions(r: FirstRunResult): string {
   const from = `postmaster@${r.hostname}`;
   const python = `python3 -c "import smtplib,ssl; s=smtplib.SMTP('127.0.0.1',2525); s.starttls(context=ssl._create_unverified_context()); s.sendmail('${from}',['${r.userAddress}'],'Subject: first message\\n\\nHello from postern.\\n'); s.quit()"`;
   return [
-    r.created ? `postern: first run: wrote a default configuration under ${r.root}` : `postern: using the configuration under ${r.root} (not changed)`,
+    r.created
+      ? `postern: first run: wrote a default configuration under ${r.root}`
+      : `postern: using the configuration under ${r.root} (not changed)`,
     `  configuration   ${r.mainCf}, ${r.masterCf}`,
     `  certificates    ${r.rsaCert} (RSA), ${r.ecdsaCert} (ECDSA), self-signed`,
     `  queue           ${r.queueDirectory}`,

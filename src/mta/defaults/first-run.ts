@@ -61,7 +61,13 @@ function writeFileAtomically(path: string, text: string, mode: number): void {
   renameSync(tmp, path);
 }
 
-function writeCertificate(keyType: SelfSignedKeyType, certFile: string, keyFile: string, host: string, options: FirstRunOptions): void {
+function writeCertificate(
+  keyType: SelfSignedKeyType,
+  certFile: string,
+  keyFile: string,
+  host: string,
+  options: FirstRunOptions,
+): void {
   const started = Date.now();
   const made = buildSelfSignedCertificate({
     keyType,
@@ -74,20 +80,49 @@ function writeCertificate(keyType: SelfSignedKeyType, certFile: string, keyFile:
   });
   writeFileAtomically(keyFile, made.keyPem, 0o600);
   writeFileAtomically(certFile, made.certificatePem, 0o644);
-  options.log.info(`made a self-signed ${keyType === 'rsa' ? 'RSA-2048' : 'ECDSA P-256'} certificate for ${host} in ${Date.now() - started} ms: ${certFile}`);
+  options.log.info(
+    `made a self-signed ${keyType === 'rsa' ? 'RSA-2048' : 'ECDSA P-256'} certificate for ${host} in ${Date.now() - started} ms: ${certFile}`,
+  );
 }
 
-async function writeUser(l: DefaultLayout, address: string, options: FirstRunOptions): Promise<void> {
+async function writeUser(
+  l: DefaultLayout,
+  address: string,
+  options: FirstRunOptions,
+): Promise<void> {
   const password = generatePassword(options.random);
   const secret = await hashPassword(password, 'scrypt', options.random);
-  writeFileAtomically(l.saslPasswd, `# smtpd_sasl_password_maps (texthash): user and scrypt secret; "postern saslpasswd -f ${l.saslPasswd} USER" edits it.\n${FIRST_USER} ${secret}\n`, 0o600);
-  writeFileAtomically(l.firstUserFile, `# The SMTP AUTH user made on first run; ${l.saslPasswd} holds only its scrypt hash.\nuser: ${FIRST_USER}\npassword: ${password}\naddress: ${address}\n`, 0o600);
-  writeFileAtomically(l.localUsers, `# local_recipient_maps (texthash): the local users mail is accepted for, one "user value" line each.\n${FIRST_USER} ${FIRST_USER}\n`, 0o644);
-  writeFileAtomically(l.aliases, `# alias_maps (texthash, postmap's "key value" format, no colon): name and where its mail goes.\npostmaster ${FIRST_USER}\nroot ${FIRST_USER}\n`, 0o644);
+  writeFileAtomically(
+    l.saslPasswd,
+    `# smtpd_sasl_password_maps (texthash): user and scrypt secret; "postern saslpasswd -f ${l.saslPasswd} USER" edits it.\n${FIRST_USER} ${secret}\n`,
+    0o600,
+  );
+  writeFileAtomically(
+    l.firstUserFile,
+    `# The SMTP AUTH user made on first run; ${l.saslPasswd} holds only its scrypt hash.\nuser: ${FIRST_USER}\npassword: ${password}\naddress: ${address}\n`,
+    0o600,
+  );
+  writeFileAtomically(
+    l.localUsers,
+    `# local_recipient_maps (texthash): the local users mail is accepted for, one "user value" line each.\n${FIRST_USER} ${FIRST_USER}\n`,
+    0o644,
+  );
+  writeFileAtomically(
+    l.aliases,
+    `# alias_maps (texthash, postmap's "key value" format, no colon): name and where its mail goes.\npostmaster ${FIRST_USER}\nroot ${FIRST_USER}\n`,
+    0o644,
+  );
 }
 
 function resultOf(l: DefaultLayout, created: boolean, host: string): FirstRunResult {
-  return { ...l, created, hostname: host, user: FIRST_USER, userAddress: `${FIRST_USER}@${host}`, listeners: LISTENERS };
+  return {
+    ...l,
+    created,
+    hostname: host,
+    user: FIRST_USER,
+    userAddress: `${FIRST_USER}@${host}`,
+    listeners: LISTENERS,
+  };
 }
 
 /**
@@ -95,11 +130,21 @@ function resultOf(l: DefaultLayout, created: boolean, host: string): FirstRunRes
  * ROOT/data, ROOT/mail and ROOT/log when ROOT/etc/main.cf does not exist.
  * main.cf is written last: a run cut short leaves no main.cf and is redone whole.
  */
-export async function ensureDefaultConfiguration(root: string, options: FirstRunOptions): Promise<FirstRunResult> {
+export async function ensureDefaultConfiguration(
+  root: string,
+  options: FirstRunOptions,
+): Promise<FirstRunResult> {
   const l = defaultLayout(root);
   const host = machineName(options.hostname);
   if (existsSync(l.mainCf)) return resultOf(l, false, host);
-  for (const dir of [l.configDirectory, l.queueDirectory, l.dataDirectory, l.mailDirectory, l.logDirectory]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [
+    l.configDirectory,
+    l.queueDirectory,
+    l.dataDirectory,
+    l.mailDirectory,
+    l.logDirectory,
+  ])
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeCertificate('rsa', l.rsaCert, l.rsaKey, host, options);
   writeCertificate('ecdsa', l.ecdsaCert, l.ecdsaKey, host, options);
   await writeUser(l, `${FIRST_USER}@${host}`, options);

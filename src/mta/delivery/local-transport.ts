@@ -31,16 +31,22 @@ export interface LocalTransportOptions {
   readonly maxExpansionDepth?: number;
 }
 
-type Target = { kind: 'mailbox'; user: string; address: string } | { kind: 'remote'; address: string } | { kind: 'unsupported'; what: string };
+type Target =
+  | { kind: 'mailbox'; user: string; address: string }
+  | { kind: 'remote'; address: string }
+  | { kind: 'unsupported'; what: string };
 
 function splitAddress(address: string): { local: string; domain: string } {
   const at = address.lastIndexOf('@');
-  return at < 0 ? { local: address, domain: '' } : { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase() };
+  return at < 0
+    ? { local: address, domain: '' }
+    : { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase() };
 }
 
 function stripExtension(local: string, delimiters: string): string {
   if (delimiters === '') return local;
-  for (let i = 0; i < local.length; i++) if (delimiters.includes(local[i]!)) return local.slice(0, i);
+  for (let i = 0; i < local.length; i++)
+    if (delimiters.includes(local[i]!)) return local.slice(0, i);
   return local;
 }
 
@@ -64,32 +70,63 @@ export class LocalTransport implements Transport {
 
   async deliver(request: DeliveryRequest): Promise<RecipientOutcome[]> {
     const outcomes: RecipientOutcome[] = [];
-    for (const { index, recipient } of request.recipients) outcomes.push({ ...(await this.deliverOne(request.message, index, recipient.address)), relay: 'local' });
+    for (const { index, recipient } of request.recipients)
+      outcomes.push({
+        ...(await this.deliverOne(request.message, index, recipient.address)),
+        relay: 'local',
+      });
     return outcomes;
   }
 
-  private async deliverOne(message: QueuedMessage, index: number, address: string): Promise<RecipientOutcome> {
+  private async deliverOne(
+    message: QueuedMessage,
+    index: number,
+    address: string,
+  ): Promise<RecipientOutcome> {
     let targets: Target[];
     try {
       targets = this.expand(address, 0, new Set());
     } catch (e) {
-      if (e instanceof ExpansionError) return { index, status: 'bounced', dsnStatus: e.dsnStatus, diagnostic: e.message };
+      if (e instanceof ExpansionError)
+        return { index, status: 'bounced', dsnStatus: e.dsnStatus, diagnostic: e.message };
       throw e;
     }
-    if (targets.length === 0) return { index, status: 'bounced', dsnStatus: '5.4.6', diagnostic: `alias expansion of ${address} loops back on itself` };
+    if (targets.length === 0)
+      return {
+        index,
+        status: 'bounced',
+        dsnStatus: '5.4.6',
+        diagnostic: `alias expansion of ${address} loops back on itself`,
+      };
     const unsupported = targets.find((t) => t.kind === 'unsupported');
-    if (unsupported !== undefined) return { index, status: 'bounced', dsnStatus: '5.3.5', diagnostic: `delivery to ${unsupported.kind === 'unsupported' ? unsupported.what : ''} is not supported by postern's local delivery agent` };
+    if (unsupported !== undefined)
+      return {
+        index,
+        status: 'bounced',
+        dsnStatus: '5.3.5',
+        diagnostic: `delivery to ${unsupported.kind === 'unsupported' ? unsupported.what : ''} is not supported by postern's local delivery agent`,
+      };
     try {
       const delivered: string[] = [];
-      for (const t of targets) if (t.kind === 'mailbox') delivered.push(await this.toMailbox(message, address, t.user));
+      for (const t of targets)
+        if (t.kind === 'mailbox') delivered.push(await this.toMailbox(message, address, t.user));
       const remote = targets.flatMap((t) => (t.kind === 'remote' ? [t.address] : []));
       if (remote.length > 0) await this.options.resubmit(message, remote);
-      const parts = [delivered.length > 0 ? `delivered to maildir` : '', remote.length > 0 ? `forwarded as a new message to ${remote.join(', ')}` : ''].filter((p) => p !== '');
+      const parts = [
+        delivered.length > 0 ? `delivered to maildir` : '',
+        remote.length > 0 ? `forwarded as a new message to ${remote.join(', ')}` : '',
+      ].filter((p) => p !== '');
       return { index, status: 'sent', dsnStatus: '2.0.0', diagnostic: parts.join('; ') };
     } catch (e) {
-      if (e instanceof ExpansionError) return { index, status: 'bounced', dsnStatus: e.dsnStatus, diagnostic: e.message };
+      if (e instanceof ExpansionError)
+        return { index, status: 'bounced', dsnStatus: e.dsnStatus, diagnostic: e.message };
       const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      return { index, status: 'deferred', dsnStatus: '4.2.0', diagnostic: `cannot write the mailbox: ${reason}` };
+      return {
+        index,
+        status: 'deferred',
+        dsnStatus: '4.2.0',
+        diagnostic: `cannot write the mailbox: ${reason}`,
+      };
     }
   }
 
@@ -99,36 +136,71 @@ export class LocalTransport implements Transport {
     const key = local.toLowerCase();
     if (seen.has(key)) return [];
     seen.add(key);
-    if (depth > (this.options.maxExpansionDepth ?? 100)) throw new ExpansionError('5.4.6', `alias expansion of ${address} nests too deep (a loop?)`);
-    const value = lookupAll(this.options.aliasMaps, key) ?? lookupAll(this.options.aliasMaps, stripExtension(key, this.options.recipientDelimiter));
-    if (value === undefined) return [this.mailboxTarget(address, stripExtension(key, this.options.recipientDelimiter))];
-    return splitAddressList(value, false).flatMap((item) => this.expandItem(item, address, depth, seen));
+    if (depth > (this.options.maxExpansionDepth ?? 100))
+      throw new ExpansionError('5.4.6', `alias expansion of ${address} nests too deep (a loop?)`);
+    const value =
+      lookupAll(this.options.aliasMaps, key) ??
+      lookupAll(this.options.aliasMaps, stripExtension(key, this.options.recipientDelimiter));
+    if (value === undefined)
+      return [this.mailboxTarget(address, stripExtension(key, this.options.recipientDelimiter))];
+    return splitAddressList(value, false).flatMap((item) =>
+      this.expandItem(item, address, depth, seen),
+    );
   }
 
   private expandItem(item: string, address: string, depth: number, seen: Set<string>): Target[] {
-    if (item.startsWith('|') || item.startsWith('/') || item.toLowerCase().startsWith(':include:')) return [{ kind: 'unsupported', what: item }];
+    if (item.startsWith('|') || item.startsWith('/') || item.toLowerCase().startsWith(':include:'))
+      return [{ kind: 'unsupported', what: item }];
     const unquoted = item.replace(/^"(.*)"$/, '$1');
     const { local } = splitAddress(unquoted);
     // aliases(5): an alias naming itself is delivered to the mailbox, not expanded again.
-    if (local.toLowerCase() === splitAddress(address).local.toLowerCase() && !unquoted.includes('@')) return [this.mailboxTarget(address, stripExtension(local.toLowerCase(), this.options.recipientDelimiter))];
+    if (
+      local.toLowerCase() === splitAddress(address).local.toLowerCase() &&
+      !unquoted.includes('@')
+    )
+      return [
+        this.mailboxTarget(
+          address,
+          stripExtension(local.toLowerCase(), this.options.recipientDelimiter),
+        ),
+      ];
     return this.expand(unquoted, depth + 1, seen);
   }
 
   private mailboxTarget(address: string, user: string): Target {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(user)) throw new ExpansionError('5.1.3', `${address}: the user name ${JSON.stringify(user)} cannot name a mailbox`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(user))
+      throw new ExpansionError(
+        '5.1.3',
+        `${address}: the user name ${JSON.stringify(user)} cannot name a mailbox`,
+      );
     const maps = this.options.localRecipientMaps;
-    if (maps !== undefined && maps.length > 0 && lookupAll(maps, user) === undefined && lookupAll(maps, address.toLowerCase()) === undefined) {
+    if (
+      maps !== undefined &&
+      maps.length > 0 &&
+      lookupAll(maps, user) === undefined &&
+      lookupAll(maps, address.toLowerCase()) === undefined
+    ) {
       throw new ExpansionError('5.1.1', `${address}: unknown user: "${user}"`);
     }
     return { kind: 'mailbox', user, address };
   }
 
   private async toMailbox(message: QueuedMessage, original: string, user: string): Promise<string> {
-    if (!this.options.homeMailbox.endsWith('/')) throw new ExpansionError('5.3.5', `home_mailbox = ${this.options.homeMailbox}: only Maildir delivery (a name ending in /) is supported by postern`);
+    if (!this.options.homeMailbox.endsWith('/'))
+      throw new ExpansionError(
+        '5.3.5',
+        `home_mailbox = ${this.options.homeMailbox}: only Maildir delivery (a name ending in /) is supported by postern`,
+      );
     const deliveredTo = original.toLowerCase();
-    if (hasDeliveredTo(message.content, deliveredTo)) throw new ExpansionError('5.4.6', `mail forwarding loop for ${original}`);
-    const head = new TextEncoder().encode(`Return-Path: <${message.sender}>\nDelivered-To: ${deliveredTo}\n`);
-    const path = await writeMaildirMessage(join(this.options.mailRoot, user, this.options.homeMailbox), [head, crlfToLf(message.content)]);
+    if (hasDeliveredTo(message.content, deliveredTo))
+      throw new ExpansionError('5.4.6', `mail forwarding loop for ${original}`);
+    const head = new TextEncoder().encode(
+      `Return-Path: <${message.sender}>\nDelivered-To: ${deliveredTo}\n`,
+    );
+    const path = await writeMaildirMessage(
+      join(this.options.mailRoot, user, this.options.homeMailbox),
+      [head, crlfToLf(message.content)],
+    );
     return path;
   }
 }
@@ -144,8 +216,14 @@ class ExpansionError extends Error {
 
 /** local(8) loop detection: a Delivered-To header for this recipient already in the header section. */
 function hasDeliveredTo(content: Uint8Array, address: string): boolean {
-  const text = new TextDecoder('latin1').decode(content.subarray(0, Math.min(content.length, 65536)));
+  const text = new TextDecoder('latin1').decode(
+    content.subarray(0, Math.min(content.length, 65536)),
+  );
   const end = text.search(/\r?\n\r?\n/);
   const header = end < 0 ? text : text.slice(0, end);
-  return header.split(/\r?\n/).some((line) => /^delivered-to:/i.test(line) && line.slice(13).trim().toLowerCase() === address);
+  return header
+    .split(/\r?\n/)
+    .some(
+      (line) => /^delivered-to:/i.test(line) && line.slice(13).trim().toLowerCase() === address,
+    );
 }

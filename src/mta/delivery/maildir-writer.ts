@@ -16,11 +16,16 @@ function uniqueName(now: number): string {
 }
 
 export async function ensureMaildir(maildir: string): Promise<void> {
-  for (const sub of ['tmp', 'new', 'cur']) await mkdir(join(maildir, sub), { recursive: true, mode: 0o700 });
+  for (const sub of ['tmp', 'new', 'cur'])
+    await mkdir(join(maildir, sub), { recursive: true, mode: 0o700 });
 }
 
 /** Writes one message into `maildir`; resolves with the file's path in new/ once it is durable. */
-export async function writeMaildirMessage(maildir: string, parts: readonly Uint8Array[], now: number = Date.now()): Promise<string> {
+export async function writeMaildirMessage(
+  maildir: string,
+  parts: readonly Uint8Array[],
+  now: number = Date.now(),
+): Promise<string> {
   await ensureMaildir(maildir);
   const name = uniqueName(now);
   const tmp = join(maildir, 'tmp', name);

@@ -16,7 +16,9 @@ export type MxAnswer =
   | { readonly kind: 'not-found'; readonly reason: string }
   | { readonly kind: 'temporary'; readonly reason: string };
 
-export type AddressAnswer = { readonly ok: true; readonly addresses: readonly string[] } | { readonly ok: false; readonly permanent: boolean; readonly reason: string };
+export type AddressAnswer =
+  | { readonly ok: true; readonly addresses: readonly string[] }
+  | { readonly ok: false; readonly permanent: boolean; readonly reason: string };
 
 export interface MxResolverOptions {
   /** DNS servers (`127.0.0.1:5353`); the system's when absent. */
@@ -51,14 +53,32 @@ export class MxResolver {
       records = await this.resolver.resolveMx(domain);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (EMPTY.has(code)) return { kind: 'hosts', hosts: [{ name: domain, preference: 0 }], implicit: true };
-      if (PERMANENT.has(code)) return { kind: 'not-found', reason: `Host or domain name not found. Name service error for name=${domain} type=MX: Host not found` };
-      return { kind: 'temporary', reason: `Host or domain name not found. Name service error for name=${domain} type=MX: ${code || (err as Error).message}, try again` };
+      if (EMPTY.has(code))
+        return { kind: 'hosts', hosts: [{ name: domain, preference: 0 }], implicit: true };
+      if (PERMANENT.has(code))
+        return {
+          kind: 'not-found',
+          reason: `Host or domain name not found. Name service error for name=${domain} type=MX: Host not found`,
+        };
+      return {
+        kind: 'temporary',
+        reason: `Host or domain name not found. Name service error for name=${domain} type=MX: ${code || (err as Error).message}, try again`,
+      };
     }
-    if (records.length === 0) return { kind: 'hosts', hosts: [{ name: domain, preference: 0 }], implicit: true };
+    if (records.length === 0)
+      return { kind: 'hosts', hosts: [{ name: domain, preference: 0 }], implicit: true };
     // RFC 7505 §3: a single MX of "." says the domain accepts no mail.
     if (records.some((r) => r.exchange === '' || r.exchange === '.')) return { kind: 'null-mx' };
-    return { kind: 'hosts', hosts: this.order(records.map((r) => ({ name: r.exchange.replace(/\.$/, '').toLowerCase(), preference: r.priority }))), implicit: false };
+    return {
+      kind: 'hosts',
+      hosts: this.order(
+        records.map((r) => ({
+          name: r.exchange.replace(/\.$/, '').toLowerCase(),
+          preference: r.priority,
+        })),
+      ),
+      implicit: false,
+    };
   }
 
   async addresses(host: string): Promise<AddressAnswer> {
@@ -67,7 +87,11 @@ export class MxResolver {
     let lastError: NodeJS.ErrnoException | undefined;
     for (const family of this.families) {
       try {
-        found.push(...(family === 4 ? await this.resolver.resolve4(host) : await this.resolver.resolve6(host)));
+        found.push(
+          ...(family === 4
+            ? await this.resolver.resolve4(host)
+            : await this.resolver.resolve6(host)),
+        );
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (!EMPTY.has(e.code ?? '')) lastError = e;
@@ -75,7 +99,11 @@ export class MxResolver {
     }
     if (found.length > 0) return { ok: true, addresses: found };
     const permanent = lastError === undefined || PERMANENT.has(lastError.code ?? '');
-    return { ok: false, permanent, reason: `Host or domain name not found. Name service error for name=${host} type=A: ${permanent ? 'Host not found' : `${lastError?.code ?? 'error'}, try again`}` };
+    return {
+      ok: false,
+      permanent,
+      reason: `Host or domain name not found. Name service error for name=${host} type=A: ${permanent ? 'Host not found' : `${lastError?.code ?? 'error'}, try again`}`,
+    };
   }
 
   /** By preference, ties in random order (RFC 5321 §5.1). */

@@ -10,7 +10,12 @@ export interface Nexthop {
   readonly mxLookup: boolean;
 }
 
-const SERVICES: Record<string, number> = { smtp: 25, submission: 587, submissions: 465, smtps: 465 };
+const SERVICES: Record<string, number> = {
+  smtp: 25,
+  submission: 587,
+  submissions: 465,
+  smtps: 465,
+};
 
 export class NexthopError extends Error {
   override readonly name = 'NexthopError';
@@ -18,7 +23,8 @@ export class NexthopError extends Error {
 
 export function parseNexthop(text: string, defaultPort = 25): Nexthop {
   const t = text.trim();
-  const m = /^\[([^\]]+)\](?::([A-Za-z0-9-]+))?$/.exec(t) ?? /^([^:[\]\s]+)(?::([A-Za-z0-9-]+))?$/.exec(t);
+  const m =
+    /^\[([^\]]+)\](?::([A-Za-z0-9-]+))?$/.exec(t) ?? /^([^:[\]\s]+)(?::([A-Za-z0-9-]+))?$/.exec(t);
   if (m === null) throw new NexthopError(`bad next-hop destination "${text}"`);
   const host = (m[1] as string).replace(/^ipv6:/i, '').toLowerCase();
   const portText = m[2];

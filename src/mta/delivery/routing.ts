@@ -33,9 +33,18 @@ export function routeRecipient(address: string, o: RoutingOptions): Route {
   return splitTransport(hit, transport, fallback);
 }
 
-function lookupTransport(tables: readonly Table[], address: string, domain: string): string | undefined {
+function lookupTransport(
+  tables: readonly Table[],
+  address: string,
+  domain: string,
+): string | undefined {
   const labels = domain.split('.');
-  const keys = [address, domain, ...labels.slice(1).map((_, i) => `.${labels.slice(i + 1).join('.')}`), '*'];
+  const keys = [
+    address,
+    domain,
+    ...labels.slice(1).map((_, i) => `.${labels.slice(i + 1).join('.')}`),
+    '*',
+  ];
   for (const key of keys) {
     if (key === '' || key === '.') continue;
     for (const t of tables) {
@@ -51,5 +60,8 @@ function splitTransport(value: string, defaultTransport: string, defaultNexthop:
   const colon = value.indexOf(':');
   const transport = colon < 0 ? value : value.slice(0, colon);
   const nexthop = colon < 0 ? '' : value.slice(colon + 1);
-  return { transport: transport === '' ? defaultTransport : transport, nexthop: nexthop === '' ? defaultNexthop : nexthop };
+  return {
+    transport: transport === '' ? defaultTransport : transport,
+    nexthop: nexthop === '' ? defaultNexthop : nexthop,
+  };
 }

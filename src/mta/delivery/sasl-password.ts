@@ -4,7 +4,12 @@
 import type { ClientCredentials } from '../../smtp/sasl/mechanism.js';
 import type { Table } from '../tables/table.js';
 
-export function saslCredentials(tables: readonly Table[], nexthop: string, mxHost: string, port: number): ClientCredentials | undefined {
+export function saslCredentials(
+  tables: readonly Table[],
+  nexthop: string,
+  mxHost: string,
+  port: number,
+): ClientCredentials | undefined {
   const keys = [mxHost, `[${mxHost}]:${port}`, `[${mxHost}]`, nexthop.toLowerCase()];
   for (const key of keys) {
     for (const t of tables) {
@@ -12,7 +17,9 @@ export function saslCredentials(tables: readonly Table[], nexthop: string, mxHos
       if (v === undefined) continue;
       const colon = v.indexOf(':');
       // A value without a colon is a user with an empty password (Postfix accepts it too).
-      return colon < 0 ? { user: v.trim(), password: '' } : { user: v.slice(0, colon).trim(), password: v.slice(colon + 1) };
+      return colon < 0
+        ? { user: v.trim(), password: '' }
+        : { user: v.slice(0, colon).trim(), password: v.slice(colon + 1) };
     }
   }
   return undefined;

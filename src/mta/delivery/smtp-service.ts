@@ -26,7 +26,10 @@ export function smtpServices(config: Configuration): MasterService[] {
 }
 
 /** One SmtpTransport per `smtp` line of master.cf, named after the service. */
-export async function createSmtpTransports(config: Configuration, deps: SmtpServiceDeps): Promise<SmtpTransport[]> {
+export async function createSmtpTransports(
+  config: Configuration,
+  deps: SmtpServiceDeps,
+): Promise<SmtpTransport[]> {
   const transports: SmtpTransport[] = [];
   for (const service of smtpServices(config)) {
     const p = config.forService(service);
@@ -45,9 +48,15 @@ async function sessionCache(p: ParameterSet): Promise<SessionStore | undefined> 
 }
 
 const ms = (p: ParameterSet, name: string): number => p.time(name) * 1000;
-const optional = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+const optional = (value: string): string | undefined =>
+  value.trim() === '' ? undefined : value.trim();
 
-export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpServiceDeps, sessions: SessionStore | undefined): SmtpTransportOptions {
+export function smtpTransportOptions(
+  name: string,
+  p: ParameterSet,
+  deps: SmtpServiceDeps,
+  sessions: SessionStore | undefined,
+): SmtpTransportOptions {
   const tables = (param: string): Table[] => p.tables(param).map(deps.openTable);
   const caFile = optional(p.string('smtp_tls_CAfile'));
   const caPath = optional(p.string('smtp_tls_CApath'));
@@ -111,7 +120,11 @@ export function smtpTransportOptions(name: string, p: ParameterSet, deps: SmtpSe
  * presented (OpenSSL would pick by the server's signature algorithms).
  */
 function clientCertificate(p: ParameterSet): { cert: string; key: string } | undefined {
-  for (const [certParam, keyParam] of [['smtp_tls_cert_file', 'smtp_tls_key_file'], ['smtp_tls_eccert_file', 'smtp_tls_eckey_file'], ['smtp_tls_dcert_file', 'smtp_tls_dkey_file']] as const) {
+  for (const [certParam, keyParam] of [
+    ['smtp_tls_cert_file', 'smtp_tls_key_file'],
+    ['smtp_tls_eccert_file', 'smtp_tls_eckey_file'],
+    ['smtp_tls_dcert_file', 'smtp_tls_dkey_file'],
+  ] as const) {
     const cert = optional(p.string(certParam));
     if (cert !== undefined) return { cert, key: optional(p.string(keyParam)) ?? cert };
   }
@@ -122,7 +135,12 @@ function clientCertificate(p: ParameterSet): { cert: string; key: string } | und
 function resolverOf(p: ParameterSet): MxResolver {
   const servers = p.list('smtp_dns_servers');
   const protocols = p.list('inet_protocols');
-  const families: (4 | 6)[] = protocols.includes('all') ? [4, 6] : [...(protocols.includes('ipv4') ? [4 as const] : []), ...(protocols.includes('ipv6') ? [6 as const] : [])];
+  const families: (4 | 6)[] = protocols.includes('all')
+    ? [4, 6]
+    : [
+        ...(protocols.includes('ipv4') ? [4 as const] : []),
+        ...(protocols.includes('ipv6') ? [6 as const] : []),
+      ];
   return new MxResolver({ ...(servers.length > 0 ? { servers } : {}), families });
 }
 
@@ -135,7 +153,12 @@ function connectTimeout(p: ParameterSet): number {
 function tcpPort(p: ParameterSet): number {
   const text = p.string('smtp_tcp_port');
   const port = portOf(text);
-  if (port === undefined) throw new ConfigError({ parameter: 'smtp_tcp_port', value: text, expected: 'a port number or smtp, submission, submissions' });
+  if (port === undefined)
+    throw new ConfigError({
+      parameter: 'smtp_tcp_port',
+      value: text,
+      expected: 'a port number or smtp, submission, submissions',
+    });
   return port;
 }
 
@@ -144,6 +167,11 @@ const DIGESTS: readonly FingerprintDigest[] = ['md5', 'sha1', 'sha256'];
 function fingerprintDigest(p: ParameterSet): FingerprintDigest {
   const value = p.expanded('smtp_tls_fingerprint_digest').toLowerCase();
   const digest = DIGESTS.find((d) => d === value);
-  if (digest === undefined) throw new ConfigError({ parameter: 'smtp_tls_fingerprint_digest', value, expected: 'md5, sha1 or sha256 (the digests postern computes)' });
+  if (digest === undefined)
+    throw new ConfigError({
+      parameter: 'smtp_tls_fingerprint_digest',
+      value,
+      expected: 'md5, sha1 or sha256 (the digests postern computes)',
+    });
   return digest;
 }

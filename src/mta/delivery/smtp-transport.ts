@@ -11,7 +11,10 @@ import type { ClientFailure } from '../../smtp/client/failure.js';
 import { ClientConnectionError, SmtpClientConnection } from '../../smtp/node/client-connection.js';
 import type { TlsVerdict } from '../../smtp/node/client-connection.js';
 import type { ClientSasl } from '../../smtp/client/options.js';
-import { parseSecurityOptions, SMTP_DEFAULT_SECURITY_OPTIONS } from '../../smtp/sasl/security-options.js';
+import {
+  parseSecurityOptions,
+  SMTP_DEFAULT_SECURITY_OPTIONS,
+} from '../../smtp/sasl/security-options.js';
 import { ClientSessionCache, parseCipherList } from '../../tls/index.js';
 import { destinationKey } from '../tls/destination-key.js';
 import type { ClientOptions, TLSSocket } from '../../tls/index.js';
@@ -40,7 +43,9 @@ interface Target {
   readonly peer: string;
 }
 
-type AttemptResult = { kind: 'sent'; outcomes: ClientRecipientOutcome[]; conn: SmtpClientConnection } | { kind: 'failed'; failure: ClientFailure; stage: 'connect' | 'tls' | 'session' };
+type AttemptResult =
+  | { kind: 'sent'; outcomes: ClientRecipientOutcome[]; conn: SmtpClientConnection }
+  | { kind: 'failed'; failure: ClientFailure; stage: 'connect' | 'tls' | 'session' };
 
 interface Idle {
   readonly conn: SmtpClientConnection;
@@ -73,7 +78,11 @@ class Progress {
   }
   results(): RecipientOutcome[] {
     const soft = this.lastSoft ?? { dsnStatus: '4.4.1', diagnostic: 'no server could be reached' };
-    return this.all.map((r) => this.final.get(r.index) ?? this.soft.get(r.index) ?? { index: r.index, status: 'deferred', ...soft, relay: 'none' });
+    return this.all.map(
+      (r) =>
+        this.final.get(r.index) ??
+        this.soft.get(r.index) ?? { index: r.index, status: 'deferred', ...soft, relay: 'none' },
+    );
   }
 }
 
@@ -90,8 +99,14 @@ export class SmtpTransport implements Transport {
     this.name = o.name ?? 'smtp';
     this.log = o.log;
     // smtp_tls_cipherlist: parsed once, so a bad value is a configuration error at start, not per delivery.
-    this.tls12Suites = o.smtpTlsCipherlist === undefined || o.smtpTlsCipherlist.trim() === '' ? undefined : parseCipherList(o.smtpTlsCipherlist).tls12;
-    this.sessions = o.smtpTlsSessionCache === undefined ? undefined : new ClientSessionCache(o.smtpTlsSessionCache);
+    this.tls12Suites =
+      o.smtpTlsCipherlist === undefined || o.smtpTlsCipherlist.trim() === ''
+        ? undefined
+        : parseCipherList(o.smtpTlsCipherlist).tls12;
+    this.sessions =
+      o.smtpTlsSessionCache === undefined
+        ? undefined
+        : new ClientSessionCache(o.smtpTlsSessionCache);
   }
 
   async deliver(request: DeliveryRequest): Promise<RecipientOutcome[]> {
@@ -113,10 +128,12 @@ export class SmtpTransport implements Transport {
   async close(): Promise<void> {
     const idle = [...this.idle.values()];
     this.idle.clear();
-    await Promise.all(idle.map(async (i) => {
-      clearTimeout(i.timer);
-      await i.conn.quit();
-    }));
+    await Promise.all(
+      idle.map(async (i) => {
+        clearTimeout(i.timer);
+        await i.conn.quit();
+      }),
+    );
   }
 
   private async tryIdle(request: DeliveryRequest, progress: Progress): Promise<void> {
@@ -131,7 +148,11 @@ export class SmtpTransport implements Transport {
     this.release(request.nexthop, idle.conn, idle.peer, progress);
   }
 
-  private async tryHosts(request: DeliveryRequest, nexthop: Nexthop, progress: Progress): Promise<void> {
+  private async tryHosts(
+    request: DeliveryRequest,
+    nexthop: Nexthop,
+    progress: Progress,
+  ): Promise<void> {
     const hosts = await this.hostsOf(nexthop, progress);
     const addressLimit = this.o.smtpMxAddressLimit ?? 5;
     const sessionLimit = this.o.smtpMxSessionLimit ?? 2;
@@ -145,14 +166,28 @@ export class SmtpTransport implements Transport {
       }
       const found = await this.o.resolver.addresses(host.name);
       if (!found.ok) {
-        progress.lastSoft = { dsnStatus: found.permanent ? '4.4.4' : '4.4.3', diagnostic: found.reason };
+        progress.lastSoft = {
+          dsnStatus: found.permanent ? '4.4.4' : '4.4.3',
+          diagnostic: found.reason,
+        };
         continue;
       }
       for (const address of found.addresses) {
         if (progress.open().length === 0) return;
-        if ((addressLimit > 0 && addresses >= addressLimit) || (sessionLimit > 0 && sessions >= sessionLimit)) return;
+        if (
+          (addressLimit > 0 && addresses >= addressLimit) ||
+          (sessionLimit > 0 && sessions >= sessionLimit)
+        )
+          return;
         addresses++;
-        const target: Target = { nexthop: request.nexthop, host, address, port: nexthop.port, policy: policy.policy, peer: `${host.name}[${address}]:${nexthop.port}` };
+        const target: Target = {
+          nexthop: request.nexthop,
+          host,
+          address,
+          port: nexthop.port,
+          policy: policy.policy,
+          peer: `${host.name}[${address}]:${nexthop.port}`,
+        };
         const session = await this.attemptWithFallback(request, target, progress);
         if (session) sessions++;
       }
@@ -160,8 +195,17 @@ export class SmtpTransport implements Transport {
   }
 
   /** Returns whether an SMTP session was had (for smtp_mx_session_limit). */
-  private async attemptWithFallback(request: DeliveryRequest, target: Target, progress: Progress): Promise<boolean> {
-    let result = await this.attempt(request.message, target, tlsMode(target.policy), progress.open());
+  private async attemptWithFallback(
+    request: DeliveryRequest,
+    target: Target,
+    progress: Progress,
+  ): Promise<boolean> {
+    let result = await this.attempt(
+      request.message,
+      target,
+      tlsMode(target.policy),
+      progress.open(),
+    );
     // Opportunistic TLS: a failed handshake is retried on the same host in plaintext (Postfix smtp_tls_security_level = may).
     if (result.kind === 'failed' && result.stage === 'tls' && target.policy.level === 'may') {
       this.o.log(`${target.peer}: ${result.failure.text}; trying again in plaintext`);
@@ -169,8 +213,13 @@ export class SmtpTransport implements Transport {
     }
     if (result.kind === 'failed') {
       this.o.log(`${request.message.id}: ${result.failure.text}`);
-      if (result.failure.permanent) progress.settle('bounced', result.failure.dsnStatus, result.failure.text);
-      else progress.lastSoft = { dsnStatus: result.failure.dsnStatus, diagnostic: result.failure.text };
+      if (result.failure.permanent)
+        progress.settle('bounced', result.failure.dsnStatus, result.failure.text);
+      else
+        progress.lastSoft = {
+          dsnStatus: result.failure.dsnStatus,
+          diagnostic: result.failure.text,
+        };
       return result.stage !== 'connect';
     }
     progress.record(result.outcomes, target.peer);
@@ -178,13 +227,24 @@ export class SmtpTransport implements Transport {
     return true;
   }
 
-  private async attempt(message: QueuedMessage, target: Target, tls: ClientTlsMode, recipients: Recipients): Promise<AttemptResult> {
+  private async attempt(
+    message: QueuedMessage,
+    target: Target,
+    tls: ClientTlsMode,
+    recipients: Recipients,
+  ): Promise<AttemptResult> {
     let conn: SmtpClientConnection;
     try {
       conn = await SmtpClientConnection.open({
         address: target.address,
         port: target.port,
-        session: { smtpHeloName: this.o.smtpHeloName, peer: target.peer, tls, ...this.saslFor(target), ...(this.o.timeouts === undefined ? {} : { timeouts: this.o.timeouts }) },
+        session: {
+          smtpHeloName: this.o.smtpHeloName,
+          peer: target.peer,
+          tls,
+          ...this.saslFor(target),
+          ...(this.o.timeouts === undefined ? {} : { timeouts: this.o.timeouts }),
+        },
         connectTimeoutMs: this.o.smtpConnectTimeout ?? 30_000,
         starttlsTimeoutMs: this.o.timeouts?.smtpStarttlsTimeout ?? 300_000,
         wrapperMode: this.o.smtpTlsWrappermode === true && tls !== 'none',
@@ -197,15 +257,25 @@ export class SmtpTransport implements Transport {
       return { kind: 'failed', failure: err.failure, stage: err.stage };
     }
     const info = conn.info;
-    if (info?.offeredStartTls === true && target.policy.level === 'none' && !target.policy.fromTable && this.o.smtpTlsNoteStarttlsOffer === true) {
+    if (
+      info?.offeredStartTls === true &&
+      target.policy.level === 'none' &&
+      !target.policy.fromTable &&
+      this.o.smtpTlsNoteStarttlsOffer === true
+    ) {
       this.o.log(`Host offered STARTTLS: [${target.host.name}]`);
     }
     const outcomes = await this.sendOn(conn, message, recipients);
-    if (outcomes === undefined) return { kind: 'failed', failure: conn.failure as ClientFailure, stage: 'session' };
+    if (outcomes === undefined)
+      return { kind: 'failed', failure: conn.failure as ClientFailure, stage: 'session' };
     return { kind: 'sent', outcomes, conn };
   }
 
-  private async sendOn(conn: SmtpClientConnection, message: QueuedMessage, recipients: Recipients): Promise<ClientRecipientOutcome[] | undefined> {
+  private async sendOn(
+    conn: SmtpClientConnection,
+    message: QueuedMessage,
+    recipients: Recipients,
+  ): Promise<ClientRecipientOutcome[] | undefined> {
     try {
       return await conn.send(outgoing(message, recipients));
     } catch (err) {
@@ -215,8 +285,17 @@ export class SmtpTransport implements Transport {
   }
 
   /** Keeps the connection for the next message to this next hop, or says goodbye. */
-  private release(nexthop: string, conn: SmtpClientConnection, peer: string, progress: Progress): void {
-    const keep = this.o.smtpConnectionCacheOnDemand !== false && conn.reusable && progress.open().length === 0 && !this.idle.has(nexthop);
+  private release(
+    nexthop: string,
+    conn: SmtpClientConnection,
+    peer: string,
+    progress: Progress,
+  ): void {
+    const keep =
+      this.o.smtpConnectionCacheOnDemand !== false &&
+      conn.reusable &&
+      progress.open().length === 0 &&
+      !this.idle.has(nexthop);
     if (!keep) {
       void conn.quit();
       return;
@@ -237,7 +316,11 @@ export class SmtpTransport implements Transport {
         return [...answer.hosts];
       case 'null-mx':
         // RFC 7505 §4.1: the domain accepts no mail; bounce at once.
-        progress.settle('bounced', '5.1.10', `Domain ${nexthop.host} does not accept mail (nullMX)`);
+        progress.settle(
+          'bounced',
+          '5.1.10',
+          `Domain ${nexthop.host} does not accept mail (nullMX)`,
+        );
         return [];
       case 'not-found':
         progress.settle('bounced', '5.4.4', answer.reason);
@@ -250,7 +333,12 @@ export class SmtpTransport implements Transport {
 
   private saslFor(target: Target): { sasl?: ClientSasl } {
     if (this.o.smtpSaslAuthEnable !== true) return {};
-    const credentials = saslCredentials(this.o.smtpSaslPasswordMaps ?? [], target.nexthop, target.host.name, target.port);
+    const credentials = saslCredentials(
+      this.o.smtpSaslPasswordMaps ?? [],
+      target.nexthop,
+      target.host.name,
+      target.port,
+    );
     if (credentials === undefined) return {};
     const plain = this.o.smtpSaslSecurityOptions ?? SMTP_DEFAULT_SECURITY_OPTIONS;
     const tls = this.o.smtpSaslTlsSecurityOptions ?? plain;
@@ -280,7 +368,10 @@ export class SmtpTransport implements Transport {
     };
     if (this.tls12Suites !== undefined) options.tls12CipherSuites = this.tls12Suites;
     if (this.o.smtpTlsCertFile !== undefined && this.o.smtpTlsCertFile !== '') {
-      options.certificate = loadCertificateAndKey(this.o.smtpTlsCertFile, this.o.smtpTlsKeyFile ?? this.o.smtpTlsCertFile);
+      options.certificate = loadCertificateAndKey(
+        this.o.smtpTlsCertFile,
+        this.o.smtpTlsKeyFile ?? this.o.smtpTlsCertFile,
+      );
     }
     const session = await this.sessions?.take(sessionKey(target));
     if (session !== undefined) options.session = session;
@@ -288,22 +379,38 @@ export class SmtpTransport implements Transport {
   }
 
   private trustStore(): TrustStore {
-    this.trust ??= this.o.smtpTlsCAfile === undefined && this.o.smtpTlsCApath === undefined
-      ? new TrustStore()
-      : TrustStore.load({ ...(this.o.smtpTlsCAfile === undefined ? {} : { caFile: this.o.smtpTlsCAfile }), ...(this.o.smtpTlsCApath === undefined ? {} : { caPath: this.o.smtpTlsCApath }) });
+    this.trust ??=
+      this.o.smtpTlsCAfile === undefined && this.o.smtpTlsCApath === undefined
+        ? new TrustStore()
+        : TrustStore.load({
+            ...(this.o.smtpTlsCAfile === undefined ? {} : { caFile: this.o.smtpTlsCAfile }),
+            ...(this.o.smtpTlsCApath === undefined ? {} : { caPath: this.o.smtpTlsCApath }),
+          });
     return this.trust;
   }
 
   private checkTls(socket: TLSSocket, target: Target): TlsVerdict {
     const chain = socket.getPeerCertificateChain();
-    const chainVerified = socket.authorized || (socket.session?.resumed === true && this.reverify(chain));
-    const facts = { peerCertificates: chain, chainVerified, ...(socket.authorizationError === undefined ? {} : { chainError: socket.authorizationError }) };
-    const judged = judgePeer(facts, target.policy, this.o.smtpTlsFingerprintDigest ?? 'sha256', target.peer);
+    const chainVerified =
+      socket.authorized || (socket.session?.resumed === true && this.reverify(chain));
+    const facts = {
+      peerCertificates: chain,
+      chainVerified,
+      ...(socket.authorizationError === undefined ? {} : { chainError: socket.authorizationError }),
+    };
+    const judged = judgePeer(
+      facts,
+      target.policy,
+      this.o.smtpTlsFingerprintDigest ?? 'sha256',
+      target.peer,
+    );
     if ((this.o.smtpTlsLoglevel ?? 0) >= 1) {
       const c = socket.session?.cipher;
       // Postfix tls_client.c: "reused" when the session was resumed from the cache.
       const how = socket.session?.resumed === true ? 'reused' : 'established';
-      this.o.log(`${judged.trust} TLS connection ${how} to ${target.peer}: ${socket.getProtocol() ?? '?'} with cipher ${c?.opensslName ?? '?'} (${c?.bits ?? 0}/${c?.bits ?? 0} bits)`);
+      this.o.log(
+        `${judged.trust} TLS connection ${how} to ${target.peer}: ${socket.getProtocol() ?? '?'} with cipher ${c?.opensslName ?? '?'} (${c?.bits ?? 0}/${c?.bits ?? 0} bits)`,
+      );
     }
     return judged.ok ? { ok: true, state: judged.saslState } : { ok: false, reason: judged.reason };
   }
@@ -311,22 +418,35 @@ export class SmtpTransport implements Transport {
   /** A resumed session carries the certificates of the first handshake but no new verification: check them again (as Postfix re-checks a cached session's peer). */
   private reverify(chain: readonly Certificate[]): boolean {
     if (chain.length === 0) return false;
-    return verifyChain(chain, { trustStore: this.trustStore(), now: new Date(), purpose: 'sslserver', maxDepth: this.o.smtpTlsScertVerifydepth ?? 9 }).ok;
+    return verifyChain(chain, {
+      trustStore: this.trustStore(),
+      now: new Date(),
+      purpose: 'sslserver',
+      maxDepth: this.o.smtpTlsScertVerifydepth ?? 9,
+    }).ok;
   }
 
   private keepSessions(socket: TLSSocket, target: Target): void {
     const cache = this.sessions;
     if (cache === undefined) return;
     socket.on('session', (state) => {
-      cache.put(sessionKey(target), state).catch((err: Error) => this.o.log(`warning: smtp_tls_session_cache_database: ${err.message}`));
+      cache
+        .put(sessionKey(target), state)
+        .catch((err: Error) =>
+          this.o.log(`warning: smtp_tls_session_cache_database: ${err.message}`),
+        );
     });
   }
-
 }
 
 /** smtp_tls_session_cache_database keys: next hop, MX host, address and port (Postfix smtp_session_cache). */
 function sessionKey(t: Target): string {
-  return destinationKey({ nexthop: t.nexthop, mxHost: t.host.name, address: t.address, port: t.port });
+  return destinationKey({
+    nexthop: t.nexthop,
+    mxHost: t.host.name,
+    address: t.address,
+    port: t.port,
+  });
 }
 
 function tlsMode(policy: ClientTlsPolicy): ClientTlsMode {
@@ -347,6 +467,7 @@ function outgoing(message: QueuedMessage, recipients: Recipients): OutgoingMessa
     content: message.content,
     ...(message.ret === undefined ? {} : { ret: message.ret }),
     ...(message.envid === undefined ? {} : { envid: message.envid }),
-    smtputf8: nonAscii.test(message.sender) || recipients.some((r) => nonAscii.test(r.recipient.address)),
+    smtputf8:
+      nonAscii.test(message.sender) || recipients.some((r) => nonAscii.test(r.recipient.address)),
   };
 }

@@ -30,13 +30,19 @@ export interface MailLogOptions {
 }
 
 export function createMailLog(o: MailLogOptions): MailLog {
-  const write = o.sink ?? (o.file === '' ? (line: string) => void process.stderr.write(line + '\n') : (line: string) => appendFileSync(o.file, line + '\n'));
+  const write =
+    o.sink ??
+    (o.file === ''
+      ? (line: string) => void process.stderr.write(line + '\n')
+      : (line: string) => appendFileSync(o.file, line + '\n'));
   const now = o.now ?? (() => new Date());
   return {
     program(name) {
       return (line, level = 'info') => {
         const prefix = level === 'info' || line.startsWith(`${level}: `) ? '' : `${level}: `;
-        write(`${syslogTime(now())} ${o.hostname} ${o.syslogName}/${name}[${process.pid}]: ${prefix}${line}`);
+        write(
+          `${syslogTime(now())} ${o.hostname} ${o.syslogName}/${name}[${process.pid}]: ${prefix}${line}`,
+        );
       };
     },
   };

@@ -62,7 +62,15 @@ export class Master {
     for (const notice of plan.notices) this.log(notice);
     this.generation++;
     this.readyCount = 0;
-    for (const p of plan.workers) for (let i = 0; i < p.count; i++) this.spawn({ plan: p, generation: this.generation, startedAt: 0, delay: MIN_RESTART_DELAY_MS, retiring: false });
+    for (const p of plan.workers)
+      for (let i = 0; i < p.count; i++)
+        this.spawn({
+          plan: p,
+          generation: this.generation,
+          startedAt: 0,
+          delay: MIN_RESTART_DELAY_MS,
+          retiring: false,
+        });
   }
 
   private expectedReady(): number {
@@ -70,7 +78,12 @@ export class Master {
   }
 
   private spawn(slot: Slot): void {
-    const env = { POSTERN_ROLE: slot.plan.role, POSTERN_SERVICE: String(slot.plan.service), POSTERN_CONFIG: this.o.configDirectory, POSTERN_GENERATION: String(slot.generation) };
+    const env = {
+      POSTERN_ROLE: slot.plan.role,
+      POSTERN_SERVICE: String(slot.plan.service),
+      POSTERN_CONFIG: this.o.configDirectory,
+      POSTERN_GENERATION: String(slot.generation),
+    };
     const worker = cluster.fork(env);
     slot.worker = worker;
     slot.startedAt = Date.now();
@@ -78,7 +91,9 @@ export class Master {
     worker.on('message', (m: unknown) => this.onMessage(slot, m));
     worker.on('exit', (code, signal) => this.onExit(slot, code, signal));
     // A send to a worker that just died fails with EPIPE; its 'exit' handler restarts it.
-    worker.on('error', (err: Error) => this.log(`warning: ${slot.plan.role} worker: ${err.message}`));
+    worker.on('error', (err: Error) =>
+      this.log(`warning: ${slot.plan.role} worker: ${err.message}`),
+    );
   }
 
   private onMessage(slot: Slot, m: unknown): void {
@@ -103,7 +118,9 @@ export class Master {
   }
 
   private send(role: string, message: ToWorker): void {
-    for (const s of this.slots) if (s.plan.role === role && s.generation === this.generation && s.worker?.isConnected()) s.worker.send(message);
+    for (const s of this.slots)
+      if (s.plan.role === role && s.generation === this.generation && s.worker?.isConnected())
+        s.worker.send(message);
   }
 
   private onExit(slot: Slot, code: number | null, signal: string | null): void {
@@ -113,7 +130,9 @@ export class Master {
     }
     const ran = Date.now() - slot.startedAt;
     if (ran > STABLE_AFTER_MS) slot.delay = MIN_RESTART_DELAY_MS;
-    this.log(`warning: process ${slot.plan.role} pid ${slot.worker?.process.pid ?? '?'} exit ${signal !== null ? `signal ${signal}` : `status ${code}`}; restarting in ${slot.delay / 1000}s`);
+    this.log(
+      `warning: process ${slot.plan.role} pid ${slot.worker?.process.pid ?? '?'} exit ${signal !== null ? `signal ${signal}` : `status ${code}`}; restarting in ${slot.delay / 1000}s`,
+    );
     const delay = slot.delay;
     slot.delay = Math.min(slot.delay * 2, MAX_RESTART_DELAY_MS);
     setTimeout(() => {
@@ -126,7 +145,9 @@ export class Master {
     try {
       this.config = loadConfiguration(this.o.configDirectory);
     } catch (e) {
-      this.log(`warning: reload refused, keeping the running configuration: ${(e as Error).message}`);
+      this.log(
+        `warning: reload refused, keeping the running configuration: ${(e as Error).message}`,
+      );
       return;
     }
     this.log('reload -- version postern, configuration ' + this.o.configDirectory);
@@ -137,10 +158,13 @@ export class Master {
     if (this.stopping) return;
     this.stopping = true;
     this.log('terminating on signal');
-    const alive = this.slots.flatMap((s) => (s.worker !== undefined && !s.worker.isDead() ? [s.worker] : []));
+    const alive = this.slots.flatMap((s) =>
+      s.worker !== undefined && !s.worker.isDead() ? [s.worker] : [],
+    );
     for (const w of alive) if (w.isConnected()) w.send({ type: 'stop' } satisfies ToWorker);
     const deadline = Date.now() + STOP_GRACE_MS;
-    while (alive.some((w) => !w.isDead()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (alive.some((w) => !w.isDead()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     for (const w of alive) if (!w.isDead()) w.process.kill('SIGKILL');
     removePidFile(this.config.main.string('data_directory'));
     process.exit(code);

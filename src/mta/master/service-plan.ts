@@ -53,14 +53,22 @@ export function planServices(config: Configuration): ServicePlan {
   let qmgrListed = false;
   config.services.forEach((service, index) => {
     const command = service.command;
-    if (command === 'smtpd' && service.type === 'inet') workers.push({ role: 'smtpd', service: index, count: smtpdCount(service, defaultLimit) });
+    if (command === 'smtpd' && service.type === 'inet')
+      workers.push({ role: 'smtpd', service: index, count: smtpdCount(service, defaultLimit) });
     else if (command === 'qmgr' || command === 'nqmgr') qmgrListed = true;
     else if (command === 'tlsmgr') workers.push({ role: 'tlsmgr', service: index, count: 1 });
     else if (IN_QMGR.has(command)) return;
-    else if (ABSORBED[command] !== undefined) notices.push(`service ${service.name} (${command}) is not run: ${ABSORBED[command]}`);
-    else notices.push(`warning: service ${service.name} (${service.type} ${command}) is not run: postern has no ${command} program${command === 'lmtp' ? ' yet; such mail stays deferred' : ''}`);
+    else if (ABSORBED[command] !== undefined)
+      notices.push(`service ${service.name} (${command}) is not run: ${ABSORBED[command]}`);
+    else
+      notices.push(
+        `warning: service ${service.name} (${service.type} ${command}) is not run: postern has no ${command} program${command === 'lmtp' ? ' yet; such mail stays deferred' : ''}`,
+      );
   });
-  if (!qmgrListed) notices.push('master.cf has no qmgr service: postern runs its queue manager anyway, since queued mail needs it');
+  if (!qmgrListed)
+    notices.push(
+      'master.cf has no qmgr service: postern runs its queue manager anyway, since queued mail needs it',
+    );
   workers.push({ role: 'qmgr', service: -1, count: 1 });
   return { workers, notices };
 }

@@ -21,7 +21,11 @@ export interface RunningRole {
 }
 
 export function logFor(params: ParameterSet, program: string): (line: string) => void {
-  return createMailLog({ file: params.string('maillog_file'), hostname: params.string('myhostname'), syslogName: params.string('syslog_name'), }).program(program);
+  return createMailLog({
+    file: params.string('maillog_file'),
+    hostname: params.string('myhostname'),
+    syslogName: params.string('syslog_name'),
+  }).program(program);
 }
 
 function tableOpener(config: Configuration, log: (line: string) => void): (spec: string) => Table {
@@ -29,7 +33,10 @@ function tableOpener(config: Configuration, log: (line: string) => void): (spec:
   return (spec) => {
     let t = cache.get(spec);
     if (t === undefined) {
-      t = openTable(spec, { baseDirectory: config.directory, warn: (w: string) => log(`warning: ${w}`) });
+      t = openTable(spec, {
+        baseDirectory: config.directory,
+        warn: (w: string) => log(`warning: ${w}`),
+      });
       cache.set(spec, t);
     }
     return t;
@@ -47,15 +54,28 @@ async function processRandom(p: ParameterSet, log: (line: string) => void): Prom
   });
 }
 
-async function runSmtpd(config: Configuration, index: number, queued: (id: string) => void): Promise<RunningRole> {
+async function runSmtpd(
+  config: Configuration,
+  index: number,
+  queued: (id: string) => void,
+): Promise<RunningRole> {
   const service = config.services[index];
-  if (service === undefined || service.address === undefined) throw new Error(`no inet service at master.cf index ${index}`);
+  if (service === undefined || service.address === undefined)
+    throw new Error(`no inet service at master.cf index ${index}`);
   const p = config.forService(service);
   const log = logFor(p, 'smtpd');
   const random = await processRandom(p, log);
   const cacheSpec = p.tables('smtpd_tls_session_cache_database')[0];
   const sessionStore = cacheSpec !== undefined ? await openSessionStore(cacheSpec) : undefined;
-  const server = await createSmtpdService({ params: p, queue: await openQueue(p, random), random, openTable: tableOpener(config, log), ...(sessionStore !== undefined ? { sessionStore } : {}), log, queued });
+  const server = await createSmtpdService({
+    params: p,
+    queue: await openQueue(p, random),
+    random,
+    openTable: tableOpener(config, log),
+    ...(sessionStore !== undefined ? { sessionStore } : {}),
+    log,
+    queued,
+  });
   const host = service.address.host ?? listenHost(p);
   await server.listen(service.address.port, host);
   return {
@@ -78,7 +98,10 @@ async function runQmgr(config: Configuration): Promise<RunningRole> {
   const log = logFor(p, 'qmgr');
   const random = await processRandom(p, log);
   const openTable = tableOpener(config, log);
-  const transports = await createSmtpTransports(config, { openTable, log: (params) => logFor(params, 'smtp') });
+  const transports = await createSmtpTransports(config, {
+    openTable,
+    log: (params) => logFor(params, 'smtp'),
+  });
   const { manager } = await createQmgrService({ params: p, random, openTable, log, transports });
   await manager.start();
   const stop = async (): Promise<void> => {
@@ -101,7 +124,12 @@ async function runTlsmgr(config: Configuration, index: number): Promise<RunningR
   return { wake: () => undefined, drain: () => tlsmgr.stop(), stop: () => tlsmgr.stop() };
 }
 
-export function runRole(config: Configuration, role: WorkerRole, index: number, queued: (id: string) => void): Promise<RunningRole> {
+export function runRole(
+  config: Configuration,
+  role: WorkerRole,
+  index: number,
+  queued: (id: string) => void,
+): Promise<RunningRole> {
   if (role === 'smtpd') return runSmtpd(config, index, queued);
   if (role === 'qmgr') return runQmgr(config);
   return runTlsmgr(config, index);

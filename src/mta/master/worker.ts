@@ -28,7 +28,8 @@ export async function runWorker(): Promise<void> {
   process.on('message', (m: unknown) => {
     if (!isToWorker(m)) return;
     if (m.type === 'wake') running.wake();
-    else void (m.type === 'drain' ? running.drain() : running.stop()).finally(() => process.exit(0));
+    else
+      void (m.type === 'drain' ? running.drain() : running.stop()).finally(() => process.exit(0));
   });
   process.on('disconnect', () => void running.stop().finally(() => process.exit(0)));
   tell({ type: 'ready' });

@@ -33,12 +33,29 @@ const SUBJECT: Record<DsnKind, string> = {
   success: 'Successful Mail Delivery Report',
 };
 
-const ACTION: Record<DsnKind, string> = { failure: 'failed', delay: 'delayed', success: 'delivered' };
+const ACTION: Record<DsnKind, string> = {
+  failure: 'failed',
+  delay: 'delayed',
+  success: 'delivered',
+};
 
 /** RFC 5322 §3.3 date-time. */
 export function rfc5322Date(d: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const months = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${days[d.getUTCDay()]}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
@@ -46,9 +63,19 @@ export function rfc5322Date(d: Date): string {
 function explanation(input: DsnInput): string {
   const { kind, reportingMta } = input;
   const intro = `This is the mail system at host ${reportingMta}.\r\n\r\n`;
-  if (kind === 'failure') return intro + "I'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients. It's attached below.\r\n";
-  if (kind === 'delay') return intro + '####################################################################\r\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\r\n####################################################################\r\n\r\nYour message could not be delivered for some time.\r\nIt will be retried until it is too old.\r\n';
-  return intro + 'Your message was successfully delivered to the destination(s)\r\nlisted below.\r\n';
+  if (kind === 'failure')
+    return (
+      intro +
+      "I'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients. It's attached below.\r\n"
+    );
+  if (kind === 'delay')
+    return (
+      intro +
+      '####################################################################\r\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\r\n####################################################################\r\n\r\nYour message could not be delivered for some time.\r\nIt will be retried until it is too old.\r\n'
+    );
+  return (
+    intro + 'Your message was successfully delivered to the destination(s)\r\nlisted below.\r\n'
+  );
 }
 
 function perRecipientLines(input: DsnInput): string {
@@ -57,13 +84,23 @@ function perRecipientLines(input: DsnInput): string {
 
 function deliveryStatus(input: DsnInput): string {
   const m = input.message;
-  const head = [`Reporting-MTA: dns; ${input.reportingMta}`, `X-Postfix-Queue-ID: ${m.id}`, `X-Postfix-Sender: rfc822; ${m.sender}`, `Arrival-Date: ${rfc5322Date(new Date(m.arrivalTime))}`];
+  const head = [
+    `Reporting-MTA: dns; ${input.reportingMta}`,
+    `X-Postfix-Queue-ID: ${m.id}`,
+    `X-Postfix-Sender: rfc822; ${m.sender}`,
+    `Arrival-Date: ${rfc5322Date(new Date(m.arrivalTime))}`,
+  ];
   if (m.envid !== undefined) head.unshift(`Original-Envelope-Id: ${m.envid}`);
   const blocks = input.recipients.map((r) => {
     const lines = [`Final-Recipient: rfc822; ${r.address}`];
     if (r.orcpt !== undefined) lines.push(`Original-Recipient: ${r.orcpt}`);
-    lines.push(`Action: ${ACTION[input.kind]}`, `Status: ${r.dsnStatus}`, `Diagnostic-Code: X-Postern; ${r.diagnostic.replace(/[\r\n]+/g, ' ')}`);
-    if (input.kind === 'delay') lines.push(`Will-Retry-Until: ${rfc5322Date(new Date(input.now.getTime() + 5 * 86400_000))}`);
+    lines.push(
+      `Action: ${ACTION[input.kind]}`,
+      `Status: ${r.dsnStatus}`,
+      `Diagnostic-Code: X-Postern; ${r.diagnostic.replace(/[\r\n]+/g, ' ')}`,
+    );
+    if (input.kind === 'delay')
+      lines.push(`Will-Retry-Until: ${rfc5322Date(new Date(input.now.getTime() + 5 * 86400_000))}`);
     return lines.join('\r\n');
   });
   return [head.join('\r\n'), ...blocks].join('\r\n\r\n') + '\r\n';
@@ -71,7 +108,13 @@ function deliveryStatus(input: DsnInput): string {
 
 function headerSection(content: Uint8Array): Uint8Array {
   for (let i = 0; i + 3 < content.length; i++) {
-    if (content[i] === 0x0d && content[i + 1] === 0x0a && content[i + 2] === 0x0d && content[i + 3] === 0x0a) return content.subarray(0, i + 2);
+    if (
+      content[i] === 0x0d &&
+      content[i + 1] === 0x0a &&
+      content[i + 2] === 0x0d &&
+      content[i + 3] === 0x0a
+    )
+      return content.subarray(0, i + 2);
   }
   return content;
 }
@@ -81,7 +124,9 @@ function returnedPart(input: DsnInput): { type: string; body: Uint8Array } {
   if (!full) return { type: 'text/rfc822-headers', body: headerSection(input.message.content) };
   const limit = input.sizeLimit ?? 50000;
   const content = input.message.content;
-  return content.length <= limit ? { type: 'message/rfc822', body: content } : { type: 'text/rfc822-headers', body: headerSection(content) };
+  return content.length <= limit
+    ? { type: 'message/rfc822', body: content }
+    : { type: 'text/rfc822-headers', body: headerSection(content) };
 }
 
 /** The DSN message, CRLF lines, ready for the queue (sender `<>`, recipient the original sender). */

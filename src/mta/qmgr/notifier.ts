@@ -16,13 +16,30 @@ export interface NotifierOptions {
   readonly queued?: () => void;
 }
 
-export function createNotifier(o: NotifierOptions): (kind: DsnKind, message: QueuedMessage, recipients: readonly DsnRecipient[]) => Promise<void> {
+export function createNotifier(
+  o: NotifierOptions,
+): (kind: DsnKind, message: QueuedMessage, recipients: readonly DsnRecipient[]) => Promise<void> {
   let sequence = 0;
   return async (kind, message, recipients) => {
     const now = new Date((o.now ?? Date.now)());
-    const content = buildDsnMessage({ kind, message, recipients, reportingMta: o.reportingMta, now, boundary: `${message.id}.${now.getTime()}.${++sequence}/${o.reportingMta}`, sizeLimit: o.bounceSizeLimit });
-    const id = await o.queue.enqueue({ arrivalTime: now.getTime(), sender: '', recipients: [{ address: message.sender }], content });
-    o.log(`${message.id}: sender ${kind === 'failure' ? 'non-delivery' : kind === 'delay' ? 'delay' : 'delivery status'} notification: ${id}`);
+    const content = buildDsnMessage({
+      kind,
+      message,
+      recipients,
+      reportingMta: o.reportingMta,
+      now,
+      boundary: `${message.id}.${now.getTime()}.${++sequence}/${o.reportingMta}`,
+      sizeLimit: o.bounceSizeLimit,
+    });
+    const id = await o.queue.enqueue({
+      arrivalTime: now.getTime(),
+      sender: '',
+      recipients: [{ address: message.sender }],
+      content,
+    });
+    o.log(
+      `${message.id}: sender ${kind === 'failure' ? 'non-delivery' : kind === 'delay' ? 'delay' : 'delivery status'} notification: ${id}`,
+    );
     o.queued?.();
   };
 }

@@ -50,15 +50,29 @@ export async function createQmgrService(d: QmgrServiceDeps): Promise<QmgrService
     isLocalDomain: (domain) => matchDomainList(destinations.mydestination, domain),
     ...(localMaps.length > 0 ? { localRecipientMaps: localMaps } : {}),
     resubmit: async (message, recipients) => {
-      await queue.enqueue({ arrivalTime: Date.now(), sender: message.sender, recipients: recipients.map((address) => ({ address })), content: message.content });
+      await queue.enqueue({
+        arrivalTime: Date.now(),
+        sender: message.sender,
+        recipients: recipients.map((address) => ({ address })),
+        content: message.content,
+      });
       manager?.wake();
     },
     log: d.log,
   });
-  const transports = new Map<string, Transport>([[local.name, local], ...(d.transports ?? []).map((t) => [t.name, t] as [string, Transport])]);
+  const transports = new Map<string, Transport>([
+    [local.name, local],
+    ...(d.transports ?? []).map((t) => [t.name, t] as [string, Transport]),
+  ]);
   manager = new QueueManager({
     queue,
-    route: createRouter({ destinations, localTransport: p.string('local_transport'), defaultTransport: p.string('default_transport'), relayhost: p.string('relayhost').trim(), transportMaps: tables('transport_maps') }),
+    route: createRouter({
+      destinations,
+      localTransport: p.string('local_transport'),
+      defaultTransport: p.string('default_transport'),
+      relayhost: p.string('relayhost').trim(),
+      transportMaps: tables('transport_maps'),
+    }),
     transports,
     minimalBackoffTime: p.time('minimal_backoff_time'),
     maximalBackoffTime: p.time('maximal_backoff_time'),
@@ -68,7 +82,13 @@ export async function createQmgrService(d: QmgrServiceDeps): Promise<QmgrService
     queueRunDelay: p.time('queue_run_delay'),
     destinationConcurrencyLimit: p.int('default_destination_concurrency_limit'),
     destinationRecipientLimit: p.int('default_destination_recipient_limit'),
-    notify: createNotifier({ queue, reportingMta: p.string('myhostname'), bounceSizeLimit: p.int('bounce_size_limit'), log: d.log, queued: () => manager?.wake() }),
+    notify: createNotifier({
+      queue,
+      reportingMta: p.string('myhostname'),
+      bounceSizeLimit: p.int('bounce_size_limit'),
+      log: d.log,
+      queued: () => manager?.wake(),
+    }),
     log: d.log,
   });
   return { queue, manager };

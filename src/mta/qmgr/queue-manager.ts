@@ -5,7 +5,13 @@
 // records each final result in the queue file before acting on the next,
 // defers the rest with back-off, sends DSNs, and expires old mail.
 import type { MailQueue, QueuedMessage, QueueName } from '../queue/index.js';
-import { encodeDeferral, encodeResult, encodeWarned, recoverQueue, QueueFileError } from '../queue/index.js';
+import {
+  encodeDeferral,
+  encodeResult,
+  encodeWarned,
+  recoverQueue,
+  QueueFileError,
+} from '../queue/index.js';
 import type { RecipientOutcome, Transport } from '../delivery/transport.js';
 import { nextAttemptTime } from './backoff.js';
 import { DestinationLimiter } from './destination-limiter.js';
@@ -34,7 +40,11 @@ export interface QueueManagerOptions {
   /** default_destination_recipient_limit */
   readonly destinationRecipientLimit: number;
   /** Sends one notice (builds and enqueues the DSN). */
-  readonly notify: (kind: DsnKind, message: QueuedMessage, recipients: readonly DsnRecipient[]) => Promise<void>;
+  readonly notify: (
+    kind: DsnKind,
+    message: QueuedMessage,
+    recipients: readonly DsnRecipient[],
+  ) => Promise<void>;
   readonly log: (line: string) => void;
   readonly now?: () => number;
   /** How often incoming/ is scanned when no one wakes the manager (ms). */
@@ -129,7 +139,9 @@ export class QueueManager {
   private launch(id: string, from: QueueName): void {
     this.busy.add(id);
     const run = this.process(id, from)
-      .catch((e: unknown) => this.o.log(`warning: ${id}: delivery run failed: ${(e as Error).message}`))
+      .catch((e: unknown) =>
+        this.o.log(`warning: ${id}: delivery run failed: ${(e as Error).message}`),
+      )
       .finally(() => {
         this.busy.delete(id);
         this.inFlight.delete(run);
@@ -170,8 +182,13 @@ export class QueueManager {
     return deferred;
   }
 
-  private group(message: QueuedMessage): { route: Route; recipients: QueuedMessage['pending'][number][] }[] {
-    const byDestination = new Map<string, { route: Route; recipients: QueuedMessage['pending'][number][] }>();
+  private group(
+    message: QueuedMessage,
+  ): { route: Route; recipients: QueuedMessage['pending'][number][] }[] {
+    const byDestination = new Map<
+      string,
+      { route: Route; recipients: QueuedMessage['pending'][number][] }
+    >();
     const out: { route: Route; recipients: QueuedMessage['pending'][number][] }[] = [];
     for (const p of message.pending) {
       const route = this.o.route(p.recipient.address);
@@ -187,19 +204,33 @@ export class QueueManager {
     return out;
   }
 
-  private async attempt(message: QueuedMessage, route: Route, recipients: QueuedMessage['pending'][number][]): Promise<RecipientOutcome[]> {
+  private async attempt(
+    message: QueuedMessage,
+    route: Route,
+    recipients: QueuedMessage['pending'][number][],
+  ): Promise<RecipientOutcome[]> {
     const transport = this.o.transports.get(route.transport);
     if (transport === undefined) {
       // A transport postern does not run (smtp before the SMTP client exists, or a master.cf name it lacks): the mail waits, and the log says why.
       const diagnostic = `mail transport unavailable: postern has no "${route.transport}" delivery agent`;
-      return recipients.map((r) => ({ index: r.index, status: 'deferred', dsnStatus: '4.3.0', diagnostic }));
+      return recipients.map((r) => ({
+        index: r.index,
+        status: 'deferred',
+        dsnStatus: '4.3.0',
+        diagnostic,
+      }));
     }
     const release = await this.limiter.acquire(`${route.transport}:${route.nexthop}`);
     try {
       return await transport.deliver({ message, recipients, nexthop: route.nexthop });
     } catch (e) {
       const diagnostic = `delivery agent ${route.transport} failed: ${(e as Error).message}`;
-      return recipients.map((r) => ({ index: r.index, status: 'deferred', dsnStatus: '4.3.0', diagnostic }));
+      return recipients.map((r) => ({
+        index: r.index,
+        status: 'deferred',
+        dsnStatus: '4.3.0',
+        diagnostic,
+      }));
     } finally {
       release();
     }
@@ -207,15 +238,31 @@ export class QueueManager {
 
   private async record(message: QueuedMessage, outcome: RecipientOutcome): Promise<void> {
     const status = outcome.status === 'sent' ? 'sent' : 'bounced';
-    await this.o.queue.append('active', message.id, encodeResult({ index: outcome.index, status, dsnStatus: outcome.dsnStatus, diagnostic: outcome.diagnostic, time: this.now() }));
+    await this.o.queue.append(
+      'active',
+      message.id,
+      encodeResult({
+        index: outcome.index,
+        status,
+        dsnStatus: outcome.dsnStatus,
+        diagnostic: outcome.diagnostic,
+        time: this.now(),
+      }),
+    );
   }
 
   /** One line per recipient and attempt, as Postfix's delivery agents write it (`relay=none` when no server answered). */
-  private logOutcome(message: QueuedMessage, outcome: RecipientOutcome, log: (line: string) => void): void {
+  private logOutcome(
+    message: QueuedMessage,
+    outcome: RecipientOutcome,
+    log: (line: string) => void,
+  ): void {
     const r = message.recipients[outcome.index];
     const delay = ((this.now() - message.arrivalTime) / 1000).toFixed(2);
     const relay = outcome.relay === undefined ? '' : `relay=${outcome.relay}, `;
-    log(`${message.id}: to=<${r?.address ?? '?'}>, ${relay}delay=${delay}, dsn=${outcome.dsnStatus}, status=${outcome.status} (${outcome.diagnostic})`);
+    log(
+      `${message.id}: to=<${r?.address ?? '?'}>, ${relay}delay=${delay}, dsn=${outcome.dsnStatus}, status=${outcome.status} (${outcome.diagnostic})`,
+    );
   }
 
   /** After an attempt: notices, then removal when nothing is pending, else expiry or deferral. */
@@ -223,7 +270,11 @@ export class QueueManager {
     const expired = deferred.length > 0 && this.isExpired(message);
     if (expired) {
       for (const d of deferred) {
-        const expiredOutcome: RecipientOutcome = { ...d.outcome, status: 'bounced', diagnostic: `message delivery time expired: ${d.outcome.diagnostic}` };
+        const expiredOutcome: RecipientOutcome = {
+          ...d.outcome,
+          status: 'bounced',
+          diagnostic: `message delivery time expired: ${d.outcome.diagnostic}`,
+        };
         await this.record(message, expiredOutcome);
         this.logOutcome(message, expiredOutcome, this.o.log);
       }
@@ -239,7 +290,8 @@ export class QueueManager {
   }
 
   private isExpired(message: QueuedMessage): boolean {
-    const lifetime = message.sender === '' ? this.o.bounceQueueLifetime : this.o.maximalQueueLifetime;
+    const lifetime =
+      message.sender === '' ? this.o.bounceQueueLifetime : this.o.maximalQueueLifetime;
     return this.now() - message.arrivalTime >= lifetime * 1000;
   }
 
@@ -247,16 +299,27 @@ export class QueueManager {
     const reason = deferred[0]?.outcome.diagnostic ?? 'deferred';
     await this.o.queue.append('active', message.id, encodeDeferral({ time: this.now(), reason }));
     if (this.delayWarningDue(message)) {
-      const recipients = deferred.filter((d) => wantsNotice(message.recipients[d.index]?.notify, 'delay')).map((d) => this.dsnRecipient(message, d.index, d.outcome.dsnStatus, d.outcome.diagnostic));
-      if (recipients.length > 0 && message.sender !== '') await this.o.notify('delay', message, recipients);
+      const recipients = deferred
+        .filter((d) => wantsNotice(message.recipients[d.index]?.notify, 'delay'))
+        .map((d) => this.dsnRecipient(message, d.index, d.outcome.dsnStatus, d.outcome.diagnostic));
+      if (recipients.length > 0 && message.sender !== '')
+        await this.o.notify('delay', message, recipients);
       await this.o.queue.append('active', message.id, encodeWarned());
     }
     await this.o.queue.move(message.id, 'active', 'deferred');
-    await this.o.queue.setNextAttempt('deferred', message.id, nextAttemptTime(message.arrivalTime, this.now(), this.o));
+    await this.o.queue.setNextAttempt(
+      'deferred',
+      message.id,
+      nextAttemptTime(message.arrivalTime, this.now(), this.o),
+    );
   }
 
   private delayWarningDue(message: QueuedMessage): boolean {
-    return this.o.delayWarningTime > 0 && !message.warned && this.now() - message.arrivalTime >= this.o.delayWarningTime * 1000;
+    return (
+      this.o.delayWarningTime > 0 &&
+      !message.warned &&
+      this.now() - message.arrivalTime >= this.o.delayWarningTime * 1000
+    );
   }
 
   /**
@@ -270,13 +333,27 @@ export class QueueManager {
     const fresh = message.results.filter((r) => r.time > since && r.status !== 'expanded');
     for (const kind of ['failure', 'success'] as const) {
       const status = kind === 'failure' ? 'bounced' : 'sent';
-      const recipients = fresh.filter((r) => r.status === status && wantsNotice(message.recipients[r.index]?.notify, kind)).map((r) => this.dsnRecipient(message, r.index, r.dsnStatus, r.diagnostic));
+      const recipients = fresh
+        .filter(
+          (r) => r.status === status && wantsNotice(message.recipients[r.index]?.notify, kind),
+        )
+        .map((r) => this.dsnRecipient(message, r.index, r.dsnStatus, r.diagnostic));
       if (recipients.length > 0) await this.o.notify(kind, message, recipients);
     }
   }
 
-  private dsnRecipient(message: QueuedMessage, index: number, dsnStatus: string, diagnostic: string): DsnRecipient {
+  private dsnRecipient(
+    message: QueuedMessage,
+    index: number,
+    dsnStatus: string,
+    diagnostic: string,
+  ): DsnRecipient {
     const r = message.recipients[index];
-    return { address: r?.address ?? '', ...(r?.orcpt !== undefined ? { orcpt: r.orcpt } : {}), dsnStatus, diagnostic };
+    return {
+      address: r?.address ?? '',
+      ...(r?.orcpt !== undefined ? { orcpt: r.orcpt } : {}),
+      dsnStatus,
+      diagnostic,
+    };
   }
 }

@@ -25,15 +25,20 @@ function split(value: string, fallbackNexthop: string): Route {
   return { transport, nexthop: nexthop === '' ? fallbackNexthop : nexthop };
 }
 
-function lookupTransport(tables: readonly Table[], address: string, domain: string): string | undefined {
+function lookupTransport(
+  tables: readonly Table[],
+  address: string,
+  domain: string,
+): string | undefined {
   // transport(5) search order: the full address, the domain, then parent domains as .domain.
   const keys = [address.toLowerCase(), domain];
   const labels = domain.split('.');
   for (let i = 1; i < labels.length; i++) keys.push('.' + labels.slice(i).join('.'));
-  for (const key of keys) for (const t of tables) {
-    const v = t.lookup(key);
-    if (v !== undefined) return v;
-  }
+  for (const key of keys)
+    for (const t of tables) {
+      const v = t.lookup(key);
+      if (v !== undefined) return v;
+    }
   return undefined;
 }
 
@@ -43,7 +48,8 @@ export function createRouter(o: RouteOptions): (address: string) => Route {
     const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
     const mapped = domain === '' ? undefined : lookupTransport(o.transportMaps, address, domain);
     if (mapped !== undefined) return split(mapped, domain);
-    if (classifyRecipient(address, o.destinations) === 'final') return split(o.localTransport, domain);
+    if (classifyRecipient(address, o.destinations) === 'final')
+      return split(o.localTransport, domain);
     return split(o.defaultTransport, o.relayhost !== '' ? o.relayhost : domain);
   };
 }

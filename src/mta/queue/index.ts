@@ -5,7 +5,13 @@ export { recoverQueue } from './recovery.js';
 export type { RecoveryReport, QueueLog } from './recovery.js';
 export { QUEUE_NAMES } from './queue-names.js';
 export type { QueueName } from './queue-names.js';
-export { encodeResult, encodeDeferral, encodeWarned, decodeQueueFile, QUEUE_FORMAT_VERSION } from './queue-file.js';
+export {
+  encodeResult,
+  encodeDeferral,
+  encodeWarned,
+  decodeQueueFile,
+  QUEUE_FORMAT_VERSION,
+} from './queue-file.js';
 export { isQueueId, newQueueId, queueIdTime } from './queue-id.js';
 export { QueueFileError } from './record.js';
 export type * from './message.js';

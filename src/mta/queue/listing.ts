@@ -26,7 +26,20 @@ const INDENT = ' '.repeat(42);
 function arrival(ms: number): string {
   const d = new Date(ms);
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const months = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `;
 }
@@ -37,7 +50,9 @@ function mark(queue: QueueName): string {
 
 function entry(item: ListedMessage): string {
   const m = item.message;
-  const lines = [`${m.id.padEnd(10)}${mark(item.queue)} ${String(item.size).padStart(8)} ${arrival(m.arrivalTime)} ${m.sender === '' ? 'MAILER-DAEMON' : m.sender}`];
+  const lines = [
+    `${m.id.padEnd(10)}${mark(item.queue)} ${String(item.size).padStart(8)} ${arrival(m.arrivalTime)} ${m.sender === '' ? 'MAILER-DAEMON' : m.sender}`,
+  ];
   const reason = item.queue === 'deferred' ? m.deferrals.at(-1)?.reason : undefined;
   // showq prints the reason right-aligned in 78 columns.
   if (reason !== undefined) lines.push(`(${reason})`.padStart(78));

@@ -54,14 +54,16 @@ export class MailQueue {
     private readonly random: Random,
     nowMicros: (() => bigint) | undefined,
   ) {
-    this.nowMicros = nowMicros ?? (() => BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1000)));
+    this.nowMicros =
+      nowMicros ?? (() => BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1000)));
   }
 
   /** Opens (creating if needed) the queue under `directory`. */
   static async open(directory: string, options: MailQueueOptions): Promise<MailQueue> {
     const queue = new MailQueue(directory, options.random, options.nowMicros);
     await mkdir(directory, { recursive: true, mode: 0o700 });
-    for (const name of QUEUE_NAMES) await mkdir(join(directory, name), { recursive: true, mode: 0o700 });
+    for (const name of QUEUE_NAMES)
+      await mkdir(join(directory, name), { recursive: true, mode: 0o700 });
     await queue.sync(directory);
     return queue;
   }
@@ -78,7 +80,10 @@ export class MailQueue {
       // The writer's pid in the name lets recovery in another process (a restarted
       // queue manager) tell a write in progress from one a crash left behind.
       const temp = join(incoming, `${TEMP_PREFIX}${process.pid}-${id}`);
-      const written = await this.writeNew(temp, encodeQueueFile(typeof message === 'function' ? message(id) : message));
+      const written = await this.writeNew(
+        temp,
+        encodeQueueFile(typeof message === 'function' ? message(id) : message),
+      );
       if (!written) continue;
       if (await this.exists('incoming', id)) {
         await rm(temp, { force: true });
@@ -115,11 +120,15 @@ export class MailQueue {
   /** The path of message `id` in `queue`. */
   path(queue: QueueName, id: string): string {
     if (!isQueueId(id)) throw new QueueError(`not a queue ID: ${JSON.stringify(id)}`);
-    return HASHED_QUEUES.has(queue) ? join(this.directory, queue, hashDirectory(id), id) : join(this.directory, queue, id);
+    return HASHED_QUEUES.has(queue)
+      ? join(this.directory, queue, hashDirectory(id), id)
+      : join(this.directory, queue, id);
   }
 
   private dirOf(queue: QueueName, id: string): string {
-    return HASHED_QUEUES.has(queue) ? join(this.directory, queue, hashDirectory(id)) : join(this.directory, queue);
+    return HASHED_QUEUES.has(queue)
+      ? join(this.directory, queue, hashDirectory(id))
+      : join(this.directory, queue);
   }
 
   async exists(queue: QueueName, id: string): Promise<boolean> {
@@ -149,11 +158,14 @@ export class MailQueue {
 
   /** Temporary files left in incoming/ by writes that never finished: their writer process is gone. */
   async listUnfinished(): Promise<string[]> {
-    return (await readdir(join(this.directory, 'incoming'))).filter((n) => n.startsWith(TEMP_PREFIX) && !writerAlive(n));
+    return (await readdir(join(this.directory, 'incoming'))).filter(
+      (n) => n.startsWith(TEMP_PREFIX) && !writerAlive(n),
+    );
   }
 
   async removeUnfinished(name: string): Promise<void> {
-    if (!name.startsWith(TEMP_PREFIX) || name.includes('/')) throw new QueueError(`not a temporary queue file: ${name}`);
+    if (!name.startsWith(TEMP_PREFIX) || name.includes('/'))
+      throw new QueueError(`not a temporary queue file: ${name}`);
     await rm(join(this.directory, 'incoming', name), { force: true });
   }
 

@@ -18,7 +18,12 @@ export interface ClientFacts {
   readonly helo?: string;
   /** SMTP, ESMTP, ESMTPS, ESMTPSA … (RFC 3848) */
   readonly protocol: string;
-  readonly tls?: { readonly protocol: string; readonly cipher: string; readonly peerCertificate?: string; readonly peerVerified?: boolean };
+  readonly tls?: {
+    readonly protocol: string;
+    readonly cipher: string;
+    readonly peerCertificate?: string;
+    readonly peerVerified?: boolean;
+  };
   readonly saslUser?: string;
 }
 

@@ -11,12 +11,18 @@ import type { ListedMessage } from './listing.js';
 /** The queues mailq lists, in showq's order, then hold (Postfix 2.x lists hold too, marked `!`). */
 const LISTED: readonly QueueName[] = ['incoming', 'active', 'deferred', 'hold'];
 
-export async function listQueue(queue: MailQueue, log: (line: string) => void): Promise<ListedMessage[]> {
+export async function listQueue(
+  queue: MailQueue,
+  log: (line: string) => void,
+): Promise<ListedMessage[]> {
   const out: ListedMessage[] = [];
   for (const name of LISTED) {
     for (const id of await queue.list(name)) {
       try {
-        const [message, info] = await Promise.all([queue.read(name, id), stat(queue.path(name, id))]);
+        const [message, info] = await Promise.all([
+          queue.read(name, id),
+          stat(queue.path(name, id)),
+        ]);
         out.push({ queue: name, message, size: info.size });
       } catch (e) {
         // A message delivered or moved while we listed it is simply gone.
@@ -33,7 +39,11 @@ export async function listQueue(queue: MailQueue, log: (line: string) => void): 
 }
 
 /** IDs named on the command line, or every ID in `queues` for ALL. */
-async function resolveIds(queue: MailQueue, ids: readonly string[], queues: readonly QueueName[]): Promise<{ id: string; in: QueueName }[]> {
+async function resolveIds(
+  queue: MailQueue,
+  ids: readonly string[],
+  queues: readonly QueueName[],
+): Promise<{ id: string; in: QueueName }[]> {
   const out: { id: string; in: QueueName }[] = [];
   if (ids.includes('ALL')) {
     for (const q of queues) for (const id of await queue.list(q)) out.push({ id, in: q });
@@ -50,7 +60,11 @@ async function resolveIds(queue: MailQueue, ids: readonly string[], queues: read
 }
 
 /** postsuper -d: delete messages; returns how many. */
-export async function deleteMessages(queue: MailQueue, ids: readonly string[], from: readonly QueueName[] = QUEUE_NAMES): Promise<number> {
+export async function deleteMessages(
+  queue: MailQueue,
+  ids: readonly string[],
+  from: readonly QueueName[] = QUEUE_NAMES,
+): Promise<number> {
   let n = 0;
   for (const m of await resolveIds(queue, ids, from)) {
     await queue.remove(m.in, m.id);
@@ -75,11 +89,18 @@ export async function requeueMessages(queue: MailQueue, ids: readonly string[]):
 }
 
 /** postqueue -f (every deferred message) and -i ID (one): due now, picked up from incoming/. */
-export async function flushMessages(queue: MailQueue, ids: readonly string[] = ['ALL']): Promise<number> {
+export async function flushMessages(
+  queue: MailQueue,
+  ids: readonly string[] = ['ALL'],
+): Promise<number> {
   return moveAll(queue, await resolveIds(queue, ids, ['deferred']), 'incoming');
 }
 
-async function moveAll(queue: MailQueue, items: readonly { id: string; in: QueueName }[], to: QueueName): Promise<number> {
+async function moveAll(
+  queue: MailQueue,
+  items: readonly { id: string; in: QueueName }[],
+  to: QueueName,
+): Promise<number> {
   let n = 0;
   for (const m of items) {
     if (m.in === to) continue;

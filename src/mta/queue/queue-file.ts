@@ -14,8 +14,21 @@
 // A file without X was never acknowledged (the 250 is sent only after X is on
 // disk): recovery removes it. A torn last append (a crash mid-write) is
 // ignored, so at worst a delivery is repeated, never lost.
-import { decodeRecords, encodeRecord, QueueFileError, RecordType, type QueueRecord } from './record.js';
-import type { DeferralNote, NewMessage, QueuedEnvelope, QueuedMessage, QueuedRecipient, RecipientResult } from './message.js';
+import {
+  decodeRecords,
+  encodeRecord,
+  QueueFileError,
+  RecordType,
+  type QueueRecord,
+} from './record.js';
+import type {
+  DeferralNote,
+  NewMessage,
+  QueuedEnvelope,
+  QueuedMessage,
+  QueuedRecipient,
+  RecipientResult,
+} from './message.js';
 
 export const QUEUE_FORMAT_VERSION = '1';
 
@@ -88,12 +101,14 @@ function readHead(records: readonly QueueRecord[], parts: Parts): number {
   const first = records[0];
   if (first?.type !== RecordType.version) throw new QueueFileError('no version record');
   const version = utf8Decoder.decode(first.payload);
-  if (version !== QUEUE_FORMAT_VERSION) throw new QueueFileError(`unsupported queue file version ${JSON.stringify(version)}`);
+  if (version !== QUEUE_FORMAT_VERSION)
+    throw new QueueFileError(`unsupported queue file version ${JSON.stringify(version)}`);
   let i = 1;
   for (; i < records.length && !parts.complete; i++) {
     const r = records[i]!;
     if (r.type === RecordType.envelope) parts.envelope = parseJson<QueuedEnvelope>(r, 'envelope');
-    else if (r.type === RecordType.recipient) parts.recipients.push(parseJson<QueuedRecipient>(r, 'recipient'));
+    else if (r.type === RecordType.recipient)
+      parts.recipients.push(parseJson<QueuedRecipient>(r, 'recipient'));
     else if (r.type === RecordType.content) parts.content = r.payload;
     else if (r.type === RecordType.end) parts.complete = true;
     else throw new QueueFileError(`record ${r.type} before the end record`);
@@ -105,7 +120,8 @@ function readTail(records: readonly QueueRecord[], from: number, parts: Parts): 
   for (let i = from; i < records.length; i++) {
     const r = records[i]!;
     if (r.type === RecordType.done) parts.results.push(parseJson<RecipientResult>(r, 'result'));
-    else if (r.type === RecordType.deferred) parts.deferrals.push(parseJson<DeferralNote>(r, 'deferral'));
+    else if (r.type === RecordType.deferred)
+      parts.deferrals.push(parseJson<DeferralNote>(r, 'deferral'));
     else if (r.type === RecordType.warned) parts.warned = true;
     else throw new QueueFileError(`record ${r.type} after the end record`);
   }
@@ -114,16 +130,35 @@ function readTail(records: readonly QueueRecord[], from: number, parts: Parts): 
 /** Reads a complete queue file back; an incomplete or damaged one is a QueueFileError. */
 export function decodeQueueFile(id: string, bytes: Uint8Array): QueuedMessage {
   const { records } = decodeRecords(bytes);
-  const parts: Parts = { recipients: [], complete: false, results: [], deferrals: [], warned: false };
+  const parts: Parts = {
+    recipients: [],
+    complete: false,
+    results: [],
+    deferrals: [],
+    warned: false,
+  };
   readTail(records, readHead(records, parts), parts);
-  if (!parts.complete) throw new QueueFileError('no end record: the message was never completely received');
+  if (!parts.complete)
+    throw new QueueFileError('no end record: the message was never completely received');
   if (parts.envelope === undefined) throw new QueueFileError('no envelope record');
   if (parts.content === undefined) throw new QueueFileError('no content record');
   if (parts.recipients.length === 0) throw new QueueFileError('no recipients');
   for (const r of parts.results) {
-    if (!Number.isInteger(r.index) || r.index < 0 || r.index >= parts.recipients.length) throw new QueueFileError(`result for recipient ${r.index}, which does not exist`);
+    if (!Number.isInteger(r.index) || r.index < 0 || r.index >= parts.recipients.length)
+      throw new QueueFileError(`result for recipient ${r.index}, which does not exist`);
   }
   const finished = new Set(parts.results.map((r) => r.index));
-  const pending = parts.recipients.flatMap((recipient, index) => (finished.has(index) ? [] : [{ index, recipient }]));
-  return { id, ...parts.envelope, recipients: parts.recipients, content: parts.content, results: parts.results, deferrals: parts.deferrals, warned: parts.warned, pending };
+  const pending = parts.recipients.flatMap((recipient, index) =>
+    finished.has(index) ? [] : [{ index, recipient }],
+  );
+  return {
+    id,
+    ...parts.envelope,
+    recipients: parts.recipients,
+    content: parts.content,
+    results: parts.results,
+    deferrals: parts.deferrals,
+    warned: parts.warned,
+    pending,
+  };
 }

@@ -35,10 +35,14 @@ export function newQueueId(nowMicros: bigint, random: Random): string {
   const micros = Number(nowMicros % 1_000_000n);
   const b = random.bytes(4);
   const tail = (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) % TAIL_RANGE;
-  return encode(seconds, SEC_DIGITS) + encode(micros, USEC_DIGITS) + 'z' + encode(tail, TAIL_DIGITS);
+  return (
+    encode(seconds, SEC_DIGITS) + encode(micros, USEC_DIGITS) + 'z' + encode(tail, TAIL_DIGITS)
+  );
 }
 
-const ID_PATTERN = new RegExp(`^[${ALPHABET}]{${SEC_DIGITS + USEC_DIGITS}}z[${ALPHABET}]{${TAIL_DIGITS}}$`);
+const ID_PATTERN = new RegExp(
+  `^[${ALPHABET}]{${SEC_DIGITS + USEC_DIGITS}}z[${ALPHABET}]{${TAIL_DIGITS}}$`,
+);
 
 /** True for a string of the shape `newQueueId` makes; guards every path built from an ID. */
 export function isQueueId(id: string): boolean {
@@ -47,5 +51,8 @@ export function isQueueId(id: string): boolean {
 
 /** The arrival time (ms since the epoch) encoded in an ID. */
 export function queueIdTime(id: string): number {
-  return decode(id.slice(0, SEC_DIGITS)) * 1000 + Math.floor(decode(id.slice(SEC_DIGITS, SEC_DIGITS + USEC_DIGITS)) / 1000);
+  return (
+    decode(id.slice(0, SEC_DIGITS)) * 1000 +
+    Math.floor(decode(id.slice(SEC_DIGITS, SEC_DIGITS + USEC_DIGITS)) / 1000)
+  );
 }

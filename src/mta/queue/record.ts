@@ -62,10 +62,14 @@ export function decodeRecords(bytes: Uint8Array): { records: QueueRecord[]; torn
   while (at < bytes.length) {
     if (bytes.length - at < HEADER) return { records, tornTail: true };
     const type = String.fromCharCode(bytes[at]!);
-    if (!LETTERS.has(type)) throw new QueueFileError(`unknown record type 0x${bytes[at]!.toString(16)} at offset ${at}`);
+    if (!LETTERS.has(type))
+      throw new QueueFileError(`unknown record type 0x${bytes[at]!.toString(16)} at offset ${at}`);
     const length = view.getUint32(at + 1);
     if (bytes.length - at - HEADER < length) return { records, tornTail: true };
-    records.push({ type: type as RecordTypeLetter, payload: bytes.subarray(at + HEADER, at + HEADER + length) });
+    records.push({
+      type: type as RecordTypeLetter,
+      payload: bytes.subarray(at + HEADER, at + HEADER + length),
+    });
     at += HEADER + length;
   }
   return { records, tornTail: false };

@@ -22,7 +22,12 @@ export type QueueLog = (line: string) => void;
 
 type Verdict = 'ok' | 'incomplete' | 'corrupt';
 
-async function examine(queue: MailQueue, name: QueueName, id: string, log: QueueLog): Promise<Verdict> {
+async function examine(
+  queue: MailQueue,
+  name: QueueName,
+  id: string,
+  log: QueueLog,
+): Promise<Verdict> {
   const bytes = await queue.readBytes(name, id);
   if (!isComplete(bytes)) return 'incomplete';
   try {
@@ -61,7 +66,9 @@ export async function recoverQueue(queue: MailQueue, log: QueueLog): Promise<Rec
     }
   }
   if (removedUnfinished + removedIncomplete + corrupt + requeued > 0) {
-    log(`queue recovery: ${requeued} requeued from active, ${removedUnfinished + removedIncomplete} unfinished removed, ${corrupt} corrupt`);
+    log(
+      `queue recovery: ${requeued} requeued from active, ${removedUnfinished + removedIncomplete} unfinished removed, ${corrupt} corrupt`,
+    );
   }
   return { removedUnfinished, removedIncomplete, corrupt, requeued };
 }

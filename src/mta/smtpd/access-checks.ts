@@ -1,13 +1,22 @@
 // The access(5) table restrictions by what they look up: check_client_access,
 // check_helo_access, check_sender_access, check_recipient_access and
 // check_sasl_access.
-import { checkClientAccess, checkDomainAccess, checkMailAccess, lookupAccess, tableArgument } from './access.js';
+import {
+  checkClientAccess,
+  checkDomainAccess,
+  checkMailAccess,
+  lookupAccess,
+  tableArgument,
+} from './access.js';
 import type { Evaluation, ListContext, Restriction, Status } from './evaluation.js';
 import { DUNNO } from './evaluation.js';
 import { REPLY_CLASS } from './reply.js';
 import { destination } from './relay-checks.js';
 
-function accessCheck(command: string, check: (ev: Evaluation, spec: string) => Status): Restriction {
+function accessCheck(
+  command: string,
+  check: (ev: Evaluation, spec: string) => Status,
+): Restriction {
   return (ev, _ctx, next) => check(ev, tableArgument(command, next));
 }
 
@@ -16,9 +25,21 @@ const clientCtx = (ev: Evaluation): ListContext => ({
   replyClass: REPLY_CLASS.client,
   defaultAccess: 'check_client_access',
 });
-const heloCtx = (helo: string): ListContext => ({ replyName: helo, replyClass: REPLY_CLASS.helo, defaultAccess: 'check_helo_access' });
-const senderCtx = (sender: string): ListContext => ({ replyName: sender, replyClass: REPLY_CLASS.sender, defaultAccess: 'check_sender_access' });
-const recipientCtx = (rcpt: string): ListContext => ({ replyName: rcpt, replyClass: REPLY_CLASS.recipient, defaultAccess: 'check_recipient_access' });
+const heloCtx = (helo: string): ListContext => ({
+  replyName: helo,
+  replyClass: REPLY_CLASS.helo,
+  defaultAccess: 'check_helo_access',
+});
+const senderCtx = (sender: string): ListContext => ({
+  replyName: sender,
+  replyClass: REPLY_CLASS.sender,
+  defaultAccess: 'check_sender_access',
+});
+const recipientCtx = (rcpt: string): ListContext => ({
+  replyName: rcpt,
+  replyClass: REPLY_CLASS.recipient,
+  defaultAccess: 'check_recipient_access',
+});
 
 const checkHelo = (ev: Evaluation, spec: string): Status => {
   const helo = ev.facts.helo;
@@ -42,13 +63,20 @@ const checkRecipient = (ev: Evaluation, spec: string): Status => {
 const checkSasl = (ev: Evaluation, spec: string): Status => {
   const user = ev.facts.saslUser;
   if (user === undefined || user === '') return DUNNO;
-  const ctx: ListContext = { replyName: user.replace(/[^\x20-\x7e]/g, '_'), replyClass: REPLY_CLASS.saslUser, defaultAccess: 'check_sasl_access' };
+  const ctx: ListContext = {
+    replyName: user.replace(/[^\x20-\x7e]/g, '_'),
+    replyClass: REPLY_CLASS.saslUser,
+    defaultAccess: 'check_sasl_access',
+  };
   return lookupAccess(ev, spec, [user], ctx).status;
 };
 
 export function accessRestrictions(): [string, Restriction][] {
   return [
-    ['check_client_access', accessCheck('check_client_access', (ev, spec) => checkClientAccess(ev, spec, clientCtx(ev)))],
+    [
+      'check_client_access',
+      accessCheck('check_client_access', (ev, spec) => checkClientAccess(ev, spec, clientCtx(ev))),
+    ],
     ['check_helo_access', accessCheck('check_helo_access', checkHelo)],
     ['check_sender_access', accessCheck('check_sender_access', checkSender)],
     ['check_recipient_access', accessCheck('check_recipient_access', checkRecipient)],

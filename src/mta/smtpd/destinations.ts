@@ -29,11 +29,17 @@ export function matchDomainList(list: DomainList, domainIn: string): boolean {
   const domain = dropTrailingDot(domainIn).toLowerCase();
   for (const entry of list.entries) {
     if (typeof entry !== 'string') {
-      if (domainKeys(domain, { parentMatchesSubdomains: list.parentMatches }).some((k) => entry.lookup(k) !== undefined)) return true;
+      if (
+        domainKeys(domain, { parentMatchesSubdomains: list.parentMatches }).some(
+          (k) => entry.lookup(k) !== undefined,
+        )
+      )
+        return true;
       continue;
     }
     const negated = entry.startsWith('!');
-    if (patternMatches(negated ? entry.slice(1) : entry, domain, list.parentMatches)) return !negated;
+    if (patternMatches(negated ? entry.slice(1) : entry, domain, list.parentMatches))
+      return !negated;
   }
   return false;
 }
@@ -56,10 +62,13 @@ function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
 function literalIsLocal(literal: string, local: readonly string[]): boolean {
   const text = literal.slice(1, -1).replace(/^ipv6:/i, '');
   const bytes = parseAddress(text);
-  return bytes !== undefined && local.some((l) => {
-    const mine = parseAddress(l);
-    return mine !== undefined && sameAddress(mine, bytes);
-  });
+  return (
+    bytes !== undefined &&
+    local.some((l) => {
+      const mine = parseAddress(l);
+      return mine !== undefined && sameAddress(mine, bytes);
+    })
+  );
 }
 
 /**
@@ -74,10 +83,15 @@ export function classifyRecipient(address: string, config: DestinationConfig): D
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
   if (/[@!%]/.test(local)) return 'routed';
-  if (domain.startsWith('[') && domain.endsWith(']')) return literalIsLocal(domain, config.localAddresses) ? 'final' : 'other';
+  if (domain.startsWith('[') && domain.endsWith(']'))
+    return literalIsLocal(domain, config.localAddresses) ? 'final' : 'other';
   if (matchDomainList(config.mydestination, domain)) return 'final';
   // trivial-rewrite's class order: local, then virtual alias, then relay.
-  if (config.virtualAliasDomains !== undefined && matchDomainList(config.virtualAliasDomains, domain)) return 'virtual-alias';
+  if (
+    config.virtualAliasDomains !== undefined &&
+    matchDomainList(config.virtualAliasDomains, domain)
+  )
+    return 'virtual-alias';
   if (matchDomainList(config.relayDomains, domain)) return 'relay';
   return 'other';
 }
@@ -99,7 +113,11 @@ function listWords(text: string): string[] {
  * patterns separated by commas or white space, `type:name` tables, and
  * `/file/name` entries whose contents (minus # comments) stand in their place.
  */
-export function parseDomainList(parameter: string, value: string, options: DomainListOptions): DomainList {
+export function parseDomainList(
+  parameter: string,
+  value: string,
+  options: DomainListOptions,
+): DomainList {
   const entries: DomainListEntry[] = [];
   for (const word of listWords(value)) {
     if (word.startsWith('/')) {
@@ -109,5 +127,9 @@ export function parseDomainList(parameter: string, value: string, options: Domai
       entries.push(word.includes(':') ? options.openTable(word) : word);
     }
   }
-  return { parameter, entries, parentMatches: options.parentDomainMatchesSubdomains.includes(parameter) };
+  return {
+    parameter,
+    entries,
+    parentMatches: options.parentDomainMatchesSubdomains.includes(parameter),
+  };
 }

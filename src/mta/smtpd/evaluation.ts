@@ -8,7 +8,10 @@ import type { Reply, ReplyClass } from './reply.js';
 import { makeReply } from './reply.js';
 import type { RestrictionSettings } from './settings.js';
 
-export type Status = { readonly kind: 'dunno' } | { readonly kind: 'ok' } | { readonly kind: 'reject'; readonly reply: Reply };
+export type Status =
+  | { readonly kind: 'dunno' }
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'reject'; readonly reply: Reply };
 
 export const DUNNO: Status = { kind: 'dunno' };
 export const OK: Status = { kind: 'ok' };
@@ -44,7 +47,11 @@ export class LookupRetry extends Error {
 export type ErrorClass = 'policy' | 'protocol' | 'software' | 'data';
 
 /** A restriction: reads its arguments through `next`, and returns a status. */
-export type Restriction = (ev: Evaluation, ctx: ListContext, next: (name: string) => string) => Status;
+export type Restriction = (
+  ev: Evaluation,
+  ctx: ListContext,
+  next: (name: string) => string,
+) => Status;
 
 // Postfix check_table_result(): "Don't get carried away with recursion."
 const MAX_RECURSION = 100;
@@ -90,14 +97,18 @@ export class Evaluation {
    */
   reject(errorClass: ErrorClass, code: number, dsn: string, text: string): Status {
     const reply = makeReply(code, dsn, text, (m) => this.log(`warning: ${m}`));
-    const warnOnly = this.warnIfReject > 0 && (errorClass === 'policy' || errorClass === 'protocol');
+    const warnOnly =
+      this.warnIfReject > 0 && (errorClass === 'policy' || errorClass === 'protocol');
     if (!warnOnly && this.deferIfReject !== undefined && reply.code >= 500) {
       const deferred = this.deferIfReject;
       this.deferIfReject = undefined;
       this.whatsup('reject', `${deferred.code} ${deferred.enhanced} ${deferred.text}`);
       return { kind: 'reject', reply: deferred };
     }
-    this.whatsup(warnOnly ? 'reject_warning' : 'reject', `${reply.code} ${reply.enhanced} ${reply.text}`);
+    this.whatsup(
+      warnOnly ? 'reject_warning' : 'reject',
+      `${reply.code} ${reply.enhanced} ${reply.text}`,
+    );
     return warnOnly ? DUNNO : { kind: 'reject', reply };
   }
 
@@ -126,12 +137,15 @@ export class Evaluation {
     const parts = [`from=<${f.sender ?? ''}>`];
     if (f.recipient !== undefined) parts.push(`to=<${f.recipient}>`);
     if (f.helo !== undefined) parts.push(`helo=<${f.helo}>`);
-    this.log(`${what}: ${this.command} from ${f.clientName}[${f.clientAddress}]: ${text}; ${parts.join(' ')}`);
+    this.log(
+      `${what}: ${this.command} from ${f.clientName}[${f.clientAddress}]: ${text}; ${parts.join(' ')}`,
+    );
   }
 
   /** Runs one restriction list. */
   run(list: readonly string[], ctx: ListContext): Status {
-    if (this.recursion >= MAX_RECURSION) throw new ServerConfigurationError(`restriction list nesting deeper than ${MAX_RECURSION}`);
+    if (this.recursion >= MAX_RECURSION)
+      throw new ServerConfigurationError(`restriction list nesting deeper than ${MAX_RECURSION}`);
     this.recursion++;
     try {
       return this.loop(list, ctx);
@@ -152,7 +166,8 @@ export class Evaluation {
       const next = (of: string): string => {
         const arg = list[i + 1];
         i++;
-        if (arg === undefined) throw new ServerConfigurationError(`restriction ${of} needs an argument`);
+        if (arg === undefined)
+          throw new ServerConfigurationError(`restriction ${of} needs an argument`);
         return arg;
       };
       status = this.one(name, ctx, next);
@@ -168,7 +183,9 @@ export class Evaluation {
     // A bare type:name is short for the list's own access check (Postfix generic_checks()).
     if (name.includes(':')) {
       if (ctx.defaultAccess === undefined) {
-        throw new ServerConfigurationError(`specify one of (check_client_access, check_helo_access, check_sender_access, check_recipient_access) before ${ctx.replyClass} restriction "${name}"`);
+        throw new ServerConfigurationError(
+          `specify one of (check_client_access, check_helo_access, check_sender_access, check_recipient_access) before ${ctx.replyClass} restriction "${name}"`,
+        );
       }
       const access = this.registry.get(ctx.defaultAccess) as Restriction;
       return access(this, ctx, () => name);

@@ -11,17 +11,33 @@ const MAX_NAME = 255;
 export function validHostname(name: string): boolean {
   if (name === '' || name.length > MAX_NAME) return false;
   const labels = name.split('.');
-  if (labels.some((l) => l === '' || l.length > MAX_LABEL || !/^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(l))) return false;
+  if (
+    labels.some(
+      (l) =>
+        l === '' ||
+        l.length > MAX_LABEL ||
+        !/^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(l),
+    )
+  )
+    return false;
   return /[^0-9.]/.test(name);
 }
 
 export function validHostAddress(text: string): boolean {
-  return parseIpAddress(text.startsWith('IPv6:') || text.startsWith('ipv6:') ? text.slice(5) : text) !== undefined;
+  return (
+    parseIpAddress(text.startsWith('IPv6:') || text.startsWith('ipv6:') ? text.slice(5) : text) !==
+    undefined
+  );
 }
 
 /** `[1.2.3.4]` or `[IPv6:…]` (RFC 5321 §4.1.3 address literal). */
 export function validAddressLiteral(text: string): boolean {
-  return text.length > 2 && text.startsWith('[') && text.endsWith(']') && validHostAddress(text.slice(1, -1));
+  return (
+    text.length > 2 &&
+    text.startsWith('[') &&
+    text.endsWith(']') &&
+    validHostAddress(text.slice(1, -1))
+  );
 }
 
 /** Postfix dup_if_truncate: one trailing dot goes, a double one stays (and fails). */

@@ -22,26 +22,48 @@ function known(tables: readonly Table[], address: string, delimiter: string): bo
   const at = address.lastIndexOf('@');
   const local = (at < 0 ? address : address.slice(0, at)).toLowerCase();
   const cut = [...local].findIndex((c) => delimiter.includes(c));
-  const keys = [address.toLowerCase(), local, ...(delimiter !== '' && cut > 0 ? [local.slice(0, cut)] : [])];
+  const keys = [
+    address.toLowerCase(),
+    local,
+    ...(delimiter !== '' && cut > 0 ? [local.slice(0, cut)] : []),
+  ];
   return tables.some((t) => keys.some((k) => t.lookup(k) !== undefined));
 }
 
 /** Runs `inner` first; a permitted recipient in a local domain must then be a known user. */
-export function withLocalRecipientCheck(inner: SessionPolicy, check: LocalRecipientCheck): SessionPolicy {
+export function withLocalRecipientCheck(
+  inner: SessionPolicy,
+  check: LocalRecipientCheck,
+): SessionPolicy {
   return {
     async check(facts: SessionFacts): Promise<PolicyVerdict> {
       const verdict = await inner.check(facts);
       const rcpt = facts.recipient;
-      if (verdict.action === 'reject' || facts.stage !== 'rcpt' || rcpt === undefined) return verdict;
+      if (verdict.action === 'reject' || facts.stage !== 'rcpt' || rcpt === undefined)
+        return verdict;
       if (check.virtualAliases?.find(rcpt) !== undefined) return verdict;
       const where = classifyRecipient(rcpt, check.destinations);
       if (where === 'virtual-alias') {
         const code = check.unknownVirtualAliasCode ?? 550;
-        return { action: 'reject', code, enhanced: code >= 500 ? '5.1.1' : '4.1.1', text: `<${rcpt}>: Recipient address rejected: User unknown in virtual alias table` };
+        return {
+          action: 'reject',
+          code,
+          enhanced: code >= 500 ? '5.1.1' : '4.1.1',
+          text: `<${rcpt}>: Recipient address rejected: User unknown in virtual alias table`,
+        };
       }
       if (where !== 'final' || check.tables.length === 0) return verdict;
-      if (rcpt.toLowerCase() === 'postmaster' || known(check.tables, rcpt, check.recipientDelimiter)) return verdict;
-      return { action: 'reject', code: 550, enhanced: '5.1.1', text: `<${rcpt}>: Recipient address rejected: User unknown in local recipient table` };
+      if (
+        rcpt.toLowerCase() === 'postmaster' ||
+        known(check.tables, rcpt, check.recipientDelimiter)
+      )
+        return verdict;
+      return {
+        action: 'reject',
+        code: 550,
+        enhanced: '5.1.1',
+        text: `<${rcpt}>: Recipient address rejected: User unknown in local recipient table`,
+      };
     },
   };
 }

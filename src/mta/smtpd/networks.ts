@@ -27,7 +27,9 @@ const MAPPED_PREFIX = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
 
 /** A client or interface address as bytes; an IPv4-mapped IPv6 address becomes its IPv4 address. */
 export function parseAddress(text: string): Uint8Array | undefined {
-  const bytes = parseIpAddress(text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text);
+  const bytes = parseIpAddress(
+    text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text,
+  );
   if (bytes === undefined) return undefined;
   if (bytes.length === 16 && MAPPED_PREFIX.every((b, i) => bytes[i] === b)) return bytes.slice(12);
   return bytes;
@@ -48,16 +50,29 @@ export function parseNetwork(entry: string, parameter = 'mynetworks'): Network {
   const body = negated ? entry.slice(1) : entry;
   const m = /^(\[[^\]]+\]|[^/]+)(?:\/(\d{1,3}))?$/.exec(body);
   const text = m?.[1];
-  const bytes = text === undefined ? undefined : parseIpAddress(text.startsWith('[') ? text.slice(1, -1) : text);
+  const bytes =
+    text === undefined
+      ? undefined
+      : parseIpAddress(text.startsWith('[') ? text.slice(1, -1) : text);
   if (m === null || bytes === undefined) {
-    throw new NetworkSyntaxError(parameter, entry, 'not an address or network/prefix (host names and lookup tables in this list are not supported by postern)');
+    throw new NetworkSyntaxError(
+      parameter,
+      entry,
+      'not an address or network/prefix (host names and lookup tables in this list are not supported by postern)',
+    );
   }
   const max = bytes.length * 8;
   const prefix = m[2] === undefined ? max : Number(m[2]);
-  if (prefix > max) throw new NetworkSyntaxError(parameter, entry, `prefix longer than ${max} bits`);
+  if (prefix > max)
+    throw new NetworkSyntaxError(parameter, entry, `prefix longer than ${max} bits`);
   // Postfix refuses a network whose host bits are set ("non-null host address bits").
   const masked = maskTo(bytes, prefix);
-  if (masked.some((b, i) => b !== bytes[i])) throw new NetworkSyntaxError(parameter, entry, `non-null host address bits, write ${formatNetwork({ bytes: masked, prefix, negated: false })}`);
+  if (masked.some((b, i) => b !== bytes[i]))
+    throw new NetworkSyntaxError(
+      parameter,
+      entry,
+      `non-null host address bits, write ${formatNetwork({ bytes: masked, prefix, negated: false })}`,
+    );
   return { bytes: masked, prefix, negated };
 }
 
@@ -68,7 +83,8 @@ export function formatNetwork(n: Network): string {
 
 function formatIpv6(bytes: Uint8Array): string {
   const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+  for (let i = 0; i < 16; i += 2)
+    groups.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
   // RFC 5952 §4.2.3: the longest run of two or more zero groups becomes "::".
   let best = { at: -1, len: 1 };
   for (let i = 0; i < 8; i++) {
@@ -82,8 +98,12 @@ function formatIpv6(bytes: Uint8Array): string {
 }
 
 /** Splits a list on commas and white space, as Postfix does for mynetworks. */
-export function parseNetworkList(value: string | readonly string[], parameter = 'mynetworks'): Network[] {
-  const words = typeof value === 'string' ? value.split(/[\s,]+/) : value.flatMap((v) => v.split(/[\s,]+/));
+export function parseNetworkList(
+  value: string | readonly string[],
+  parameter = 'mynetworks',
+): Network[] {
+  const words =
+    typeof value === 'string' ? value.split(/[\s,]+/) : value.flatMap((v) => v.split(/[\s,]+/));
   return words.filter((w) => w !== '').map((w) => parseNetwork(w, parameter));
 }
 
@@ -123,12 +143,21 @@ function classPrefix(bytes: Uint8Array, own: number): number {
  * interface addresses only, `subnet` their subnets, `class` their class A/B/C
  * networks (IPv6 interfaces get their subnet, as Postfix).
  */
-export function mynetworksFromStyle(style: MynetworksStyle, interfaces: readonly InterfaceAddress[]): Network[] {
+export function mynetworksFromStyle(
+  style: MynetworksStyle,
+  interfaces: readonly InterfaceAddress[],
+): Network[] {
   return interfaces.map((i) => {
     const bytes = parseAddress(i.address);
-    if (bytes === undefined) throw new NetworkSyntaxError('inet_interfaces', i.address, 'not an address');
+    if (bytes === undefined)
+      throw new NetworkSyntaxError('inet_interfaces', i.address, 'not an address');
     const own = Math.min(i.prefix, bytes.length * 8);
-    const prefix = style === 'host' ? bytes.length * 8 : style === 'class' && bytes.length === 4 ? classPrefix(bytes, own) : own;
+    const prefix =
+      style === 'host'
+        ? bytes.length * 8
+        : style === 'class' && bytes.length === 4
+          ? classPrefix(bytes, own)
+          : own;
     return { bytes: maskTo(bytes, prefix), prefix, negated: false };
   });
 }

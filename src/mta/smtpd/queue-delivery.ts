@@ -27,8 +27,12 @@ function recipientOf(r: ReceivedMessage['recipients'][number]): QueuedRecipient 
   const notify = r.params.notify;
   return {
     address: r.address,
-    ...(r.params.orcpt !== undefined ? { orcpt: `${r.params.orcpt.addrType};${r.params.orcpt.address}` } : {}),
-    ...(notify !== undefined ? { notify: notify.includes('NEVER') ? [] : (notify as readonly DsnNotify[]) } : {}),
+    ...(r.params.orcpt !== undefined
+      ? { orcpt: `${r.params.orcpt.addrType};${r.params.orcpt.address}` }
+      : {}),
+    ...(notify !== undefined
+      ? { notify: notify.includes('NEVER') ? [] : (notify as readonly DsnNotify[]) }
+      : {}),
   };
 }
 
@@ -42,7 +46,12 @@ export class QueueDelivery implements Delivery {
     } catch (e) {
       // A table that fails or an expansion past its limits defers the message: the client retries (cleanup(8)).
       this.o.log(`warning: ${(e as Error).message} -- message not accepted, try again later`);
-      return { ok: false, code: 451, enhanced: '4.3.0', text: 'Error: temporary virtual alias lookup failure' };
+      return {
+        ok: false,
+        code: 451,
+        enhanced: '4.3.0',
+        text: 'Error: temporary virtual alias lookup failure',
+      };
     }
     try {
       const id = await this.o.queue.enqueue((queueId) => this.toQueue(m, queueId, recipients));
@@ -57,7 +66,9 @@ export class QueueDelivery implements Delivery {
         this.o.log(`${id}: hold: ${m.hold}`);
         return { ok: true, queueId: id };
       }
-      this.o.log(`${id}: from=<${m.sender}>, size=${m.size}, nrcpt=${recipients.length} (queue active)`);
+      this.o.log(
+        `${id}: from=<${m.sender}>, size=${m.size}, nrcpt=${recipients.length} (queue active)`,
+      );
       this.o.queued(id);
       return { ok: true, queueId: id };
     } catch (e) {
@@ -81,14 +92,23 @@ export class QueueDelivery implements Delivery {
       for (const address of aliases.expand(r.address)) {
         const key = address.toLowerCase();
         if (out.has(key)) continue;
-        out.set(key, address === r.address ? r : { ...r, address, orcpt: r.orcpt ?? `rfc822;${r.address}` });
+        out.set(
+          key,
+          address === r.address ? r : { ...r, address, orcpt: r.orcpt ?? `rfc822;${r.address}` },
+        );
       }
     }
     return [...out.values()];
   }
 
   private toQueue(m: ReceivedMessage, queueId: string, recipients: QueuedRecipient[]): NewMessage {
-    const received = formatReceived(m, { myhostname: this.o.myhostname, mailName: this.o.mailName, queueId, tlsReceivedHeader: this.o.tlsReceivedHeader, askCcert: this.o.askCcert });
+    const received = formatReceived(m, {
+      myhostname: this.o.myhostname,
+      mailName: this.o.mailName,
+      queueId,
+      tlsReceivedHeader: this.o.tlsReceivedHeader,
+      askCcert: this.o.askCcert,
+    });
     const content = Buffer.concat([Buffer.from(received, 'utf8'), ...m.content]);
     return {
       arrivalTime: m.receivedAt.getTime(),
@@ -100,7 +120,15 @@ export class QueueDelivery implements Delivery {
         address: m.client.address,
         ...(m.helo !== undefined ? { helo: m.helo } : {}),
         protocol: m.protocol,
-        ...(m.tls !== undefined ? { tls: { protocol: m.tls.protocol, cipher: m.tls.cipher, peerVerified: m.tls.peerVerified } } : {}),
+        ...(m.tls !== undefined
+          ? {
+              tls: {
+                protocol: m.tls.protocol,
+                cipher: m.tls.cipher,
+                peerVerified: m.tls.peerVerified,
+              },
+            }
+          : {}),
         ...(m.saslUser !== undefined ? { saslUser: m.saslUser } : {}),
       },
       recipients,

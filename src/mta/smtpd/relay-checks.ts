@@ -25,7 +25,10 @@ export function destination(ev: Evaluation, rcpt: string): ReturnType<typeof cla
   try {
     return classifyRecipient(rcpt, ev.settings.destinations);
   } catch (err) {
-    throw new LookupRetry(rcpt, `mydestination/relay_domains lookup: ${err instanceof Error ? err.message : String(err)}`);
+    throw new LookupRetry(
+      rcpt,
+      `mydestination/relay_domains lookup: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

@@ -23,12 +23,34 @@ export interface Reply {
   readonly text: string;
 }
 
-export const SERVER_CONFIGURATION_ERROR: Reply = { code: 451, enhanced: '4.3.5', text: 'Server configuration error' };
+export const SERVER_CONFIGURATION_ERROR: Reply = {
+  code: 451,
+  enhanced: '4.3.5',
+  text: 'Server configuration error',
+};
 // Postfix: a bad reply code or DSN in the configuration becomes this, and a warning.
 const SERVICE_UNAVAILABLE: Reply = { code: 450, enhanced: '4.7.1', text: 'Service unavailable' };
 
-const SENDER_DSN: Record<string, string> = { '1': '4.1.8', '2': '4.1.8', '3': '4.1.7', '4': '4.1.8', '5': '4.1.0', '6': '4.1.8', '7': '4.1.7', '8': '4.1.8' };
-const RECIPIENT_DSN: Record<string, string> = { '1': '4.1.1', '2': '4.1.2', '3': '4.1.3', '4': '4.1.4', '5': '4.1.5', '6': '4.1.6', '7': '4.1.3', '8': '4.1.2' };
+const SENDER_DSN: Record<string, string> = {
+  '1': '4.1.8',
+  '2': '4.1.8',
+  '3': '4.1.7',
+  '4': '4.1.8',
+  '5': '4.1.0',
+  '6': '4.1.8',
+  '7': '4.1.7',
+  '8': '4.1.8',
+};
+const RECIPIENT_DSN: Record<string, string> = {
+  '1': '4.1.1',
+  '2': '4.1.2',
+  '3': '4.1.3',
+  '4': '4.1.4',
+  '5': '4.1.5',
+  '6': '4.1.6',
+  '7': '4.1.3',
+  '8': '4.1.2',
+};
 
 /** smtpd_dsn_fix(): an address DSN (X.1.Y) rewritten for what is being rejected. */
 export function fixDsn(dsn: string, replyClass: ReplyClass): string {
@@ -55,7 +77,12 @@ function cleanText(code: number, dsn: string, text: string): string {
 }
 
 /** The reply smtpd sends, or the generic 450 when the configured code or DSN is bad (plus a warning). */
-export function makeReply(code: number, dsn: string, text: string, warn: (message: string) => void): Reply {
+export function makeReply(
+  code: number,
+  dsn: string,
+  text: string,
+  warn: (message: string) => void,
+): Reply {
   if (!Number.isInteger(code) || code < 400 || code > 599) {
     warn(`SMTP reply code configuration error: ${code} ${dsn} ${text}`);
     return SERVICE_UNAVAILABLE;

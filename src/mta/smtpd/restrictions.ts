@@ -3,7 +3,12 @@
 // outcomes become one verdict. With smtpd_delay_reject = yes (the default)
 // the client, HELO and sender lists run at each RCPT TO, before the relay
 // and recipient lists; with no, each runs at its own command.
-import type { PolicyStage, PolicyVerdict, SessionFacts, SessionPolicy } from '../../smtp/server/policy.js';
+import type {
+  PolicyStage,
+  PolicyVerdict,
+  SessionFacts,
+  SessionPolicy,
+} from '../../smtp/server/policy.js';
 import type { Table } from '../tables/table.js';
 import { builtinRestrictions } from './builtins.js';
 import type { ListContext, Restriction, Status } from './evaluation.js';
@@ -12,7 +17,14 @@ import { REPLY_CLASS, SERVER_CONFIGURATION_ERROR } from './reply.js';
 import type { RestrictionSettings } from './settings.js';
 
 /** The command name smtpd logs for each stage. */
-const COMMAND: Record<PolicyStage, string> = { connect: 'CONNECT', helo: 'HELO', mail: 'MAIL', rcpt: 'RCPT', data: 'DATA', 'end-of-data': 'END-OF-MESSAGE' };
+const COMMAND: Record<PolicyStage, string> = {
+  connect: 'CONNECT',
+  helo: 'HELO',
+  mail: 'MAIL',
+  rcpt: 'RCPT',
+  data: 'DATA',
+  'end-of-data': 'END-OF-MESSAGE',
+};
 
 type ListName = keyof RestrictionSettings['lists'];
 
@@ -26,20 +38,50 @@ interface Step {
 
 const CLIENT: Step = {
   list: 'smtpd_client_restrictions',
-  ctx: (f) => ({ replyName: `${f.clientName}[${f.clientAddress}]`, replyClass: REPLY_CLASS.client, defaultAccess: 'check_client_access' }),
+  ctx: (f) => ({
+    replyName: `${f.clientName}[${f.clientAddress}]`,
+    replyClass: REPLY_CLASS.client,
+    defaultAccess: 'check_client_access',
+  }),
 };
 // Each list runs only when its subject exists (Postfix: smtpd_check_helo(state, 0) returns at once).
-const HELO: Step = { list: 'smtpd_helo_restrictions', ctx: (f) => (f.helo === undefined ? undefined : { replyName: f.helo, replyClass: REPLY_CLASS.helo, defaultAccess: 'check_helo_access' }) };
+const HELO: Step = {
+  list: 'smtpd_helo_restrictions',
+  ctx: (f) =>
+    f.helo === undefined
+      ? undefined
+      : { replyName: f.helo, replyClass: REPLY_CLASS.helo, defaultAccess: 'check_helo_access' },
+};
 const SENDER: Step = {
   list: 'smtpd_sender_restrictions',
-  ctx: (f) => (f.sender === undefined ? undefined : { replyName: f.sender, replyClass: REPLY_CLASS.sender, defaultAccess: 'check_sender_access' }),
+  ctx: (f) =>
+    f.sender === undefined
+      ? undefined
+      : {
+          replyName: f.sender,
+          replyClass: REPLY_CLASS.sender,
+          defaultAccess: 'check_sender_access',
+        },
 };
 const recipientStep = (list: ListName): Step => ({
   list,
-  ctx: (f) => (f.recipient === undefined ? undefined : { replyName: f.recipient, replyClass: REPLY_CLASS.recipient, defaultAccess: 'check_recipient_access' }),
+  ctx: (f) =>
+    f.recipient === undefined
+      ? undefined
+      : {
+          replyName: f.recipient,
+          replyClass: REPLY_CLASS.recipient,
+          defaultAccess: 'check_recipient_access',
+        },
 });
-const DATA: Step = { list: 'smtpd_data_restrictions', ctx: () => ({ replyName: 'DATA', replyClass: REPLY_CLASS.data }) };
-const EOD: Step = { list: 'smtpd_end_of_data_restrictions', ctx: () => ({ replyName: 'END-OF-MESSAGE', replyClass: REPLY_CLASS.eod }) };
+const DATA: Step = {
+  list: 'smtpd_data_restrictions',
+  ctx: () => ({ replyName: 'DATA', replyClass: REPLY_CLASS.data }),
+};
+const EOD: Step = {
+  list: 'smtpd_end_of_data_restrictions',
+  ctx: () => ({ replyName: 'END-OF-MESSAGE', replyClass: REPLY_CLASS.eod }),
+};
 
 // Postfix smtpd_check_init(): "People screw up the relay restrictions too often."
 const RELAY_REQUIRED = ['reject_unauth_destination', 'defer_unauth_destination', 'reject', 'defer'];
@@ -52,7 +94,11 @@ export class RestrictionConfigError extends Error {
 }
 
 /** Postfix has_required(): a list (or a class it names) that can refuse by default; a `permit` before ends the search. */
-function hasRequired(list: readonly string[], classes: ReadonlyMap<string, readonly string[]>, depth = 0): boolean {
+function hasRequired(
+  list: readonly string[],
+  classes: ReadonlyMap<string, readonly string[]>,
+  depth = 0,
+): boolean {
   for (let i = 0; i < list.length; i++) {
     const name = (list[i] as string).toLowerCase();
     if (name === 'warn_if_reject' && i + 1 < list.length) {
@@ -68,9 +114,15 @@ function hasRequired(list: readonly string[], classes: ReadonlyMap<string, reado
 }
 
 /** The open-relay guard: startup stops unless the relay or recipient list can refuse unauthorized relaying. */
-export function checkRelayRestrictions(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): void {
+export function checkRelayRestrictions(
+  settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>,
+): void {
   const { smtpd_relay_restrictions: relay, smtpd_recipient_restrictions: rcpt } = settings.lists;
-  if (hasRequired(relay, settings.restrictionClasses) || hasRequired(rcpt, settings.restrictionClasses)) return;
+  if (
+    hasRequired(relay, settings.restrictionClasses) ||
+    hasRequired(rcpt, settings.restrictionClasses)
+  )
+    return;
   throw new RestrictionConfigError(
     `in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working instance of: ${RELAY_REQUIRED.slice(0, -1).join(', ')} or ${RELAY_REQUIRED.at(-1) ?? ''}`,
   );
@@ -83,15 +135,23 @@ export function checkRelayRestrictions(settings: Pick<RestrictionSettings, 'list
  */
 function checkDeferIfPermit(settings: Pick<RestrictionSettings, 'lists' | 'delayReject'>): void {
   if (settings.delayReject) return;
-  for (const list of ['smtpd_client_restrictions', 'smtpd_helo_restrictions', 'smtpd_sender_restrictions'] as const) {
+  for (const list of [
+    'smtpd_client_restrictions',
+    'smtpd_helo_restrictions',
+    'smtpd_sender_restrictions',
+  ] as const) {
     if (settings.lists[list].some((n) => n.toLowerCase() === 'defer_if_permit')) {
-      throw new RestrictionConfigError(`${list}: defer_if_permit with smtpd_delay_reject = no is not supported by postern (set smtpd_delay_reject = yes)`);
+      throw new RestrictionConfigError(
+        `${list}: defer_if_permit with smtpd_delay_reject = no is not supported by postern (set smtpd_delay_reject = yes)`,
+      );
     }
   }
 }
 
 /** Every `type:name` word in the lists and classes: the tables to open before the first session. */
-export function tableSpecs(settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>): string[] {
+export function tableSpecs(
+  settings: Pick<RestrictionSettings, 'lists' | 'restrictionClasses'>,
+): string[] {
   const words = [...Object.values(settings.lists), ...settings.restrictionClasses.values()].flat();
   return [...new Set(words.filter((w) => w.includes(':')))];
 }
@@ -120,8 +180,15 @@ export class RestrictionPolicy implements SessionPolicy {
 
   check(facts: SessionFacts): PolicyVerdict {
     // Postfix smtpd_check_rcpt(): mail to the bare address postmaster is never refused.
-    if (facts.stage === 'rcpt' && facts.recipient?.toLowerCase() === 'postmaster') return { action: 'permit' };
-    const ev = new Evaluation(facts, this.settings, this.tables, this.registry, COMMAND[facts.stage]);
+    if (facts.stage === 'rcpt' && facts.recipient?.toLowerCase() === 'postmaster')
+      return { action: 'permit' };
+    const ev = new Evaluation(
+      facts,
+      this.settings,
+      this.tables,
+      this.registry,
+      COMMAND[facts.stage],
+    );
     for (const step of this.steps(facts.stage)) {
       ev.startList();
       const status = this.runStep(ev, step);
@@ -130,7 +197,10 @@ export class RestrictionPolicy implements SessionPolicy {
     }
     // Postfix smtpd_check_rcpt/_data/_eod: a pending defer_if_permit turns the permit into its deferral.
     if (ev.deferIfPermit !== undefined && FINAL_STAGES.has(facts.stage)) {
-      ev.whatsup('reject', `${ev.deferIfPermit.code} ${ev.deferIfPermit.enhanced} ${ev.deferIfPermit.text}`);
+      ev.whatsup(
+        'reject',
+        `${ev.deferIfPermit.code} ${ev.deferIfPermit.enhanced} ${ev.deferIfPermit.text}`,
+      );
       return { action: 'reject', ...ev.deferIfPermit };
     }
     return ev.hold !== undefined ? { action: 'hold', text: ev.hold } : { action: 'permit' };
@@ -173,7 +243,11 @@ export class RestrictionPolicy implements SessionPolicy {
       }
       if (err instanceof LookupRetry) {
         this.settings.log(`warning: ${err.message}`);
-        const reply = { code: 451, enhanced: '4.3.0', text: `<${err.replyName}>: Temporary lookup failure` };
+        const reply = {
+          code: 451,
+          enhanced: '4.3.0',
+          text: `<${err.replyName}>: Temporary lookup failure`,
+        };
         ev.whatsup('reject', `451 4.3.0 ${reply.text}`);
         return { kind: 'reject', reply };
       }

@@ -17,7 +17,10 @@ function owners(ev: Evaluation, sender: string): string[] | undefined {
     try {
       value = table.lookup(key);
     } catch (err) {
-      throw new LookupRetry(sender, `smtpd_sender_login_maps: lookup error for "${key}": ${err instanceof Error ? err.message : String(err)}`);
+      throw new LookupRetry(
+        sender,
+        `smtpd_sender_login_maps: lookup error for "${key}": ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (value !== undefined) return value.split(/[\s,]+/).filter((w) => w !== '');
   }
@@ -30,12 +33,19 @@ function notOwned(ev: Evaluation, sender: string, user: string, allowUnknown: bo
   if (list === undefined && allowUnknown) return DUNNO;
   const lower = user.toLowerCase();
   if (list?.some((o) => o.toLowerCase() === lower)) return DUNNO;
-  return ev.reject('policy', 553, '5.7.1', `<${sender}>: Sender address rejected: not owned by user ${user}`);
+  return ev.reject(
+    'policy',
+    553,
+    '5.7.1',
+    `<${sender}>: Sender address rejected: not owned by user ${user}`,
+  );
 }
 
 function notLoggedIn(ev: Evaluation, sender: string): Status {
   if (ev.settings.senderLoginMaps === undefined || ev.facts.saslUser !== undefined) return DUNNO;
-  return owners(ev, sender) !== undefined ? ev.reject('policy', 553, '5.7.1', `<${sender}>: Sender address rejected: not logged in`) : DUNNO;
+  return owners(ev, sender) !== undefined
+    ? ev.reject('policy', 553, '5.7.1', `<${sender}>: Sender address rejected: not logged in`)
+    : DUNNO;
 }
 
 /** Only with smtpd_sasl_auth_enable = yes, as Postfix ("restriction ignored: no SASL support"), and for a non-null sender. */
@@ -56,10 +66,28 @@ export function senderLoginRestrictions(): [string, Restriction][] {
     return user === undefined ? DUNNO : notOwned(ev, sender, user, allowUnknown);
   };
   return [
-    ['reject_authenticated_sender_login_mismatch', withSender('reject_authenticated_sender_login_mismatch', (ev, s) => authenticated(ev, s, false))],
-    ['reject_unauthenticated_sender_login_mismatch', withSender('reject_unauthenticated_sender_login_mismatch', notLoggedIn)],
+    [
+      'reject_authenticated_sender_login_mismatch',
+      withSender('reject_authenticated_sender_login_mismatch', (ev, s) =>
+        authenticated(ev, s, false),
+      ),
+    ],
+    [
+      'reject_unauthenticated_sender_login_mismatch',
+      withSender('reject_unauthenticated_sender_login_mismatch', notLoggedIn),
+    ],
     // Postfix defines this one as the class "authenticated + unauthenticated".
-    ['reject_sender_login_mismatch', withSender('reject_sender_login_mismatch', (ev, s) => (ev.facts.saslUser !== undefined ? authenticated(ev, s, false) : notLoggedIn(ev, s)))],
-    ['reject_known_sender_login_mismatch', withSender('reject_known_sender_login_mismatch', (ev, s) => (ev.facts.saslUser !== undefined ? authenticated(ev, s, true) : notLoggedIn(ev, s)))],
+    [
+      'reject_sender_login_mismatch',
+      withSender('reject_sender_login_mismatch', (ev, s) =>
+        ev.facts.saslUser !== undefined ? authenticated(ev, s, false) : notLoggedIn(ev, s),
+      ),
+    ],
+    [
+      'reject_known_sender_login_mismatch',
+      withSender('reject_known_sender_login_mismatch', (ev, s) =>
+        ev.facts.saslUser !== undefined ? authenticated(ev, s, true) : notLoggedIn(ev, s),
+      ),
+    ],
   ];
 }

@@ -37,10 +37,24 @@ export interface ReplyCodes {
   readonly multiRecipientBounce: number;
 }
 
-export const DEFAULT_REPLY_CODES: ReplyCodes = { accessMapReject: 554, accessMapDefer: 450, reject: 554, defer: 450, relay: 554, nonFqdn: 504, invalidHostname: 501, plaintext: 450, multiRecipientBounce: 550 };
+export const DEFAULT_REPLY_CODES: ReplyCodes = {
+  accessMapReject: 554,
+  accessMapDefer: 450,
+  reject: 554,
+  defer: 450,
+  relay: 554,
+  nonFqdn: 504,
+  invalidHostname: 501,
+  plaintext: 450,
+  multiRecipientBounce: 550,
+};
 
 /** Postfix's default smtpd_relay_restrictions. */
-export const DEFAULT_RELAY_RESTRICTIONS: readonly string[] = ['permit_mynetworks', 'permit_sasl_authenticated', 'defer_unauth_destination'];
+export const DEFAULT_RELAY_RESTRICTIONS: readonly string[] = [
+  'permit_mynetworks',
+  'permit_sasl_authenticated',
+  'defer_unauth_destination',
+];
 
 /** parent_domain_matches_subdomains's default (postconf(5), Postfix 3.x). */
 export const DEFAULT_PARENT_DOMAIN_MATCHES_SUBDOMAINS: readonly string[] = [
@@ -86,7 +100,10 @@ const EMPTY: readonly string[] = [];
 
 /** Settings with Postfix's defaults for everything not given. */
 export function restrictionSettings(
-  given: Partial<Omit<RestrictionSettings, 'lists'>> & Pick<RestrictionSettings, 'mynetworks' | 'destinations' | 'log'> & { lists?: Partial<RestrictionLists> },
+  given: Partial<Omit<RestrictionSettings, 'lists'>> &
+    Pick<RestrictionSettings, 'mynetworks' | 'destinations' | 'log'> & {
+      lists?: Partial<RestrictionLists>;
+    },
 ): RestrictionSettings {
   const lists: RestrictionLists = {
     smtpd_client_restrictions: EMPTY,

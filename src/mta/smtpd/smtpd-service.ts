@@ -17,7 +17,12 @@ import { serverTlsOptions, smtpdTlsLevel } from '../tls/server-tls-options.js';
 import { SniChains } from '../tls/sni-chains.js';
 import { QueueDelivery } from './queue-delivery.js';
 import { RestrictionPolicy } from './restrictions.js';
-import { accessMapsMatchParents, restrictionSettings, DEFAULT_REPLY_CODES, type RestrictionLists } from './settings.js';
+import {
+  accessMapsMatchParents,
+  restrictionSettings,
+  DEFAULT_REPLY_CODES,
+  type RestrictionLists,
+} from './settings.js';
 import { parseNetworkList } from './networks.js';
 import { classifyRecipient, parseDomainList, type DestinationConfig } from './destinations.js';
 import { VirtualAliases } from '../cleanup/virtual-aliases.js';
@@ -47,15 +52,31 @@ const LISTS: readonly (keyof RestrictionLists)[] = [
   'smtpd_end_of_data_restrictions',
 ];
 
-export function destinationConfig(p: ParameterSet, openTable: (spec: string) => Table): DestinationConfig {
+export function destinationConfig(
+  p: ParameterSet,
+  openTable: (spec: string) => Table,
+): DestinationConfig {
   const interfaces = p.list('inet_interfaces').filter((i) => /^[0-9.:a-f]+$/i.test(i));
-  const options = { openTable, readFile: (path: string) => readFileSync(path, 'utf8'), parentDomainMatchesSubdomains: p.list('parent_domain_matches_subdomains') };
+  const options = {
+    openTable,
+    readFile: (path: string) => readFileSync(path, 'utf8'),
+    parentDomainMatchesSubdomains: p.list('parent_domain_matches_subdomains'),
+  };
   const list = (name: string) => parseDomainList(name, p.list(name).join(' '), options);
-  return { mydestination: list('mydestination'), relayDomains: list('relay_domains'), virtualAliasDomains: list('virtual_alias_domains'), localAddresses: interfaces };
+  return {
+    mydestination: list('mydestination'),
+    relayDomains: list('relay_domains'),
+    virtualAliasDomains: list('virtual_alias_domains'),
+    localAddresses: interfaces,
+  };
 }
 
 /** virtual_alias_maps with the parameters of virtual(5); undefined when the parameter is empty. */
-export function virtualAliases(p: ParameterSet, openTable: (spec: string) => Table, destinations: DestinationConfig): VirtualAliases | undefined {
+export function virtualAliases(
+  p: ParameterSet,
+  openTable: (spec: string) => Table,
+  destinations: DestinationConfig,
+): VirtualAliases | undefined {
   const tables = p.tables('virtual_alias_maps').map(openTable);
   if (tables.length === 0) return undefined;
   const myorigin = p.string('myorigin');
@@ -63,7 +84,9 @@ export function virtualAliases(p: ParameterSet, openTable: (spec: string) => Tab
     tables,
     recipientDelimiter: p.string('recipient_delimiter'),
     propagateExtensions: p.list('propagate_unmatched_extensions').includes('virtual'),
-    isLocalDomain: (domain) => domain.toLowerCase() === myorigin.toLowerCase() || classifyRecipient(`postmaster@${domain}`, destinations) === 'final',
+    isLocalDomain: (domain) =>
+      domain.toLowerCase() === myorigin.toLowerCase() ||
+      classifyRecipient(`postmaster@${domain}`, destinations) === 'final',
     myorigin,
     recursionLimit: p.int('virtual_alias_recursion_limit'),
     expansionLimit: p.int('virtual_alias_expansion_limit'),
@@ -75,7 +98,11 @@ function bareNewline(value: string): BareNewlinePolicy {
   return value === 'yes' ? 'normalize' : (value as BareNewlinePolicy);
 }
 
-export function smtpdOptions(p: ParameterSet, tlsAvailable: boolean, neverOfferTls: boolean): SmtpdOptions {
+export function smtpdOptions(
+  p: ParameterSet,
+  tlsAvailable: boolean,
+  neverOfferTls: boolean,
+): SmtpdOptions {
   return {
     myhostname: p.string('myhostname'),
     smtpdBanner: p.string('smtpd_banner'),
@@ -109,22 +136,46 @@ export function smtpdOptions(p: ParameterSet, tlsAvailable: boolean, neverOfferT
 function saslBackend(d: SmtpdServiceDeps): SaslBackend | undefined {
   const p = d.params;
   if (!p.bool('smtpd_sasl_auth_enable')) return undefined;
-  const security = { plain: parseSecurityOptions(p.list('smtpd_sasl_security_options').join(' ')), tls: parseSecurityOptions(p.list('smtpd_sasl_tls_security_options').join(' '), 'smtpd_sasl_tls_security_options') };
+  const security = {
+    plain: parseSecurityOptions(p.list('smtpd_sasl_security_options').join(' ')),
+    tls: parseSecurityOptions(
+      p.list('smtpd_sasl_tls_security_options').join(' '),
+      'smtpd_sasl_tls_security_options',
+    ),
+  };
   const type = p.string('smtpd_sasl_type');
   if (type === 'dovecot') {
-    return new DovecotSaslBackend({ endpoint: parseDovecotPath(p.string('smtpd_sasl_path'), p.string('queue_directory')), security, log: d.log });
+    return new DovecotSaslBackend({
+      endpoint: parseDovecotPath(p.string('smtpd_sasl_path'), p.string('queue_directory')),
+      security,
+      log: d.log,
+    });
   }
   if (type === 'postern') {
     const tables = p.tables('smtpd_sasl_password_maps').map(d.openTable);
-    const passwords = { lookup: (user: string) => tables.map((t) => t.lookup(user)).find((v) => v !== undefined) };
-    return new PosternSaslBackend({ passwords, security, cramMd5: false, random: d.random, now: Date.now, hostname: p.string('myhostname'), log: d.log });
+    const passwords = {
+      lookup: (user: string) => tables.map((t) => t.lookup(user)).find((v) => v !== undefined),
+    };
+    return new PosternSaslBackend({
+      passwords,
+      security,
+      cramMd5: false,
+      random: d.random,
+      now: Date.now,
+      hostname: p.string('myhostname'),
+      log: d.log,
+    });
   }
-  throw new Error(`smtpd_sasl_type = ${type}: postern supports the SASL types dovecot and postern only`);
+  throw new Error(
+    `smtpd_sasl_type = ${type}: postern supports the SASL types dovecot and postern only`,
+  );
 }
 
 function policy(d: SmtpdServiceDeps, destinations: DestinationConfig): RestrictionPolicy {
   const p = d.params;
-  const lists = Object.fromEntries(LISTS.map((name) => [name, p.list(name)])) as unknown as RestrictionLists;
+  const lists = Object.fromEntries(
+    LISTS.map((name) => [name, p.list(name)]),
+  ) as unknown as RestrictionLists;
   const clientcerts = p.tables('relay_clientcerts');
   const settings = restrictionSettings({
     lists,
@@ -135,7 +186,12 @@ function policy(d: SmtpdServiceDeps, destinations: DestinationConfig): Restricti
     accessMapsMatchParents: accessMapsMatchParents(p.list('parent_domain_matches_subdomains')),
     delayReject: p.bool('smtpd_delay_reject'),
     saslAuthEnable: p.bool('smtpd_sasl_auth_enable'),
-    codes: { ...DEFAULT_REPLY_CODES, accessMapReject: p.int('access_map_reject_code'), accessMapDefer: p.int('access_map_defer_code'), relay: p.int('relay_domains_reject_code') },
+    codes: {
+      ...DEFAULT_REPLY_CODES,
+      accessMapReject: p.int('access_map_reject_code'),
+      accessMapDefer: p.int('access_map_defer_code'),
+      relay: p.int('relay_domains_reject_code'),
+    },
     recipientDelimiter: p.string('recipient_delimiter'),
     log: d.log,
   });
@@ -158,17 +214,37 @@ export async function createSmtpdService(d: SmtpdServiceDeps): Promise<SmtpServe
 /** The session options, TLS, SASL, policy and queue delivery of one smtpd (also sendmail -bs's, with no socket). */
 export async function smtpdServerOptions(d: SmtpdServiceDeps): Promise<SmtpServerOptions> {
   const p = d.params;
-  const tls = d.neverOfferTls === true ? undefined : serverTlsOptions({ params: p, random: d.random, log: d.log, ...(d.sessionStore !== undefined ? { sessionStore: d.sessionStore } : {}) });
+  const tls =
+    d.neverOfferTls === true
+      ? undefined
+      : serverTlsOptions({
+          params: p,
+          random: d.random,
+          log: d.log,
+          ...(d.sessionStore !== undefined ? { sessionStore: d.sessionStore } : {}),
+        });
   const destinations = destinationConfig(p, d.openTable);
   const localMaps = p.tables('local_recipient_maps').map(d.openTable);
   const aliases = virtualAliases(p, d.openTable, destinations);
   const sasl = saslBackend(d);
   // The Dovecot back end learns its mechanisms from the auth server's handshake; a dead server is logged and retried per AUTH.
-  if (sasl instanceof DovecotSaslBackend && !(await sasl.open())) d.log(`warning: SASL: cannot connect to the Dovecot auth server at ${p.string('smtpd_sasl_path')}: AUTH is offered once it answers`);
+  if (sasl instanceof DovecotSaslBackend && !(await sasl.open()))
+    d.log(
+      `warning: SASL: cannot connect to the Dovecot auth server at ${p.string('smtpd_sasl_path')}: AUTH is offered once it answers`,
+    );
   return {
     smtpd: smtpdOptions(p, tls !== undefined, d.neverOfferTls === true),
     ...(tls !== undefined ? { tls, ...sniChains(p, d) } : {}),
-    delivery: new QueueDelivery({ queue: d.queue, myhostname: p.string('myhostname'), mailName: p.string('mail_name'), tlsReceivedHeader: p.bool('smtpd_tls_received_header'), askCcert: p.bool('smtpd_tls_ask_ccert'), queued: d.queued, log: d.log, ...(aliases !== undefined ? { virtualAliases: aliases } : {}) }),
+    delivery: new QueueDelivery({
+      queue: d.queue,
+      myhostname: p.string('myhostname'),
+      mailName: p.string('mail_name'),
+      tlsReceivedHeader: p.bool('smtpd_tls_received_header'),
+      askCcert: p.bool('smtpd_tls_ask_ccert'),
+      queued: d.queued,
+      log: d.log,
+      ...(aliases !== undefined ? { virtualAliases: aliases } : {}),
+    }),
     logger: { log: (level, text) => d.log(level === 'info' ? text : `${level}: ${text}`) },
     policy: withLocalRecipientCheck(policy(d, destinations), {
       tables: localMaps,

@@ -4,13 +4,24 @@
 // reject_non_fqdn_hostname(), reject_non_fqdn_address()).
 import type { Evaluation, Restriction, Status } from './evaluation.js';
 import { DUNNO } from './evaluation.js';
-import { dropTrailingDot, fullyQualified, validAddressLiteral, validHostAddress, validHostname } from './hostname.js';
+import {
+  dropTrailingDot,
+  fullyQualified,
+  validAddressLiteral,
+  validHostAddress,
+  validHostname,
+} from './hostname.js';
 import { REPLY_CLASS } from './reply.js';
 
 /** reject_invalid_hostaddr() for a HELO `[address]`. */
 function invalidHeloAddress(ev: Evaluation, helo: string): Status {
   if (validAddressLiteral(helo)) return DUNNO;
-  return ev.reject('policy', ev.settings.codes.invalidHostname, '5.5.2', `<${helo}>: ${REPLY_CLASS.helo} rejected: invalid ip address`);
+  return ev.reject(
+    'policy',
+    ev.settings.codes.invalidHostname,
+    '5.5.2',
+    `<${helo}>: ${REPLY_CLASS.helo} rejected: invalid ip address`,
+  );
 }
 
 const rejectInvalidHelo: Restriction = (ev) => {
@@ -19,7 +30,12 @@ const rejectInvalidHelo: Restriction = (ev) => {
   if (helo.startsWith('[')) return invalidHeloAddress(ev, helo);
   const name = dropTrailingDot(helo);
   if (validHostname(name) || validHostAddress(name)) return DUNNO;
-  return ev.reject('policy', ev.settings.codes.invalidHostname, '5.5.2', `<${helo}>: ${REPLY_CLASS.helo} rejected: Invalid name`);
+  return ev.reject(
+    'policy',
+    ev.settings.codes.invalidHostname,
+    '5.5.2',
+    `<${helo}>: ${REPLY_CLASS.helo} rejected: Invalid name`,
+  );
 };
 
 const rejectNonFqdnHelo: Restriction = (ev) => {
@@ -27,16 +43,30 @@ const rejectNonFqdnHelo: Restriction = (ev) => {
   if (helo === undefined) return DUNNO;
   if (helo.startsWith('[')) return invalidHeloAddress(ev, helo);
   if (fullyQualified(helo, false)) return DUNNO;
-  return ev.reject('policy', ev.settings.codes.nonFqdn, '5.5.2', `<${helo}>: ${REPLY_CLASS.helo} rejected: need fully-qualified hostname`);
+  return ev.reject(
+    'policy',
+    ev.settings.codes.nonFqdn,
+    '5.5.2',
+    `<${helo}>: ${REPLY_CLASS.helo} rejected: need fully-qualified hostname`,
+  );
 };
 
 /** reject_non_fqdn_address(): the domain part must be a dotted host name; address literals pass. */
-function rejectNonFqdnAddress(ev: Evaluation, address: string, replyClass: typeof REPLY_CLASS.sender | typeof REPLY_CLASS.recipient): Status {
+function rejectNonFqdnAddress(
+  ev: Evaluation,
+  address: string,
+  replyClass: typeof REPLY_CLASS.sender | typeof REPLY_CLASS.recipient,
+): Status {
   const at = address.lastIndexOf('@');
   const domain = at < 0 ? '' : address.slice(at + 1);
   if (domain.startsWith('[') && domain.endsWith(']')) return DUNNO;
   if (domain !== '' && fullyQualified(domain, true)) return DUNNO;
-  return ev.reject('policy', ev.settings.codes.nonFqdn, '4.5.2', `<${address}>: ${replyClass} rejected: need fully-qualified address`);
+  return ev.reject(
+    'policy',
+    ev.settings.codes.nonFqdn,
+    '4.5.2',
+    `<${address}>: ${replyClass} rejected: need fully-qualified address`,
+  );
 }
 
 export function syntaxRestrictions(): [string, Restriction][] {
@@ -49,7 +79,9 @@ export function syntaxRestrictions(): [string, Restriction][] {
       'reject_non_fqdn_sender',
       (ev) => {
         const s = ev.facts.sender;
-        return s === undefined || s === '' ? DUNNO : rejectNonFqdnAddress(ev, s, REPLY_CLASS.sender);
+        return s === undefined || s === ''
+          ? DUNNO
+          : rejectNonFqdnAddress(ev, s, REPLY_CLASS.sender);
       },
     ],
     [

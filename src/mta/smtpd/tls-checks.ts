@@ -23,13 +23,21 @@ function tlsClientcerts(all: boolean): Restriction {
     const table = ev.settings.relayClientcerts;
     if (table === undefined) return DUNNO;
     const digest = ev.settings.fingerprintDigest;
-    for (const print of [publicKeyFingerprint(leaf, digest), certificateFingerprint(leaf, digest)]) {
+    for (const print of [
+      publicKeyFingerprint(leaf, digest),
+      certificateFingerprint(leaf, digest),
+    ]) {
       let found: string | undefined;
       try {
         found = table.lookup(print);
       } catch (err) {
-        ev.log(`warning: relay_clientcerts: lookup error for fingerprint '${print}': ${err instanceof Error ? err.message : String(err)}`);
-        throw new LookupRetry(`${ev.facts.clientName}[${ev.facts.clientAddress}]`, 'relay_clientcerts lookup error');
+        ev.log(
+          `warning: relay_clientcerts: lookup error for fingerprint '${print}': ${err instanceof Error ? err.message : String(err)}`,
+        );
+        throw new LookupRetry(
+          `${ev.facts.clientName}[${ev.facts.clientAddress}]`,
+          'relay_clientcerts lookup error',
+        );
       }
       if (found !== undefined) return OK;
     }
@@ -47,11 +55,18 @@ const COMMON_NAME = '2.5.4.3';
  */
 const checkCcertAccess: Restriction = (ev, _ctx, next) => {
   const spec = tableArgument('check_ccert_access', next);
-  if (spec.includes('{')) throw new ServerConfigurationError(`check_ccert_access ${spec}: search_order is not supported by postern`);
+  if (spec.includes('{'))
+    throw new ServerConfigurationError(
+      `check_ccert_access ${spec}: search_order is not supported by postern`,
+    );
   const leaf = ev.facts.tls?.peerCertificates[0];
   if (leaf === undefined) return DUNNO;
   const cn = leaf.subject.rdns.flat().find((a) => a.type === COMMON_NAME)?.text ?? '';
-  const ctx: ListContext = { replyName: cn, replyClass: REPLY_CLASS.ccert, defaultAccess: 'check_ccert_access' };
+  const ctx: ListContext = {
+    replyName: cn,
+    replyClass: REPLY_CLASS.ccert,
+    defaultAccess: 'check_ccert_access',
+  };
   const digest = ev.settings.fingerprintDigest;
   for (const print of [certificateFingerprint(leaf, digest), publicKeyFingerprint(leaf, digest)]) {
     const status = lookupAccess(ev, spec, [print], ctx).status;

@@ -10,14 +10,23 @@ import type { SourceEntry } from './source-entries.js';
  * NIS entries (YP_LAST_MODIFIED, YP_MASTER_NAME) and the sendmail "@" entry
  * are not written: nothing in postern reads them.
  */
-export function* aliasEntries(text: string, file: string, fold: boolean, warn: WarningSink): Generator<SourceEntry> {
+export function* aliasEntries(
+  text: string,
+  file: string,
+  fold: boolean,
+  warn: WarningSink,
+): Generator<SourceEntry> {
   for (const { text: line, line: number } of logicalLines(text, { file, warn })) {
     const entry = splitAlias(line);
     if (entry === undefined) {
       warn(`${file}, line ${number}: need name:value pair`);
       continue;
     }
-    yield { key: fold ? entry.name.toLowerCase() : entry.name, value: entry.values.join(', '), line: number };
+    yield {
+      key: fold ? entry.name.toLowerCase() : entry.name,
+      value: entry.values.join(', '),
+      line: number,
+    };
   }
 }
 

@@ -8,7 +8,8 @@ export function splitBraced(text: string): { inner: string; rest: string } | und
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return { inner: text.slice(1, i).trim(), rest: text.slice(i + 1) };
+    else if (c === '}' && --depth === 0)
+      return { inner: text.slice(1, i).trim(), rest: text.slice(i + 1) };
   }
   return undefined;
 }

@@ -1,6 +1,12 @@
 import type { WarningSink } from './errors.js';
 import { inlineRules } from './inline.js';
-import { formatAddress, networkOf, parseAddress, samePrefix, type AddressBytes } from './ip-address.js';
+import {
+  formatAddress,
+  networkOf,
+  parseAddress,
+  samePrefix,
+  type AddressBytes,
+} from './ip-address.js';
 import { logicalLines, readSource, type LogicalLine } from './lines.js';
 import { buildRules, evaluate, keyword, type ParsedLine } from './rules.js';
 import type { Table } from './table.js';
@@ -31,7 +37,9 @@ function parseNetwork(text: string): Network | Error {
   if (prefix > bits) return new Error(`bad mask length in "${body}"`);
   const network = networkOf(address, prefix);
   if (formatAddress(network) !== formatAddress(address)) {
-    return new Error(`non-null host address bits in "${body}", perhaps you should use "${formatAddress(network)}/${prefix}" instead`);
+    return new Error(
+      `non-null host address bits in "${body}", perhaps you should use "${formatAddress(network)}/${prefix}" instead`,
+    );
   }
   return { address, prefix, negated };
 }
@@ -58,12 +66,16 @@ function parseLine(line: LogicalLine, prefix: string, warn: WarningSink): Parsed
     return undefined;
   }
   const result = text.slice(patternText.length).trim();
-  if (kw?.word === 'if') return { kind: 'if-open', test: (key) => keyMatches(net, parseAddress(key)) };
+  if (kw?.word === 'if')
+    return { kind: 'if-open', test: (key) => keyMatches(net, parseAddress(key)) };
   if (resultWords.length === 0 || result === '') {
     warn(`${where}: no lookup result: skipping this rule`);
     return undefined;
   }
-  return { kind: 'rule', apply: (key) => (keyMatches(net, parseAddress(key)) ? result : undefined) };
+  return {
+    kind: 'rule',
+    apply: (key) => (keyMatches(net, parseAddress(key)) ? result : undefined),
+  };
 }
 
 /** cidr:/path or cidr:{ {rule}, … } (Postfix 3.7 inline form). */
@@ -71,6 +83,12 @@ export function openCidrTable(spec: string, name: string, warn: WarningSink): Ta
   const text = name.startsWith('{') ? inlineRules(spec, name) : readSource(name);
   const prefix = `cidr map ${name}`;
   const messages = { endifWithoutIf: 'ENDIF without IF: skipping this rule' };
-  const rules = buildRules(logicalLines(text, { file: name, warn }), (line) => parseLine(line, prefix, warn), prefix, messages, warn);
+  const rules = buildRules(
+    logicalLines(text, { file: name, warn }),
+    (line) => parseLine(line, prefix, warn),
+    prefix,
+    messages,
+    warn,
+  );
   return { spec, pattern: true, lookup: (key) => evaluate(rules, key), close: () => undefined };
 }

@@ -41,7 +41,8 @@ function openExisting(type: DatabaseType, source: string, readonly: boolean): Da
   checkMagic(type, source, path);
   const db = new Database(path, { readonly, fileMustExist: true });
   try {
-    const row = db.prepare("SELECT value FROM postern_meta WHERE name = 'format'").get() as { value: string } | undefined;
+    const row = db.prepare("SELECT value FROM postern_meta WHERE name = 'format'").get() as
+      { value: string } | undefined;
     if (row?.value !== FORMAT) throw foreign(type, source, path);
   } catch (err) {
     db.close();
@@ -71,7 +72,12 @@ function checkMagic(type: DatabaseType, source: string, path: string): void {
  * Postfix's dict_db warning: the source was edited (more than 100 s ago, so
  * not while postmap is still running) after the database was built.
  */
-function warnIfStale(type: DatabaseType, source: string, warn: WarningSink, now = Date.now()): void {
+function warnIfStale(
+  type: DatabaseType,
+  source: string,
+  warn: WarningSink,
+  now = Date.now(),
+): void {
   const db = statSync(databasePath(type, source), { throwIfNoEntry: false });
   const src = statSync(source, { throwIfNoEntry: false });
   if (db === undefined || src === undefined) return;
@@ -81,7 +87,13 @@ function warnIfStale(type: DatabaseType, source: string, warn: WarningSink, now 
 }
 
 /** A hash:/btree:/lmdb: table: one indexed SELECT per lookup. */
-export function openDatabaseTable(spec: string, type: DatabaseType, source: string, fold: boolean, warn: WarningSink): Table {
+export function openDatabaseTable(
+  spec: string,
+  type: DatabaseType,
+  source: string,
+  fold: boolean,
+  warn: WarningSink,
+): Table {
   const db = openExisting(type, source, true);
   warnIfStale(type, source, warn);
   const select = db.prepare('SELECT value FROM postern_entries WHERE key = ?').pluck();
@@ -115,7 +127,12 @@ CREATE TABLE postern_entries (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT
 }
 
 /** Inserts entries in one transaction, applying the duplicate policy. */
-function insertAll(db: Database.Database, path: string, entries: Iterable<[string, string]>, options: BuildOptions): void {
+function insertAll(
+  db: Database.Database,
+  path: string,
+  entries: Iterable<[string, string]>,
+  options: BuildOptions,
+): void {
   const insert = db.prepare(
     options.duplicates === 'replace'
       ? 'INSERT OR REPLACE INTO postern_entries (key, value) VALUES (?, ?)'
@@ -124,7 +141,8 @@ function insertAll(db: Database.Database, path: string, entries: Iterable<[strin
   db.transaction(() => {
     for (const [key, value] of entries) {
       const changes = insert.run(key, value).changes;
-      if (changes === 0 && options.duplicates === 'warn') options.warn(`${path}: duplicate entry: "${key}"`);
+      if (changes === 0 && options.duplicates === 'warn')
+        options.warn(`${path}: duplicate entry: "${key}"`);
     }
   })();
 }
@@ -136,7 +154,12 @@ function insertAll(db: Database.Database, path: string, entries: Iterable<[strin
  */
 let tempCounter = 0;
 
-export function buildDatabase(type: DatabaseType, source: string, entries: Iterable<[string, string]>, options: BuildOptions): void {
+export function buildDatabase(
+  type: DatabaseType,
+  source: string,
+  entries: Iterable<[string, string]>,
+  options: BuildOptions,
+): void {
   const path = databasePath(type, source);
   const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
   try {
@@ -159,7 +182,12 @@ export function buildDatabase(type: DatabaseType, source: string, entries: Itera
 }
 
 /** postmap -i: adds entries to an existing database (in one SQLite transaction; readers see before or after). */
-export function addToDatabase(type: DatabaseType, source: string, entries: Iterable<[string, string]>, options: BuildOptions): void {
+export function addToDatabase(
+  type: DatabaseType,
+  source: string,
+  entries: Iterable<[string, string]>,
+  options: BuildOptions,
+): void {
   const db = openExisting(type, source, false);
   try {
     insertAll(db, databasePath(type, source), entries, options);
@@ -169,7 +197,11 @@ export function addToDatabase(type: DatabaseType, source: string, entries: Itera
 }
 
 /** postmap -d: deletes keys; returns how many were present. */
-export function deleteFromDatabase(type: DatabaseType, source: string, keys: Iterable<string>): number {
+export function deleteFromDatabase(
+  type: DatabaseType,
+  source: string,
+  keys: Iterable<string>,
+): number {
   const db = openExisting(type, source, false);
   try {
     const del = db.prepare('DELETE FROM postern_entries WHERE key = ?');

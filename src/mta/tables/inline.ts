@@ -11,13 +11,15 @@ import type { Table } from './table.js';
 export function openInlineTable(spec: string, name: string, fold: boolean): Table {
   const need = `; need "${spec.slice(0, spec.indexOf(':'))}:{name=value...}"`;
   const outer = splitBraced(name.trim());
-  const elements = outer !== undefined && outer.rest.trim() === '' ? braceElements(outer.inner) : undefined;
+  const elements =
+    outer !== undefined && outer.rest.trim() === '' ? braceElements(outer.inner) : undefined;
   if (elements === undefined) throw new TableError('syntax', `bad syntax: "${spec}"${need}`);
   if (elements.length === 0) throw new TableError('syntax', `empty table: "${spec}"${need}`);
   const entries = new Map<string, string>();
   for (const element of elements) {
     const pair = splitNameValue(element.text);
-    if (pair === undefined) throw new TableError('syntax', `missing '=' after attribute name: "${spec}"${need}`);
+    if (pair === undefined)
+      throw new TableError('syntax', `missing '=' after attribute name: "${spec}"${need}`);
     entries.set(foldKey(pair.name, fold), pair.value);
   }
   return {
@@ -37,7 +39,12 @@ function splitNameValue(text: string): { name: string; value: string } | undefin
 /** The rules of cidr:{ {rule}, {rule} } and regexp:/pcre: inline forms (Postfix 3.7), one text line each. */
 export function inlineRules(spec: string, name: string): string {
   const outer = splitBraced(name.trim());
-  const elements = outer !== undefined && outer.rest.trim() === '' ? braceElements(outer.inner) : undefined;
-  if (elements === undefined) throw new TableError('syntax', `bad syntax: "${spec}"; need "${spec.slice(0, spec.indexOf(':'))}:{{rule}...}"`);
+  const elements =
+    outer !== undefined && outer.rest.trim() === '' ? braceElements(outer.inner) : undefined;
+  if (elements === undefined)
+    throw new TableError(
+      'syntax',
+      `bad syntax: "${spec}"; need "${spec.slice(0, spec.indexOf(':'))}:{{rule}...}"`,
+    );
   return elements.map((e) => e.text).join('\n') + '\n';
 }

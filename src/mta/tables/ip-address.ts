@@ -39,9 +39,12 @@ function parseIPv6(text: string): AddressBytes {
 /** The RFC 5952 text form (lower case, longest zero run as `::`), with glibc's dotted tail for ::a.b.c.d and ::ffff:a.b.c.d. */
 export function formatAddress(bytes: AddressBytes): string {
   if (bytes.length === 4) return Array.from(bytes).join('.');
-  const words = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number));
+  const words = Array.from(
+    { length: 8 },
+    (_, i) => ((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number),
+  );
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && words[j] === 0) j++;
     if (j - i > best.length && j - i >= 2) best = { start: i, length: j - i };
@@ -79,6 +82,7 @@ export function samePrefix(a: AddressBytes, b: AddressBytes, prefix: number): bo
 /** The address with every bit after `prefix` cleared. */
 export function networkOf(bytes: AddressBytes, prefix: number): AddressBytes {
   const out = bytes.slice();
-  for (let bit = prefix; bit < out.length * 8; bit++) out[bit >> 3] = (out[bit >> 3] as number) & ~(0x80 >> (bit & 7));
+  for (let bit = prefix; bit < out.length * 8; bit++)
+    out[bit >> 3] = (out[bit >> 3] as number) & ~(0x80 >> (bit & 7));
   return out;
 }

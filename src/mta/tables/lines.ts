@@ -30,7 +30,10 @@ export function logicalLines(text: string, warnings?: LineWarnings): LogicalLine
     const last = out[out.length - 1];
     if (!/^[ \t]/.test(raw)) out.push({ text: raw.trimEnd(), line: i + 1 });
     else if (last !== undefined) last.text += raw.trimEnd();
-    else warnings?.warn(`${warnings.file}: logical line must not start with whitespace: "${raw.slice(0, 30)}${raw.length > 30 ? '...' : ''}"`);
+    else
+      warnings?.warn(
+        `${warnings.file}: logical line must not start with whitespace: "${raw.slice(0, 30)}${raw.length > 30 ? '...' : ''}"`,
+      );
   }
   return out;
 }

@@ -33,7 +33,8 @@ function splitPattern(text: string, compile: Compiler, dialect: PatternDialect):
   if (/[A-Za-z0-9\s]/.test(delimiter)) return new Error('ignoring unrecognized request');
   let end = 1;
   while (end < body.length && body[end] !== delimiter) end += body[end] === '\\' ? 2 : 1;
-  if (end >= body.length) return new Error(`no closing regexp delimiter "${delimiter}": ${dialect.noClosing} this rule`);
+  if (end >= body.length)
+    return new Error(`no closing regexp delimiter "${delimiter}": ${dialect.noClosing} this rule`);
   const flags = /^\S*/.exec(body.slice(end + 1))?.[0] ?? '';
   const regex = compile(body.slice(1, end), flags);
   if (regex instanceof Error) return regex;
@@ -47,7 +48,13 @@ function matches(p: Pattern, key: string): RegExpExecArray | null | 'negated-mat
   return m;
 }
 
-function parseLine(line: LogicalLine, compile: Compiler, dialect: PatternDialect, prefix: string, warn: WarningSink): ParsedLine {
+function parseLine(
+  line: LogicalLine,
+  compile: Compiler,
+  dialect: PatternDialect,
+  prefix: string,
+  warn: WarningSink,
+): ParsedLine {
   const where = `${prefix}, line ${line.line}`;
   const kw = keyword(line.text);
   if (kw?.word === 'endif') {
@@ -64,7 +71,8 @@ function parseLine(line: LogicalLine, compile: Compiler, dialect: PatternDialect
   const groups = new RegExp(pattern.regex.source + '|').exec('')!.length - 1;
   const pieces = parseSubstitution(pattern.rest, groups);
   if (pieces instanceof Error) {
-    if (pieces.detail !== undefined) warn(pieces.detailPlaced ? `${where}: ${pieces.detail}` : pieces.detail);
+    if (pieces.detail !== undefined)
+      warn(pieces.detailPlaced ? `${where}: ${pieces.detail}` : pieces.detail);
     warn(`${where}: ${pieces.message}: skipping this rule`);
     return undefined;
   }
@@ -91,9 +99,22 @@ function ifLine(pattern: Pattern, where: string, warn: WarningSink): ParsedLine 
 }
 
 /** A regexp:/pcre: table over the given logical lines (first match wins, whole string only). */
-export function patternTable(spec: string, name: string, lines: LogicalLine[], compile: Compiler, dialect: PatternDialect, warn: WarningSink): Table {
+export function patternTable(
+  spec: string,
+  name: string,
+  lines: LogicalLine[],
+  compile: Compiler,
+  dialect: PatternDialect,
+  warn: WarningSink,
+): Table {
   const prefix = `${dialect.name} map ${name}`;
   const messages = { endifWithoutIf: 'ignoring ENDIF without matching IF' };
-  const rules = buildRules(lines, (line) => parseLine(line, compile, dialect, prefix, warn), prefix, messages, warn);
+  const rules = buildRules(
+    lines,
+    (line) => parseLine(line, compile, dialect, prefix, warn),
+    prefix,
+    messages,
+    warn,
+  );
   return { spec, pattern: true, lookup: (key) => evaluate(rules, key), close: () => undefined };
 }

@@ -30,7 +30,8 @@ const UNSUPPORTED: Array<[RegExp, string]> = [
 
 function refuse(rest: string): void {
   for (const [re, what] of UNSUPPORTED) {
-    if (re.test(rest) && !/^\(\?P?<[A-Za-z_]/.test(rest)) throw new Error(`${what}: not supported by JavaScript regular expressions`);
+    if (re.test(rest) && !/^\(\?P?<[A-Za-z_]/.test(rest))
+      throw new Error(`${what}: not supported by JavaScript regular expressions`);
   }
 }
 

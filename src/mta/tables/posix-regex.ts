@@ -35,7 +35,12 @@ export const POSIX_CLASSES: Record<string, string> = {
 };
 
 /** Rewrites a bracket expression starting at `start` (the `[`); returns the JS text and the index after `]`. */
-export function translateBracket(src: string, start: number, backslashLiteral: boolean, excludeNewline: boolean): { out: string; end: number } {
+export function translateBracket(
+  src: string,
+  start: number,
+  backslashLiteral: boolean,
+  excludeNewline: boolean,
+): { out: string; end: number } {
   let i = start + 1;
   let out = '[';
   if (src[i] === '^') {
@@ -54,7 +59,8 @@ export function translateBracket(src: string, start: number, backslashLiteral: b
       const close = src.indexOf(src[i + 1] + ']', i + 2);
       if (close < 0) throw new Error('Unmatched [, [^, [:, [., or [=');
       const name = src.slice(i + 2, close);
-      if (src[i + 1] !== ':') throw new Error(`[${src[i + 1]}${name}${src[i + 1]}] is not supported`);
+      if (src[i + 1] !== ':')
+        throw new Error(`[${src[i + 1]}${name}${src[i + 1]}] is not supported`);
       const cls = POSIX_CLASSES[name];
       if (cls === undefined) throw new Error('Invalid character class name');
       out += cls;
@@ -94,7 +100,12 @@ const GNU_ESCAPES: Record<string, string> = {
 };
 
 /** A POSIX regex (extended or basic syntax) as JavaScript source. */
-export function posixToJs(src: string, extended: boolean, newline: boolean, icase: boolean): string {
+export function posixToJs(
+  src: string,
+  extended: boolean,
+  newline: boolean,
+  icase: boolean,
+): string {
   let out = '';
   let depth = 0;
   for (let i = 0; i < src.length; i++) {
@@ -106,7 +117,13 @@ export function posixToJs(src: string, extended: boolean, newline: boolean, icas
     } else if (c === '\\') {
       const next = src[++i];
       if (next === undefined) throw new Error('Trailing backslash');
-      out += escaped(next, extended, icase, () => depth++, () => depth--);
+      out += escaped(
+        next,
+        extended,
+        icase,
+        () => depth++,
+        () => depth--,
+      );
     } else if (extended) {
       if (c === '(' && src[i + 1] === '?') throw new Error('Invalid preceding regular expression');
       if (c === '(') depth++;
@@ -120,7 +137,13 @@ export function posixToJs(src: string, extended: boolean, newline: boolean, icas
   return out;
 }
 
-function escaped(next: string, extended: boolean, icase: boolean, open: () => void, close: () => void): string {
+function escaped(
+  next: string,
+  extended: boolean,
+  icase: boolean,
+  open: () => void,
+  close: () => void,
+): string {
   const gnu = GNU_ESCAPES[next];
   if (gnu !== undefined) return gnu;
   // glibc's REG_ICASE translates the subject but not an escaped pattern letter.

@@ -11,7 +11,11 @@ export function readQueryFile(path: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const { text, line } of logicalLines(readSource(path))) {
     const m = /^([A-Za-z0-9_]+)\s*=\s*(.*)$/.exec(text);
-    if (!m) throw new TableError('syntax', `${path}, line ${line}: missing '=' after attribute name: "${text}"`);
+    if (!m)
+      throw new TableError(
+        'syntax',
+        `${path}, line ${line}: missing '=' after attribute name: "${text}"`,
+      );
     params.set(m[1] as string, (m[2] as string).trim());
   }
   return params;

@@ -13,7 +13,8 @@ import type { Table } from './table.js';
 export const compilePosix: Compiler = (pattern, flags) => {
   const state = { i: true, x: true, m: false };
   for (const f of flags) {
-    if (f !== 'i' && f !== 'x' && f !== 'm') return new Error(`unknown regexp option "${f}": skipping this rule`);
+    if (f !== 'i' && f !== 'x' && f !== 'm')
+      return new Error(`unknown regexp option "${f}": skipping this rule`);
     state[f] = !state[f];
   }
   try {
@@ -28,5 +29,12 @@ export const compilePosix: Compiler = (pattern, flags) => {
 export function openRegexpTable(spec: string, name: string, warn: WarningSink): Table {
   const inline = name.startsWith('{');
   const text = inline ? inlineRules(spec, name) : readSource(name);
-  return patternTable(spec, name, logicalLines(text, { file: name, warn }), compilePosix, { name: 'regexp', noClosing: 'skipping' }, warn);
+  return patternTable(
+    spec,
+    name,
+    logicalLines(text, { file: name, warn }),
+    compilePosix,
+    { name: 'regexp', noClosing: 'skipping' },
+    warn,
+  );
 }

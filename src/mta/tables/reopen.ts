@@ -39,7 +39,8 @@ export class ReopeningTable implements Table {
   entries(): Iterable<[string, string]> {
     this.reopenIfChanged();
     const list = this.current.entries;
-    if (list === undefined) throw new TableError('read-only', `table ${this.spec}: sequence operation is not supported`);
+    if (list === undefined)
+      throw new TableError('read-only', `table ${this.spec}: sequence operation is not supported`);
     return list.call(this.current);
   }
 

@@ -5,10 +5,13 @@ import type { LogicalLine } from './lines.js';
 // in order (first match wins) and `if PATTERN` … `endif` blocks that can nest
 // (cidr_table(5), regexp_table(5)).
 
-export type Rule = { kind: 'rule'; apply(key: string): string | undefined } | { kind: 'if'; test(key: string): boolean; body: Rule[] };
+export type Rule =
+  | { kind: 'rule'; apply(key: string): string | undefined }
+  | { kind: 'if'; test(key: string): boolean; body: Rule[] };
 
 /** What one logical line is, once the table type has parsed it; undefined = skipped (already warned). */
-export type ParsedLine = Rule | { kind: 'if-open'; test(key: string): boolean } | { kind: 'endif' } | undefined;
+export type ParsedLine =
+  Rule | { kind: 'if-open'; test(key: string): boolean } | { kind: 'endif' } | undefined;
 
 /** `if` / `endif` keywords (case-insensitive, as Postfix reads them). */
 export function keyword(text: string): { word: 'if' | 'endif'; rest: string } | undefined {
@@ -18,7 +21,13 @@ export function keyword(text: string): { word: 'if' | 'endif'; rest: string } | 
 }
 
 /** Builds the nested rule list; `prefix` is e.g. "regexp map FILE" for the warnings, whose wording differs by type. */
-export function buildRules(lines: LogicalLine[], parse: (line: LogicalLine) => ParsedLine, prefix: string, messages: { endifWithoutIf: string }, warn: WarningSink): Rule[] {
+export function buildRules(
+  lines: LogicalLine[],
+  parse: (line: LogicalLine) => ParsedLine,
+  prefix: string,
+  messages: { endifWithoutIf: string },
+  warn: WarningSink,
+): Rule[] {
   const top: Rule[] = [];
   const stack: Array<{ body: Rule[]; line: number }> = [];
   for (const line of lines) {
@@ -36,7 +45,8 @@ export function buildRules(lines: LogicalLine[], parse: (line: LogicalLine) => P
       body.push(parsed);
     }
   }
-  for (const open of stack.reverse()) warn(`${prefix}, line ${open.line}: IF has no matching ENDIF`);
+  for (const open of stack.reverse())
+    warn(`${prefix}, line ${open.line}: IF has no matching ENDIF`);
   return top;
 }
 

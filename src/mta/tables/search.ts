@@ -46,7 +46,11 @@ export function domainKeys(domain: string, options: DomainSearchOptions): string
   return keys;
 }
 
-export function lookupDomain(table: Table, domain: string, options: DomainSearchOptions): Found | undefined {
+export function lookupDomain(
+  table: Table,
+  domain: string,
+  options: DomainSearchOptions,
+): Found | undefined {
   if (table.pattern) return first(table, [domain]);
   return first(table, domainKeys(domain, options));
 }
@@ -77,7 +81,11 @@ export function addressKeys(address: string, options: AddressSearchOptions): str
   return keys;
 }
 
-export function lookupAddress(table: Table, address: string, options: AddressSearchOptions): Found | undefined {
+export function lookupAddress(
+  table: Table,
+  address: string,
+  options: AddressSearchOptions,
+): Found | undefined {
   if (table.pattern) return first(table, [address]);
   return first(table, addressKeys(address, options));
 }
@@ -87,7 +95,11 @@ export function lookupAddress(table: Table, address: string, options: AddressSea
  * not access(5)): user+ext@domain, user@domain, then the bare local part(s)
  * when the domain is this host's own, then @domain.
  */
-export function mailAddrFindKeys(address: string, recipientDelimiter: string, localDomain: boolean): string[] {
+export function mailAddrFindKeys(
+  address: string,
+  recipientDelimiter: string,
+  localDomain: boolean,
+): string[] {
   const at = address.lastIndexOf('@');
   const local = at < 0 ? address : address.slice(0, at);
   const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
@@ -112,7 +124,11 @@ export function clientAddressKeys(address: string): string[] {
   const normal = formatAddress(unmapIPv4(bytes) ?? bytes);
   const delimiter = normal.includes(':') ? ':' : '.';
   const keys = [normal];
-  for (let cut = normal.lastIndexOf(delimiter); cut > 0; cut = keys[keys.length - 1]!.lastIndexOf(delimiter)) {
+  for (
+    let cut = normal.lastIndexOf(delimiter);
+    cut > 0;
+    cut = keys[keys.length - 1]!.lastIndexOf(delimiter)
+  ) {
     keys.push(keys[keys.length - 1]!.slice(0, cut));
   }
   return keys;

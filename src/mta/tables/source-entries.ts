@@ -13,7 +13,13 @@ export interface SourceEntry {
  * lines; a line without a value is warned about (with Postfix's wording) and
  * skipped. Keys are folded unless `fold` is false (postmap -f).
  */
-export function* sourceEntries(text: string, file: string, fold: boolean, warn: WarningSink, ignoringSuffix = ''): Generator<SourceEntry> {
+export function* sourceEntries(
+  text: string,
+  file: string,
+  fold: boolean,
+  warn: WarningSink,
+  ignoringSuffix = '',
+): Generator<SourceEntry> {
   for (const { text: line, line: number } of logicalLines(text, { file, warn })) {
     const entry = splitKeyValue(line);
     if (entry === undefined) {

@@ -26,16 +26,22 @@ export interface SqliteSettings {
   expansionLimit: number;
 }
 
-export function readSqliteSettings(path: string, openDomainTable: (spec: string) => Table): SqliteSettings {
+export function readSqliteSettings(
+  path: string,
+  openDomainTable: (spec: string) => Table,
+): SqliteSettings {
   const p = readQueryFile(path);
   const dbpath = p.get('dbpath');
-  if (dbpath === undefined || dbpath === '') throw new TableError('syntax', `${path}: missing dbpath`);
+  if (dbpath === undefined || dbpath === '')
+    throw new TableError('syntax', `${path}: missing dbpath`);
   const query = p.get('query') ?? legacyQuery(p, path);
   const resultFormat = p.get('result_format') ?? '%s';
-  const bad = checkTemplate(query, /^[%sudSUD1-9]$/) ?? checkTemplate(resultFormat, /^[%sudSUD1-9]$/);
+  const bad =
+    checkTemplate(query, /^[%sudSUD1-9]$/) ?? checkTemplate(resultFormat, /^[%sudSUD1-9]$/);
   if (bad !== undefined) throw new TableError('syntax', `${path}: ${bad}`);
   const limitText = p.get('expansion_limit') ?? '0';
-  if (!/^\d+$/.test(limitText)) throw new TableError('syntax', `${path}: bad expansion_limit value: "${limitText}"`);
+  if (!/^\d+$/.test(limitText))
+    throw new TableError('syntax', `${path}: bad expansion_limit value: "${limitText}"`);
   const domains = domainList(p.get('domain') ?? '', openDomainTable);
   return { dbpath, query, resultFormat, domains, expansionLimit: Number(limitText) };
 }
@@ -46,7 +52,10 @@ function legacyQuery(p: Map<string, string>, path: string): string {
   const table = p.get('table');
   const where = p.get('where_field');
   if (select === undefined || table === undefined || where === undefined) {
-    throw new TableError('syntax', `${path}: missing query (or select_field, table and where_field)`);
+    throw new TableError(
+      'syntax',
+      `${path}: missing query (or select_field, table and where_field)`,
+    );
   }
   return `SELECT ${select} FROM ${table} WHERE ${where} = '%s' ${p.get('additional_conditions') ?? ''}`.trim();
 }
@@ -58,9 +67,13 @@ function domainList(text: string, openDomainTable: (spec: string) => Table): Dom
     const negated = word.startsWith('!');
     const item = negated ? word.slice(1) : word;
     if (item.startsWith('/')) {
-      for (const inner of domainList(readSource(item).replace(/#.*$/gm, ''), openDomainTable)) out.push({ ...inner, negated: inner.negated !== negated });
+      for (const inner of domainList(readSource(item).replace(/#.*$/gm, ''), openDomainTable))
+        out.push({ ...inner, negated: inner.negated !== negated });
     } else {
-      out.push({ negated, match: /^[a-z0-9]+:/i.test(item) ? openDomainTable(item) : item.toLowerCase() });
+      out.push({
+        negated,
+        match: /^[a-z0-9]+:/i.test(item) ? openDomainTable(item) : item.toLowerCase(),
+      });
     }
   }
   return out;
@@ -71,13 +84,19 @@ function domainAllowed(settings: SqliteSettings, parts: KeyParts): boolean {
   if (parts.local === undefined || parts.local === '' || parts.domain === undefined) return false;
   const domain = parts.domain.toLowerCase();
   for (const d of settings.domains) {
-    const hit = typeof d.match === 'string' ? d.match === domain : d.match.lookup(domain) !== undefined;
+    const hit =
+      typeof d.match === 'string' ? d.match === domain : d.match.lookup(domain) !== undefined;
     if (hit) return !d.negated;
   }
   return false;
 }
 
-export function openSqliteTable(spec: string, path: string, fold: boolean, openDomainTable: (spec: string) => Table): Table {
+export function openSqliteTable(
+  spec: string,
+  path: string,
+  fold: boolean,
+  openDomainTable: (spec: string) => Table,
+): Table {
   const settings = readSqliteSettings(path, openDomainTable);
   let db: Database.Database;
   try {
@@ -95,7 +114,12 @@ export function openSqliteTable(spec: string, path: string, fold: boolean, openD
   };
 }
 
-function sqliteLookup(db: Database.Database, settings: SqliteSettings, path: string, key: string): LookupResult {
+function sqliteLookup(
+  db: Database.Database,
+  settings: SqliteSettings,
+  path: string,
+  key: string,
+): LookupResult {
   const parts = keyParts(key);
   if (!domainAllowed(settings, parts)) return undefined;
   const sql = expandQuery(settings.query, parts);
@@ -104,7 +128,10 @@ function sqliteLookup(db: Database.Database, settings: SqliteSettings, path: str
   try {
     rows = db.prepare(sql).raw().all() as unknown[][];
   } catch (err) {
-    throw new TableError('query', `dict_sqlite_lookup: ${path}: SQL prepare failed: ${(err as Error).message}`);
+    throw new TableError(
+      'query',
+      `dict_sqlite_lookup: ${path}: SQL prepare failed: ${(err as Error).message}`,
+    );
   }
   const results: string[] = [];
   for (const row of rows) {
@@ -114,7 +141,10 @@ function sqliteLookup(db: Database.Database, settings: SqliteSettings, path: str
     if (text === undefined) continue;
     results.push(text);
     if (settings.expansionLimit > 0 && results.length > settings.expansionLimit) {
-      throw new TableError('query', `dict_sqlite_lookup: ${path}: Expansion limit exceeded for key '${key}'`);
+      throw new TableError(
+        'query',
+        `dict_sqlite_lookup: ${path}: Expansion limit exceeded for key '${key}'`,
+      );
     }
   }
   return results.length === 0 ? undefined : results.join(',');

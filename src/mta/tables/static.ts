@@ -11,7 +11,9 @@ export function openStaticTable(spec: string, name: string): Table {
 function staticValue(name: string): string {
   if (!name.startsWith('{')) return name;
   const part = splitBraced(name);
-  if (part === undefined) throw new TableError('syntax', `bad static:name syntax: missing '}' in "${name}"`);
-  if (part.rest.trim() !== '') throw new TableError('syntax', `bad static:name syntax: syntax error after '}' in "${name}"`);
+  if (part === undefined)
+    throw new TableError('syntax', `bad static:name syntax: missing '}' in "${name}"`);
+  if (part.rest.trim() !== '')
+    throw new TableError('syntax', `bad static:name syntax: syntax error after '}' in "${name}"`);
   return part.inner;
 }

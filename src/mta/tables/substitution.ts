@@ -36,7 +36,8 @@ export function parseSubstitution(text: string, groups: number): Piece[] | Subst
     }
     const ref = reference(text, i + 1, text);
     if (ref instanceof Error) return ref;
-    if (ref.index > groups) return new SubstitutionError(`out of range replacement index "${ref.index}"`);
+    if (ref.index > groups)
+      return new SubstitutionError(`out of range replacement index "${ref.index}"`);
     if (literal) pieces.push(literal);
     literal = '';
     pieces.push(ref.index);
@@ -46,7 +47,11 @@ export function parseSubstitution(text: string, groups: number): Piece[] | Subst
   return pieces;
 }
 
-function reference(text: string, at: number, whole: string): { index: number; end: number } | SubstitutionError {
+function reference(
+  text: string,
+  at: number,
+  whole: string,
+): { index: number; end: number } | SubstitutionError {
   const open = text[at];
   const close = open === '{' ? '}' : open === '(' ? ')' : undefined;
   if (close === undefined) {
@@ -55,12 +60,18 @@ function reference(text: string, at: number, whole: string): { index: number; en
     return numbered(m[0], at + m[0].length);
   }
   const end = text.indexOf(close, at + 1);
-  if (end < 0) return new SubstitutionError('bad replacement syntax', `truncated macro reference: "${whole}"`);
+  if (end < 0)
+    return new SubstitutionError('bad replacement syntax', `truncated macro reference: "${whole}"`);
   return numbered(text.slice(at + 1, end), end + 1);
 }
 
 function numbered(name: string, end: number): { index: number; end: number } | SubstitutionError {
-  if (!/^\d+$/.test(name)) return new SubstitutionError('bad replacement syntax', `non-numeric replacement index "${name}"`, true);
+  if (!/^\d+$/.test(name))
+    return new SubstitutionError(
+      'bad replacement syntax',
+      `non-numeric replacement index "${name}"`,
+      true,
+    );
   return { index: Number(name), end };
 }
 

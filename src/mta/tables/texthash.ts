@@ -9,9 +9,20 @@ import type { Table } from './table.js';
  * open time, with postmap's syntax; the first of duplicate keys wins, with
  * Postfix's warning.
  */
-export function openTexthashTable(spec: string, path: string, fold: boolean, warn: WarningSink): Table {
+export function openTexthashTable(
+  spec: string,
+  path: string,
+  fold: boolean,
+  warn: WarningSink,
+): Table {
   const entries = new Map<string, string>();
-  for (const { key, value, line } of sourceEntries(readSource(path), path, fold, warn, ' -- ignoring this line')) {
+  for (const { key, value, line } of sourceEntries(
+    readSource(path),
+    path,
+    fold,
+    warn,
+    ' -- ignoring this line',
+  )) {
     if (entries.has(key)) warn(`${path}, line ${line}: duplicate entry: "${key}"`);
     else entries.set(key, value);
   }

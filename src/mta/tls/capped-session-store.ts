@@ -7,7 +7,8 @@ import type { SessionStore } from '../../tls/index.js';
 export function cappedSessionStore(store: SessionStore, maxSeconds: number): SessionStore {
   return {
     get: (id) => store.get(id),
-    set: (id, value, ttlSeconds) => store.set(id, value, Math.max(1, Math.min(ttlSeconds, maxSeconds))),
+    set: (id, value, ttlSeconds) =>
+      store.set(id, value, Math.max(1, Math.min(ttlSeconds, maxSeconds))),
     delete: (id) => store.delete(id),
     getTicketKeys: () => store.getTicketKeys(),
     swapTicketKeys: (expected, next) => store.swapTicketKeys(expected, next),

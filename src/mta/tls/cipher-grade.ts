@@ -14,10 +14,18 @@ const GRADE_PARAMETER: Record<string, string> = {
 };
 
 /** The OpenSSL cipher string for one side ('smtpd' or 'smtp') at the given strictness. */
-export function cipherString(params: ParameterSet, side: 'smtpd' | 'smtp', mandatory: boolean): string {
+export function cipherString(
+  params: ParameterSet,
+  side: 'smtpd' | 'smtp',
+  mandatory: boolean,
+): string {
   const legacy = params.string(`${side}_tls_cipherlist`);
   const grade = params.string(mandatory ? `${side}_tls_mandatory_ciphers` : `${side}_tls_ciphers`);
-  const base = legacy !== '' ? legacy : params.string(GRADE_PARAMETER[grade] ?? 'tls_medium_cipherlist');
-  const excluded = [...params.list(`${side}_tls_exclude_ciphers`), ...(mandatory ? params.list(`${side}_tls_mandatory_exclude_ciphers`) : [])];
+  const base =
+    legacy !== '' ? legacy : params.string(GRADE_PARAMETER[grade] ?? 'tls_medium_cipherlist');
+  const excluded = [
+    ...params.list(`${side}_tls_exclude_ciphers`),
+    ...(mandatory ? params.list(`${side}_tls_mandatory_exclude_ciphers`) : []),
+  ];
   return [base, ...excluded.map((c) => `!${c}`)].join(':');
 }

@@ -50,7 +50,9 @@ export interface ClientTlsPolicyOptions {
 }
 
 /** What a name in the server certificate must be, per match strategy. */
-export type NameMatcher = { readonly kind: 'exact'; readonly name: string } | { readonly kind: 'subdomain'; readonly parent: string };
+export type NameMatcher =
+  | { readonly kind: 'exact'; readonly name: string }
+  | { readonly kind: 'subdomain'; readonly parent: string };
 
 export interface ClientTlsPolicy {
   readonly level: SmtpTlsLevel;
@@ -65,12 +67,18 @@ export interface ClientTlsPolicy {
   readonly fromTable: boolean;
 }
 
-export type PolicyAnswer = { readonly ok: true; readonly policy: ClientTlsPolicy } | { readonly ok: false; readonly reason: string };
+export type PolicyAnswer =
+  | { readonly ok: true; readonly policy: ClientTlsPolicy }
+  | { readonly ok: false; readonly reason: string };
 
 type Legacy = { level: SmtpTlsLevel; nameCheck: boolean };
 
 /** The one entry point: the policy for `nexthop` (domain or `[host]:port`) and the MX host it resolved to. */
-export function clientTlsPolicy(nexthop: string, mxHost: string, o: ClientTlsPolicyOptions): PolicyAnswer {
+export function clientTlsPolicy(
+  nexthop: string,
+  mxHost: string,
+  o: ClientTlsPolicyOptions,
+): PolicyAnswer {
   try {
     return { ok: true, policy: decide(nexthop, mxHost, o) };
   } catch (err) {
@@ -87,20 +95,24 @@ function decide(nexthop: string, mxHost: string, o: ClientTlsPolicyOptions): Cli
   const maps = o.smtpTlsPolicyMaps ?? [];
   if (maps.length > 0) {
     const hit = lookupPolicyMaps(maps, dest, domain);
-    if (hit !== undefined) return fromEntry(hit.entry, `smtp_tls_policy_maps (${hit.key})`, true, host, domain, o);
+    if (hit !== undefined)
+      return fromEntry(hit.entry, `smtp_tls_policy_maps (${hit.key})`, true, host, domain, o);
     return fromLegacy(global, 'global', false, host, domain, o);
   }
   const site = perSite(o.smtpTlsPerSite ?? [], dest, host);
   if (site === undefined) return fromLegacy(global, 'global', false, host, domain, o);
   // A per-site MAY is a wildcard that a stronger global level overrides.
-  if (site.level === 'may' && levelRank(global.level) > levelRank('may')) return fromLegacy(global, 'global over smtp_tls_per_site MAY', true, host, domain, o);
+  if (site.level === 'may' && levelRank(global.level) > levelRank('may'))
+    return fromLegacy(global, 'global over smtp_tls_per_site MAY', true, host, domain, o);
   return fromLegacy(site, 'smtp_tls_per_site', true, host, domain, o);
 }
 
 function globalLevel(o: ClientTlsPolicyOptions): Legacy {
   const level = (o.smtpTlsSecurityLevel ?? '').trim();
-  if (level !== '') return { level: parseSecurityLevel(level, 'smtp_tls_security_level'), nameCheck: true };
-  if (o.smtpEnforceTls === true) return { level: 'verify', nameCheck: o.smtpTlsEnforcePeername !== false };
+  if (level !== '')
+    return { level: parseSecurityLevel(level, 'smtp_tls_security_level'), nameCheck: true };
+  if (o.smtpEnforceTls === true)
+    return { level: 'verify', nameCheck: o.smtpTlsEnforcePeername !== false };
   return { level: o.smtpUseTls === true ? 'may' : 'none', nameCheck: true };
 }
 
@@ -111,7 +123,11 @@ export function nexthopDomain(nexthop: string): string {
   return nexthop.replace(/:\d+$/, '');
 }
 
-function lookupPolicyMaps(maps: readonly Table[], dest: string, domain: string): { key: string; entry: PolicyEntry } | undefined {
+function lookupPolicyMaps(
+  maps: readonly Table[],
+  dest: string,
+  domain: string,
+): { key: string; entry: PolicyEntry } | undefined {
   const keys = [dest];
   // postconf(5): `.example.com` entries match subdomains of a domain next hop.
   if (!dest.startsWith('[')) {
@@ -138,7 +154,10 @@ function perSite(tables: readonly Table[], dest: string, host: string): Legacy |
       const raw = t.lookup(key);
       if (raw === undefined) continue;
       const word = raw.trim().toUpperCase();
-      if (SITE_RANK[word] === undefined) throw new TlsPolicyError(`${t.spec}: unknown TLS policy '${raw.trim()}' for ${key} (known: NONE, MAY, MUST, MUST_NOPEERMATCH)`);
+      if (SITE_RANK[word] === undefined)
+        throw new TlsPolicyError(
+          `${t.spec}: unknown TLS policy '${raw.trim()}' for ${key} (known: NONE, MAY, MUST, MUST_NOPEERMATCH)`,
+        );
       found = combineSite(found, word);
       break;
     }
@@ -162,35 +181,81 @@ const SITE_LEVELS: Record<string, Legacy> = {
   MUST: { level: 'verify', nameCheck: true },
 };
 
-function fromLegacy(l: Legacy, source: string, fromTable: boolean, host: string, domain: string, o: ClientTlsPolicyOptions): ClientTlsPolicy {
+function fromLegacy(
+  l: Legacy,
+  source: string,
+  fromTable: boolean,
+  host: string,
+  domain: string,
+  o: ClientTlsPolicyOptions,
+): ClientTlsPolicy {
   const entry: PolicyEntry = { level: l.level };
   const policy = fromEntry(entry, source, fromTable, host, domain, o);
   return l.nameCheck ? policy : { ...policy, names: [] };
 }
 
-function fromEntry(e: PolicyEntry, source: string, fromTable: boolean, host: string, domain: string, o: ClientTlsPolicyOptions): ClientTlsPolicy {
+function fromEntry(
+  e: PolicyEntry,
+  source: string,
+  fromTable: boolean,
+  host: string,
+  domain: string,
+  o: ClientTlsPolicyOptions,
+): ClientTlsPolicy {
   const mandatory = levelRank(e.level) >= levelRank('encrypt');
   const protocolsParam = mandatory ? 'smtp_tls_mandatory_protocols' : 'smtp_tls_protocols';
-  const protocols = parseProtocols(e.protocols ?? (mandatory ? o.smtpTlsMandatoryProtocols : o.smtpTlsProtocols) ?? '!SSLv2, !SSLv3', protocolsParam);
-  checkCipherGrade(e.ciphers ?? (mandatory ? o.smtpTlsMandatoryCiphers : o.smtpTlsCiphers) ?? 'medium', mandatory ? 'smtp_tls_mandatory_ciphers' : 'smtp_tls_ciphers');
-  const base = { level: e.level, protocols, source, fromTable, names: [] as NameMatcher[], fingerprints: [] as string[] };
+  const protocols = parseProtocols(
+    e.protocols ??
+      (mandatory ? o.smtpTlsMandatoryProtocols : o.smtpTlsProtocols) ??
+      '!SSLv2, !SSLv3',
+    protocolsParam,
+  );
+  checkCipherGrade(
+    e.ciphers ?? (mandatory ? o.smtpTlsMandatoryCiphers : o.smtpTlsCiphers) ?? 'medium',
+    mandatory ? 'smtp_tls_mandatory_ciphers' : 'smtp_tls_ciphers',
+  );
+  const base = {
+    level: e.level,
+    protocols,
+    source,
+    fromTable,
+    names: [] as NameMatcher[],
+    fingerprints: [] as string[],
+  };
   if (e.level === 'fingerprint') {
-    const fingerprints = (e.match ?? o.smtpTlsFingerprintCertMatch ?? []).map((f) => f.toUpperCase());
-    if (fingerprints.length === 0) throw new TlsPolicyError('fingerprint security level without any fingerprint (smtp_tls_fingerprint_cert_match or match=)');
+    const fingerprints = (e.match ?? o.smtpTlsFingerprintCertMatch ?? []).map((f) =>
+      f.toUpperCase(),
+    );
+    if (fingerprints.length === 0)
+      throw new TlsPolicyError(
+        'fingerprint security level without any fingerprint (smtp_tls_fingerprint_cert_match or match=)',
+      );
     return { ...base, fingerprints };
   }
   if (e.level === 'verify' || e.level === 'secure') {
-    const strategies = e.match ?? (e.level === 'verify' ? (o.smtpTlsVerifyCertMatch ?? ['hostname']) : (o.smtpTlsSecureCertMatch ?? ['nexthop', 'dot-nexthop']));
+    const strategies =
+      e.match ??
+      (e.level === 'verify'
+        ? (o.smtpTlsVerifyCertMatch ?? ['hostname'])
+        : (o.smtpTlsSecureCertMatch ?? ['nexthop', 'dot-nexthop']));
     return { ...base, names: strategies.map((s) => nameMatcher(s, e.level, host, domain)) };
   }
   return base;
 }
 
 /** postconf(5) smtp_tls_verify_cert_match / smtp_tls_secure_cert_match; `hostname` is not allowed at `secure` (DNS is not secure). */
-function nameMatcher(strategy: string, level: SmtpTlsLevel, host: string, domain: string): NameMatcher {
+function nameMatcher(
+  strategy: string,
+  level: SmtpTlsLevel,
+  host: string,
+  domain: string,
+): NameMatcher {
   const s = strategy.toLowerCase();
   if (s === 'hostname') {
-    if (level === 'secure') throw new TlsPolicyError('the "hostname" match strategy is not allowed at the secure level (the MX host name comes from insecure DNS)');
+    if (level === 'secure')
+      throw new TlsPolicyError(
+        'the "hostname" match strategy is not allowed at the secure level (the MX host name comes from insecure DNS)',
+      );
     return { kind: 'exact', name: host };
   }
   if (s === 'nexthop') return { kind: 'exact', name: domain };

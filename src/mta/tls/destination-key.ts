@@ -4,6 +4,17 @@
  * made for one destination is never offered to another. (The TLS layer's
  * ClientSessionCache takes any string; this is the MTA's choice of string.)
  */
-export function destinationKey(parts: { nexthop: string; mxHost?: string; address?: string; port?: number }): string {
-  return ['smtp', parts.nexthop.toLowerCase(), (parts.mxHost ?? '').toLowerCase(), parts.address ?? '', parts.port === undefined ? '' : String(parts.port)].join('&');
+export function destinationKey(parts: {
+  nexthop: string;
+  mxHost?: string;
+  address?: string;
+  port?: number;
+}): string {
+  return [
+    'smtp',
+    parts.nexthop.toLowerCase(),
+    (parts.mxHost ?? '').toLowerCase(),
+    parts.address ?? '',
+    parts.port === undefined ? '' : String(parts.port),
+  ].join('&');
 }

@@ -14,7 +14,8 @@ export interface PolicyEntry {
 
 export function parsePolicyEntry(value: string, where: string): PolicyEntry {
   const [levelWord, ...attributes] = value.trim().split(/\s+/);
-  if (levelWord === undefined || levelWord === '') throw new TlsPolicyError(`${where}: empty TLS policy`);
+  if (levelWord === undefined || levelWord === '')
+    throw new TlsPolicyError(`${where}: empty TLS policy`);
   const level = parseSecurityLevel(levelWord, where);
   let entry: PolicyEntry = { level };
   for (const a of attributes) {
@@ -24,7 +25,10 @@ export function parsePolicyEntry(value: string, where: string): PolicyEntry {
     if (name === 'match') entry = { ...entry, match: splitMatch(level, v) };
     else if (name === 'protocols') entry = { ...entry, protocols: v };
     else if (name === 'ciphers') entry = { ...entry, ciphers: v };
-    else throw new TlsPolicyError(`${where}: TLS policy attribute "${name}" is not supported by postern`);
+    else
+      throw new TlsPolicyError(
+        `${where}: TLS policy attribute "${name}" is not supported by postern`,
+      );
   }
   return entry;
 }

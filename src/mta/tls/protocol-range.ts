@@ -5,12 +5,21 @@
 import type { TlsVersionName } from '../../tls/index.js';
 import type { TlsProtocolList, TlsProtocolName } from '../config/index.js';
 
-const ORDER: readonly TlsProtocolName[] = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+const ORDER: readonly TlsProtocolName[] = [
+  'SSLv2',
+  'SSLv3',
+  'TLSv1',
+  'TLSv1.1',
+  'TLSv1.2',
+  'TLSv1.3',
+];
 const SPOKEN: readonly TlsVersionName[] = ['TLSv1.2', 'TLSv1.3'];
 
 export class ProtocolRangeError extends Error {
   constructor(parameter: string, value: string) {
-    super(`${parameter} = ${value}: leaves neither TLSv1.2 nor TLSv1.3, the only protocols postern speaks`);
+    super(
+      `${parameter} = ${value}: leaves neither TLSv1.2 nor TLSv1.3, the only protocols postern speaks`,
+    );
     this.name = 'ProtocolRangeError';
   }
 }
@@ -23,7 +32,11 @@ function allowed(list: TlsProtocolList, v: TlsProtocolName): boolean {
   return list.include.length === 0 || list.include.includes(v);
 }
 
-export function protocolRange(list: TlsProtocolList, parameter: string, value: string): { minVersion: TlsVersionName; maxVersion: TlsVersionName } {
+export function protocolRange(
+  list: TlsProtocolList,
+  parameter: string,
+  value: string,
+): { minVersion: TlsVersionName; maxVersion: TlsVersionName } {
   const ok = SPOKEN.filter((v) => allowed(list, v));
   const min = ok[0];
   const max = ok.at(-1);

@@ -14,7 +14,10 @@ export interface ProtocolRange {
 
 function protocolIndex(name: string, parameter: string): number {
   const i = ORDER.findIndex((p) => p.toLowerCase() === name.toLowerCase());
-  if (i < 0) throw new TlsPolicyError(`${parameter}: unknown protocol "${name}" (known: ${ORDER.join(', ')})`);
+  if (i < 0)
+    throw new TlsPolicyError(
+      `${parameter}: unknown protocol "${name}" (known: ${ORDER.join(', ')})`,
+    );
   return i;
 }
 
@@ -23,21 +26,35 @@ export function parseProtocols(value: string, parameter: string): ProtocolRange 
   const allowed = new Set<Protocol>(ORDER);
   const included = new Set<Protocol>();
   for (const w of words) {
-    if (w.startsWith('>=')) for (const p of ORDER.slice(0, protocolIndex(w.slice(2), parameter))) allowed.delete(p);
-    else if (w.startsWith('<=')) for (const p of ORDER.slice(protocolIndex(w.slice(2), parameter) + 1)) allowed.delete(p);
-    else if (w.startsWith('!')) allowed.delete(ORDER[protocolIndex(w.slice(1), parameter)] as Protocol);
+    if (w.startsWith('>='))
+      for (const p of ORDER.slice(0, protocolIndex(w.slice(2), parameter))) allowed.delete(p);
+    else if (w.startsWith('<='))
+      for (const p of ORDER.slice(protocolIndex(w.slice(2), parameter) + 1)) allowed.delete(p);
+    else if (w.startsWith('!'))
+      allowed.delete(ORDER[protocolIndex(w.slice(1), parameter)] as Protocol);
     else included.add(ORDER[protocolIndex(w, parameter)] as Protocol);
   }
-  const usable = (['TLSv1.2', 'TLSv1.3'] as const).filter((p) => allowed.has(p) && (included.size === 0 || included.has(p)));
+  const usable = (['TLSv1.2', 'TLSv1.3'] as const).filter(
+    (p) => allowed.has(p) && (included.size === 0 || included.has(p)),
+  );
   const [min] = usable;
   const max = usable.at(-1);
-  if (min === undefined || max === undefined) throw new TlsPolicyError(`${parameter} = ${value}: leaves neither TLSv1.2 nor TLSv1.3, the only protocols postern speaks`);
+  if (min === undefined || max === undefined)
+    throw new TlsPolicyError(
+      `${parameter} = ${value}: leaves neither TLSv1.2 nor TLSv1.3, the only protocols postern speaks`,
+    );
   return { minVersion: min, maxVersion: max };
 }
 
 /** smtp_tls_mandatory_ciphers / smtp_tls_ciphers grades: every postern suite is `high`, so all but `null` allow them. */
 export function checkCipherGrade(value: string, parameter: string): void {
   const v = value.trim().toLowerCase();
-  if (v === 'null') throw new TlsPolicyError(`${parameter} = null: postern has no NULL (unencrypted) cipher suites`);
-  if (!['export', 'low', 'medium', 'high'].includes(v)) throw new TlsPolicyError(`${parameter}: unknown cipher grade "${value}" (known: export, low, medium, high, null)`);
+  if (v === 'null')
+    throw new TlsPolicyError(
+      `${parameter} = null: postern has no NULL (unencrypted) cipher suites`,
+    );
+  if (!['export', 'low', 'medium', 'high'].includes(v))
+    throw new TlsPolicyError(
+      `${parameter}: unknown cipher grade "${value}" (known: export, low, medium, high, null)`,
+    );
 }

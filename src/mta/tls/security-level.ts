@@ -17,9 +17,14 @@ export class TlsPolicyError extends Error {
 export function parseSecurityLevel(value: string, where: string): SmtpTlsLevel {
   const v = value.trim().toLowerCase();
   if ((UNSUPPORTED_LEVELS as readonly string[]).includes(v)) {
-    throw new TlsPolicyError(`${where}: TLS security level "${v}" is not supported by postern (DANE needs DNSSEC-validated TLSA lookups, which postern does not do)`);
+    throw new TlsPolicyError(
+      `${where}: TLS security level "${v}" is not supported by postern (DANE needs DNSSEC-validated TLSA lookups, which postern does not do)`,
+    );
   }
-  if (!(ALL as readonly string[]).includes(v)) throw new TlsPolicyError(`${where}: unknown TLS security level "${value}" (known: ${ALL.join(', ')})`);
+  if (!(ALL as readonly string[]).includes(v))
+    throw new TlsPolicyError(
+      `${where}: unknown TLS security level "${value}" (known: ${ALL.join(', ')})`,
+    );
   return v as SmtpTlsLevel;
 }
 

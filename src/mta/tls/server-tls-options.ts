@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import type { Random } from '../../prng/index.js';
 import type { CertifiedKey, ClientAuth, ServerOptions, SessionStore } from '../../tls/index.js';
 import { parseCipherList, sessionTimeout } from '../../tls/index.js';
-import { loadCertificateAndKey, loadCertificates, loadDhParameters, loadKeyChains, TrustStore } from '../../x509/index.js';
+import {
+  loadCertificateAndKey,
+  loadCertificates,
+  loadDhParameters,
+  loadKeyChains,
+  TrustStore,
+} from '../../x509/index.js';
 import type { ParameterSet } from '../config/index.js';
 import { cipherString } from './cipher-grade.js';
 import { protocolRange } from './protocol-range.js';
@@ -34,7 +40,10 @@ function loadPair(certParameter: string, certFile: string, keyFile: string): Cer
   try {
     return loadCertificateAndKey(certFile, keyFile);
   } catch (e) {
-    throw new TlsSetupError(certParameter, `cannot load ${certFile} (key ${keyFile}): ${(e as Error).message}`);
+    throw new TlsSetupError(
+      certParameter,
+      `cannot load ${certFile} (key ${keyFile}): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -57,17 +66,26 @@ function certificates(p: ParameterSet, log: (line: string) => void): CertifiedKe
   const legacy = pairs.filter(([, cert]) => cert !== '');
   const chains = p.list('smtpd_tls_chain_files');
   if (chains.length > 0) {
-    if (legacy.length > 0) log(`warning: smtpd_tls_chain_files is set: ignoring ${legacy.map(([name]) => name).join(', ')}`);
+    if (legacy.length > 0)
+      log(
+        `warning: smtpd_tls_chain_files is set: ignoring ${legacy.map(([name]) => name).join(', ')}`,
+      );
     return loadChainFiles('smtpd_tls_chain_files', chains);
   }
   return legacy.map(([name, cert, key]) => loadPair(name, cert, key === '' ? cert : key));
 }
 
 /** smtpd_tls_ask_ccert / smtpd_tls_req_ccert; the seed: req_ccert without enforced TLS only asks, and says so. */
-function clientAuth(p: ParameterSet, level: SmtpdTlsLevel, log: (line: string) => void): ClientAuth {
+function clientAuth(
+  p: ParameterSet,
+  level: SmtpdTlsLevel,
+  log: (line: string) => void,
+): ClientAuth {
   if (p.bool('smtpd_tls_req_ccert')) {
     if (level === 'encrypt') return 'required';
-    log('warning: smtpd_tls_req_ccert = yes has effect only with enforced TLS (smtpd_enforce_tls or smtpd_tls_security_level = encrypt): asking for a client certificate without requiring it');
+    log(
+      'warning: smtpd_tls_req_ccert = yes has effect only with enforced TLS (smtpd_enforce_tls or smtpd_tls_security_level = encrypt): asking for a client certificate without requiring it',
+    );
     return 'optional';
   }
   return p.bool('smtpd_tls_ask_ccert') ? 'optional' : 'none';
@@ -78,21 +96,33 @@ function trust(p: ParameterSet): { trustStore?: TrustStore; clientCaNames?: Uint
   const caPath = p.string('smtpd_tls_CApath');
   if (caFile === '' && caPath === '') return {};
   try {
-    const trustStore = TrustStore.load({ ...(caFile !== '' ? { caFile } : {}), ...(caPath !== '' ? { caPath } : {}) });
+    const trustStore = TrustStore.load({
+      ...(caFile !== '' ? { caFile } : {}),
+      ...(caPath !== '' ? { caPath } : {}),
+    });
     // Only the CAfile's names go in CertificateRequest, as in Postfix (the CApath is read lazily, by hash).
     const clientCaNames = caFile !== '' ? loadCertificates(caFile).map((c) => c.subject.der) : [];
     return { trustStore, clientCaNames };
   } catch (e) {
-    throw new TlsSetupError(caFile !== '' ? 'smtpd_tls_CAfile' : 'smtpd_tls_CApath', (e as Error).message);
+    throw new TlsSetupError(
+      caFile !== '' ? 'smtpd_tls_CAfile' : 'smtpd_tls_CApath',
+      (e as Error).message,
+    );
   }
 }
 
 /** smtpd_tls_dh1024_param_file; the dh512 file is parsed and checked, then unused (no export suites), as modern Postfix. */
-function dhParams(p: ParameterSet, random: Random, log: (line: string) => void): ServerOptions['dhParams'] {
+function dhParams(
+  p: ParameterSet,
+  random: Random,
+  log: (line: string) => void,
+): ServerOptions['dhParams'] {
   const dh512 = p.string('smtpd_tls_dh512_param_file');
   if (dh512 !== '') {
     readDh('smtpd_tls_dh512_param_file', dh512, random);
-    log(`smtpd_tls_dh512_param_file = ${dh512}: checked and not used: postern has no export cipher suites`);
+    log(
+      `smtpd_tls_dh512_param_file = ${dh512}: checked and not used: postern has no export cipher suites`,
+    );
   }
   const file = p.string('smtpd_tls_dh1024_param_file');
   if (file === '') return undefined;
@@ -100,7 +130,11 @@ function dhParams(p: ParameterSet, random: Random, log: (line: string) => void):
   return { p: params.p, g: params.g };
 }
 
-function readDh(parameter: string, file: string, random: Random): { p: bigint; g: bigint; bits: number } {
+function readDh(
+  parameter: string,
+  file: string,
+  random: Random,
+): { p: bigint; g: bigint; bits: number } {
   try {
     return loadDhParameters(readFileSync(file, 'latin1'), random);
   } catch (e) {
@@ -129,11 +163,17 @@ export function serverTlsOptions(i: ServerTlsInputs): ServerOptions | undefined 
   try {
     tls12 = parseCipherList(ciphers).tls12;
   } catch (e) {
-    throw new TlsSetupError(mandatory ? 'smtpd_tls_mandatory_ciphers' : 'smtpd_tls_ciphers', `${ciphers}: ${(e as Error).message}`);
+    throw new TlsSetupError(
+      mandatory ? 'smtpd_tls_mandatory_ciphers' : 'smtpd_tls_ciphers',
+      `${ciphers}: ${(e as Error).message}`,
+    );
   }
   const dh = dhParams(p, i.random, i.log);
   const auth = clientAuth(p, level, i.log);
-  const timeout = sessionTimeout(p.time('smtpd_tls_session_cache_timeout'), 'smtpd_tls_session_cache_timeout');
+  const timeout = sessionTimeout(
+    p.time('smtpd_tls_session_cache_timeout'),
+    'smtpd_tls_session_cache_timeout',
+  );
   return {
     random: i.random,
     certificates: certs,

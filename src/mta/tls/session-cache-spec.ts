@@ -13,7 +13,10 @@ export type SessionCacheSpec =
 const ON_DISK = ['btree', 'lmdb', 'sdbm'] as const;
 
 function bad(spec: string, why: string): SessionError {
-  return new SessionError('bad_spec', `unsupported session cache database "${spec}": ${why} (use btree:PATH, lmdb:PATH, sdbm:PATH, redis:HOST:PORT or redis://...)`);
+  return new SessionError(
+    'bad_spec',
+    `unsupported session cache database "${spec}": ${why} (use btree:PATH, lmdb:PATH, sdbm:PATH, redis:HOST:PORT or redis://...)`,
+  );
 }
 
 function parsePort(spec: string, text: string): number {
@@ -45,7 +48,11 @@ export function parseSessionCacheSpec(spec: string | undefined): SessionCacheSpe
     try {
       url = new URL(value);
     } catch (e) {
-      throw new SessionError('bad_spec', `unsupported session cache database "${spec}": not a URL`, { cause: e });
+      throw new SessionError(
+        'bad_spec',
+        `unsupported session cache database "${spec}": not a URL`,
+        { cause: e },
+      );
     }
     if (url.hostname === '') throw bad(spec, 'the URL names no host');
     if (url.port !== '') parsePort(spec, url.port);
@@ -69,7 +76,10 @@ export interface OpenStoreOptions {
 }
 
 /** Opens the cache a `*_session_cache_database` value names (see `parseSessionCacheSpec`). */
-export async function openSessionStore(spec: string | undefined, options: OpenStoreOptions = {}): Promise<SessionStore> {
+export async function openSessionStore(
+  spec: string | undefined,
+  options: OpenStoreOptions = {},
+): Promise<SessionStore> {
   const parsed = parseSessionCacheSpec(spec);
   switch (parsed.kind) {
     case 'memory':

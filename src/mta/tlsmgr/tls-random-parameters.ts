@@ -4,7 +4,13 @@ import type { TlsmgrOptions } from './tlsmgr.js';
 /** The main.cf part of tlsmgr's options (without the logger, clock and test hooks). */
 export type TlsRandomParameters = Pick<
   TlsmgrOptions,
-  'tlsRandomSource' | 'tlsRandomBytes' | 'tlsRandomReseedPeriod' | 'tlsRandomExchangeName' | 'tlsRandomUpdPeriod' | 'tlsDaemonRandomSource' | 'tlsDaemonRandomBytes'
+  | 'tlsRandomSource'
+  | 'tlsRandomBytes'
+  | 'tlsRandomReseedPeriod'
+  | 'tlsRandomExchangeName'
+  | 'tlsRandomUpdPeriod'
+  | 'tlsDaemonRandomSource'
+  | 'tlsDaemonRandomBytes'
 >;
 
 /**

@@ -1,5 +1,13 @@
 import { existsSync } from 'node:fs';
-import { EXCHANGE_FILE_SIZE, EntropyPool, exchangeFileInput, osInput, parseEntropySource, sourceInput, writeExchangeFile } from '../../prng/index.js';
+import {
+  EXCHANGE_FILE_SIZE,
+  EntropyPool,
+  exchangeFileInput,
+  osInput,
+  parseEntropySource,
+  sourceInput,
+  writeExchangeFile,
+} from '../../prng/index.js';
 import type { Clock, EntropyInput, Logger, Timer } from '../../prng/index.js';
 
 /**
@@ -39,7 +47,10 @@ export class TlsmgrConfigError extends Error {
 
 function checkPositive(parameter: string, value: number, integer: boolean): void {
   if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new TlsmgrConfigError(parameter, `must be a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+    throw new TlsmgrConfigError(
+      parameter,
+      `must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
+    );
   }
 }
 
@@ -48,7 +59,8 @@ function validate(o: TlsmgrOptions): void {
   checkPositive('tls_daemon_random_bytes', o.tlsDaemonRandomBytes, true);
   checkPositive('tls_random_reseed_period', o.tlsRandomReseedPeriod, false);
   checkPositive('tls_random_upd_period', o.tlsRandomUpdPeriod, false);
-  if (o.tlsRandomExchangeName === '') throw new TlsmgrConfigError('tls_random_exchange_name', 'tlsmgr needs an exchange file');
+  if (o.tlsRandomExchangeName === '')
+    throw new TlsmgrConfigError('tls_random_exchange_name', 'tlsmgr needs an exchange file');
   checkSource('tls_random_source', o.tlsRandomSource);
   checkSource('tls_daemon_random_source', o.tlsDaemonRandomSource);
 }
@@ -88,7 +100,8 @@ export class Tlsmgr {
 
   /** Seeds the pool, writes the exchange file and starts both timers. Throws PrngUnseededError when nothing gives a seed. */
   start(): Promise<void> {
-    if (this.state !== 'new') return Promise.reject(new Error(`tlsmgr: start() called when ${this.state}`));
+    if (this.state !== 'new')
+      return Promise.reject(new Error(`tlsmgr: start() called when ${this.state}`));
     this.state = 'starting';
     this.starting = this.seedAndRun();
     return this.starting;
@@ -97,10 +110,11 @@ export class Tlsmgr {
   /** Cancels the timers, waits for a reseed in progress and saves the pool output one last time. */
   async stop(): Promise<void> {
     // A stop during start waits for it; start's own caller gets its error, if any.
-    if (this.state === 'starting') await this.starting.then(
-      () => undefined,
-      () => undefined,
-    );
+    if (this.state === 'starting')
+      await this.starting.then(
+        () => undefined,
+        () => undefined,
+      );
     if (this.state !== 'running') {
       this.state = 'stopped';
       return;
@@ -115,11 +129,19 @@ export class Tlsmgr {
 
   private async seedAndRun(): Promise<void> {
     const exchangeExists = existsSync(this.options.tlsRandomExchangeName);
-    if (!exchangeExists) this.options.logger.info(`creating PRNG exchange file ${this.options.tlsRandomExchangeName}`);
+    if (!exchangeExists)
+      this.options.logger.info(`creating PRNG exchange file ${this.options.tlsRandomExchangeName}`);
     const { initial, reseed } = this.inputs(exchangeExists);
     const o = this.options;
     try {
-      const pool = await EntropyPool.create({ initial, reseed, reseedPeriod: o.tlsRandomReseedPeriod, clock: o.clock, logger: o.logger, pid: o.pid ?? process.pid });
+      const pool = await EntropyPool.create({
+        initial,
+        reseed,
+        reseedPeriod: o.tlsRandomReseedPeriod,
+        clock: o.clock,
+        logger: o.logger,
+        pid: o.pid ?? process.pid,
+      });
       this.pool = pool;
       this.writeExchange(pool);
       pool.startReseeding(true);
@@ -134,13 +156,21 @@ export class Tlsmgr {
   /** At start: the exchange file (when there is one), the source, the daemon source, the OS; at each reseed: the source and the OS. */
   private inputs(exchangeExists: boolean): { initial: EntropyInput[]; reseed: EntropyInput[] } {
     const o = this.options;
-    const source = o.tlsRandomSource ? [sourceInput(o.tlsRandomSource, o.tlsRandomBytes, o.ioTimeoutMs)] : [];
-    const daemon = o.tlsDaemonRandomSource ? [sourceInput(o.tlsDaemonRandomSource, o.tlsDaemonRandomBytes, o.ioTimeoutMs)] : [];
+    const source = o.tlsRandomSource
+      ? [sourceInput(o.tlsRandomSource, o.tlsRandomBytes, o.ioTimeoutMs)]
+      : [];
+    const daemon = o.tlsDaemonRandomSource
+      ? [sourceInput(o.tlsDaemonRandomSource, o.tlsDaemonRandomBytes, o.ioTimeoutMs)]
+      : [];
     const os = o.osRandomSource === null ? [] : [osInput(o.osRandomSource, o.ioTimeoutMs)];
     const exchange = exchangeExists ? [exchangeFileInput(o.tlsRandomExchangeName)] : [];
     // Postfix's tlsmgr reads a plain-file source once at start: its content does not change, so re-reading adds nothing.
-    const reseedSource = o.tlsRandomSource && parseEntropySource(o.tlsRandomSource).kind === 'file' ? [] : source;
-    return { initial: [...exchange, ...source, ...daemon, ...os], reseed: [...reseedSource, ...os] };
+    const reseedSource =
+      o.tlsRandomSource && parseEntropySource(o.tlsRandomSource).kind === 'file' ? [] : source;
+    return {
+      initial: [...exchange, ...source, ...daemon, ...os],
+      reseed: [...reseedSource, ...os],
+    };
   }
 
   /** The pool, for tests and for a later seed service to smtpd/smtp. */
@@ -170,7 +200,9 @@ export class Tlsmgr {
     try {
       this.writeExchange(this.pool as EntropyPool);
     } catch (err) {
-      this.options.logger.warn(`cannot update the PRNG exchange file: ${(err as Error).message}; trying again later`);
+      this.options.logger.warn(
+        `cannot update the PRNG exchange file: ${(err as Error).message}; trying again later`,
+      );
     }
     this.scheduleUpdate();
   }

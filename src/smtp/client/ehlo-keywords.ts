@@ -17,14 +17,23 @@ export function parseEhloReply(r: Reply): EhloInfo {
   const keywords = new Map<string, string[]>();
   for (const line of r.lines.slice(1)) {
     // The pre-RFC 2554 form `AUTH=PLAIN LOGIN` is still sent by some servers.
-    const words = line.trim().replace(/^AUTH=/i, 'AUTH ').split(/\s+/).filter((w) => w !== '');
+    const words = line
+      .trim()
+      .replace(/^AUTH=/i, 'AUTH ')
+      .split(/\s+/)
+      .filter((w) => w !== '');
     const [key, ...params] = words;
     if (key === undefined || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(key)) continue;
     const upper = key.toUpperCase();
     const known = keywords.get(upper) ?? [];
     keywords.set(upper, [...known, ...params]);
   }
-  return { keywords, size: sizeOf(keywords.get('SIZE')), auth: (keywords.get('AUTH') ?? []).map((m) => m.toUpperCase()), helo: false };
+  return {
+    keywords,
+    size: sizeOf(keywords.get('SIZE')),
+    auth: (keywords.get('AUTH') ?? []).map((m) => m.toUpperCase()),
+    helo: false,
+  };
 }
 
 function sizeOf(params: readonly string[] | undefined): number | undefined {

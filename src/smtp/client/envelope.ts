@@ -20,7 +20,8 @@ export function mailFromLine(m: OutgoingMessage, ehlo: EhloInfo, eightBit: boole
 export function rcptToLine(r: OutgoingRecipient, ehlo: EhloInfo): string {
   const params: string[] = [];
   if (offers(ehlo, 'DSN')) {
-    if (r.notify !== undefined) params.push(`NOTIFY=${r.notify.length === 0 ? 'NEVER' : r.notify.join(',')}`);
+    if (r.notify !== undefined)
+      params.push(`NOTIFY=${r.notify.length === 0 ? 'NEVER' : r.notify.join(',')}`);
     if (r.orcpt !== undefined) params.push(`ORCPT=${r.orcpt}`);
   }
   return `RCPT TO:<${r.address}>${params.map((p) => ` ${p}`).join('')}`;

@@ -43,10 +43,16 @@ const STATUS: Record<ClientFailureReason, string> = {
   'rset-rejected': '4.5.0',
 };
 
-export function clientFailure(reason: ClientFailureReason, text: string, reply?: Reply): ClientFailure {
-  const permanent = reply !== undefined && reply.code >= 500 && (reason === 'helo-rejected');
+export function clientFailure(
+  reason: ClientFailureReason,
+  text: string,
+  reply?: Reply,
+): ClientFailure {
+  const permanent = reply !== undefined && reply.code >= 500 && reason === 'helo-rejected';
   const dsnStatus = permanent ? (reply?.enhanced ?? '5.5.0') : STATUS[reason];
-  return reply === undefined ? { reason, dsnStatus, text, permanent } : { reason, dsnStatus, text, permanent, reply };
+  return reply === undefined
+    ? { reason, dsnStatus, text, permanent }
+    : { reason, dsnStatus, text, permanent, reply };
 }
 
 /** NAME[ADDR] of a peer written NAME[ADDR]:PORT: Postfix's texts name the host, the relay= field adds the port. */

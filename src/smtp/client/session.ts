@@ -24,13 +24,26 @@ import { DEFAULT_CLIENT_TIMEOUTS } from './options.js';
 import { Transaction } from './transaction.js';
 
 type Pending =
-  | { kind: 'greeting' | 'ehlo' | 'helo' | 'starttls' | 'auth' | 'mail' | 'data' | 'body' | 'rset' | 'quit' }
+  | {
+      kind:
+        | 'greeting'
+        | 'ehlo'
+        | 'helo'
+        | 'starttls'
+        | 'auth'
+        | 'mail'
+        | 'data'
+        | 'body'
+        | 'rset'
+        | 'quit';
+    }
   | { kind: 'rcpt'; recipient: OutgoingRecipient };
 
 /** A command waiting to be written (without PIPELINING one at a time). */
 type Queued = { line: string; pending: Pending };
 
-type State = 'greeting' | 'hello' | 'tls-handshake' | 'auth' | 'ready' | 'transaction' | 'quitting' | 'done';
+type State =
+  'greeting' | 'hello' | 'tls-handshake' | 'auth' | 'ready' | 'transaction' | 'quitting' | 'done';
 
 const PHASES: Record<Pending['kind'], [string, keyof ClientTimeouts]> = {
   greeting: ['receiving the initial server greeting', 'smtpHeloTimeout'],
@@ -87,7 +100,10 @@ export class SmtpClientSession {
       replies = this.parser.push(bytes);
     } catch (err) {
       if (!(err instanceof ReplyError)) throw err;
-      this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent a malformed reply (${err.message}) while ${this.phase()}`);
+      this.fail(
+        'protocol-error',
+        `protocol error: host ${hostOf(this.o.peer)} sent a malformed reply (${err.message}) while ${this.phase()}`,
+      );
       return;
     }
     if (replies.length > 0) this.replyBytes = 0;
@@ -96,13 +112,17 @@ export class SmtpClientSession {
       this.onReply(r);
     }
     if (this.replyBytes > (this.o.maxReplyBytes ?? 65_536)) {
-      this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent a reply longer than ${this.o.maxReplyBytes ?? 65_536} bytes while ${this.phase()}`);
+      this.fail(
+        'protocol-error',
+        `protocol error: host ${hostOf(this.o.peer)} sent a reply longer than ${this.o.maxReplyBytes ?? 65_536} bytes while ${this.phase()}`,
+      );
     }
   }
 
   takeOutput(): Uint8Array | undefined {
     if (this.output.length === 0) return undefined;
-    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : Buffer.concat(this.output);
+    const out =
+      this.output.length === 1 ? (this.output[0] as Uint8Array) : Buffer.concat(this.output);
     this.output = [];
     return out;
   }
@@ -124,7 +144,10 @@ export class SmtpClientSession {
 
   /** The handshake failed; the session ends with a 4.7.5 (the adapter names the cause). */
   tlsFailed(cause: string): void {
-    this.fail('tls-failed', `Cannot start TLS: handshake failure with ${hostOf(this.o.peer)}: ${cause}`);
+    this.fail(
+      'tls-failed',
+      `Cannot start TLS: handshake failure with ${hostOf(this.o.peer)}: ${cause}`,
+    );
   }
 
   /** Starts one transaction; only in the `ready` state. */
@@ -141,7 +164,8 @@ export class SmtpClientSession {
     this.needRset = false;
     const eightBit = has8bit(message.content);
     this.queue(mailFromLine(message, this.ehlo, eightBit), { kind: 'mail' });
-    for (const r of message.recipients) this.queue(rcptToLine(r, this.ehlo), { kind: 'rcpt', recipient: r });
+    for (const r of message.recipients)
+      this.queue(rcptToLine(r, this.ehlo), { kind: 'rcpt', recipient: r });
     if (!this.chunking()) this.queue('DATA', { kind: 'data' });
     this.flush();
   }
@@ -156,7 +180,10 @@ export class SmtpClientSession {
   /** The adapter's reply timer ran out. */
   timeout(): void {
     if (this.state === 'done') return;
-    this.fail('timeout', `conversation with ${hostOf(this.o.peer)} timed out while ${this.phase()}`);
+    this.fail(
+      'timeout',
+      `conversation with ${hostOf(this.o.peer)} timed out while ${this.phase()}`,
+    );
   }
 
   /** The server closed the connection (or the socket failed). */
@@ -166,7 +193,10 @@ export class SmtpClientSession {
       this.finish();
       return;
     }
-    this.fail('connection-lost', `lost connection with ${hostOf(this.o.peer)} while ${this.phase()}${cause === undefined ? '' : ` (${cause})`}`);
+    this.fail(
+      'connection-lost',
+      `lost connection with ${hostOf(this.o.peer)} while ${this.phase()}${cause === undefined ? '' : ` (${cause})`}`,
+    );
   }
 
   /** Ended, or handing the socket to TLS: replies are not ours to read now. */
@@ -177,7 +207,10 @@ export class SmtpClientSession {
   private onReply(r: Reply): void {
     const head = this.pending.shift();
     if (head === undefined) {
-      this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent an unexpected reply: ${replyText(r)}`);
+      this.fail(
+        'protocol-error',
+        `protocol error: host ${hostOf(this.o.peer)} sent an unexpected reply: ${replyText(r)}`,
+      );
       return;
     }
     this.dispatch(head, r);
@@ -214,9 +247,15 @@ export class SmtpClientSession {
 
   private onGreeting(r: Reply): void {
     // Postfix smtp_skip_5xx_greeting = yes: a 5xx greeting is a soft error, the next MX may do.
-    if (r.code !== 220) return this.fail('greeting-rejected', `host ${hostOf(this.o.peer)} refused to talk to me: ${replyText(r)}`, r);
+    if (r.code !== 220)
+      return this.fail(
+        'greeting-rejected',
+        `host ${hostOf(this.o.peer)} refused to talk to me: ${replyText(r)}`,
+        r,
+      );
     this.state = 'hello';
-    if (this.o.smtpNeverSendEhlo === true) this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
+    if (this.o.smtpNeverSendEhlo === true)
+      this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
     else this.send(`EHLO ${this.o.smtpHeloName}`, { kind: 'ehlo' });
   }
 
@@ -226,7 +265,8 @@ export class SmtpClientSession {
       return this.afterHello();
     }
     // RFC 5321 §3.2: a server that does not know EHLO answers 5xx; try HELO (not after STARTTLS).
-    if (r.code >= 500 && this.tlsState === 'none') return this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
+    if (r.code >= 500 && this.tlsState === 'none')
+      return this.send(`HELO ${this.o.smtpHeloName}`, { kind: 'helo' });
     this.fail('helo-rejected', saidText(this.o.peer, r, 'EHLO'), r);
   }
 
@@ -241,10 +281,19 @@ export class SmtpClientSession {
       this.offeredStartTls = offers(this.ehlo, 'STARTTLS');
       if (this.o.tls !== 'none' && !this.startTlsDeclined) {
         if (this.offeredStartTls) return this.send('STARTTLS', { kind: 'starttls' });
-        if (this.o.tls === 'required') return this.fail('starttls-not-offered', `TLS is required, but was not offered by host ${hostOf(this.o.peer)}`);
+        if (this.o.tls === 'required')
+          return this.fail(
+            'starttls-not-offered',
+            `TLS is required, but was not offered by host ${hostOf(this.o.peer)}`,
+          );
       }
     }
-    if (this.o.sasl !== undefined && this.authenticatedWith === undefined && this.ehlo.auth.length > 0) return this.startAuth();
+    if (
+      this.o.sasl !== undefined &&
+      this.authenticatedWith === undefined &&
+      this.ehlo.auth.length > 0
+    )
+      return this.startAuth();
     this.becomeReady();
   }
 
@@ -255,7 +304,12 @@ export class SmtpClientSession {
       this.events.push({ type: 'idle' }, { type: 'starttls' });
       return;
     }
-    if (this.o.tls === 'required') return this.fail('starttls-rejected', `TLS is required, but host ${hostOf(this.o.peer)} refused to start TLS: ${replyText(r)}`, r);
+    if (this.o.tls === 'required')
+      return this.fail(
+        'starttls-rejected',
+        `TLS is required, but host ${hostOf(this.o.peer)} refused to start TLS: ${replyText(r)}`,
+        r,
+      );
     // Opportunistic TLS: carry on in plaintext (Postfix at `may`).
     this.startTlsDeclined = true;
     this.afterHello();
@@ -266,13 +320,19 @@ export class SmtpClientSession {
     const options = clientOptionsFor(sasl.policy, this.tlsState);
     const mechanism = chooseClientMechanism(this.ehlo.auth, options, sasl.credentials);
     if (mechanism === undefined) {
-      return this.fail('auth-no-mechanism', `SASL authentication failed; cannot authenticate to server ${hostOf(this.o.peer)}: no mechanism available`);
+      return this.fail(
+        'auth-no-mechanism',
+        `SASL authentication failed; cannot authenticate to server ${hostOf(this.o.peer)}: no mechanism available`,
+      );
     }
     this.mechanism = mechanism;
     this.state = 'auth';
     const initial = mechanism.initialResponse();
     // RFC 4954 §4: an empty initial response is sent as `=`.
-    const ir = initial === undefined ? '' : ` ${initial.length === 0 ? '=' : Buffer.from(initial).toString('base64')}`;
+    const ir =
+      initial === undefined
+        ? ''
+        : ` ${initial.length === 0 ? '=' : Buffer.from(initial).toString('base64')}`;
     this.send(`AUTH ${mechanism.name}${ir}`, { kind: 'auth' });
   }
 
@@ -283,16 +343,27 @@ export class SmtpClientSession {
       return this.becomeReady();
     }
     if (r.code !== 334) {
-      return this.fail('auth-failed', `SASL authentication failed; server ${hostOf(this.o.peer)} said: ${replyText(r)}`, r);
+      return this.fail(
+        'auth-failed',
+        `SASL authentication failed; server ${hostOf(this.o.peer)} said: ${replyText(r)}`,
+        r,
+      );
     }
     const text = (r.lines[0] ?? '').trim();
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return this.fail('protocol-error', `protocol error: host ${hostOf(this.o.peer)} sent a challenge that is not base64`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+      return this.fail(
+        'protocol-error',
+        `protocol error: host ${hostOf(this.o.peer)} sent a challenge that is not base64`,
+      );
     let answer: Uint8Array;
     try {
       answer = mechanism.respond(new Uint8Array(Buffer.from(text, 'base64')));
     } catch (err) {
       if (!(err instanceof SaslClientError)) throw err;
-      return this.fail('auth-failed', `SASL authentication failed; cannot authenticate to server ${hostOf(this.o.peer)}: ${err.message}`);
+      return this.fail(
+        'auth-failed',
+        `SASL authentication failed; cannot authenticate to server ${hostOf(this.o.peer)}: ${err.message}`,
+      );
     }
     this.send(Buffer.from(answer).toString('base64'), { kind: 'auth' });
   }
@@ -300,7 +371,13 @@ export class SmtpClientSession {
   private becomeReady(): void {
     this.state = 'ready';
     const info = { ehlo: this.ehlo, tls: this.tlsState, offeredStartTls: this.offeredStartTls };
-    this.events.push({ type: 'ready', info: this.authenticatedWith === undefined ? info : { ...info, authenticatedWith: this.authenticatedWith } });
+    this.events.push({
+      type: 'ready',
+      info:
+        this.authenticatedWith === undefined
+          ? info
+          : { ...info, authenticatedWith: this.authenticatedWith },
+    });
   }
 
   /** Checks that need no round trip: SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531 §3.2), command safety. */
@@ -309,13 +386,32 @@ export class SmtpClientSession {
     const limit = this.ehlo.size;
     const peer = this.o.peer;
     if (limit !== undefined && limit > 0 && m.content.length > limit) {
-      tx.settleOpen('bounced', '5.3.4', `message size ${m.content.length} exceeds size limit ${limit} of server ${peer}`);
+      tx.settleOpen(
+        'bounced',
+        '5.3.4',
+        `message size ${m.content.length} exceeds size limit ${limit} of server ${peer}`,
+      );
     } else if (has8bit(m.content) && !offers(this.ehlo, '8BITMIME')) {
       // Postfix would convert simple MIME to quoted-printable; postern bounces, as Postfix does with disable_mime_output_conversion = yes.
-      tx.settleOpen('bounced', '5.6.3', `host ${peer} does not announce 8BITMIME support and the message has 8-bit content; postern does not convert to quoted-printable`);
+      tx.settleOpen(
+        'bounced',
+        '5.6.3',
+        `host ${peer} does not announce 8BITMIME support and the message has 8-bit content; postern does not convert to quoted-printable`,
+      );
     } else if (m.smtputf8 === true && !offers(this.ehlo, 'SMTPUTF8')) {
-      tx.settleOpen('bounced', '5.6.7', `SMTPUTF8 is required, but was not offered by host ${peer}`);
-    } else if (![m.sender, ...m.recipients.map((r) => r.address), m.envid ?? '', ...m.recipients.map((r) => r.orcpt ?? '')].every(safeCommandText)) {
+      tx.settleOpen(
+        'bounced',
+        '5.6.7',
+        `SMTPUTF8 is required, but was not offered by host ${peer}`,
+      );
+    } else if (
+      ![
+        m.sender,
+        ...m.recipients.map((r) => r.address),
+        m.envid ?? '',
+        ...m.recipients.map((r) => r.orcpt ?? ''),
+      ].every(safeCommandText)
+    ) {
       tx.settleOpen('bounced', '5.1.3', 'bad address syntax: an envelope address holds a line end');
     } else {
       return false;
@@ -328,7 +424,12 @@ export class SmtpClientSession {
   }
 
   private onRset(r: Reply): void {
-    if (r.code !== 250) this.fail('rset-rejected', `host ${hostOf(this.o.peer)} said: ${replyText(r)} (in reply to RSET command)`, r);
+    if (r.code !== 250)
+      this.fail(
+        'rset-rejected',
+        `host ${hostOf(this.o.peer)} said: ${replyText(r)} (in reply to RSET command)`,
+        r,
+      );
   }
 
   private onMail(r: Reply): void {
@@ -344,7 +445,8 @@ export class SmtpClientSession {
     if (tx.mailFailed) return this.endOrWait();
     if (r.code === 250 || r.code === 251) tx.accepted.push(recipient);
     else tx.rejectOne(recipient, r, 'RCPT TO');
-    if (this.queued.length === 0 && this.pending.every((p) => p.kind !== 'rcpt') && this.chunking()) return this.sendChunk();
+    if (this.queued.length === 0 && this.pending.every((p) => p.kind !== 'rcpt') && this.chunking())
+      return this.sendChunk();
     this.flush();
   }
 
@@ -393,8 +495,13 @@ export class SmtpClientSession {
 
   private endTransaction(rset: boolean): void {
     const tx = this.tx as Transaction;
-    if (this.pending.some((p) => p.kind === 'data' || p.kind === 'rcpt' || p.kind === 'body')) return;
-    tx.settleOpen('deferred', '4.0.0', `host ${hostOf(this.o.peer)} gave no final reply for this recipient`);
+    if (this.pending.some((p) => p.kind === 'data' || p.kind === 'rcpt' || p.kind === 'body'))
+      return;
+    tx.settleOpen(
+      'deferred',
+      '4.0.0',
+      `host ${hostOf(this.o.peer)} gave no final reply for this recipient`,
+    );
     this.tx = undefined;
     this.queued = [];
     this.needRset = rset;
@@ -411,7 +518,8 @@ export class SmtpClientSession {
     const tx = this.tx;
     if (tx === undefined) return;
     if (this.queued.length === 0) {
-      if (this.pending.length === 0 && tx.accepted.length === 0 && !this.chunking()) this.endTransaction(true);
+      if (this.pending.length === 0 && tx.accepted.length === 0 && !this.chunking())
+        this.endTransaction(true);
       return;
     }
     const pipelining = offers(this.ehlo, 'PIPELINING');
@@ -458,7 +566,9 @@ export class SmtpClientSession {
   private phase(): string {
     const head = this.pending[0];
     if (head !== undefined) return PHASES[head.kind][0];
-    return this.state === 'tls-handshake' ? 'performing the TLS handshake' : 'waiting for the next command';
+    return this.state === 'tls-handshake'
+      ? 'performing the TLS handshake'
+      : 'waiting for the next command';
   }
 
   private fail(reason: ClientFailureReason, text: string, reply?: Reply): void {

@@ -21,7 +21,8 @@ export class Transaction {
   }
 
   rejectOpen(reply: Reply, command: string): void {
-    for (const r of this.message.recipients) if (!this.outcomes.has(r.index)) this.set(r.index, reply, command);
+    for (const r of this.message.recipients)
+      if (!this.outcomes.has(r.index)) this.set(r.index, reply, command);
   }
 
   /** The final 250 after the content: the accepted recipients are delivered. */
@@ -32,7 +33,8 @@ export class Transaction {
   /** Everyone without a final outcome gets this one (lost connection, timeout, local refusal). */
   settleOpen(status: 'deferred' | 'bounced', dsnStatus: string, diagnostic: string): void {
     for (const r of this.message.recipients) {
-      if (!this.outcomes.has(r.index)) this.outcomes.set(r.index, { index: r.index, status, dsnStatus, diagnostic });
+      if (!this.outcomes.has(r.index))
+        this.outcomes.set(r.index, { index: r.index, status, dsnStatus, diagnostic });
     }
   }
 
@@ -42,7 +44,8 @@ export class Transaction {
 
   private set(index: number, reply: Reply, command: string): void {
     const status = reply.code < 300 ? 'sent' : reply.code < 500 ? 'deferred' : 'bounced';
-    const dsnStatus = reply.enhanced ?? (status === 'sent' ? '2.0.0' : status === 'deferred' ? '4.0.0' : '5.0.0');
+    const dsnStatus =
+      reply.enhanced ?? (status === 'sent' ? '2.0.0' : status === 'deferred' ? '4.0.0' : '5.0.0');
     // Postfix: a delivery says the server's reply (`250 2.0.0 Ok: queued as X`), a refusal `host … said: … (in reply to …)`.
     const diagnostic = status === 'sent' ? replyText(reply) : saidText(this.peer, reply, command);
     this.outcomes.set(index, { index, status, dsnStatus, diagnostic });

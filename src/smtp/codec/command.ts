@@ -37,8 +37,14 @@ export interface CommandError {
   reply: Reply;
 }
 
-const syntax = (usage: string): CommandError => ({ verb: 'ERROR', reply: reply(501, '5.5.4', `Syntax: ${usage}`) });
-const error = (code: number, enhanced: string, text: string): CommandError => ({ verb: 'ERROR', reply: reply(code, enhanced, text) });
+const syntax = (usage: string): CommandError => ({
+  verb: 'ERROR',
+  reply: reply(501, '5.5.4', `Syntax: ${usage}`),
+});
+const error = (code: number, enhanced: string, text: string): CommandError => ({
+  verb: 'ERROR',
+  reply: reply(code, enhanced, text),
+});
 
 /** Parses one command line (its CRLF removed). */
 export function parseCommand(line: string): Command | CommandError {
@@ -75,7 +81,10 @@ export function parseCommand(line: string): Command | CommandError {
   }
 }
 
-function noArgument(verb: 'DATA' | 'RSET' | 'QUIT' | 'STARTTLS', arg: string): Command | CommandError {
+function noArgument(
+  verb: 'DATA' | 'RSET' | 'QUIT' | 'STARTTLS',
+  arg: string,
+): Command | CommandError {
   return arg.trim() === '' ? { verb } : syntax(verb);
 }
 
@@ -106,12 +115,16 @@ function rcpt(arg: string): Command | CommandError {
 }
 
 /** `KEY=value` pairs after the path (RFC 5321 §4.1.2 Mail-parameters). */
-function keywords(rest: string): { key: string; value: string | undefined; raw: string }[] | undefined {
+function keywords(
+  rest: string,
+): { key: string; value: string | undefined; raw: string }[] | undefined {
   const words = rest.split(' ').filter((w) => w !== '');
   if (rest !== '' && !rest.startsWith(' ')) return undefined;
   return words.map((raw) => {
     const eq = raw.indexOf('=');
-    return eq < 0 ? { key: raw.toUpperCase(), value: undefined, raw } : { key: raw.slice(0, eq).toUpperCase(), value: raw.slice(eq + 1), raw };
+    return eq < 0
+      ? { key: raw.toUpperCase(), value: undefined, raw }
+      : { key: raw.slice(0, eq).toUpperCase(), value: raw.slice(eq + 1), raw };
   });
 }
 
@@ -127,15 +140,21 @@ function mailParams(rest: string): MailParams | CommandError {
   return p;
 }
 
-function mailParam(p: MailParams, key: string, value: string | undefined): CommandError | 'unsupported' | undefined {
+function mailParam(
+  p: MailParams,
+  key: string,
+  value: string | undefined,
+): CommandError | 'unsupported' | undefined {
   switch (key) {
     case 'SIZE':
-      if (value === undefined || !/^\d{1,20}$/.test(value)) return error(501, '5.5.4', 'Bad message size syntax');
+      if (value === undefined || !/^\d{1,20}$/.test(value))
+        return error(501, '5.5.4', 'Bad message size syntax');
       p.size = Number(value);
       return undefined;
     case 'BODY': {
       const body = value?.toUpperCase();
-      if (body !== '7BIT' && body !== '8BITMIME') return error(501, '5.5.4', 'Bad BODY keyword syntax');
+      if (body !== '7BIT' && body !== '8BITMIME')
+        return error(501, '5.5.4', 'Bad BODY keyword syntax');
       p.body = body;
       return undefined;
     }
@@ -158,9 +177,15 @@ function mailParam(p: MailParams, key: string, value: string | undefined): Comma
   }
 }
 
-function xtextParam(value: string | undefined, name: string, max: number, set: (v: string) => void): CommandError | undefined {
+function xtextParam(
+  value: string | undefined,
+  name: string,
+  max: number,
+  set: (v: string) => void,
+): CommandError | undefined {
   const decoded = value === undefined ? undefined : decodeXtext(value);
-  if (decoded === undefined || decoded.length > max) return error(501, '5.5.4', `Bad ${name} parameter syntax`);
+  if (decoded === undefined || decoded.length > max)
+    return error(501, '5.5.4', `Bad ${name} parameter syntax`);
   set(decoded);
   return undefined;
 }
@@ -188,7 +213,9 @@ function parseNotify(value: string | undefined): RcptParams['notify'] {
   if (value === undefined) return undefined;
   const items = value.toUpperCase().split(',');
   if (items.length === 1 && items[0] === 'NEVER') return ['NEVER'];
-  const ok = items.every((i) => i === 'SUCCESS' || i === 'FAILURE' || i === 'DELAY') && new Set(items).size === items.length;
+  const ok =
+    items.every((i) => i === 'SUCCESS' || i === 'FAILURE' || i === 'DELAY') &&
+    new Set(items).size === items.length;
   return ok ? (items as ('SUCCESS' | 'FAILURE' | 'DELAY')[]) : undefined;
 }
 
@@ -198,7 +225,8 @@ function parseOrcpt(value: string | undefined): RcptParams['orcpt'] {
   if (value === undefined || semi <= 0) return undefined;
   const addrType = value.slice(0, semi);
   const address = decodeXtext(value.slice(semi + 1));
-  if (!/^[A-Za-z0-9-]+$/.test(addrType) || address === undefined || address === '') return undefined;
+  if (!/^[A-Za-z0-9-]+$/.test(addrType) || address === undefined || address === '')
+    return undefined;
   return { addrType, address };
 }
 
@@ -230,5 +258,7 @@ function auth(arg: string): Command | CommandError {
   const m = /^([A-Za-z0-9_-]{1,20})(?: +(\S+))? *$/.exec(arg);
   if (m === null) return syntax('AUTH mechanism');
   const mechanism = (m[1] as string).toUpperCase();
-  return m[2] === undefined ? { verb: 'AUTH', mechanism } : { verb: 'AUTH', mechanism, initialResponse: m[2] };
+  return m[2] === undefined
+    ? { verb: 'AUTH', mechanism }
+    : { verb: 'AUTH', mechanism, initialResponse: m[2] };
 }

@@ -83,7 +83,8 @@ export class DataReader {
           }
           break;
         case S.DotCr:
-          if (b === LF && (!this.afterBareLf || this.policy === 'no')) return this.finish(out, n, input, i + 1);
+          if (b === LF && (!this.afterBareLf || this.policy === 'no'))
+            return this.finish(out, n, input, i + 1);
           if (b === LF) {
             // `<LF>.<CR><LF>`: an unstuffed empty line, never the end of data.
             out[n++] = CR;
@@ -99,7 +100,12 @@ export class DataReader {
           break;
       }
     }
-    return { content: out.subarray(0, n), done: false, rest: new Uint8Array(0), bareNewline: this.bare };
+    return {
+      content: out.subarray(0, n),
+      done: false,
+      rest: new Uint8Array(0),
+      bareNewline: this.bare,
+    };
   }
 
   private inLine(b: number, out: Uint8Array, n: number): number {
@@ -129,7 +135,12 @@ export class DataReader {
 
   private finish(out: Uint8Array, n: number, input: Uint8Array, next: number): DataProgress {
     this.state = S.LineStart;
-    return { content: out.subarray(0, n), done: true, rest: input.subarray(next), bareNewline: this.bare };
+    return {
+      content: out.subarray(0, n),
+      done: true,
+      rest: input.subarray(next),
+      bareNewline: this.bare,
+    };
   }
 }
 
@@ -145,6 +156,10 @@ export class ChunkReader {
   push(input: Uint8Array): { content: Uint8Array; done: boolean; rest: Uint8Array } {
     const take = Math.min(this.remaining, input.length);
     this.remaining -= take;
-    return { content: input.subarray(0, take), done: this.remaining === 0, rest: input.subarray(take) };
+    return {
+      content: input.subarray(0, take),
+      done: this.remaining === 0,
+      rest: input.subarray(take),
+    };
   }
 }

@@ -113,7 +113,12 @@ export class LineSplitter {
   /** Removes the line ending at [i, at] (LF included) and returns it without the LF. */
   private cut([i, at]: [number, number]): Uint8Array {
     const parts: Uint8Array[] = [];
-    for (let k = 0; k < i; k++) parts.push(k === 0 ? (this.chunks[k] as Uint8Array).subarray(this.head) : (this.chunks[k] as Uint8Array));
+    for (let k = 0; k < i; k++)
+      parts.push(
+        k === 0
+          ? (this.chunks[k] as Uint8Array).subarray(this.head)
+          : (this.chunks[k] as Uint8Array),
+      );
     const last = this.chunks[i] as Uint8Array;
     parts.push(last.subarray(i === 0 ? this.head : 0, at));
     for (const p of parts) this.total -= p.length;

@@ -2,10 +2,12 @@
 // (the source route is parsed and ignored, §4.1.1.3 / Appendix C), with
 // quoted local parts; RFC 6531 §3.3 UTF-8 in both parts.
 
-export type PathResult = { ok: true; address: string; rest: string; unicode: boolean } | { ok: false; why: string };
+export type PathResult =
+  { ok: true; address: string; rest: string; unicode: boolean } | { ok: false; why: string };
 
 const ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+$/u;
-const DOMAIN_LABEL = /^[A-Za-z0-9\u0080-\u{10ffff}]([A-Za-z0-9\-\u0080-\u{10ffff}]*[A-Za-z0-9\u0080-\u{10ffff}])?$/u;
+const DOMAIN_LABEL =
+  /^[A-Za-z0-9\u0080-\u{10ffff}]([A-Za-z0-9\-\u0080-\u{10ffff}]*[A-Za-z0-9\u0080-\u{10ffff}])?$/u;
 
 /**
  * Parses the path at the start of `text` (after `FROM:` / `TO:`). Postfix
@@ -23,7 +25,9 @@ export function parsePath(text: string, allowBare: boolean): PathResult {
   const mailbox = stripSourceRoute(inner);
   if (mailbox === undefined) return { ok: false, why: 'bad source route' };
   const checked = checkMailbox(mailbox, allowBare);
-  return checked === undefined ? { ok: true, address: mailbox, rest, unicode: /[^\x00-\x7f]/.test(mailbox) } : { ok: false, why: checked };
+  return checked === undefined
+    ? { ok: true, address: mailbox, rest, unicode: /[^\x00-\x7f]/.test(mailbox) }
+    : { ok: false, why: checked };
 }
 
 function parseUnbracketed(s: string, allowBare: boolean): PathResult {
@@ -31,7 +35,14 @@ function parseUnbracketed(s: string, allowBare: boolean): PathResult {
   const mailbox = at < 0 ? s : s.slice(0, at);
   if (mailbox === '') return { ok: false, why: 'empty address' };
   const checked = checkMailbox(mailbox, allowBare);
-  return checked === undefined ? { ok: true, address: mailbox, rest: at < 0 ? '' : s.slice(at), unicode: /[^\x00-\x7f]/.test(mailbox) } : { ok: false, why: checked };
+  return checked === undefined
+    ? {
+        ok: true,
+        address: mailbox,
+        rest: at < 0 ? '' : s.slice(at),
+        unicode: /[^\x00-\x7f]/.test(mailbox),
+      }
+    : { ok: false, why: checked };
 }
 
 /** The index of the `>` closing the path, skipping quoted strings (`"a>b"@x`). */
@@ -81,13 +92,17 @@ function lastAtOutsideQuotes(s: string): number {
 /** Dot-string or Quoted-string (RFC 5321 §4.1.2). */
 function checkLocalPart(local: string): boolean {
   if (local.length === 0 || local.length > 64 * 4) return false;
-  if (local.startsWith('"')) return /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\u{10ffff}]|\\[\x20-\x7e])*"$/u.test(local);
+  if (local.startsWith('"'))
+    return /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\u{10ffff}]|\\[\x20-\x7e])*"$/u.test(local);
   return local.split('.').every((atom) => ATOM.test(atom));
 }
 
 /** Domain or address literal (`[192.0.2.1]`, `[IPv6:…]`). */
 export function checkDomain(domain: string): boolean {
   if (domain.length === 0 || domain.length > 255) return false;
-  if (domain.startsWith('[')) return /^\[(?:[0-9.]+|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]$/.test(domain);
+  if (domain.startsWith('['))
+    return /^\[(?:[0-9.]+|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]$/.test(
+      domain,
+    );
   return domain.split('.').every((label) => DOMAIN_LABEL.test(label));
 }

@@ -29,7 +29,8 @@ export class ReplyParser {
     const m = /^([2-5]\d\d)([ -]?)(.*)$/.exec(line);
     if (m === null) throw new ReplyError(`not a reply line: ${JSON.stringify(line)}`);
     const code = Number(m[1]);
-    if (this.lines.length > 0 && code !== this.code) throw new ReplyError(`reply code changed from ${this.code} to ${code}`);
+    if (this.lines.length > 0 && code !== this.code)
+      throw new ReplyError(`reply code changed from ${this.code} to ${code}`);
     this.code = code;
     this.lines.push(m[3] ?? '');
     if (m[2] === '-') return undefined;
@@ -42,6 +43,7 @@ export class ReplyParser {
 function splitEnhanced(code: number, lines: string[]): Reply {
   const m = /^([245]\.\d{1,3}\.\d{1,3}) /.exec(lines[0] ?? '');
   const enhanced = m?.[1];
-  if (enhanced === undefined || !lines.every((l) => l.startsWith(`${enhanced} `))) return { code, lines };
+  if (enhanced === undefined || !lines.every((l) => l.startsWith(`${enhanced} `)))
+    return { code, lines };
   return { code, enhanced, lines: lines.map((l) => l.slice(enhanced.length + 1)) };
 }

@@ -26,7 +26,11 @@ export class ReplyWriter {
     r.lines.forEach((text, i) => {
       const last = i === r.lines.length - 1;
       const line = `${r.code}${last ? ' ' : '-'}${prefix}${text}\r\n`;
-      this.spans?.push({ offset: this.length, length: line.length, comment: lineComment(r, i, last) });
+      this.spans?.push({
+        offset: this.length,
+        length: line.length,
+        comment: lineComment(r, i, last),
+      });
       this.parts.push(line);
       this.length += Buffer.byteLength(line, 'utf8');
     });

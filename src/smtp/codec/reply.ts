@@ -22,10 +22,12 @@ export function reply(code: number, enhanced: string | undefined, ...lines: stri
 }
 
 function checkReply(code: number, enhanced: string | undefined, lines: readonly string[]): void {
-  if (!Number.isInteger(code) || code < 200 || code > 599) throw new ReplyError(`reply code ${code} is not 2yz–5yz`);
+  if (!Number.isInteger(code) || code < 200 || code > 599)
+    throw new ReplyError(`reply code ${code} is not 2yz–5yz`);
   if (enhanced !== undefined) {
     if (!ENHANCED.test(enhanced)) throw new ReplyError(`bad enhanced status code ${enhanced}`);
-    if (enhanced[0] !== String(code)[0] && code !== 354 && code !== 334) throw new ReplyError(`enhanced code ${enhanced} does not match ${code}`);
+    if (enhanced[0] !== String(code)[0] && code !== 354 && code !== 334)
+      throw new ReplyError(`enhanced code ${enhanced} does not match ${code}`);
   }
   if (lines.length === 0) throw new ReplyError('a reply has at least one line');
   for (const l of lines) if (/[\r\n]/.test(l)) throw new ReplyError('reply text with CR or LF');

@@ -15,7 +15,8 @@ import type { ClientSessionOptions } from '../client/options.js';
 import { SmtpClientSession } from '../client/session.js';
 
 /** The MTA's verdict on a finished handshake (its TLS policy: verified, matched, fingerprint). */
-export type TlsVerdict = { ok: true; state: 'encrypted' | 'verified' } | { ok: false; reason: string };
+export type TlsVerdict =
+  { ok: true; state: 'encrypted' | 'verified' } | { ok: false; reason: string };
 
 export interface ClientConnectOptions {
   /** The address to connect to. */
@@ -110,7 +111,9 @@ export class SmtpClientConnection {
   }
 
   private async start(): Promise<void> {
-    const ready = new Promise<ReadyInfo>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
+    const ready = new Promise<ReadyInfo>(
+      (resolve, reject) => (this.readyWaiter = { resolve, reject }),
+    );
     if (this.o.wrapperMode === true) {
       const verdict = await this.wrap();
       this.session = new SmtpClientSession({ ...this.o.session, wrapped: verdict });
@@ -128,7 +131,15 @@ export class SmtpClientConnection {
       const tls = startTlsClient(this.raw, this.tlsOptions());
       const fail = (reason: string): void => {
         tls.destroy();
-        reject(new ClientConnectionError(clientFailure('tls-failed', `Cannot start TLS: handshake failure with ${this.o.session.peer}: ${reason}`), 'tls'));
+        reject(
+          new ClientConnectionError(
+            clientFailure(
+              'tls-failed',
+              `Cannot start TLS: handshake failure with ${this.o.session.peer}: ${reason}`,
+            ),
+            'tls',
+          ),
+        );
       };
       tls.once('error', (err: Error) => fail(err.message));
       tls.once('secureConnect', () => {
@@ -148,7 +159,10 @@ export class SmtpClientConnection {
   }
 
   private judge(tls: TLSSocket): TlsVerdict {
-    const verdict = this.o.checkTls?.(tls) ?? { ok: true, state: tls.authorized ? 'verified' : 'encrypted' };
+    const verdict = this.o.checkTls?.(tls) ?? {
+      ok: true,
+      state: tls.authorized ? 'verified' : 'encrypted',
+    };
     if (verdict.ok) {
       this.tlsSocket = tls;
       this.o.onTls?.(tls);
@@ -273,7 +287,12 @@ function tcpConnect(o: ClientConnectOptions): Promise<Socket> {
     const timeout = o.connectTimeoutMs ?? 30_000;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new ClientConnectionError(clientFailure('connection-lost', `connect to ${o.session.peer}: Connection timed out`), 'connect'));
+      reject(
+        new ClientConnectionError(
+          clientFailure('connection-lost', `connect to ${o.session.peer}: Connection timed out`),
+          'connect',
+        ),
+      );
     }, timeout);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -282,7 +301,15 @@ function tcpConnect(o: ClientConnectOptions): Promise<Socket> {
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new ClientConnectionError(clientFailure('connection-lost', `connect to ${o.session.peer}: ${err.code === 'ECONNREFUSED' ? 'Connection refused' : err.message}`), 'connect'));
+      reject(
+        new ClientConnectionError(
+          clientFailure(
+            'connection-lost',
+            `connect to ${o.session.peer}: ${err.code === 'ECONNREFUSED' ? 'Connection refused' : err.message}`,
+          ),
+          'connect',
+        ),
+      );
     });
   });
 }

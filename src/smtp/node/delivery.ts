@@ -17,13 +17,18 @@ export class MemoryDelivery implements Delivery {
 
   async deliver(message: ReceivedMessage): Promise<DeliveryVerdict> {
     const queueId = `MEM${(++this.seq).toString().padStart(6, '0')}`;
-    this.messages.push({ message, queueId, content: new Uint8Array(Buffer.concat(message.content)) });
+    this.messages.push({
+      message,
+      queueId,
+      content: new Uint8Array(Buffer.concat(message.content)),
+    });
     for (const w of this.waiters.splice(0)) w();
     return { ok: true, queueId };
   }
 
   /** Resolves once `count` messages have arrived. */
   async waitFor(count: number): Promise<void> {
-    while (this.messages.length < count) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (this.messages.length < count)
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 }

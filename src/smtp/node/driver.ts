@@ -19,7 +19,9 @@ export interface DriverIo {
    * offered. `done` is called synchronously when the handshake ends, before
    * any application data is delivered, so the session is ready for it.
    */
-  startTls?(done: (result: { ok: true; details: TlsDetails } | { ok: false; error: string }) => void): void;
+  startTls?(
+    done: (result: { ok: true; details: TlsDetails } | { ok: false; error: string }) => void,
+  ): void;
 }
 
 export interface DriverDeps {
@@ -34,7 +36,12 @@ export interface DriverDeps {
 }
 
 /** Postfix's reply when a restriction cannot be evaluated (smtpd_check.c). */
-const POLICY_FAILED: PolicyVerdict = { action: 'reject', code: 451, enhanced: '4.3.5', text: 'Server configuration error' };
+const POLICY_FAILED: PolicyVerdict = {
+  action: 'reject',
+  code: 451,
+  enhanced: '4.3.5',
+  text: 'Server configuration error',
+};
 
 const PERMIT: PolicyVerdict = { action: 'permit' };
 
@@ -85,7 +92,12 @@ export class SessionDriver {
       case 'log':
         return this.deps.logger.log(e.level, e.text);
       case 'policy':
-        return this.settle((): PolicyVerdict | Promise<PolicyVerdict> => this.deps.policy?.check(e.facts) ?? PERMIT, (v) => this.session.policyVerdict(v), POLICY_FAILED, 'policy');
+        return this.settle(
+          (): PolicyVerdict | Promise<PolicyVerdict> => this.deps.policy?.check(e.facts) ?? PERMIT,
+          (v) => this.session.policyVerdict(v),
+          POLICY_FAILED,
+          'policy',
+        );
       case 'sasl-start':
         return this.saslStart(e.mechanism, e.initialResponse);
       case 'sasl-response':
@@ -99,7 +111,8 @@ export class SessionDriver {
       case 'message':
         return this.settle(
           () => this.deps.delivery.deliver(e.message),
-          (v) => (this.session.waitingFor === 'delivery' ? this.session.deliveryVerdict(v) : undefined),
+          (v) =>
+            this.session.waitingFor === 'delivery' ? this.session.deliveryVerdict(v) : undefined,
           { ok: false, code: 451, enhanced: '4.3.0', text: 'Error: queue file write error' },
           'delivery',
         );
@@ -117,7 +130,12 @@ export class SessionDriver {
   }
 
   /** Runs a possibly asynchronous call; its answer (or `failed`, logged) goes to the session, then the session is pumped. */
-  private settle<T>(call: () => T | Promise<T>, answer: (v: T) => void, failed: T, what: string): void {
+  private settle<T>(
+    call: () => T | Promise<T>,
+    answer: (v: T) => void,
+    failed: T,
+    what: string,
+  ): void {
     let result: T | Promise<T>;
     try {
       result = call();
@@ -127,7 +145,10 @@ export class SessionDriver {
     }
     const running = Promise.resolve(result)
       .catch((err: unknown) => {
-        this.deps.logger.log('warning', `${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.logger.log(
+          'warning',
+          `${what} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
         return failed;
       })
       .then((v) => {
@@ -153,7 +174,11 @@ export class SessionDriver {
       this.pump();
       return;
     }
-    const context = { clientAddress: this.session.client.address, secured: this.session.tlsActive, service: this.session.options.smtpdSaslService };
+    const context = {
+      clientAddress: this.session.client.address,
+      secured: this.session.tlsActive,
+      service: this.session.options.smtpdSaslService,
+    };
     this.settle(
       () =>
         sasl.start(mechanism, initial, context).then(({ exchange, first }) => {
@@ -173,7 +198,12 @@ export class SessionDriver {
       this.pump();
       return;
     }
-    this.settle(() => exchange.respond(response), (step) => this.saslAnswer(step), { kind: 'failure', reason: 'SASL back end unavailable', temporary: true } as SaslStep, 'SASL');
+    this.settle(
+      () => exchange.respond(response),
+      (step) => this.saslAnswer(step),
+      { kind: 'failure', reason: 'SASL back end unavailable', temporary: true } as SaslStep,
+      'SASL',
+    );
   }
 
   private saslAnswer(step: SaslStep): void {

@@ -52,11 +52,19 @@ export class SmtpServer {
 
   constructor(readonly options: SmtpServerOptions) {
     if (options.smtpd.smtpdTlsWrappermode === true && options.tls === undefined) {
-      throw new Error('smtpd_tls_wrappermode = yes needs a server certificate (smtpd_tls_cert_file)');
+      throw new Error(
+        'smtpd_tls_wrappermode = yes needs a server certificate (smtpd_tls_cert_file)',
+      );
     }
-    const storeFailed = (err: unknown): void => options.logger.log('warning', `TLS session cache: ${err instanceof Error ? err.message : String(err)}`);
-    this.sessions = options.tls !== undefined ? serverSessions(options.tls, storeFailed) : undefined;
-    this.connectionOptions = this.sessions !== undefined ? { ...options, tls: this.sessions.options } : options;
+    const storeFailed = (err: unknown): void =>
+      options.logger.log(
+        'warning',
+        `TLS session cache: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    this.sessions =
+      options.tls !== undefined ? serverSessions(options.tls, storeFailed) : undefined;
+    this.connectionOptions =
+      this.sessions !== undefined ? { ...options, tls: this.sessions.options } : options;
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
   }
 
@@ -111,18 +119,28 @@ class Connection {
     private readonly o: SmtpServerOptions,
   ) {
     this.transport = socket;
-    const client = { address: stripV4Mapped(socket.remoteAddress ?? 'unknown'), port: socket.remotePort ?? 0, name: 'unknown' };
+    const client = {
+      address: stripV4Mapped(socket.remoteAddress ?? 'unknown'),
+      port: socket.remotePort ?? 0,
+      name: 'unknown',
+    };
     this.who = `${client.name}[${client.address}]`;
     const smtpd: SmtpdOptions = {
       ...o.smtpd,
       tlsAvailable: o.tls !== undefined,
       tlsLocalProblem: () => tlsLocalProblem(o),
-      ...(o.sasl !== undefined && o.smtpd.saslMechanisms === undefined ? { saslMechanisms: (c) => o.sasl?.mechanisms(c) ?? [] } : {}),
+      ...(o.sasl !== undefined && o.smtpd.saslMechanisms === undefined
+        ? { saslMechanisms: (c) => o.sasl?.mechanisms(c) ?? [] }
+        : {}),
     };
     const session = new SmtpServerSession(smtpd, client);
     this.driver = new SessionDriver(
       session,
-      { write: (b) => this.write(b), close: () => this.close(), startTls: (done) => this.startTls(done) },
+      {
+        write: (b) => this.write(b),
+        close: () => this.close(),
+        startTls: (done) => this.startTls(done),
+      },
       {
         delivery: o.delivery,
         logger: o.logger,
@@ -220,7 +238,11 @@ class Connection {
     tls.once('secure', () => {
       settled = true;
       const info = tls.session;
-      done(info === undefined ? { ok: false, error: 'TLS handshake finished without a session' } : { ok: true, details: tlsDetails(info) });
+      done(
+        info === undefined
+          ? { ok: false, error: 'TLS handshake finished without a session' }
+          : { ok: true, details: tlsDetails(info) },
+      );
     });
     tls.on('data', this.onData);
     tls.on('end', this.onEnd);
@@ -240,7 +262,8 @@ class Connection {
   }
 
   private logTls(d: TlsDetails): void {
-    if ((this.o.smtpdTlsLoglevel ?? 0) >= 1) this.o.logger.log('info', tlsConnectionLogLine(d, this.who, this.sni));
+    if ((this.o.smtpdTlsLoglevel ?? 0) >= 1)
+      this.o.logger.log('info', tlsConnectionLogLine(d, this.who, this.sni));
   }
 }
 
@@ -250,7 +273,10 @@ class Connection {
  * generation"), which would fail the handshake after `220 Ready to start TLS`.
  */
 function tlsLocalProblem(o: SmtpServerOptions): string | undefined {
-  return o.smtpd.tlsLocalProblem?.() ?? (o.tls?.random?.seeded === false ? 'no entropy for TLS key generation' : undefined);
+  return (
+    o.smtpd.tlsLocalProblem?.() ??
+    (o.tls?.random?.seeded === false ? 'no entropy for TLS key generation' : undefined)
+  );
 }
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, as Postfix prints IPv4 clients. */

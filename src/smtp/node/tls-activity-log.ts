@@ -13,7 +13,15 @@ import { dumpHandshake, hexDump } from '../../tls/index.js';
 type Log = (text: string) => void;
 
 /** Messages that exist only in TLS 1.3 get its name in the state line, as OpenSSL's info callback. */
-const TLS13_ONLY = new Set<HandshakeMessage['kind']>(['encrypted_extensions', 'hello_retry_request', 'key_update', 'end_of_early_data', 'certificate_13', 'certificate_request_13', 'new_session_ticket_13']);
+const TLS13_ONLY = new Set<HandshakeMessage['kind']>([
+  'encrypted_extensions',
+  'hello_retry_request',
+  'key_update',
+  'end_of_early_data',
+  'certificate_13',
+  'certificate_request_13',
+  'new_session_ticket_13',
+]);
 
 /** `client_key_exchange_ecdhe` → `client key exchange`: the message, not its variant. */
 function messageName(kind: HandshakeMessage['kind']): string {
@@ -25,7 +33,9 @@ export function handshakeTrace(level: number, log: Log): MessageTrace | undefine
   if (level < 2) return undefined;
   return (direction, message) => {
     const version = TLS13_ONLY.has(message.kind) ? 'TLSv1.3' : 'SSLv3/TLS';
-    log(`SSL_accept:${version} ${direction === 'sent' ? 'write' : 'read'} ${messageName(message.kind)}`);
+    log(
+      `SSL_accept:${version} ${direction === 'sent' ? 'write' : 'read'} ${messageName(message.kind)}`,
+    );
     if (level >= 3) for (const line of dumpHandshake(message).split('\n')) log(line);
   };
 }
@@ -55,7 +65,11 @@ export class WireDump extends Duplex {
     this.socket.resume();
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (err?: Error | null) => void,
+  ): void {
     this.dump('write to', chunk);
     this.socket.write(chunk, done);
   }

@@ -21,7 +21,8 @@ const GROUPS = new Map<number, string>([
 ]);
 
 export function keyExchangeName(info: SessionInfo): string | undefined {
-  if (info.group !== undefined) return GROUPS.get(info.group) ?? `group 0x${info.group.toString(16).padStart(4, '0')}`;
+  if (info.group !== undefined)
+    return GROUPS.get(info.group) ?? `group 0x${info.group.toString(16).padStart(4, '0')}`;
   if (info.dhBits !== undefined) return `DHE (${info.dhBits} bits)`;
   // TLS 1.2 RSA key exchange: Postfix names none.
   return undefined;
@@ -54,14 +55,18 @@ const SCHEMES = new Map<number, { name: string; digest?: string }>([
 
 /** `RSA-PSS (2048 bits)`, `ECDSA (prime256v1)`, `ED25519`: Postfix's server-signature, from the scheme and our certificate's key. */
 function serverSignature(info: SessionInfo): { serverSignature?: string; serverDigest?: string } {
-  const scheme = info.localSignatureScheme === undefined ? undefined : SCHEMES.get(info.localSignatureScheme);
+  const scheme =
+    info.localSignatureScheme === undefined ? undefined : SCHEMES.get(info.localSignatureScheme);
   if (scheme === undefined) return {};
   const key = info.localCertificate?.publicKey.key;
   let size = '';
   if (key?.kind === 'rsa') size = ` (${key.n.toString(2).length} bits)`;
   else if (key?.kind === 'dsa') size = ` (${key.p.toString(2).length} bits)`;
   else if (key?.kind === 'ec') size = ` (${OPENSSL_CURVE[key.curve]})`;
-  return { serverSignature: `${scheme.name}${size}`, ...(scheme.digest !== undefined ? { serverDigest: scheme.digest } : {}) };
+  return {
+    serverSignature: `${scheme.name}${size}`,
+    ...(scheme.digest !== undefined ? { serverDigest: scheme.digest } : {}),
+  };
 }
 
 export function tlsDetails(info: SessionInfo): TlsDetails {

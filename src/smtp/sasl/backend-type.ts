@@ -25,9 +25,13 @@ export function parseSaslType(value: string): SaslBackendType {
   throw new SaslTypeError(v);
 }
 
-export type SaslBackendOptions = { readonly type: 'dovecot'; readonly dovecot: DovecotBackendOptions } | { readonly type: 'postern'; readonly postern: PosternBackendOptions };
+export type SaslBackendOptions =
+  | { readonly type: 'dovecot'; readonly dovecot: DovecotBackendOptions }
+  | { readonly type: 'postern'; readonly postern: PosternBackendOptions };
 
 /** The back end for smtpd_sasl_type; a dovecot one still needs `open()` before it knows its mechanisms. */
 export function createSaslBackend(options: SaslBackendOptions): SaslBackend {
-  return options.type === 'dovecot' ? new DovecotSaslBackend(options.dovecot) : new PosternSaslBackend(options.postern);
+  return options.type === 'dovecot'
+    ? new DovecotSaslBackend(options.dovecot)
+    : new PosternSaslBackend(options.postern);
 }

@@ -31,6 +31,10 @@ export interface SaslBackend {
    * Starts one exchange. `initialResponse` is the decoded initial response of
    * `AUTH MECH ir` (RFC 4954 §4; `=` means an empty one), undefined when absent.
    */
-  start(mechanism: string, initialResponse: Uint8Array | undefined, context: SaslContext): Promise<{ exchange: SaslExchange; first: SaslStep }>;
+  start(
+    mechanism: string,
+    initialResponse: Uint8Array | undefined,
+    context: SaslContext,
+  ): Promise<{ exchange: SaslExchange; first: SaslStep }>;
   close(): void;
 }

@@ -10,7 +10,10 @@ import { selectClientMechanisms } from './security-options.js';
 /** Our preference: the mechanism that does not send the password first. */
 export const CLIENT_MECHANISMS: readonly MechanismDescription[] = [CRAM_MD5, PLAIN, LOGIN];
 
-export function createClientMechanism(name: string, credentials: ClientCredentials): ClientMechanism | undefined {
+export function createClientMechanism(
+  name: string,
+  credentials: ClientCredentials,
+): ClientMechanism | undefined {
   switch (name.toUpperCase()) {
     case 'PLAIN':
       return plainClient(credentials);
@@ -24,7 +27,11 @@ export function createClientMechanism(name: string, credentials: ClientCredentia
 }
 
 /** The first mechanism both sides allow, or undefined (Postfix: "no mechanism available"). */
-export function chooseClientMechanism(offered: readonly string[], options: SecurityOptions, credentials: ClientCredentials): ClientMechanism | undefined {
+export function chooseClientMechanism(
+  offered: readonly string[],
+  options: SecurityOptions,
+  credentials: ClientCredentials,
+): ClientMechanism | undefined {
   const [name] = selectClientMechanisms(offered, CLIENT_MECHANISMS, options);
   return name === undefined ? undefined : createClientMechanism(name, credentials);
 }

@@ -2,12 +2,20 @@
 // the client answers "user SP hex(HMAC-MD5(secret, challenge))".
 import { hmac } from '../../crypto/index.js';
 import type { Random } from '../../prng/index.js';
-import type { ClientCredentials, ClientMechanism, ServerMechanism, ServerMechanismStep } from './mechanism.js';
+import type {
+  ClientCredentials,
+  ClientMechanism,
+  ServerMechanism,
+  ServerMechanismStep,
+} from './mechanism.js';
 import { AFTER_END, SaslClientError, decodeUtf8, encodeUtf8 } from './mechanism.js';
 import type { MechanismDescription } from './security-options.js';
 
 // Dovecot's flags for it (lib-sasl's CRAM-MD5): open to dictionary and to active attacks, not plaintext.
-export const CRAM_MD5: MechanismDescription = { name: 'CRAM-MD5', properties: new Set(['dictionary', 'active']) };
+export const CRAM_MD5: MechanismDescription = {
+  name: 'CRAM-MD5',
+  properties: new Set(['dictionary', 'active']),
+};
 
 export interface CramMd5ServerOptions {
   readonly random: Random;
@@ -52,10 +60,19 @@ class CramMd5Server implements ServerMechanism {
     const space = text?.lastIndexOf(' ') ?? -1;
     const user = text?.slice(0, space);
     const digest = text?.slice(space + 1).toLowerCase();
-    if (text === undefined || space <= 0 || user === undefined || digest === undefined || !/^[0-9a-f]{32}$/.test(digest)) {
+    if (
+      text === undefined ||
+      space <= 0 ||
+      user === undefined ||
+      digest === undefined ||
+      !/^[0-9a-f]{32}$/.test(digest)
+    ) {
       return { kind: 'malformed', reason: 'CRAM-MD5 response is not "user digest"' };
     }
-    return { kind: 'credentials', credentials: { kind: 'cram-md5', user, challenge: this.challenge, digest } };
+    return {
+      kind: 'credentials',
+      credentials: { kind: 'cram-md5', user, challenge: this.challenge, digest },
+    };
   }
 }
 

@@ -12,7 +12,9 @@ import type { AuthReply } from './dovecot-protocol.js';
 import type { MechanismDescription, ServerSecurityPolicy } from './security-options.js';
 import { filterMechanisms, serverOptionsFor } from './security-options.js';
 
-export type DovecotEndpoint = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'inet'; readonly host: string; readonly port: number };
+export type DovecotEndpoint =
+  | { readonly kind: 'unix'; readonly path: string }
+  | { readonly kind: 'inet'; readonly host: string; readonly port: number };
 
 /** smtpd_sasl_path: `inet:host:port`, `inet:[v6]:port`, `unix:path` or a path relative to queue_directory. */
 export function parseDovecotPath(value: string, queueDirectory: string): DovecotEndpoint {
@@ -20,7 +22,8 @@ export function parseDovecotPath(value: string, queueDirectory: string): Dovecot
     const m = /^inet:(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
     const port = Number(m?.[3]);
     const host = m?.[1] ?? m?.[2];
-    if (m === null || host === undefined || port < 1 || port > 65535) throw new Error(`smtpd_sasl_path: bad inet: endpoint '${value}' (want inet:host:port)`);
+    if (m === null || host === undefined || port < 1 || port > 65535)
+      throw new Error(`smtpd_sasl_path: bad inet: endpoint '${value}' (want inet:host:port)`);
     return { kind: 'inet', host, port };
   }
   const path = value.startsWith('unix:') ? value.slice(5) : value;
@@ -41,8 +44,16 @@ export interface DovecotBackendOptions {
   readonly pid?: number;
 }
 
-const LOST: SaslStep = { kind: 'failure', reason: 'Connection lost to authentication server', temporary: true };
-const UNREACHABLE: SaslStep = { kind: 'failure', reason: "Can't connect to authentication server", temporary: true };
+const LOST: SaslStep = {
+  kind: 'failure',
+  reason: 'Connection lost to authentication server',
+  temporary: true,
+};
+const UNREACHABLE: SaslStep = {
+  kind: 'failure',
+  reason: "Can't connect to authentication server",
+  temporary: true,
+};
 
 export class DovecotSaslBackend implements SaslBackend {
   private connection: DovecotConnection | undefined;
@@ -62,10 +73,17 @@ export class DovecotSaslBackend implements SaslBackend {
 
   /** The mechanisms of the last handshake that pass the session's security options. */
   mechanisms(context: SaslContext): readonly string[] {
-    return filterMechanisms(this.known, serverOptionsFor(this.options.security, context.secured)).map((m) => m.name);
+    return filterMechanisms(
+      this.known,
+      serverOptionsFor(this.options.security, context.secured),
+    ).map((m) => m.name);
   }
 
-  async start(mechanism: string, initialResponse: Uint8Array | undefined, context: SaslContext): Promise<{ exchange: SaslExchange; first: SaslStep }> {
+  async start(
+    mechanism: string,
+    initialResponse: Uint8Array | undefined,
+    context: SaslContext,
+  ): Promise<{ exchange: SaslExchange; first: SaslStep }> {
     const conn = await this.ensureConnection();
     const name = mechanism.toUpperCase();
     // Request ids are unsigned 32-bit on Dovecot's side: wrap well before that.
@@ -73,7 +91,14 @@ export class DovecotSaslBackend implements SaslBackend {
     const exchange = new DovecotExchange(this, conn, this.nextId);
     if (conn === undefined) return { exchange, first: UNREACHABLE };
     if (!this.mechanisms(context).includes(name)) {
-      return { exchange, first: { kind: 'failure', reason: `Invalid authentication mechanism: '${mechanism}'`, temporary: false } };
+      return {
+        exchange,
+        first: {
+          kind: 'failure',
+          reason: `Invalid authentication mechanism: '${mechanism}'`,
+          temporary: false,
+        },
+      };
     }
     const line = encodeAuth({
       id: exchange.id,
@@ -81,7 +106,9 @@ export class DovecotSaslBackend implements SaslBackend {
       service: context.service,
       remoteAddress: context.clientAddress,
       secured: context.secured,
-      ...(this.options.localAddress !== undefined ? { localAddress: this.options.localAddress } : {}),
+      ...(this.options.localAddress !== undefined
+        ? { localAddress: this.options.localAddress }
+        : {}),
       ...(initialResponse !== undefined ? { initialResponse } : {}),
     });
     return { exchange, first: await exchange.request(line) };
@@ -104,13 +131,24 @@ export class DovecotSaslBackend implements SaslBackend {
 
   private async connect(): Promise<DovecotConnection | undefined> {
     const endpoint = this.options.endpoint;
-    const socket = endpoint.kind === 'unix' ? netConnect(endpoint.path) : netConnect(endpoint.port, endpoint.host);
-    const conn = new DovecotConnection(socket, this.options.pid ?? process.pid, this.options.connectTimeoutMs ?? 10_000, this.log);
+    const socket =
+      endpoint.kind === 'unix'
+        ? netConnect(endpoint.path)
+        : netConnect(endpoint.port, endpoint.host);
+    const conn = new DovecotConnection(
+      socket,
+      this.options.pid ?? process.pid,
+      this.options.connectTimeoutMs ?? 10_000,
+      this.log,
+    );
     try {
       this.known = await conn.ready;
     } catch (err) {
-      const where = endpoint.kind === 'unix' ? endpoint.path : `inet:${endpoint.host}:${endpoint.port}`;
-      this.log(`SASL: Connect to Dovecot auth socket '${where}' failed: ${err instanceof Error ? err.message : String(err)}`);
+      const where =
+        endpoint.kind === 'unix' ? endpoint.path : `inet:${endpoint.host}:${endpoint.port}`;
+      this.log(
+        `SASL: Connect to Dovecot auth socket '${where}' failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return undefined;
     }
     this.connection = conn;
@@ -127,7 +165,12 @@ class DovecotExchange implements SaslExchange {
   ) {}
 
   respond(response: Uint8Array): Promise<SaslStep> {
-    if (this.over || this.conn === undefined) return Promise.resolve({ kind: 'failure', reason: 'no authentication in progress', temporary: false });
+    if (this.over || this.conn === undefined)
+      return Promise.resolve({
+        kind: 'failure',
+        reason: 'no authentication in progress',
+        temporary: false,
+      });
     return this.request(encodeCont(this.id, response));
   }
 
@@ -164,8 +207,14 @@ function toStep(reply: AuthReply | undefined): SaslStep {
   if (reply.kind === 'cont') return { kind: 'challenge', challenge: reply.challenge };
   if (reply.kind === 'ok') {
     // Postfix: an OK without user= is "Authentication backend error".
-    return reply.user === undefined || reply.user === '' ? { kind: 'failure', reason: 'Authentication backend error', temporary: false } : { kind: 'success', user: reply.user };
+    return reply.user === undefined || reply.user === ''
+      ? { kind: 'failure', reason: 'Authentication backend error', temporary: false }
+      : { kind: 'success', user: reply.user };
   }
   // Dovecot sends no reason for a wrong password; `temp` marks its own trouble (RFC 4954 §6: 454).
-  return { kind: 'failure', reason: reply.reason ?? 'authentication failure', temporary: reply.temporary };
+  return {
+    kind: 'failure',
+    reason: reply.reason ?? 'authentication failure',
+    temporary: reply.temporary,
+  };
 }

@@ -3,7 +3,13 @@
 // connection fails, every waiting request is answered "lost" at once.
 import type { Socket } from 'node:net';
 import type { AuthReply } from './dovecot-protocol.js';
-import { DovecotProtocolError, encodeHandshake, HandshakeReader, LineSplitter, parseAuthReply } from './dovecot-protocol.js';
+import {
+  DovecotProtocolError,
+  encodeHandshake,
+  HandshakeReader,
+  LineSplitter,
+  parseAuthReply,
+} from './dovecot-protocol.js';
 import type { MechanismDescription } from './security-options.js';
 
 export type Pending = (reply: AuthReply | undefined) => void;
@@ -24,7 +30,10 @@ export class DovecotConnection {
     private readonly log: (message: string) => void,
   ) {
     this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new Error(`no handshake within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => this.fail(new Error(`no handshake within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.onHandshake = (result) => {
         clearTimeout(timer);
         if (result instanceof Error) reject(result);

@@ -27,9 +27,19 @@ export function encodeHandshake(pid: number): string {
   return `VERSION\t${AUTH_PROTOCOL_MAJOR}\t${AUTH_PROTOCOL_MINOR}\nCPID\t${pid}\n`;
 }
 
-const PROPERTY_NAMES: readonly MechanismProperty[] = ['plaintext', 'anonymous', 'dictionary', 'active', 'mutual-auth', 'forward-secrecy', 'private'];
+const PROPERTY_NAMES: readonly MechanismProperty[] = [
+  'plaintext',
+  'anonymous',
+  'dictionary',
+  'active',
+  'mutual-auth',
+  'forward-secrecy',
+  'private',
+];
 
-export type HandshakeState = { readonly kind: 'more' } | { readonly kind: 'done'; readonly mechanisms: readonly MechanismDescription[] };
+export type HandshakeState =
+  | { readonly kind: 'more' }
+  | { readonly kind: 'done'; readonly mechanisms: readonly MechanismDescription[] };
 
 /** Reads the server's handshake: VERSION, MECH…, SPID, CUID, COOKIE, DONE. */
 export class HandshakeReader {
@@ -41,23 +51,35 @@ export class HandshakeReader {
     if (cmd === 'VERSION') this.version(args);
     else if (cmd === 'MECH') this.mech(args);
     // Postfix's test: auth-master and auth-userdb sockets send SPID but no MECH line.
-    else if (cmd === 'SPID' && this.mechanisms.length === 0) throw new DovecotProtocolError('connected to the wrong auth socket (auth-master or auth-userdb, not auth-client)');
+    else if (cmd === 'SPID' && this.mechanisms.length === 0)
+      throw new DovecotProtocolError(
+        'connected to the wrong auth socket (auth-master or auth-userdb, not auth-client)',
+      );
     else if (cmd === 'DONE') return this.done();
     return { kind: 'more' };
   }
 
   private version(args: string[]): void {
     const [major, minor] = args;
-    if (major === undefined || minor === undefined || !/^\d+$/.test(major) || !/^\d+$/.test(minor)) throw new DovecotProtocolError('bad VERSION line');
-    if (Number(major) !== AUTH_PROTOCOL_MAJOR) throw new DovecotProtocolError(`protocol version mismatch (${major} vs. ${AUTH_PROTOCOL_MAJOR})`);
+    if (major === undefined || minor === undefined || !/^\d+$/.test(major) || !/^\d+$/.test(minor))
+      throw new DovecotProtocolError('bad VERSION line');
+    if (Number(major) !== AUTH_PROTOCOL_MAJOR)
+      throw new DovecotProtocolError(
+        `protocol version mismatch (${major} vs. ${AUTH_PROTOCOL_MAJOR})`,
+      );
     this.versionSeen = true;
   }
 
   private mech(args: string[]): void {
     const [name, ...flags] = args;
-    if (name === undefined || name === '') throw new DovecotProtocolError('MECH line without a name');
+    if (name === undefined || name === '')
+      throw new DovecotProtocolError('MECH line without a name');
     // Unknown flags are ignored, as Postfix's NAME_MASK_IGNORE does.
-    const properties = new Set(flags.map((f) => f.toLowerCase()).filter((f): f is MechanismProperty => (PROPERTY_NAMES as readonly string[]).includes(f)));
+    const properties = new Set(
+      flags
+        .map((f) => f.toLowerCase())
+        .filter((f): f is MechanismProperty => (PROPERTY_NAMES as readonly string[]).includes(f)),
+    );
     this.mechanisms.push({ name: name.toUpperCase(), properties });
   }
 
@@ -79,17 +101,26 @@ export interface AuthRequest {
 }
 
 function checkField(value: string, what: string): string {
-  if (/[\t\n\r\0\x01]/.test(value)) throw new DovecotProtocolError(`${what} holds a control character`);
+  if (/[\t\n\r\0\x01]/.test(value))
+    throw new DovecotProtocolError(`${what} holds a control character`);
   return value;
 }
 
 /** `AUTH id mech service=… nologin lip=… rip=… [secured] [resp=…]`, as Postfix sends it. */
 export function encodeAuth(r: AuthRequest): string {
-  const fields = ['AUTH', String(r.id), checkField(r.mechanism, 'mechanism'), `service=${checkField(r.service, 'service')}`, 'nologin'];
-  if (r.localAddress !== undefined && r.localAddress !== '') fields.push(`lip=${checkField(r.localAddress, 'local address')}`);
+  const fields = [
+    'AUTH',
+    String(r.id),
+    checkField(r.mechanism, 'mechanism'),
+    `service=${checkField(r.service, 'service')}`,
+    'nologin',
+  ];
+  if (r.localAddress !== undefined && r.localAddress !== '')
+    fields.push(`lip=${checkField(r.localAddress, 'local address')}`);
   fields.push(`rip=${checkField(r.remoteAddress, 'remote address')}`);
   if (r.secured) fields.push('secured');
-  if (r.initialResponse !== undefined) fields.push(`resp=${Buffer.from(r.initialResponse).toString('base64')}`);
+  if (r.initialResponse !== undefined)
+    fields.push(`resp=${Buffer.from(r.initialResponse).toString('base64')}`);
   return fields.join('\t') + '\n';
 }
 
@@ -100,7 +131,12 @@ export function encodeCont(id: number, response: Uint8Array): string {
 export type AuthReply =
   | { readonly kind: 'ok'; readonly id: number; readonly user: string | undefined }
   | { readonly kind: 'cont'; readonly id: number; readonly challenge: Uint8Array }
-  | { readonly kind: 'fail'; readonly id: number; readonly reason: string | undefined; readonly temporary: boolean };
+  | {
+      readonly kind: 'fail';
+      readonly id: number;
+      readonly reason: string | undefined;
+      readonly temporary: boolean;
+    };
 
 function parseArgs(args: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -112,7 +148,8 @@ function parseArgs(args: readonly string[]): Map<string, string> {
 }
 
 function decodeChallenge(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new DovecotProtocolError('CONT data is not base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
+    throw new DovecotProtocolError('CONT data is not base64');
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
@@ -120,7 +157,8 @@ function decodeChallenge(text: string): Uint8Array {
 export function parseAuthReply(line: string): AuthReply | undefined {
   const [cmd, idText, ...rest] = line.split('\t');
   if (cmd !== 'OK' && cmd !== 'CONT' && cmd !== 'FAIL') return undefined;
-  if (idText === undefined || !/^\d{1,10}$/.test(idText)) throw new DovecotProtocolError(`${cmd} line without a request id`);
+  if (idText === undefined || !/^\d{1,10}$/.test(idText))
+    throw new DovecotProtocolError(`${cmd} line without a request id`);
   const id = Number(idText);
   if (cmd === 'CONT') {
     if (rest[0] === undefined) throw new DovecotProtocolError('CONT line without data');
@@ -139,7 +177,8 @@ export class LineSplitter {
     this.pending += chunk;
     const parts = this.pending.split('\n');
     this.pending = parts.pop() ?? '';
-    if (this.pending.length > MAX_LINE_LENGTH || parts.some((p) => p.length > MAX_LINE_LENGTH)) throw new DovecotProtocolError('line too long');
+    if (this.pending.length > MAX_LINE_LENGTH || parts.some((p) => p.length > MAX_LINE_LENGTH))
+      throw new DovecotProtocolError('line too long');
     return parts;
   }
 }

@@ -16,11 +16,20 @@ export interface FailureDelayOptions {
 }
 
 /** Dovecot's auth_failure_delay is 2 s; we start at 1 s (smtpd_error_sleep_time's default) and stop at 16 s. */
-export const DEFAULT_FAILURE_DELAY: Omit<FailureDelayOptions, 'now' | 'sleep'> = { baseDelayMs: 1000, maxDelayMs: 16_000, forgetAfterMs: 600_000 };
+export const DEFAULT_FAILURE_DELAY: Omit<FailureDelayOptions, 'now' | 'sleep'> = {
+  baseDelayMs: 1000,
+  maxDelayMs: 16_000,
+  forgetAfterMs: 600_000,
+};
 
 export class FailedLogins {
   private readonly clients = new Map<string, { count: number; last: number }>();
-  constructor(private readonly options: Pick<FailureDelayOptions, 'baseDelayMs' | 'maxDelayMs' | 'forgetAfterMs' | 'now'>) {}
+  constructor(
+    private readonly options: Pick<
+      FailureDelayOptions,
+      'baseDelayMs' | 'maxDelayMs' | 'forgetAfterMs' | 'now'
+    >,
+  ) {}
 
   /** Records one failure; returns the delay to apply before answering it. */
   fail(client: string): number {
@@ -30,7 +39,10 @@ export class FailedLogins {
     entry.count += 1;
     entry.last = now;
     this.clients.set(client, entry);
-    return Math.min(this.options.baseDelayMs * 2 ** Math.min(entry.count - 1, 30), this.options.maxDelayMs);
+    return Math.min(
+      this.options.baseDelayMs * 2 ** Math.min(entry.count - 1, 30),
+      this.options.maxDelayMs,
+    );
   }
 
   succeed(client: string): void {
@@ -43,7 +55,8 @@ export class FailedLogins {
   }
 
   private expire(now: number): void {
-    for (const [client, entry] of this.clients) if (now - entry.last >= this.options.forgetAfterMs) this.clients.delete(client);
+    for (const [client, entry] of this.clients)
+      if (now - entry.last >= this.options.forgetAfterMs) this.clients.delete(client);
   }
 }
 
@@ -73,7 +86,11 @@ class FailureDelayBackend implements SaslBackend {
     return this.inner.mechanisms(context);
   }
 
-  async start(mechanism: string, initialResponse: Uint8Array | undefined, context: SaslContext): Promise<{ exchange: SaslExchange; first: SaslStep }> {
+  async start(
+    mechanism: string,
+    initialResponse: Uint8Array | undefined,
+    context: SaslContext,
+  ): Promise<{ exchange: SaslExchange; first: SaslStep }> {
     const settle = (step: SaslStep): Promise<SaslStep> => this.settle(step, context.clientAddress);
     const { exchange, first } = await this.inner.start(mechanism, initialResponse, context);
     return { exchange: new DelayedExchange(exchange, settle), first: await settle(first) };
@@ -86,12 +103,16 @@ class FailureDelayBackend implements SaslBackend {
   private async settle(step: SaslStep, client: string): Promise<SaslStep> {
     if (step.kind === 'success') this.failed.succeed(client);
     // A temporary failure is the server's trouble, not a guess: no delay for it.
-    if (step.kind === 'failure' && !step.temporary) await this.options.sleep(this.failed.fail(client));
+    if (step.kind === 'failure' && !step.temporary)
+      await this.options.sleep(this.failed.fail(client));
     return step;
   }
 }
 
 /** Wraps a back end so that its failures are counted and delayed. */
-export function withFailureDelay(backend: SaslBackend, options: FailureDelayOptions): SaslBackend & { readonly failed: FailedLogins } {
+export function withFailureDelay(
+  backend: SaslBackend,
+  options: FailureDelayOptions,
+): SaslBackend & { readonly failed: FailedLogins } {
   return new FailureDelayBackend(backend, options);
 }

@@ -1,6 +1,11 @@
 // LOGIN (draft-murchison-sasl-login-00): the server asks "Username:" then
 // "Password:", and the client answers each with the bare value.
-import type { ClientCredentials, ClientMechanism, ServerMechanism, ServerMechanismStep } from './mechanism.js';
+import type {
+  ClientCredentials,
+  ClientMechanism,
+  ServerMechanism,
+  ServerMechanismStep,
+} from './mechanism.js';
 import { AFTER_END, SaslClientError, decodeUtf8, encodeUtf8 } from './mechanism.js';
 import type { MechanismDescription } from './security-options.js';
 
@@ -28,7 +33,10 @@ class LoginServer implements ServerMechanism {
     const value = response.length <= MAX_FIELD ? decodeUtf8(response) : undefined;
     if (value === undefined || value.includes('\0')) {
       this.done = true;
-      return { kind: 'malformed', reason: 'LOGIN response is not a UTF-8 string of at most 255 octets' };
+      return {
+        kind: 'malformed',
+        reason: 'LOGIN response is not a UTF-8 string of at most 255 octets',
+      };
     }
     if (this.user === undefined) {
       if (value === '') {
@@ -39,7 +47,10 @@ class LoginServer implements ServerMechanism {
       return { kind: 'challenge', challenge: PASSWORD_CHALLENGE };
     }
     this.done = true;
-    return { kind: 'credentials', credentials: { kind: 'plain', authzid: '', authcid: this.user, password: value } };
+    return {
+      kind: 'credentials',
+      credentials: { kind: 'plain', authzid: '', authcid: this.user, password: value },
+    };
   }
 }
 
@@ -63,7 +74,8 @@ class LoginClient implements ClientMechanism {
   respond(challenge: Uint8Array): Uint8Array {
     // Servers vary the prompt text ("User Name", "Username:"); the order is what counts.
     if (this.step === 'user') {
-      if (sameText(challenge, 'password:')) throw new SaslClientError('LOGIN', 'server asked for the password before the user name');
+      if (sameText(challenge, 'password:'))
+        throw new SaslClientError('LOGIN', 'server asked for the password before the user name');
       this.step = 'password';
       return encodeUtf8(this.credentials.user);
     }
@@ -76,7 +88,11 @@ class LoginClient implements ClientMechanism {
 }
 
 export function loginClient(credentials: ClientCredentials): ClientMechanism {
-  if (credentials.authzid !== undefined && credentials.authzid !== '' && credentials.authzid !== credentials.user) {
+  if (
+    credentials.authzid !== undefined &&
+    credentials.authzid !== '' &&
+    credentials.authzid !== credentials.user
+  ) {
     throw new SaslClientError('LOGIN', 'LOGIN cannot carry an authorization identity');
   }
   return new LoginClient(credentials);

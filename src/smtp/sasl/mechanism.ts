@@ -78,4 +78,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 export const encodeUtf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** An ended mechanism answers every further response with this. */
-export const AFTER_END: ServerMechanismStep = { kind: 'malformed', reason: 'response after the end of the exchange' };
+export const AFTER_END: ServerMechanismStep = {
+  kind: 'malformed',
+  reason: 'response after the end of the exchange',
+};

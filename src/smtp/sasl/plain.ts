@@ -1,5 +1,10 @@
 // PLAIN (RFC 4616): one message, [authzid] NUL authcid NUL passwd.
-import type { ClientCredentials, ClientMechanism, ServerMechanism, ServerMechanismStep } from './mechanism.js';
+import type {
+  ClientCredentials,
+  ClientMechanism,
+  ServerMechanism,
+  ServerMechanismStep,
+} from './mechanism.js';
 import { AFTER_END, SaslClientError, decodeUtf8, encodeUtf8 } from './mechanism.js';
 import type { MechanismDescription } from './security-options.js';
 
@@ -11,13 +16,25 @@ const MAX_FIELD = 255;
 export function decodePlainMessage(message: Uint8Array): ServerMechanismStep {
   const first = message.indexOf(0);
   const second = first < 0 ? -1 : message.indexOf(0, first + 1);
-  if (first < 0 || second < 0) return { kind: 'malformed', reason: 'PLAIN message without two NUL separators' };
-  if (message.indexOf(0, second + 1) >= 0) return { kind: 'malformed', reason: 'PLAIN message with a NUL in the password' };
-  const fields = [message.subarray(0, first), message.subarray(first + 1, second), message.subarray(second + 1)];
+  if (first < 0 || second < 0)
+    return { kind: 'malformed', reason: 'PLAIN message without two NUL separators' };
+  if (message.indexOf(0, second + 1) >= 0)
+    return { kind: 'malformed', reason: 'PLAIN message with a NUL in the password' };
+  const fields = [
+    message.subarray(0, first),
+    message.subarray(first + 1, second),
+    message.subarray(second + 1),
+  ];
   const [authzid, authcid, password] = fields.map(decodeUtf8);
-  if (authzid === undefined || authcid === undefined || password === undefined) return { kind: 'malformed', reason: 'PLAIN message is not UTF-8' };
-  if (fields.some((f) => f.length > MAX_FIELD)) return { kind: 'malformed', reason: 'PLAIN field longer than 255 octets' };
-  if (authcid === '' || password === '') return { kind: 'malformed', reason: 'PLAIN message with an empty authentication identity or password' };
+  if (authzid === undefined || authcid === undefined || password === undefined)
+    return { kind: 'malformed', reason: 'PLAIN message is not UTF-8' };
+  if (fields.some((f) => f.length > MAX_FIELD))
+    return { kind: 'malformed', reason: 'PLAIN field longer than 255 octets' };
+  if (authcid === '' || password === '')
+    return {
+      kind: 'malformed',
+      reason: 'PLAIN message with an empty authentication identity or password',
+    };
   return { kind: 'credentials', credentials: { kind: 'plain', authzid, authcid, password } };
 }
 
@@ -45,10 +62,13 @@ export function plainServer(): ServerMechanism {
 export function encodePlainMessage(credentials: ClientCredentials): Uint8Array {
   const parts = [credentials.authzid ?? '', credentials.user, credentials.password].map(encodeUtf8);
   for (const part of parts) {
-    if (part.includes(0)) throw new SaslClientError('PLAIN', 'a NUL in the user name, password or authzid');
-    if (part.length > MAX_FIELD) throw new SaslClientError('PLAIN', 'a field longer than 255 octets');
+    if (part.includes(0))
+      throw new SaslClientError('PLAIN', 'a NUL in the user name, password or authzid');
+    if (part.length > MAX_FIELD)
+      throw new SaslClientError('PLAIN', 'a field longer than 255 octets');
   }
-  if (parts[1]?.length === 0 || parts[2]?.length === 0) throw new SaslClientError('PLAIN', 'an empty user name or password');
+  if (parts[1]?.length === 0 || parts[2]?.length === 0)
+    throw new SaslClientError('PLAIN', 'an empty user name or password');
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 2));
   let at = 0;
   parts.forEach((p, i) => {
@@ -70,7 +90,8 @@ class PlainClient implements ClientMechanism {
 
   respond(challenge: Uint8Array): Uint8Array {
     // An empty challenge asks for the message when it was not sent as an initial response.
-    if (this.sent || challenge.length !== 0) throw new SaslClientError('PLAIN', 'unexpected server challenge');
+    if (this.sent || challenge.length !== 0)
+      throw new SaslClientError('PLAIN', 'unexpected server challenge');
     this.sent = true;
     return this.message;
   }

@@ -6,9 +6,17 @@
 // mechanisms that have it (Postfix xsasl_dovecot_server_mech_filter).
 
 /** What a mechanism is exposed to or provides, with Dovecot's MECH line names. */
-export type MechanismProperty = 'plaintext' | 'anonymous' | 'dictionary' | 'active' | 'mutual-auth' | 'forward-secrecy' | 'private';
+export type MechanismProperty =
+  | 'plaintext'
+  | 'anonymous'
+  | 'dictionary'
+  | 'active'
+  | 'mutual-auth'
+  | 'forward-secrecy'
+  | 'private';
 
-export type SecurityOption = 'noanonymous' | 'noplaintext' | 'noactive' | 'nodictionary' | 'mutual_auth' | 'forward_secrecy';
+export type SecurityOption =
+  'noanonymous' | 'noplaintext' | 'noactive' | 'nodictionary' | 'mutual_auth' | 'forward_secrecy';
 
 export interface SecurityOptions {
   readonly options: ReadonlySet<SecurityOption>;
@@ -26,7 +34,14 @@ const REQUIRES: Partial<Record<SecurityOption, MechanismProperty>> = {
   forward_secrecy: 'forward-secrecy',
 };
 
-const NAMES: readonly SecurityOption[] = ['noanonymous', 'noplaintext', 'noactive', 'nodictionary', 'mutual_auth', 'forward_secrecy'];
+const NAMES: readonly SecurityOption[] = [
+  'noanonymous',
+  'noplaintext',
+  'noactive',
+  'nodictionary',
+  'mutual_auth',
+  'forward_secrecy',
+];
 
 export class SecurityOptionError extends Error {
   constructor(
@@ -39,18 +54,25 @@ export class SecurityOptionError extends Error {
 }
 
 /** Parses `noanonymous, noplaintext` (commas and/or white space, any case, as Postfix's name_mask). */
-export function parseSecurityOptions(value: string, parameter = 'smtpd_sasl_security_options'): SecurityOptions {
+export function parseSecurityOptions(
+  value: string,
+  parameter = 'smtpd_sasl_security_options',
+): SecurityOptions {
   const options = new Set<SecurityOption>();
   for (const word of value.split(/[\s,]+/).filter((w) => w !== '')) {
     const name = word.toLowerCase();
-    if (!(NAMES as readonly string[]).includes(name)) throw new SecurityOptionError(parameter, word);
+    if (!(NAMES as readonly string[]).includes(name))
+      throw new SecurityOptionError(parameter, word);
     options.add(name as SecurityOption);
   }
   return { options };
 }
 
 /** True when a mechanism with these properties passes the options. */
-export function mechanismAllowed(properties: ReadonlySet<MechanismProperty>, options: SecurityOptions): boolean {
+export function mechanismAllowed(
+  properties: ReadonlySet<MechanismProperty>,
+  options: SecurityOptions,
+): boolean {
   if (properties.has('private')) return false;
   for (const option of options.options) {
     const excluded = EXCLUDES[option];
@@ -67,7 +89,10 @@ export interface MechanismDescription {
 }
 
 /** The mechanisms of `list` that pass `options`, in the list's order. */
-export function filterMechanisms<M extends MechanismDescription>(list: readonly M[], options: SecurityOptions): M[] {
+export function filterMechanisms<M extends MechanismDescription>(
+  list: readonly M[],
+  options: SecurityOptions,
+): M[] {
   return list.filter((m) => mechanismAllowed(m.properties, options));
 }
 
@@ -94,7 +119,10 @@ export interface ClientSecurityPolicy {
 
 export type ClientTlsState = 'none' | 'encrypted' | 'verified';
 
-export function clientOptionsFor(policy: ClientSecurityPolicy, state: ClientTlsState): SecurityOptions {
+export function clientOptionsFor(
+  policy: ClientSecurityPolicy,
+  state: ClientTlsState,
+): SecurityOptions {
   if (state === 'verified') return policy.tlsVerified;
   return state === 'encrypted' ? policy.tls : policy.plain;
 }
@@ -108,7 +136,11 @@ export const SMTP_DEFAULT_SECURITY_OPTIONS = 'noplaintext, noanonymous';
  * the server's offered names that we implement and that pass `options`, in our
  * preference order.
  */
-export function selectClientMechanisms(offered: readonly string[], ours: readonly MechanismDescription[], options: SecurityOptions): string[] {
+export function selectClientMechanisms(
+  offered: readonly string[],
+  ours: readonly MechanismDescription[],
+  options: SecurityOptions,
+): string[] {
   const upper = new Set(offered.map((n) => n.toUpperCase()));
   return filterMechanisms(ours, options)
     .filter((m) => upper.has(m.name))

@@ -9,7 +9,10 @@ import type { MechanismDescription } from './security-options.js';
 /** In the order EHLO advertises them. */
 export const BUILTIN_MECHANISMS: readonly MechanismDescription[] = [PLAIN, LOGIN, CRAM_MD5];
 
-export function createServerMechanism(name: string, cram: CramMd5ServerOptions): ServerMechanism | undefined {
+export function createServerMechanism(
+  name: string,
+  cram: CramMd5ServerOptions,
+): ServerMechanism | undefined {
   switch (name.toUpperCase()) {
     case 'PLAIN':
       return plainServer();

@@ -2,7 +2,22 @@
 // starttls=1 mail=1 rcpt=1/2 data=1 quit=1 commands=7/8` line (smtpd.c).
 
 /** Postfix's order in that line. */
-const ORDER = ['helo', 'ehlo', 'starttls', 'auth', 'mail', 'rcpt', 'data', 'bdat', 'rset', 'noop', 'vrfy', 'help', 'quit', 'unknown'] as const;
+const ORDER = [
+  'helo',
+  'ehlo',
+  'starttls',
+  'auth',
+  'mail',
+  'rcpt',
+  'data',
+  'bdat',
+  'rset',
+  'noop',
+  'vrfy',
+  'help',
+  'quit',
+  'unknown',
+] as const;
 
 export class CommandStats {
   private readonly total = new Map<string, number>();
@@ -11,7 +26,9 @@ export class CommandStats {
   private pending: string | undefined;
 
   begin(verb: string): void {
-    const name = ORDER.includes(verb.toLowerCase() as (typeof ORDER)[number]) ? verb.toLowerCase() : 'unknown';
+    const name = ORDER.includes(verb.toLowerCase() as (typeof ORDER)[number])
+      ? verb.toLowerCase()
+      : 'unknown';
     this.total.set(name, (this.total.get(name) ?? 0) + 1);
     this.pending = name;
   }

@@ -50,7 +50,11 @@ export type SessionEvent =
   /** Answer with `policyVerdict()`. */
   | { readonly type: 'policy'; readonly facts: SessionFacts }
   /** Answer with `saslStep()`; `initialResponse` is decoded (RFC 4954 §4). */
-  | { readonly type: 'sasl-start'; readonly mechanism: string; readonly initialResponse: Uint8Array | undefined }
+  | {
+      readonly type: 'sasl-start';
+      readonly mechanism: string;
+      readonly initialResponse: Uint8Array | undefined;
+    }
   /** A decoded client response in the running exchange; answer with `saslStep()`. */
   | { readonly type: 'sasl-response'; readonly response: Uint8Array }
   /** The client cancelled (`*`) or the session ended during the exchange: abort it; no answer. */

@@ -79,7 +79,12 @@ export interface ClientEndpoint {
   name: string;
 }
 
-export interface ResolvedOptions extends Required<Omit<SmtpdOptions, 'saslMechanisms' | 'smtpdBanner' | 'smtpdUseTls' | 'smtpdEnforceTls' | 'tlsLocalProblem'>> {
+export interface ResolvedOptions extends Required<
+  Omit<
+    SmtpdOptions,
+    'saslMechanisms' | 'smtpdBanner' | 'smtpdUseTls' | 'smtpdEnforceTls' | 'tlsLocalProblem'
+  >
+> {
   smtpdBanner: string;
   saslMechanisms: ((context: SaslContext) => readonly string[]) | undefined;
   tlsLocalProblem: () => string | undefined;
@@ -110,7 +115,9 @@ export function resolveOptions(o: SmtpdOptions): ResolvedOptions {
     smtpdErrorSleepTime: o.smtpdErrorSleepTime ?? 1000,
     smtpdSoftErrorLimit: o.smtpdSoftErrorLimit ?? 10,
     smtpdHardErrorLimit: o.smtpdHardErrorLimit ?? 20,
-    smtpdForbiddenCommands: (o.smtpdForbiddenCommands ?? ['CONNECT', 'GET', 'POST']).map((c) => c.toUpperCase()),
+    smtpdForbiddenCommands: (o.smtpdForbiddenCommands ?? ['CONNECT', 'GET', 'POST']).map((c) =>
+      c.toUpperCase(),
+    ),
     saslMechanisms: o.saslMechanisms,
     smtpdSaslService: o.smtpdSaslService ?? 'smtp',
     neverOfferTls: o.neverOfferTls ?? false,

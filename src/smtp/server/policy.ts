@@ -43,7 +43,12 @@ export interface SessionFacts {
  */
 export type PolicyVerdict =
   | { readonly action: 'permit' }
-  | { readonly action: 'reject'; readonly code: number; readonly enhanced: string; readonly text: string }
+  | {
+      readonly action: 'reject';
+      readonly code: number;
+      readonly enhanced: string;
+      readonly text: string;
+    }
   | { readonly action: 'discard'; readonly text?: string }
   | { readonly action: 'hold'; readonly text?: string };
 

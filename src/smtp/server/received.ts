@@ -26,7 +26,9 @@ export interface ReceivedOptions {
  *     	for <rcpt>; Wed,  2 Dec 2026 18:00:00 +0000 (UTC)
  */
 export function formatReceived(m: ReceivedMessage, o: ReceivedOptions): string {
-  const lines = [`Received: from ${m.helo ?? m.client.name} (${m.client.name} [${m.client.address}])`];
+  const lines = [
+    `Received: from ${m.helo ?? m.client.name} (${m.client.name} [${m.client.address}])`,
+  ];
   if (o.tlsReceivedHeader && m.tls !== undefined) lines.push(...tlsLines(m, o.askCcert));
   lines.push(`\tby ${o.myhostname} (${o.mailName}) with ${m.protocol} id ${o.queueId}`);
   // Postfix names the recipient only when there is exactly one (privacy).
@@ -41,12 +43,16 @@ function tlsLines(m: ReceivedMessage, askCcert: boolean): string[] {
   const t = m.tls;
   if (t === undefined) return [];
   const kex = kexClause(t);
-  const using = kex === '' ? [`\t(using ${cipherClause(t)})`] : [`\t(using ${cipherClause(t)}`, `\t ${kex})`];
+  const using =
+    kex === '' ? [`\t(using ${cipherClause(t)})`] : [`\t(using ${cipherClause(t)}`, `\t ${kex})`];
   const leaf = t.peerCertificates[0];
   let cert: string;
   if (leaf !== undefined) {
     cert = `\t(Client CN "${commonName(leaf.subject)}", Issuer "${commonName(leaf.issuer)}" (${t.peerVerified ? 'verified OK' : 'not verified'}))`;
-  } else cert = askCcert ? '\t(Client did not present a certificate)' : '\t(No client certificate requested)';
+  } else
+    cert = askCcert
+      ? '\t(Client did not present a certificate)'
+      : '\t(No client certificate requested)';
   return [...using, cert];
 }
 

@@ -51,6 +51,10 @@ export const REPLIES = {
   authTemporary: (why: string) => reply(454, '4.7.0', `Temporary authentication failure: ${why}`),
   authAborted: reply(501, '5.7.0', 'Authentication aborted'),
   authBadBase64: reply(501, '5.5.2', 'Cannot decode response'),
-  authEncryptionRequired: reply(538, '5.7.11', 'Encryption required for requested authentication mechanism'),
+  authEncryptionRequired: reply(
+    538,
+    '5.7.11',
+    'Encryption required for requested authentication mechanism',
+  ),
   challenge: (b64: string) => reply(334, undefined, b64),
 } as const satisfies Record<string, Reply | ((...args: never[]) => Reply)>;

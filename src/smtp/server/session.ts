@@ -79,7 +79,9 @@ export class SmtpServerSession {
   ) {
     this.options = resolveOptions(options);
     this.splitter = new LineSplitter(this.options.lineLengthLimit);
-    this.state = this.options.smtpdTlsWrappermode ? { kind: 'handshake', greet: true } : { kind: 'command' };
+    this.state = this.options.smtpdTlsWrappermode
+      ? { kind: 'handshake', greet: true }
+      : { kind: 'command' };
   }
 
   /** Sends the greeting (after the connect-stage check); with wrappermode, waits for TLS first. */
@@ -95,7 +97,10 @@ export class SmtpServerSession {
       if (this.state.kind === 'closed') return;
       if (this.state.kind === 'handshake') {
         // Plaintext while TLS is being set up is injected (CVE-2011-0411): never executed.
-        this.log('warning', `discarding ${bytes.length} bytes received before the TLS handshake completed from ${this.who}`);
+        this.log(
+          'warning',
+          `discarding ${bytes.length} bytes received before the TLS handshake completed from ${this.who}`,
+        );
         return;
       }
       this.splitter.push(bytes);
@@ -149,8 +154,19 @@ export class SmtpServerSession {
   private closeIfStarved(): void {
     if (!this.inputEnded) return;
     const was = this.state.kind;
-    if (was !== 'command' && was !== 'data' && was !== 'bdat' && was !== 'sasl-client' && was !== 'handshake') return;
-    if (was === 'data' || was === 'bdat') this.log('info', `lost connection after ${was === 'data' ? 'DATA' : 'BDAT'} (${this.tx?.size ?? 0} bytes) from ${this.who}`);
+    if (
+      was !== 'command' &&
+      was !== 'data' &&
+      was !== 'bdat' &&
+      was !== 'sasl-client' &&
+      was !== 'handshake'
+    )
+      return;
+    if (was === 'data' || was === 'bdat')
+      this.log(
+        'info',
+        `lost connection after ${was === 'data' ? 'DATA' : 'BDAT'} (${this.tx?.size ?? 0} bytes) from ${this.who}`,
+      );
     if (was === 'sasl-client') this.emit({ type: 'sasl-abort' });
     this.tx = undefined;
     this.state = { kind: 'closed' };
@@ -161,7 +177,8 @@ export class SmtpServerSession {
   timeout(): void {
     this.guard(() => {
       if (this.state.kind === 'closed') return;
-      if (this.state.kind === 'sasl-backend' || this.state.kind === 'sasl-client') this.emit({ type: 'sasl-abort' });
+      if (this.state.kind === 'sasl-backend' || this.state.kind === 'sasl-client')
+        this.emit({ type: 'sasl-abort' });
       this.log('info', `timeout after ${this.lastVerb} from ${this.who}`);
       this.closeWith(REPLIES.timeout(this.options.myhostname), 'timeout');
     });
@@ -169,7 +186,8 @@ export class SmtpServerSession {
 
   policyVerdict(v: PolicyVerdict): void {
     this.guard(() => {
-      if (this.state.kind !== 'policy') throw new Error(`policyVerdict while waiting for ${this.state.kind}`);
+      if (this.state.kind !== 'policy')
+        throw new Error(`policyVerdict while waiting for ${this.state.kind}`);
       const then = this.state.then;
       this.state = { kind: 'command' };
       then(v);
@@ -179,7 +197,8 @@ export class SmtpServerSession {
 
   saslStep(step: SaslStep): void {
     this.guard(() => {
-      if (this.state.kind !== 'sasl-backend') throw new Error(`saslStep while waiting for ${this.state.kind}`);
+      if (this.state.kind !== 'sasl-backend')
+        throw new Error(`saslStep while waiting for ${this.state.kind}`);
       const mechanism = this.state.mechanism;
       this.onSaslStep(mechanism, step);
       this.pump();
@@ -188,7 +207,8 @@ export class SmtpServerSession {
 
   deliveryVerdict(v: DeliveryVerdict): void {
     this.guard(() => {
-      if (this.state.kind !== 'delivery') throw new Error(`deliveryVerdict while waiting for ${this.state.kind}`);
+      if (this.state.kind !== 'delivery')
+        throw new Error(`deliveryVerdict while waiting for ${this.state.kind}`);
       this.state = { kind: 'command' };
       const discarded = this.tx?.discard !== undefined;
       this.tx = undefined;
@@ -203,7 +223,8 @@ export class SmtpServerSession {
   /** TLS is up (after STARTTLS or, with wrappermode, on connect). */
   tlsEstablished(details: TlsDetails): void {
     this.guard(() => {
-      if (this.state.kind !== 'handshake') throw new Error(`tlsEstablished while waiting for ${this.state.kind}`);
+      if (this.state.kind !== 'handshake')
+        throw new Error(`tlsEstablished while waiting for ${this.state.kind}`);
       const greet = this.state.greet;
       this.tls = details;
       // RFC 3207 §4.2: forget everything learned from the client before TLS.
@@ -290,7 +311,8 @@ export class SmtpServerSession {
 
   /** smtpd_forbid_bare_newline = reject: a command line ending in bare LF, or holding a bare CR. */
   private refuseBareNewline(line: Line): boolean {
-    if (this.options.smtpdForbidBareNewline !== 'reject' || (!line.bareLf && !line.bareCr)) return false;
+    if (this.options.smtpdForbidBareNewline !== 'reject' || (!line.bareLf && !line.bareCr))
+      return false;
     this.log('info', `${line.bareLf ? 'bare <LF>' : 'bare <CR>'} received from ${this.who}`);
     const host = this.options.myhostname;
     this.closeWith(line.bareLf ? REPLIES.bareLf(host) : REPLIES.bareCr(host), 'bare newline');
@@ -316,7 +338,11 @@ export class SmtpServerSession {
       this.send(REPLIES.accessDenied(this.who));
       return;
     }
-    if (this.options.smtpdTlsSecurityLevel === 'encrypt' && this.tls === undefined && !BEFORE_TLS.has(c.verb)) {
+    if (
+      this.options.smtpdTlsSecurityLevel === 'encrypt' &&
+      this.tls === undefined &&
+      !BEFORE_TLS.has(c.verb)
+    ) {
       this.send(REPLIES.mustStartTls);
       return;
     }
@@ -344,7 +370,9 @@ export class SmtpServerSession {
       case 'QUIT':
         return this.closeWith(REPLIES.bye, 'QUIT');
       case 'VRFY':
-        return this.send(this.options.disableVrfyCommand ? REPLIES.vrfyDisabled : REPLIES.vrfy(c.argument));
+        return this.send(
+          this.options.disableVrfyCommand ? REPLIES.vrfyDisabled : REPLIES.vrfy(c.argument),
+        );
       case 'STARTTLS':
         return this.onStartTls();
       case 'AUTH':
@@ -380,7 +408,11 @@ export class SmtpServerSession {
     const accept = (): void => {
       this.helo = domain;
       this.esmtp = verb === 'EHLO';
-      this.send(verb === 'EHLO' ? ehloReply(this.ehloOffer()) : reply(250, undefined, this.options.myhostname));
+      this.send(
+        verb === 'EHLO'
+          ? ehloReply(this.ehloOffer())
+          : reply(250, undefined, this.options.myhostname),
+      );
     };
     if (this.options.smtpdDelayReject) return accept();
     this.ask('helo', { helo: domain }, (v) => {
@@ -404,12 +436,22 @@ export class SmtpServerSession {
 
   private tlsOffered(): boolean {
     const o = this.options;
-    return !o.neverOfferTls && o.tlsAvailable && !o.smtpdTlsWrappermode && o.smtpdTlsSecurityLevel !== 'none' && this.tls === undefined;
+    return (
+      !o.neverOfferTls &&
+      o.tlsAvailable &&
+      !o.smtpdTlsWrappermode &&
+      o.smtpdTlsSecurityLevel !== 'none' &&
+      this.tls === undefined
+    );
   }
 
   private authOffered(): boolean {
     const o = this.options;
-    return o.smtpdSaslAuthEnable && o.saslMechanisms !== undefined && (!o.smtpdTlsAuthOnly || this.tls !== undefined);
+    return (
+      o.smtpdSaslAuthEnable &&
+      o.saslMechanisms !== undefined &&
+      (!o.smtpdTlsAuthOnly || this.tls !== undefined)
+    );
   }
 
   private mechanisms(secured: boolean): readonly string[] {
@@ -423,13 +465,18 @@ export class SmtpServerSession {
   // ---- MAIL, RCPT
 
   private onMail(c: Extract<Command, { verb: 'MAIL' }>): void {
-    if (this.options.smtpdHeloRequired && this.helo === undefined) return this.send(REPLIES.needHelo);
+    if (this.options.smtpdHeloRequired && this.helo === undefined)
+      return this.send(REPLIES.needHelo);
     if (this.tx !== undefined) return this.send(REPLIES.nestedMail);
     if (c.unicode && c.params.smtputf8 !== true) return this.send(REPLIES.unicodeWithoutSmtputf8);
     const limit = this.options.messageSizeLimit;
-    if (limit > 0 && c.params.size !== undefined && c.params.size > limit) return this.send(REPLIES.sizeExceeded);
+    if (limit > 0 && c.params.size !== undefined && c.params.size > limit)
+      return this.send(REPLIES.sizeExceeded);
     // RFC 4954 §5: AUTH= from an unauthenticated client is ignored.
-    const params = this.saslUser === undefined && c.params.auth !== undefined ? { ...c.params, auth: undefined } : c.params;
+    const params =
+      this.saslUser === undefined && c.params.auth !== undefined
+        ? { ...c.params, auth: undefined }
+        : c.params;
     const begin = (): void => {
       this.tx = new Transaction(c.address, params, this.options.messageSizeLimit);
       this.send(REPLIES.mailOk);
@@ -446,9 +493,12 @@ export class SmtpServerSession {
     const tx = this.tx;
     if (tx === undefined) return this.send(REPLIES.needMail);
     tx.rcptAttempts++;
-    if (tx.recipients.length >= this.options.smtpdRecipientLimit) return this.send(REPLIES.tooManyRecipients);
+    if (tx.recipients.length >= this.options.smtpdRecipientLimit)
+      return this.send(REPLIES.tooManyRecipients);
     if (c.unicode && tx.params.smtputf8 !== true) return this.send(REPLIES.unicodeWithoutSmtputf8);
-    const stages: PolicyStage[] = this.options.smtpdDelayReject ? ['connect', 'helo', 'mail', 'rcpt'] : ['rcpt'];
+    const stages: PolicyStage[] = this.options.smtpdDelayReject
+      ? ['connect', 'helo', 'mail', 'rcpt']
+      : ['rcpt'];
     this.runStages(stages, c.address, (v) => {
       if (v !== undefined) return this.send(reply(v.code, v.enhanced, v.text));
       tx.recipients.push({ address: c.address, params: c.params });
@@ -457,7 +507,11 @@ export class SmtpServerSession {
   }
 
   /** Runs the stages in order; `done` gets the first rejection, or undefined when all permit. */
-  private runStages(stages: readonly PolicyStage[], recipient: string, done: (reject: Extract<PolicyVerdict, { action: 'reject' }> | undefined) => void): void {
+  private runStages(
+    stages: readonly PolicyStage[],
+    recipient: string,
+    done: (reject: Extract<PolicyVerdict, { action: 'reject' }> | undefined) => void,
+  ): void {
     const [stage, ...rest] = stages;
     if (stage === undefined) return done(undefined);
     const next = (v: PolicyVerdict): void => {
@@ -491,7 +545,8 @@ export class SmtpServerSession {
     const tx = this.tx;
     if (tx === undefined) return this.send(REPLIES.needMail);
     if (tx.chunked) return this.send(REPLIES.dataAfterBdat);
-    if (tx.recipients.length === 0) return this.send(tx.rcptAttempts > 0 ? REPLIES.noValidRecipients : REPLIES.needRcpt);
+    if (tx.recipients.length === 0)
+      return this.send(tx.rcptAttempts > 0 ? REPLIES.noValidRecipients : REPLIES.needRcpt);
     this.ask('data', {}, (v) => {
       if (v.action === 'reject') return this.send(reply(v.code, v.enhanced, v.text));
       tx.note(v);
@@ -513,14 +568,17 @@ export class SmtpServerSession {
   private feedContent(): boolean {
     const s = this.state;
     if (s.kind !== 'data' && s.kind !== 'bdat') return false;
-    if (s.kind === 'bdat' && s.reader.left === 0) return this.endChunk(s), true;
+    if (s.kind === 'bdat' && s.reader.left === 0) return (this.endChunk(s), true);
     const chunks = this.splitter.takeRest();
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i] as Uint8Array;
-      const p = s.kind === 'data' ? s.reader.push(chunk) : { ...s.reader.push(chunk), bareNewline: undefined };
+      const p =
+        s.kind === 'data'
+          ? s.reader.push(chunk)
+          : { ...s.reader.push(chunk), bareNewline: undefined };
       if (s.kind === 'data' || s.keep) this.tx?.add(p.content);
       if (p.bareNewline !== undefined && this.options.smtpdForbidBareNewline === 'reject') {
-        return this.refuseBareInData(p.bareNewline), false;
+        return (this.refuseBareInData(p.bareNewline), false);
       }
       if (!p.done) continue;
       for (let k = chunks.length - 1; k > i; k--) this.splitter.unshift(chunks[k] as Uint8Array);
@@ -536,7 +594,10 @@ export class SmtpServerSession {
     this.log('info', `bare <${kind === 'lf' ? 'LF' : 'CR'}> received in DATA from ${this.who}`);
     this.tx = undefined;
     const host = this.options.myhostname;
-    this.closeWith(kind === 'lf' ? REPLIES.bareLf(host) : REPLIES.bareCr(host), 'bare newline in DATA');
+    this.closeWith(
+      kind === 'lf' ? REPLIES.bareLf(host) : REPLIES.bareCr(host),
+      'bare newline in DATA',
+    );
   }
 
   private endData(): void {
@@ -613,7 +674,11 @@ export class SmtpServerSession {
     this.write(REPLIES.readyTls);
     // CVE-2011-0411: what the client pipelined after STARTTLS is never executed inside TLS.
     const injected = this.splitter.takeRest();
-    if (injected.length > 0) this.log('warning', `discarding ${injected.reduce((n, c) => n + c.length, 0)} bytes pipelined after STARTTLS from ${this.who}`);
+    if (injected.length > 0)
+      this.log(
+        'warning',
+        `discarding ${injected.reduce((n, c) => n + c.length, 0)} bytes pipelined after STARTTLS from ${this.who}`,
+      );
     this.state = { kind: 'handshake', greet: false };
     this.emit({ type: 'starttls' });
   }
@@ -673,7 +738,9 @@ export class SmtpServerSession {
       return this.send(REPLIES.authOk);
     }
     this.log('warning', `${this.who}: SASL ${mechanism} authentication failed: ${step.reason}`);
-    this.send(step.temporary ? REPLIES.authTemporary(step.reason) : REPLIES.authFailed(step.reason));
+    this.send(
+      step.temporary ? REPLIES.authTemporary(step.reason) : REPLIES.authFailed(step.reason),
+    );
   }
 
   // ---- policy
@@ -697,8 +764,22 @@ export class SmtpServerSession {
       ...(helo !== undefined ? { helo } : {}),
       ...(sender !== undefined ? { sender } : {}),
       ...(extra.recipient !== undefined ? { recipient: extra.recipient } : {}),
-      ...(tls !== undefined ? { tls: { protocol: tls.protocol, cipher: tls.cipher, peerCertificates: tls.peerCertificates, peerVerified: tls.peerVerified } } : {}),
-      ...(this.saslUser !== undefined ? { saslUser: this.saslUser, ...(this.saslMethod !== undefined ? { saslMethod: this.saslMethod } : {}) } : {}),
+      ...(tls !== undefined
+        ? {
+            tls: {
+              protocol: tls.protocol,
+              cipher: tls.cipher,
+              peerCertificates: tls.peerCertificates,
+              peerVerified: tls.peerVerified,
+            },
+          }
+        : {}),
+      ...(this.saslUser !== undefined
+        ? {
+            saslUser: this.saslUser,
+            ...(this.saslMethod !== undefined ? { saslMethod: this.saslMethod } : {}),
+          }
+        : {}),
     };
   }
 

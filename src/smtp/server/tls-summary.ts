@@ -38,6 +38,7 @@ const CN = '2.5.4.3';
 
 /** The first CN of a name, as Postfix's tls_peer_CN / tls_issuer_CN. */
 export function commonName(name: Certificate['subject']): string {
-  for (const rdn of name.rdns) for (const a of rdn) if (a.type === CN && a.text !== undefined) return a.text;
+  for (const rdn of name.rdns)
+    for (const a of rdn) if (a.type === CN && a.text !== undefined) return a.text;
   return '';
 }

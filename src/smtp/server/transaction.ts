@@ -3,7 +3,10 @@ import type { MailParams } from '../codec/command.js';
 import type { Recipient, ReceivedMessage } from './events.js';
 import type { PolicyVerdict } from './policy.js';
 
-type MessageFacts = Omit<ReceivedMessage, 'sender' | 'mailParams' | 'recipients' | 'content' | 'size' | 'discard' | 'hold'>;
+type MessageFacts = Omit<
+  ReceivedMessage,
+  'sender' | 'mailParams' | 'recipients' | 'content' | 'size' | 'discard' | 'hold'
+>;
 
 export class Transaction {
   readonly recipients: Recipient[] = [];

@@ -9,8 +9,15 @@ export interface AlertMessage {
 }
 
 export function encodeAlert(alert: AlertMessage, w: Writer): void {
-  w.u8(alert.level, () => `level: ${alert.level === 1 ? 'warning' : alert.level === 2 ? 'fatal' : 'unknown'} (${alert.level})`);
-  w.u8(alert.description, () => `description: ${alertDescriptionName(alert.description)} (${alert.description})`);
+  w.u8(
+    alert.level,
+    () =>
+      `level: ${alert.level === 1 ? 'warning' : alert.level === 2 ? 'fatal' : 'unknown'} (${alert.level})`,
+  );
+  w.u8(
+    alert.description,
+    () => `description: ${alertDescriptionName(alert.description)} (${alert.description})`,
+  );
 }
 
 /** Decodes the 2-byte body of an alert record; anything but exactly two bytes is decode_error. */

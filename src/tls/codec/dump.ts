@@ -28,13 +28,17 @@ export function dumpSpans(bytes: Uint8Array, spans: readonly Span[]): string {
   const emit = (offset: number, length: number, comment: string, depth: number): void => {
     const indent = '  '.repeat(depth);
     if (length === 0) {
-      lines.push(`${offset.toString(16).padStart(4, '0')}  ${''.padEnd(HEX_WIDTH)} ${''.padEnd(BYTES_PER_LINE)}  ${indent}${comment}`);
+      lines.push(
+        `${offset.toString(16).padStart(4, '0')}  ${''.padEnd(HEX_WIDTH)} ${''.padEnd(BYTES_PER_LINE)}  ${indent}${comment}`,
+      );
       return;
     }
     for (let at = offset; at < offset + length; at += BYTES_PER_LINE) {
       const row = bytes.subarray(at, Math.min(at + BYTES_PER_LINE, offset + length));
       const note = at === offset ? indent + comment : '';
-      lines.push(`${at.toString(16).padStart(4, '0')}  ${hexRow(row)} ${asciiRow(row)}  ${note}`.trimEnd());
+      lines.push(
+        `${at.toString(16).padStart(4, '0')}  ${hexRow(row)} ${asciiRow(row)}  ${note}`.trimEnd(),
+      );
     }
   };
   for (const s of spans) {

@@ -1,5 +1,10 @@
 import { TlsAlert } from '../error/tls-alert.js';
-import { ExtensionType, PskKeyExchangeMode, ECPointFormat, ProtocolVersion } from '../registry/constants.js';
+import {
+  ExtensionType,
+  PskKeyExchangeMode,
+  ECPointFormat,
+  ProtocolVersion,
+} from '../registry/constants.js';
 import { NamedGroup } from '../registry/named-group.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
 import { describe, nameOf } from '../registry/names.js';
@@ -46,7 +51,12 @@ export type Extension =
   | { kind: 'supported_versions_client_hello'; type: 43; versions: number[] }
   | { kind: 'supported_versions_server_hello'; type: 43; selectedVersion: number }
   | { kind: 'psk_key_exchange_modes'; type: 45; modes: number[] }
-  | { kind: 'pre_shared_key_client_hello'; type: 41; identities: PskIdentity[]; binders: Uint8Array[] }
+  | {
+      kind: 'pre_shared_key_client_hello';
+      type: 41;
+      identities: PskIdentity[];
+      binders: Uint8Array[];
+    }
   | { kind: 'pre_shared_key_server_hello'; type: 41; selectedIdentity: number }
   | { kind: 'early_data'; type: 42 }
   | { kind: 'early_data_new_session_ticket'; type: 42; maxEarlyDataSize: number }
@@ -100,11 +110,16 @@ function expectEmpty(r: Reader, what: string): void {
 }
 
 /** How one extension type's body is read: by the message it came in (RFC 8446 §4.2's table). Undefined: kept raw, as `unknown`. */
-type BodyDecoder = (r: Reader, context: ExtensionContext, data: Uint8Array) => Extension | undefined;
+type BodyDecoder = (
+  r: Reader,
+  context: ExtensionContext,
+  data: Uint8Array,
+) => Extension | undefined;
 
 function decodeServerName(r: Reader, context: ExtensionContext, data: Uint8Array): Extension {
   // RFC 6066 §3: the server's acknowledgement is empty.
-  if (context !== 'client_hello' && data.length === 0) return { kind: 'server_name', type: ExtensionType.server_name, serverNames: null };
+  if (context !== 'client_hello' && data.length === 0)
+    return { kind: 'server_name', type: ExtensionType.server_name, serverNames: null };
   const list = r.vector16('server_name_list', 1);
   const serverNames: ServerName[] = [];
   while (!list.done) {
@@ -121,7 +136,8 @@ function decodeClientShares(r: Reader): KeyShareEntry[] {
   while (!list.done) {
     const entry = decodeKeyShareEntry(list);
     // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group"; servers MAY abort with illegal_parameter.
-    if (seen.has(entry.group)) throw new TlsAlert('illegal_parameter', `two key shares for group ${entry.group}`);
+    if (seen.has(entry.group))
+      throw new TlsAlert('illegal_parameter', `two key shares for group ${entry.group}`);
     seen.add(entry.group);
     shares.push(entry);
   }
@@ -130,9 +146,12 @@ function decodeClientShares(r: Reader): KeyShareEntry[] {
 
 function decodeKeyShare(r: Reader, context: ExtensionContext): Extension | undefined {
   const type = ExtensionType.key_share;
-  if (context === 'client_hello') return { kind: 'key_share_client_hello', type, shares: decodeClientShares(r) };
-  if (context === 'hello_retry_request') return { kind: 'key_share_hello_retry_request', type, selectedGroup: r.u16('selected_group') };
-  if (context === 'server_hello') return { kind: 'key_share_server_hello', type, share: decodeKeyShareEntry(r) };
+  if (context === 'client_hello')
+    return { kind: 'key_share_client_hello', type, shares: decodeClientShares(r) };
+  if (context === 'hello_retry_request')
+    return { kind: 'key_share_hello_retry_request', type, selectedGroup: r.u16('selected_group') };
+  if (context === 'server_hello')
+    return { kind: 'key_share_server_hello', type, share: decodeKeyShareEntry(r) };
   return undefined;
 }
 
@@ -145,26 +164,50 @@ function decodeSupportedVersions(r: Reader, context: ExtensionContext): Extensio
     while (!v.done) versions.push(v.u16());
     return { kind: 'supported_versions_client_hello', type, versions };
   }
-  if (context === 'server_hello' || context === 'hello_retry_request') return { kind: 'supported_versions_server_hello', type, selectedVersion: r.u16('selected_version') };
+  if (context === 'server_hello' || context === 'hello_retry_request')
+    return {
+      kind: 'supported_versions_server_hello',
+      type,
+      selectedVersion: r.u16('selected_version'),
+    };
   return undefined;
 }
 
 function decodePreSharedKey(r: Reader, context: ExtensionContext): Extension | undefined {
   const type = ExtensionType.pre_shared_key;
-  if (context === 'server_hello') return { kind: 'pre_shared_key_server_hello', type, selectedIdentity: r.u16('selected_identity') };
+  if (context === 'server_hello')
+    return {
+      kind: 'pre_shared_key_server_hello',
+      type,
+      selectedIdentity: r.u16('selected_identity'),
+    };
   if (context !== 'client_hello') return undefined;
   const ids = r.vector16('identities', 7);
   const identities: PskIdentity[] = [];
-  while (!ids.done) identities.push({ identity: ids.bytes16('identity', 1), obfuscatedTicketAge: ids.u32('obfuscated_ticket_age') });
+  while (!ids.done)
+    identities.push({
+      identity: ids.bytes16('identity', 1),
+      obfuscatedTicketAge: ids.u32('obfuscated_ticket_age'),
+    });
   const bl = r.vector16('binders', 33);
   const binders: Uint8Array[] = [];
   while (!bl.done) binders.push(bl.bytes8('PskBinderEntry', 32));
   // RFC 8446 §4.2.11: one binder per identity; a mismatch is a malformed extension.
-  if (binders.length !== identities.length) throw new TlsAlert('illegal_parameter', `${identities.length} PSK identities but ${binders.length} binders`);
+  if (binders.length !== identities.length)
+    throw new TlsAlert(
+      'illegal_parameter',
+      `${identities.length} PSK identities but ${binders.length} binders`,
+    );
   return { kind: 'pre_shared_key_client_hello', type, identities, binders };
 }
 
-function decodeByteStrings(r: Reader, list: string, min: number, item: string, wide: boolean): Uint8Array[] {
+function decodeByteStrings(
+  r: Reader,
+  list: string,
+  min: number,
+  item: string,
+  wide: boolean,
+): Uint8Array[] {
   const v = r.vector16(list, min);
   const out: Uint8Array[] = [];
   while (!v.done) out.push(wide ? v.bytes16(item, 1) : v.bytes8(item, 1));
@@ -183,29 +226,91 @@ const T = ExtensionType;
 /** The body decoder of every extension type postern reads; any other type is kept raw. */
 const DECODERS: ReadonlyMap<number, BodyDecoder> = new Map<number, BodyDecoder>([
   [T.server_name, decodeServerName],
-  [T.supported_groups, (r) => ({ kind: 'supported_groups', type: T.supported_groups, groups: u16List(r, 'named_group_list', 2) })],
-  [T.signature_algorithms, (r) => ({ kind: 'signature_algorithms', type: T.signature_algorithms, schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe) })],
-  [T.signature_algorithms_cert, (r) => ({ kind: 'signature_algorithms_cert', type: T.signature_algorithms_cert, schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe) })],
+  [
+    T.supported_groups,
+    (r) => ({
+      kind: 'supported_groups',
+      type: T.supported_groups,
+      groups: u16List(r, 'named_group_list', 2),
+    }),
+  ],
+  [
+    T.signature_algorithms,
+    (r) => ({
+      kind: 'signature_algorithms',
+      type: T.signature_algorithms,
+      schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe),
+    }),
+  ],
+  [
+    T.signature_algorithms_cert,
+    (r) => ({
+      kind: 'signature_algorithms_cert',
+      type: T.signature_algorithms_cert,
+      schemes: u16List(r, 'supported_signature_algorithms', 2, 0xfffe),
+    }),
+  ],
   [T.key_share, decodeKeyShare],
   [T.supported_versions, decodeSupportedVersions],
-  [T.psk_key_exchange_modes, (r) => ({ kind: 'psk_key_exchange_modes', type: T.psk_key_exchange_modes, modes: u8List(r, 'ke_modes', 1) })],
+  [
+    T.psk_key_exchange_modes,
+    (r) => ({
+      kind: 'psk_key_exchange_modes',
+      type: T.psk_key_exchange_modes,
+      modes: u8List(r, 'ke_modes', 1),
+    }),
+  ],
   [T.pre_shared_key, decodePreSharedKey],
   [
     T.early_data,
     (r, context) =>
-      context === 'new_session_ticket' ? { kind: 'early_data_new_session_ticket', type: T.early_data, maxEarlyDataSize: r.u32('max_early_data_size') } : { kind: 'early_data', type: T.early_data },
+      context === 'new_session_ticket'
+        ? {
+            kind: 'early_data_new_session_ticket',
+            type: T.early_data,
+            maxEarlyDataSize: r.u32('max_early_data_size'),
+          }
+        : { kind: 'early_data', type: T.early_data },
   ],
   [T.cookie, (r) => ({ kind: 'cookie', type: T.cookie, cookie: r.bytes16('cookie', 1) })],
   [
     T.application_layer_protocol_negotiation,
-    (r) => ({ kind: 'application_layer_protocol_negotiation', type: T.application_layer_protocol_negotiation, protocols: decodeByteStrings(r, 'protocol_name_list', 2, 'ProtocolName', false) }),
+    (r) => ({
+      kind: 'application_layer_protocol_negotiation',
+      type: T.application_layer_protocol_negotiation,
+      protocols: decodeByteStrings(r, 'protocol_name_list', 2, 'ProtocolName', false),
+    }),
   ],
-  [T.extended_master_secret, () => ({ kind: 'extended_master_secret', type: T.extended_master_secret })],
+  [
+    T.extended_master_secret,
+    () => ({ kind: 'extended_master_secret', type: T.extended_master_secret }),
+  ],
   [T.encrypt_then_mac, () => ({ kind: 'encrypt_then_mac', type: T.encrypt_then_mac })],
-  [T.renegotiation_info, (r) => ({ kind: 'renegotiation_info', type: T.renegotiation_info, renegotiatedConnection: r.bytes8('renegotiated_connection') })],
+  [
+    T.renegotiation_info,
+    (r) => ({
+      kind: 'renegotiation_info',
+      type: T.renegotiation_info,
+      renegotiatedConnection: r.bytes8('renegotiated_connection'),
+    }),
+  ],
   [T.session_ticket, (r) => ({ kind: 'session_ticket', type: T.session_ticket, ticket: r.rest() })],
-  [T.ec_point_formats, (r) => ({ kind: 'ec_point_formats', type: T.ec_point_formats, formats: u8List(r, 'ec_point_format_list', 1) })],
-  [T.certificate_authorities, (r) => ({ kind: 'certificate_authorities', type: T.certificate_authorities, authorities: decodeByteStrings(r, 'authorities', 3, 'DistinguishedName', true) })],
+  [
+    T.ec_point_formats,
+    (r) => ({
+      kind: 'ec_point_formats',
+      type: T.ec_point_formats,
+      formats: u8List(r, 'ec_point_format_list', 1),
+    }),
+  ],
+  [
+    T.certificate_authorities,
+    (r) => ({
+      kind: 'certificate_authorities',
+      type: T.certificate_authorities,
+      authorities: decodeByteStrings(r, 'authorities', 3, 'DistinguishedName', true),
+    }),
+  ],
   [T.status_request, (r) => ({ kind: 'status_request', type: T.status_request, data: r.rest() })],
   [T.record_size_limit, decodeRecordSizeLimit],
 ]);
@@ -226,7 +331,8 @@ const TLS12_ONLY_IN_CLIENT_HELLO: ReadonlySet<number> = new Set([
 ]);
 
 function decodeBody(type: number, data: Uint8Array, context: ExtensionContext): Extension {
-  if (context === 'client_hello' && TLS12_ONLY_IN_CLIENT_HELLO.has(type)) return decodeOrDefer(type, data);
+  if (context === 'client_hello' && TLS12_ONLY_IN_CLIENT_HELLO.has(type))
+    return decodeOrDefer(type, data);
   return decodeBodyNow(type, data, context);
 }
 
@@ -242,7 +348,11 @@ function decodeOrDefer(type: number, data: Uint8Array): Extension {
 
 /** A ClientHello's extensions for a TLS 1.2 handshake: the TLS 1.2-only ones kept raw as malformed are decoded, and fail with their error. */
 export function decodeTls12ClientHelloExtensions(extensions: readonly Extension[]): Extension[] {
-  return extensions.map((e) => (e.kind === 'unknown' && TLS12_ONLY_IN_CLIENT_HELLO.has(e.type) ? decodeBodyNow(e.type, e.data, 'client_hello') : e));
+  return extensions.map((e) =>
+    e.kind === 'unknown' && TLS12_ONLY_IN_CLIENT_HELLO.has(e.type)
+      ? decodeBodyNow(e.type, e.data, 'client_hello')
+      : e,
+  );
 }
 
 function decodeBodyNow(type: number, data: Uint8Array, context: ExtensionContext): Extension {
@@ -275,10 +385,18 @@ export function decodeExtensions(r: Reader, context: ExtensionContext): Extensio
   while (!block.done) {
     const type = block.u16('extension_type');
     const data = block.bytes16('extension_data');
-    if (seen.has(type)) throw new TlsAlert('illegal_parameter', `duplicate extension ${nameOf(ExtensionType, type)}`);
+    if (seen.has(type))
+      throw new TlsAlert('illegal_parameter', `duplicate extension ${nameOf(ExtensionType, type)}`);
     seen.add(type);
-    if (context === 'client_hello' && seen.has(ExtensionType.pre_shared_key) && type !== ExtensionType.pre_shared_key) {
-      throw new TlsAlert('illegal_parameter', 'pre_shared_key is not the last extension in ClientHello');
+    if (
+      context === 'client_hello' &&
+      seen.has(ExtensionType.pre_shared_key) &&
+      type !== ExtensionType.pre_shared_key
+    ) {
+      throw new TlsAlert(
+        'illegal_parameter',
+        'pre_shared_key is not the last extension in ClientHello',
+      );
     }
     out.push(decodeBody(type, data, context));
   }
@@ -302,7 +420,13 @@ type Of<K extends ExtensionKind> = Extract<Extension, { kind: K }>;
 /** How each kind of extension writes its body, annotated for dumps. */
 type BodyEncoders = { [K in ExtensionKind]: (w: Writer, e: Of<K>) => void };
 
-function encodeList<T>(w: Writer, open: (what: string) => () => void, what: string, items: readonly T[], item: (x: T) => void): void {
+function encodeList<T>(
+  w: Writer,
+  open: (what: string) => () => void,
+  what: string,
+  items: readonly T[],
+  item: (x: T) => void,
+): void {
   const end = open(what);
   for (const x of items) item(x);
   end();
@@ -311,54 +435,144 @@ function encodeList<T>(w: Writer, open: (what: string) => () => void, what: stri
 function encodeNothing(): void {}
 
 function encodeRaw(w: Writer, e: Of<'status_request'> | Of<'unknown'>): void {
-  if (e.data.length > 0) w.bytes(e.data, () => `extension_data: ${hex(e.data).slice(0, 16)}${e.data.length > 8 ? '…' : ''}`);
+  if (e.data.length > 0)
+    w.bytes(
+      e.data,
+      () => `extension_data: ${hex(e.data).slice(0, 16)}${e.data.length > 8 ? '…' : ''}`,
+    );
 }
 
-function encodeSchemes(w: Writer, e: Of<'signature_algorithms'> | Of<'signature_algorithms_cert'>): void {
-  encodeList(w, (x) => w.openVector16(x), 'supported_signature_algorithms', e.schemes, (s) => w.u16(s, () => describe(SignatureScheme, s)));
+function encodeSchemes(
+  w: Writer,
+  e: Of<'signature_algorithms'> | Of<'signature_algorithms_cert'>,
+): void {
+  encodeList(
+    w,
+    (x) => w.openVector16(x),
+    'supported_signature_algorithms',
+    e.schemes,
+    (s) => w.u16(s, () => describe(SignatureScheme, s)),
+  );
 }
 
 function encodeServerNames(w: Writer, e: Of<'server_name'>): void {
   if (e.serverNames === null) return;
-  encodeList(w, (x) => w.openVector16(x), 'server_name_list', e.serverNames, (n) => {
-    w.u8(n.nameType, () => `name_type: ${n.nameType === 0 ? 'host_name' : 'unknown'} (${n.nameType})`);
-    w.vector16(n.name, () => `host_name: ${printable(n.name)}`);
-  });
+  encodeList(
+    w,
+    (x) => w.openVector16(x),
+    'server_name_list',
+    e.serverNames,
+    (n) => {
+      w.u8(
+        n.nameType,
+        () => `name_type: ${n.nameType === 0 ? 'host_name' : 'unknown'} (${n.nameType})`,
+      );
+      w.vector16(n.name, () => `host_name: ${printable(n.name)}`);
+    },
+  );
 }
 
 function encodeClientPsk(w: Writer, e: Of<'pre_shared_key_client_hello'>): void {
-  encodeList(w, (x) => w.openVector16(x), 'identities', e.identities, (id) => {
-    w.vector16(id.identity, 'identity');
-    w.u32(id.obfuscatedTicketAge, () => `obfuscated_ticket_age: ${id.obfuscatedTicketAge}`);
-  });
-  encodeList(w, (x) => w.openVector16(x), 'binders', e.binders, (b) => w.vector8(b, 'PskBinderEntry'));
+  encodeList(
+    w,
+    (x) => w.openVector16(x),
+    'identities',
+    e.identities,
+    (id) => {
+      w.vector16(id.identity, 'identity');
+      w.u32(id.obfuscatedTicketAge, () => `obfuscated_ticket_age: ${id.obfuscatedTicketAge}`);
+    },
+  );
+  encodeList(
+    w,
+    (x) => w.openVector16(x),
+    'binders',
+    e.binders,
+    (b) => w.vector8(b, 'PskBinderEntry'),
+  );
 }
 
 const ENCODERS: BodyEncoders = {
   server_name: encodeServerNames,
-  supported_groups: (w, e) => encodeList(w, (x) => w.openVector16(x), 'named_group_list', e.groups, (g) => w.u16(g, () => describe(NamedGroup, g))),
+  supported_groups: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector16(x),
+      'named_group_list',
+      e.groups,
+      (g) => w.u16(g, () => describe(NamedGroup, g)),
+    ),
   signature_algorithms: encodeSchemes,
   signature_algorithms_cert: encodeSchemes,
-  key_share_client_hello: (w, e) => encodeList(w, (x) => w.openVector16(x), 'client_shares', e.shares, (s) => encodeKeyShareEntry(w, s)),
+  key_share_client_hello: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector16(x),
+      'client_shares',
+      e.shares,
+      (s) => encodeKeyShareEntry(w, s),
+    ),
   key_share_server_hello: (w, e) => encodeKeyShareEntry(w, e.share),
-  key_share_hello_retry_request: (w, e) => w.u16(e.selectedGroup, () => `selected_group: ${describe(NamedGroup, e.selectedGroup)}`),
-  supported_versions_client_hello: (w, e) => encodeList(w, (x) => w.openVector8(x), 'versions', e.versions, (v) => w.u16(v, () => describe(ProtocolVersion, v))),
-  supported_versions_server_hello: (w, e) => w.u16(e.selectedVersion, () => `selected_version: ${describe(ProtocolVersion, e.selectedVersion)}`),
-  psk_key_exchange_modes: (w, e) => encodeList(w, (x) => w.openVector8(x), 'ke_modes', e.modes, (m) => w.u8(m, () => describe(PskKeyExchangeMode, m, 2))),
+  key_share_hello_retry_request: (w, e) =>
+    w.u16(e.selectedGroup, () => `selected_group: ${describe(NamedGroup, e.selectedGroup)}`),
+  supported_versions_client_hello: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector8(x),
+      'versions',
+      e.versions,
+      (v) => w.u16(v, () => describe(ProtocolVersion, v)),
+    ),
+  supported_versions_server_hello: (w, e) =>
+    w.u16(
+      e.selectedVersion,
+      () => `selected_version: ${describe(ProtocolVersion, e.selectedVersion)}`,
+    ),
+  psk_key_exchange_modes: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector8(x),
+      'ke_modes',
+      e.modes,
+      (m) => w.u8(m, () => describe(PskKeyExchangeMode, m, 2)),
+    ),
   pre_shared_key_client_hello: encodeClientPsk,
-  pre_shared_key_server_hello: (w, e) => w.u16(e.selectedIdentity, () => `selected_identity: ${e.selectedIdentity}`),
+  pre_shared_key_server_hello: (w, e) =>
+    w.u16(e.selectedIdentity, () => `selected_identity: ${e.selectedIdentity}`),
   early_data: encodeNothing,
   extended_master_secret: encodeNothing,
   encrypt_then_mac: encodeNothing,
-  early_data_new_session_ticket: (w, e) => w.u32(e.maxEarlyDataSize, () => `max_early_data_size: ${e.maxEarlyDataSize}`),
+  early_data_new_session_ticket: (w, e) =>
+    w.u32(e.maxEarlyDataSize, () => `max_early_data_size: ${e.maxEarlyDataSize}`),
   cookie: (w, e) => w.vector16(e.cookie, 'cookie'),
-  application_layer_protocol_negotiation: (w, e) => encodeList(w, (x) => w.openVector16(x), 'protocol_name_list', e.protocols, (p) => w.vector8(p, () => `ProtocolName: ${printable(p)}`)),
+  application_layer_protocol_negotiation: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector16(x),
+      'protocol_name_list',
+      e.protocols,
+      (p) => w.vector8(p, () => `ProtocolName: ${printable(p)}`),
+    ),
   renegotiation_info: (w, e) => w.vector8(e.renegotiatedConnection, 'renegotiated_connection'),
   session_ticket: (w, e) => {
     if (e.ticket.length > 0) w.bytes(e.ticket, 'ticket');
   },
-  ec_point_formats: (w, e) => encodeList(w, (x) => w.openVector8(x), 'ec_point_format_list', e.formats, (f) => w.u8(f, () => describe(ECPointFormat, f, 2))),
-  certificate_authorities: (w, e) => encodeList(w, (x) => w.openVector16(x), 'authorities', e.authorities, (a) => w.vector16(a, 'DistinguishedName')),
+  ec_point_formats: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector8(x),
+      'ec_point_format_list',
+      e.formats,
+      (f) => w.u8(f, () => describe(ECPointFormat, f, 2)),
+    ),
+  certificate_authorities: (w, e) =>
+    encodeList(
+      w,
+      (x) => w.openVector16(x),
+      'authorities',
+      e.authorities,
+      (a) => w.vector16(a, 'DistinguishedName'),
+    ),
   status_request: encodeRaw,
   unknown: encodeRaw,
   record_size_limit: (w, e) => w.u16(e.limit, () => `record_size_limit: ${e.limit}`),

@@ -130,7 +130,11 @@ export function encodeHandshake(m: HandshakeMessage, w: Writer = new Writer()): 
   return w.finish();
 }
 
-const tls13Only = new Set<number>([HandshakeType.encrypted_extensions, HandshakeType.key_update, HandshakeType.end_of_early_data]);
+const tls13Only = new Set<number>([
+  HandshakeType.encrypted_extensions,
+  HandshakeType.key_update,
+  HandshakeType.end_of_early_data,
+]);
 const tls12Only = new Set<number>([
   HandshakeType.hello_request,
   HandshakeType.server_key_exchange,
@@ -144,10 +148,17 @@ const tls12Only = new Set<number>([
  * postern does not handle, is unexpected_message (RFC 8446 §4: messages
  * MUST be sent in the order defined; an unknown one cannot be in it).
  */
-export function decodeHandshake(type: number, body: Uint8Array, options: DecodeOptions): HandshakeMessage {
+export function decodeHandshake(
+  type: number,
+  body: Uint8Array,
+  options: DecodeOptions,
+): HandshakeMessage {
   const v13 = options.version === 'tls1.3';
   if ((v13 && tls12Only.has(type)) || (!v13 && tls13Only.has(type))) {
-    throw new TlsAlert('unexpected_message', `${describe(HandshakeType, type, 2)} in ${options.version}`);
+    throw new TlsAlert(
+      'unexpected_message',
+      `${describe(HandshakeType, type, 2)} in ${options.version}`,
+    );
   }
   switch (type) {
     case HandshakeType.client_hello:
@@ -179,11 +190,15 @@ export function decodeHandshake(type: number, body: Uint8Array, options: DecodeO
     case HandshakeType.hello_request:
       return m12.decodeHelloRequest(body);
     default:
-      throw new TlsAlert('unexpected_message', `handshake message ${describe(HandshakeType, type, 2)}`);
+      throw new TlsAlert(
+        'unexpected_message',
+        `handshake message ${describe(HandshakeType, type, 2)}`,
+      );
   }
 }
 
 function requireKeyExchange(options: DecodeOptions): m12.KeyExchange12 {
-  if (options.keyExchange === undefined) throw new TlsAlert('internal_error', 'key exchange not given to the TLS 1.2 decoder');
+  if (options.keyExchange === undefined)
+    throw new TlsAlert('internal_error', 'key exchange not given to the TLS 1.2 decoder');
   return options.keyExchange;
 }

@@ -1,7 +1,13 @@
 import { TlsAlert } from '../error/tls-alert.js';
 import { CipherSuite } from '../registry/cipher-suite.js';
 import { HandshakeType, KeyUpdateRequest, ProtocolVersion } from '../registry/constants.js';
-import { decodeExtensions, encodeExtensions, findExtension, pskBindersLength, type Extension } from './extensions.js';
+import {
+  decodeExtensions,
+  encodeExtensions,
+  findExtension,
+  pskBindersLength,
+  type Extension,
+} from './extensions.js';
 import { describe } from '../registry/names.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
 import { Reader } from '../wire/reader.js';
@@ -132,7 +138,8 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
   const legacyCompressionMethods: number[] = [];
   while (!cm.done) legacyCompressionMethods.push(cm.u8());
   // RFC 5246 §7.4.1.2: the list "MUST contain … CompressionMethod.null"; RFC 8446 §4.1.2 names illegal_parameter for any other TLS 1.3 value.
-  if (!legacyCompressionMethods.includes(0)) throw new TlsAlert('illegal_parameter', 'legacy_compression_methods lacks null');
+  if (!legacyCompressionMethods.includes(0))
+    throw new TlsAlert('illegal_parameter', 'legacy_compression_methods lacks null');
   const extensionsPresent = !r.done;
   const extensions = extensionsPresent ? decodeExtensions(r, 'client_hello') : [];
   r.expectEnd('ClientHello');
@@ -156,7 +163,8 @@ export function encodeClientHelloBody(w: Writer, m: ClientHello): void {
   for (const s of m.cipherSuites) w.u16(s, () => describe(CipherSuite, s));
   cs();
   const cm = w.openVector8('legacy_compression_methods');
-  for (const c of m.legacyCompressionMethods) w.u8(c, () => (c === 0 ? 'null (0)' : `unknown (${c})`));
+  for (const c of m.legacyCompressionMethods)
+    w.u8(c, () => (c === 0 ? 'null (0)' : `unknown (${c})`));
   cm();
   if (m.extensionsPresent || m.extensions.length > 0) encodeExtensions(w, m.extensions);
 }
@@ -169,11 +177,13 @@ export function encodeClientHelloBody(w: Writer, m: ClientHello): void {
  */
 export function clientHelloBinderPrefix(raw: Uint8Array): Uint8Array {
   const r = new Reader(raw);
-  if (r.u8('msg_type') !== HandshakeType.client_hello) throw new TlsAlert('decode_error', 'not a ClientHello');
+  if (r.u8('msg_type') !== HandshakeType.client_hello)
+    throw new TlsAlert('decode_error', 'not a ClientHello');
   const body = r.bytes24('ClientHello');
   r.expectEnd('handshake message');
   const psk = findExtension(decodeClientHello(body).extensions, 'pre_shared_key_client_hello');
-  if (psk === undefined) throw new TlsAlert('decode_error', 'ClientHello has no pre_shared_key extension');
+  if (psk === undefined)
+    throw new TlsAlert('decode_error', 'ClientHello has no pre_shared_key extension');
   return raw.subarray(0, raw.length - pskBindersLength(psk.binders));
 }
 
@@ -187,14 +197,25 @@ export function decodeServerHello(body: Uint8Array): ServerHello | HelloRetryReq
   const cipherSuite = r.u16('cipher_suite');
   const legacyCompressionMethod = r.u8('legacy_compression_method');
   // RFC 8446 §4.1.3: "A single byte which MUST have the value 0"; postern offers no compression in TLS 1.2 either.
-  if (legacyCompressionMethod !== 0) throw new TlsAlert('illegal_parameter', `compression method ${legacyCompressionMethod}`);
+  if (legacyCompressionMethod !== 0)
+    throw new TlsAlert('illegal_parameter', `compression method ${legacyCompressionMethod}`);
   const isHrr = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
   const extensionsPresent = !r.done;
-  if (isHrr && !extensionsPresent) throw new TlsAlert('decode_error', 'HelloRetryRequest without extensions');
-  const extensions = extensionsPresent ? decodeExtensions(r, isHrr ? 'hello_retry_request' : 'server_hello') : [];
+  if (isHrr && !extensionsPresent)
+    throw new TlsAlert('decode_error', 'HelloRetryRequest without extensions');
+  const extensions = extensionsPresent
+    ? decodeExtensions(r, isHrr ? 'hello_retry_request' : 'server_hello')
+    : [];
   r.expectEnd('ServerHello');
   if (isHrr) {
-    return { kind: 'hello_retry_request', legacyVersion, legacySessionIdEcho, cipherSuite, legacyCompressionMethod, extensions };
+    return {
+      kind: 'hello_retry_request',
+      legacyVersion,
+      legacySessionIdEcho,
+      cipherSuite,
+      legacyCompressionMethod,
+      extensions,
+    };
   }
   return {
     kind: 'server_hello',
@@ -211,7 +232,10 @@ export function decodeServerHello(body: Uint8Array): ServerHello | HelloRetryReq
 export function encodeServerHelloBody(w: Writer, m: ServerHello | HelloRetryRequest): void {
   const hrr = m.kind === 'hello_retry_request';
   w.u16(m.legacyVersion, () => `legacy_version: ${describe(ProtocolVersion, m.legacyVersion)}`);
-  w.bytes(hrr ? HELLO_RETRY_REQUEST_RANDOM : m.random, hrr ? 'random: HelloRetryRequest' : 'random');
+  w.bytes(
+    hrr ? HELLO_RETRY_REQUEST_RANDOM : m.random,
+    hrr ? 'random: HelloRetryRequest' : 'random',
+  );
   w.vector8(m.legacySessionIdEcho, 'legacy_session_id_echo');
   w.u16(m.cipherSuite, () => `cipher_suite: ${describe(CipherSuite, m.cipherSuite)}`);
   w.u8(m.legacyCompressionMethod, 'legacy_compression_method');
@@ -315,7 +339,14 @@ export function decodeNewSessionTicket13(body: Uint8Array): NewSessionTicket13 {
   const ticket = r.bytes16('ticket', 1);
   const extensions = decodeExtensions(r, 'new_session_ticket');
   r.expectEnd('NewSessionTicket');
-  return { kind: 'new_session_ticket_13', ticketLifetime, ticketAgeAdd, ticketNonce, ticket, extensions };
+  return {
+    kind: 'new_session_ticket_13',
+    ticketLifetime,
+    ticketAgeAdd,
+    ticketNonce,
+    ticket,
+    extensions,
+  };
 }
 
 export function encodeNewSessionTicket13Body(w: Writer, m: NewSessionTicket13): void {
@@ -333,7 +364,8 @@ export function decodeKeyUpdate(body: Uint8Array): KeyUpdate {
   const requestUpdate = r.u8('request_update');
   r.expectEnd('KeyUpdate');
   // RFC 8446 §4.6.3: "If an implementation receives any other value, it MUST terminate the connection with an "illegal_parameter" alert."
-  if (requestUpdate > KeyUpdateRequest.update_requested) throw new TlsAlert('illegal_parameter', `request_update ${requestUpdate}`);
+  if (requestUpdate > KeyUpdateRequest.update_requested)
+    throw new TlsAlert('illegal_parameter', `request_update ${requestUpdate}`);
   return { kind: 'key_update', requestUpdate };
 }
 
@@ -352,7 +384,8 @@ export function decodeEndOfEarlyData(body: Uint8Array): EndOfEarlyData {
  * length, then Hash(ClientHello1). `digest` is that hash.
  */
 export function messageHash(digest: Uint8Array): Uint8Array {
-  if (digest.length === 0 || digest.length > 255) throw new TlsAlert('internal_error', `digest of ${digest.length} bytes`);
+  if (digest.length === 0 || digest.length > 255)
+    throw new TlsAlert('internal_error', `digest of ${digest.length} bytes`);
   const out = new Uint8Array(4 + digest.length);
   out[0] = HandshakeType.message_hash;
   out[3] = digest.length;

@@ -91,14 +91,20 @@ export function decodeCertificateRequest12(body: Uint8Array): CertificateRequest
   const certificateTypes: number[] = [];
   while (!ct.done) certificateTypes.push(ct.u8());
   const sa = r.vector16('supported_signature_algorithms', 2, 0xfffe);
-  if (sa.remaining % 2 !== 0) throw new TlsAlert('decode_error', 'supported_signature_algorithms: odd length');
+  if (sa.remaining % 2 !== 0)
+    throw new TlsAlert('decode_error', 'supported_signature_algorithms: odd length');
   const supportedSignatureAlgorithms: number[] = [];
   while (!sa.done) supportedSignatureAlgorithms.push(sa.u16());
   const ca = r.vector16('certificate_authorities');
   const certificateAuthorities: Uint8Array[] = [];
   while (!ca.done) certificateAuthorities.push(ca.bytes16('DistinguishedName', 1));
   r.expectEnd('CertificateRequest');
-  return { kind: 'certificate_request_12', certificateTypes, supportedSignatureAlgorithms, certificateAuthorities };
+  return {
+    kind: 'certificate_request_12',
+    certificateTypes,
+    supportedSignatureAlgorithms,
+    certificateAuthorities,
+  };
 }
 
 export function encodeCertificateRequest12Body(w: Writer, m: CertificateRequest12): void {
@@ -151,12 +157,16 @@ function encodeSigned(w: Writer, s: DigitallySigned): void {
   w.vector16(s.signature, 'signature');
 }
 
-export function decodeServerKeyExchange(body: Uint8Array, keyExchange: KeyExchange12): ServerKeyExchangeEcdhe | ServerKeyExchangeDhe {
+export function decodeServerKeyExchange(
+  body: Uint8Array,
+  keyExchange: KeyExchange12,
+): ServerKeyExchangeEcdhe | ServerKeyExchangeDhe {
   const r = new Reader(body);
   if (keyExchange === 'ecdhe') {
     const curveType = r.u8('curve_type');
     // RFC 8422 §5.4: explicit curves are deprecated; only named_curve may be used.
-    if (curveType !== ECCurveType.named_curve) throw new TlsAlert('illegal_parameter', `curve_type ${curveType}`);
+    if (curveType !== ECCurveType.named_curve)
+      throw new TlsAlert('illegal_parameter', `curve_type ${curveType}`);
     const namedCurve = r.u16('namedcurve');
     const publicPoint = r.bytes8('public', 1);
     const params = body.subarray(0, r.offset);
@@ -181,7 +191,12 @@ export function decodeServerKeyExchange(body: Uint8Array, keyExchange: KeyExchan
  * Writes the ServerECDHParams / ServerDHParams alone: the server signs
  * client_random + server_random + these bytes (RFC 8422 §5.4, RFC 5246 §7.4.3).
  */
-export function encodeServerKeyExchangeParams(w: Writer, m: Omit<ServerKeyExchangeEcdhe, 'params' | 'signed'> | Omit<ServerKeyExchangeDhe, 'params' | 'signed'>): void {
+export function encodeServerKeyExchangeParams(
+  w: Writer,
+  m:
+    | Omit<ServerKeyExchangeEcdhe, 'params' | 'signed'>
+    | Omit<ServerKeyExchangeDhe, 'params' | 'signed'>,
+): void {
   if (m.kind === 'server_key_exchange_ecdhe') {
     w.u8(ECCurveType.named_curve, 'curve_type: named_curve (3)');
     w.u16(m.namedCurve, () => `namedcurve: ${describe(NamedGroup, m.namedCurve)}`);
@@ -193,7 +208,10 @@ export function encodeServerKeyExchangeParams(w: Writer, m: Omit<ServerKeyExchan
   }
 }
 
-export function encodeServerKeyExchangeBody(w: Writer, m: ServerKeyExchangeEcdhe | ServerKeyExchangeDhe): void {
+export function encodeServerKeyExchangeBody(
+  w: Writer,
+  m: ServerKeyExchangeEcdhe | ServerKeyExchangeDhe,
+): void {
   encodeServerKeyExchangeParams(w, m);
   encodeSigned(w, m.signed);
 }
@@ -204,14 +222,23 @@ export function decodeClientKeyExchange(
 ): ClientKeyExchangeEcdhe | ClientKeyExchangeDhe | ClientKeyExchangeRsa {
   const r = new Reader(body);
   let m: ClientKeyExchangeEcdhe | ClientKeyExchangeDhe | ClientKeyExchangeRsa;
-  if (keyExchange === 'ecdhe') m = { kind: 'client_key_exchange_ecdhe', publicPoint: r.bytes8('ecdh_Yc', 1) };
-  else if (keyExchange === 'dhe') m = { kind: 'client_key_exchange_dhe', dhYc: r.bytes16('dh_Yc', 1) };
-  else m = { kind: 'client_key_exchange_rsa', encryptedPreMasterSecret: r.bytes16('EncryptedPreMasterSecret') };
+  if (keyExchange === 'ecdhe')
+    m = { kind: 'client_key_exchange_ecdhe', publicPoint: r.bytes8('ecdh_Yc', 1) };
+  else if (keyExchange === 'dhe')
+    m = { kind: 'client_key_exchange_dhe', dhYc: r.bytes16('dh_Yc', 1) };
+  else
+    m = {
+      kind: 'client_key_exchange_rsa',
+      encryptedPreMasterSecret: r.bytes16('EncryptedPreMasterSecret'),
+    };
   r.expectEnd('ClientKeyExchange');
   return m;
 }
 
-export function encodeClientKeyExchangeBody(w: Writer, m: ClientKeyExchangeEcdhe | ClientKeyExchangeDhe | ClientKeyExchangeRsa): void {
+export function encodeClientKeyExchangeBody(
+  w: Writer,
+  m: ClientKeyExchangeEcdhe | ClientKeyExchangeDhe | ClientKeyExchangeRsa,
+): void {
   if (m.kind === 'client_key_exchange_ecdhe') w.vector8(m.publicPoint, 'ecdh_Yc');
   else if (m.kind === 'client_key_exchange_dhe') w.vector16(m.dhYc, 'dh_Yc');
   else w.vector16(m.encryptedPreMasterSecret, 'EncryptedPreMasterSecret');

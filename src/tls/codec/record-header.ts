@@ -31,13 +31,21 @@ export function fragmentLengthAllowed(type: number, length: number): boolean {
 
 export function encodeRecordHeader(header: RecordHeader, w: Writer): void {
   w.u8(header.type, () => `content type: ${describe(ContentType, header.type, 2)}`);
-  w.u16(header.version, () => `legacy_record_version: 0x${header.version.toString(16).padStart(4, '0')}`);
+  w.u16(
+    header.version,
+    () => `legacy_record_version: 0x${header.version.toString(16).padStart(4, '0')}`,
+  );
   w.u16(header.length, () => `length: ${header.length}`);
 }
 
 /** Decodes the 5-byte header at `offset`, checking the type and the length against `maxLength`. */
-export function decodeRecordHeader(b: Uint8Array, offset = 0, maxLength = MAX_CIPHERTEXT_LENGTH): RecordHeader {
-  if (b.length - offset < RECORD_HEADER_LENGTH) throw new TlsAlert('decode_error', 'record header truncated');
+export function decodeRecordHeader(
+  b: Uint8Array,
+  offset = 0,
+  maxLength = MAX_CIPHERTEXT_LENGTH,
+): RecordHeader {
+  if (b.length - offset < RECORD_HEADER_LENGTH)
+    throw new TlsAlert('decode_error', 'record header truncated');
   const type = b[offset]!;
   const version = (b[offset + 1]! << 8) | b[offset + 2]!;
   const length = (b[offset + 3]! << 8) | b[offset + 4]!;
@@ -47,7 +55,9 @@ export function decodeRecordHeader(b: Uint8Array, offset = 0, maxLength = MAX_CI
 
 function checkHeader(type: number, length: number, maxLength: number): void {
   // RFC 8446 §5: "If a TLS implementation receives an unexpected record type, it MUST terminate the connection with an unexpected_message alert."
-  if (!isKnownContentType(type)) throw new TlsAlert('unexpected_message', `unknown record content type ${type}`);
+  if (!isKnownContentType(type))
+    throw new TlsAlert('unexpected_message', `unknown record content type ${type}`);
   // RFC 8446 §5.2: a record over 2^14 + 256 "MUST terminate the connection with a record_overflow alert".
-  if (length > maxLength) throw new TlsAlert('record_overflow', `record of ${length} bytes exceeds ${maxLength}`);
+  if (length > maxLength)
+    throw new TlsAlert('record_overflow', `record of ${length} bytes exceeds ${maxLength}`);
 }

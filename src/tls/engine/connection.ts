@@ -21,7 +21,11 @@ import { MAX_PLAINTEXT_LENGTH } from '../registry/record-limits.js';
 import type { RecordReader, RecordWriter } from '../record/protection.js';
 import type { CipherSuiteInfo, Tls13Suite } from '../registry/suites.js';
 import type { MessageTrace } from '../policy/config.js';
-import { RecordProtectionError, Tls13RecordOpener, Tls13RecordSealer } from '../record/tls13-protection.js';
+import {
+  RecordProtectionError,
+  Tls13RecordOpener,
+  Tls13RecordSealer,
+} from '../record/tls13-protection.js';
 import type { SessionState } from '../session/state.js';
 
 /** BoringSSL's kMaxEmptyRecords: consecutive empty records taken before unexpected_message. */
@@ -57,7 +61,6 @@ export interface SessionInfo {
   /** TLS 1.2 CBC suites: records are encrypt-then-MAC (RFC 7366). */
   encryptThenMac?: boolean;
 }
-
 
 export type TlsEvent =
   | { type: 'handshake'; info: SessionInfo }
@@ -151,7 +154,9 @@ function isTrafficState(s: HandshakeState): s is TrafficState {
 export class TlsConnection implements HandshakeIO {
   private state: HandshakeState;
   /** RFC 8446 §5.1 / RFC 5246 §6.2.1: 2^14 in the clear; once protected, the reader's own bound (2^14 + 256 or + 2048). */
-  private readonly splitter = new RecordSplitter(() => this.reader?.maxFragmentLength ?? MAX_PLAINTEXT_LENGTH);
+  private readonly splitter = new RecordSplitter(
+    () => this.reader?.maxFragmentLength ?? MAX_PLAINTEXT_LENGTH,
+  );
   private readonly assembler = new HandshakeAssembler();
   private reader: RecordReader | undefined;
   private writer: RecordWriter | undefined;
@@ -184,7 +189,12 @@ export class TlsConnection implements HandshakeIO {
   constructor(
     readonly role: 'client' | 'server',
     initial: HandshakeState,
-    options: { random: Random; now?: () => Date; onMessage?: MessageTrace; customizeSent?: (message: HandshakeMessage) => HandshakeMessage },
+    options: {
+      random: Random;
+      now?: () => Date;
+      onMessage?: MessageTrace;
+      customizeSent?: (message: HandshakeMessage) => HandshakeMessage;
+    },
   ) {
     this.state = initial;
     this.random = options.random;
@@ -236,7 +246,11 @@ export class TlsConnection implements HandshakeIO {
           // RFC 8446 §6.1: what follows a close_notify (or a fatal alert) is ignored.
           if (this.failed !== undefined || this.peerClosed) return;
           if (this.paused) {
-            this.heldRecords.push({ type: record.type, version: record.version, fragment: Uint8Array.from(record.fragment) });
+            this.heldRecords.push({
+              type: record.type,
+              version: record.version,
+              fragment: Uint8Array.from(record.fragment),
+            });
             return;
           }
           this.handleRecord(record.type, record.version, record.fragment);
@@ -269,9 +283,13 @@ export class TlsConnection implements HandshakeIO {
   /** Ends a paused handshake: the caller could not answer (its lookup failed); internal_error goes to the peer. */
   rejectClientHello(reason: string): void {
     if (this.failed !== undefined) return;
-    if (!isPaused(this.state)) throw new Error('TLS: rejectClientHello without a client_hello question');
+    if (!isPaused(this.state))
+      throw new Error('TLS: rejectClientHello without a client_hello question');
     this.guard(() => {
-      throw new TlsAlert('internal_error', `the server could not answer the ClientHello: ${reason}`);
+      throw new TlsAlert(
+        'internal_error',
+        `the server could not answer the ClientHello: ${reason}`,
+      );
     });
   }
 
@@ -300,7 +318,10 @@ export class TlsConnection implements HandshakeIO {
     if (this.writeClosed) throw new Error('TLS: write after close');
     const chunk = this.recordContentLimit();
     for (let off = 0; off < data.length || (off === 0 && data.length === 0); off += chunk) {
-      this.sealRecord(ContentType.application_data, data.subarray(off, Math.min(data.length, off + chunk)));
+      this.sealRecord(
+        ContentType.application_data,
+        data.subarray(off, Math.min(data.length, off + chunk)),
+      );
       if (data.length === 0) break;
     }
   }
@@ -319,8 +340,10 @@ export class TlsConnection implements HandshakeIO {
   updateKeys(requestPeer: boolean): void {
     if (this.failed !== undefined) throw this.failed;
     const state = this.state;
-    if (this.info?.protocol === 'TLSv1.2') throw new Error('TLS: KeyUpdate does not exist in TLS 1.2 (RFC 8446 §4.6.3 only)');
-    if (this.info === undefined || !isTrafficState(state)) throw new Error('TLS: KeyUpdate before the handshake is complete');
+    if (this.info?.protocol === 'TLSv1.2')
+      throw new Error('TLS: KeyUpdate does not exist in TLS 1.2 (RFC 8446 §4.6.3 only)');
+    if (this.info === undefined || !isTrafficState(state))
+      throw new Error('TLS: KeyUpdate before the handshake is complete');
     this.guard(() => {
       state.updateKeys(this, requestPeer);
       this.flushHandshake();
@@ -330,7 +353,8 @@ export class TlsConnection implements HandshakeIO {
   /** Bytes to send to the peer, or undefined when there are none. */
   takeOutput(): Uint8Array | undefined {
     if (this.output.length === 0) return undefined;
-    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concatBytes(...this.output);
+    const out =
+      this.output.length === 1 ? (this.output[0] as Uint8Array) : concatBytes(...this.output);
     this.output = [];
     return out;
   }
@@ -368,7 +392,8 @@ export class TlsConnection implements HandshakeIO {
 
   setReader(reader: RecordReader): void {
     // RFC 8446 §5.1 (and RFC 5246 §7.1 for CCS): handshake messages MUST NOT span a key change.
-    if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'handshake message spans a key change');
+    if (!this.assembler.isEmpty)
+      throw new TlsAlert('unexpected_message', 'handshake message spans a key change');
     if (this.receiveLimit !== undefined) reader.plaintextLimit = this.receiveLimit;
     this.reader = reader;
   }
@@ -396,18 +421,31 @@ export class TlsConnection implements HandshakeIO {
   }
 
   emitSession(state: SessionState, id?: Uint8Array): void {
-    this.events.push(id === undefined ? { type: 'session', state } : { type: 'session', state, id });
+    this.events.push(
+      id === undefined ? { type: 'session', state } : { type: 'session', state, id },
+    );
   }
 
   // ---- records in
 
   private handleRecord(type: number, version: number, fragment: Uint8Array): void {
-    if (!isTlsRecordVersion(version)) throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)}`);
+    if (!isTlsRecordVersion(version))
+      throw new TlsAlert('protocol_version', `record version 0x${version.toString(16)}`);
     // RFC 8446 §5.1: no other record may come between the fragments of a handshake message.
-    if (type !== ContentType.handshake && type !== ContentType.application_data && !this.assembler.isEmpty) {
-      throw new TlsAlert('unexpected_message', `${nameOf(ContentType, type, 2)} record inside a handshake message`);
+    if (
+      type !== ContentType.handshake &&
+      type !== ContentType.application_data &&
+      !this.assembler.isEmpty
+    ) {
+      throw new TlsAlert(
+        'unexpected_message',
+        `${nameOf(ContentType, type, 2)} record inside a handshake message`,
+      );
     }
-    if (type === ContentType.change_cipher_spec && (this.reader === undefined || this.state.handleChangeCipherSpec === undefined)) {
+    if (
+      type === ContentType.change_cipher_spec &&
+      (this.reader === undefined || this.state.handleChangeCipherSpec === undefined)
+    ) {
       this.changeCipherSpec(fragment);
       return;
     }
@@ -423,11 +461,15 @@ export class TlsConnection implements HandshakeIO {
     }
     this.countRepeats(contentType, content);
     if (contentType !== ContentType.handshake && !this.assembler.isEmpty) {
-      throw new TlsAlert('unexpected_message', `${nameOf(ContentType, contentType, 2)} record inside a handshake message`);
+      throw new TlsAlert(
+        'unexpected_message',
+        `${nameOf(ContentType, contentType, 2)} record inside a handshake message`,
+      );
     }
     switch (contentType) {
       case ContentType.handshake: {
-        if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length handshake record');
+        if (content.length === 0)
+          throw new TlsAlert('unexpected_message', 'zero-length handshake record');
         this.handshakeSeen = true;
         const frames = this.assembler.push(content);
         for (let i = 0; i < frames.length; i++) {
@@ -438,16 +480,22 @@ export class TlsConnection implements HandshakeIO {
       }
       case ContentType.alert:
         // RFC 8446 §5.4 (an inner plaintext with no content), RFC 5246 §6.2.1 (no zero-length alert fragments): not a malformed alert.
-        if (content.length === 0) throw new TlsAlert('unexpected_message', 'zero-length alert record');
+        if (content.length === 0)
+          throw new TlsAlert('unexpected_message', 'zero-length alert record');
         this.handleAlert(content);
         return;
       case ContentType.change_cipher_spec:
         // RFC 8446 §5: a protected change_cipher_spec is unexpected_message; TLS 1.2 states take it.
-        if (this.state.handleChangeCipherSpec === undefined) throw new TlsAlert('unexpected_message', 'protected change_cipher_spec');
+        if (this.state.handleChangeCipherSpec === undefined)
+          throw new TlsAlert('unexpected_message', 'protected change_cipher_spec');
         this.changeCipherSpec(content);
         return;
       case ContentType.application_data:
-        if (this.info === undefined) throw new TlsAlert('unexpected_message', 'application data before the handshake completed');
+        if (this.info === undefined)
+          throw new TlsAlert(
+            'unexpected_message',
+            'application data before the handshake completed',
+          );
         if (content.length > 0) this.events.push({ type: 'data', data: Uint8Array.from(content) });
         return;
       default:
@@ -461,12 +509,23 @@ export class TlsConnection implements HandshakeIO {
     const message = decodeHandshake(frame.type, frame.body, this.state.decodeAs);
     this.trace?.('received', message, frame.raw);
     // RFC 5246 §7.4.1.1: a client ignores HelloRequest while it is negotiating (it is not part of the handshake hash).
-    if (message.kind === 'hello_request' && this.role === 'client' && this.info === undefined) return;
+    if (message.kind === 'hello_request' && this.role === 'client' && this.info === undefined)
+      return;
     this.state = this.state.handle(this, message, frame.raw);
     // RFC 8446 §5.1: the message before a key change must end its record (setReadKeys checks partial ones).
-    if (this.reader !== reader && more) throw new TlsAlert('unexpected_message', `handshake message after ${message.kind} in the same record spans a key change`);
+    if (this.reader !== reader && more)
+      throw new TlsAlert(
+        'unexpected_message',
+        `handshake message after ${message.kind} in the same record spans a key change`,
+      );
     if (isPaused(this.state)) {
-      this.heldFrames.push(...rest.map((f) => ({ type: f.type, body: Uint8Array.from(f.body), raw: Uint8Array.from(f.raw) })));
+      this.heldFrames.push(
+        ...rest.map((f) => ({
+          type: f.type,
+          body: Uint8Array.from(f.body),
+          raw: Uint8Array.from(f.raw),
+        })),
+      );
       this.events.push({ type: 'client_hello', question: this.state.question });
     }
   }
@@ -477,9 +536,11 @@ export class TlsConnection implements HandshakeIO {
       this.changeCipherSpec12(state.handleChangeCipherSpec.bind(state), fragment);
       return;
     }
-    if (fragment.length !== 1 || fragment[0] !== 0x01) throw new TlsAlert('unexpected_message', 'malformed change_cipher_spec');
+    if (fragment.length !== 1 || fragment[0] !== 0x01)
+      throw new TlsAlert('unexpected_message', 'malformed change_cipher_spec');
     // RFC 8446 §5: a single 0x01 byte between the first ClientHello and the peer's Finished is dropped; anything else is unexpected.
-    if (!this.ccsAllowed || !this.handshakeSeen) throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
+    if (!this.ccsAllowed || !this.handshakeSeen)
+      throw new TlsAlert('unexpected_message', 'change_cipher_spec outside the handshake');
   }
 
   /**
@@ -488,12 +549,18 @@ export class TlsConnection implements HandshakeIO {
    * the read keys and the second is unexpected_message (no state takes a
    * CCS right after one); a byte other than 1, or no byte, is decode_error.
    */
-  private changeCipherSpec12(handle: (io: HandshakeIO) => HandshakeState, fragment: Uint8Array): void {
-    if (fragment.length === 0 || fragment.some((b) => b !== 0x01)) throw new TlsAlert('decode_error', 'malformed change_cipher_spec');
+  private changeCipherSpec12(
+    handle: (io: HandshakeIO) => HandshakeState,
+    fragment: Uint8Array,
+  ): void {
+    if (fragment.length === 0 || fragment.some((b) => b !== 0x01))
+      throw new TlsAlert('decode_error', 'malformed change_cipher_spec');
     // RFC 5246 §7.1: CCS switches the read keys, so no handshake message may be left half-read.
-    if (!this.assembler.isEmpty) throw new TlsAlert('unexpected_message', 'change_cipher_spec inside a handshake message');
+    if (!this.assembler.isEmpty)
+      throw new TlsAlert('unexpected_message', 'change_cipher_spec inside a handshake message');
     this.state = handle(this);
-    if (fragment.length > 1) throw new TlsAlert('unexpected_message', 'a second change_cipher_spec in the same record');
+    if (fragment.length > 1)
+      throw new TlsAlert('unexpected_message', 'a second change_cipher_spec in the same record');
   }
 
   /**
@@ -505,10 +572,18 @@ export class TlsConnection implements HandshakeIO {
    */
   private countRepeats(contentType: number, content: Uint8Array): void {
     this.emptyRecords = content.length === 0 ? this.emptyRecords + 1 : 0;
-    if (this.emptyRecords > MAX_EMPTY_RECORDS) throw new TlsAlert('unexpected_message', `more than ${MAX_EMPTY_RECORDS} empty records in a row`);
+    if (this.emptyRecords > MAX_EMPTY_RECORDS)
+      throw new TlsAlert(
+        'unexpected_message',
+        `more than ${MAX_EMPTY_RECORDS} empty records in a row`,
+      );
     const warning = contentType === ContentType.alert && content[0] === AlertLevel.warning;
     this.warningAlerts = warning ? this.warningAlerts + 1 : 0;
-    if (this.warningAlerts > MAX_WARNING_ALERTS) throw new TlsAlert('unexpected_message', `more than ${MAX_WARNING_ALERTS} warning alerts in a row`);
+    if (this.warningAlerts > MAX_WARNING_ALERTS)
+      throw new TlsAlert(
+        'unexpected_message',
+        `more than ${MAX_WARNING_ALERTS} warning alerts in a row`,
+      );
   }
 
   private handleAlert(content: Uint8Array): void {
@@ -521,16 +596,33 @@ export class TlsConnection implements HandshakeIO {
     // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is an error whatever its level.
     if (alert.description === AlertDescription.user_canceled) return;
     // RFC 5246 §7.2.2: in TLS 1.2 the receiver of a warning may go on; only no_renegotiation answers something we asked (our HelloRequest), so it ends the attempt.
-    if (alert.level === AlertLevel.warning && this.state.decodeAs.version === 'tls1.2' && alert.description !== AlertDescription.no_renegotiation) return;
+    if (
+      alert.level === AlertLevel.warning &&
+      this.state.decodeAs.version === 'tls1.2' &&
+      alert.description !== AlertDescription.no_renegotiation
+    )
+      return;
     const name = alertDescriptionName(alert.description) as TlsConnectionError['alert'];
-    this.fail(new TlsConnectionError(name, 'remote', `peer sent ${alert.level === AlertLevel.fatal ? 'fatal' : 'warning'} alert ${name}`, undefined, 'peer_alert'), false);
+    this.fail(
+      new TlsConnectionError(
+        name,
+        'remote',
+        `peer sent ${alert.level === AlertLevel.fatal ? 'fatal' : 'warning'} alert ${name}`,
+        undefined,
+        'peer_alert',
+      ),
+      false,
+    );
   }
 
   // ---- records out
 
   private flushHandshake(): void {
     if (this.pendingHandshakeLength === 0) return;
-    const all = this.pendingHandshake.length === 1 ? (this.pendingHandshake[0] as Uint8Array) : concatBytes(...this.pendingHandshake);
+    const all =
+      this.pendingHandshake.length === 1
+        ? (this.pendingHandshake[0] as Uint8Array)
+        : concatBytes(...this.pendingHandshake);
     this.pendingHandshake = [];
     this.pendingHandshakeLength = 0;
     const chunk = this.recordContentLimit();
@@ -566,11 +658,23 @@ export class TlsConnection implements HandshakeIO {
       step();
     } catch (err) {
       if (err instanceof TlsAlert) {
-        this.fail(new TlsConnectionError(err.description, 'local', err.message, err, err.kind, err.reason), true);
+        this.fail(
+          new TlsConnectionError(err.description, 'local', err.message, err, err.kind, err.reason),
+          true,
+        );
       } else {
         // A bug, not the peer's fault: still one alert and one error event, never an exception out of the engine.
         const message = err instanceof Error ? err.message : String(err);
-        this.fail(new TlsConnectionError('internal_error', 'local', `internal error: ${message}`, err, 'local'), true);
+        this.fail(
+          new TlsConnectionError(
+            'internal_error',
+            'local',
+            `internal error: ${message}`,
+            err,
+            'local',
+          ),
+          true,
+        );
       }
     }
   }
@@ -581,7 +685,8 @@ export class TlsConnection implements HandshakeIO {
     this.pendingHandshake = [];
     this.pendingHandshakeLength = 0;
     if (sendAlert && !this.writeClosed) {
-      const code = AlertDescription[error.alert as AlertDescriptionName] ?? AlertDescription.internal_error;
+      const code =
+        AlertDescription[error.alert as AlertDescriptionName] ?? AlertDescription.internal_error;
       try {
         this.sendAlert(AlertLevel.fatal, code);
       } catch (err) {

@@ -18,7 +18,8 @@ export class Transcript {
 
   start(hash: HashAlgorithm): void {
     if (this.running !== undefined) {
-      if (this.running.algorithm !== hash) throw new Error(`transcript already uses ${this.running.algorithm}`);
+      if (this.running.algorithm !== hash)
+        throw new Error(`transcript already uses ${this.running.algorithm}`);
       return;
     }
     this.running = createHash(hash);
@@ -33,13 +34,15 @@ export class Transcript {
 
   /** Transcript-Hash of everything added so far. */
   current(): Uint8Array {
-    if (this.running === undefined) throw new Error('transcript hash used before the hash was chosen');
+    if (this.running === undefined)
+      throw new Error('transcript hash used before the hash was chosen');
     return this.running.clone().digest();
   }
 
   /** Transcript-Hash of everything so far followed by `partial` (RFC 8446 §4.2.11.2: the binder's truncated ClientHello). */
   currentWith(partial: Uint8Array): Uint8Array {
-    if (this.running === undefined) throw new Error('transcript hash used before the hash was chosen');
+    if (this.running === undefined)
+      throw new Error('transcript hash used before the hash was chosen');
     const h = this.running.clone();
     h.update(partial);
     return h.digest();

@@ -16,7 +16,9 @@ export class TlsAlert extends Error {
   constructor(
     readonly description: AlertDescriptionName,
     message?: string,
-    readonly level: AlertLevel = description === 'close_notify' || description === 'user_canceled' || description === 'no_renegotiation'
+    readonly level: AlertLevel = description === 'close_notify' ||
+    description === 'user_canceled' ||
+    description === 'no_renegotiation'
       ? AlertLevel.warning
       : AlertLevel.fatal,
     /** Set when raised by `TlsAlert.because`. */

@@ -31,7 +31,8 @@ class ExpectClientHello implements HandshakeState {
 
   handle(io: HandshakeIO, message: HandshakeMessage, raw: Uint8Array): HandshakeState {
     if (message.kind !== 'client_hello') throw unexpectedMessage(this.name, message);
-    if (this.config.askCaller !== undefined) return new AwaitCallerAnswer(this.config, message, raw);
+    if (this.config.askCaller !== undefined)
+      return new AwaitCallerAnswer(this.config, message, raw);
     return chooseVersion(io, this.config, message, raw);
   }
 }
@@ -47,7 +48,11 @@ class AwaitCallerAnswer implements PausedState {
     private readonly raw: Uint8Array,
   ) {
     const name = serverName(ch);
-    this.question = { sessionId: Uint8Array.from(ch.legacySessionId), alpnProtocols: offeredAlpn(ch), ...(name !== undefined ? { serverName: name } : {}) };
+    this.question = {
+      sessionId: Uint8Array.from(ch.legacySessionId),
+      alpnProtocols: offeredAlpn(ch),
+      ...(name !== undefined ? { serverName: name } : {}),
+    };
   }
 
   handle(_io: HandshakeIO, message: HandshakeMessage): HandshakeState {
@@ -61,18 +66,48 @@ class AwaitCallerAnswer implements PausedState {
 }
 
 /** The caller's certificates replace the configured ones; its session is the session cache of this handshake. */
-function withAnswer(config: ResolvedServerConfig, question: ClientHelloQuestion, answer: ClientHelloAnswer): ResolvedServerConfig {
-  const certificates = answer.certificates !== undefined && answer.certificates.length > 0 ? answer.certificates : config.certificates;
+function withAnswer(
+  config: ResolvedServerConfig,
+  question: ClientHelloQuestion,
+  answer: ClientHelloAnswer,
+): ResolvedServerConfig {
+  const certificates =
+    answer.certificates !== undefined && answer.certificates.length > 0
+      ? answer.certificates
+      : config.certificates;
   // RFC 6066 §3: a server that has no certificate for the name may end the handshake with unrecognized_name.
-  if (certificates.length === 0) throw TlsAlert.because('no_certificate_for_name', `no certificate for ${question.serverName ?? 'a client without server_name'}`);
+  if (certificates.length === 0)
+    throw TlsAlert.because(
+      'no_certificate_for_name',
+      `no certificate for ${question.serverName ?? 'a client without server_name'}`,
+    );
   if (config.askCaller?.session !== true) return { ...config, certificates };
   const { session } = answer;
-  return { ...config, certificates, sessionCache: { get: (id) => (session !== undefined && equalBytes(id, question.sessionId) ? session : undefined) } };
+  return {
+    ...config,
+    certificates,
+    sessionCache: {
+      get: (id) =>
+        session !== undefined && equalBytes(id, question.sessionId) ? session : undefined,
+    },
+  };
 }
 
 /** The one place the server picks a version (RFC 8446 §4.1.3: with the downgrade sentinel in TLS 1.2 when we speak 1.3). */
-function chooseVersion(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array): HandshakeState {
+function chooseVersion(
+  io: HandshakeIO,
+  config: ResolvedServerConfig,
+  ch: ClientHello,
+  raw: Uint8Array,
+): HandshakeState {
   const range = serverVersionRange(config);
-  if (selectServerVersion(range, ch) === 'TLSv1.2') return startServer12(io, config, { ...ch, extensions: decodeTls12ClientHelloExtensions(ch.extensions) }, raw, range.tls13);
+  if (selectServerVersion(range, ch) === 'TLSv1.2')
+    return startServer12(
+      io,
+      config,
+      { ...ch, extensions: decodeTls12ClientHelloExtensions(ch.extensions) },
+      raw,
+      range.tls13,
+    );
   return startServer13(io, config, ch, raw);
 }

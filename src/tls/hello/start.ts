@@ -28,5 +28,11 @@ export function createClientConnection(options: ClientConfig): TlsConnection {
 export function createServerConnection(options: ServerConfig): TlsConnection {
   const config = resolveServerConfig(options);
   const { customizeServerMessage } = config;
-  return new TlsConnection('server', startServer(config), customizeServerMessage === undefined ? config : { ...config, customizeSent: customizeServerMessage });
+  return new TlsConnection(
+    'server',
+    startServer(config),
+    customizeServerMessage === undefined
+      ? config
+      : { ...config, customizeSent: customizeServerMessage },
+  );
 }

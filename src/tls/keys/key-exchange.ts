@@ -3,7 +3,11 @@ import type { DhGroup } from '../../crypto/dh.js';
 import { ecdhGenerate, ecdhSharedSecret } from '../../crypto/ecdh.js';
 import type { EcdhGroup } from '../../crypto/ecdh.js';
 import { CryptoError } from '../../crypto/errors.js';
-import { x25519MlKem768Decapsulate, x25519MlKem768Encapsulate, x25519MlKem768Generate } from '../../crypto/x25519-mlkem768.js';
+import {
+  x25519MlKem768Decapsulate,
+  x25519MlKem768Encapsulate,
+  x25519MlKem768Generate,
+} from '../../crypto/x25519-mlkem768.js';
 import type { Random } from '../../prng/random.js';
 import { TlsAlert } from '../error/tls-alert.js';
 import { NamedGroup } from '../registry/named-group.js';
@@ -72,12 +76,20 @@ export interface KeyShareSecret {
 export function generateKeyShare(group: number, random: Random): KeyShareSecret {
   if (isKemGroup(group)) {
     const key = x25519MlKem768Generate(random);
-    return { group, publicKey: key.keyShare, computeSharedSecret: (peer) => shared(() => x25519MlKem768Decapsulate(key, peer)) };
+    return {
+      group,
+      publicKey: key.keyShare,
+      computeSharedSecret: (peer) => shared(() => x25519MlKem768Decapsulate(key, peer)),
+    };
   }
   const ec = EC_GROUPS.get(group);
   if (ec !== undefined) {
     const pair = ecdhGenerate(ec, random);
-    return { group, publicKey: pair.publicKey, computeSharedSecret: (peer) => shared(() => ecdhSharedSecret(ec, pair.privateKey, peer)) };
+    return {
+      group,
+      publicKey: pair.publicKey,
+      computeSharedSecret: (peer) => shared(() => ecdhSharedSecret(ec, pair.privateKey, peer)),
+    };
   }
   const ff = FF_GROUPS.get(group);
   if (ff !== undefined) {
@@ -88,7 +100,11 @@ export function generateKeyShare(group: number, random: Random): KeyShareSecret 
       publicKey: pair.publicKey,
       // RFC 8446 §4.2.8.1: the peer's value is exactly len(p) bytes; the secret is left-padded to len(p).
       computeSharedSecret: (peer) => {
-        if (peer.length !== plen) throw new TlsAlert('illegal_parameter', `DH key share of ${peer.length} bytes, expected ${plen}`);
+        if (peer.length !== plen)
+          throw new TlsAlert(
+            'illegal_parameter',
+            `DH key share of ${peer.length} bytes, expected ${plen}`,
+          );
         return shared(() => dhSharedSecret(ff, pair.privateKey, peer));
       },
     };
@@ -107,7 +123,11 @@ export interface KeyShareAnswer {
  * and the DH result; for X25519MLKEM768 the encapsulation to the client's
  * key (draft-ietf-tls-ecdhe-mlkem §3), whose ciphertext is our share.
  */
-export function answerKeyShare(group: number, clientShare: Uint8Array, random: Random): KeyShareAnswer {
+export function answerKeyShare(
+  group: number,
+  clientShare: Uint8Array,
+  random: Random,
+): KeyShareAnswer {
   if (isKemGroup(group)) {
     const result = shared(() => x25519MlKem768Encapsulate(clientShare, random));
     return { publicKey: result.keyShare, sharedSecret: result.sharedSecret };
@@ -121,7 +141,8 @@ function shared<T>(compute: () => T): T {
   try {
     return compute();
   } catch (err) {
-    if (err instanceof CryptoError) throw new TlsAlert('illegal_parameter', `key share rejected: ${err.message}`);
+    if (err instanceof CryptoError)
+      throw new TlsAlert('illegal_parameter', `key share rejected: ${err.message}`);
     throw err;
   }
 }

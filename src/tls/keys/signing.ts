@@ -5,7 +5,13 @@ import { CryptoError } from '../../crypto/errors.js';
 import type { HashAlgorithm } from '../../crypto/hash.js';
 import { hashOutputLen } from '../../crypto/hash.js';
 import type { RsaPublicKey } from '../../crypto/rsa.js';
-import { rsaPkcs1v15Sign, rsaPkcs1v15Verify, rsaPssKeyAllows, rsaPssSign, rsaPssVerify } from '../../crypto/rsa.js';
+import {
+  rsaPkcs1v15Sign,
+  rsaPkcs1v15Verify,
+  rsaPssKeyAllows,
+  rsaPssSign,
+  rsaPssVerify,
+} from '../../crypto/rsa.js';
 import type { Random } from '../../prng/random.js';
 import type { PrivateKey } from '../../x509/private-key.js';
 import type { PublicKey } from '../../x509/public-key.js';
@@ -90,7 +96,11 @@ function rsaKeyMatches(info: SchemeInfo, key: RsaPublicKey): boolean {
  * The schemes a key can sign with, in our preference order, restricted to
  * the ones the peer listed (`peerSchemes`), for TLS 1.3 or 1.2.
  */
-export function usableSchemes(key: PrivateKey | PublicKey, peerSchemes: readonly number[], tls13: boolean): number[] {
+export function usableSchemes(
+  key: PrivateKey | PublicKey,
+  peerSchemes: readonly number[],
+  tls13: boolean,
+): number[] {
   return DEFAULT_SIGNATURE_SCHEMES.filter((scheme) => {
     const info = SCHEMES.get(scheme);
     if (info === undefined || (tls13 && !info.tls13)) return false;
@@ -99,15 +109,28 @@ export function usableSchemes(key: PrivateKey | PublicKey, peerSchemes: readonly
 }
 
 /** Can `scheme` be used with `key` in this version? (A peer's choice is checked with this.) */
-export function schemeFitsKey(scheme: number, key: PublicKey | PrivateKey, tls13: boolean): boolean {
+export function schemeFitsKey(
+  scheme: number,
+  key: PublicKey | PrivateKey,
+  tls13: boolean,
+): boolean {
   const info = SCHEMES.get(scheme);
   if (info === undefined || (tls13 && !info.tls13)) return false;
   return keyMatches(info, key, tls13);
 }
 
-export function signWithScheme(key: PrivateKey, scheme: number, message: Uint8Array, random: Random): Uint8Array {
+export function signWithScheme(
+  key: PrivateKey,
+  scheme: number,
+  message: Uint8Array,
+  random: Random,
+): Uint8Array {
   const info = SCHEMES.get(scheme);
-  if (info === undefined || info.key !== key.kind || !keyMatches(info, key, false)) throw new CryptoError('invalid_parameter', `signature scheme 0x${scheme.toString(16)} does not fit a ${key.kind} key`);
+  if (info === undefined || info.key !== key.kind || !keyMatches(info, key, false))
+    throw new CryptoError(
+      'invalid_parameter',
+      `signature scheme 0x${scheme.toString(16)} does not fit a ${key.kind} key`,
+    );
   switch (key.kind) {
     case 'rsa':
       return info.padding === 'pss'
@@ -123,7 +146,12 @@ export function signWithScheme(key: PrivateKey, scheme: number, message: Uint8Ar
 }
 
 /** False for any bad signature, a scheme that does not fit the key, or a key we cannot use. */
-export function verifyWithScheme(key: PublicKey, scheme: number, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyWithScheme(
+  key: PublicKey,
+  scheme: number,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const info = SCHEMES.get(scheme);
   if (info === undefined || info.key !== key.kind || !keyMatches(info, key, false)) return false;
   try {

@@ -22,9 +22,9 @@ export interface KeyBlock {
   readonly server: DirectionKeys;
 }
 
-
 function checkRandom(r: Uint8Array, what: string): void {
-  if (r.length !== 32) throw new CryptoError('invalid_parameter', `${what} must be 32 bytes, got ${r.length}`);
+  if (r.length !== 32)
+    throw new CryptoError('invalid_parameter', `${what} must be 32 bytes, got ${r.length}`);
 }
 
 /**
@@ -41,10 +41,21 @@ export class Tls12MasterSecret {
   ) {}
 
   /** RFC 5246 §8.1: PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)[0..47]. */
-  static fromPreMaster(prfHash: 'sha256' | 'sha384', preMasterSecret: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): Tls12MasterSecret {
+  static fromPreMaster(
+    prfHash: 'sha256' | 'sha384',
+    preMasterSecret: Uint8Array,
+    clientRandom: Uint8Array,
+    serverRandom: Uint8Array,
+  ): Tls12MasterSecret {
     checkRandom(clientRandom, 'ClientHello.random');
     checkRandom(serverRandom, 'ServerHello.random');
-    const secret = tls12Prf(prfHash, preMasterSecret, 'master secret', concatBytes(clientRandom, serverRandom), MASTER_SECRET_LENGTH);
+    const secret = tls12Prf(
+      prfHash,
+      preMasterSecret,
+      'master secret',
+      concatBytes(clientRandom, serverRandom),
+      MASTER_SECRET_LENGTH,
+    );
     return new Tls12MasterSecret(prfHash, secret, false);
   }
 
@@ -52,14 +63,32 @@ export class Tls12MasterSecret {
    * RFC 7627 §4: PRF(pre_master_secret, "extended master secret", session_hash)[0..47],
    * session_hash being the hash of the handshake up to and including ClientKeyExchange.
    */
-  static extendedFromPreMaster(prfHash: 'sha256' | 'sha384', preMasterSecret: Uint8Array, sessionHash: Uint8Array): Tls12MasterSecret {
-    const secret = tls12Prf(prfHash, preMasterSecret, 'extended master secret', sessionHash, MASTER_SECRET_LENGTH);
+  static extendedFromPreMaster(
+    prfHash: 'sha256' | 'sha384',
+    preMasterSecret: Uint8Array,
+    sessionHash: Uint8Array,
+  ): Tls12MasterSecret {
+    const secret = tls12Prf(
+      prfHash,
+      preMasterSecret,
+      'extended master secret',
+      sessionHash,
+      MASTER_SECRET_LENGTH,
+    );
     return new Tls12MasterSecret(prfHash, secret, true);
   }
 
   /** A master secret taken back from a session cache or ticket for an abbreviated handshake. */
-  static resumed(prfHash: 'sha256' | 'sha384', secret: Uint8Array, extended: boolean): Tls12MasterSecret {
-    if (secret.length !== MASTER_SECRET_LENGTH) throw new CryptoError('invalid_parameter', `a master secret is 48 bytes, got ${secret.length}`);
+  static resumed(
+    prfHash: 'sha256' | 'sha384',
+    secret: Uint8Array,
+    extended: boolean,
+  ): Tls12MasterSecret {
+    if (secret.length !== MASTER_SECRET_LENGTH)
+      throw new CryptoError(
+        'invalid_parameter',
+        `a master secret is 48 bytes, got ${secret.length}`,
+      );
     return new Tls12MasterSecret(prfHash, Uint8Array.from(secret), extended);
   }
 
@@ -69,7 +98,10 @@ export class Tls12MasterSecret {
    */
   keyBlock(suite: Tls12Suite, clientRandom: Uint8Array, serverRandom: Uint8Array): KeyBlock {
     if (suite.prfHash !== this.prfHash) {
-      throw new CryptoError('invalid_parameter', `${suite.name} uses the ${suite.prfHash} PRF, this master secret was made with ${this.prfHash}`);
+      throw new CryptoError(
+        'invalid_parameter',
+        `${suite.name} uses the ${suite.prfHash} PRF, this master secret was made with ${this.prfHash}`,
+      );
     }
     checkRandom(clientRandom, 'ClientHello.random');
     checkRandom(serverRandom, 'ServerHello.random');
@@ -77,7 +109,13 @@ export class Tls12MasterSecret {
     const macLength = c.kind === 'cbc' ? c.macLength : 0;
     const ivLength = c.kind === 'aead' ? c.fixedIvLength : 0;
     const total = 2 * (macLength + c.keyLength + ivLength);
-    const block = tls12Prf(this.prfHash, this.secret, 'key expansion', concatBytes(serverRandom, clientRandom), total);
+    const block = tls12Prf(
+      this.prfHash,
+      this.secret,
+      'key expansion',
+      concatBytes(serverRandom, clientRandom),
+      total,
+    );
     let at = 0;
     const take = (n: number): Uint8Array => block.slice(at, (at += n));
     const clientMac = take(macLength);
@@ -97,6 +135,12 @@ export class Tls12MasterSecret {
    * the label "client finished" or "server finished" by who sends it.
    */
   verifyData(sender: 'client' | 'server', handshakeHash: Uint8Array): Uint8Array {
-    return tls12Prf(this.prfHash, this.secret, `${sender} finished`, handshakeHash, VERIFY_DATA_LENGTH);
+    return tls12Prf(
+      this.prfHash,
+      this.secret,
+      `${sender} finished`,
+      handshakeHash,
+      VERIFY_DATA_LENGTH,
+    );
   }
 }

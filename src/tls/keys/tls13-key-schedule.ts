@@ -21,12 +21,21 @@ export class EarlySecret {
     psk?: Uint8Array,
   ) {
     this.hashLen = hashOutputLen(hash);
-    this.secret = hkdfExtract(hash, new Uint8Array(this.hashLen), psk ?? new Uint8Array(this.hashLen));
+    this.secret = hkdfExtract(
+      hash,
+      new Uint8Array(this.hashLen),
+      psk ?? new Uint8Array(this.hashLen),
+    );
   }
 
   /** §7.1: "ext binder" for external PSKs, "res binder" for resumption. */
   binderKey(resumption: boolean): Uint8Array {
-    return deriveSecret(this.hash, this.secret, resumption ? 'res binder' : 'ext binder', emptyHash(this.hash));
+    return deriveSecret(
+      this.hash,
+      this.secret,
+      resumption ? 'res binder' : 'ext binder',
+      emptyHash(this.hash),
+    );
   }
 
   /** §7.1: "c e traffic" over ClientHello (0-RTT is never accepted; kept for completeness of the schedule). */
@@ -98,7 +107,12 @@ export interface TrafficKeys {
 }
 
 /** §7.3: write key and IV of a traffic secret. */
-export function trafficKeys(hash: HashAlgorithm, secret: Uint8Array, keyLength: number, ivLength = 12): TrafficKeys {
+export function trafficKeys(
+  hash: HashAlgorithm,
+  secret: Uint8Array,
+  keyLength: number,
+  ivLength = 12,
+): TrafficKeys {
   return {
     key: hkdfExpandLabel(hash, secret, 'key', new Uint8Array(0), keyLength),
     iv: hkdfExpandLabel(hash, secret, 'iv', new Uint8Array(0), ivLength),
@@ -116,12 +130,20 @@ export function finishedKey(hash: HashAlgorithm, baseKey: Uint8Array): Uint8Arra
 }
 
 /** §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(...)). Also the PSK binder (§4.2.11.2). */
-export function finishedVerifyData(hash: HashAlgorithm, baseKey: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
+export function finishedVerifyData(
+  hash: HashAlgorithm,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+): Uint8Array {
   return hmac(hash, finishedKey(hash, baseKey), transcriptHash);
 }
 
 /** §4.6.1: the PSK of a ticket: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
-export function resumptionPsk(hash: HashAlgorithm, resumptionSecret: Uint8Array, ticketNonce: Uint8Array): Uint8Array {
+export function resumptionPsk(
+  hash: HashAlgorithm,
+  resumptionSecret: Uint8Array,
+  ticketNonce: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(hash, resumptionSecret, 'resumption', ticketNonce, hashOutputLen(hash));
 }
 

@@ -13,7 +13,13 @@ import { Writer } from '../wire/writer.js';
  * (new ages and binders, identities of another hash dropped) and padding.
  * Everything else is compared, extension by extension.
  */
-const MAY_CHANGE: ReadonlySet<number> = new Set([ExtensionType.key_share, ExtensionType.early_data, ExtensionType.cookie, ExtensionType.pre_shared_key, ExtensionType.padding]);
+const MAY_CHANGE: ReadonlySet<number> = new Set([
+  ExtensionType.key_share,
+  ExtensionType.early_data,
+  ExtensionType.cookie,
+  ExtensionType.pre_shared_key,
+  ExtensionType.padding,
+]);
 
 function encoded(e: Extension): Uint8Array {
   const w = new Writer();
@@ -22,7 +28,9 @@ function encoded(e: Extension): Uint8Array {
 }
 
 function fixedExtensions(ch: ClientHello): Map<number, Uint8Array> {
-  return new Map(ch.extensions.filter((e) => !MAY_CHANGE.has(e.type)).map((e) => [e.type, encoded(e)]));
+  return new Map(
+    ch.extensions.filter((e) => !MAY_CHANGE.has(e.type)).map((e) => [e.type, encoded(e)]),
+  );
 }
 
 /**
@@ -32,7 +40,10 @@ function fixedExtensions(ch: ClientHello): Map<number, Uint8Array> {
  * can be all of them (our client does so when the retry suite's hash differs).
  */
 function noPskAdded(first: ClientHello, second: ClientHello): boolean {
-  return findExtension(first.extensions, 'pre_shared_key_client_hello') !== undefined || findExtension(second.extensions, 'pre_shared_key_client_hello') === undefined;
+  return (
+    findExtension(first.extensions, 'pre_shared_key_client_hello') !== undefined ||
+    findExtension(second.extensions, 'pre_shared_key_client_hello') === undefined
+  );
 }
 
 function sameFixedExtensions(first: ClientHello, second: ClientHello): boolean {
@@ -48,9 +59,17 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** What the second ClientHello must repeat, and the share and cookie it must carry; illegal_parameter otherwise. */
-export function checkSecondClientHello(first: ClientHello, second: ClientHello, want: { group: number; cookie: Uint8Array }): Uint8Array {
+export function checkSecondClientHello(
+  first: ClientHello,
+  second: ClientHello,
+  want: { group: number; cookie: Uint8Array },
+): Uint8Array {
   const cookie = findExtension(second.extensions, 'cookie');
-  if (cookie === undefined || !equalBytes(cookie.cookie, want.cookie)) throw TlsAlert.because('retry_cookie_not_echoed', 'second ClientHello does not echo the cookie');
+  if (cookie === undefined || !equalBytes(cookie.cookie, want.cookie))
+    throw TlsAlert.because(
+      'retry_cookie_not_echoed',
+      'second ClientHello does not echo the cookie',
+    );
   const unchanged =
     second.legacyVersion === first.legacyVersion &&
     equalBytes(second.random, first.random) &&
@@ -59,9 +78,17 @@ export function checkSecondClientHello(first: ClientHello, second: ClientHello, 
     sameNumbers(second.legacyCompressionMethods, first.legacyCompressionMethods) &&
     sameFixedExtensions(first, second) &&
     noPskAdded(first, second);
-  if (!unchanged) throw TlsAlert.because('retry_hello_changed', 'second ClientHello differs from the first beyond what RFC 8446 §4.1.2 allows');
+  if (!unchanged)
+    throw TlsAlert.because(
+      'retry_hello_changed',
+      'second ClientHello differs from the first beyond what RFC 8446 §4.1.2 allows',
+    );
   const shares = findExtension(second.extensions, 'key_share_client_hello');
   const share = shares?.shares.length === 1 ? shares.shares[0] : undefined;
-  if (share === undefined || share.group !== want.group) throw TlsAlert.because('retry_key_share_wrong', 'second ClientHello does not carry exactly the requested key share');
+  if (share === undefined || share.group !== want.group)
+    throw TlsAlert.because(
+      'retry_key_share_wrong',
+      'second ClientHello does not carry exactly the requested key share',
+    );
   return share.keyExchange;
 }

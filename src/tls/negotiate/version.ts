@@ -12,10 +12,15 @@ export interface VersionRange {
   tls13: boolean;
 }
 
-const ORDER: Record<TlsVersionName, number> = { 'TLSv1.2': ProtocolVersion.tls1_2, 'TLSv1.3': ProtocolVersion.tls1_3 };
+const ORDER: Record<TlsVersionName, number> = {
+  'TLSv1.2': ProtocolVersion.tls1_2,
+  'TLSv1.3': ProtocolVersion.tls1_3,
+};
 
 /** resolveConfig() has checked that minVersion is not above maxVersion. */
-export function versionRange(config: Pick<ResolvedClientConfig | ResolvedServerConfig, 'minVersion' | 'maxVersion'>): VersionRange {
+export function versionRange(
+  config: Pick<ResolvedClientConfig | ResolvedServerConfig, 'minVersion' | 'maxVersion'>,
+): VersionRange {
   const min = ORDER[config.minVersion];
   const max = ORDER[config.maxVersion];
   return { tls12: min <= ProtocolVersion.tls1_2, tls13: max >= ProtocolVersion.tls1_3 };
@@ -28,7 +33,10 @@ export function versionRange(config: Pick<ResolvedClientConfig | ResolvedServerC
  */
 export function serverVersionRange(config: ResolvedServerConfig): VersionRange {
   const range = versionRange(config);
-  return { tls12: range.tls12, tls13: range.tls13 && config.certificates.some((c) => c.key.kind !== 'dsa') };
+  return {
+    tls12: range.tls12,
+    tls13: range.tls13 && config.certificates.some((c) => c.key.kind !== 'dsa'),
+  };
 }
 
 /**
@@ -45,21 +53,35 @@ export function serverVersionRange(config: ResolvedServerConfig): VersionRange {
  */
 export function selectServerVersion(range: VersionRange, ch: ClientHello): TlsVersionName {
   const sv = findExtension(ch.extensions, 'supported_versions_client_hello');
-  const offered = sv !== undefined ? sv.versions : ch.legacyVersion >= ProtocolVersion.tls1_2 ? [ProtocolVersion.tls1_2] : [ch.legacyVersion];
+  const offered =
+    sv !== undefined
+      ? sv.versions
+      : ch.legacyVersion >= ProtocolVersion.tls1_2
+        ? [ProtocolVersion.tls1_2]
+        : [ch.legacyVersion];
   const chosen = commonVersion(range, offered);
   if (chosen === undefined) {
-    throw TlsAlert.because('no_common_version', `no version in common (client offers ${offered.map((v) => `0x${v.toString(16)}`).join(', ')})`);
+    throw TlsAlert.because(
+      'no_common_version',
+      `no version in common (client offers ${offered.map((v) => `0x${v.toString(16)}`).join(', ')})`,
+    );
   }
   checkLegacyVersion(chosen, ch.legacyVersion);
   const clientMax = Math.max(...offered.filter((v) => v <= ProtocolVersion.tls1_3));
   const ourMax = range.tls13 ? ProtocolVersion.tls1_3 : ProtocolVersion.tls1_2;
   if (ch.cipherSuites.includes(CipherSuite.TLS_FALLBACK_SCSV) && clientMax < ourMax) {
-    throw TlsAlert.because('inappropriate_fallback', 'TLS_FALLBACK_SCSV from a client below our highest version');
+    throw TlsAlert.because(
+      'inappropriate_fallback',
+      'TLS_FALLBACK_SCSV from a client below our highest version',
+    );
   }
   return chosen;
 }
 
-function commonVersion(range: VersionRange, offered: readonly number[]): TlsVersionName | undefined {
+function commonVersion(
+  range: VersionRange,
+  offered: readonly number[],
+): TlsVersionName | undefined {
   if (range.tls13 && offered.includes(ProtocolVersion.tls1_3)) return 'TLSv1.3';
   if (range.tls12 && offered.includes(ProtocolVersion.tls1_2)) return 'TLSv1.2';
   return undefined;
@@ -74,6 +96,9 @@ function commonVersion(range: VersionRange, offered: readonly number[]): TlsVers
 function checkLegacyVersion(chosen: TlsVersionName, legacyVersion: number): void {
   const floor = chosen === 'TLSv1.3' ? ProtocolVersion.tls1_2 : 0x0301;
   if (legacyVersion < floor) {
-    throw TlsAlert.because('legacy_version_too_low', `ClientHello legacy_version 0x${legacyVersion.toString(16).padStart(4, '0')} for ${chosen}`);
+    throw TlsAlert.because(
+      'legacy_version_too_low',
+      `ClientHello legacy_version 0x${legacyVersion.toString(16).padStart(4, '0')} for ${chosen}`,
+    );
   }
 }

@@ -10,7 +10,12 @@ import { TLSSocket } from './tls-socket.js';
 
 /** Starts TLS as the client on an open Duplex (STARTTLS: the socket already carried plaintext). */
 export function startTlsClient(transport: Duplex, options: ClientOptions): TLSSocket {
-  return new TLSSocket(transport, 'client', { ...options, random: options.random ?? defaultRandom() }, options);
+  return new TLSSocket(
+    transport,
+    'client',
+    { ...options, random: options.random ?? defaultRandom() },
+    options,
+  );
 }
 
 /**
@@ -23,7 +28,10 @@ export function startTlsClient(transport: Duplex, options: ClientOptions): TLSSo
 export function startTlsServer(transport: Duplex, options: ServerOptions): TLSSocket {
   let socket: TLSSocket | undefined;
   const answers = serverAnswers(options, (err) => socket?.emit('sessionStoreError', err));
-  socket = new TLSSocket(transport, 'server', engineConfig(options, answers), { ...options, ...(answers !== undefined ? { answers } : {}) });
+  socket = new TLSSocket(transport, 'server', engineConfig(options, answers), {
+    ...options,
+    ...(answers !== undefined ? { answers } : {}),
+  });
   return socket;
 }
 
@@ -33,7 +41,11 @@ const engineConfigs = new WeakMap<ServerOptions, ServerConfig>();
 function engineConfig(options: ServerOptions, answers: ServerAnswers | undefined): ServerConfig {
   let config = engineConfigs.get(options);
   if (config === undefined) {
-    config = { ...options, random: options.random ?? defaultRandom(), ...(answers !== undefined ? { askCaller: answers.askCaller } : {}) };
+    config = {
+      ...options,
+      random: options.random ?? defaultRandom(),
+      ...(answers !== undefined ? { askCaller: answers.askCaller } : {}),
+    };
     engineConfigs.set(options, config);
   }
   return config;

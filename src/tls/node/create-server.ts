@@ -19,10 +19,17 @@ import type { TLSSocket } from './tls-socket.js';
  * engine pauses after the ClientHello while the session it names is
  * fetched, and so it does for `selectCertificates`.
  */
-export function createServer(options: ServerOptions, onSecureConnection?: (socket: TLSSocket) => void): Server {
+export function createServer(
+  options: ServerOptions,
+  onSecureConnection?: (socket: TLSSocket) => void,
+): Server {
   const random = options.random ?? defaultRandom();
   // A configuration mistake throws here, not in a connection's handler.
-  resolveServerConfig({ ...options, random, ...(options.selectCertificates !== undefined ? { askCaller: { certificates: true } } : {}) });
+  resolveServerConfig({
+    ...options,
+    random,
+    ...(options.selectCertificates !== undefined ? { askCaller: { certificates: true } } : {}),
+  });
   let server: Server;
   const storeFailed = (err: unknown): void => {
     server.emit('sessionStoreError', err);

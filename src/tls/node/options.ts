@@ -33,5 +33,7 @@ export type ServerOptions = Omit<ServerConfig, 'random' | 'askCaller'> &
      * `tls_server_sni_maps`. The handshake pauses after the ClientHello until
      * it answers; an empty list means the configured `certificates`.
      */
-    selectCertificates?: (serverName: string | undefined) => readonly CertifiedKey[] | Promise<readonly CertifiedKey[]>;
+    selectCertificates?: (
+      serverName: string | undefined,
+    ) => readonly CertifiedKey[] | Promise<readonly CertifiedKey[]>;
   };

@@ -20,7 +20,11 @@ export interface ServerAnswers {
 }
 
 /** The session stored under `id`; an entry of another format is a miss (a full handshake), and so is a store failure, reported. */
-async function lookup(store: SessionStore, id: Uint8Array, storeFailed: (err: unknown) => void): Promise<SessionState | undefined> {
+async function lookup(
+  store: SessionStore,
+  id: Uint8Array,
+  storeFailed: (err: unknown) => void,
+): Promise<SessionState | undefined> {
   let bytes: Uint8Array | undefined;
   try {
     bytes = await store.get(id);
@@ -38,7 +42,10 @@ async function lookup(store: SessionStore, id: Uint8Array, storeFailed: (err: un
 }
 
 /** Undefined when there is nothing to ask: no store (or the caller's own synchronous sessionCache) and no selectCertificates. */
-export function serverAnswers(options: ServerOptions, storeFailed: (err: unknown) => void): ServerAnswers | undefined {
+export function serverAnswers(
+  options: ServerOptions,
+  storeFailed: (err: unknown) => void,
+): ServerAnswers | undefined {
   const store = options.sessionStore;
   const select = options.selectCertificates;
   const askSession = store !== undefined && options.sessionCache === undefined;
@@ -47,10 +54,15 @@ export function serverAnswers(options: ServerOptions, storeFailed: (err: unknown
     askCaller: { session: askSession, certificates: select !== undefined },
     async answer(question) {
       const [session, certificates] = await Promise.all([
-        store !== undefined && askSession && question.sessionId.length > 0 ? lookup(store, question.sessionId, storeFailed) : undefined,
+        store !== undefined && askSession && question.sessionId.length > 0
+          ? lookup(store, question.sessionId, storeFailed)
+          : undefined,
         select === undefined ? undefined : select(question.serverName),
       ]);
-      return { ...(session !== undefined ? { session } : {}), ...(certificates !== undefined ? { certificates } : {}) };
+      return {
+        ...(session !== undefined ? { session } : {}),
+        ...(certificates !== undefined ? { certificates } : {}),
+      };
     },
     save(state, id) {
       if (store === undefined || state.lifetime <= 0) return;

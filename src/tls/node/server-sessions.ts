@@ -22,10 +22,15 @@ export interface ServerSessions {
 }
 
 /** `sessionTickets` given (or false) is used as is; absent, a keyring of this server per `sessionTimeout`. */
-export function serverSessions(options: ServerOptions, failed: (err: unknown) => void): ServerSessions {
+export function serverSessions(
+  options: ServerOptions,
+  failed: (err: unknown) => void,
+): ServerSessions {
   const random = options.random ?? defaultRandom();
   const store = options.sessionStore ?? new MemorySessionStore();
-  const keyring = options.sessionTickets ?? new TicketKeyring(keyringTiming(options.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT));
+  const keyring =
+    options.sessionTickets ??
+    new TicketKeyring(keyringTiming(options.sessionTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT));
   const rotation = keyring === false ? undefined : rotateTicketKeys(store, keyring, random, failed);
   return {
     options: { ...options, random, sessionTickets: keyring, sessionStore: store },
@@ -35,9 +40,15 @@ export function serverSessions(options: ServerOptions, failed: (err: unknown) =>
 }
 
 /** A key is shared before it seals; `ahead` is how early the next one is agreed. */
-function rotateTicketKeys(store: SessionStore, keyring: TicketKeyring, random: Random, failed: (err: unknown) => void): { ready: Promise<void>; stop: () => void } {
+function rotateTicketKeys(
+  store: SessionStore,
+  keyring: TicketKeyring,
+  random: Random,
+  failed: (err: unknown) => void,
+): { ready: Promise<void>; stop: () => void } {
   const ahead = Math.min(keyring.timing.rotateAfterMs, 60_000);
-  const sync = (): Promise<void> => syncTicketKeys(store, keyring, Date.now(), random, ahead).catch(failed);
+  const sync = (): Promise<void> =>
+    syncTicketKeys(store, keyring, Date.now(), random, ahead).catch(failed);
   const ready = sync();
   const timer = setInterval(() => void sync(), ahead);
   timer.unref();

@@ -37,10 +37,16 @@ export class TLSSocket extends Duplex {
   ) {
     super({ allowHalfOpen: true });
     this.answers = options.answers;
-    this.conn = role === 'client' ? createClientConnection(config as ClientConfig) : createServerConnection(config as ServerConfig);
+    this.conn =
+      role === 'client'
+        ? createClientConnection(config as ClientConfig)
+        : createServerConnection(config as ServerConfig);
     const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     if (timeout > 0) {
-      this.timer = setTimeout(() => this.destroy(new Error(`TLS handshake timed out after ${timeout} ms`)), timeout);
+      this.timer = setTimeout(
+        () => this.destroy(new Error(`TLS handshake timed out after ${timeout} ms`)),
+        timeout,
+      );
       this.timer.unref?.();
     }
     transport.on('data', (chunk: Buffer) => {
@@ -60,7 +66,8 @@ export class TLSSocket extends Duplex {
     });
     transport.on('error', (err: Error) => this.destroy(err));
     transport.on('close', () => {
-      if (!this.destroyed && this.writableFinished && (this.readableEnded || this.transportEnded)) this.destroy();
+      if (!this.destroyed && this.writableFinished && (this.readableEnded || this.transportEnded))
+        this.destroy();
     });
     // The client's ClientHello is already queued.
     this.pump();
@@ -133,7 +140,11 @@ export class TLSSocket extends Duplex {
     }
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
     const go = (): void => {
       try {
         this.conn.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -186,7 +197,11 @@ export class TLSSocket extends Duplex {
   getCipher(): CipherNameAndProtocol | null {
     const info = this.conn.session;
     if (!info) return null;
-    return { name: info.cipher.opensslName, standardName: info.cipher.name, version: info.cipher.version };
+    return {
+      name: info.cipher.opensslName,
+      standardName: info.cipher.name,
+      version: info.cipher.version,
+    };
   }
 
   /** The peer's leaf certificate (null when it sent none). */

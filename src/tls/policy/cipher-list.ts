@@ -37,7 +37,20 @@ export interface ParsedCipherList {
 type Kx = 'RSA' | 'ECDHE' | 'DHE' | 'PSK' | 'RSAPSK' | 'ECDHEPSK' | 'DHEPSK' | 'SRP' | 'GOST';
 type Au = 'RSA' | 'DSS' | 'ECDSA' | 'NULL' | 'PSK' | 'GOST' | 'SRP';
 /** OpenSSL's encryption classes; everything after CHACHA20 is something postern does not implement. */
-type Enc = OpensslClass['enc'] | 'eNULL' | 'DES' | '3DES' | 'RC4' | 'RC2' | 'IDEA' | 'SEED' | 'CAMELLIA' | 'ARIA' | 'AESCCM' | 'AESCCM8' | 'GOST';
+type Enc =
+  | OpensslClass['enc']
+  | 'eNULL'
+  | 'DES'
+  | '3DES'
+  | 'RC4'
+  | 'RC2'
+  | 'IDEA'
+  | 'SEED'
+  | 'CAMELLIA'
+  | 'ARIA'
+  | 'AESCCM'
+  | 'AESCCM8'
+  | 'GOST';
 type Mac = OpensslClass['mac'] | 'MD5' | 'GOST';
 type Strength = 'LOW' | 'MEDIUM' | 'HIGH';
 
@@ -55,7 +68,24 @@ interface Selector {
 }
 
 const set = <T>(...values: T[]): ReadonlySet<T> => new Set(values);
-const NOT_ENULL = set<Enc>('AES128', 'AES256', 'AESGCM128', 'AESGCM256', 'CHACHA20', 'DES', '3DES', 'RC4', 'RC2', 'IDEA', 'SEED', 'CAMELLIA', 'ARIA', 'AESCCM', 'AESCCM8', 'GOST');
+const NOT_ENULL = set<Enc>(
+  'AES128',
+  'AES256',
+  'AESGCM128',
+  'AESGCM256',
+  'CHACHA20',
+  'DES',
+  '3DES',
+  'RC4',
+  'RC2',
+  'IDEA',
+  'SEED',
+  'CAMELLIA',
+  'ARIA',
+  'AESCCM',
+  'AESCCM8',
+  'GOST',
+);
 const NOTHING: Selector = { enc: set<Enc>() };
 
 /**
@@ -153,18 +183,88 @@ const KEYWORDS: ReadonlyMap<string, Selector> = new Map<string, Selector>([
  * them. They select nothing.
  */
 const HISTORICAL_WORDS: ReadonlySet<string> = new Set([
-  'EXP', 'EXPORT', 'EXPORT40', 'EXPORT56', 'SSLv2', 'KRB5', 'kKRB5', 'aKRB5', 'kDHr', 'kDHd', 'kDH', 'aDH', 'kECDHr', 'kECDHe', 'kECDH',
-  'aECDH', 'kFZA', 'aFZA', 'eFZA', 'FZA', 'DES', 'CCM', 'CCM8',
+  'EXP',
+  'EXPORT',
+  'EXPORT40',
+  'EXPORT56',
+  'SSLv2',
+  'KRB5',
+  'kKRB5',
+  'aKRB5',
+  'kDHr',
+  'kDHd',
+  'kDH',
+  'aDH',
+  'kECDHr',
+  'kECDHe',
+  'kECDH',
+  'aECDH',
+  'kFZA',
+  'aFZA',
+  'eFZA',
+  'FZA',
+  'DES',
+  'CCM',
+  'CCM8',
   // OpenSSL reads DEFAULT only at the start of a string and skips it anywhere else.
   'DEFAULT',
 ]);
 
 /** The pieces OpenSSL suite names are made of, to recognise the name of a suite postern does not implement. */
 const NAME_PARTS: ReadonlySet<string> = new Set([
-  'ECDHE', 'ECDH', 'DHE', 'EDH', 'DH', 'RSA', 'DSS', 'ECDSA', 'ADH', 'AECDH', 'PSK', 'SRP', 'AES', 'AES128', 'AES256', 'GCM', 'CCM',
-  'CCM8', 'CBC', 'CBC3', 'DES', 'RC4', 'RC2', 'MD5', 'SHA', 'SHA256', 'SHA384', 'CAMELLIA128', 'CAMELLIA256', 'ARIA128', 'ARIA256',
-  'SEED', 'IDEA', 'NULL', 'CHACHA20', 'POLY1305', 'EXP', 'EXP1024', 'GOST2001', 'GOST2012', 'GOST89', 'GOST94', 'GOST8912',
-  'KUZNYECHIK', 'MAGMA', 'OMAC', 'CTR', 'KRB5', '40', '56', '64', '128', '256',
+  'ECDHE',
+  'ECDH',
+  'DHE',
+  'EDH',
+  'DH',
+  'RSA',
+  'DSS',
+  'ECDSA',
+  'ADH',
+  'AECDH',
+  'PSK',
+  'SRP',
+  'AES',
+  'AES128',
+  'AES256',
+  'GCM',
+  'CCM',
+  'CCM8',
+  'CBC',
+  'CBC3',
+  'DES',
+  'RC4',
+  'RC2',
+  'MD5',
+  'SHA',
+  'SHA256',
+  'SHA384',
+  'CAMELLIA128',
+  'CAMELLIA256',
+  'ARIA128',
+  'ARIA256',
+  'SEED',
+  'IDEA',
+  'NULL',
+  'CHACHA20',
+  'POLY1305',
+  'EXP',
+  'EXP1024',
+  'GOST2001',
+  'GOST2012',
+  'GOST89',
+  'GOST94',
+  'GOST8912',
+  'KUZNYECHIK',
+  'MAGMA',
+  'OMAC',
+  'CTR',
+  'KRB5',
+  '40',
+  '56',
+  '64',
+  '128',
+  '256',
 ]);
 
 function looksLikeSuiteName(word: string): boolean {
@@ -173,7 +273,9 @@ function looksLikeSuiteName(word: string): boolean {
   return parts.length > 1 && parts.every((p) => NAME_PARTS.has(p));
 }
 
-const BY_NAME: ReadonlyMap<string, Tls12Suite> = new Map(ALL_TLS12_SUITES.flatMap((s) => [[s.opensslName, s] as const, [s.name, s] as const]));
+const BY_NAME: ReadonlyMap<string, Tls12Suite> = new Map(
+  ALL_TLS12_SUITES.flatMap((s) => [[s.opensslName, s] as const, [s.name, s] as const]),
+);
 
 function lookup(word: string): Selector {
   const suite = BY_NAME.get(word);
@@ -184,7 +286,10 @@ function lookup(word: string): Selector {
   throw new CipherListError(`unknown cipher-string word "${word}"`);
 }
 
-function intersect<T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined): ReadonlySet<T> | undefined {
+function intersect<T>(
+  a: ReadonlySet<T> | undefined,
+  b: ReadonlySet<T> | undefined,
+): ReadonlySet<T> | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return new Set([...a].filter((x) => b.has(x)));
@@ -205,7 +310,8 @@ function both(a: Selector, b: Selector): Selector {
   if (strength) out.strength = strength;
   if (a.notDefault || b.notDefault) out.notDefault = true;
   if (a.fips || b.fips) out.fips = true;
-  if (a.minVersion !== undefined && b.minVersion !== undefined && a.minVersion !== b.minVersion) return NOTHING;
+  if (a.minVersion !== undefined && b.minVersion !== undefined && a.minVersion !== b.minVersion)
+    return NOTHING;
   const minVersion = a.minVersion ?? b.minVersion;
   if (minVersion !== undefined) out.minVersion = minVersion;
   if (a.code !== undefined && b.code !== undefined && a.code !== b.code) return NOTHING;
@@ -278,7 +384,9 @@ class SuiteList {
   }
   /** `@STRENGTH`: active suites by descending key length, keeping the order within one length. */
   strengthSort(): void {
-    const lengths = [...new Set(this.entries.filter((e) => e.active).map((e) => e.suite.bits))].sort((a, b) => b - a);
+    const lengths = [
+      ...new Set(this.entries.filter((e) => e.active).map((e) => e.suite.bits)),
+    ].sort((a, b) => b - a);
     for (const bits of lengths) this.toEnd((s) => s.bits === bits);
   }
   active(): Tls12Suite[] {
@@ -330,7 +438,8 @@ function applyRules(list: SuiteList, spec: string, state: { securityLevel?: numb
     }
     const words = body.split('+');
     for (const w of words) {
-      if (!WORD.test(w)) throw new CipherListError(`invalid cipher-string word "${w}" in "${item}"`);
+      if (!WORD.test(w))
+        throw new CipherListError(`invalid cipher-string word "${w}" in "${item}"`);
     }
     const sel = words.map(lookup).reduce(both);
     const p: Pred = (s) => matches(sel, s);
@@ -387,13 +496,18 @@ export function parseCipherList(spec: string): ParsedCipherList {
   }
   applyRules(list, rest, state);
   const level = state.securityLevel;
-  const tls12 = list.active().filter((s) => level === undefined || permittedAtSecurityLevel(s, level));
+  const tls12 = list
+    .active()
+    .filter((s) => level === undefined || permittedAtSecurityLevel(s, level));
   if (tls12.length === 0) throw new CipherListError(`no cipher suites match "${spec}"`);
   return level === undefined ? { tls12 } : { tls12, securityLevel: level };
 }
 
 /** TLS 1.3 suites OpenSSL knows that postern does not implement; OpenSSL 3.0 skips unavailable ones too. */
-const TLS13_NOT_IMPLEMENTED: ReadonlySet<string> = new Set(['TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256']);
+const TLS13_NOT_IMPLEMENTED: ReadonlySet<string> = new Set([
+  'TLS_AES_128_CCM_SHA256',
+  'TLS_AES_128_CCM_8_SHA256',
+]);
 
 /**
  * The TLS 1.3 list in OpenSSL's `-ciphersuites` form: IANA names joined by

@@ -34,10 +34,17 @@ export interface PeerVerifyContext {
  * the configured trust store with src/x509; the MTA installs its own policy
  * (opportunistic, verified, peer-name match) here.
  */
-export type PeerVerifier = (chain: readonly Certificate[], context: PeerVerifyContext) => VerifyResult;
+export type PeerVerifier = (
+  chain: readonly Certificate[],
+  context: PeerVerifyContext,
+) => VerifyResult;
 
 /** A handshake message as it crosses the wire, for `-msg` and `*_tls_loglevel` 3–4. */
-export type MessageTrace = (direction: 'sent' | 'received', message: HandshakeMessage, raw: Uint8Array) => void;
+export type MessageTrace = (
+  direction: 'sent' | 'received',
+  message: HandshakeMessage,
+  raw: Uint8Array,
+) => void;
 
 export interface CommonConfig {
   random: Random;

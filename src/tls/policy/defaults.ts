@@ -32,14 +32,23 @@ export const DEFAULT_TLS13_SUITES: readonly Tls13Suite[] = ALL_TLS13_SUITES;
  * and RSA certificates before ECDSA and DSA ones (the RSA certificate is
  * preferred when a client accepts several).
  */
-export const DEFAULT_TLS12_SUITES: readonly Tls12Suite[] = ALL_TLS12_SUITES.filter((s) => s.keyExchange !== 'rsa');
+export const DEFAULT_TLS12_SUITES: readonly Tls12Suite[] = ALL_TLS12_SUITES.filter(
+  (s) => s.keyExchange !== 'rsa',
+);
 
 /**
  * RFC 8446 §4.2.7: the post-quantum hybrid X25519MLKEM768 first
  * (draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.5's default too), then x25519
  * (fast and constant-time), then the NIST curves, then FFDHE (RFC 7919).
  */
-export const DEFAULT_GROUPS: readonly number[] = [NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.ffdhe2048, NamedGroup.ffdhe3072];
+export const DEFAULT_GROUPS: readonly number[] = [
+  NamedGroup.X25519MLKEM768,
+  NamedGroup.x25519,
+  NamedGroup.secp256r1,
+  NamedGroup.secp384r1,
+  NamedGroup.ffdhe2048,
+  NamedGroup.ffdhe3072,
+];
 
 /**
  * The groups a client sends key shares for when `keyShareGroups` is unset:
@@ -50,7 +59,8 @@ export const DEFAULT_GROUPS: readonly number[] = [NamedGroup.X25519MLKEM768, Nam
 export function defaultKeyShareGroups(groups: readonly number[]): number[] {
   const first = groups[0];
   if (first === undefined) return [];
-  if (first === NamedGroup.X25519MLKEM768 && groups.includes(NamedGroup.x25519)) return [first, NamedGroup.x25519];
+  if (first === NamedGroup.X25519MLKEM768 && groups.includes(NamedGroup.x25519))
+    return [first, NamedGroup.x25519];
   return [first];
 }
 

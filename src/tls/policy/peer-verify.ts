@@ -19,7 +19,8 @@ export function parsePeerCertificates(ders: readonly Uint8Array[]): Certificate[
     try {
       return peerCertificates.parse(der);
     } catch (err) {
-      if (err instanceof X509Error) throw new TlsAlert('bad_certificate', `peer certificate ${i}: ${err.message}`);
+      if (err instanceof X509Error)
+        throw new TlsAlert('bad_certificate', `peer certificate ${i}: ${err.message}`);
       throw err;
     }
   });
@@ -61,7 +62,11 @@ const EMPTY_STORE = new TrustStore();
  * trust store; throws the mapped alert when verification fails and the
  * configuration rejects unauthorized peers.
  */
-export function verifyPeer(config: CommonConfig, chain: readonly Certificate[], context: PeerVerifyContext): VerifyResult {
+export function verifyPeer(
+  config: CommonConfig,
+  chain: readonly Certificate[],
+  context: PeerVerifyContext,
+): VerifyResult {
   const result = config.verifyPeer
     ? config.verifyPeer(chain, context)
     : verifyChain(chain, {
@@ -69,10 +74,15 @@ export function verifyPeer(config: CommonConfig, chain: readonly Certificate[], 
         now: context.now,
         purpose: context.purpose,
         maxDepth: config.verifyDepth ?? DEFAULT_VERIFY_DEPTH,
-        ...(context.hostname !== undefined && context.hostname !== '' ? { hostname: context.hostname } : {}),
+        ...(context.hostname !== undefined && context.hostname !== ''
+          ? { hostname: context.hostname }
+          : {}),
       });
   if (!result.ok && config.rejectUnauthorized !== false) {
-    throw new TlsAlert(alertForVerifyReason(result.reason), `certificate verify failed at depth ${result.depth}: ${verifyReasonText(result.reason)}`);
+    throw new TlsAlert(
+      alertForVerifyReason(result.reason),
+      `certificate verify failed at depth ${result.depth}: ${verifyReasonText(result.reason)}`,
+    );
   }
   return result;
 }

@@ -17,12 +17,20 @@ import {
   LOWEST_DH_MIN_BITS,
 } from './defaults.js';
 
-type Filled = 'minVersion' | 'maxVersion' | 'cipherSuites' | 'tls12CipherSuites' | 'groups' | 'signatureSchemes' | 'dhMinBits';
+type Filled =
+  | 'minVersion'
+  | 'maxVersion'
+  | 'cipherSuites'
+  | 'tls12CipherSuites'
+  | 'groups'
+  | 'signatureSchemes'
+  | 'dhMinBits';
 
 /** A client configuration checked and with every default filled in (the handshake states take only these). */
 export type ResolvedClientConfig = ClientConfig & Required<Pick<ClientConfig, Filled>>;
 /** A server configuration checked and with every default filled in. */
-export type ResolvedServerConfig = ServerConfig & Required<Pick<ServerConfig, Filled | 'sessionTimeout' | 'ticketCount'>>;
+export type ResolvedServerConfig = ServerConfig &
+  Required<Pick<ServerConfig, Filled | 'sessionTimeout' | 'ticketCount'>>;
 
 const VERSION_ORDER: Record<TlsVersionName, number> = { 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
 
@@ -40,7 +48,10 @@ function commonDefaults(config: CommonConfig): Required<Pick<CommonConfig, Fille
 
 function checkVersions(c: Required<Pick<CommonConfig, Filled>>): void {
   if (VERSION_ORDER[c.minVersion] > VERSION_ORDER[c.maxVersion]) {
-    throw new TlsConfigError('version_range_empty', `minVersion ${c.minVersion} is above maxVersion ${c.maxVersion}`);
+    throw new TlsConfigError(
+      'version_range_empty',
+      `minVersion ${c.minVersion} is above maxVersion ${c.maxVersion}`,
+    );
   }
 }
 
@@ -48,12 +59,19 @@ function checkVersions(c: Required<Pick<CommonConfig, Filled>>): void {
 function checkRecordSizeLimit(limit: number | undefined): void {
   if (limit === undefined) return;
   if (!Number.isSafeInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT || limit > 0xffff) {
-    throw new TlsConfigError('bad_record_size_limit', `recordSizeLimit ${limit} is not an integer from ${MIN_RECORD_SIZE_LIMIT} to 65535`);
+    throw new TlsConfigError(
+      'bad_record_size_limit',
+      `recordSizeLimit ${limit} is not an integer from ${MIN_RECORD_SIZE_LIMIT} to 65535`,
+    );
   }
 }
 
 function checkDhMinBits(bits: number): void {
-  if (!Number.isSafeInteger(bits) || bits < LOWEST_DH_MIN_BITS) throw new TlsConfigError('dh_min_bits_too_low', `dhMinBits ${bits} is below ${LOWEST_DH_MIN_BITS}`);
+  if (!Number.isSafeInteger(bits) || bits < LOWEST_DH_MIN_BITS)
+    throw new TlsConfigError(
+      'dh_min_bits_too_low',
+      `dhMinBits ${bits} is below ${LOWEST_DH_MIN_BITS}`,
+    );
 }
 
 /**
@@ -90,7 +108,8 @@ function resolveClient(config: ClientConfig): ResolvedClientConfig {
   checkVersions(filled);
   checkRecordSizeLimit(config.recordSizeLimit);
   checkDhMinBits(filled.dhMinBits);
-  if (!filled.groups.some(isSupportedGroup)) throw new TlsConfigError('no_supported_group', 'no supported key-exchange group configured');
+  if (!filled.groups.some(isSupportedGroup))
+    throw new TlsConfigError('no_supported_group', 'no supported key-exchange group configured');
   return { ...config, ...filled };
 }
 
@@ -99,9 +118,13 @@ function resolveServer(config: ServerConfig): ResolvedServerConfig {
   checkVersions(filled);
   checkRecordSizeLimit(config.recordSizeLimit);
   checkDhMinBits(filled.dhMinBits);
-  if (config.certificates.length === 0 && config.askCaller?.certificates !== true) throw new TlsConfigError('no_certificate', 'server has no certificate');
+  if (config.certificates.length === 0 && config.askCaller?.certificates !== true)
+    throw new TlsConfigError('no_certificate', 'server has no certificate');
   if (config.dhParams !== undefined && bitLength(config.dhParams.p) < filled.dhMinBits) {
-    throw new TlsConfigError('dh_group_too_small', `configured DH group of ${bitLength(config.dhParams.p)} bits is below the minimum of ${filled.dhMinBits}`);
+    throw new TlsConfigError(
+      'dh_group_too_small',
+      `configured DH group of ${bitLength(config.dhParams.p)} bits is below the minimum of ${filled.dhMinBits}`,
+    );
   }
   return {
     ...config,

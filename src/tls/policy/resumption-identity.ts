@@ -24,19 +24,27 @@ export const CLIENT_CERTIFICATE_POLICY = 'client certificate';
 const NO_NAME_CHECK = '(no name check)';
 
 /** Client side: the name the server's chain is (or was) verified against. */
-export function serverIdentityName(config: ResolvedClientConfig, serverName: string | undefined): string {
+export function serverIdentityName(
+  config: ResolvedClientConfig,
+  serverName: string | undefined,
+): string {
   const name = config.verifyHostname ?? serverName;
   return name === undefined || name === '' ? NO_NAME_CHECK : name;
 }
 
 /** Client side: what a session must have verified to be offered. */
-export function clientRequirement(config: ResolvedClientConfig, serverName: string | undefined): string | undefined {
+export function clientRequirement(
+  config: ResolvedClientConfig,
+  serverName: string | undefined,
+): string | undefined {
   return config.rejectUnauthorized === false ? undefined : serverIdentityName(config, serverName);
 }
 
 /** Server side: a session without a verified client certificate does not satisfy a server that requires one. */
 export function serverRequirement(config: ResolvedServerConfig): string | undefined {
-  return config.clientAuth === 'required' && config.rejectUnauthorized !== false ? CLIENT_CERTIFICATE_POLICY : undefined;
+  return config.clientAuth === 'required' && config.rejectUnauthorized !== false
+    ? CLIENT_CERTIFICATE_POLICY
+    : undefined;
 }
 
 /**
@@ -59,7 +67,11 @@ export function sessionCertificates(ders: readonly Uint8Array[]): Certificate[] 
   });
 }
 
-export function peerIdentity(chain: readonly Certificate[] | undefined, verification: VerifyResult | undefined, name: string): PeerIdentity {
+export function peerIdentity(
+  chain: readonly Certificate[] | undefined,
+  verification: VerifyResult | undefined,
+  name: string,
+): PeerIdentity {
   const peerCertificates = (chain ?? []).map((c) => {
     parsed.set(c.der, c);
     return c.der;

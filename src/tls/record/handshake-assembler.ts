@@ -1,6 +1,9 @@
 import { TlsAlert } from '../error/tls-alert.js';
 import { HandshakeType } from '../registry/constants.js';
-import { DEFAULT_MAX_CERTIFICATE_MESSAGE, DEFAULT_MAX_HANDSHAKE_MESSAGE } from '../policy/defaults.js';
+import {
+  DEFAULT_MAX_CERTIFICATE_MESSAGE,
+  DEFAULT_MAX_HANDSHAKE_MESSAGE,
+} from '../policy/defaults.js';
 import { MAX_CLIENT_HELLO_LENGTH } from '../registry/record-limits.js';
 
 export const HANDSHAKE_HEADER_LENGTH = 4;
@@ -26,7 +29,9 @@ export interface HandshakeAssemblerOptions {
  */
 function defaultMaxMessageSize(type: number): number {
   if (type === HandshakeType.client_hello) return MAX_CLIENT_HELLO_LENGTH;
-  return type === HandshakeType.certificate ? DEFAULT_MAX_CERTIFICATE_MESSAGE : DEFAULT_MAX_HANDSHAKE_MESSAGE;
+  return type === HandshakeType.certificate
+    ? DEFAULT_MAX_CERTIFICATE_MESSAGE
+    : DEFAULT_MAX_HANDSHAKE_MESSAGE;
 }
 
 /**
@@ -74,7 +79,11 @@ export class HandshakeAssembler {
 
   private checkLength(type: number, length: number): void {
     const max = this.maxMessageSize(type);
-    if (length > max) throw new TlsAlert('decode_error', `handshake message type ${type} of ${length} bytes exceeds ${max}`);
+    if (length > max)
+      throw new TlsAlert(
+        'decode_error',
+        `handshake message type ${type} of ${length} bytes exceeds ${max}`,
+      );
   }
 
   private consume(fragment: Uint8Array): HandshakeFrame[] {
@@ -99,7 +108,11 @@ export class HandshakeAssembler {
         this.checkLength(type, length);
         const end = pos + HANDSHAKE_HEADER_LENGTH + length;
         if (end <= fragment.length) {
-          out.push({ type, body: fragment.subarray(pos + HANDSHAKE_HEADER_LENGTH, end), raw: fragment.subarray(pos, end) });
+          out.push({
+            type,
+            body: fragment.subarray(pos + HANDSHAKE_HEADER_LENGTH, end),
+            raw: fragment.subarray(pos, end),
+          });
           pos = end;
         } else {
           this.startPending(type, length, fragment.subarray(pos, pos + HANDSHAKE_HEADER_LENGTH));

@@ -16,7 +16,10 @@ export const MAX_RECORD_SIZE_LIMIT_12 = MAX_PLAINTEXT_LENGTH;
 export type LimitVersion = 'tls1.3' | 'tls1.2';
 
 /** The value a server answers with: its configured limit, never above the protocol's (RFC 8449 §4). */
-export function serverRecordSizeLimit(configured: number | undefined, version: LimitVersion): number {
+export function serverRecordSizeLimit(
+  configured: number | undefined,
+  version: LimitVersion,
+): number {
   const max = version === 'tls1.3' ? MAX_RECORD_SIZE_LIMIT_13 : MAX_RECORD_SIZE_LIMIT_12;
   return Math.min(configured ?? max, max);
 }

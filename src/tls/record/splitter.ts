@@ -20,7 +20,8 @@ export interface TlsRecord {
 export class RecordSplitter {
   private readonly header = new Uint8Array(RECORD_HEADER_LENGTH);
   private headerFill = 0;
-  private pending: { type: number; version: number; fragment: Uint8Array; fill: number } | undefined;
+  private pending:
+    { type: number; version: number; fragment: Uint8Array; fill: number } | undefined;
   private failed: TlsAlert | undefined;
 
   /**
@@ -86,7 +87,11 @@ export class RecordSplitter {
         const h = this.header5(chunk, pos);
         const start = pos + RECORD_HEADER_LENGTH;
         if (chunk.length - start >= h.length) {
-          out({ type: h.type, version: h.version, fragment: chunk.subarray(start, start + h.length) });
+          out({
+            type: h.type,
+            version: h.version,
+            fragment: chunk.subarray(start, start + h.length),
+          });
           pos = start + h.length;
         } else {
           this.startPending(h);
@@ -108,6 +113,11 @@ export class RecordSplitter {
   }
 
   private startPending(h: RecordHeader): void {
-    this.pending = { type: h.type, version: h.version, fragment: new Uint8Array(h.length), fill: 0 };
+    this.pending = {
+      type: h.type,
+      version: h.version,
+      fragment: new Uint8Array(h.length),
+      fill: 0,
+    };
   }
 }

@@ -25,10 +25,18 @@ export interface Tls12ProtectionOptions {
   encryptThenMac?: boolean;
 }
 
-const badMac = (): RecordProtectionError => new RecordProtectionError('bad_record_mac', 'record authentication failed');
+const badMac = (): RecordProtectionError =>
+  new RecordProtectionError('bad_record_mac', 'record authentication failed');
 
 /** seq_num ‖ type ‖ version ‖ length: RFC 5246 §6.2.3.1 (MAC input) and §6.2.3.3 (additional_data). */
-function pseudoHeader(out: Uint8Array, seq: number, type: number, v0: number, v1: number, length: number): Uint8Array {
+function pseudoHeader(
+  out: Uint8Array,
+  seq: number,
+  type: number,
+  v0: number,
+  v1: number,
+  length: number,
+): Uint8Array {
   const hi = Math.floor(seq / 2 ** 32);
   out[0] = hi >>> 24;
   out[1] = (hi >>> 16) & 0xff;
@@ -76,7 +84,11 @@ class AeadProtection implements Protection {
   private readonly aad = new Uint8Array(13);
 
   constructor(cipher: Tls12AeadCipher, keys: DirectionKeys) {
-    if (keys.iv.length !== cipher.fixedIvLength) throw new CryptoError('invalid_key', `${cipher.aead} needs a ${cipher.fixedIvLength}-byte fixed IV`);
+    if (keys.iv.length !== cipher.fixedIvLength)
+      throw new CryptoError(
+        'invalid_key',
+        `${cipher.aead} needs a ${cipher.fixedIvLength}-byte fixed IV`,
+      );
     this.aead = createAead(cipher.aead, keys.key);
     this.iv = Uint8Array.from(keys.iv);
     this.explicit = cipher.explicitNonceLength;
@@ -89,14 +101,19 @@ class AeadProtection implements Protection {
       n.set(this.iv);
       n.set(this.aad.subarray(0, 8), 4);
     } else {
-      for (let i = 0; i < 12; i++) n[i] = (this.iv[i] as number) ^ (i < 4 ? 0 : (this.aad[i - 4] as number));
+      for (let i = 0; i < 12; i++)
+        n[i] = (this.iv[i] as number) ^ (i < 4 ? 0 : (this.aad[i - 4] as number));
     }
     return n;
   }
 
   seal(seq: number, type: number, content: Uint8Array): Uint8Array {
     const nonce = this.nonceFor(seq);
-    const sealed = this.aead.seal(nonce, content, pseudoHeader(this.aad, seq, type, 3, 3, content.length));
+    const sealed = this.aead.seal(
+      nonce,
+      content,
+      pseudoHeader(this.aad, seq, type, 3, 3, content.length),
+    );
     const record = recordWith(type, this.explicit + sealed.length);
     record.set(nonce.subarray(4, 4 + this.explicit), 5);
     record.set(sealed, 5 + this.explicit);
@@ -108,7 +125,14 @@ class AeadProtection implements Protection {
     if (plainLength < 0) throw badMac();
     const nonce = this.nonceFor(seq);
     if (this.explicit > 0) nonce.set(fragment.subarray(0, this.explicit), 4);
-    const aad = pseudoHeader(this.aad, seq, header[0] as number, header[1] as number, header[2] as number, plainLength);
+    const aad = pseudoHeader(
+      this.aad,
+      seq,
+      header[0] as number,
+      header[1] as number,
+      header[2] as number,
+      plainLength,
+    );
     try {
       return this.aead.open(nonce, fragment.subarray(this.explicit), aad);
     } catch (err) {
@@ -140,7 +164,11 @@ class CbcProtection implements Protection {
     private readonly encryptThenMac: boolean,
     private readonly random: Random | undefined,
   ) {
-    if (keys.macKey.length !== cipher.macLength) throw new CryptoError('invalid_key', `HMAC-${cipher.mac} key must be ${cipher.macLength} bytes`);
+    if (keys.macKey.length !== cipher.macLength)
+      throw new CryptoError(
+        'invalid_key',
+        `HMAC-${cipher.mac} key must be ${cipher.macLength} bytes`,
+      );
     this.aes = createAesCbc(keys.key);
     this.mac = createHmac(cipher.mac, keys.macKey);
     this.macLength = cipher.macLength;
@@ -151,7 +179,13 @@ class CbcProtection implements Protection {
     this.dummy = new Uint8Array(((256 >> this.hashBlockShift) + 2) << this.hashBlockShift);
   }
 
-  private macOf(seq: number, type: number, v0: number, v1: number, ...parts: Uint8Array[]): Uint8Array {
+  private macOf(
+    seq: number,
+    type: number,
+    v0: number,
+    v1: number,
+    ...parts: Uint8Array[]
+  ): Uint8Array {
     const length = parts.reduce((n, p) => n + p.length, 0);
     const h = this.mac.clone().update(pseudoHeader(this.header, seq, type, v0, v1, length));
     for (const p of parts) h.update(p);
@@ -159,7 +193,8 @@ class CbcProtection implements Protection {
   }
 
   seal(seq: number, type: number, content: Uint8Array): Uint8Array {
-    if (this.random === undefined) throw new RecordProtectionError('internal_error', 'a CBC sealer needs a Random for its IVs');
+    if (this.random === undefined)
+      throw new RecordProtectionError('internal_error', 'a CBC sealer needs a Random for its IVs');
     const inner = this.encryptThenMac ? content.length : content.length + this.macLength;
     // RFC 5246 §6.2.3.2: padding bytes, each holding the padding length, then that length.
     const padLength = BLOCK - 1 - (inner % BLOCK);
@@ -174,12 +209,15 @@ class CbcProtection implements Protection {
     record.set(iv, 5);
     record.set(encrypted, 5 + BLOCK);
     // RFC 7366 §3: MAC(seq ‖ type ‖ version ‖ length of IV+ciphertext ‖ IV ‖ ciphertext).
-    if (this.encryptThenMac) record.set(this.macOf(seq, type, 3, 3, iv, encrypted), 5 + BLOCK + encrypted.length);
+    if (this.encryptThenMac)
+      record.set(this.macOf(seq, type, 3, 3, iv, encrypted), 5 + BLOCK + encrypted.length);
     return record;
   }
 
   open(seq: number, header: Uint8Array, fragment: Uint8Array): Uint8Array {
-    return this.encryptThenMac ? this.openEtm(seq, header, fragment) : this.openMte(seq, header, fragment);
+    return this.encryptThenMac
+      ? this.openEtm(seq, header, fragment)
+      : this.openMte(seq, header, fragment);
   }
 
   /** RFC 7366 §3: the MAC is checked before anything is decrypted, so the padding check may exit early. */
@@ -187,12 +225,19 @@ class CbcProtection implements Protection {
     const cbcLength = fragment.length - this.macLength;
     if (cbcLength < 2 * BLOCK || cbcLength % BLOCK !== 0) throw badMac();
     const cbc = fragment.subarray(0, cbcLength);
-    const expected = this.macOf(seq, header[0] as number, header[1] as number, header[2] as number, cbc);
+    const expected = this.macOf(
+      seq,
+      header[0] as number,
+      header[1] as number,
+      header[2] as number,
+      cbc,
+    );
     if (!constantTimeEqual(expected, fragment.subarray(cbcLength))) throw badMac();
     const plain = this.aes.decrypt(cbc.subarray(0, BLOCK), cbc.subarray(BLOCK));
     const padLength = plain[plain.length - 1] as number;
     if (padLength + 1 > plain.length) throw badMac();
-    for (let i = plain.length - 1 - padLength; i < plain.length; i++) if (plain[i] !== padLength) throw badMac();
+    for (let i = plain.length - 1 - padLength; i < plain.length; i++)
+      if (plain[i] !== padLength) throw badMac();
     return plain.subarray(0, plain.length - 1 - padLength);
   }
 
@@ -233,13 +278,26 @@ class CbcProtection implements Protection {
     const padLength = claimed & good;
     const contentLength = n - padLength - 1 - macLength;
 
-    const h = this.mac.clone().update(pseudoHeader(this.header, seq, header[0] as number, header[1] as number, header[2] as number, contentLength));
+    const h = this.mac
+      .clone()
+      .update(
+        pseudoHeader(
+          this.header,
+          seq,
+          header[0] as number,
+          header[1] as number,
+          header[2] as number,
+          contentLength,
+        ),
+      );
     h.update(plain.subarray(0, contentLength));
     const expected = h.digest();
     const extra = 13 + this.hashLengthField + (1 << this.hashBlockShift);
     const blocksNeeded = (contentLength + extra) >>> this.hashBlockShift;
     const mostBlocks = (n - 1 - macLength + extra) >>> this.hashBlockShift;
-    this.mac.clone().update(this.dummy.subarray(0, (mostBlocks - blocksNeeded) << this.hashBlockShift));
+    this.mac
+      .clone()
+      .update(this.dummy.subarray(0, (mostBlocks - blocksNeeded) << this.hashBlockShift));
 
     const received = this.receivedMac(plain, contentLength);
     const macOk = constantTimeEqual(expected, received) ? -1 : 0;
@@ -266,7 +324,8 @@ class CbcProtection implements Protection {
     for (let i = 0; i < macLength; i++) {
       let b = 0;
       const want = i + rotation;
-      for (let k = 0; k < macLength; k++) b |= (rotated[k] as number) & (ctEq(k, want) | ctEq(k + macLength, want));
+      for (let k = 0; k < macLength; k++)
+        b |= (rotated[k] as number) & (ctEq(k, want) | ctEq(k + macLength, want));
       out[i] = b;
     }
     return out;
@@ -277,13 +336,22 @@ abstract class Direction {
   protected readonly protection: Protection;
   protected seq = 0;
 
-  constructor(suite: Tls12Suite, keys: DirectionKeys, options: Tls12ProtectionOptions, random: Random | undefined) {
+  constructor(
+    suite: Tls12Suite,
+    keys: DirectionKeys,
+    options: Tls12ProtectionOptions,
+    random: Random | undefined,
+  ) {
     const c = suite.cipher;
-    this.protection = c.kind === 'aead' ? new AeadProtection(c, keys) : new CbcProtection(c, keys, options.encryptThenMac === true, random);
+    this.protection =
+      c.kind === 'aead'
+        ? new AeadProtection(c, keys)
+        : new CbcProtection(c, keys, options.encryptThenMac === true, random);
   }
 
   protected nextSequence(): number {
-    if (this.seq >= MAX_SEQUENCE) throw new RecordProtectionError('internal_error', 'record sequence number exhausted');
+    if (this.seq >= MAX_SEQUENCE)
+      throw new RecordProtectionError('internal_error', 'record sequence number exhausted');
     return this.seq++;
   }
 
@@ -294,13 +362,22 @@ abstract class Direction {
 
 /** Protects outgoing TLS 1.2 records under one direction's keys; `random` supplies the CBC IVs. */
 export class Tls12RecordSealer extends Direction implements RecordWriter {
-  constructor(suite: Tls12Suite, keys: DirectionKeys, random: Random, options: Tls12ProtectionOptions = {}) {
+  constructor(
+    suite: Tls12Suite,
+    keys: DirectionKeys,
+    random: Random,
+    options: Tls12ProtectionOptions = {},
+  ) {
     super(suite, keys, options, random);
   }
 
   /** Returns the whole TLSCiphertext record, header included. */
   seal(contentType: number, content: Uint8Array): Uint8Array {
-    if (content.length > MAX_PLAINTEXT_LENGTH) throw new RecordProtectionError('internal_error', `record content of ${content.length} bytes exceeds 2^14`);
+    if (content.length > MAX_PLAINTEXT_LENGTH)
+      throw new RecordProtectionError(
+        'internal_error',
+        `record content of ${content.length} bytes exceeds 2^14`,
+      );
     return this.protection.seal(this.nextSequence(), contentType, content);
   }
 }
@@ -316,12 +393,25 @@ export class Tls12RecordOpener extends Direction implements RecordReader {
 
   /** The record as received; its type and version are authenticated. */
   open(type: number, version: number, fragment: Uint8Array): OpenedRecord {
-    const header = Uint8Array.of(type, version >> 8, version & 0xff, fragment.length >> 8, fragment.length & 0xff);
-    if (fragment.length > MAX_CIPHERTEXT_LENGTH_TLS12) throw new RecordProtectionError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 2048`);
+    const header = Uint8Array.of(
+      type,
+      version >> 8,
+      version & 0xff,
+      fragment.length >> 8,
+      fragment.length & 0xff,
+    );
+    if (fragment.length > MAX_CIPHERTEXT_LENGTH_TLS12)
+      throw new RecordProtectionError(
+        'record_overflow',
+        `protected record of ${fragment.length} bytes exceeds 2^14 + 2048`,
+      );
     const content = this.protection.open(this.nextSequence(), header, fragment);
     // RFC 5246 §6.2.1, and RFC 8449 §4 for a lower limit we advertised.
     if (content.length > Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH)) {
-      throw new RecordProtectionError('record_overflow', `record plaintext of ${content.length} bytes exceeds ${Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH)}`);
+      throw new RecordProtectionError(
+        'record_overflow',
+        `record plaintext of ${content.length} bytes exceeds ${Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH)}`,
+      );
     }
     return { contentType: header[0] as number, content };
   }

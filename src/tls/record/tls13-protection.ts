@@ -37,7 +37,11 @@ abstract class Direction {
   }
 
   protected nextNonce(): Uint8Array {
-    if (this.seq >= MAX_SEQUENCE) throw new RecordProtectionError('internal_error', 'record sequence number exhausted: a key update is required');
+    if (this.seq >= MAX_SEQUENCE)
+      throw new RecordProtectionError(
+        'internal_error',
+        'record sequence number exhausted: a key update is required',
+      );
     return nonceFor(this.iv, this.seq++, this.nonce);
   }
 
@@ -53,13 +57,21 @@ export class Tls13RecordSealer extends Direction implements RecordWriter {
    * bytes are added to the inner plaintext (RFC 8446 §5.4).
    */
   seal(contentType: number, content: Uint8Array, padding = 0): Uint8Array {
-    if (content.length > MAX_PLAINTEXT_LENGTH) throw new RecordProtectionError('internal_error', `record content of ${content.length} bytes exceeds 2^14`);
+    if (content.length > MAX_PLAINTEXT_LENGTH)
+      throw new RecordProtectionError(
+        'internal_error',
+        `record content of ${content.length} bytes exceeds 2^14`,
+      );
     const innerLength = content.length + 1 + padding;
     const inner = new Uint8Array(innerLength);
     inner.set(content);
     inner[content.length] = contentType;
     const length = innerLength + this.aead.tagLength;
-    if (length > MAX_CIPHERTEXT_LENGTH) throw new RecordProtectionError('internal_error', 'padding makes the record exceed 2^14 + 256');
+    if (length > MAX_CIPHERTEXT_LENGTH)
+      throw new RecordProtectionError(
+        'internal_error',
+        'padding makes the record exceed 2^14 + 256',
+      );
     const header = Uint8Array.of(APPLICATION_DATA, 0x03, 0x03, length >> 8, length & 0xff);
     const sealed = this.aead.seal(this.nextNonce(), inner, header);
     const record = new Uint8Array(5 + sealed.length);
@@ -81,23 +93,43 @@ export class Tls13RecordOpener extends Direction implements RecordReader {
   /** The record as received: its type, legacy version and fragment (the header is the AEAD's additional data). */
   open(type: number, version: number, encrypted: Uint8Array): OpenedRecord {
     // RFC 8446 §5.2: once keys are on, every record but the compatibility CCS is opaque application_data.
-    if (type !== APPLICATION_DATA) throw new RecordProtectionError('unexpected_message', `unprotected record of type ${type} after keys were set`);
-    if (encrypted.length > MAX_CIPHERTEXT_LENGTH) throw new RecordProtectionError('record_overflow', `protected record of ${encrypted.length} bytes exceeds 2^14 + 256`);
-    const header = Uint8Array.of(type, version >> 8, version & 0xff, encrypted.length >> 8, encrypted.length & 0xff);
+    if (type !== APPLICATION_DATA)
+      throw new RecordProtectionError(
+        'unexpected_message',
+        `unprotected record of type ${type} after keys were set`,
+      );
+    if (encrypted.length > MAX_CIPHERTEXT_LENGTH)
+      throw new RecordProtectionError(
+        'record_overflow',
+        `protected record of ${encrypted.length} bytes exceeds 2^14 + 256`,
+      );
+    const header = Uint8Array.of(
+      type,
+      version >> 8,
+      version & 0xff,
+      encrypted.length >> 8,
+      encrypted.length & 0xff,
+    );
     let inner: Uint8Array;
     try {
       inner = this.aead.open(this.nextNonce(), encrypted, header);
     } catch (err) {
-      if (err instanceof CryptoError) throw new RecordProtectionError('bad_record_mac', 'record authentication failed');
+      if (err instanceof CryptoError)
+        throw new RecordProtectionError('bad_record_mac', 'record authentication failed');
       throw err;
     }
     // RFC 8446 §5.4: padding included, TLSInnerPlaintext is at most 2^14 + 1 bytes; RFC 8449 §4: or the lower record_size_limit we advertised.
     const limit = Math.min(this.plaintextLimit, MAX_PLAINTEXT_LENGTH + 1);
-    if (inner.length > limit) throw new RecordProtectionError('record_overflow', `record plaintext of ${inner.length} bytes exceeds ${limit}`);
+    if (inner.length > limit)
+      throw new RecordProtectionError(
+        'record_overflow',
+        `record plaintext of ${inner.length} bytes exceeds ${limit}`,
+      );
     // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is unexpected_message.
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
-    if (end < 0) throw new RecordProtectionError('unexpected_message', 'protected record has no content type');
+    if (end < 0)
+      throw new RecordProtectionError('unexpected_message', 'protected record has no content type');
     return { contentType: inner[end] as number, content: inner.subarray(0, end) };
   }
 }

@@ -11,7 +11,8 @@ export function nameOf(table: CodeTable, code: number, digits = 4): string {
   let names = reverse.get(table);
   if (names === undefined) {
     names = new Map();
-    for (const [name, value] of Object.entries(table)) if (!names.has(value)) names.set(value, name);
+    for (const [name, value] of Object.entries(table))
+      if (!names.has(value)) names.set(value, name);
     reverse.set(table, names);
   }
   return names.get(code) ?? `0x${code.toString(16).padStart(digits, '0')}`;

@@ -75,26 +75,76 @@ export interface Tls12Suite {
 
 export type CipherSuiteInfo = Tls13Suite | Tls12Suite;
 
-function tls13(code: number, name: string, aead: AeadAlgorithm, keyLength: number, hash: HashAlgorithm, bits: number): Tls13Suite {
+function tls13(
+  code: number,
+  name: string,
+  aead: AeadAlgorithm,
+  keyLength: number,
+  hash: HashAlgorithm,
+  bits: number,
+): Tls13Suite {
   return { version: 'TLSv1.3', code, name, opensslName: name, aead, keyLength, hash, bits };
 }
 
 /** RFC 8446 §B.4. */
-export const TLS_AES_128_GCM_SHA256 = tls13(0x1301, 'TLS_AES_128_GCM_SHA256', 'aes-128-gcm', 16, 'sha256', 128);
-export const TLS_AES_256_GCM_SHA384 = tls13(0x1302, 'TLS_AES_256_GCM_SHA384', 'aes-256-gcm', 32, 'sha384', 256);
-export const TLS_CHACHA20_POLY1305_SHA256 = tls13(0x1303, 'TLS_CHACHA20_POLY1305_SHA256', 'chacha20-poly1305', 32, 'sha256', 256);
+export const TLS_AES_128_GCM_SHA256 = tls13(
+  0x1301,
+  'TLS_AES_128_GCM_SHA256',
+  'aes-128-gcm',
+  16,
+  'sha256',
+  128,
+);
+export const TLS_AES_256_GCM_SHA384 = tls13(
+  0x1302,
+  'TLS_AES_256_GCM_SHA384',
+  'aes-256-gcm',
+  32,
+  'sha384',
+  256,
+);
+export const TLS_CHACHA20_POLY1305_SHA256 = tls13(
+  0x1303,
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'chacha20-poly1305',
+  32,
+  'sha256',
+  256,
+);
 
 /** Every TLS 1.3 suite postern implements (RFC 8446 §B.4 less the CCM ones). */
-export const ALL_TLS13_SUITES: readonly Tls13Suite[] = [TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384];
+export const ALL_TLS13_SUITES: readonly Tls13Suite[] = [
+  TLS_CHACHA20_POLY1305_SHA256,
+  TLS_AES_128_GCM_SHA256,
+  TLS_AES_256_GCM_SHA384,
+];
 
 type Kx = Tls12Suite['keyExchange'];
 type Au = Tls12Suite['auth'];
 type Bulk = 'AES128-GCM' | 'AES256-GCM' | 'CHACHA20' | 'AES128-CBC' | 'AES256-CBC';
 
 const AEADS: Record<'AES128-GCM' | 'AES256-GCM' | 'CHACHA20', Tls12AeadCipher> = {
-  'AES128-GCM': { kind: 'aead', aead: 'aes-128-gcm', keyLength: 16, fixedIvLength: 4, explicitNonceLength: 8 },
-  'AES256-GCM': { kind: 'aead', aead: 'aes-256-gcm', keyLength: 32, fixedIvLength: 4, explicitNonceLength: 8 },
-  CHACHA20: { kind: 'aead', aead: 'chacha20-poly1305', keyLength: 32, fixedIvLength: 12, explicitNonceLength: 0 },
+  'AES128-GCM': {
+    kind: 'aead',
+    aead: 'aes-128-gcm',
+    keyLength: 16,
+    fixedIvLength: 4,
+    explicitNonceLength: 8,
+  },
+  'AES256-GCM': {
+    kind: 'aead',
+    aead: 'aes-256-gcm',
+    keyLength: 32,
+    fixedIvLength: 4,
+    explicitNonceLength: 8,
+  },
+  CHACHA20: {
+    kind: 'aead',
+    aead: 'chacha20-poly1305',
+    keyLength: 32,
+    fixedIvLength: 12,
+    explicitNonceLength: 0,
+  },
 };
 const MAC_LENGTH = { sha1: 20, sha256: 32, sha384: 48 } as const;
 
@@ -102,14 +152,32 @@ const MAC_LENGTH = { sha1: 20, sha256: 32, sha384: 48 } as const;
  * Declares one TLS 1.2 suite. `mac` is the record MAC for CBC suites and the
  * PRF hash for AEAD suites (the `_SHA256`/`_SHA384` at the end of the name).
  */
-function tls12(name: keyof typeof CipherSuite, opensslName: string, keyExchange: Kx, auth: Au, bulk: Bulk, mac: 'sha1' | 'sha256' | 'sha384'): Tls12Suite {
+function tls12(
+  name: keyof typeof CipherSuite,
+  opensslName: string,
+  keyExchange: Kx,
+  auth: Au,
+  bulk: Bulk,
+  mac: 'sha1' | 'sha256' | 'sha384',
+): Tls12Suite {
   const aead = bulk === 'AES128-GCM' || bulk === 'AES256-GCM' || bulk === 'CHACHA20';
-  const cipher: Tls12Cipher = aead ? AEADS[bulk] : { kind: 'cbc', keyLength: bulk === 'AES128-CBC' ? 16 : 32, mac, macLength: MAC_LENGTH[mac] };
+  const cipher: Tls12Cipher = aead
+    ? AEADS[bulk]
+    : { kind: 'cbc', keyLength: bulk === 'AES128-CBC' ? 16 : 32, mac, macLength: MAC_LENGTH[mac] };
   const bits = cipher.keyLength * 8;
   const enc: OpensslClass['enc'] =
-    bulk === 'AES128-GCM' ? 'AESGCM128' : bulk === 'AES256-GCM' ? 'AESGCM256' : bulk === 'CHACHA20' ? 'CHACHA20' : bulk === 'AES128-CBC' ? 'AES128' : 'AES256';
+    bulk === 'AES128-GCM'
+      ? 'AESGCM128'
+      : bulk === 'AES256-GCM'
+        ? 'AESGCM256'
+        : bulk === 'CHACHA20'
+          ? 'CHACHA20'
+          : bulk === 'AES128-CBC'
+            ? 'AES128'
+            : 'AES256';
   // OpenSSL dates the CBC-SHA1 suites from the version that defined them: RFC 3268 (SSLv3 on) and RFC 4492 (ECDHE, TLS 1.0 on).
-  const minVersion: OpensslClass['minVersion'] = aead || mac !== 'sha1' ? 'TLSv1.2' : keyExchange === 'ecdhe' ? 'TLSv1' : 'SSLv3';
+  const minVersion: OpensslClass['minVersion'] =
+    aead || mac !== 'sha1' ? 'TLSv1.2' : keyExchange === 'ecdhe' ? 'TLSv1' : 'SSLv3';
   return {
     version: 'TLSv1.2',
     code: CipherSuite[name],
@@ -132,56 +200,285 @@ function tls12(name: keyof typeof CipherSuite, opensslName: string, keyExchange:
 }
 
 /** RFC 5289 §3.2 and RFC 7905 §2: ECDHE with ECDSA certificates. */
-export const ECDHE_ECDSA_CHACHA20_POLY1305 = tls12('TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ecdhe', 'ecdsa', 'CHACHA20', 'sha256');
-export const ECDHE_ECDSA_AES128_GCM_SHA256 = tls12('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ecdhe', 'ecdsa', 'AES128-GCM', 'sha256');
-export const ECDHE_ECDSA_AES256_GCM_SHA384 = tls12('TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ecdhe', 'ecdsa', 'AES256-GCM', 'sha384');
-export const ECDHE_ECDSA_AES128_SHA256 = tls12('TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256', 'ECDHE-ECDSA-AES128-SHA256', 'ecdhe', 'ecdsa', 'AES128-CBC', 'sha256');
-export const ECDHE_ECDSA_AES256_SHA384 = tls12('TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384', 'ECDHE-ECDSA-AES256-SHA384', 'ecdhe', 'ecdsa', 'AES256-CBC', 'sha384');
-export const ECDHE_ECDSA_AES128_SHA = tls12('TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'ECDHE-ECDSA-AES128-SHA', 'ecdhe', 'ecdsa', 'AES128-CBC', 'sha1');
-export const ECDHE_ECDSA_AES256_SHA = tls12('TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'ECDHE-ECDSA-AES256-SHA', 'ecdhe', 'ecdsa', 'AES256-CBC', 'sha1');
+export const ECDHE_ECDSA_CHACHA20_POLY1305 = tls12(
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ecdhe',
+  'ecdsa',
+  'CHACHA20',
+  'sha256',
+);
+export const ECDHE_ECDSA_AES128_GCM_SHA256 = tls12(
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ecdhe',
+  'ecdsa',
+  'AES128-GCM',
+  'sha256',
+);
+export const ECDHE_ECDSA_AES256_GCM_SHA384 = tls12(
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ecdhe',
+  'ecdsa',
+  'AES256-GCM',
+  'sha384',
+);
+export const ECDHE_ECDSA_AES128_SHA256 = tls12(
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+  'ECDHE-ECDSA-AES128-SHA256',
+  'ecdhe',
+  'ecdsa',
+  'AES128-CBC',
+  'sha256',
+);
+export const ECDHE_ECDSA_AES256_SHA384 = tls12(
+  'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+  'ECDHE-ECDSA-AES256-SHA384',
+  'ecdhe',
+  'ecdsa',
+  'AES256-CBC',
+  'sha384',
+);
+export const ECDHE_ECDSA_AES128_SHA = tls12(
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ecdhe',
+  'ecdsa',
+  'AES128-CBC',
+  'sha1',
+);
+export const ECDHE_ECDSA_AES256_SHA = tls12(
+  'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ecdhe',
+  'ecdsa',
+  'AES256-CBC',
+  'sha1',
+);
 
 /** RFC 5289 §3.2, RFC 7905 §2, RFC 8422 §6: ECDHE with RSA certificates. */
-export const ECDHE_RSA_CHACHA20_POLY1305 = tls12('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305', 'ecdhe', 'rsa', 'CHACHA20', 'sha256');
-export const ECDHE_RSA_AES128_GCM_SHA256 = tls12('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ecdhe', 'rsa', 'AES128-GCM', 'sha256');
-export const ECDHE_RSA_AES256_GCM_SHA384 = tls12('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ecdhe', 'rsa', 'AES256-GCM', 'sha384');
-export const ECDHE_RSA_AES128_SHA256 = tls12('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', 'ECDHE-RSA-AES128-SHA256', 'ecdhe', 'rsa', 'AES128-CBC', 'sha256');
-export const ECDHE_RSA_AES256_SHA384 = tls12('TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 'ECDHE-RSA-AES256-SHA384', 'ecdhe', 'rsa', 'AES256-CBC', 'sha384');
-export const ECDHE_RSA_AES128_SHA = tls12('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'ECDHE-RSA-AES128-SHA', 'ecdhe', 'rsa', 'AES128-CBC', 'sha1');
-export const ECDHE_RSA_AES256_SHA = tls12('TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'ECDHE-RSA-AES256-SHA', 'ecdhe', 'rsa', 'AES256-CBC', 'sha1');
+export const ECDHE_RSA_CHACHA20_POLY1305 = tls12(
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ecdhe',
+  'rsa',
+  'CHACHA20',
+  'sha256',
+);
+export const ECDHE_RSA_AES128_GCM_SHA256 = tls12(
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ecdhe',
+  'rsa',
+  'AES128-GCM',
+  'sha256',
+);
+export const ECDHE_RSA_AES256_GCM_SHA384 = tls12(
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ecdhe',
+  'rsa',
+  'AES256-GCM',
+  'sha384',
+);
+export const ECDHE_RSA_AES128_SHA256 = tls12(
+  'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+  'ECDHE-RSA-AES128-SHA256',
+  'ecdhe',
+  'rsa',
+  'AES128-CBC',
+  'sha256',
+);
+export const ECDHE_RSA_AES256_SHA384 = tls12(
+  'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+  'ECDHE-RSA-AES256-SHA384',
+  'ecdhe',
+  'rsa',
+  'AES256-CBC',
+  'sha384',
+);
+export const ECDHE_RSA_AES128_SHA = tls12(
+  'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'ecdhe',
+  'rsa',
+  'AES128-CBC',
+  'sha1',
+);
+export const ECDHE_RSA_AES256_SHA = tls12(
+  'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'ecdhe',
+  'rsa',
+  'AES256-CBC',
+  'sha1',
+);
 
 /** RFC 5288 §3, RFC 7905 §2, RFC 5246 §A.5: DHE with RSA certificates. */
-export const DHE_RSA_CHACHA20_POLY1305 = tls12('TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'DHE-RSA-CHACHA20-POLY1305', 'dhe', 'rsa', 'CHACHA20', 'sha256');
-export const DHE_RSA_AES128_GCM_SHA256 = tls12('TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'dhe', 'rsa', 'AES128-GCM', 'sha256');
-export const DHE_RSA_AES256_GCM_SHA384 = tls12('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'DHE-RSA-AES256-GCM-SHA384', 'dhe', 'rsa', 'AES256-GCM', 'sha384');
-export const DHE_RSA_AES128_SHA256 = tls12('TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', 'DHE-RSA-AES128-SHA256', 'dhe', 'rsa', 'AES128-CBC', 'sha256');
-export const DHE_RSA_AES256_SHA256 = tls12('TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 'DHE-RSA-AES256-SHA256', 'dhe', 'rsa', 'AES256-CBC', 'sha256');
-export const DHE_RSA_AES128_SHA = tls12('TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'DHE-RSA-AES128-SHA', 'dhe', 'rsa', 'AES128-CBC', 'sha1');
-export const DHE_RSA_AES256_SHA = tls12('TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'DHE-RSA-AES256-SHA', 'dhe', 'rsa', 'AES256-CBC', 'sha1');
+export const DHE_RSA_CHACHA20_POLY1305 = tls12(
+  'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'DHE-RSA-CHACHA20-POLY1305',
+  'dhe',
+  'rsa',
+  'CHACHA20',
+  'sha256',
+);
+export const DHE_RSA_AES128_GCM_SHA256 = tls12(
+  'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+  'DHE-RSA-AES128-GCM-SHA256',
+  'dhe',
+  'rsa',
+  'AES128-GCM',
+  'sha256',
+);
+export const DHE_RSA_AES256_GCM_SHA384 = tls12(
+  'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'dhe',
+  'rsa',
+  'AES256-GCM',
+  'sha384',
+);
+export const DHE_RSA_AES128_SHA256 = tls12(
+  'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256',
+  'DHE-RSA-AES128-SHA256',
+  'dhe',
+  'rsa',
+  'AES128-CBC',
+  'sha256',
+);
+export const DHE_RSA_AES256_SHA256 = tls12(
+  'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256',
+  'DHE-RSA-AES256-SHA256',
+  'dhe',
+  'rsa',
+  'AES256-CBC',
+  'sha256',
+);
+export const DHE_RSA_AES128_SHA = tls12(
+  'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+  'DHE-RSA-AES128-SHA',
+  'dhe',
+  'rsa',
+  'AES128-CBC',
+  'sha1',
+);
+export const DHE_RSA_AES256_SHA = tls12(
+  'TLS_DHE_RSA_WITH_AES_256_CBC_SHA',
+  'DHE-RSA-AES256-SHA',
+  'dhe',
+  'rsa',
+  'AES256-CBC',
+  'sha1',
+);
 
 /** RFC 5288 §3, RFC 5246 §A.5: DHE with DSA certificates (no ChaCha20 suite exists for DSS). */
-export const DHE_DSS_AES128_GCM_SHA256 = tls12('TLS_DHE_DSS_WITH_AES_128_GCM_SHA256', 'DHE-DSS-AES128-GCM-SHA256', 'dhe', 'dss', 'AES128-GCM', 'sha256');
-export const DHE_DSS_AES256_GCM_SHA384 = tls12('TLS_DHE_DSS_WITH_AES_256_GCM_SHA384', 'DHE-DSS-AES256-GCM-SHA384', 'dhe', 'dss', 'AES256-GCM', 'sha384');
-export const DHE_DSS_AES128_SHA256 = tls12('TLS_DHE_DSS_WITH_AES_128_CBC_SHA256', 'DHE-DSS-AES128-SHA256', 'dhe', 'dss', 'AES128-CBC', 'sha256');
-export const DHE_DSS_AES256_SHA256 = tls12('TLS_DHE_DSS_WITH_AES_256_CBC_SHA256', 'DHE-DSS-AES256-SHA256', 'dhe', 'dss', 'AES256-CBC', 'sha256');
-export const DHE_DSS_AES128_SHA = tls12('TLS_DHE_DSS_WITH_AES_128_CBC_SHA', 'DHE-DSS-AES128-SHA', 'dhe', 'dss', 'AES128-CBC', 'sha1');
-export const DHE_DSS_AES256_SHA = tls12('TLS_DHE_DSS_WITH_AES_256_CBC_SHA', 'DHE-DSS-AES256-SHA', 'dhe', 'dss', 'AES256-CBC', 'sha1');
+export const DHE_DSS_AES128_GCM_SHA256 = tls12(
+  'TLS_DHE_DSS_WITH_AES_128_GCM_SHA256',
+  'DHE-DSS-AES128-GCM-SHA256',
+  'dhe',
+  'dss',
+  'AES128-GCM',
+  'sha256',
+);
+export const DHE_DSS_AES256_GCM_SHA384 = tls12(
+  'TLS_DHE_DSS_WITH_AES_256_GCM_SHA384',
+  'DHE-DSS-AES256-GCM-SHA384',
+  'dhe',
+  'dss',
+  'AES256-GCM',
+  'sha384',
+);
+export const DHE_DSS_AES128_SHA256 = tls12(
+  'TLS_DHE_DSS_WITH_AES_128_CBC_SHA256',
+  'DHE-DSS-AES128-SHA256',
+  'dhe',
+  'dss',
+  'AES128-CBC',
+  'sha256',
+);
+export const DHE_DSS_AES256_SHA256 = tls12(
+  'TLS_DHE_DSS_WITH_AES_256_CBC_SHA256',
+  'DHE-DSS-AES256-SHA256',
+  'dhe',
+  'dss',
+  'AES256-CBC',
+  'sha256',
+);
+export const DHE_DSS_AES128_SHA = tls12(
+  'TLS_DHE_DSS_WITH_AES_128_CBC_SHA',
+  'DHE-DSS-AES128-SHA',
+  'dhe',
+  'dss',
+  'AES128-CBC',
+  'sha1',
+);
+export const DHE_DSS_AES256_SHA = tls12(
+  'TLS_DHE_DSS_WITH_AES_256_CBC_SHA',
+  'DHE-DSS-AES256-SHA',
+  'dhe',
+  'dss',
+  'AES256-CBC',
+  'sha1',
+);
 
 /** RFC 5288 §3, RFC 5246 §A.5: RSA key exchange (no forward secrecy; only when a cipher list asks for it). */
-export const RSA_AES128_GCM_SHA256 = tls12('TLS_RSA_WITH_AES_128_GCM_SHA256', 'AES128-GCM-SHA256', 'rsa', 'rsa', 'AES128-GCM', 'sha256');
-export const RSA_AES256_GCM_SHA384 = tls12('TLS_RSA_WITH_AES_256_GCM_SHA384', 'AES256-GCM-SHA384', 'rsa', 'rsa', 'AES256-GCM', 'sha384');
-export const RSA_AES128_SHA256 = tls12('TLS_RSA_WITH_AES_128_CBC_SHA256', 'AES128-SHA256', 'rsa', 'rsa', 'AES128-CBC', 'sha256');
-export const RSA_AES256_SHA256 = tls12('TLS_RSA_WITH_AES_256_CBC_SHA256', 'AES256-SHA256', 'rsa', 'rsa', 'AES256-CBC', 'sha256');
-export const RSA_AES128_SHA = tls12('TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 'rsa', 'rsa', 'AES128-CBC', 'sha1');
-export const RSA_AES256_SHA = tls12('TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA', 'rsa', 'rsa', 'AES256-CBC', 'sha1');
-
+export const RSA_AES128_GCM_SHA256 = tls12(
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'AES128-GCM-SHA256',
+  'rsa',
+  'rsa',
+  'AES128-GCM',
+  'sha256',
+);
+export const RSA_AES256_GCM_SHA384 = tls12(
+  'TLS_RSA_WITH_AES_256_GCM_SHA384',
+  'AES256-GCM-SHA384',
+  'rsa',
+  'rsa',
+  'AES256-GCM',
+  'sha384',
+);
+export const RSA_AES128_SHA256 = tls12(
+  'TLS_RSA_WITH_AES_128_CBC_SHA256',
+  'AES128-SHA256',
+  'rsa',
+  'rsa',
+  'AES128-CBC',
+  'sha256',
+);
+export const RSA_AES256_SHA256 = tls12(
+  'TLS_RSA_WITH_AES_256_CBC_SHA256',
+  'AES256-SHA256',
+  'rsa',
+  'rsa',
+  'AES256-CBC',
+  'sha256',
+);
+export const RSA_AES128_SHA = tls12(
+  'TLS_RSA_WITH_AES_128_CBC_SHA',
+  'AES128-SHA',
+  'rsa',
+  'rsa',
+  'AES128-CBC',
+  'sha1',
+);
+export const RSA_AES256_SHA = tls12(
+  'TLS_RSA_WITH_AES_256_CBC_SHA',
+  'AES256-SHA',
+  'rsa',
+  'rsa',
+  'AES256-CBC',
+  'sha1',
+);
 
 /**
  * Every TLS 1.2 suite postern implements, in the server's preference order
  * (policy/defaults.ts says why): the forward-secret ones, then RSA key
  * exchange, which a cipher list must ask for.
  */
-export const ALL_TLS12_SUITES: readonly Tls12Suite[] = [
-] = [
+export const ALL_TLS12_SUITES: readonly Tls12Suite[] = ([] = [
   ECDHE_RSA_CHACHA20_POLY1305,
   ECDHE_ECDSA_CHACHA20_POLY1305,
   ECDHE_RSA_AES128_GCM_SHA256,
@@ -215,7 +512,7 @@ export const ALL_TLS12_SUITES: readonly Tls12Suite[] = [
   RSA_AES256_SHA256,
   RSA_AES128_SHA,
   RSA_AES256_SHA,
-];
+]);
 
 const ALL: readonly CipherSuiteInfo[] = [...ALL_TLS13_SUITES, ...ALL_TLS12_SUITES];
 const BY_CODE = new Map<number, CipherSuiteInfo>(ALL.map((s) => [s.code, s]));

@@ -4,7 +4,6 @@ import { decodeSessionState, encodeSessionState, sessionExpiresAt } from './stat
 import type { SessionStore } from './store.js';
 import { encodeUtf8 } from '../wire/text.js';
 
-
 /**
  * The client's sessions in a `SessionStore` (memory, the on-disk database or
  * Redis). TLS 1.3 tickets are used once (RFC 8446 §C.4: reuse lets a network

@@ -30,9 +30,14 @@ function sameName(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** Whether `state` may be resumed by the connection described in `want` at `now` (milliseconds). */
-export function checkResumption(state: SessionState, want: ResumptionRequest, now: number): ResumptionVerdict {
+export function checkResumption(
+  state: SessionState,
+  want: ResumptionRequest,
+  now: number,
+): ResumptionVerdict {
   if (now >= sessionExpiresAt(state)) return refuse('session expired');
-  if (state.version !== want.version) return refuse(`session is ${state.version}, connection ${want.version}`);
+  if (state.version !== want.version)
+    return refuse(`session is ${state.version}, connection ${want.version}`);
   const original = suiteByCode(state.suite);
   if (original === undefined) return refuse('session suite unknown');
   if (original.version === 'TLSv1.3') {
@@ -47,14 +52,23 @@ export function checkResumption(state: SessionState, want: ResumptionRequest, no
     return refuse(`session suite ${original.name} is not offered`);
   }
   // RFC 6066 §3: a server MUST NOT resume a session made for a different server_name.
-  if (!sameName(state.serverName, want.serverName)) return refuse('session made for another server name');
+  if (!sameName(state.serverName, want.serverName))
+    return refuse('session made for another server name');
   // RFC 8446 §4.6.1 (the identity is bound to the session; Postfix keys sessions by security level): an unverified session never stands in for a verified one.
-  if (want.requireVerified !== undefined && (!state.peerVerified || !sameName(state.verifiedName, want.requireVerified))) {
+  if (
+    want.requireVerified !== undefined &&
+    (!state.peerVerified || !sameName(state.verifiedName, want.requireVerified))
+  ) {
     return refuse(`peer not verified as ${want.requireVerified} in the session`);
   }
   if (state.version === 'TLSv1.2' && want.extendedMasterSecret !== undefined) {
     // RFC 7627 §5.3: EMS session without EMS now: abort; EMS offered for a session without it: full handshake.
-    if (state.extendedMasterSecret && !want.extendedMasterSecret) return { resume: false, reason: 'session used extended_master_secret, ClientHello lacks it', abort: 'handshake_failure' };
+    if (state.extendedMasterSecret && !want.extendedMasterSecret)
+      return {
+        resume: false,
+        reason: 'session used extended_master_secret, ClientHello lacks it',
+        abort: 'handshake_failure',
+      };
     // A session without EMS is not resumed at all (RFC 7627 §5.3 says SHOULD abort when neither side has it; a full handshake is kinder to legacy peers).
     if (!state.extendedMasterSecret) return refuse('session made without extended_master_secret');
   }

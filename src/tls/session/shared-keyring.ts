@@ -25,7 +25,13 @@ function keyId(k: TicketKey): string {
  * handshake; sealing itself never waits on the store). A stored keyring that
  * does not decode is replaced.
  */
-export async function syncTicketKeys(store: SessionStore, keyring: TicketKeyring, now: number, random: Random, aheadMs: number): Promise<void> {
+export async function syncTicketKeys(
+  store: SessionStore,
+  keyring: TicketKeyring,
+  now: number,
+  random: Random,
+  aheadMs: number,
+): Promise<void> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const stored = await store.getTicketKeys();
     let remote: TicketKey[] = [];
@@ -37,7 +43,8 @@ export async function syncTicketKeys(store: SessionStore, keyring: TicketKeyring
       }
     }
     const merged = new Map<string, TicketKey>();
-    for (const k of [...remote, ...keyring.keys]) if (keyring.opens(k, now)) merged.set(keyId(k), k);
+    for (const k of [...remote, ...keyring.keys])
+      if (keyring.opens(k, now)) merged.set(keyId(k), k);
     const keys = [...merged.values()];
     if (!keys.some((k) => keyring.seals(k, now + aheadMs))) keys.push(newTicketKey(random, now));
     const next = encodeTicketKeys(keys);
@@ -46,5 +53,8 @@ export async function syncTicketKeys(store: SessionStore, keyring: TicketKeyring
       return;
     }
   }
-  throw new SessionError('store_failed', `the shared ticket keyring changed under ${MAX_ATTEMPTS} attempts in a row`);
+  throw new SessionError(
+    'store_failed',
+    `the shared ticket keyring changed under ${MAX_ATTEMPTS} attempts in a row`,
+  );
 }

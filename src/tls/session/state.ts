@@ -65,26 +65,71 @@ function check(ok: boolean, message: string, code: 'bad_state' | 'invalid_state'
 /** The rules both directions enforce; `code` says who is at fault (our caller or the bytes). */
 function validate(s: SessionState, code: 'bad_state' | 'invalid_state'): void {
   const suite = suiteByCode(s.suite);
-  check(suite !== undefined, `unknown cipher suite 0x${s.suite.toString(16).padStart(4, '0')}`, code);
-  check(suite?.version === s.version, `suite 0x${s.suite.toString(16)} is not a ${s.version} suite`, code);
-  check(Number.isSafeInteger(s.createdAt) && s.createdAt >= 0, `creation time ${s.createdAt} is not a time`, code);
+  check(
+    suite !== undefined,
+    `unknown cipher suite 0x${s.suite.toString(16).padStart(4, '0')}`,
+    code,
+  );
+  check(
+    suite?.version === s.version,
+    `suite 0x${s.suite.toString(16)} is not a ${s.version} suite`,
+    code,
+  );
+  check(
+    Number.isSafeInteger(s.createdAt) && s.createdAt >= 0,
+    `creation time ${s.createdAt} is not a time`,
+    code,
+  );
   const maxLifetime = s.version === 'TLSv1.3' ? MAX_TLS13_LIFETIME : MAX_TLS12_LIFETIME;
-  check(Number.isInteger(s.lifetime) && s.lifetime >= 0 && s.lifetime <= maxLifetime, `lifetime ${s.lifetime}s outside 0..${maxLifetime}`, code);
-  check(s.peerVerified || s.verifiedName === undefined, 'a verified name on an unverified session', code);
-  check(!s.peerVerified || s.peerCertificates.length > 0, 'a verified session without a peer certificate', code);
+  check(
+    Number.isInteger(s.lifetime) && s.lifetime >= 0 && s.lifetime <= maxLifetime,
+    `lifetime ${s.lifetime}s outside 0..${maxLifetime}`,
+    code,
+  );
+  check(
+    s.peerVerified || s.verifiedName === undefined,
+    'a verified name on an unverified session',
+    code,
+  );
+  check(
+    !s.peerVerified || s.peerCertificates.length > 0,
+    'a verified session without a peer certificate',
+    code,
+  );
   if (s.version === 'TLSv1.2') {
-    check(s.masterSecret.length === MASTER_SECRET_LENGTH, `master secret of ${s.masterSecret.length} bytes`, code);
-    check(s.sessionId === undefined || (s.sessionId.length >= 1 && s.sessionId.length <= MAX_SESSION_ID), 'session ID longer than 32 bytes or empty', code);
+    check(
+      s.masterSecret.length === MASTER_SECRET_LENGTH,
+      `master secret of ${s.masterSecret.length} bytes`,
+      code,
+    );
+    check(
+      s.sessionId === undefined ||
+        (s.sessionId.length >= 1 && s.sessionId.length <= MAX_SESSION_ID),
+      'session ID longer than 32 bytes or empty',
+      code,
+    );
   } else {
     const hashLength = suite?.version === 'TLSv1.3' ? hashOutputLen(suite.hash) : 0;
-    check(s.psk.length === hashLength, `PSK of ${s.psk.length} bytes for a ${hashLength}-byte hash`, code);
-    check(Number.isInteger(s.ticketAgeAdd) && s.ticketAgeAdd >= 0 && s.ticketAgeAdd <= 0xffffffff, 'ticket_age_add is not a uint32', code);
+    check(
+      s.psk.length === hashLength,
+      `PSK of ${s.psk.length} bytes for a ${hashLength}-byte hash`,
+      code,
+    );
+    check(
+      Number.isInteger(s.ticketAgeAdd) && s.ticketAgeAdd >= 0 && s.ticketAgeAdd <= 0xffffffff,
+      'ticket_age_add is not a uint32',
+      code,
+    );
     check(s.maxEarlyData === 0, 'early data is never allowed', code);
   }
 }
 
-
-function writeOptional(w: Writer, value: Uint8Array | undefined, prefix: 1 | 2, what: string): void {
+function writeOptional(
+  w: Writer,
+  value: Uint8Array | undefined,
+  prefix: 1 | 2,
+  what: string,
+): void {
   if (value === undefined) {
     w.u8(0);
     return;
@@ -96,7 +141,8 @@ function writeOptional(w: Writer, value: Uint8Array | undefined, prefix: 1 | 2, 
 }
 
 function fits(value: Uint8Array | undefined, max: number, what: string): Uint8Array | undefined {
-  if (value !== undefined) check(value.length <= max, `${what} of ${value.length} bytes exceeds ${max}`, 'invalid_state');
+  if (value !== undefined)
+    check(value.length <= max, `${what} of ${value.length} bytes exceeds ${max}`, 'invalid_state');
   return value;
 }
 
@@ -110,8 +156,18 @@ export function encodeSessionState(s: SessionState): Uint8Array {
   w.u32(Math.floor(s.createdAt / 2 ** 32));
   w.u32(s.createdAt >>> 0);
   w.u32(s.lifetime);
-  writeOptional(w, fits(s.serverName === undefined ? undefined : encodeUtf8(s.serverName), 0xffff, 'server name'), 2, 'server name');
-  writeOptional(w, fits(s.alpn === undefined ? undefined : encodeUtf8(s.alpn), 0xff, 'ALPN protocol'), 1, 'ALPN protocol');
+  writeOptional(
+    w,
+    fits(s.serverName === undefined ? undefined : encodeUtf8(s.serverName), 0xffff, 'server name'),
+    2,
+    'server name',
+  );
+  writeOptional(
+    w,
+    fits(s.alpn === undefined ? undefined : encodeUtf8(s.alpn), 0xff, 'ALPN protocol'),
+    1,
+    'ALPN protocol',
+  );
   const chainLength = s.peerCertificates.reduce((n, c) => n + 3 + c.length, 0);
   check(chainLength <= 0xffffff, 'peer certificate chain exceeds 2^24-1 bytes', 'invalid_state');
   const closeChain = w.openVector24();
@@ -121,7 +177,16 @@ export function encodeSessionState(s: SessionState): Uint8Array {
   }
   closeChain();
   w.u8(s.peerVerified ? 1 : 0);
-  writeOptional(w, fits(s.verifiedName === undefined ? undefined : encodeUtf8(s.verifiedName), 0xffff, 'verified name'), 2, 'verified name');
+  writeOptional(
+    w,
+    fits(
+      s.verifiedName === undefined ? undefined : encodeUtf8(s.verifiedName),
+      0xffff,
+      'verified name',
+    ),
+    2,
+    'verified name',
+  );
   writeOptional(w, fits(s.ticket, 0xffff, 'ticket'), 2, 'ticket');
   if (s.version === 'TLSv1.2') {
     w.bytes(s.masterSecret);
@@ -158,7 +223,11 @@ function readText(r: Reader, prefix: 1 | 2, what: string): string | undefined {
 
 function decodeFields(r: Reader): SessionState {
   const format = r.u8('format');
-  check(format === SESSION_STATE_FORMAT, `session state format ${format}, expected ${SESSION_STATE_FORMAT}`, 'bad_state');
+  check(
+    format === SESSION_STATE_FORMAT,
+    `session state format ${format}, expected ${SESSION_STATE_FORMAT}`,
+    'bad_state',
+  );
   const wire = r.u16('version');
   check(wire === 0x0303 || wire === 0x0304, `protocol version 0x${wire.toString(16)}`, 'bad_state');
   const suite = r.u16('suite');
@@ -172,7 +241,17 @@ function decodeFields(r: Reader): SessionState {
   const peerVerified = readFlag(r, 'peer verified');
   const verifiedName = readText(r, 2, 'verified name');
   const ticket = readOptional(r, 2, 'ticket');
-  const common = { suite, createdAt, lifetime, serverName, alpn, peerCertificates, peerVerified, verifiedName, ticket };
+  const common = {
+    suite,
+    createdAt,
+    lifetime,
+    serverName,
+    alpn,
+    peerCertificates,
+    peerVerified,
+    verifiedName,
+    ticket,
+  };
   let state: SessionState;
   if (wire === 0x0303) {
     const masterSecret = Uint8Array.from(r.bytes(MASTER_SECRET_LENGTH, 'master secret'));
@@ -200,7 +279,8 @@ export function decodeSessionState(bytes: Uint8Array): SessionState {
     return decodeFields(new Reader(bytes));
   } catch (e) {
     // The wire Reader reports overruns as decode_error alerts; here they are a bad cache entry, not a peer's message.
-    if (e instanceof TlsAlert) throw new SessionError('bad_state', `session state: ${e.message}`, { cause: e });
+    if (e instanceof TlsAlert)
+      throw new SessionError('bad_state', `session state: ${e.message}`, { cause: e });
     throw e;
   }
 }

@@ -29,10 +29,17 @@ export interface SessionStore {
 export const MAX_SESSION_ID_LENGTH = 1024;
 
 export function checkId(id: Uint8Array): void {
-  if (id.length === 0 || id.length > MAX_SESSION_ID_LENGTH) throw new SessionError('store_failed', `session cache id of ${id.length} bytes is outside 1..${MAX_SESSION_ID_LENGTH}`);
+  if (id.length === 0 || id.length > MAX_SESSION_ID_LENGTH)
+    throw new SessionError(
+      'store_failed',
+      `session cache id of ${id.length} bytes is outside 1..${MAX_SESSION_ID_LENGTH}`,
+    );
 }
 
 export function checkTtl(ttlSeconds: number): void {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new SessionError('store_failed', `session cache TTL ${ttlSeconds} is not a positive whole number of seconds`);
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0)
+    throw new SessionError(
+      'store_failed',
+      `session cache TTL ${ttlSeconds} is not a positive whole number of seconds`,
+    );
 }
-

@@ -34,7 +34,10 @@ export interface KeyringTiming {
  * at the end of a key's turn opens until the session itself expires.
  */
 export function keyringTiming(timeoutSeconds: number): KeyringTiming {
-  return { rotateAfterMs: Math.max(1, Math.floor(timeoutSeconds / 2)) * 1000, graceMs: timeoutSeconds * 1000 };
+  return {
+    rotateAfterMs: Math.max(1, Math.floor(timeoutSeconds / 2)) * 1000,
+    graceMs: timeoutSeconds * 1000,
+  };
 }
 
 interface Entry {
@@ -53,7 +56,11 @@ function order(a: TicketKey, b: TicketKey): number {
 }
 
 export function newTicketKey(random: Random, now: number): TicketKey {
-  return { name: random.bytes(TICKET_KEY_NAME_LENGTH), key: random.bytes(TICKET_KEY_LENGTH), createdAt: now };
+  return {
+    name: random.bytes(TICKET_KEY_NAME_LENGTH),
+    key: random.bytes(TICKET_KEY_LENGTH),
+    createdAt: now,
+  };
 }
 
 /**
@@ -69,7 +76,11 @@ export class TicketKeyring {
     readonly timing: KeyringTiming,
     keys: readonly TicketKey[] = [],
   ) {
-    if (!(timing.rotateAfterMs > 0) || !(timing.graceMs >= 0)) throw new SessionError('bad_keyring', 'rotation period must be positive and grace non-negative');
+    if (!(timing.rotateAfterMs > 0) || !(timing.graceMs >= 0))
+      throw new SessionError(
+        'bad_keyring',
+        'rotation period must be positive and grace non-negative',
+      );
     this.replace(keys);
   }
 
@@ -80,7 +91,11 @@ export class TicketKeyring {
   /** Takes `keys` as the whole set, keeping the expanded AEAD of keys it already had. */
   replace(keys: readonly TicketKey[]): void {
     const old = this.entries;
-    this.entries = [...keys].sort(order).map((key) => ({ key, aead: old.find((e) => equalBytes(e.key.name, key.name) && e.key.createdAt === key.createdAt)?.aead }));
+    this.entries = [...keys].sort(order).map((key) => ({
+      key,
+      aead: old.find((e) => equalBytes(e.key.name, key.name) && e.key.createdAt === key.createdAt)
+        ?.aead,
+    }));
   }
 
   /** Whether `key` may still seal at `now`. */
@@ -138,10 +153,21 @@ export function encodeTicketKeys(keys: readonly TicketKey[]): Uint8Array {
   w.u8(KEYRING_FORMAT);
   const close = w.openVector16();
   for (const k of [...keys].sort(order)) {
-    if (k.name.length !== TICKET_KEY_NAME_LENGTH || k.key.length !== TICKET_KEY_LENGTH || !Number.isSafeInteger(k.createdAt) || k.createdAt < 0) {
-      throw new SessionError('bad_keyring', 'a ticket key has a wrong name or key length or creation time');
+    if (
+      k.name.length !== TICKET_KEY_NAME_LENGTH ||
+      k.key.length !== TICKET_KEY_LENGTH ||
+      !Number.isSafeInteger(k.createdAt) ||
+      k.createdAt < 0
+    ) {
+      throw new SessionError(
+        'bad_keyring',
+        'a ticket key has a wrong name or key length or creation time',
+      );
     }
-    w.bytes(k.name).bytes(k.key).u32(Math.floor(k.createdAt / 2 ** 32)).u32(k.createdAt >>> 0);
+    w.bytes(k.name)
+      .bytes(k.key)
+      .u32(Math.floor(k.createdAt / 2 ** 32))
+      .u32(k.createdAt >>> 0);
   }
   close();
   return Uint8Array.from(w.finish());
@@ -151,7 +177,11 @@ export function decodeTicketKeys(bytes: Uint8Array): TicketKey[] {
   try {
     const r = new Reader(bytes);
     const format = r.u8('format');
-    if (format !== KEYRING_FORMAT) throw new SessionError('bad_keyring', `ticket keyring format ${format}, expected ${KEYRING_FORMAT}`);
+    if (format !== KEYRING_FORMAT)
+      throw new SessionError(
+        'bad_keyring',
+        `ticket keyring format ${format}, expected ${KEYRING_FORMAT}`,
+      );
     const list = r.vector16('keys');
     r.expectEnd('ticket keyring');
     const keys: TicketKey[] = [];
@@ -159,12 +189,14 @@ export function decodeTicketKeys(bytes: Uint8Array): TicketKey[] {
       const name = Uint8Array.from(list.bytes(TICKET_KEY_NAME_LENGTH, 'key_name'));
       const key = Uint8Array.from(list.bytes(TICKET_KEY_LENGTH, 'key'));
       const createdAt = list.u32('created_at high') * 2 ** 32 + list.u32('created_at low');
-      if (!Number.isSafeInteger(createdAt)) throw new SessionError('bad_keyring', 'ticket key creation time out of range');
+      if (!Number.isSafeInteger(createdAt))
+        throw new SessionError('bad_keyring', 'ticket key creation time out of range');
       keys.push({ name, key, createdAt });
     }
     return keys;
   } catch (e) {
-    if (e instanceof TlsAlert) throw new SessionError('bad_keyring', `ticket keyring: ${e.message}`, { cause: e });
+    if (e instanceof TlsAlert)
+      throw new SessionError('bad_keyring', `ticket keyring: ${e.message}`, { cause: e });
     throw e;
   }
 }

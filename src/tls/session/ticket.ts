@@ -23,7 +23,12 @@ const TAG_LENGTH = 16;
 const OVERHEAD = TICKET_KEY_NAME_LENGTH + NONCE_LENGTH + TAG_LENGTH;
 
 /** Seals `state` under the keyring's current key (rotating it first if its turn is over). */
-export function sealTicket(keyring: TicketKeyring, state: SessionState, random: Random, now: number): Uint8Array {
+export function sealTicket(
+  keyring: TicketKeyring,
+  state: SessionState,
+  random: Random,
+  now: number,
+): Uint8Array {
   const key = keyring.current(now, random);
   const nonce = random.bytes(NONCE_LENGTH);
   const sealed = keyring.aead(key).seal(nonce, encodeSessionState(state), key.name);
@@ -41,13 +46,23 @@ export function sealTicket(keyring: TicketKeyring, state: SessionState, random: 
  * (RFC 5077 §3.4, RFC 8446 §4.2.11: an unusable PSK is simply not selected);
  * none of them throws.
  */
-export function openTicket(keyring: TicketKeyring, ticket: Uint8Array, now: number): SessionState | undefined {
+export function openTicket(
+  keyring: TicketKeyring,
+  ticket: Uint8Array,
+  now: number,
+): SessionState | undefined {
   if (ticket.length < OVERHEAD) return undefined;
   const key = keyring.find(ticket.subarray(0, TICKET_KEY_NAME_LENGTH), now);
   if (key === undefined) return undefined;
   let plaintext: Uint8Array;
   try {
-    plaintext = keyring.aead(key).open(ticket.subarray(TICKET_KEY_NAME_LENGTH, TICKET_KEY_NAME_LENGTH + NONCE_LENGTH), ticket.subarray(TICKET_KEY_NAME_LENGTH + NONCE_LENGTH), key.name);
+    plaintext = keyring
+      .aead(key)
+      .open(
+        ticket.subarray(TICKET_KEY_NAME_LENGTH, TICKET_KEY_NAME_LENGTH + NONCE_LENGTH),
+        ticket.subarray(TICKET_KEY_NAME_LENGTH + NONCE_LENGTH),
+        key.name,
+      );
   } catch (e) {
     if (e instanceof CryptoError) return undefined;
     throw e;

@@ -13,8 +13,16 @@ export const MAX_SESSION_CACHE_TIMEOUT = 100 * 86400;
  * as in Postfix, whose parameter table refuses it at start-up.
  */
 export function sessionTimeout(seconds: number, parameter = 'session_cache_timeout'): number {
-  if (!Number.isSafeInteger(seconds)) throw new SessionError('bad_timeout', `invalid ${parameter}: ${seconds} is not a whole number of seconds`);
-  if (seconds > MAX_SESSION_CACHE_TIMEOUT) throw new SessionError('bad_timeout', `invalid ${parameter}: ${seconds} (max ${MAX_SESSION_CACHE_TIMEOUT})`);
+  if (!Number.isSafeInteger(seconds))
+    throw new SessionError(
+      'bad_timeout',
+      `invalid ${parameter}: ${seconds} is not a whole number of seconds`,
+    );
+  if (seconds > MAX_SESSION_CACHE_TIMEOUT)
+    throw new SessionError(
+      'bad_timeout',
+      `invalid ${parameter}: ${seconds} (max ${MAX_SESSION_CACHE_TIMEOUT})`,
+    );
   if (seconds <= 0) return 0;
   return Math.max(seconds, MIN_SESSION_CACHE_TIMEOUT);
 }

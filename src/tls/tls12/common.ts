@@ -21,7 +21,6 @@ export function decodeAs12(suite: Tls12Suite): DecodeOptions {
   return { version: 'tls1.2', keyExchange: suite.keyExchange };
 }
 
-
 /** RFC 5246 §7.4.1.4 and the RFCs of each: what a TLS 1.2 ServerHello may answer with (only what the client offered). */
 export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
   ExtensionType.server_name,
@@ -38,7 +37,11 @@ export const TLS12_SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
  * RFC 5246 §7.4.1.4.1: a client that sends no signature_algorithms is taken
  * to support SHA-1 with the signature algorithm of the suite.
  */
-export const TLS12_IMPLIED_PEER_SCHEMES: readonly number[] = [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.dsa_sha1, SignatureScheme.ecdsa_sha1];
+export const TLS12_IMPLIED_PEER_SCHEMES: readonly number[] = [
+  SignatureScheme.rsa_pkcs1_sha1,
+  SignatureScheme.dsa_sha1,
+  SignatureScheme.ecdsa_sha1,
+];
 
 /**
  * The key type a suite's authentication needs: RSA for *-RSA and RSA key
@@ -62,7 +65,11 @@ function isPssKey(key: Extract<PrivateKey | PublicKey, { kind: 'rsa' }>): boolea
 }
 
 /** RFC 8422 §5.4, RFC 5246 §7.4.3: the server signs client_random + server_random + the params. */
-export function signedParams(clientRandom: Uint8Array, serverRandom: Uint8Array, params: Uint8Array): Uint8Array {
+export function signedParams(
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  params: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(64 + params.length);
   out.set(clientRandom, 0);
   out.set(serverRandom, 32);
@@ -144,7 +151,9 @@ export function fullSessionInfo12(h: FullHandshake12): SessionInfo {
     ...(group !== undefined ? { group } : {}),
     ...(h.dhGroup !== undefined ? { dhBits: bitLength(h.dhGroup.p) } : {}),
     ...(h.peerSignatureScheme !== undefined ? { peerSignatureScheme: h.peerSignatureScheme } : {}),
-    ...(h.localSignatureScheme !== undefined ? { localSignatureScheme: h.localSignatureScheme } : {}),
+    ...(h.localSignatureScheme !== undefined
+      ? { localSignatureScheme: h.localSignatureScheme }
+      : {}),
     ...(h.localCertificate !== undefined ? { localCertificate: h.localCertificate } : {}),
     ...(h.verification !== undefined ? { verification: h.verification } : {}),
     ...(h.alpnProtocol !== undefined ? { alpnProtocol: h.alpnProtocol } : {}),
@@ -153,11 +162,20 @@ export function fullSessionInfo12(h: FullHandshake12): SessionInfo {
 }
 
 /** RFC 5246 §8.1 or, when both sent extended_master_secret, RFC 7627 §4 with the hash through ClientKeyExchange. */
-export function masterSecretFor(agreed: Agreed, preMaster: Uint8Array, transcript: Tls12Transcript): Tls12MasterSecret {
+export function masterSecretFor(
+  agreed: Agreed,
+  preMaster: Uint8Array,
+  transcript: Tls12Transcript,
+): Tls12MasterSecret {
   const { suite } = agreed;
   return agreed.extendedMasterSecret
     ? Tls12MasterSecret.extendedFromPreMaster(suite.prfHash, preMaster, transcript.current())
-    : Tls12MasterSecret.fromPreMaster(suite.prfHash, preMaster, agreed.clientRandom, agreed.serverRandom);
+    : Tls12MasterSecret.fromPreMaster(
+        suite.prfHash,
+        preMaster,
+        agreed.clientRandom,
+        agreed.serverRandom,
+      );
 }
 
 export interface Keys12 {
@@ -170,22 +188,47 @@ export function deriveKeys(agreed: Agreed, master: Tls12MasterSecret): Keys12 {
 }
 
 /** Sends ChangeCipherSpec and writes under our keys from the next record on (RFC 5246 §7.1). */
-export function changeWriteKeys(io: HandshakeIO, role: 'client' | 'server', agreed: Agreed, keys: Keys12): void {
+export function changeWriteKeys(
+  io: HandshakeIO,
+  role: 'client' | 'server',
+  agreed: Agreed,
+  keys: Keys12,
+): void {
   io.sendChangeCipherSpec();
-  io.setWriter(new Tls12RecordSealer(agreed.suite, keys.block[role], io.random, { encryptThenMac: agreed.encryptThenMac }));
+  io.setWriter(
+    new Tls12RecordSealer(agreed.suite, keys.block[role], io.random, {
+      encryptThenMac: agreed.encryptThenMac,
+    }),
+  );
 }
 
 /** On the peer's ChangeCipherSpec: read under the peer's keys. */
-export function changeReadKeys(io: HandshakeIO, role: 'client' | 'server', agreed: Agreed, keys: Keys12): void {
+export function changeReadKeys(
+  io: HandshakeIO,
+  role: 'client' | 'server',
+  agreed: Agreed,
+  keys: Keys12,
+): void {
   const peer = role === 'client' ? 'server' : 'client';
-  io.setReader(new Tls12RecordOpener(agreed.suite, keys.block[peer], { encryptThenMac: agreed.encryptThenMac }));
+  io.setReader(
+    new Tls12RecordOpener(agreed.suite, keys.block[peer], {
+      encryptThenMac: agreed.encryptThenMac,
+    }),
+  );
 }
 
 /** RFC 5246 §7.4.9: the peer's verify_data, compared in constant time; a mismatch is decrypt_error. */
-export function checkFinished(keys: Keys12, sender: 'client' | 'server', transcript: Tls12Transcript, verifyData: Uint8Array): Uint8Array {
+export function checkFinished(
+  keys: Keys12,
+  sender: 'client' | 'server',
+  transcript: Tls12Transcript,
+  verifyData: Uint8Array,
+): Uint8Array {
   const expected = keys.master.verifyData(sender, transcript.current());
-  if (verifyData.length !== VERIFY_DATA_LENGTH) throw new TlsAlert('decode_error', `Finished of ${verifyData.length} bytes`);
-  if (!constantTimeEqual(expected, verifyData)) throw new TlsAlert('decrypt_error', `${sender} Finished does not verify`);
+  if (verifyData.length !== VERIFY_DATA_LENGTH)
+    throw new TlsAlert('decode_error', `Finished of ${verifyData.length} bytes`);
+  if (!constantTimeEqual(expected, verifyData))
+    throw new TlsAlert('decrypt_error', `${sender} Finished does not verify`);
   return expected;
 }
 

@@ -27,7 +27,10 @@ export function ffdheCode(group: DhGroup): number | undefined {
  * and none at all — no DHE suite — when it lists only FFDHE groups we do
  * not implement.
  */
-export function serverDhGroup(configured: DhGroup | undefined, clientGroups: readonly number[] | undefined): DhGroup | undefined {
+export function serverDhGroup(
+  configured: DhGroup | undefined,
+  clientGroups: readonly number[] | undefined,
+): DhGroup | undefined {
   if (configured !== undefined) return configured;
   const offered = (clientGroups ?? []).filter(isFfdheGroup);
   if (offered.length === 0) return FFDHE2048;
@@ -45,21 +48,36 @@ const ACCEPTED_MAX = 64;
  * RFC 7919 groups are recognised as such; any other p gets a probable-prime
  * test (the result is kept per p, the server's file rarely changes).
  */
-export function clientCheckGroup(dhP: Uint8Array, dhG: Uint8Array, minBits: number, random: Random): DhGroup {
+export function clientCheckGroup(
+  dhP: Uint8Array,
+  dhG: Uint8Array,
+  minBits: number,
+  random: Random,
+): DhGroup {
   // RFC 5246 §7.4.3: integers without leading zeros; one leading zero byte is tolerated as other stacks do.
   const p = bytesToBigInt(dhP);
   const g = bytesToBigInt(dhG);
   const bits = bitLength(p);
   // OpenSSL's OPENSSL_DH_MAX_MODULUS_BITS: a larger p would make the primality test and the exponentiations a denial of service.
-  if (bits > DH_MAX_P_BITS) throw new TlsAlert('illegal_parameter', `server DH group of ${bits} bits is above the maximum of ${DH_MAX_P_BITS}`);
-  if (bits < minBits) throw new TlsAlert('insufficient_security', `server DH group of ${bits} bits is below the minimum of ${minBits}`);
-  if ((p & 1n) === 0n || g <= 1n || g >= p - 1n) throw new TlsAlert('illegal_parameter', 'server DH group: even p or g out of range');
+  if (bits > DH_MAX_P_BITS)
+    throw new TlsAlert(
+      'illegal_parameter',
+      `server DH group of ${bits} bits is above the maximum of ${DH_MAX_P_BITS}`,
+    );
+  if (bits < minBits)
+    throw new TlsAlert(
+      'insufficient_security',
+      `server DH group of ${bits} bits is below the minimum of ${minBits}`,
+    );
+  if ((p & 1n) === 0n || g <= 1n || g >= p - 1n)
+    throw new TlsAlert('illegal_parameter', 'server DH group: even p or g out of range');
   const known = FFDHE.find(([, grp]) => grp.p === p);
   if (known !== undefined && known[1].g === g) return known[1];
   const key = p.toString(16);
   const seen = accepted.get(key);
   if (seen !== undefined && seen.g === g) return seen;
-  if (!isProbablePrime(p, random)) throw new TlsAlert('illegal_parameter', 'server DH prime is not prime');
+  if (!isProbablePrime(p, random))
+    throw new TlsAlert('illegal_parameter', 'server DH prime is not prime');
   const group: DhGroup = { p, g };
   if (accepted.size >= ACCEPTED_MAX) accepted.delete(accepted.keys().next().value as string);
   accepted.set(key, group);
@@ -81,7 +99,8 @@ export function dheShare(group: DhGroup, random: Random): DheShare {
       try {
         return dhSharedSecret(group, pair.privateKey, peer, { stripLeadingZeros: true });
       } catch (err) {
-        if (err instanceof CryptoError) throw new TlsAlert('illegal_parameter', `DH public value refused: ${err.message}`);
+        if (err instanceof CryptoError)
+          throw new TlsAlert('illegal_parameter', `DH public value refused: ${err.message}`);
         throw err;
       }
     },

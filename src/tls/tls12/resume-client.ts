@@ -11,19 +11,39 @@ import { MAX_TLS12_LIFETIME } from '../session/state.js';
 import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../policy/defaults.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, deriveKeys, Tls12Transcript } from './common.js';
+import {
+  changeReadKeys,
+  changeWriteKeys,
+  checkFinished,
+  deriveKeys,
+  Tls12Transcript,
+} from './common.js';
 import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
 import { unexpectedMessage } from '../engine/unexpected.js';
 import { Tls12State } from './common.js';
 
 /** The configured session, when it is a TLS 1.2 session this connection may offer (`checkResumption`). */
-export function offerableSession12(config: ResolvedClientConfig, suites: readonly Tls12Suite[], serverName: string | undefined, nowMs: number): Tls12SessionState | undefined {
+export function offerableSession12(
+  config: ResolvedClientConfig,
+  suites: readonly Tls12Suite[],
+  serverName: string | undefined,
+  nowMs: number,
+): Tls12SessionState | undefined {
   const state = config.session;
   if (state === undefined || state.version !== 'TLSv1.2') return undefined;
   if (state.sessionId === undefined && state.ticket === undefined) return undefined;
   const requireVerified = clientRequirement(config, serverName);
-  const verdict = checkResumption(state, { version: 'TLSv1.2', suites: suites.map((s) => s.code), serverName, ...(requireVerified !== undefined ? { requireVerified } : {}) }, nowMs);
+  const verdict = checkResumption(
+    state,
+    {
+      version: 'TLSv1.2',
+      suites: suites.map((s) => s.code),
+      serverName,
+      ...(requireVerified !== undefined ? { requireVerified } : {}),
+    },
+    nowMs,
+  );
   return verdict.resume ? state : undefined;
 }
 
@@ -39,8 +59,15 @@ export interface Made12Client extends PeerIdentity {
 }
 
 /** The session to report in a `session` event, or undefined when the server gave neither an ID nor a ticket. */
-export function clientState12(made: Made12Client, nowMs: number, previous?: Tls12SessionState): Tls12SessionState | undefined {
-  const fresh = made.ticket !== undefined && made.ticket.ticket.length > 0 ? Uint8Array.from(made.ticket.ticket) : undefined;
+export function clientState12(
+  made: Made12Client,
+  nowMs: number,
+  previous?: Tls12SessionState,
+): Tls12SessionState | undefined {
+  const fresh =
+    made.ticket !== undefined && made.ticket.ticket.length > 0
+      ? Uint8Array.from(made.ticket.ticket)
+      : undefined;
   const ticket = fresh ?? previous?.ticket;
   if (made.sessionId.length === 0 && ticket === undefined) return undefined;
   // RFC 5077 §3.3: the hint is advice; 0 means unspecified.
@@ -51,7 +78,9 @@ export function clientState12(made: Made12Client, nowMs: number, previous?: Tls1
     version: 'TLSv1.2',
     suite: made.suite.code,
     createdAt: keepAge ? previous.createdAt : nowMs,
-    lifetime: keepAge ? previous.lifetime : Math.min(hint > 0 ? hint : DEFAULT_SESSION_CACHE_TIMEOUT, MAX_TLS12_LIFETIME),
+    lifetime: keepAge
+      ? previous.lifetime
+      : Math.min(hint > 0 ? hint : DEFAULT_SESSION_CACHE_TIMEOUT, MAX_TLS12_LIFETIME),
     serverName: made.serverName,
     alpn: made.alpn,
     peerCertificates: made.peerCertificates,
@@ -79,12 +108,37 @@ interface Abbreviated {
  * we offered). RFC 7627 §5.3: the extended_master_secret choice must be the
  * session's, else handshake_failure; RFC 5246 §7.4.1.3: so must the suite.
  */
-export function resumeClient12(agreed: Agreed, state: Tls12SessionState, helloRaw: Uint8Array, shRaw: Uint8Array, sessionId: Uint8Array, info: SessionInfo): HandshakeState {
-  if (agreed.suite.code !== state.suite) throw new TlsAlert('illegal_parameter', 'resumed session with another cipher suite');
-  if (agreed.extendedMasterSecret !== state.extendedMasterSecret) throw new TlsAlert('handshake_failure', 'resumed session with a different extended_master_secret');
-  const keys = deriveKeys(agreed, Tls12MasterSecret.resumed(agreed.suite.prfHash, state.masterSecret, state.extendedMasterSecret));
+export function resumeClient12(
+  agreed: Agreed,
+  state: Tls12SessionState,
+  helloRaw: Uint8Array,
+  shRaw: Uint8Array,
+  sessionId: Uint8Array,
+  info: SessionInfo,
+): HandshakeState {
+  if (agreed.suite.code !== state.suite)
+    throw new TlsAlert('illegal_parameter', 'resumed session with another cipher suite');
+  if (agreed.extendedMasterSecret !== state.extendedMasterSecret)
+    throw new TlsAlert(
+      'handshake_failure',
+      'resumed session with a different extended_master_secret',
+    );
+  const keys = deriveKeys(
+    agreed,
+    Tls12MasterSecret.resumed(agreed.suite.prfHash, state.masterSecret, state.extendedMasterSecret),
+  );
   const transcript = new Tls12Transcript(agreed.suite.prfHash, helloRaw, shRaw);
-  return new ExpectResumedServerCcs({ agreed, keys, transcript, state, sessionId, info: { ...info, peerCertificates: sessionCertificates(state.peerCertificates) } }, false);
+  return new ExpectResumedServerCcs(
+    {
+      agreed,
+      keys,
+      transcript,
+      state,
+      sessionId,
+      info: { ...info, peerCertificates: sessionCertificates(state.peerCertificates) },
+    },
+    false,
+  );
 }
 
 class ExpectResumedServerCcs extends Tls12State<Abbreviated> {

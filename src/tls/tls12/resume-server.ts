@@ -16,7 +16,13 @@ import { openTicket, sealTicket } from '../session/ticket.js';
 import type { Tls12Suite } from '../registry/suites.js';
 import { suiteByCode } from '../registry/suites.js';
 import type { Agreed, Keys12 } from './common.js';
-import { changeReadKeys, changeWriteKeys, checkFinished, deriveKeys, Tls12Transcript } from './common.js';
+import {
+  changeReadKeys,
+  changeWriteKeys,
+  checkFinished,
+  deriveKeys,
+  Tls12Transcript,
+} from './common.js';
 import { Tls12MasterSecret } from '../keys/tls12-key-schedule.js';
 import { Traffic12 } from './traffic.js';
 import { unexpectedMessage } from '../engine/unexpected.js';
@@ -38,7 +44,12 @@ export const SESSION_ID_LENGTH = 32;
  * offered without EMS aborts with handshake_failure). Anything else: a full
  * handshake.
  */
-export function findSession12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, serverName: string | undefined): Found12 | undefined {
+export function findSession12(
+  io: HandshakeIO,
+  config: ResolvedServerConfig,
+  ch: ClientHello,
+  serverName: string | undefined,
+): Found12 | undefined {
   const now = io.now().getTime();
   let found: Found12 | undefined;
   const keyring = config.sessionTickets;
@@ -52,7 +63,9 @@ export function findSession12(io: HandshakeIO, config: ResolvedServerConfig, ch:
     if (state?.version === 'TLSv1.2') found = { state, via: 'id' };
   }
   if (found === undefined) return undefined;
-  const suites = config.tls12CipherSuites.filter((s) => ch.cipherSuites.includes(s.code)).map((s) => s.code);
+  const suites = config.tls12CipherSuites
+    .filter((s) => ch.cipherSuites.includes(s.code))
+    .map((s) => s.code);
   const requireVerified = serverRequirement(config);
   const verdict = checkResumption(
     found.state,
@@ -73,7 +86,12 @@ export function findSession12(io: HandshakeIO, config: ResolvedServerConfig, ch:
 /** Whether this server issues an RFC 5077 ticket to this ClientHello (it sent session_ticket, we have a keyring and a lifetime). */
 export function issuesTicket12(config: ResolvedServerConfig, ch: ClientHello): boolean {
   const keyring = config.sessionTickets;
-  return keyring !== undefined && keyring !== false && ticketLifetime12(config) > 0 && findExtension(ch.extensions, 'session_ticket') !== undefined;
+  return (
+    keyring !== undefined &&
+    keyring !== false &&
+    ticketLifetime12(config) > 0 &&
+    findExtension(ch.extensions, 'session_ticket') !== undefined
+  );
 }
 
 function ticketLifetime12(config: ResolvedServerConfig): number {
@@ -88,7 +106,11 @@ export interface Made12 extends PeerIdentity {
   readonly alpn: string | undefined;
 }
 
-export function serverState12(made: Made12, config: ResolvedServerConfig, now: number): Tls12SessionState {
+export function serverState12(
+  made: Made12,
+  config: ResolvedServerConfig,
+  now: number,
+): Tls12SessionState {
   return {
     version: 'TLSv1.2',
     suite: made.suite.code,
@@ -111,13 +133,22 @@ export function serverState12(made: Made12, config: ResolvedServerConfig, now: n
  * RFC 5077 §3.3's NewSessionTicket when one was promised, and the new
  * session for the cache under `sessionId` when we gave one.
  */
-export function saveSession12(io: HandshakeIO, config: ResolvedServerConfig, made: Made12, ticketPromised: boolean, sessionId: Uint8Array, transcript: Tls12Transcript): void {
+export function saveSession12(
+  io: HandshakeIO,
+  config: ResolvedServerConfig,
+  made: Made12,
+  ticketPromised: boolean,
+  sessionId: Uint8Array,
+  transcript: Tls12Transcript,
+): void {
   const now = io.now().getTime();
   const state = serverState12(made, config, now);
   const keyring = config.sessionTickets;
   if (ticketPromised && keyring !== undefined && keyring !== false) {
     const ticket = sealTicket(keyring, state, io.random, now);
-    transcript.add(io.send({ kind: 'new_session_ticket_12', ticketLifetimeHint: state.lifetime, ticket }));
+    transcript.add(
+      io.send({ kind: 'new_session_ticket_12', ticketLifetimeHint: state.lifetime, ticket }),
+    );
   }
   if (sessionId.length > 0) io.emitSession(state, sessionId);
 }
@@ -127,7 +158,16 @@ export function saveSession12(io: HandshakeIO, config: ResolvedServerConfig, mad
  * ID echoed), ChangeCipherSpec, Finished; then the client's ChangeCipherSpec
  * and Finished. No certificate and no key exchange: no public-key work.
  */
-export function resumeServer12(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, found: Found12, downgrade: boolean, base: Extension[], alpn: string | undefined): HandshakeState {
+export function resumeServer12(
+  io: HandshakeIO,
+  config: ResolvedServerConfig,
+  ch: ClientHello,
+  raw: Uint8Array,
+  found: Found12,
+  downgrade: boolean,
+  base: Extension[],
+  alpn: string | undefined,
+): HandshakeState {
   const { state } = found;
   const suite = suiteByCode(state.suite) as Tls12Suite;
   const serverRandom = io.random.bytes(RANDOM_LENGTH);
@@ -137,11 +177,14 @@ export function resumeServer12(io: HandshakeIO, config: ResolvedServerConfig, ch
     clientRandom: ch.random,
     serverRandom,
     extendedMasterSecret: state.extendedMasterSecret,
-    encryptThenMac: suite.cipher.kind === 'cbc' && findExtension(ch.extensions, 'encrypt_then_mac') !== undefined,
+    encryptThenMac:
+      suite.cipher.kind === 'cbc' && findExtension(ch.extensions, 'encrypt_then_mac') !== undefined,
   };
   const extensions: Extension[] = [...base];
-  if (agreed.extendedMasterSecret) extensions.push({ kind: 'extended_master_secret', type: ExtensionType.extended_master_secret });
-  if (agreed.encryptThenMac) extensions.push({ kind: 'encrypt_then_mac', type: ExtensionType.encrypt_then_mac });
+  if (agreed.extendedMasterSecret)
+    extensions.push({ kind: 'extended_master_secret', type: ExtensionType.extended_master_secret });
+  if (agreed.encryptThenMac)
+    extensions.push({ kind: 'encrypt_then_mac', type: ExtensionType.encrypt_then_mac });
   const transcript = new Tls12Transcript(suite.prfHash, raw);
   // RFC 5077 §3.4: a ticket accepted with a non-empty session ID is answered with that ID; RFC 5246 §7.4.1.3: so is a cached one.
   transcript.add(
@@ -156,7 +199,10 @@ export function resumeServer12(io: HandshakeIO, config: ResolvedServerConfig, ch
       extensionsPresent: extensions.length > 0,
     }),
   );
-  const keys = deriveKeys(agreed, Tls12MasterSecret.resumed(suite.prfHash, state.masterSecret, state.extendedMasterSecret));
+  const keys = deriveKeys(
+    agreed,
+    Tls12MasterSecret.resumed(suite.prfHash, state.masterSecret, state.extendedMasterSecret),
+  );
   changeWriteKeys(io, 'server', agreed, keys);
   const serverVerifyData = keys.master.verifyData('server', transcript.current());
   transcript.add(io.send({ kind: 'finished', verifyData: serverVerifyData }));
@@ -197,8 +243,18 @@ class ExpectResumedClientFinished extends Tls12State<Resumed> {
   readonly name = 'waiting for client Finished (resumed)';
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
     if (message.kind !== 'finished') throw unexpectedMessage(this.name, message);
-    const clientVerifyData = checkFinished(this.handshake.keys, 'client', this.handshake.transcript, message.verifyData);
+    const clientVerifyData = checkFinished(
+      this.handshake.keys,
+      'client',
+      this.handshake.transcript,
+      message.verifyData,
+    );
     io.complete(this.handshake.info);
-    return new Traffic12('server', this.handshake.agreed.suite, clientVerifyData, this.handshake.serverVerifyData);
+    return new Traffic12(
+      'server',
+      this.handshake.agreed.suite,
+      clientVerifyData,
+      this.handshake.serverVerifyData,
+    );
   }
 }

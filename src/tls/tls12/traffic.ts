@@ -1,7 +1,7 @@
 import type { HandshakeIO, HandshakeState } from '../engine/connection.js';
 import type { DecodeOptions, HandshakeMessage } from '../codec/handshake.js';
 import type { Tls12Suite } from '../registry/suites.js';
-import { decodeAs12} from './common.js';
+import { decodeAs12 } from './common.js';
 import { unexpectedMessage } from '../engine/unexpected.js';
 
 /**
@@ -24,7 +24,9 @@ export class Traffic12 implements HandshakeState {
   }
 
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
-    const refused = (this.role === 'client' && message.kind === 'hello_request') || (this.role === 'server' && message.kind === 'client_hello');
+    const refused =
+      (this.role === 'client' && message.kind === 'hello_request') ||
+      (this.role === 'server' && message.kind === 'client_hello');
     if (!refused) throw unexpectedMessage(this.name, message);
     io.sendWarningAlert('no_renegotiation');
     return this;

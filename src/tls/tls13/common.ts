@@ -10,7 +10,10 @@ import type { Extension } from '../codec/extensions.js';
 import { encodeUtf8 } from '../wire/text.js';
 
 /** RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, then the transcript hash. */
-export function certificateVerifyContent(signer: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
+export function certificateVerifyContent(
+  signer: 'server' | 'client',
+  transcriptHash: Uint8Array,
+): Uint8Array {
   const context = encodeUtf8(`TLS 1.3, ${signer} CertificateVerify`);
   const out = new Uint8Array(64 + context.length + 1 + transcriptHash.length);
   out.fill(0x20, 0, 64);
@@ -33,18 +36,34 @@ export function checkCertificateVerify(
   transcriptHash: Uint8Array,
 ): void {
   const key = leaf.publicKey.key;
-  if (!allowedSchemes.includes(message.algorithm) || key.kind === 'unsupported' || !schemeFitsKey(message.algorithm, key, true)) {
-    throw new TlsAlert('illegal_parameter', `${signer} signed with scheme 0x${message.algorithm.toString(16)} that was not offered or does not fit its key`);
+  if (
+    !allowedSchemes.includes(message.algorithm) ||
+    key.kind === 'unsupported' ||
+    !schemeFitsKey(message.algorithm, key, true)
+  ) {
+    throw new TlsAlert(
+      'illegal_parameter',
+      `${signer} signed with scheme 0x${message.algorithm.toString(16)} that was not offered or does not fit its key`,
+    );
   }
   const content = certificateVerifyContent(signer, transcriptHash);
-  if (!verifyWithScheme(key, message.algorithm, content, message.signature)) throw new TlsAlert('decrypt_error', `${signer} CertificateVerify signature is invalid`);
+  if (!verifyWithScheme(key, message.algorithm, content, message.signature))
+    throw new TlsAlert('decrypt_error', `${signer} CertificateVerify signature is invalid`);
 }
 
 /** RFC 8446 §4.4.4: verify_data is exactly Hash.length bytes (decode_error) and matches in constant time (decrypt_error). */
-export function checkFinished(signer: 'server' | 'client', hash: HashAlgorithm, baseKey: Uint8Array, transcriptHash: Uint8Array, message: Finished): void {
+export function checkFinished(
+  signer: 'server' | 'client',
+  hash: HashAlgorithm,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+  message: Finished,
+): void {
   const expected = finishedVerifyData(hash, baseKey, transcriptHash);
-  if (message.verifyData.length !== expected.length) throw new TlsAlert('decode_error', `${signer} Finished of ${message.verifyData.length} bytes`);
-  if (!constantTimeEqual(expected, message.verifyData)) throw new TlsAlert('decrypt_error', `${signer} Finished does not verify`);
+  if (message.verifyData.length !== expected.length)
+    throw new TlsAlert('decode_error', `${signer} Finished of ${message.verifyData.length} bytes`);
+  if (!constantTimeEqual(expected, message.verifyData))
+    throw new TlsAlert('decrypt_error', `${signer} Finished does not verify`);
 }
 
 /**
@@ -52,16 +71,34 @@ export function checkFinished(signer: 'server' | 'client', hash: HashAlgorithm, 
  * unsupported_extension; one it knows but that is not allowed in this
  * message is illegal_parameter.
  */
-export function checkServerExtensions(extensions: readonly Extension[], allowed: ReadonlySet<number>, offered: ReadonlySet<number>, message: string): void {
+export function checkServerExtensions(
+  extensions: readonly Extension[],
+  allowed: ReadonlySet<number>,
+  offered: ReadonlySet<number>,
+  message: string,
+): void {
   for (const e of extensions) {
-    if (!offered.has(e.type)) throw new TlsAlert('unsupported_extension', `${message} carries extension ${e.type} that was not offered`);
-    if (!allowed.has(e.type)) throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in ${message}`);
+    if (!offered.has(e.type))
+      throw new TlsAlert(
+        'unsupported_extension',
+        `${message} carries extension ${e.type} that was not offered`,
+      );
+    if (!allowed.has(e.type))
+      throw new TlsAlert('illegal_parameter', `extension ${e.type} is not allowed in ${message}`);
   }
 }
 
 /** RFC 8446 §4.2 table: what each server message may carry. */
-export const SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key]);
-export const HELLO_RETRY_REQUEST_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.cookie]);
+export const SERVER_HELLO_EXTENSIONS: ReadonlySet<number> = new Set([
+  ExtensionType.key_share,
+  ExtensionType.supported_versions,
+  ExtensionType.pre_shared_key,
+]);
+export const HELLO_RETRY_REQUEST_EXTENSIONS: ReadonlySet<number> = new Set([
+  ExtensionType.key_share,
+  ExtensionType.supported_versions,
+  ExtensionType.cookie,
+]);
 export const ENCRYPTED_EXTENSIONS: ReadonlySet<number> = new Set([
   ExtensionType.server_name,
   ExtensionType.max_fragment_length,
@@ -75,5 +112,7 @@ export const ENCRYPTED_EXTENSIONS: ReadonlySet<number> = new Set([
   ExtensionType.record_size_limit,
 ]);
 /** In a CertificateEntry from the server: status_request and signed_certificate_timestamp (RFC 8446 §4.4.2). */
-export const CERTIFICATE_ENTRY_EXTENSIONS: ReadonlySet<number> = new Set([ExtensionType.status_request, ExtensionType.signed_certificate_timestamp]);
-
+export const CERTIFICATE_ENTRY_EXTENSIONS: ReadonlySet<number> = new Set([
+  ExtensionType.status_request,
+  ExtensionType.signed_certificate_timestamp,
+]);

@@ -41,7 +41,11 @@ export interface OfferedPsk {
 /** RFC 8446 §4.2.9, §4.2.11: psk_dhe_ke only, and the pre_shared_key placeholder (binder of the right length), which must come last. */
 /** RFC 8446 §4.2.9: psk_dhe_ke only (DESIGN.md: resumption with a fresh key exchange). */
 export function pskModesExtension(): Extension {
-  return { kind: 'psk_key_exchange_modes', type: ExtensionType.psk_key_exchange_modes, modes: [PskKeyExchangeMode.psk_dhe_ke] };
+  return {
+    kind: 'psk_key_exchange_modes',
+    type: ExtensionType.psk_key_exchange_modes,
+    modes: [PskKeyExchangeMode.psk_dhe_ke],
+  };
 }
 
 export function pskExtensions(psk: OfferedPsk, nowMs: number): Extension[] {
@@ -64,15 +68,22 @@ export function pskExtensions(psk: OfferedPsk, nowMs: number): Extension[] {
  * to the truncated ClientHello (after a HelloRetryRequest `transcript`
  * already holds message_hash and the HRR).
  */
-export function bindClientHello(hello: ClientHello, psk: OfferedPsk, transcript: Transcript | undefined): ClientHello {
+export function bindClientHello(
+  hello: ClientHello,
+  psk: OfferedPsk,
+  transcript: Transcript | undefined,
+): ClientHello {
   const ext = findExtension(hello.extensions, 'pre_shared_key_client_hello');
   if (ext === undefined) return hello;
   const raw = encodeHandshake(hello);
   const prefix = raw.subarray(0, raw.length - pskBindersLength(ext.binders));
   const hash = psk.early.hash;
-  const binderHash = transcript === undefined ? digest(hash, prefix) : transcript.currentWith(prefix);
+  const binderHash =
+    transcript === undefined ? digest(hash, prefix) : transcript.currentWith(prefix);
   const binder = finishedVerifyData(hash, psk.early.binderKey(true), binderHash);
-  const extensions = hello.extensions.map((e) => (e === ext ? { ...ext, binders: ext.binders.map(() => binder) } : e));
+  const extensions = hello.extensions.map((e) =>
+    e === ext ? { ...ext, binders: ext.binders.map(() => binder) } : e,
+  );
   return { ...hello, extensions };
 }
 
@@ -92,14 +103,27 @@ export interface AcceptedPsk {
  * decrypt_error. psk_ke is never accepted: resumption always keeps the
  * (EC)DHE exchange, for forward secrecy.
  */
-export function selectPsk(io: HandshakeIO, config: ResolvedServerConfig, ch: ClientHello, raw: Uint8Array, suites: readonly Tls13Suite[], serverName: string | undefined): AcceptedPsk | undefined {
+export function selectPsk(
+  io: HandshakeIO,
+  config: ResolvedServerConfig,
+  ch: ClientHello,
+  raw: Uint8Array,
+  suites: readonly Tls13Suite[],
+  serverName: string | undefined,
+): AcceptedPsk | undefined {
   const keyring = config.sessionTickets;
   const offered = findExtension(ch.extensions, 'pre_shared_key_client_hello');
   if (offered === undefined) return undefined;
   const modes = findExtension(ch.extensions, 'psk_key_exchange_modes');
   // RFC 8446 §4.2.9: pre_shared_key without psk_key_exchange_modes is an abort.
-  if (modes === undefined) throw new TlsAlert('missing_extension', 'pre_shared_key without psk_key_exchange_modes');
-  if (keyring === undefined || keyring === false || !modes.modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
+  if (modes === undefined)
+    throw new TlsAlert('missing_extension', 'pre_shared_key without psk_key_exchange_modes');
+  if (
+    keyring === undefined ||
+    keyring === false ||
+    !modes.modes.includes(PskKeyExchangeMode.psk_dhe_ke)
+  )
+    return undefined;
   const now = io.now().getTime();
   const usable = suites.filter((s) => ch.cipherSuites.includes(s.code));
   const requireVerified = serverRequirement(config);
@@ -107,7 +131,16 @@ export function selectPsk(io: HandshakeIO, config: ResolvedServerConfig, ch: Cli
     const identity = offered.identities[index] as (typeof offered.identities)[number];
     const state = openTicket(keyring, identity.identity, now);
     if (state === undefined || state.version !== 'TLSv1.3') continue;
-    const verdict = checkResumption(state, { version: 'TLSv1.3', suites: usable.map((s) => s.code), serverName, ...(requireVerified !== undefined ? { requireVerified } : {}) }, now);
+    const verdict = checkResumption(
+      state,
+      {
+        version: 'TLSv1.3',
+        suites: usable.map((s) => s.code),
+        serverName,
+        ...(requireVerified !== undefined ? { requireVerified } : {}),
+      },
+      now,
+    );
     if (!verdict.resume) continue;
     const reportedAge = u32(identity.obfuscatedTicketAge - state.ticketAgeAdd);
     if (Math.abs(reportedAge - (now - state.createdAt)) > TICKET_AGE_WINDOW_MS) continue;
@@ -118,7 +151,8 @@ export function selectPsk(io: HandshakeIO, config: ResolvedServerConfig, ch: Cli
     const expected = finishedVerifyData(hash, early.binderKey(true), digest(hash, prefix));
     const binder = offered.binders[index] as Uint8Array;
     // RFC 8446 §4.2.11: a binder that does not verify aborts the handshake.
-    if (!constantTimeEqual(binder, expected)) throw new TlsAlert('decrypt_error', 'PSK binder does not verify');
+    if (!constantTimeEqual(binder, expected))
+      throw new TlsAlert('decrypt_error', 'PSK binder does not verify');
     return { index, state, suite, early };
   }
   return undefined;
@@ -132,7 +166,12 @@ export interface TicketSubject extends PeerIdentity {
 }
 
 /** RFC 8446 §4.6.1: the NewSessionTicket messages that follow the server's handshake. */
-export function sendTickets(io: HandshakeIO, config: ResolvedServerConfig, subject: TicketSubject, resumptionSecret: Uint8Array): void {
+export function sendTickets(
+  io: HandshakeIO,
+  config: ResolvedServerConfig,
+  subject: TicketSubject,
+  resumptionSecret: Uint8Array,
+): void {
   const keyring = config.sessionTickets;
   if (keyring === undefined || keyring === false) return;
   const lifetime = tls13TicketLifetime(config.sessionTimeout);
@@ -143,7 +182,9 @@ export function sendTickets(io: HandshakeIO, config: ResolvedServerConfig, subje
     // Nonces only need to be distinct within the connection (RFC 8446 §4.6.1).
     const nonce = Uint8Array.of(i);
     const r = io.random.bytes(4);
-    const ticketAgeAdd = u32(((r[0] ?? 0) << 24) | ((r[1] ?? 0) << 16) | ((r[2] ?? 0) << 8) | (r[3] ?? 0));
+    const ticketAgeAdd = u32(
+      ((r[0] ?? 0) << 24) | ((r[1] ?? 0) << 16) | ((r[2] ?? 0) << 8) | (r[3] ?? 0),
+    );
     const state: Tls13SessionState = {
       version: 'TLSv1.3',
       suite: subject.suite.code,
@@ -160,7 +201,14 @@ export function sendTickets(io: HandshakeIO, config: ResolvedServerConfig, subje
       maxEarlyData: 0,
     };
     const ticket = sealTicket(keyring, state, io.random, now);
-    io.send({ kind: 'new_session_ticket_13', ticketLifetime: lifetime, ticketAgeAdd, ticketNonce: nonce, ticket, extensions: [] });
+    io.send({
+      kind: 'new_session_ticket_13',
+      ticketLifetime: lifetime,
+      ticketAgeAdd,
+      ticketNonce: nonce,
+      ticket,
+      extensions: [],
+    });
   }
 }
 
@@ -168,7 +216,12 @@ export function sendTickets(io: HandshakeIO, config: ResolvedServerConfig, subje
 export function sessionFromTicket(
   subject: TicketSubject,
   resumptionSecret: Uint8Array,
-  ticket: { ticketLifetime: number; ticketAgeAdd: number; ticketNonce: Uint8Array; ticket: Uint8Array },
+  ticket: {
+    ticketLifetime: number;
+    ticketAgeAdd: number;
+    ticketNonce: Uint8Array;
+    ticket: Uint8Array;
+  },
   nowMs: number,
 ): Tls13SessionState | undefined {
   if (ticket.ticketLifetime === 0) return undefined;

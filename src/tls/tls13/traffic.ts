@@ -10,7 +10,6 @@ import { unexpectedMessage } from '../engine/unexpected.js';
 
 export const TLS13: DecodeOptions = { version: 'tls1.3' };
 
-
 /** After the handshake: NewSessionTicket (to a client) and KeyUpdate both ways (RFC 8446 §4.6). */
 export class Traffic13 implements TrafficState {
   readonly name = 'connected';
@@ -29,7 +28,12 @@ export class Traffic13 implements TrafficState {
   handle(io: HandshakeIO, message: HandshakeMessage): HandshakeState {
     if (message.kind === 'new_session_ticket_13' && this.role === 'client') {
       if (this.ticketSubject !== undefined) {
-        const state = sessionFromTicket(this.ticketSubject, this.resumptionSecret, message, io.now().getTime());
+        const state = sessionFromTicket(
+          this.ticketSubject,
+          this.resumptionSecret,
+          message,
+          io.now().getTime(),
+        );
         if (state !== undefined) io.emitSession(state);
       }
       return this;
@@ -43,7 +47,12 @@ export class Traffic13 implements TrafficState {
   }
 
   updateKeys(io: HandshakeIO, requestPeer: boolean): void {
-    io.send({ kind: 'key_update', requestUpdate: requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested });
+    io.send({
+      kind: 'key_update',
+      requestUpdate: requestPeer
+        ? KeyUpdateRequest.update_requested
+        : KeyUpdateRequest.update_not_requested,
+    });
     this.writeSecret = nextTrafficSecret(this.suite.hash, this.writeSecret);
     io.setWriteKeys(this.suite, this.writeSecret);
   }

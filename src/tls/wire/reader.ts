@@ -68,7 +68,9 @@ export class Reader {
   u32(what = 'uint32'): number {
     this.need(4, what);
     const b = this.buf;
-    const v = b[this.pos]! * 0x1000000 + ((b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!);
+    const v =
+      b[this.pos]! * 0x1000000 +
+      ((b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!);
     this.pos += 4;
     return v;
   }
@@ -123,7 +125,8 @@ export class Reader {
   }
 
   private checkLength(n: number, what: string, min: number, max: number): number {
-    if (n < min || n > max) throw new TlsAlert('decode_error', `${what}: length ${n} outside ${min}..${max}`);
+    if (n < min || n > max)
+      throw new TlsAlert('decode_error', `${what}: length ${n} outside ${min}..${max}`);
     return n;
   }
 

@@ -43,7 +43,8 @@ export class Writer {
 
   /** The bytes written: a view of the internal buffer, not a copy. Call once writing is over. */
   finish(): Uint8Array {
-    if (this.open !== 0) throw new TlsAlert('internal_error', `writer finished with ${this.open} vectors open`);
+    if (this.open !== 0)
+      throw new TlsAlert('internal_error', `writer finished with ${this.open} vectors open`);
     return this.buf.subarray(0, this.len);
   }
 
@@ -59,11 +60,17 @@ export class Writer {
 
   private note(offset: number, length: number, comment: Comment | undefined): void {
     if (this.spans === undefined || comment === undefined) return;
-    this.spans.push({ offset, length, comment: typeof comment === 'string' ? comment : comment(), depth: this.depth });
+    this.spans.push({
+      offset,
+      length,
+      comment: typeof comment === 'string' ? comment : comment(),
+      depth: this.depth,
+    });
   }
 
   private checkRange(v: number, max: number, what: string): void {
-    if (!Number.isInteger(v) || v < 0 || v > max) throw new TlsAlert('internal_error', `${what} value ${v} out of range`);
+    if (!Number.isInteger(v) || v < 0 || v > max)
+      throw new TlsAlert('internal_error', `${what} value ${v} out of range`);
   }
 
   u8(v: number, comment?: Comment): this {
@@ -139,7 +146,10 @@ export class Writer {
 
   private opaque(prefix: 1 | 2 | 3, b: Uint8Array, comment: Comment | undefined): this {
     // The comment names the contents; the prefix is labelled "length", or carries the comment when there are no contents.
-    const close = this.openVector(prefix, b.length === 0 || comment === undefined ? comment : 'length');
+    const close = this.openVector(
+      prefix,
+      b.length === 0 || comment === undefined ? comment : 'length',
+    );
     this.bytes(b, b.length === 0 ? undefined : comment);
     close();
     return this;
@@ -157,17 +167,23 @@ export class Writer {
     let closed = false;
     const max = prefix === 1 ? 0xff : prefix === 2 ? 0xffff : 0xffffff;
     return () => {
-      if (closed || openAt !== this.open) throw new TlsAlert('internal_error', 'vectors closed out of order');
+      if (closed || openAt !== this.open)
+        throw new TlsAlert('internal_error', 'vectors closed out of order');
       closed = true;
       this.open--;
       this.depth--;
       const n = this.len - at - prefix;
-      if (n > max) throw new TlsAlert('internal_error', `vector of ${n} bytes does not fit a ${prefix}-byte length`);
+      if (n > max)
+        throw new TlsAlert(
+          'internal_error',
+          `vector of ${n} bytes does not fit a ${prefix}-byte length`,
+        );
       if (prefix === 3) this.buf[at] = n >>> 16;
       if (prefix >= 2) this.buf[at + prefix - 2] = (n >>> 8) & 0xff;
       this.buf[at + prefix - 1] = n & 0xff;
       const span = this.spans?.[spanIndex];
-      if (span !== undefined && comment !== undefined) span.comment = `${span.comment} (${n} ${n === 1 ? 'byte' : 'bytes'})`;
+      if (span !== undefined && comment !== undefined)
+        span.comment = `${span.comment} (${n} ${n === 1 ? 'byte' : 'bytes'})`;
     };
   }
 }

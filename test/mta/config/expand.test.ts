@@ -8,9 +8,17 @@ function expand(text: string, values: Record<string, string>): string {
 }
 
 test('$name, ${name} and $(name) expand recursively; $$ is a dollar', () => {
-  const values = { myhostname: 'mail.example.com', mydomain: 'example.com', myorigin: '$mydomain', banner: '$myhostname ESMTP' };
+  const values = {
+    myhostname: 'mail.example.com',
+    mydomain: 'example.com',
+    myorigin: '$mydomain',
+    banner: '$myhostname ESMTP',
+  };
   assert.equal(expand('$myhostname', values), 'mail.example.com');
-  assert.equal(expand('${myhostname}, localhost.$(mydomain)', values), 'mail.example.com, localhost.example.com');
+  assert.equal(
+    expand('${myhostname}, localhost.$(mydomain)', values),
+    'mail.example.com, localhost.example.com',
+  );
   assert.equal(expand('$myorigin', values), 'example.com');
   assert.equal(expand('${banner} $$5', values), 'mail.example.com ESMTP $5');
   assert.equal(expand('$undefined_name.', values), '.');
@@ -32,7 +40,10 @@ test('Postfix 3.5 ${name?{value}:{value}} and ${name?{value}}', () => {
   assert.equal(expand('${quiet?{10}:{300}}s', values), '300s');
   assert.equal(expand('${stress?{a, b}}', values), 'a, b');
   assert.equal(expand('${quiet:{no stress}}', values), 'no stress');
-  assert.equal(expand('${multi_instance_name?{$multi_instance_name}:{postfix}}', values), 'postfix');
+  assert.equal(
+    expand('${multi_instance_name?{$multi_instance_name}:{postfix}}', values),
+    'postfix',
+  );
 });
 
 test('${{a} == {b} ? {…} : {…}} with ==, != and numeric <, <=, >, >=', () => {
@@ -60,15 +71,21 @@ test('compatibility levels compare with <level and friends (Postfix 3.6)', () =>
 });
 
 test('an expansion loop is an error naming the parameters', () => {
-  assert.throws(() => expand('$a', { a: '$b', b: 'x ${a}' }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /parameter expansion loop: a -> b -> a/);
-    return true;
-  });
-  assert.throws(() => expand('$self', { self: 'x$self' }), /parameter expansion loop: self -> self/);
+  assert.throws(
+    () => expand('$a', { a: '$b', b: 'x ${a}' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /parameter expansion loop: a -> b -> a/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => expand('$self', { self: 'x$self' }),
+    /parameter expansion loop: self -> self/,
+  );
 });
 
-test('a reference chain deeper than Postfix\'s 100 levels is an error, not a stack overflow', () => {
+test("a reference chain deeper than Postfix's 100 levels is an error, not a stack overflow", () => {
   const values: Record<string, string> = { p0: 'end' };
   for (let i = 1; i <= 5000; i++) values[`p${i}`] = `$p${i - 1}`;
   assert.equal(expand('$p90', values), 'end');
@@ -76,10 +93,16 @@ test('a reference chain deeper than Postfix\'s 100 levels is an error, not a sta
 });
 
 test('bad syntax: unterminated ${, empty name, unknown operator, junk after a branch', () => {
-  assert.throws(() => expand('x ${unterminated', {}), /truncated macro reference: "x \$\{unterminated"/);
+  assert.throws(
+    () => expand('x ${unterminated', {}),
+    /truncated macro reference: "x \$\{unterminated"/,
+  );
   assert.throws(() => expand('$(open', {}), /truncated macro reference/);
   assert.throws(() => expand('a$ b', {}), /empty macro name/);
-  assert.throws(() => expand('${{9} <> {10} ? {x}}', {}), /"==", "!=", "<", "<=", ">=" or ">" expected/);
+  assert.throws(
+    () => expand('${{9} <> {10} ? {x}}', {}),
+    /"==", "!=", "<", "<=", ">=" or ">" expected/,
+  );
   assert.throws(() => expand('${foo?{a}:{b}x}', {}), /unexpected input/);
   assert.throws(() => expand('${{1} == {1} : {x}}', {}), /"\?" expected/);
 });

@@ -19,8 +19,18 @@ function onlyConfigErrors(run: () => unknown): void {
 }
 
 test('expansion of arbitrary text returns or throws a ConfigError', () => {
-  const values: Record<string, string> = { a: '${b?{x}:{y}}', b: '$a', c: '${{$a} == {1} ? {x}}', d: '' };
-  fc.assert(fc.property(configText, (text) => onlyConfigErrors(() => expandValue(text, { raw: (name) => values[name] }))), { numRuns: 2000 });
+  const values: Record<string, string> = {
+    a: '${b?{x}:{y}}',
+    b: '$a',
+    c: '${{$a} == {1} ? {x}}',
+    d: '',
+  };
+  fc.assert(
+    fc.property(configText, (text) =>
+      onlyConfigErrors(() => expandValue(text, { raw: (name) => values[name] })),
+    ),
+    { numRuns: 2000 },
+  );
 });
 
 test('main.cf and master.cf parsers on arbitrary text return or throw a ConfigError', () => {

@@ -33,22 +33,31 @@ test('name = value lines, continuation lines, comments only at line start', () =
 test('a later definition wins, with Postfix\'s "overriding earlier entry" warning', () => {
   const { entries, warnings } = parseMainCf('relayhost = a\nrelayhost = b\n', FILE);
   assert.equal(entries.at(-1)?.value, 'b');
-  assert.deepEqual(warnings.map((w) => w.message), [`${FILE}, line 2: overriding earlier entry: relayhost=a`]);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [`${FILE}, line 2: overriding earlier entry: relayhost=a`],
+  );
 });
 
 test('a first line that starts with white space is warned about and ignored', () => {
   const { entries, warnings } = parseMainCf('  relayhost = a\nmyorigin = b\n', FILE);
-  assert.deepEqual(entries.map((e) => e.name), ['myorigin']);
+  assert.deepEqual(
+    entries.map((e) => e.name),
+    ['myorigin'],
+  );
   assert.match(warnings[0]?.message ?? '', /line 1: logical line must not start with whitespace/);
 });
 
 test('a line without = is an error with file and line', () => {
-  assert.throws(() => parseMainCf('relayhost = a\nfoo\n', FILE), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.equal(err.file, FILE);
-    assert.equal(err.line, 2);
-    assert.equal(err.message, `${FILE}, line 2: missing '=' after attribute name: "foo"`);
-    return true;
-  });
+  assert.throws(
+    () => parseMainCf('relayhost = a\nfoo\n', FILE),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.file, FILE);
+      assert.equal(err.line, 2);
+      assert.equal(err.message, `${FILE}, line 2: missing '=' after attribute name: "foo"`);
+      return true;
+    },
+  );
   assert.throws(() => parseMainCf('= a\n', FILE), /line 1: missing attribute name/);
 });

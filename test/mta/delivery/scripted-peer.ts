@@ -29,7 +29,9 @@ export class ScriptedPeer {
 
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private accept(socket: Socket): void {
@@ -40,7 +42,8 @@ export class ScriptedPeer {
     const lines: string[] = [];
     let closed = false;
     const drain = (): void => {
-      while (lines.length > 0 && waiters.length > 0) waiters.shift()?.resolve(lines.shift() as string);
+      while (lines.length > 0 && waiters.length > 0)
+        waiters.shift()?.resolve(lines.shift() as string);
       if (closed) for (const w of waiters.splice(0)) w.reject(new Error('client closed'));
     };
     socket.on('data', (chunk) => {
@@ -62,10 +65,11 @@ export class ScriptedPeer {
     });
     const link: PeerLink = {
       socket,
-      line: () => new Promise((resolve, reject) => {
-        waiters.push({ resolve, reject });
-        drain();
-      }),
+      line: () =>
+        new Promise((resolve, reject) => {
+          waiters.push({ resolve, reject });
+          drain();
+        }),
       send: (text) => {
         if (!socket.destroyed) socket.write(text.endsWith('\n') ? text : `${text}\r\n`);
       },
@@ -79,7 +83,9 @@ export class ScriptedPeer {
 export async function upToData(link: PeerLink, keywords: string[] = []): Promise<void> {
   link.send('220 bad.example ESMTP');
   await link.line();
-  link.send(['250-bad.example', ...keywords.map((k) => `250-${k}`)].join('\r\n') + '\r\n250 8BITMIME');
+  link.send(
+    ['250-bad.example', ...keywords.map((k) => `250-${k}`)].join('\r\n') + '\r\n250 8BITMIME',
+  );
   for (;;) {
     const l = await link.line();
     if (/^DATA/i.test(l)) break;

@@ -30,7 +30,28 @@ function openssl(args: string[], cwd: string): void {
 export function selfSigned(pki: TlsPki, name: string): CertifiedKey {
   const key = pki.path(`self-${name}.key`);
   const cert = pki.path(`self-${name}.pem`);
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`, '-days', '30'], pki.dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      `subjectAltName=DNS:${name}`,
+      '-days',
+      '30',
+    ],
+    pki.dir,
+  );
   return loadCertificateAndKey(cert, key);
 }
 
@@ -40,10 +61,39 @@ export function issued(pki: TlsPki, name: string): CertifiedKey {
   const csr = pki.path(`srv-${name}.csr`);
   const cert = pki.path(`srv-${name}.pem`);
   const ext = pki.path(`srv-${name}.ext`);
-  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key], pki.dir);
+  openssl(
+    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key],
+    pki.dir,
+  );
   openssl(['req', '-new', '-key', key, '-subj', `/CN=${name}`, '-out', csr], pki.dir);
-  writeFileSync(ext, `[ext]\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${name}\n`);
-  openssl(['x509', '-req', '-in', csr, '-CA', pki.path('ca.pem'), '-CAkey', pki.path('ca.key'), '-CAcreateserial', '-CAserial', pki.path(`srv-${name}.srl`), '-days', '30', '-extfile', ext, '-extensions', 'ext', '-out', cert], pki.dir);
+  writeFileSync(
+    ext,
+    `[ext]\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${name}\n`,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      pki.path('ca.pem'),
+      '-CAkey',
+      pki.path('ca.key'),
+      '-CAcreateserial',
+      '-CAserial',
+      pki.path(`srv-${name}.srl`),
+      '-days',
+      '30',
+      '-extfile',
+      ext,
+      '-extensions',
+      'ext',
+      '-out',
+      cert,
+    ],
+    pki.dir,
+  );
   return loadCertificateAndKey(cert, key);
 }
 
@@ -56,12 +106,30 @@ export interface Receiver {
 
 /** postern's smtpd as the receiving MTA; `cert` undefined: no STARTTLS at all. */
 /** `tickets`: the receiver issues TLS session tickets (for the resumption test). */
-export async function receiver(cert: CertifiedKey | undefined, smtpd: Partial<SmtpdOptions> = {}, sasl = false, tickets = false, tlsExtra: Partial<ServerOptions> = {}): Promise<Receiver> {
+export async function receiver(
+  cert: CertifiedKey | undefined,
+  smtpd: Partial<SmtpdOptions> = {},
+  sasl = false,
+  tickets = false,
+  tlsExtra: Partial<ServerOptions> = {},
+): Promise<Receiver> {
   const delivery = new MemoryDelivery();
   const logger = new MemoryLogger();
   const server = new SmtpServer({
-    smtpd: { myhostname: MX_NAME, smtpdTlsSecurityLevel: cert === undefined ? 'none' : 'may', ...smtpd },
-    ...(cert === undefined ? {} : { tls: { certificates: [cert], ...(tickets ? { sessionTickets: new TicketKeyring(keyringTiming(3600)) } : {}), ...tlsExtra } }),
+    smtpd: {
+      myhostname: MX_NAME,
+      smtpdTlsSecurityLevel: cert === undefined ? 'none' : 'may',
+      ...smtpd,
+    },
+    ...(cert === undefined
+      ? {}
+      : {
+          tls: {
+            certificates: [cert],
+            ...(tickets ? { sessionTickets: new TicketKeyring(keyringTiming(3600)) } : {}),
+            ...tlsExtra,
+          },
+        }),
     delivery,
     logger,
     ...(sasl ? { sasl: new TestSaslBackend() } : {}),
@@ -72,7 +140,10 @@ export async function receiver(cert: CertifiedKey | undefined, smtpd: Partial<Sm
 
 let seq = 0;
 
-export function queued(recipients: string[], content = 'Subject: test\r\n\r\nHello.\r\n.dot line\r\n'): QueuedMessage {
+export function queued(
+  recipients: string[],
+  content = 'Subject: test\r\n\r\nHello.\r\n.dot line\r\n',
+): QueuedMessage {
   const rs = recipients.map((address) => ({ address }));
   return {
     id: `TEST${(++seq).toString().padStart(6, '0')}`,

@@ -10,7 +10,15 @@ import { certificateFingerprint } from '../../../src/x509/index.js';
 import { TlsPki } from '../../helpers/tls-pki.js';
 import { TestDnsServer } from '../../helpers/dns-server.js';
 import type { Receiver } from './smtp-transport-helpers.js';
-import { issued, MX_NAME, queued, receiver, requestFor, selfSigned, table } from './smtp-transport-helpers.js';
+import {
+  issued,
+  MX_NAME,
+  queued,
+  receiver,
+  requestFor,
+  selfSigned,
+  table,
+} from './smtp-transport-helpers.js';
 
 const pki = new TlsPki(['p256']);
 const dns = new TestDnsServer({ a: { [MX_NAME]: ['127.0.0.1'] } });
@@ -33,7 +41,9 @@ after(async () => {
 });
 
 type Policy = [label: string, options: Partial<SmtpTransportOptions>];
-const site = (word: string): Partial<SmtpTransportOptions> => ({ smtpTlsPerSite: [table({ [MX_NAME]: word })] });
+const site = (word: string): Partial<SmtpTransportOptions> => ({
+  smtpTlsPerSite: [table({ [MX_NAME]: word })],
+});
 const POLICIES: Policy[] = [
   ['per-site NONE', site('NONE')],
   ['per-site MAY', site('MAY')],
@@ -42,7 +52,13 @@ const POLICIES: Policy[] = [
   ['none', { smtpTlsSecurityLevel: 'none' }],
   ['may', { smtpTlsSecurityLevel: 'may' }],
   ['encrypt', { smtpTlsSecurityLevel: 'encrypt' }],
-  ['fingerprint', { smtpTlsSecurityLevel: 'fingerprint', smtpTlsFingerprintCertMatch: [certificateFingerprint(validCert.chain[0]!, 'sha256')] }],
+  [
+    'fingerprint',
+    {
+      smtpTlsSecurityLevel: 'fingerprint',
+      smtpTlsFingerprintCertMatch: [certificateFingerprint(validCert.chain[0]!, 'sha256')],
+    },
+  ],
   ['verify', { smtpTlsSecurityLevel: 'verify' }],
   ['secure', { smtpTlsSecurityLevel: 'secure' }],
   ['dane', { smtpTlsSecurityLevel: 'dane' }],
@@ -70,7 +86,10 @@ const EXPECTED: Record<string, string[]> = {
 
 function summary(status: string, dsn: string, diagnostic: string, tls: boolean): string {
   if (status === 'sent') return tls ? D : P;
-  const known = [NOT_OFFERED, UNTRUSTED, MISMATCH, DANE].find((k) => `${status} ${dsn} ${diagnostic}`.includes(k.replace(/^deferred \S+ /, '')) && k.includes(dsn));
+  const known = [NOT_OFFERED, UNTRUSTED, MISMATCH, DANE].find(
+    (k) =>
+      `${status} ${dsn} ${diagnostic}`.includes(k.replace(/^deferred \S+ /, '')) && k.includes(dsn),
+  );
   return known ?? `${status} ${dsn} ${diagnostic}`;
 }
 
@@ -81,18 +100,37 @@ test('the four-receivers matrix for NONE, MAY, MUST, MUST_NOPEERMATCH and each m
     got[label] = [];
     for (const name of names) {
       const r = receivers[name] as Receiver;
-      const transport = new SmtpTransport({ smtpHeloName: 'client.example', resolver: new MxResolver({ servers: [dns.server], families: [4] }), smtpTlsCAfile: pki.caFile, smtpConnectionCacheOnDemand: false, log: () => undefined, ...options });
+      const transport = new SmtpTransport({
+        smtpHeloName: 'client.example',
+        resolver: new MxResolver({ servers: [dns.server], families: [4] }),
+        smtpTlsCAfile: pki.caFile,
+        smtpConnectionCacheOnDemand: false,
+        log: () => undefined,
+        ...options,
+      });
       const before = r.delivery.messages.length;
-      const [outcome] = await transport.deliver(requestFor(queued([`rcpt@${MX_NAME}`]), `[${MX_NAME}]:${r.port}`));
+      const [outcome] = await transport.deliver(
+        requestFor(queued([`rcpt@${MX_NAME}`]), `[${MX_NAME}]:${r.port}`),
+      );
       assert.ok(outcome);
       const arrived = r.delivery.messages[before];
-      if (outcome.status === 'sent') assert.ok(arrived, `${label} / ${name}: sent but not received`);
+      if (outcome.status === 'sent')
+        assert.ok(arrived, `${label} / ${name}: sent but not received`);
       else assert.equal(arrived, undefined, `${label} / ${name}: deferred but received`);
-      got[label].push(summary(outcome.status, outcome.dsnStatus, outcome.diagnostic, arrived?.message.tls !== undefined));
+      got[label].push(
+        summary(
+          outcome.status,
+          outcome.dsnStatus,
+          outcome.diagnostic,
+          arrived?.message.tls !== undefined,
+        ),
+      );
     }
     lines.push(`| ${label} | ${got[label].join(' | ')} |`);
   }
   // The table for the README.
-  console.log(['| policy | ' + names.join(' | ') + ' |', '|---|---|---|---|---|', ...lines].join('\n'));
+  console.log(
+    ['| policy | ' + names.join(' | ') + ' |', '|---|---|---|---|---|', ...lines].join('\n'),
+  );
   assert.deepEqual(got, EXPECTED);
 });

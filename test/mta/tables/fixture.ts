@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A private temporary directory for table files, removed by cleanup(). */
-export function tableDir(): { path(name: string): string; write(name: string, text: string): string; cleanup(): void } {
+export function tableDir(): {
+  path(name: string): string;
+  write(name: string, text: string): string;
+  cleanup(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'postern-tables-'));
   return {
     path: (name) => join(dir, name),

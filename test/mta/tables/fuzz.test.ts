@@ -9,7 +9,42 @@ import { clientAddressKeys } from '../../../src/mta/tables/search.js';
 // Bad table text must give warnings or a TableError, never another exception.
 
 const quiet = { warn: () => undefined };
-const ruleText = fc.array(fc.oneof(fc.constantFrom('/', '!', '(', ')', '[', ']', '{', '}', '\\', '$', '^', '*', '+', '?', '|', ':', '.', ' ', 'if ', 'endif', 'a', '1', '/', '#', '=', ','), fc.string({ maxLength: 3 })), { maxLength: 30 }).map((parts) => parts.join(''));
+const ruleText = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        '/',
+        '!',
+        '(',
+        ')',
+        '[',
+        ']',
+        '{',
+        '}',
+        '\\',
+        '$',
+        '^',
+        '*',
+        '+',
+        '?',
+        '|',
+        ':',
+        '.',
+        ' ',
+        'if ',
+        'endif',
+        'a',
+        '1',
+        '/',
+        '#',
+        '=',
+        ',',
+      ),
+      fc.string({ maxLength: 3 }),
+    ),
+    { maxLength: 30 },
+  )
+  .map((parts) => parts.join(''));
 
 function opensCleanly(spec: string, key: string): void {
   try {
@@ -22,7 +57,8 @@ function opensCleanly(spec: string, key: string): void {
 test('regexp:, pcre:, cidr:, inline: and static: on random text: warnings or TableError only', () => {
   fc.assert(
     fc.property(ruleText, ruleText, fc.string({ maxLength: 12 }), (a, b, key) => {
-      for (const type of ['regexp', 'pcre', 'cidr']) opensCleanly(`${type}:{ {${a}}, {${b}} }`, key);
+      for (const type of ['regexp', 'pcre', 'cidr'])
+        opensCleanly(`${type}:{ {${a}}, {${b}} }`, key);
       opensCleanly(`inline:{${a}}`, key);
       opensCleanly(`static:${a}`, key);
     }),

@@ -15,7 +15,15 @@ test('a hash table rebuilt while open: the reader keeps working and then sees th
   buildDatabase('hash', source, [['example.com', 'smtp:old']], options);
   const table = openTable(`hash:${source}`, { checkIntervalMs: 0 });
   assert.equal(table.lookup('example.com'), 'smtp:old');
-  buildDatabase('hash', source, [['example.com', 'smtp:new'], ['example.org', 'smtp:other']], options);
+  buildDatabase(
+    'hash',
+    source,
+    [
+      ['example.com', 'smtp:new'],
+      ['example.org', 'smtp:other'],
+    ],
+    options,
+  );
   assert.equal(table.lookup('example.com'), 'smtp:new');
   assert.equal(table.lookup('example.org'), 'smtp:other');
   table.close();
@@ -36,10 +44,16 @@ test('with a check interval, the file is looked at no more than once per interva
   const file = dir.write('slow.re', '/x/ ONE\n');
   let now = 0;
   let loads = 0;
-  const table = new ReopeningTable('regexp:' + file, [file], () => {
-    loads++;
-    return openTable(`regexp:${file}`, { checkIntervalMs: Number.MAX_SAFE_INTEGER });
-  }, 1000, () => now);
+  const table = new ReopeningTable(
+    'regexp:' + file,
+    [file],
+    () => {
+      loads++;
+      return openTable(`regexp:${file}`, { checkIntervalMs: Number.MAX_SAFE_INTEGER });
+    },
+    1000,
+    () => now,
+  );
   writeFileSync(file, '/x/ TWO-TWO\n');
   now = 999;
   assert.equal(table.lookup('x'), 'ONE', 'inside the interval the old table answers');

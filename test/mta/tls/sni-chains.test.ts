@@ -23,10 +23,21 @@ import { CA_EXTENSIONS, Pki } from '../../x509/pki.js';
 const pki = new Pki();
 after(() => pki.cleanup());
 pki.issue('ca', pki.key('ca', 'p256'), '/CN=SNI test CA', undefined, { extensions: CA_EXTENSIONS });
-const serverExt = (names: string): string[] => ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', `subjectAltName=${names}`];
-pki.issue('default', pki.key('default', 'p256'), '/CN=mail.example.com', 'ca', { extensions: serverExt('DNS:mail.example.com') });
-pki.issue('net', pki.key('net', 'p256'), '/CN=example.net', 'ca', { extensions: serverExt('DNS:example.net,DNS:*.example.net') });
-pki.issue('org', pki.key('org', 'rsa'), '/CN=example.org', 'ca', { extensions: serverExt('DNS:example.org') });
+const serverExt = (names: string): string[] => [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'extendedKeyUsage=serverAuth',
+  `subjectAltName=${names}`,
+];
+pki.issue('default', pki.key('default', 'p256'), '/CN=mail.example.com', 'ca', {
+  extensions: serverExt('DNS:mail.example.com'),
+});
+pki.issue('net', pki.key('net', 'p256'), '/CN=example.net', 'ca', {
+  extensions: serverExt('DNS:example.net,DNS:*.example.net'),
+});
+pki.issue('org', pki.key('org', 'rsa'), '/CN=example.org', 'ca', {
+  extensions: serverExt('DNS:example.org'),
+});
 const text = (name: string): string => readFileSync(pki.path(name), 'latin1');
 const chainFile = (name: string): string => {
   const file = pki.path(`${name}-chain.pem`);
@@ -35,10 +46,15 @@ const chainFile = (name: string): string => {
 };
 const net = chainFile('net');
 const source = pki.path('sni');
-writeFileSync(source, `example.net ${net}\n.example.net ${net}\nexample.org ${pki.path('org.key')}, ${pki.path('org.pem')}\n`);
+writeFileSync(
+  source,
+  `example.net ${net}\n.example.net ${net}\nexample.org ${pki.path('org.key')}, ${pki.path('org.pem')}\n`,
+);
 
-const cn = (c: Certificate | undefined): string | undefined => c?.subject.rdns.flat().find((a) => a.type === '2.5.4.3')?.text;
-const leaf = (chains: readonly { chain: Certificate[] }[] | undefined): string | undefined => cn(chains?.[0]?.chain[0]);
+const cn = (c: Certificate | undefined): string | undefined =>
+  c?.subject.rdns.flat().find((a) => a.type === '2.5.4.3')?.text;
+const leaf = (chains: readonly { chain: Certificate[] }[] | undefined): string | undefined =>
+  cn(chains?.[0]?.chain[0]);
 
 function chainsFor(spec: string): { sni: SniChains; log: string[] } {
   const log: string[] = [];
@@ -51,10 +67,17 @@ describe('SniChains lookups', () => {
     assert.equal(leaf(sni.select('example.net', 'c[192.0.2.1]')), 'example.net');
     assert.equal(leaf(sni.select('MX.Sub.Example.NET', 'c[192.0.2.1]')), 'example.net');
     assert.equal(leaf(sni.select('example.org', 'c[192.0.2.1]')), 'example.org');
-    assert.equal(sni.select('www.example.org', 'c[192.0.2.1]'), undefined, 'example.org has no ".example.org" entry');
+    assert.equal(
+      sni.select('www.example.org', 'c[192.0.2.1]'),
+      undefined,
+      'example.org has no ".example.org" entry',
+    );
     assert.equal(sni.select('bad_name!', 'c[192.0.2.1]'), undefined);
     assert.equal(sni.select(undefined, 'c[192.0.2.1]'), undefined);
-    assert.deepEqual(log, ['TLS SNI www.example.org from c[192.0.2.1] not matched, using default chain', 'warning: TLS SNI from c[192.0.2.1] is invalid: bad_name!']);
+    assert.deepEqual(log, [
+      'TLS SNI www.example.org from c[192.0.2.1] not matched, using default chain',
+      'warning: TLS SNI from c[192.0.2.1] is invalid: bad_name!',
+    ]);
   });
 
   test('hash: built with postmap -F, the stored base64 contents are the chains', async () => {
@@ -66,10 +89,16 @@ describe('SniChains lookups', () => {
 
   test('a value naming a missing file or a chain in the wrong order throws (the handshake then ends with internal_error)', () => {
     const broken = pki.path('sni-broken');
-    writeFileSync(broken, `missing.example ${pki.path('nothing.pem')}\norder.example ${pki.path('org.pem')} ${pki.path('org.key')}\n`);
+    writeFileSync(
+      broken,
+      `missing.example ${pki.path('nothing.pem')}\norder.example ${pki.path('org.pem')} ${pki.path('org.key')}\n`,
+    );
     const { sni } = chainsFor(`texthash:${broken}`);
     assert.throws(() => sni.select('missing.example', 'c[x]'), /nothing\.pem/);
-    assert.throws(() => sni.select('order.example', 'c[x]'), /a certificate before any private key/);
+    assert.throws(
+      () => sni.select('order.example', 'c[x]'),
+      /a certificate before any private key/,
+    );
   });
 });
 
@@ -100,10 +129,15 @@ describe('smtpd with tls_server_sni_maps over loopback', () => {
       assert.equal(await presented('example.org'), 'example.org');
       assert.equal(await presented('mail.example.com'), 'mail.example.com');
       const summaries = logger.lines.filter((l) => l.includes('TLS connection established'));
-      assert.match(summaries[0] ?? '', /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\] to smtp\.example\.net: TLSv1\.3 /);
+      assert.match(
+        summaries[0] ?? '',
+        /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\] to smtp\.example\.net: TLSv1\.3 /,
+      );
       assert.match(summaries[1] ?? '', /from unknown\[127\.0\.0\.1\] to example\.org: /);
       assert.match(summaries[2] ?? '', /from unknown\[127\.0\.0\.1\]: TLSv1\.3 /);
-      assert.deepEqual(log, ['TLS SNI mail.example.com from unknown[127.0.0.1] not matched, using default chain']);
+      assert.deepEqual(log, [
+        'TLS SNI mail.example.com from unknown[127.0.0.1] not matched, using default chain',
+      ]);
     } finally {
       await server.close();
     }
@@ -114,23 +148,39 @@ describe('main.cf wiring', () => {
   test('smtpd_tls_chain_files (legacy pairs ignored with a warning) and tls_server_sni_maps reach the smtpd', async () => {
     const dir = pki.path('conf');
     mkdirSync(dir);
-    writeFileSync(`${dir}/main.cf`, [
-      `queue_directory = ${dir}/queue`,
-      `smtpd_tls_chain_files = ${pki.path('default.key')}, ${pki.path('default.pem')}, ${chainFile('org')}`,
-      `smtpd_tls_cert_file = ${pki.path('net.pem')}`,
-      `tls_server_sni_maps = texthash:${source}`,
-      'smtpd_tls_security_level = may',
-      'local_recipient_maps =',
-      'compatibility_level = 3.6',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      `${dir}/main.cf`,
+      [
+        `queue_directory = ${dir}/queue`,
+        `smtpd_tls_chain_files = ${pki.path('default.key')}, ${pki.path('default.pem')}, ${chainFile('org')}`,
+        `smtpd_tls_cert_file = ${pki.path('net.pem')}`,
+        `tls_server_sni_maps = texthash:${source}`,
+        'smtpd_tls_security_level = may',
+        'local_recipient_maps =',
+        'compatibility_level = 3.6',
+        '',
+      ].join('\n'),
+    );
     const params = loadMainParameters(dir).main;
     const random = deterministicRandom('sni wiring');
     const queue = await MailQueue.open(params.string('queue_directory'), { random });
     const log: string[] = [];
-    const options = await smtpdServerOptions({ params, queue, random, openTable: (spec) => openTable(spec, { baseDirectory: dir }), log: (l) => log.push(l), queued: () => {} });
-    assert.deepEqual(options.tls?.certificates?.map((c) => cn(c.chain[0])), ['mail.example.com', 'example.org']);
-    assert.ok(log.includes('warning: smtpd_tls_chain_files is set: ignoring smtpd_tls_cert_file'), log.join('\n'));
+    const options = await smtpdServerOptions({
+      params,
+      queue,
+      random,
+      openTable: (spec) => openTable(spec, { baseDirectory: dir }),
+      log: (l) => log.push(l),
+      queued: () => {},
+    });
+    assert.deepEqual(
+      options.tls?.certificates?.map((c) => cn(c.chain[0])),
+      ['mail.example.com', 'example.org'],
+    );
+    assert.ok(
+      log.includes('warning: smtpd_tls_chain_files is set: ignoring smtpd_tls_cert_file'),
+      log.join('\n'),
+    );
     assert.equal(leaf(options.sniChains?.('x.example.net', 'c[x]')), 'example.net');
   });
 });

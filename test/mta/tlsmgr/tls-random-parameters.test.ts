@@ -15,7 +15,7 @@ function fromMainCf(text: string): ReturnType<typeof tlsRandomParameters> {
   return tlsRandomParameters(loadMainParameters(dir).main);
 }
 
-test('no settings: the Postfix 3.x defaults of the registry, not the seed\'s', () => {
+test("no settings: the Postfix 3.x defaults of the registry, not the seed's", () => {
   const p = tlsRandomParameters(new ParameterSet(new Map()));
   assert.equal(p.tlsRandomSource, 'dev:/dev/urandom');
   assert.equal(p.tlsRandomBytes, 32);
@@ -25,7 +25,7 @@ test('no settings: the Postfix 3.x defaults of the registry, not the seed\'s', (
   assert.equal(p.tlsDaemonRandomBytes, 32);
 });
 
-test('the seed\'s lines with units, $data_directory expanded and the patch\'s tls_random_upd_period honoured', () => {
+test("the seed's lines with units, $data_directory expanded and the patch's tls_random_upd_period honoured", () => {
   const p = fromMainCf(
     'data_directory = /srv/postern-data\ntls_random_source = egd:/var/run/egd-pool\ntls_random_bytes = 64\n' +
       'tls_random_reseed_period = 2h\ntls_random_upd_period = 1m\ntls_random_exchange_name = $data_directory/prng_exch\n' +
@@ -40,7 +40,11 @@ test('the seed\'s lines with units, $data_directory expanded and the patch\'s tl
 });
 
 test('tls_random_prng_update_period (the Postfix 2.2 name) wins over tls_random_upd_period', () => {
-  assert.equal(fromMainCf('tls_random_prng_update_period = 5s\ntls_random_upd_period = 1m\n').tlsRandomUpdPeriod, 5);
+  assert.equal(
+    fromMainCf('tls_random_prng_update_period = 5s\ntls_random_upd_period = 1m\n')
+      .tlsRandomUpdPeriod,
+    5,
+  );
 });
 
 test('a bad value stops with the file and parameter named', () => {

@@ -44,7 +44,9 @@ test('tlsmgr: creates the missing exchange file (1024 bytes) from a pool seeded 
     await mgr.start();
     assert.equal(readFileSync(o.tlsRandomExchangeName).length, 1024);
     assert.deepEqual(server.requests, [[0x01, 32]], 'tls_random_bytes asked of the EGD at start');
-    assert.ok(logger.lines.includes(`info: creating PRNG exchange file ${o.tlsRandomExchangeName}`));
+    assert.ok(
+      logger.lines.includes(`info: creating PRNG exchange file ${o.tlsRandomExchangeName}`),
+    );
     assert.equal(mgr.updates, 1);
   } finally {
     await mgr.stop();
@@ -72,14 +74,24 @@ test('tlsmgr: exchange-file rewrites come after random times within tls_random_u
   await mgr.stop();
   const gaps = writeTimes.slice(1).map((t, i) => t - (writeTimes[i] as number));
   assert.ok(gaps.length >= 10, `${gaps.length} rewrites in 40 s`);
-  assert.ok(gaps.every((g) => g <= 2000 + 100), `every gap within the period (steps of 100 ms): ${gaps.join(',')}`);
+  assert.ok(
+    gaps.every((g) => g <= 2000 + 100),
+    `every gap within the period (steps of 100 ms): ${gaps.join(',')}`,
+  );
   assert.ok(new Set(gaps).size > 3, 'the gaps are random, not fixed');
 });
 
 test('tlsmgr: reseeds from the source after random times within tls_random_reseed_period', async () => {
   const server = await EgdServer.start(fresh('egd.sock'), { available: 100_000 });
   const clock = new ManualClock();
-  const mgr = new Tlsmgr(options({ clock, tlsRandomSource: `egd:${server.path}`, tlsRandomReseedPeriod: 10, tlsRandomUpdPeriod: 3600 }));
+  const mgr = new Tlsmgr(
+    options({
+      clock,
+      tlsRandomSource: `egd:${server.path}`,
+      tlsRandomReseedPeriod: 10,
+      tlsRandomUpdPeriod: 3600,
+    }),
+  );
   try {
     await mgr.start();
     for (let i = 1; i <= 5; i++) {
@@ -104,8 +116,18 @@ test('tlsmgr: a dead source is logged and the pool runs on the exchange file and
   writeExchangeFile(o.tlsRandomExchangeName, new Uint8Array(1024).fill(3));
   const mgr = new Tlsmgr(o);
   await mgr.start();
-  assert.ok(logger.lines.some((l) => l.startsWith(`warning: cannot read entropy from egd:${sock}`) && l.includes('ECONNREFUSED')), logger.lines.join('\n'));
-  assert.notDeepEqual(readFileSync(o.tlsRandomExchangeName), Buffer.alloc(1024, 3), 'rewritten from the pool');
+  assert.ok(
+    logger.lines.some(
+      (l) =>
+        l.startsWith(`warning: cannot read entropy from egd:${sock}`) && l.includes('ECONNREFUSED'),
+    ),
+    logger.lines.join('\n'),
+  );
+  assert.notDeepEqual(
+    readFileSync(o.tlsRandomExchangeName),
+    Buffer.alloc(1024, 3),
+    'rewritten from the pool',
+  );
   await mgr.stop();
 });
 
@@ -114,7 +136,15 @@ test('tlsmgr: a plain-file source is read once at start, not at each reseed (as 
   writeFileSync(seedFile, Buffer.alloc(64, 9));
   const clock = new ManualClock();
   const logger = recordingLogger();
-  const mgr = new Tlsmgr(options({ clock, logger, tlsRandomSource: seedFile, tlsRandomReseedPeriod: 5, tlsRandomUpdPeriod: 3600 }));
+  const mgr = new Tlsmgr(
+    options({
+      clock,
+      logger,
+      tlsRandomSource: seedFile,
+      tlsRandomReseedPeriod: 5,
+      tlsRandomUpdPeriod: 3600,
+    }),
+  );
   await mgr.start();
   rmSync(seedFile);
   for (let i = 0; i < 5; i++) {
@@ -122,7 +152,11 @@ test('tlsmgr: a plain-file source is read once at start, not at each reseed (as 
     await mgr.idle();
   }
   await mgr.stop();
-  assert.deepEqual(logger.lines.filter((l) => l.startsWith('warning')), [], 'the removed file was never read again');
+  assert.deepEqual(
+    logger.lines.filter((l) => l.startsWith('warning')),
+    [],
+    'the removed file was never read again',
+  );
 });
 
 test('tlsmgr: an exchange file of the wrong length is logged, not trusted, and replaced by a 1024-byte one', async () => {
@@ -131,7 +165,12 @@ test('tlsmgr: an exchange file of the wrong length is logged, not trusted, and r
   writeFileSync(o.tlsRandomExchangeName, Buffer.alloc(100, 1));
   const mgr = new Tlsmgr(o);
   await mgr.start();
-  assert.ok(logger.lines.some((l) => /^warning: cannot read entropy from exchange file .*has 100 bytes, not 1024/.test(l)), logger.lines.join('\n'));
+  assert.ok(
+    logger.lines.some((l) =>
+      /^warning: cannot read entropy from exchange file .*has 100 bytes, not 1024/.test(l),
+    ),
+    logger.lines.join('\n'),
+  );
   assert.equal(readFileSync(o.tlsRandomExchangeName).length, 1024);
   await mgr.stop();
 });
@@ -172,13 +211,31 @@ test('tlsmgr: stop cancels both timers, saves the pool output once more, and is 
 });
 
 test('tlsmgr: bad values are refused with the parameter named', () => {
-  assert.throws(() => new Tlsmgr(options({ tlsRandomBytes: 0 })), (e: unknown) => e instanceof TlsmgrConfigError && /^tls_random_bytes:/.test(e.message));
+  assert.throws(
+    () => new Tlsmgr(options({ tlsRandomBytes: 0 })),
+    (e: unknown) => e instanceof TlsmgrConfigError && /^tls_random_bytes:/.test(e.message),
+  );
   assert.throws(() => new Tlsmgr(options({ tlsRandomUpdPeriod: 0 })), /tls_random_upd_period/);
-  assert.throws(() => new Tlsmgr(options({ tlsRandomReseedPeriod: Number.NaN })), /tls_random_reseed_period/);
-  assert.throws(() => new Tlsmgr(options({ tlsDaemonRandomBytes: 1.5 })), /tls_daemon_random_bytes/);
-  assert.throws(() => new Tlsmgr(options({ tlsRandomExchangeName: '' })), /tls_random_exchange_name/);
-  assert.throws(() => new Tlsmgr(options({ tlsRandomSource: 'egd:' })), /^TlsmgrConfigError: tls_random_source: bad entropy source "egd:": no path/);
-  assert.throws(() => new Tlsmgr(options({ tlsDaemonRandomSource: 'dev:urandom' })), /tls_daemon_random_source: .*must be absolute/);
+  assert.throws(
+    () => new Tlsmgr(options({ tlsRandomReseedPeriod: Number.NaN })),
+    /tls_random_reseed_period/,
+  );
+  assert.throws(
+    () => new Tlsmgr(options({ tlsDaemonRandomBytes: 1.5 })),
+    /tls_daemon_random_bytes/,
+  );
+  assert.throws(
+    () => new Tlsmgr(options({ tlsRandomExchangeName: '' })),
+    /tls_random_exchange_name/,
+  );
+  assert.throws(
+    () => new Tlsmgr(options({ tlsRandomSource: 'egd:' })),
+    /^TlsmgrConfigError: tls_random_source: bad entropy source "egd:": no path/,
+  );
+  assert.throws(
+    () => new Tlsmgr(options({ tlsDaemonRandomSource: 'dev:urandom' })),
+    /tls_daemon_random_source: .*must be absolute/,
+  );
 });
 
 const tlsmgrModule = new URL('../../../src/mta/tlsmgr/tlsmgr.js', import.meta.url).href;
@@ -209,12 +266,16 @@ console.log(JSON.stringify({ reads, short, distinct: seen.size }));
 
 function runNode(code: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`child exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`child exited ${code}: ${err}`)),
+    );
   });
 }
 

@@ -14,17 +14,25 @@ class Harness {
   written = '';
   events: ClientEvent[] = [];
   constructor(options: Partial<ClientSessionOptions> = {}) {
-    this.session = new SmtpClientSession({ smtpHeloName: 'client.example.org', peer: PEER, tls: 'none', ...options });
+    this.session = new SmtpClientSession({
+      smtpHeloName: 'client.example.org',
+      peer: PEER,
+      tls: 'none',
+      ...options,
+    });
     this.pump();
   }
   server(...lines: string[]): this {
-    this.session.receive(new Uint8Array(Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8')));
+    this.session.receive(
+      new Uint8Array(Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8')),
+    );
     this.pump();
     return this;
   }
   pump(): void {
     let out: Uint8Array | undefined;
-    while ((out = this.session.takeOutput()) !== undefined) this.written += Buffer.from(out).toString('utf8');
+    while ((out = this.session.takeOutput()) !== undefined)
+      this.written += Buffer.from(out).toString('utf8');
     this.events.push(...this.session.takeEvents());
   }
   /** What the client wrote since the last call. */
@@ -56,7 +64,11 @@ function ready(h: Harness, ...keywords: string[]): void {
   h.server('220 mx.example.com ESMTP');
   assert.equal(h.take(), 'EHLO client.example.org\r\n');
   const lines = ['250-mx.example.com', ...keywords];
-  h.server(...lines.map((l, i) => (i === lines.length - 1 ? l.replace(/^250-/, '250 ') : l.startsWith('250') ? l : `250-${l}`)));
+  h.server(
+    ...lines.map((l, i) =>
+      i === lines.length - 1 ? l.replace(/^250-/, '250 ') : l.startsWith('250') ? l : `250-${l}`,
+    ),
+  );
 }
 
 test('one message command by command without PIPELINING, dot-stuffed', () => {
@@ -75,8 +87,17 @@ test('one message command by command without PIPELINING, dot-stuffed', () => {
   assert.equal(h.take(), 'Subject: hi\r\n\r\n..leading dot\r\nbody\r\n.\r\n');
   h.server('250 2.0.0 Ok: queued as ABC');
   const outcomes = h.last('result').outcomes;
-  assert.deepEqual(outcomes.map((o) => [o.index, o.status, o.dsnStatus]), [[0, 'sent', '2.0.0'], [1, 'bounced', '5.1.1']]);
-  assert.match(outcomes[1]!.diagnostic, /host mx\.example\.com\[127\.0\.0\.1\] said: 550 5\.1\.1 .*\(in reply to RCPT TO command\)/);
+  assert.deepEqual(
+    outcomes.map((o) => [o.index, o.status, o.dsnStatus]),
+    [
+      [0, 'sent', '2.0.0'],
+      [1, 'bounced', '5.1.1'],
+    ],
+  );
+  assert.match(
+    outcomes[1]!.diagnostic,
+    /host mx\.example\.com\[127\.0\.0\.1\] said: 550 5\.1\.1 .*\(in reply to RCPT TO command\)/,
+  );
   h.session.quit();
   assert.equal(h.take(), 'QUIT\r\n');
   h.server('221 2.0.0 Bye');
@@ -86,12 +107,32 @@ test('one message command by command without PIPELINING, dot-stuffed', () => {
 test('PIPELINING: MAIL, RCPTs and DATA in one write (RFC 2920), DSN parameters when offered', () => {
   const h = new Harness();
   ready(h, 'PIPELINING', 'DSN', '250 8BITMIME');
-  h.session.sendMessage(message({ ret: 'HDRS', envid: 'QQ+2B1', recipients: [{ index: 3, address: 'bob@example.com', notify: ['SUCCESS', 'FAILURE'], orcpt: 'rfc822;bob@example.com' }, { index: 4, address: 'dan@example.com', notify: [] }] }));
-  assert.equal(h.take(), 'MAIL FROM:<alice@example.org> RET=HDRS ENVID=QQ+2B1\r\nRCPT TO:<bob@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.com\r\nRCPT TO:<dan@example.com> NOTIFY=NEVER\r\nDATA\r\n');
+  h.session.sendMessage(
+    message({
+      ret: 'HDRS',
+      envid: 'QQ+2B1',
+      recipients: [
+        {
+          index: 3,
+          address: 'bob@example.com',
+          notify: ['SUCCESS', 'FAILURE'],
+          orcpt: 'rfc822;bob@example.com',
+        },
+        { index: 4, address: 'dan@example.com', notify: [] },
+      ],
+    }),
+  );
+  assert.equal(
+    h.take(),
+    'MAIL FROM:<alice@example.org> RET=HDRS ENVID=QQ+2B1\r\nRCPT TO:<bob@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.com\r\nRCPT TO:<dan@example.com> NOTIFY=NEVER\r\nDATA\r\n',
+  );
   h.server('250 2.1.0 Ok', '250 2.1.5 Ok', '451 4.3.0 try later', '354 go');
   assert.match(h.take(), /\.\.leading dot\r\nbody\r\n\.\r\n$/);
   h.server('250 2.0.0 Ok');
-  assert.deepEqual(h.last('result').outcomes.map((o) => o.status), ['sent', 'deferred']);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => o.status),
+    ['sent', 'deferred'],
+  );
 });
 
 test('PIPELINING with every recipient refused: DATA refused, then RSET before the next message on the same connection', () => {
@@ -100,14 +141,23 @@ test('PIPELINING with every recipient refused: DATA refused, then RSET before th
   h.session.sendMessage(message());
   h.take();
   h.server('250 Ok', '550 5.1.1 no', '550 5.1.1 no', '554 5.5.1 Error: no valid recipients');
-  assert.deepEqual(h.last('result').outcomes.map((o) => o.status), ['bounced', 'bounced']);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => o.status),
+    ['bounced', 'bounced'],
+  );
   assert.equal(h.last('ready').type, 'ready');
   h.session.sendMessage(message({ recipients: [{ index: 0, address: 'bob@example.com' }] }));
-  assert.equal(h.take(), 'RSET\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n');
+  assert.equal(
+    h.take(),
+    'RSET\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n',
+  );
   h.server('250 Ok', '250 Ok', '250 Ok', '354 go');
   h.take();
   h.server('250 Ok');
-  assert.deepEqual(h.last('result').outcomes.map((o) => o.status), ['sent']);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => o.status),
+    ['sent'],
+  );
 });
 
 test('without PIPELINING and every recipient refused, DATA is never sent', () => {
@@ -119,7 +169,10 @@ test('without PIPELINING and every recipient refused, DATA is never sent', () =>
   h.take();
   h.server('450 4.2.0 busy');
   assert.equal(h.take(), '');
-  assert.deepEqual(h.last('result').outcomes.map((o) => [o.status, o.dsnStatus]), [['deferred', '4.2.0']]);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => [o.status, o.dsnStatus]),
+    [['deferred', '4.2.0']],
+  );
 });
 
 test('MAIL FROM refused: every recipient gets that reply', () => {
@@ -130,7 +183,10 @@ test('MAIL FROM refused: every recipient gets that reply', () => {
   h.server('553 5.7.1 sender refused');
   assert.equal(h.take(), '');
   const o = h.last('result').outcomes;
-  assert.deepEqual(o.map((x) => x.status), ['bounced', 'bounced']);
+  assert.deepEqual(
+    o.map((x) => x.status),
+    ['bounced', 'bounced'],
+  );
   assert.match(o[0]!.diagnostic, /in reply to MAIL FROM command/);
 });
 
@@ -161,12 +217,17 @@ test('EHLO refused with 5xx: HELO fallback, then no extensions are used', () => 
 });
 
 test('8-bit content to a server without 8BITMIME bounces with 5.6.3; BODY=8BITMIME when offered', () => {
-  const content = new Uint8Array(Buffer.from('Subject: caf\u00e9\r\n\r\nd\u00e9j\u00e0\r\n', 'utf8'));
+  const content = new Uint8Array(
+    Buffer.from('Subject: caf\u00e9\r\n\r\nd\u00e9j\u00e0\r\n', 'utf8'),
+  );
   const h = new Harness();
   ready(h, '250 PIPELINING');
   h.session.sendMessage(message({ content }));
   assert.equal(h.take(), '');
-  assert.deepEqual(h.last('result').outcomes.map((o) => o.dsnStatus), ['5.6.3', '5.6.3']);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => o.dsnStatus),
+    ['5.6.3', '5.6.3'],
+  );
   const h2 = new Harness();
   ready(h2, '250 8BITMIME');
   h2.session.sendMessage(message({ content }));
@@ -177,9 +238,15 @@ test('SMTPUTF8 needed but not offered: 5.6.7; SIZE over the announced limit: 5.3
   const h = new Harness();
   ready(h, '250 SIZE 10');
   h.session.sendMessage(message({ smtputf8: true }));
-  assert.deepEqual(h.last('result').outcomes.map((o) => o.dsnStatus), ['5.3.4', '5.3.4']);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => o.dsnStatus),
+    ['5.3.4', '5.3.4'],
+  );
   h.session.sendMessage(message({ smtputf8: true, content: new Uint8Array(4) }));
-  assert.deepEqual(h.last('result').outcomes.map((o) => o.dsnStatus), ['5.6.7', '5.6.7']);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => o.dsnStatus),
+    ['5.6.7', '5.6.7'],
+  );
   assert.equal(h.take(), '');
 });
 
@@ -216,22 +283,35 @@ test('TLS required but STARTTLS not offered: failure 4.7.4; refused: 4.7.5; at `
 
 const sasl = (plain: string, tls: string, verified: string) => ({
   credentials: { user: 'relayuser', password: 'secret' },
-  policy: { plain: parseSecurityOptions(plain), tls: parseSecurityOptions(tls), tlsVerified: parseSecurityOptions(verified) },
+  policy: {
+    plain: parseSecurityOptions(plain),
+    tls: parseSecurityOptions(tls),
+    tlsVerified: parseSecurityOptions(verified),
+  },
 });
 
 test('AUTH PLAIN with an initial response; the security options pick by TLS state', () => {
-  const h = new Harness({ tls: 'may', sasl: sasl('noplaintext, noanonymous', 'noanonymous', 'noanonymous') });
+  const h = new Harness({
+    tls: 'may',
+    sasl: sasl('noplaintext, noanonymous', 'noanonymous', 'noanonymous'),
+  });
   ready(h, '250 AUTH PLAIN LOGIN');
   // Plaintext session, noplaintext: no mechanism.
   assert.equal(h.last('failure').failure.reason, 'auth-no-mechanism');
-  const h2 = new Harness({ tls: 'may', sasl: sasl('noplaintext, noanonymous', 'noanonymous', 'noanonymous') });
+  const h2 = new Harness({
+    tls: 'may',
+    sasl: sasl('noplaintext, noanonymous', 'noanonymous', 'noanonymous'),
+  });
   ready(h2, 'STARTTLS', '250 AUTH PLAIN LOGIN');
   h2.take();
   h2.server('220 go');
   h2.session.tlsEstablished('encrypted');
   h2.take();
   h2.server('250-mx', '250 AUTH PLAIN LOGIN');
-  assert.equal(h2.take(), `AUTH PLAIN ${Buffer.from('\0relayuser\0secret').toString('base64')}\r\n`);
+  assert.equal(
+    h2.take(),
+    `AUTH PLAIN ${Buffer.from('\0relayuser\0secret').toString('base64')}\r\n`,
+  );
   h2.server('235 2.7.0 Authentication successful');
   assert.equal(h2.last('ready').info.authenticatedWith, 'PLAIN');
 });
@@ -259,7 +339,13 @@ test('garbage replies are a named protocol error; open recipients are deferred',
   h.server('250 Ok', 'HTTP/1.1 400 Bad Request');
   const f = h.last('failure').failure;
   assert.equal(f.reason, 'protocol-error');
-  assert.deepEqual(h.last('result').outcomes.map((o) => [o.status, o.dsnStatus]), [['deferred', '4.5.0'], ['deferred', '4.5.0']]);
+  assert.deepEqual(
+    h.last('result').outcomes.map((o) => [o.status, o.dsnStatus]),
+    [
+      ['deferred', '4.5.0'],
+      ['deferred', '4.5.0'],
+    ],
+  );
   const h2 = new Harness({ maxReplyBytes: 100 });
   h2.session.receive(new Uint8Array(200).fill(0x41));
   h2.pump();
@@ -268,7 +354,11 @@ test('garbage replies are a named protocol error; open recipients are deferred',
 
 test('timeouts come as wait events per phase; timeout() and a lost connection defer, a final 250 is never undone', () => {
   const h = new Harness({ timeouts: { smtpDataDoneTimeout: 1234 } });
-  assert.deepEqual(h.last('wait'), { type: 'wait', phase: 'receiving the initial server greeting', timeoutMs: 300_000 });
+  assert.deepEqual(h.last('wait'), {
+    type: 'wait',
+    phase: 'receiving the initial server greeting',
+    timeoutMs: 300_000,
+  });
   ready(h, '250 SIZE');
   h.session.sendMessage(message({ recipients: [{ index: 0, address: 'bob@example.com' }] }));
   h.server('250 Ok', '250 Ok', '354 go');

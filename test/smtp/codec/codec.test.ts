@@ -18,7 +18,9 @@ describe('replies', () => {
     const wire = text(encodeReply(r));
     assert.equal(wire, '250-2.0.0 first\r\n250-2.0.0 second\r\n250 2.0.0 last\r\n');
     assert.deepEqual(new ReplyParser().push(bytes(wire)), [r]);
-    assert.deepEqual(new ReplyParser().push(bytes('220 mx ESMTP\r\n')), [{ code: 220, lines: ['mx ESMTP'] }]);
+    assert.deepEqual(new ReplyParser().push(bytes('220 mx ESMTP\r\n')), [
+      { code: 220, lines: ['mx ESMTP'] },
+    ]);
   });
 
   test('bad replies are refused', () => {
@@ -50,7 +52,9 @@ describe('line splitter', () => {
     const b = s.next();
     assert.ok(b?.kind === 'line' && b.bareLf && !b.bareCr);
     const c = s.next();
-    assert.ok(c?.kind === 'line' && !c.bareLf && c.bareCr && text(c.bytes) === 'B\rC' && !c.followed);
+    assert.ok(
+      c?.kind === 'line' && !c.bareLf && c.bareCr && text(c.bytes) === 'B\rC' && !c.followed,
+    );
   });
 
   test('an overlong line is reported once its LF arrives; its bytes are not kept', () => {
@@ -111,7 +115,8 @@ describe('DATA reader', () => {
   });
 
   test('smuggling sequences do not end the data', () => {
-    for (const s of ['a\n.\nb', 'a\r.\rb', 'a\n.\r\nb', 'a\r\n.\nb', 'a\r\n.\rb']) assert.equal(run('normalize', s).done, false, JSON.stringify(s));
+    for (const s of ['a\n.\nb', 'a\r.\rb', 'a\n.\r\nb', 'a\r\n.\nb', 'a\r\n.\rb'])
+      assert.equal(run('normalize', s).done, false, JSON.stringify(s));
     assert.equal(run('no', 'a\n.\n').done, true);
     assert.equal(run('reject', 'a\nb').bare, undefined);
     const r = new DataReader('reject');
@@ -123,7 +128,11 @@ describe('DATA reader', () => {
 describe('commands and paths', () => {
   test('verbs are case-insensitive; AUTH, BDAT, VRFY', () => {
     assert.deepEqual(parseCommand('ehlo x.example'), { verb: 'EHLO', domain: 'x.example' });
-    assert.deepEqual(parseCommand('auth plain AGEAYg=='), { verb: 'AUTH', mechanism: 'PLAIN', initialResponse: 'AGEAYg==' });
+    assert.deepEqual(parseCommand('auth plain AGEAYg=='), {
+      verb: 'AUTH',
+      mechanism: 'PLAIN',
+      initialResponse: 'AGEAYg==',
+    });
     assert.deepEqual(parseCommand('BDAT 10 last'), { verb: 'BDAT', size: 10, last: true });
     assert.deepEqual(parseCommand('VRFY  bob '), { verb: 'VRFY', argument: 'bob' });
     assert.deepEqual(parseCommand('FOO'), { verb: 'UNKNOWN', name: 'FOO' });
@@ -131,22 +140,48 @@ describe('commands and paths', () => {
 
   test('paths: null, quoted local parts, source routes, address literals, bare addresses', () => {
     assert.deepEqual(parsePath('<>', false), { ok: true, address: '', rest: '', unicode: false });
-    assert.equal((parsePath('<"a b>c"@x.y> SIZE=1', false) as { address: string }).address, '"a b>c"@x.y');
+    assert.equal(
+      (parsePath('<"a b>c"@x.y> SIZE=1', false) as { address: string }).address,
+      '"a b>c"@x.y',
+    );
     assert.equal((parsePath('<@a.b,@c.d:u@e.f>', false) as { address: string }).address, 'u@e.f');
-    assert.equal((parsePath('<u@[192.0.2.1]>', false) as { address: string }).address, 'u@[192.0.2.1]');
+    assert.equal(
+      (parsePath('<u@[192.0.2.1]>', false) as { address: string }).address,
+      'u@[192.0.2.1]',
+    );
     assert.equal((parsePath(' u@x.y', false) as { address: string }).address, 'u@x.y');
-    for (const bad of ['<u@>', '<u@x..y>', '<a b@x.y>', '<u@x.y', '<@a.b:u>', '<"unterminated@x.y>']) assert.equal(parsePath(bad, false).ok, false, bad);
+    for (const bad of [
+      '<u@>',
+      '<u@x..y>',
+      '<a b@x.y>',
+      '<u@x.y',
+      '<@a.b:u>',
+      '<"unterminated@x.y>',
+    ])
+      assert.equal(parsePath(bad, false).ok, false, bad);
     assert.equal(parsePath('<postmaster>', true).ok, true);
     assert.equal(parsePath('<postmaster>', false).ok, false);
   });
 
   test('MAIL and RCPT parameters', () => {
-    assert.deepEqual(parseCommand('MAIL FROM:<a@b.c> SIZE=42 BODY=8bitmime SMTPUTF8 RET=FULL ENVID=ab+2Bc AUTH=<>'), {
-      verb: 'MAIL',
-      address: 'a@b.c',
-      unicode: false,
-      params: { size: 42, body: '8BITMIME', smtputf8: true, ret: 'FULL', envid: 'ab+c', auth: '' },
-    });
+    assert.deepEqual(
+      parseCommand(
+        'MAIL FROM:<a@b.c> SIZE=42 BODY=8bitmime SMTPUTF8 RET=FULL ENVID=ab+2Bc AUTH=<>',
+      ),
+      {
+        verb: 'MAIL',
+        address: 'a@b.c',
+        unicode: false,
+        params: {
+          size: 42,
+          body: '8BITMIME',
+          smtputf8: true,
+          ret: 'FULL',
+          envid: 'ab+c',
+          auth: '',
+        },
+      },
+    );
     assert.deepEqual(parseCommand('RCPT TO:<a@b.c> NOTIFY=never ORCPT=rfc822;a+40b.c'), {
       verb: 'RCPT',
       address: 'a@b.c',
@@ -155,7 +190,13 @@ describe('commands and paths', () => {
     });
     assert.equal(decodeXtext('a+2'), undefined);
     assert.equal(decodeXtext('a=b'), undefined);
-    for (const bad of ['MAIL FROM:<a@b.c> RET=X', 'MAIL FROM:<a@b.c> SMTPUTF8=1', 'MAIL FROM:<a@b.c>SIZE=1', 'RCPT TO:<a@b.c> ORCPT=x', 'RCPT TO:<a@b.c> NOTIFY=SUCCESS,SUCCESS']) {
+    for (const bad of [
+      'MAIL FROM:<a@b.c> RET=X',
+      'MAIL FROM:<a@b.c> SMTPUTF8=1',
+      'MAIL FROM:<a@b.c>SIZE=1',
+      'RCPT TO:<a@b.c> ORCPT=x',
+      'RCPT TO:<a@b.c> NOTIFY=SUCCESS,SUCCESS',
+    ]) {
       assert.equal(parseCommand(bad).verb, 'ERROR', bad);
     }
   });

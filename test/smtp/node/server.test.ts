@@ -18,10 +18,18 @@ after(() => pki.cleanup());
 const tls = { certificates: [pki.servers.p256.certified] };
 const clientTls = { trustStore: pki.trustStore, serverName: SERVER_NAME };
 
-async function start(o: Partial<SmtpServerOptions> = {}): Promise<{ server: SmtpServer; port: number; delivery: MemoryDelivery; logger: MemoryLogger }> {
+async function start(
+  o: Partial<SmtpServerOptions> = {},
+): Promise<{ server: SmtpServer; port: number; delivery: MemoryDelivery; logger: MemoryLogger }> {
   const delivery = new MemoryDelivery();
   const logger = new MemoryLogger();
-  const server = new SmtpServer({ smtpd: { myhostname: 'mx.example.com' }, delivery, logger, tls, ...o });
+  const server = new SmtpServer({
+    smtpd: { myhostname: 'mx.example.com' },
+    delivery,
+    logger,
+    tls,
+    ...o,
+  });
   const { port } = await server.listen(0);
   return { server, port, delivery, logger };
 }
@@ -57,8 +65,15 @@ describe('SmtpServer over loopback', () => {
       assert.equal((await r.command('QUIT')).code, 221);
       await r.waitClosed();
       assert.equal(delivery.messages[0]?.message.client.address, '127.0.0.1');
-      assert.equal(Buffer.from(delivery.messages[0]?.content ?? []).toString(), 'Subject: t\r\n\r\nhello\r\n');
-      await until(() => logger.lines.includes('disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5'));
+      assert.equal(
+        Buffer.from(delivery.messages[0]?.content ?? []).toString(),
+        'Subject: t\r\n\r\nhello\r\n',
+      );
+      await until(() =>
+        logger.lines.includes(
+          'disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5',
+        ),
+      );
       assert.equal(logger.lines[0], 'connect from unknown[127.0.0.1]');
     } finally {
       await server.close();
@@ -66,13 +81,20 @@ describe('SmtpServer over loopback', () => {
   });
 
   test('STARTTLS with our TLS client; ESMTPS; the smtpd_tls_loglevel 1 line', async () => {
-    const { server, port, delivery, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, smtpdTlsLoglevel: 1 });
+    const { server, port, delivery, logger } = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+      smtpdTlsLoglevel: 1,
+    });
     try {
       const socket = await dial(port);
       const r = new ReplyReader(socket);
       await r.next();
       assert.ok((await r.command('EHLO client')).lines.includes('STARTTLS'));
-      assert.deepEqual(await r.command('STARTTLS'), { code: 220, enhanced: '2.0.0', lines: ['Ready to start TLS'] });
+      assert.deepEqual(await r.command('STARTTLS'), {
+        code: 220,
+        enhanced: '2.0.0',
+        lines: ['Ready to start TLS'],
+      });
       const secure = startTlsClient(socket, clientTls);
       r.switchTo(secure);
       await new Promise((resolve) => secure.once('secureConnect', resolve));
@@ -84,7 +106,11 @@ describe('SmtpServer over loopback', () => {
       assert.equal(m?.protocol, 'ESMTPS');
       assert.equal(m?.tls?.protocol, 'TLSv1.3');
       assert.ok(
-        logger.lines.some((l) => /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange X25519MLKEM768 server-signature ECDSA \(prime256v1\) server-digest SHA256$/.test(l)),
+        logger.lines.some((l) =>
+          /^Anonymous TLS connection established from unknown\[127\.0\.0\.1\]: TLSv1\.3 with cipher \S+ \(\d+\/\d+ bits\) key-exchange X25519MLKEM768 server-signature ECDSA \(prime256v1\) server-digest SHA256$/.test(
+            l,
+          ),
+        ),
         logger.lines.join('\n'),
       );
     } finally {
@@ -93,7 +119,9 @@ describe('SmtpServer over loopback', () => {
   });
 
   test('STARTTLS\\r\\nRSET\\r\\n in one packet: nothing answers the RSET inside TLS', async () => {
-    const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' } });
+    const { server, port, logger } = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+    });
     try {
       const socket = await dial(port);
       const r = new ReplyReader(socket);
@@ -108,14 +136,18 @@ describe('SmtpServer over loopback', () => {
       assert.deepEqual(first, { code: 250, enhanced: '2.0.0', lines: ['Ok'] });
       const ehlo = await r.command('EHLO again');
       assert.equal(ehlo.lines[0], 'mx.example.com');
-      assert.ok(logger.lines.some((l) => l.includes('discarding 6 bytes pipelined after STARTTLS')));
+      assert.ok(
+        logger.lines.some((l) => l.includes('discarding 6 bytes pipelined after STARTTLS')),
+      );
     } finally {
       await server.close();
     }
   });
 
   test('wrappermode (smtps): the greeting comes over TLS', async () => {
-    const { server, port, delivery } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsWrappermode: true } });
+    const { server, port, delivery } = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsWrappermode: true },
+    });
     try {
       const secure = tlsConnect({ ...clientTls, host: '127.0.0.1', port });
       const r = new ReplyReader(secure);
@@ -130,24 +162,52 @@ describe('SmtpServer over loopback', () => {
 
   test('an unseeded entropy pool: STARTTLS gets 454 4.7.0 (never 220 then a failed handshake), smtps drops the connection', async () => {
     // No OS source and no exchange file: the pool stays unseeded and every fill would throw PrngUnseededError.
-    const random = await createEntropyPool({ osRandomSource: null, reseed: false, logger: { info: () => undefined, warn: () => undefined } });
+    const random = await createEntropyPool({
+      osRandomSource: null,
+      reseed: false,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
     assert.equal(random.seeded, false);
-    const plain = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, tls: { ...tls, random } });
+    const plain = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+      tls: { ...tls, random },
+    });
     try {
       const r = new ReplyReader(await dial(plain.port));
       await r.next();
       assert.ok((await r.command('EHLO client')).lines.includes('STARTTLS'));
-      assert.deepEqual(await r.command('STARTTLS'), { code: 454, enhanced: '4.7.0', lines: ['TLS not available due to local problem'] });
+      assert.deepEqual(await r.command('STARTTLS'), {
+        code: 454,
+        enhanced: '4.7.0',
+        lines: ['TLS not available due to local problem'],
+      });
       assert.match(await sendMessage(r), /queued as/);
-      assert.ok(plain.logger.lines.some((l) => l.startsWith('warning: no entropy for TLS key generation: TLS not available to unknown[127.0.0.1]')), plain.logger.lines.join('\n'));
+      assert.ok(
+        plain.logger.lines.some((l) =>
+          l.startsWith(
+            'warning: no entropy for TLS key generation: TLS not available to unknown[127.0.0.1]',
+          ),
+        ),
+        plain.logger.lines.join('\n'),
+      );
     } finally {
       await plain.server.close();
     }
-    const smtps = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsWrappermode: true }, tls: { ...tls, random } });
+    const smtps = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsWrappermode: true },
+      tls: { ...tls, random },
+    });
     try {
       const r = new ReplyReader(await dial(smtps.port));
       await r.waitClosed();
-      assert.ok(smtps.logger.lines.some((l) => l === 'warning: no entropy for TLS key generation: wrapper-mode request dropped from unknown[127.0.0.1]'), smtps.logger.lines.join('\n'));
+      assert.ok(
+        smtps.logger.lines.some(
+          (l) =>
+            l ===
+            'warning: no entropy for TLS key generation: wrapper-mode request dropped from unknown[127.0.0.1]',
+        ),
+        smtps.logger.lines.join('\n'),
+      );
     } finally {
       await smtps.server.close();
     }
@@ -155,7 +215,10 @@ describe('SmtpServer over loopback', () => {
 
   test('smtpd_tls_loglevel 2: the handshake steps; 3: their dumps; 4: every byte on the wire, never the SMTP text inside TLS', async () => {
     const runAt = async (level: number): Promise<string[]> => {
-      const { server, port, delivery, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, smtpdTlsLoglevel: level });
+      const { server, port, delivery, logger } = await start({
+        smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+        smtpdTlsLoglevel: level,
+      });
       try {
         const socket = await dial(port);
         const r = new ReplyReader(socket);
@@ -177,20 +240,39 @@ describe('SmtpServer over loopback', () => {
       }
     };
     const two = await runAt(2);
-    for (const line of ['setting up TLS connection from unknown[127.0.0.1]', 'SSL_accept:SSLv3/TLS read client hello', 'SSL_accept:SSLv3/TLS write server hello', 'SSL_accept:TLSv1.3 write encrypted extensions', 'SSL_accept:TLSv1.3 write certificate', 'SSL_accept:SSLv3/TLS write certificate verify', 'SSL_accept:SSLv3/TLS read finished']) {
+    for (const line of [
+      'setting up TLS connection from unknown[127.0.0.1]',
+      'SSL_accept:SSLv3/TLS read client hello',
+      'SSL_accept:SSLv3/TLS write server hello',
+      'SSL_accept:TLSv1.3 write encrypted extensions',
+      'SSL_accept:TLSv1.3 write certificate',
+      'SSL_accept:SSLv3/TLS write certificate verify',
+      'SSL_accept:SSLv3/TLS read finished',
+    ]) {
       assert.ok(two.includes(line), `${line}\n${two.join('\n')}`);
     }
     assert.ok(two.some((l) => l.startsWith('Anonymous TLS connection established')));
     assert.ok(!two.some((l) => /^[0-9a-f]{4}  /.test(l)), 'no dump at level 2');
     const three = await runAt(3);
     const afterHello = three.slice(three.indexOf('SSL_accept:SSLv3/TLS read client hello') + 1);
-    assert.match(afterHello[0] ?? '', /^0000  01 +\. +msg_type: client_hello \(0x01\)$/, 'the ClientHello dump follows its state line');
+    assert.match(
+      afterHello[0] ?? '',
+      /^0000  01 +\. +msg_type: client_hello \(0x01\)$/,
+      'the ClientHello dump follows its state line',
+    );
     assert.ok(!three.some((l) => /^(read from|write to) /.test(l)), 'no wire dump at level 3');
     const four = await runAt(4);
     assert.ok(four.some((l) => /^read from unknown\[127\.0\.0\.1\] \(\d+ bytes\)$/.test(l)));
     assert.ok(four.some((l) => /^write to unknown\[127\.0\.0\.1\] \(\d+ bytes\)$/.test(l)));
-    assert.ok(four.some((l) => /^0000  17 03 03 /.test(l)), 'application_data records are dumped as they travel');
-    for (const lines of [two, three, four]) assert.ok(!lines.some((l) => l.includes('confidential')), 'the decrypted message never reaches the log');
+    assert.ok(
+      four.some((l) => /^0000  17 03 03 /.test(l)),
+      'application_data records are dumped as they travel',
+    );
+    for (const lines of [two, three, four])
+      assert.ok(
+        !lines.some((l) => l.includes('confidential')),
+        'the decrypted message never reaches the log',
+      );
   });
 
   test('a client that vanishes mid-DATA delivers nothing', async () => {
@@ -207,7 +289,12 @@ describe('SmtpServer over loopback', () => {
       await new Promise((res) => setTimeout(res, 50));
       socket.destroy();
       await until(() => logger.lines.some((l) => l.startsWith('disconnect from')));
-      assert.ok(logger.lines.some((l) => /^lost connection after DATA \(\d+ bytes\) from unknown\[127\.0\.0\.1\]$/.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) =>
+          /^lost connection after DATA \(\d+ bytes\) from unknown\[127\.0\.0\.1\]$/.test(l),
+        ),
+        logger.lines.join('\n'),
+      );
       assert.equal(delivery.messages.length, 0);
     } finally {
       await server.close();
@@ -219,7 +306,11 @@ describe('SmtpServer over loopback', () => {
     try {
       const r = new ReplyReader(await dial(port));
       await r.next();
-      assert.deepEqual(await r.next(), { code: 421, enhanced: '4.4.2', lines: ['mx.example.com Error: timeout exceeded'] });
+      assert.deepEqual(await r.next(), {
+        code: 421,
+        enhanced: '4.4.2',
+        lines: ['mx.example.com Error: timeout exceeded'],
+      });
       await r.waitClosed();
     } finally {
       await server.close();
@@ -227,7 +318,14 @@ describe('SmtpServer over loopback', () => {
   });
 
   test('smtpd_error_sleep_time delays replies past the soft limit, then the hard limit closes', async () => {
-    const { server, port } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdSoftErrorLimit: 1, smtpdHardErrorLimit: 3, smtpdErrorSleepTime: 30 } });
+    const { server, port } = await start({
+      smtpd: {
+        myhostname: 'mx.example.com',
+        smtpdSoftErrorLimit: 1,
+        smtpdHardErrorLimit: 3,
+        smtpdErrorSleepTime: 30,
+      },
+    });
     try {
       const r = new ReplyReader(await dial(port));
       await r.next();
@@ -246,7 +344,12 @@ describe('SmtpServer over loopback', () => {
       check: async (f: { stage: string; recipient?: string }) => {
         await new Promise((r) => setTimeout(r, 20));
         return f.stage === 'rcpt' && f.recipient === 'nobody@example.com'
-          ? ({ action: 'reject', code: 550, enhanced: '5.1.1', text: '<nobody@example.com>: Recipient address rejected' } as const)
+          ? ({
+              action: 'reject',
+              code: 550,
+              enhanced: '5.1.1',
+              text: '<nobody@example.com>: Recipient address rejected',
+            } as const)
           : ({ action: 'permit' } as const);
       },
     };
@@ -256,7 +359,9 @@ describe('SmtpServer over loopback', () => {
       const r = new ReplyReader(socket);
       await r.next();
       // Pipelined: the replies still come in order.
-      socket.write('EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<nobody@example.com>\r\nRCPT TO:<ok@example.com>\r\n');
+      socket.write(
+        'EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<nobody@example.com>\r\nRCPT TO:<ok@example.com>\r\n',
+      );
       const replies = [await r.next(), await r.next(), await r.next(), await r.next()];
       assert.deepEqual(
         replies.map((x) => x.code),
@@ -269,13 +374,21 @@ describe('SmtpServer over loopback', () => {
   });
 
   test('smtpd_starttls_timeout: a client that never starts its handshake is dropped', async () => {
-    const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, smtpdStarttlsTimeout: 100 });
+    const { server, port, logger } = await start({
+      smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+      smtpdStarttlsTimeout: 100,
+    });
     try {
       const r = new ReplyReader(await dial(port));
       await r.next();
       assert.equal((await r.command('STARTTLS')).code, 220);
       await r.waitClosed();
-      assert.ok(logger.lines.some((l) => /TLS handshake failed for unknown\[127\.0\.0\.1\]: .*timed out/.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) =>
+          /TLS handshake failed for unknown\[127\.0\.0\.1\]: .*timed out/.test(l),
+        ),
+        logger.lines.join('\n'),
+      );
     } finally {
       await server.close();
     }
@@ -301,16 +414,29 @@ describe('SmtpServer over loopback', () => {
       const t = delivery.messages[0]?.message.tls;
       assert.equal(t?.peerVerified, true);
       assert.equal(t?.peerCertificates.length, 1);
-      assert.ok(logger.lines.some((l) => l.startsWith('Trusted TLS connection established from unknown[127.0.0.1]: TLSv1.3')), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) =>
+          l.startsWith('Trusted TLS connection established from unknown[127.0.0.1]: TLSv1.3'),
+        ),
+        logger.lines.join('\n'),
+      );
     } finally {
       await server.close();
     }
   });
 
   // A keyring in the TLS options, none (the server makes one per smtpd_tls_session_cache_timeout), or tickets off.
-  for (const [label, sessionTickets, resumes] of [['a ticket keyring in the TLS options', new TicketKeyring(keyringTiming(3600)), true], ['no keyring given: the server makes its own', undefined, true], ['sessionTickets: false', false, false]] as const) {
+  for (const [label, sessionTickets, resumes] of [
+    ['a ticket keyring in the TLS options', new TicketKeyring(keyringTiming(3600)), true],
+    ['no keyring given: the server makes its own', undefined, true],
+    ['sessionTickets: false', false, false],
+  ] as const) {
     test(`TLS 1.3 resumption over STARTTLS, ${label}: resumed ${resumes}, the log says so`, async () => {
-      const { server, port, logger } = await start({ smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' }, tls: { ...tls, ...(sessionTickets !== undefined ? { sessionTickets } : {}) }, smtpdTlsLoglevel: 1 });
+      const { server, port, logger } = await start({
+        smtpd: { myhostname: 'mx.example.com', smtpdTlsSecurityLevel: 'may' },
+        tls: { ...tls, ...(sessionTickets !== undefined ? { sessionTickets } : {}) },
+        smtpdTlsLoglevel: 1,
+      });
       try {
         let saved: SessionState | undefined;
         for (let round = 0; round < 2; round++) {
@@ -319,7 +445,10 @@ describe('SmtpServer over loopback', () => {
           await r.next();
           await r.command('EHLO c');
           await r.command('STARTTLS');
-          const secure = startTlsClient(socket, { ...clientTls, ...(saved !== undefined ? { session: saved } : {}) });
+          const secure = startTlsClient(socket, {
+            ...clientTls,
+            ...(saved !== undefined ? { session: saved } : {}),
+          });
           secure.on('session', (state: SessionState) => (saved ??= state));
           r.switchTo(secure);
           await new Promise((resolve) => secure.once('secureConnect', resolve));
@@ -328,7 +457,13 @@ describe('SmtpServer over loopback', () => {
           assert.equal((await r.command('QUIT')).code, 221);
           assert.equal(secure.session?.resumed, resumes && round === 1);
         }
-        assert.equal(logger.lines.some((l) => l.startsWith('Anonymous TLS connection reused from unknown[127.0.0.1]: TLSv1.3')), resumes, logger.lines.join('\n'));
+        assert.equal(
+          logger.lines.some((l) =>
+            l.startsWith('Anonymous TLS connection reused from unknown[127.0.0.1]: TLSv1.3'),
+          ),
+          resumes,
+          logger.lines.join('\n'),
+        );
       } finally {
         await server.close();
       }

@@ -4,7 +4,12 @@ import { deterministicRandom } from '../../../src/prng/index.js';
 import { PosternSaslBackend } from '../../../src/smtp/sasl/postern-backend.js';
 import type { PasswordLookup } from '../../../src/smtp/sasl/postern-backend.js';
 import { parseSecurityOptions } from '../../../src/smtp/sasl/security-options.js';
-import { hashPassword, parseStoredSecret, verifyPassword, StoredSecretError } from '../../../src/smtp/sasl/stored-secret.js';
+import {
+  hashPassword,
+  parseStoredSecret,
+  verifyPassword,
+  StoredSecretError,
+} from '../../../src/smtp/sasl/stored-secret.js';
 import type { SaslContext, SaslStep } from '../../../src/smtp/sasl/backend.js';
 import { cramMd5Client } from '../../../src/smtp/sasl/cram-md5.js';
 import { encodePlainMessage } from '../../../src/smtp/sasl/plain.js';
@@ -41,10 +46,16 @@ async function users(): Promise<Record<string, string>> {
   };
 }
 
-function backend(passwords: PasswordLookup, overrides: Partial<ConstructorParameters<typeof PosternSaslBackend>[0]> = {}): PosternSaslBackend {
+function backend(
+  passwords: PasswordLookup,
+  overrides: Partial<ConstructorParameters<typeof PosternSaslBackend>[0]> = {},
+): PosternSaslBackend {
   return new PosternSaslBackend({
     passwords,
-    security: { plain: parseSecurityOptions('noanonymous, noplaintext'), tls: parseSecurityOptions('noanonymous') },
+    security: {
+      plain: parseSecurityOptions('noanonymous, noplaintext'),
+      tls: parseSecurityOptions('noanonymous'),
+    },
     cramMd5: true,
     random: deterministicRandom('challenges'),
     now: () => 1_700_000_000_000,
@@ -53,7 +64,12 @@ function backend(passwords: PasswordLookup, overrides: Partial<ConstructorParame
   });
 }
 
-async function plainLogin(b: PosternSaslBackend, user: string, password: string, authzid = ''): Promise<SaslStep> {
+async function plainLogin(
+  b: PosternSaslBackend,
+  user: string,
+  password: string,
+  authzid = '',
+): Promise<SaslStep> {
   const { first } = await b.start('PLAIN', encodePlainMessage({ user, password, authzid }), tlsCtx);
   return first;
 }
@@ -76,7 +92,11 @@ test('stored secrets: the PHC strings round-trip and verify; bad ones say why', 
     ['$bcrypt$x', /unsupported password scheme 'bcrypt'/],
     ['plaintext', /starts with/],
   ] as const) {
-    assert.throws(() => parseStoredSecret(bad), (err: unknown) => err instanceof StoredSecretError && why.test(err.message), bad);
+    assert.throws(
+      () => parseStoredSecret(bad),
+      (err: unknown) => err instanceof StoredSecretError && why.test(err.message),
+      bad,
+    );
   }
 });
 
@@ -97,18 +117,40 @@ test('mechanisms: noplaintext before TLS leaves CRAM-MD5; under TLS all three; C
   const b = backend(mapTable({}));
   assert.deepEqual(b.mechanisms(plainCtx), ['CRAM-MD5']);
   assert.deepEqual(b.mechanisms(tlsCtx), ['PLAIN', 'LOGIN', 'CRAM-MD5']);
-  assert.deepEqual(backend(mapTable({}), { cramMd5: false }).mechanisms(tlsCtx), ['PLAIN', 'LOGIN']);
+  assert.deepEqual(backend(mapTable({}), { cramMd5: false }).mechanisms(tlsCtx), [
+    'PLAIN',
+    'LOGIN',
+  ]);
 });
 
 test('PLAIN against scrypt, argon2id and {PLAIN} secrets: good and bad passwords', async () => {
   const b = backend(mapTable(await users()));
   assert.deepEqual(await plainLogin(b, 'alice', 'alice-pw'), { kind: 'success', user: 'alice' });
   assert.deepEqual(await plainLogin(b, 'bob', 'bob pw ü'), { kind: 'success', user: 'bob' });
-  assert.deepEqual(await plainLogin(b, 'tim', 'tanstaaftanstaaf'), { kind: 'success', user: 'tim' });
-  assert.deepEqual(await plainLogin(b, 'alice', 'bob pw ü'), { kind: 'failure', reason: 'authentication failure', temporary: false });
-  assert.deepEqual(await plainLogin(b, 'nobody', 'x'), { kind: 'failure', reason: 'authentication failure', temporary: false }, 'an unknown user looks like a bad password');
-  assert.deepEqual(await plainLogin(b, 'alice', 'alice-pw', 'alice'), { kind: 'success', user: 'alice' }, 'authzid = authcid is fine');
-  assert.deepEqual(await plainLogin(b, 'alice', 'alice-pw', 'bob'), { kind: 'failure', reason: 'authorization failure', temporary: false });
+  assert.deepEqual(await plainLogin(b, 'tim', 'tanstaaftanstaaf'), {
+    kind: 'success',
+    user: 'tim',
+  });
+  assert.deepEqual(await plainLogin(b, 'alice', 'bob pw ü'), {
+    kind: 'failure',
+    reason: 'authentication failure',
+    temporary: false,
+  });
+  assert.deepEqual(
+    await plainLogin(b, 'nobody', 'x'),
+    { kind: 'failure', reason: 'authentication failure', temporary: false },
+    'an unknown user looks like a bad password',
+  );
+  assert.deepEqual(
+    await plainLogin(b, 'alice', 'alice-pw', 'alice'),
+    { kind: 'success', user: 'alice' },
+    'authzid = authcid is fine',
+  );
+  assert.deepEqual(await plainLogin(b, 'alice', 'alice-pw', 'bob'), {
+    kind: 'failure',
+    reason: 'authorization failure',
+    temporary: false,
+  });
 });
 
 test('LOGIN runs through Username:/Password: challenges to the table', async () => {
@@ -133,8 +175,16 @@ test('CRAM-MD5 works for {PLAIN} users only; a hashed user fails and the log say
     return exchange.respond(cramMd5Client({ user, password }).respond(first.challenge));
   };
   assert.deepEqual(await run('tim', 'tanstaaftanstaaf'), { kind: 'success', user: 'tim' });
-  assert.deepEqual(await run('tim', 'wrong'), { kind: 'failure', reason: 'authentication failure', temporary: false });
-  assert.deepEqual(await run('alice', 'alice-pw'), { kind: 'failure', reason: 'authentication failure', temporary: false });
+  assert.deepEqual(await run('tim', 'wrong'), {
+    kind: 'failure',
+    reason: 'authentication failure',
+    temporary: false,
+  });
+  assert.deepEqual(await run('alice', 'alice-pw'), {
+    kind: 'failure',
+    reason: 'authentication failure',
+    temporary: false,
+  });
   assert.ok(log.some((l) => /CRAM-MD5: user "alice" has a hashed secret/.test(l)));
   assert.ok(!log.join('\n').includes('alice-pw'), 'no password in the log');
 });
@@ -143,17 +193,44 @@ test('refusals: a mechanism not offered, malformed PLAIN, a broken secret and a 
   const log: string[] = [];
   const table = mapTable(await users());
   const b = backend(table, { log: (m) => log.push(m) });
-  const notOffered = await b.start('PLAIN', encodePlainMessage({ user: 'alice', password: 'alice-pw' }), plainCtx);
-  assert.deepEqual(notOffered.first, { kind: 'failure', reason: "Invalid authentication mechanism: 'PLAIN'", temporary: false });
+  const notOffered = await b.start(
+    'PLAIN',
+    encodePlainMessage({ user: 'alice', password: 'alice-pw' }),
+    plainCtx,
+  );
+  assert.deepEqual(notOffered.first, {
+    kind: 'failure',
+    reason: "Invalid authentication mechanism: 'PLAIN'",
+    temporary: false,
+  });
   assert.equal(table.lookups.length, 0, 'no lookup for a refused mechanism');
   const unknownMech = await b.start('DIGEST-MD5', undefined, tlsCtx);
   assert.equal(unknownMech.first.kind, 'failure');
   const malformed = await b.start('PLAIN', enc('no-nul'), tlsCtx);
-  assert.deepEqual(malformed.first, { kind: 'failure', reason: 'PLAIN message without two NUL separators', temporary: false });
-  assert.deepEqual(await plainLogin(b, 'broken', 'x'), { kind: 'failure', reason: 'Authentication backend error', temporary: true });
+  assert.deepEqual(malformed.first, {
+    kind: 'failure',
+    reason: 'PLAIN message without two NUL separators',
+    temporary: false,
+  });
+  assert.deepEqual(await plainLogin(b, 'broken', 'x'), {
+    kind: 'failure',
+    reason: 'Authentication backend error',
+    temporary: true,
+  });
   assert.ok(log.some((l) => /bad secret for user "broken"/.test(l)));
-  const failing = backend({ lookup: () => { throw new Error('database is locked'); } }, { log: (m) => log.push(m) });
-  assert.deepEqual(await plainLogin(failing, 'alice', 'x'), { kind: 'failure', reason: 'Authentication backend error', temporary: true });
+  const failing = backend(
+    {
+      lookup: () => {
+        throw new Error('database is locked');
+      },
+    },
+    { log: (m) => log.push(m) },
+  );
+  assert.deepEqual(await plainLogin(failing, 'alice', 'x'), {
+    kind: 'failure',
+    reason: 'Authentication backend error',
+    temporary: true,
+  });
   assert.ok(log.some((l) => /database is locked/.test(l)));
 });
 
@@ -161,34 +238,73 @@ test('abort ends an exchange', async () => {
   const b = backend(mapTable(await users()));
   const { exchange } = await b.start('LOGIN', undefined, tlsCtx);
   exchange.abort();
-  assert.deepEqual(await exchange.respond(enc('alice')), { kind: 'failure', reason: 'no authentication in progress', temporary: false });
+  assert.deepEqual(await exchange.respond(enc('alice')), {
+    kind: 'failure',
+    reason: 'no authentication in progress',
+    temporary: false,
+  });
 });
 
 test('AUTH replies as Postfix words them', () => {
-  assert.deepEqual(authStepReply({ kind: 'success', user: 'u' }), { code: 235, enhanced: '2.7.0', text: 'Authentication successful' });
-  assert.deepEqual(authStepReply({ kind: 'failure', reason: 'authentication failure', temporary: false }), {
-    code: 535,
-    enhanced: '5.7.8',
-    text: 'Error: authentication failed: authentication failure',
+  assert.deepEqual(authStepReply({ kind: 'success', user: 'u' }), {
+    code: 235,
+    enhanced: '2.7.0',
+    text: 'Authentication successful',
   });
-  assert.deepEqual(authStepReply({ kind: 'failure', reason: 'Connection lost to authentication server', temporary: true }), {
-    code: 454,
-    enhanced: '4.7.0',
-    text: 'Temporary authentication failure: Connection lost to authentication server',
-  });
+  assert.deepEqual(
+    authStepReply({ kind: 'failure', reason: 'authentication failure', temporary: false }),
+    {
+      code: 535,
+      enhanced: '5.7.8',
+      text: 'Error: authentication failed: authentication failure',
+    },
+  );
+  assert.deepEqual(
+    authStepReply({
+      kind: 'failure',
+      reason: 'Connection lost to authentication server',
+      temporary: true,
+    }),
+    {
+      code: 454,
+      enhanced: '4.7.0',
+      text: 'Temporary authentication failure: Connection lost to authentication server',
+    },
+  );
   assert.equal(authStepReply({ kind: 'challenge', challenge: new Uint8Array(0) }), undefined);
 });
 
 test('smtpd_sasl_type: dovecot and postern; cyrus is refused by name', async () => {
-  const { parseSaslType, createSaslBackend, SaslTypeError } = await import('../../../src/smtp/sasl/backend-type.js');
+  const { parseSaslType, createSaslBackend, SaslTypeError } =
+    await import('../../../src/smtp/sasl/backend-type.js');
   const { DovecotSaslBackend } = await import('../../../src/smtp/sasl/dovecot-backend.js');
   assert.equal(parseSaslType(' Dovecot '), 'dovecot');
   assert.equal(parseSaslType('postern'), 'postern');
-  assert.throws(() => parseSaslType('cyrus'), (e: unknown) => e instanceof SaslTypeError && /cyrus is not supported by postern/.test(e.message));
+  assert.throws(
+    () => parseSaslType('cyrus'),
+    (e: unknown) =>
+      e instanceof SaslTypeError && /cyrus is not supported by postern/.test(e.message),
+  );
   assert.throws(() => parseSaslType('ldap'), /unknown type 'ldap'/);
-  const p = createSaslBackend({ type: 'postern', postern: { passwords: mapTable({}), security: { plain: parseSecurityOptions(''), tls: parseSecurityOptions('') }, cramMd5: false, random, now: () => 0, hostname: 'h' } });
+  const p = createSaslBackend({
+    type: 'postern',
+    postern: {
+      passwords: mapTable({}),
+      security: { plain: parseSecurityOptions(''), tls: parseSecurityOptions('') },
+      cramMd5: false,
+      random,
+      now: () => 0,
+      hostname: 'h',
+    },
+  });
   assert.ok(p instanceof PosternSaslBackend);
-  const d = createSaslBackend({ type: 'dovecot', dovecot: { endpoint: { kind: 'unix', path: '/nonexistent/auth' }, security: { plain: parseSecurityOptions(''), tls: parseSecurityOptions('') } } });
+  const d = createSaslBackend({
+    type: 'dovecot',
+    dovecot: {
+      endpoint: { kind: 'unix', path: '/nonexistent/auth' },
+      security: { plain: parseSecurityOptions(''), tls: parseSecurityOptions('') },
+    },
+  });
   assert.ok(d instanceof DovecotSaslBackend);
   assert.deepEqual(d.mechanisms(tlsCtx), []);
   d.close();

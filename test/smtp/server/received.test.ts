@@ -23,7 +23,13 @@ const base: ReceivedMessage = {
   discard: undefined,
   hold: undefined,
 };
-const opts = { myhostname: 'mx.example.com', mailName: 'postern', queueId: '4ABC', tlsReceivedHeader: true, askCcert: false };
+const opts = {
+  myhostname: 'mx.example.com',
+  mailName: 'postern',
+  queueId: '4ABC',
+  tlsReceivedHeader: true,
+  askCcert: false,
+};
 
 test('Received with the TLS clause as Postfix writes it (smtpd_tls_received_header)', () => {
   assert.equal(
@@ -35,9 +41,18 @@ test('Received with the TLS clause as Postfix writes it (smtpd_tls_received_head
       '\tby mx.example.com (postern) with ESMTPS id 4ABC\r\n' +
       '\tfor <b@example.com>; Wed,  2 Dec 2026 08:05:09 +0000 (UTC)\r\n',
   );
-  assert.match(formatReceived(base, { ...opts, askCcert: true }), /\t\(Client did not present a certificate\)\r\n/);
-  const plain = formatReceived({ ...base, tls: undefined, protocol: 'ESMTP', recipients: [] }, opts);
-  assert.equal(plain, 'Received: from helo.example.org (client.example.org [192.0.2.1])\r\n\tby mx.example.com (postern) with ESMTP id 4ABC; Wed,  2 Dec 2026 08:05:09 +0000 (UTC)\r\n');
+  assert.match(
+    formatReceived(base, { ...opts, askCcert: true }),
+    /\t\(Client did not present a certificate\)\r\n/,
+  );
+  const plain = formatReceived(
+    { ...base, tls: undefined, protocol: 'ESMTP', recipients: [] },
+    opts,
+  );
+  assert.equal(
+    plain,
+    'Received: from helo.example.org (client.example.org [192.0.2.1])\r\n\tby mx.example.com (postern) with ESMTP id 4ABC; Wed,  2 Dec 2026 08:05:09 +0000 (UTC)\r\n',
+  );
   assert.doesNotMatch(formatReceived(base, { ...opts, tlsReceivedHeader: false }), /using/);
 });
 
@@ -57,15 +72,30 @@ test('the client certificate clause and the loglevel 1 line', () => {
     const parsed = parseCertificate(cert.der);
     assert.equal(parsed.der.length, cert.der.length);
     const tls = { ...TLS_DETAILS, peerCertificates: [parsed], peerVerified: true };
-    assert.match(formatReceived({ ...base, tls }, opts), /\t\(Client CN "client.example.com", Issuer "postern test CA" \(verified OK\)\)\r\n/);
-    assert.match(formatReceived({ ...base, tls: { ...tls, peerVerified: false } }, opts), /\(not verified\)\)/);
-    assert.equal(tlsConnectionLogLine(tls, 'c[192.0.2.1]'), 'Trusted TLS connection established from c[192.0.2.1]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519');
-    assert.match(tlsConnectionLogLine({ ...TLS_DETAILS, resumed: true }, 'c[x]'), /^Anonymous TLS connection reused from c\[x\]/);
+    assert.match(
+      formatReceived({ ...base, tls }, opts),
+      /\t\(Client CN "client.example.com", Issuer "postern test CA" \(verified OK\)\)\r\n/,
+    );
+    assert.match(
+      formatReceived({ ...base, tls: { ...tls, peerVerified: false } }, opts),
+      /\(not verified\)\)/,
+    );
+    assert.equal(
+      tlsConnectionLogLine(tls, 'c[192.0.2.1]'),
+      'Trusted TLS connection established from c[192.0.2.1]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519',
+    );
+    assert.match(
+      tlsConnectionLogLine({ ...TLS_DETAILS, resumed: true }, 'c[x]'),
+      /^Anonymous TLS connection reused from c\[x\]/,
+    );
   } finally {
     pki.cleanup();
   }
 });
 
 test('dates pad the day with a space', () => {
-  assert.equal(rfc5322Date(new Date(Date.UTC(2026, 0, 15, 23, 59, 0))), 'Thu, 15 Jan 2026 23:59:00 +0000 (UTC)');
+  assert.equal(
+    rfc5322Date(new Date(Date.UTC(2026, 0, 15, 23, 59, 0))),
+    'Thu, 15 Jan 2026 23:59:00 +0000 (UTC)',
+  );
 });

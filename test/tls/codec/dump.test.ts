@@ -28,7 +28,10 @@ test('ClientHello dump: field names, code point names, hex and ASCII, indented b
   const host = lines.find((l) => l.includes('host_name: "server"'))!;
   assert.ok(host.indexOf('host_name') > ext.indexOf('extension_type'));
   // Every byte of the message appears in the dump.
-  const dumped = lines.map((l) => l.slice(6, 6 + 48).trim()).filter((s) => s.length > 0).join(' ');
+  const dumped = lines
+    .map((l) => l.slice(6, 6 + 48).trim())
+    .filter((s) => s.length > 0)
+    .join(' ');
   assert.equal(dumped.replace(/ /g, ''), v.simple_1rtt.client_hello);
 });
 

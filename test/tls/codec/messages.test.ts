@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../helpers/vectors.js';
-import { decodeHandshake, encodeHandshake, handshakeTypeOf } from '../../../src/tls/codec/handshake.js';
+import {
+  decodeHandshake,
+  encodeHandshake,
+  handshakeTypeOf,
+} from '../../../src/tls/codec/handshake.js';
 import { HandshakeAssembler } from '../../../src/tls/record/handshake-assembler.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
 import { samples } from '../samples.js';

@@ -30,7 +30,11 @@ test('RFC 8448 §3 through the typed key schedule: every secret, key and IV', ()
 
   const early = new EarlySecret('sha256');
   assert.equal(toHex(early.secret), get('early_secret'));
-  const shared = ecdhSharedSecret('x25519', hex(get('server_private_key')), hex(get('client_public_key')));
+  const shared = ecdhSharedSecret(
+    'x25519',
+    hex(get('server_private_key')),
+    hex(get('client_public_key')),
+  );
   const hs = early.toHandshake(shared);
   assert.equal(toHex(hs.secret), get('handshake_secret'));
   const cHs = hs.clientTrafficSecret(helloHash);
@@ -44,9 +48,15 @@ test('RFC 8448 §3 through the typed key schedule: every secret, key and IV', ()
   assert.equal(toHex(cKeys.key), get('client_handshake_write_key'));
   assert.equal(toHex(cKeys.iv), get('client_handshake_write_iv'));
 
-  transcript.update(msg('EncryptedExtensions')).update(msg('Certificate')).update(msg('CertificateVerify'));
+  transcript
+    .update(msg('EncryptedExtensions'))
+    .update(msg('Certificate'))
+    .update(msg('CertificateVerify'));
   assert.equal(toHex(finishedKey('sha256', sHs)), get('server_finished_key'));
-  assert.equal(toHex(finishedVerifyData('sha256', sHs, transcript.clone().digest())), get('server_finished_verify_data'));
+  assert.equal(
+    toHex(finishedVerifyData('sha256', sHs, transcript.clone().digest())),
+    get('server_finished_verify_data'),
+  );
   transcript.update(msg('ServerFinished'));
   const sfHash = transcript.clone().digest();
 
@@ -60,11 +70,17 @@ test('RFC 8448 §3 through the typed key schedule: every secret, key and IV', ()
   assert.equal(toHex(trafficKeys('sha256', sAp, 16).key), get('server_application_write_key'));
   assert.equal(toHex(trafficKeys('sha256', cAp, 16).iv), get('client_application_write_iv'));
 
-  assert.equal(toHex(finishedVerifyData('sha256', cHs, sfHash)), get('client_finished_verify_data'));
+  assert.equal(
+    toHex(finishedVerifyData('sha256', cHs, sfHash)),
+    get('client_finished_verify_data'),
+  );
   transcript.update(msg('ClientFinished'));
   const res = master.resumptionSecret(transcript.clone().digest());
   assert.equal(toHex(res), get('resumption_master_secret'));
-  assert.equal(toHex(resumptionPsk('sha256', res, hex(get('ticket_nonce')))), get('resumption_psk'));
+  assert.equal(
+    toHex(resumptionPsk('sha256', res, hex(get('ticket_nonce')))),
+    get('resumption_psk'),
+  );
 });
 
 test('KeyUpdate: the next traffic secret differs and is deterministic (RFC 8446 §7.2)', () => {

@@ -23,9 +23,18 @@ function echo(s: TLSSocket): void {
 }
 
 /** One connection: the handshake's outcome, and the sessions the client was given. */
-async function visit(port: number, options: { serverName: string; maxVersion?: 'TLSv1.2'; session?: SessionState }): Promise<{ resumed?: boolean; error?: TlsConnectionError; sessions: SessionState[] }> {
+async function visit(
+  port: number,
+  options: { serverName: string; maxVersion?: 'TLSv1.2'; session?: SessionState },
+): Promise<{ resumed?: boolean; error?: TlsConnectionError; sessions: SessionState[] }> {
   const sessions: SessionState[] = [];
-  const client = connect({ host: '127.0.0.1', port, trustStore: pki.trustStore, verifyHostname: SERVER_NAME, ...options });
+  const client = connect({
+    host: '127.0.0.1',
+    port,
+    trustStore: pki.trustStore,
+    verifyHostname: SERVER_NAME,
+    ...options,
+  });
   client.on('session', (s: SessionState) => sessions.push(s));
   const outcome = await new Promise<'ok' | TlsConnectionError>((resolve) => {
     client.once('secureConnect', () => resolve('ok'));
@@ -81,14 +90,24 @@ test('createServer: a TLS 1.2 session ID is looked up in a slow asynchronous sto
     swapTicketKeys: (expected, next) => inner.swapTicketKeys(expected, next),
     close: () => inner.close(),
   };
-  const server = createServer({ certificates: [pki.servers.p256.certified], sessionStore: slow, sessionTickets: false }, echo);
+  const server = createServer(
+    { certificates: [pki.servers.p256.certified], sessionStore: slow, sessionTickets: false },
+    echo,
+  );
   const port = await listen(server);
   try {
     const first = await visit(port, { serverName: SERVER_NAME, maxVersion: 'TLSv1.2' });
     assert.equal(first.resumed, false);
     const state = first.sessions.at(-1);
-    assert.ok(state !== undefined && state.version === 'TLSv1.2' && state.sessionId !== undefined, 'a session by ID');
-    const second = await visit(port, { serverName: SERVER_NAME, maxVersion: 'TLSv1.2', session: state });
+    assert.ok(
+      state !== undefined && state.version === 'TLSv1.2' && state.sessionId !== undefined,
+      'a session by ID',
+    );
+    const second = await visit(port, {
+      serverName: SERVER_NAME,
+      maxVersion: 'TLSv1.2',
+      session: state,
+    });
     assert.equal(second.resumed, true);
     assert.equal(lookups, 1, 'one lookup, for the ClientHello that named a session');
   } finally {
@@ -97,5 +116,8 @@ test('createServer: a TLS 1.2 session ID is looked up in a slow asynchronous sto
 });
 
 test('createServer: no certificates and no selectCertificates is a configuration error at once', () => {
-  assert.throws(() => createServer({ certificates: [] }), (e: unknown) => e instanceof Error && (e as { reason?: string }).reason === 'no_certificate');
+  assert.throws(
+    () => createServer({ certificates: [] }),
+    (e: unknown) => e instanceof Error && (e as { reason?: string }).reason === 'no_certificate',
+  );
 });

@@ -148,7 +148,8 @@ test('a certificate from an unknown CA: typed error with the alert, on both side
     assert.equal(err.alert, 'unknown_ca');
     assert.equal(err.origin, 'local');
     await closed;
-    for (let i = 0; i < 50 && serverErrors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && serverErrors.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     const remote = serverErrors[0];
     assert.ok(remote instanceof TlsConnectionError);
     assert.equal(remote.alert, 'unknown_ca');

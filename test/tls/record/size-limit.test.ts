@@ -6,7 +6,11 @@ import { createClientConnection, createServerConnection } from '../../../src/tls
 import type { Extension } from '../../../src/tls/codec/extensions.js';
 import { findExtension } from '../../../src/tls/codec/extensions.js';
 import type { HandshakeMessage } from '../../../src/tls/codec/handshake.js';
-import { RecordProtectionError, Tls13RecordOpener, Tls13RecordSealer } from '../../../src/tls/record/tls13-protection.js';
+import {
+  RecordProtectionError,
+  Tls13RecordOpener,
+  Tls13RecordSealer,
+} from '../../../src/tls/record/tls13-protection.js';
 import { TLS_AES_128_GCM_SHA256 } from '../../../src/tls/registry/suites.js';
 import { Pair, splitRecords } from '../../helpers/tls-pair.js';
 import { traceClientConfig, traceServerConfig } from '../../helpers/rfc8448.js';
@@ -32,10 +36,22 @@ function serverLimitSeen(messages: HandshakeMessage[]): number | undefined {
   return undefined;
 }
 
-function handshake(client: Partial<ClientConfig>, server: Partial<ServerConfig>): { p: Pair; received: HandshakeMessage[] } {
+function handshake(
+  client: Partial<ClientConfig>,
+  server: Partial<ServerConfig>,
+): { p: Pair; received: HandshakeMessage[] } {
   const received: HandshakeMessage[] = [];
-  const p = Pair.create(traceClientConfig({ ...client, onMessage: (dir, m) => void (dir === 'received' && received.push(m)) }), traceServerConfig(server)).pump();
-  assert.ok(p.client.handshakeComplete && p.server.handshakeComplete, p.error('client')?.message ?? p.error('server')?.message);
+  const p = Pair.create(
+    traceClientConfig({
+      ...client,
+      onMessage: (dir, m) => void (dir === 'received' && received.push(m)),
+    }),
+    traceServerConfig(server),
+  ).pump();
+  assert.ok(
+    p.client.handshakeComplete && p.server.handshakeComplete,
+    p.error('client')?.message ?? p.error('server')?.message,
+  );
   return { p, received };
 }
 
@@ -50,7 +66,10 @@ test('TLS 1.3: the client offers 256, the server answers 2^14 + 1 and sends no r
   p.pump();
   assert.deepEqual(p.received('client'), Buffer.from(bulk(5000)));
   const lengths = protectedLengths(p, 'server');
-  assert.ok(lengths.every((n) => n <= 256 + TAG), `server records ${lengths.join(' ')}`);
+  assert.ok(
+    lengths.every((n) => n <= 256 + TAG),
+    `server records ${lengths.join(' ')}`,
+  );
   // The encrypted flight (about 700 bytes) was cut too, and the data went in ⌈5000 / 255⌉ records.
   assert.ok(lengths.length >= 3 + Math.ceil(5000 / 255));
   assert.ok(lengths.includes(256 + TAG));
@@ -67,7 +86,10 @@ test('TLS 1.3: a server limit of 100 caps the client records to 99 bytes of cont
   p.pump();
   assert.deepEqual(p.received('server'), Buffer.from(bulk(1000)));
   const lengths = protectedLengths(p, 'client');
-  assert.ok(lengths.every((n) => n <= 100 + TAG), `client records ${lengths.join(' ')}`);
+  assert.ok(
+    lengths.every((n) => n <= 100 + TAG),
+    `client records ${lengths.join(' ')}`,
+  );
   assert.ok(lengths.length >= 1 + Math.ceil(1000 / 99));
 });
 
@@ -80,7 +102,10 @@ test('not offered: no record_size_limit from the server and full-size records', 
 });
 
 test('TLS 1.2: the limit comes in ServerHello and caps the protected records both ways', () => {
-  const { p, received } = handshake({ maxVersion: 'TLSv1.2', recordSizeLimit: 256 }, { recordSizeLimit: 100 });
+  const { p, received } = handshake(
+    { maxVersion: 'TLSv1.2', recordSizeLimit: 256 },
+    { recordSizeLimit: 100 },
+  );
   assert.equal(p.client.session?.protocol, 'TLSv1.2');
   assert.equal(serverLimitSeen(received), 100);
   p.server.write(bulk(5000));
@@ -91,19 +116,33 @@ test('TLS 1.2: the limit comes in ServerHello and caps the protected records bot
   // TLS 1.2 AEAD records add at most 8 explicit nonce bytes and a 16-byte tag; the limit counts plaintext only.
   const server = protectedLengths(p, 'server');
   const client = protectedLengths(p, 'client');
-  assert.ok(server.every((n) => n <= 256 + 24) && server.length >= Math.ceil(5000 / 256), `server records ${server.join(' ')}`);
-  assert.ok(client.every((n) => n <= 100 + 24) && client.length >= Math.ceil(1000 / 100), `client records ${client.join(' ')}`);
+  assert.ok(
+    server.every((n) => n <= 256 + 24) && server.length >= Math.ceil(5000 / 256),
+    `server records ${server.join(' ')}`,
+  );
+  assert.ok(
+    client.every((n) => n <= 100 + 24) && client.length >= Math.ceil(1000 / 100),
+    `client records ${client.join(' ')}`,
+  );
 });
 
 /** A server that advertises 16385 while holding to its configured 64 (customizeServerMessage changes only the wire). */
 function lyingAboutLimit(m: HandshakeMessage): HandshakeMessage {
   if (m.kind !== 'encrypted_extensions' && m.kind !== 'server_hello') return m;
-  return { ...m, extensions: m.extensions.map((e): Extension => (e.kind === 'record_size_limit' ? { ...e, limit: 0x4001 } : e)) } as HandshakeMessage;
+  return {
+    ...m,
+    extensions: m.extensions.map((e): Extension =>
+      e.kind === 'record_size_limit' ? { ...e, limit: 0x4001 } : e,
+    ),
+  } as HandshakeMessage;
 }
 
 for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
   test(`${version}: a record over the limit we advertised is record_overflow`, () => {
-    const { p } = handshake({ maxVersion: version, recordSizeLimit: 0x4001 }, { recordSizeLimit: 64, customizeServerMessage: lyingAboutLimit });
+    const { p } = handshake(
+      { maxVersion: version, recordSizeLimit: 0x4001 },
+      { recordSizeLimit: 64, customizeServerMessage: lyingAboutLimit },
+    );
     p.client.write(bulk(65));
     p.pump();
     assert.equal(p.error('server')?.alert, 'record_overflow');
@@ -123,27 +162,55 @@ test('TLS 1.3 record opener: the limit counts the content type byte (RFC 8449 §
     return opener.open(r[0]!, 0x0303, r.subarray(5)).content.length;
   };
   assert.equal(open(255), 255);
-  assert.throws(() => open(256), (e: unknown) => e instanceof RecordProtectionError && e.alert === 'record_overflow');
+  assert.throws(
+    () => open(256),
+    (e: unknown) => e instanceof RecordProtectionError && e.alert === 'record_overflow',
+  );
 });
 
 test('illegal limits: a configuration outside 64–65535 is refused on both sides', () => {
   for (const bad of [63, 0, 65536, 100.5]) {
-    assert.throws(() => createClientConnection(traceClientConfig({ recordSizeLimit: bad })), (e: unknown) => e instanceof TlsConfigError && e.reason === 'bad_record_size_limit', `client ${bad}`);
-    assert.throws(() => createServerConnection(traceServerConfig({ recordSizeLimit: bad })), (e: unknown) => e instanceof TlsConfigError && e.reason === 'bad_record_size_limit', `server ${bad}`);
+    assert.throws(
+      () => createClientConnection(traceClientConfig({ recordSizeLimit: bad })),
+      (e: unknown) => e instanceof TlsConfigError && e.reason === 'bad_record_size_limit',
+      `client ${bad}`,
+    );
+    assert.throws(
+      () => createServerConnection(traceServerConfig({ recordSizeLimit: bad })),
+      (e: unknown) => e instanceof TlsConfigError && e.reason === 'bad_record_size_limit',
+      `server ${bad}`,
+    );
   }
-  for (const ok of [64, 65535]) assert.equal(createClientConnection(traceClientConfig({ recordSizeLimit: ok })).error, undefined);
+  for (const ok of [64, 65535])
+    assert.equal(
+      createClientConnection(traceClientConfig({ recordSizeLimit: ok })).error,
+      undefined,
+    );
 });
 
 test('illegal limits from the peer: below 64 is illegal_parameter, from a client or from a server', () => {
   const low = (extensions: Extension[]): Extension[] =>
-    extensions.map((e) => (e.type === ExtensionType.record_size_limit ? { kind: 'record_size_limit', type: ExtensionType.record_size_limit, limit: 63 } : e));
-  const fromClient = Pair.create(traceClientConfig({ recordSizeLimit: 64, customizeClientHello: (h) => ({ ...h, extensions: low(h.extensions) }) }), traceServerConfig()).pump();
+    extensions.map((e) =>
+      e.type === ExtensionType.record_size_limit
+        ? { kind: 'record_size_limit', type: ExtensionType.record_size_limit, limit: 63 }
+        : e,
+    );
+  const fromClient = Pair.create(
+    traceClientConfig({
+      recordSizeLimit: 64,
+      customizeClientHello: (h) => ({ ...h, extensions: low(h.extensions) }),
+    }),
+    traceServerConfig(),
+  ).pump();
   assert.equal(fromClient.error('server')?.alert, 'illegal_parameter');
   assert.match(fromClient.error('server')?.message ?? '', /record_size_limit 63/);
 
   const fromServer = Pair.create(
     traceClientConfig({ recordSizeLimit: 64 }),
-    traceServerConfig({ customizeServerMessage: (m) => (m.kind === 'encrypted_extensions' ? { ...m, extensions: low(m.extensions) } : m) }),
+    traceServerConfig({
+      customizeServerMessage: (m) =>
+        m.kind === 'encrypted_extensions' ? { ...m, extensions: low(m.extensions) } : m,
+    }),
   ).pump();
   assert.equal(fromServer.error('client')?.alert, 'illegal_parameter');
   assert.match(fromServer.error('client')?.message ?? '', /record_size_limit 63/);

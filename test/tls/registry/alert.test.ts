@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '../../helpers/vectors.js';
-import { AlertDescription, AlertLevel, alertDescriptionName } from '../../../src/tls/registry/alert.js';
+import {
+  AlertDescription,
+  AlertLevel,
+  alertDescriptionName,
+} from '../../../src/tls/registry/alert.js';
 import { decodeAlert, encodeAlert } from '../../../src/tls/codec/alert.js';
 import { TlsAlert } from '../../../src/tls/error/tls-alert.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
@@ -9,13 +13,33 @@ import { expectAlert } from '../expect-alert.js';
 
 test('alert codes are the RFC 8446 §6 / RFC 5246 §7.2 numbers', () => {
   const want: Record<string, number> = {
-    close_notify: 0, unexpected_message: 10, bad_record_mac: 20, record_overflow: 22, handshake_failure: 40,
-    bad_certificate: 42, unsupported_certificate: 43, certificate_expired: 45, illegal_parameter: 47, unknown_ca: 48,
-    access_denied: 49, decode_error: 50, decrypt_error: 51, protocol_version: 70, insufficient_security: 71,
-    internal_error: 80, inappropriate_fallback: 86, user_canceled: 90, no_renegotiation: 100, missing_extension: 109,
-    unsupported_extension: 110, unrecognized_name: 112, certificate_required: 116, no_application_protocol: 120,
+    close_notify: 0,
+    unexpected_message: 10,
+    bad_record_mac: 20,
+    record_overflow: 22,
+    handshake_failure: 40,
+    bad_certificate: 42,
+    unsupported_certificate: 43,
+    certificate_expired: 45,
+    illegal_parameter: 47,
+    unknown_ca: 48,
+    access_denied: 49,
+    decode_error: 50,
+    decrypt_error: 51,
+    protocol_version: 70,
+    insufficient_security: 71,
+    internal_error: 80,
+    inappropriate_fallback: 86,
+    user_canceled: 90,
+    no_renegotiation: 100,
+    missing_extension: 109,
+    unsupported_extension: 110,
+    unrecognized_name: 112,
+    certificate_required: 116,
+    no_application_protocol: 120,
   };
-  for (const [name, code] of Object.entries(want)) assert.equal(AlertDescription[name as keyof typeof AlertDescription], code, name);
+  for (const [name, code] of Object.entries(want))
+    assert.equal(AlertDescription[name as keyof typeof AlertDescription], code, name);
   assert.equal(alertDescriptionName(50), 'decode_error');
   assert.equal(alertDescriptionName(255), 'unknown_alert(0xff)');
 });

@@ -4,7 +4,12 @@ import { describe, nameOf } from '../../../src/tls/registry/names.js';
 import { CipherSuite } from '../../../src/tls/registry/cipher-suite.js';
 import { NamedGroup, isFfdheGroup } from '../../../src/tls/registry/named-group.js';
 import { SignatureScheme } from '../../../src/tls/registry/signature-scheme.js';
-import { ContentType, ExtensionType, HandshakeType, ProtocolVersion } from '../../../src/tls/registry/constants.js';
+import {
+  ContentType,
+  ExtensionType,
+  HandshakeType,
+  ProtocolVersion,
+} from '../../../src/tls/registry/constants.js';
 
 test('code points name themselves; unknown codes print as hex', () => {
   assert.equal(nameOf(CipherSuite, 0x1301), 'TLS_AES_128_GCM_SHA256');

@@ -17,13 +17,29 @@ interface OpensslCipher {
 
 /** `openssl ciphers -stdname -V` over everything OpenSSL 3.0 has, including what security level 2 hides. */
 function opensslCatalogue(): Map<string, OpensslCipher> {
-  const out = execFileSync('openssl', ['ciphers', '-stdname', '-V', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { encoding: 'utf8' });
+  const out = execFileSync(
+    'openssl',
+    ['ciphers', '-stdname', '-V', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'],
+    { encoding: 'utf8' },
+  );
   const map = new Map<string, OpensslCipher>();
   for (const line of out.split('\n')) {
-    const m = /^\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)\s+- (\S+)\s+(\S+)\s+Kx=(\S+)\s+Au=(\S+)\s+Enc=(\S+)\s+Mac=(\S+)/.exec(line);
+    const m =
+      /^\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)\s+- (\S+)\s+(\S+)\s+Kx=(\S+)\s+Au=(\S+)\s+Enc=(\S+)\s+Mac=(\S+)/.exec(
+        line,
+      );
     if (m === null) continue;
     const [, hi, lo, iana, name, version, kx, au, enc, mac] = m as unknown as string[];
-    map.set(name as string, { code: parseInt(`${hi}${lo}`, 16), iana: iana as string, name: name as string, version: version as string, kx: kx as string, au: au as string, enc: enc as string, mac: mac as string });
+    map.set(name as string, {
+      code: parseInt(`${hi}${lo}`, 16),
+      iana: iana as string,
+      name: name as string,
+      version: version as string,
+      kx: kx as string,
+      au: au as string,
+      enc: enc as string,
+      mac: mac as string,
+    });
   }
   return map;
 }
@@ -39,9 +55,18 @@ test('every TLS 1.2 suite has the code point, IANA name and classification OpenS
     assert.equal(o.version, s.openssl.minVersion, s.opensslName);
     assert.equal(o.kx, { ecdhe: 'ECDH', dhe: 'DH', rsa: 'RSA' }[s.keyExchange], s.opensslName);
     assert.equal(o.au, { rsa: 'RSA', dss: 'DSS', ecdsa: 'ECDSA' }[s.auth], s.opensslName);
-    const enc = s.cipher.kind === 'cbc' ? `AES(${s.bits})` : s.cipher.aead === 'chacha20-poly1305' ? 'CHACHA20/POLY1305(256)' : `AESGCM(${s.bits})`;
+    const enc =
+      s.cipher.kind === 'cbc'
+        ? `AES(${s.bits})`
+        : s.cipher.aead === 'chacha20-poly1305'
+          ? 'CHACHA20/POLY1305(256)'
+          : `AESGCM(${s.bits})`;
     assert.equal(o.enc, enc, s.opensslName);
-    assert.equal(o.mac, s.cipher.kind === 'cbc' ? s.cipher.mac.toUpperCase() : 'AEAD', s.opensslName);
+    assert.equal(
+      o.mac,
+      s.cipher.kind === 'cbc' ? s.cipher.mac.toUpperCase() : 'AEAD',
+      s.opensslName,
+    );
     assert.equal(s.openssl.mac, o.mac, s.opensslName);
   }
 });
@@ -82,13 +107,22 @@ test('lookups by code, IANA name and OpenSSL name agree; codes are unique', () =
 
 test('the default TLS 1.2 list: forward-secret only, AEAD before CBC, ChaCha20 before AES-GCM within a key exchange, RSA certificates first', () => {
   assert.ok(DEFAULT_TLS12_SUITES.every((s) => s.keyExchange !== 'rsa'));
-  assert.equal(DEFAULT_TLS12_SUITES.length, ALL_TLS12_SUITES.filter((s) => s.keyExchange !== 'rsa').length);
+  assert.equal(
+    DEFAULT_TLS12_SUITES.length,
+    ALL_TLS12_SUITES.filter((s) => s.keyExchange !== 'rsa').length,
+  );
   const firstCbc = DEFAULT_TLS12_SUITES.findIndex((s) => s.cipher.kind === 'cbc');
   assert.ok(DEFAULT_TLS12_SUITES.slice(firstCbc).every((s) => s.cipher.kind === 'cbc'));
   for (const kx of ['ecdhe', 'dhe'] as const) {
-    const aeads = DEFAULT_TLS12_SUITES.filter((s) => s.keyExchange === kx && s.cipher.kind === 'aead');
-    const lastChacha = aeads.map((s) => s.cipher.kind === 'aead' && s.cipher.aead === 'chacha20-poly1305').lastIndexOf(true);
-    const firstGcm = aeads.findIndex((s) => s.cipher.kind === 'aead' && s.cipher.aead !== 'chacha20-poly1305');
+    const aeads = DEFAULT_TLS12_SUITES.filter(
+      (s) => s.keyExchange === kx && s.cipher.kind === 'aead',
+    );
+    const lastChacha = aeads
+      .map((s) => s.cipher.kind === 'aead' && s.cipher.aead === 'chacha20-poly1305')
+      .lastIndexOf(true);
+    const firstGcm = aeads.findIndex(
+      (s) => s.cipher.kind === 'aead' && s.cipher.aead !== 'chacha20-poly1305',
+    );
     assert.ok(lastChacha < firstGcm, kx);
   }
   assert.equal(DEFAULT_TLS12_SUITES[0]?.opensslName, 'ECDHE-RSA-CHACHA20-POLY1305');

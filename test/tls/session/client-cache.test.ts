@@ -15,9 +15,18 @@ const pki = new TlsPki(['p256']);
 after(() => pki.cleanup());
 
 /** One connection to `port`; resolves with whether it resumed and the sessions it was given. */
-async function visit(port: number, options: { session?: SessionState; maxVersion?: 'TLSv1.2' }): Promise<{ resumed: boolean; sessions: SessionState[] }> {
+async function visit(
+  port: number,
+  options: { session?: SessionState; maxVersion?: 'TLSv1.2' },
+): Promise<{ resumed: boolean; sessions: SessionState[] }> {
   const sessions: SessionState[] = [];
-  const client: TLSSocket = connect({ host: '127.0.0.1', port, serverName: SERVER_NAME, trustStore: pki.trustStore, ...options });
+  const client: TLSSocket = connect({
+    host: '127.0.0.1',
+    port,
+    serverName: SERVER_NAME,
+    trustStore: pki.trustStore,
+    ...options,
+  });
   client.on('session', (s: SessionState) => sessions.push(s));
   const closed = new Promise((resolve) => client.once('close', resolve));
   await once(client, 'secureConnect');
@@ -38,8 +47,18 @@ for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     const cache = new ClientSessionCache(new MemorySessionStore());
-    const here = destinationKey({ nexthop: 'example.com', mxHost: SERVER_NAME, address: '127.0.0.1', port });
-    const elsewhere = destinationKey({ nexthop: 'example.org', mxHost: SERVER_NAME, address: '127.0.0.1', port });
+    const here = destinationKey({
+      nexthop: 'example.com',
+      mxHost: SERVER_NAME,
+      address: '127.0.0.1',
+      port,
+    });
+    const elsewhere = destinationKey({
+      nexthop: 'example.org',
+      mxHost: SERVER_NAME,
+      address: '127.0.0.1',
+      port,
+    });
     const versionOption = maxVersion === 'TLSv1.2' ? { maxVersion } : {};
     try {
       const first = await visit(port, versionOption);
@@ -53,7 +72,8 @@ for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
       const second = await visit(port, { ...versionOption, session: offered });
       assert.equal(second.resumed, true);
       const again = await cache.take(here);
-      if (maxVersion === 'TLSv1.3') assert.equal(again, undefined, 'a TLS 1.3 ticket is taken once');
+      if (maxVersion === 'TLSv1.3')
+        assert.equal(again, undefined, 'a TLS 1.3 ticket is taken once');
       else assert.ok(again !== undefined, 'a TLS 1.2 session stays for the next connection');
     } finally {
       server.close();
@@ -72,7 +92,9 @@ test('expired and damaged entries are dropped, not offered', async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
-    const { sessions } = await visit((server.address() as AddressInfo).port, { maxVersion: 'TLSv1.2' });
+    const { sessions } = await visit((server.address() as AddressInfo).port, {
+      maxVersion: 'TLSv1.2',
+    });
     const state = sessions.at(-1);
     assert.ok(state !== undefined);
     await cache.put('d', state);
@@ -80,7 +102,11 @@ test('expired and damaged entries are dropped, not offered', async () => {
     assert.equal(await cache.take('d'), undefined);
     await store.set(new TextEncoder().encode('broken'), Uint8Array.of(1, 2, 3), 60);
     assert.equal(await cache.take('broken'), undefined);
-    assert.equal(await store.get(new TextEncoder().encode('broken')), undefined, 'the damaged entry was deleted');
+    assert.equal(
+      await store.get(new TextEncoder().encode('broken')),
+      undefined,
+      'the damaged entry was deleted',
+    );
   } finally {
     server.close();
   }

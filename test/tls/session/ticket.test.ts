@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { deterministicRandom } from '../../../src/prng/deterministic.js';
 import { SessionError } from '../../../src/tls/session/errors.js';
 import { openTicket, sealTicket } from '../../../src/tls/session/ticket.js';
-import { TicketKeyring, decodeTicketKeys, encodeTicketKeys, keyringTiming } from '../../../src/tls/session/ticket-keys.js';
+import {
+  TicketKeyring,
+  decodeTicketKeys,
+  encodeTicketKeys,
+  keyringTiming,
+} from '../../../src/tls/session/ticket-keys.js';
 import { tls12State, tls13State } from './sample-states.js';
 
 const HOUR = 3600_000;
@@ -31,7 +36,12 @@ test('two seals of one state differ (fresh nonce), both open', () => {
 });
 
 test('a ticket from a key this keyring never had opens to undefined', () => {
-  const ticket = sealTicket(new TicketKeyring(timing), tls12State, deterministicRandom('other server'), t0);
+  const ticket = sealTicket(
+    new TicketKeyring(timing),
+    tls12State,
+    deterministicRandom('other server'),
+    t0,
+  );
   const mine = new TicketKeyring(timing);
   mine.current(t0, deterministicRandom('this server'));
   assert.equal(openTicket(mine, ticket, t0), undefined);
@@ -62,7 +72,8 @@ test('a ticket with any one byte changed, or cut short, opens to undefined', () 
     bad[i] = (bad[i] as number) ^ 0x01;
     assert.equal(openTicket(keyring, bad, t0), undefined, `byte ${i}`);
   }
-  for (const n of [0, 1, 16, 28, 43, 44, ticket.length - 1]) assert.equal(openTicket(keyring, ticket.subarray(0, n), t0), undefined, `first ${n} bytes`);
+  for (const n of [0, 1, 16, 28, 43, 44, ticket.length - 1])
+    assert.equal(openTicket(keyring, ticket.subarray(0, n), t0), undefined, `first ${n} bytes`);
 });
 
 test('a ticket holding an expired session opens to undefined', () => {
@@ -80,7 +91,8 @@ test('keyrings encode and decode; malformed ones are SessionError(bad_keyring)',
   const encoded = encodeTicketKeys(keyring.keys);
   assert.deepEqual(decodeTicketKeys(encoded), keyring.keys);
   const isBad = (e: unknown): boolean => e instanceof SessionError && e.code === 'bad_keyring';
-  for (let n = 0; n < encoded.length; n++) assert.throws(() => decodeTicketKeys(encoded.subarray(0, n)), isBad);
+  for (let n = 0; n < encoded.length; n++)
+    assert.throws(() => decodeTicketKeys(encoded.subarray(0, n)), isBad);
   const wrongFormat = Uint8Array.from(encoded);
   wrongFormat[0] = 9;
   assert.throws(() => decodeTicketKeys(wrongFormat), isBad);

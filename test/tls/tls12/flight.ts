@@ -6,7 +6,10 @@ import { splitRecords } from '../../helpers/tls-pair.js';
  * the new body, or undefined to drop the message. Other records pass as
  * they are, in order.
  */
-export function editFlight(bytes: Uint8Array, edit: (type: number, body: Uint8Array) => Uint8Array | undefined): Uint8Array {
+export function editFlight(
+  bytes: Uint8Array,
+  edit: (type: number, body: Uint8Array) => Uint8Array | undefined,
+): Uint8Array {
   const out: Uint8Array[] = [];
   let pending: Uint8Array[] = [];
   const flush = (): void => {
@@ -14,11 +17,18 @@ export function editFlight(bytes: Uint8Array, edit: (type: number, body: Uint8Ar
     const all = Buffer.concat(pending);
     pending = [];
     const messages: Uint8Array[] = [];
-    for (let at = 0; at < all.length; ) {
+    for (let at = 0; at < all.length;) {
       const type = all[at] as number;
-      const len = ((all[at + 1] as number) << 16) | ((all[at + 2] as number) << 8) | (all[at + 3] as number);
+      const len =
+        ((all[at + 1] as number) << 16) | ((all[at + 2] as number) << 8) | (all[at + 3] as number);
       const body = edit(type, all.subarray(at + 4, at + 4 + len));
-      if (body !== undefined) messages.push(Buffer.concat([Uint8Array.of(type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff), body]));
+      if (body !== undefined)
+        messages.push(
+          Buffer.concat([
+            Uint8Array.of(type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff),
+            body,
+          ]),
+        );
       at += 4 + len;
     }
     for (const m of messages) out.push(record(22, m));
@@ -37,7 +47,10 @@ export function editFlight(bytes: Uint8Array, edit: (type: number, body: Uint8Ar
 }
 
 export function record(type: number, content: Uint8Array): Uint8Array {
-  return Buffer.concat([Uint8Array.of(type, 3, 3, content.length >> 8, content.length & 0xff), content]);
+  return Buffer.concat([
+    Uint8Array.of(type, 3, 3, content.length >> 8, content.length & 0xff),
+    content,
+  ]);
 }
 
 export const CHANGE_CIPHER_SPEC = record(20, Uint8Array.of(1));

@@ -9,7 +9,13 @@ import { createServer } from '../../../src/tls/node/create-server.js';
 import { connect } from '../../../src/tls/node/connect.js';
 import { createServerConnection } from '../../../src/tls/hello/start.js';
 import type { Tls12Suite } from '../../../src/tls/registry/suites.js';
-import { ALL_TLS12_SUITES, DHE_DSS_AES128_GCM_SHA256, DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_SHA } from '../../../src/tls/registry/suites.js';
+import {
+  ALL_TLS12_SUITES,
+  DHE_DSS_AES128_GCM_SHA256,
+  DHE_RSA_AES128_GCM_SHA256,
+  ECDHE_RSA_AES128_SHA256,
+  RSA_AES128_SHA,
+} from '../../../src/tls/registry/suites.js';
 import type { Identity, Tls12KeyType } from '../../helpers/tls12-pki.js';
 import { SERVER_NAME, Tls12Pki } from '../../helpers/tls12-pki.js';
 import { freePort, run, startPeer } from '../../helpers/processes.js';
@@ -35,7 +41,11 @@ before(() => {
 });
 after(() => pki.cleanup());
 
-const KEY_FOR_AUTH: Record<Tls12Suite['auth'], Tls12KeyType> = { rsa: 'rsa', dss: 'dsa', ecdsa: 'p256' };
+const KEY_FOR_AUTH: Record<Tls12Suite['auth'], Tls12KeyType> = {
+  rsa: 'rsa',
+  dss: 'dsa',
+  ecdsa: 'p256',
+};
 const identityFor = (suite: Tls12Suite): Identity => pki.servers[KEY_FOR_AUTH[suite.auth]];
 
 /** Every TCP connection a test server accepted is destroyed when it closes, so no socket outlives its test. */
@@ -53,25 +63,50 @@ function trackConnections(server: Server): void {
 }
 
 /** Our server on a free port; resolves with the port, the server and the sockets' first data. */
-async function ourServer(options: Partial<Parameters<typeof createServer>[0]>): Promise<{ server: Server; port: number; received: Promise<{ data: string; socket: TLSSocket }> }> {
+async function ourServer(options: Partial<Parameters<typeof createServer>[0]>): Promise<{
+  server: Server;
+  port: number;
+  received: Promise<{ data: string; socket: TLSSocket }>;
+}> {
   let resolveReceived: (v: { data: string; socket: TLSSocket }) => void = () => undefined;
   const received = new Promise<{ data: string; socket: TLSSocket }>((r) => (resolveReceived = r));
-  const server = createServer({ random: deterministicRandom('interop server'), certificates: [pki.servers.rsa.certified, pki.servers.dsa.certified, pki.servers.p256.certified], ...options }, (socket) => {
-    socket.on('end', () => socket.end());
-    socket.on('data', (d: Buffer) => {
-      socket.write(`pong ${d.toString('latin1')}`);
-      resolveReceived({ data: d.toString('latin1'), socket });
-    });
-    socket.on('error', () => undefined);
-  });
+  const server = createServer(
+    {
+      random: deterministicRandom('interop server'),
+      certificates: [
+        pki.servers.rsa.certified,
+        pki.servers.dsa.certified,
+        pki.servers.p256.certified,
+      ],
+      ...options,
+    },
+    (socket) => {
+      socket.on('end', () => socket.end());
+      socket.on('data', (d: Buffer) => {
+        socket.write(`pong ${d.toString('latin1')}`);
+        resolveReceived({ data: d.toString('latin1'), socket });
+      });
+      socket.on('error', () => undefined);
+    },
+  );
   trackConnections(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as AddressInfo).port, received };
 }
 
 /** Our client: connects, sends a line, resolves with the first reply and the session. */
-async function ourClient(port: number, options: Partial<Parameters<typeof connect>[0]>): Promise<{ reply: string; socket: TLSSocket }> {
-  const socket = connect({ port, host: '127.0.0.1', serverName: SERVER_NAME, trustStore: pki.trustStore, random: deterministicRandom('interop client'), ...options });
+async function ourClient(
+  port: number,
+  options: Partial<Parameters<typeof connect>[0]>,
+): Promise<{ reply: string; socket: TLSSocket }> {
+  const socket = connect({
+    port,
+    host: '127.0.0.1',
+    serverName: SERVER_NAME,
+    trustStore: pki.trustStore,
+    random: deterministicRandom('interop client'),
+    ...options,
+  });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.once('secureConnect', () => socket.write('ping\n'));
@@ -84,14 +119,26 @@ async function ourClient(port: number, options: Partial<Parameters<typeof connec
 
 async function openSslServer(args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const peer = startPeer('openssl', ['s_server', '-accept', String(port), '-naccept', '1', '-rev', ...args]);
+  const peer = startPeer('openssl', [
+    's_server',
+    '-accept',
+    String(port),
+    '-naccept',
+    '1',
+    '-rev',
+    ...args,
+  ]);
   await peer.waitFor(/ACCEPT/);
   return { port, stop: () => peer.stop() };
 }
 
 /** Startup checks as createServer's connections make them, without a socket. */
 function createServerForCheck(options: Partial<Parameters<typeof createServer>[0]>): void {
-  createServerConnection({ random: deterministicRandom('check'), certificates: [pki.servers.rsa.certified], ...options });
+  createServerConnection({
+    random: deterministicRandom('check'),
+    certificates: [pki.servers.rsa.certified],
+    ...options,
+  });
 }
 
 function suiteArgs(suite: Tls12Suite): string[] {
@@ -103,7 +150,15 @@ describe('our client against openssl s_server', { timeout: 30_000, concurrency: 
   for (const suite of ALL_TLS12_SUITES) {
     test(suite.opensslName, async () => {
       const id = identityFor(suite);
-      const srv = await openSslServer([...suiteArgs(suite), '-cert', id.certFile, '-key', id.keyFile, '-dhparam', dh2048]);
+      const srv = await openSslServer([
+        ...suiteArgs(suite),
+        '-cert',
+        id.certFile,
+        '-key',
+        id.keyFile,
+        '-dhparam',
+        dh2048,
+      ]);
       try {
         const { reply, socket } = await ourClient(srv.port, { tls12CipherSuites: [suite] });
         assert.equal(reply, 'gnip\n');
@@ -119,9 +174,26 @@ describe('our client against openssl s_server', { timeout: 30_000, concurrency: 
 describe('openssl s_client against our server', { timeout: 30_000, concurrency: 6 }, () => {
   for (const suite of ALL_TLS12_SUITES) {
     test(suite.opensslName, async () => {
-      const { server, port, received } = await ourServer({ tls12CipherSuites: ALL_TLS12_SUITES, dhParams: Tls12Pki.loadDh(dh2048) });
+      const { server, port, received } = await ourServer({
+        tls12CipherSuites: ALL_TLS12_SUITES,
+        dhParams: Tls12Pki.loadDh(dh2048),
+      });
       try {
-        const out = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...suiteArgs(suite), '-servername', SERVER_NAME, '-CAfile', pki.caFile, '-verify_return_error'], 'ping\n');
+        const out = await run(
+          'openssl',
+          [
+            's_client',
+            '-connect',
+            `127.0.0.1:${port}`,
+            ...suiteArgs(suite),
+            '-servername',
+            SERVER_NAME,
+            '-CAfile',
+            pki.caFile,
+            '-verify_return_error',
+          ],
+          'ping\n',
+        );
         const got = await received;
         assert.equal(got.data, 'ping\n');
         assert.equal(got.socket.session?.cipher, suite);
@@ -137,7 +209,21 @@ describe('openssl s_client against our server', { timeout: 30_000, concurrency: 
 
 /** The s_client run against our server, with its output. */
 async function sClient(port: number, args: string[]): Promise<string> {
-  const out = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', SERVER_NAME, '-CAfile', pki.caFile, '-verify_return_error', ...args], 'ping\n');
+  const out = await run(
+    'openssl',
+    [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      SERVER_NAME,
+      '-CAfile',
+      pki.caFile,
+      '-verify_return_error',
+      ...args,
+    ],
+    'ping\n',
+  );
   return out.stdout;
 }
 
@@ -151,7 +237,15 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
     } finally {
       server.close();
     }
-    const srv = await openSslServer(['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256', '-cert', pki.servers.rsa.certFile, '-key', pki.servers.rsa.keyFile]);
+    const srv = await openSslServer([
+      '-tls1_2',
+      '-cipher',
+      'DHE-RSA-AES128-GCM-SHA256',
+      '-cert',
+      pki.servers.rsa.certFile,
+      '-key',
+      pki.servers.rsa.keyFile,
+    ]);
     try {
       const { socket } = await ourClient(srv.port, {});
       assert.equal(socket.session?.cipher, DHE_RSA_AES128_GCM_SHA256);
@@ -163,23 +257,50 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
 
   test('a 1024-bit dh1024_param_file: refused by default, accepted with the minimum lowered', async () => {
     const group = Tls12Pki.loadDh(dh1024);
-    assert.throws(() => createServerForCheck({ dhParams: group }), (e: unknown) => e instanceof TlsConfigError && e.reason === 'dh_group_too_small');
+    assert.throws(
+      () => createServerForCheck({ dhParams: group }),
+      (e: unknown) => e instanceof TlsConfigError && e.reason === 'dh_group_too_small',
+    );
     const { server, port, received } = await ourServer({ dhParams: group, dhMinBits: 1024 });
     try {
       // Debian's OpenSSL refuses 1024-bit DH at its default level 2.
-      const out = await sClient(port, ['-tls1_2', '-cipher', 'DHE-RSA-AES256-GCM-SHA384:@SECLEVEL=1']);
+      const out = await sClient(port, [
+        '-tls1_2',
+        '-cipher',
+        'DHE-RSA-AES256-GCM-SHA384:@SECLEVEL=1',
+      ]);
       assert.match(out, /Server Temp Key: DH, 1024 bits/);
       assert.equal((await received).data, 'ping\n');
     } finally {
       server.close();
     }
-    const refused = await openSslServer(['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1', '-cert', pki.servers.rsa.certFile, '-key', pki.servers.rsa.keyFile, '-dhparam', dh1024]);
+    const refused = await openSslServer([
+      '-tls1_2',
+      '-cipher',
+      'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1',
+      '-cert',
+      pki.servers.rsa.certFile,
+      '-key',
+      pki.servers.rsa.keyFile,
+      '-dhparam',
+      dh1024,
+    ]);
     try {
       await assert.rejects(ourClient(refused.port, {}), /insufficient_security/);
     } finally {
       await refused.stop();
     }
-    const srv = await openSslServer(['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1', '-cert', pki.servers.rsa.certFile, '-key', pki.servers.rsa.keyFile, '-dhparam', dh1024]);
+    const srv = await openSslServer([
+      '-tls1_2',
+      '-cipher',
+      'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=1',
+      '-cert',
+      pki.servers.rsa.certFile,
+      '-key',
+      pki.servers.rsa.keyFile,
+      '-dhparam',
+      dh1024,
+    ]);
     try {
       const { reply, socket } = await ourClient(srv.port, { dhMinBits: 1024 });
       assert.equal(reply, 'gnip\n');
@@ -190,7 +311,9 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
   });
 
   test('a DSA-only server reached by s_client -cipher DHE-DSS-AES128-GCM-SHA256', async () => {
-    const { server, port, received } = await ourServer({ certificates: [pki.servers.dsa.certified] });
+    const { server, port, received } = await ourServer({
+      certificates: [pki.servers.dsa.certified],
+    });
     try {
       const out = await sClient(port, ['-cipher', 'DHE-DSS-AES128-GCM-SHA256']);
       assert.match(out, /Cipher is DHE-DSS-AES128-GCM-SHA256/);
@@ -206,7 +329,10 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
       ['aDSS', /Peer signature type: DSA/],
       ['DEFAULT:aDSS', /Peer signature type: RSA-PSS/],
     ] as const) {
-      const { server, port, received } = await ourServer({ certificates: [pki.servers.rsa.certified, pki.servers.dsa.certified], dhParams: Tls12Pki.loadDh(dh2048) });
+      const { server, port, received } = await ourServer({
+        certificates: [pki.servers.rsa.certified, pki.servers.dsa.certified],
+        dhParams: Tls12Pki.loadDh(dh2048),
+      });
       try {
         const out = await sClient(port, ['-tls1_2', '-cipher', cipher]);
         assert.match(out, expect, cipher);
@@ -220,7 +346,21 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
   test('s_server with RSA and DSA certificates (-dcert) answers our DSS-only and RSA-only client', async () => {
     for (const suite of [DHE_DSS_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256]) {
       // DEFAULT keeps DHE-DSS out (COMPLEMENTOFDEFAULT): ALL lets s_server pick it.
-      const srv = await openSslServer(['-tls1_2', '-cipher', 'ALL', '-cert', pki.servers.rsa.certFile, '-key', pki.servers.rsa.keyFile, '-dcert', pki.servers.dsa.certFile, '-dkey', pki.servers.dsa.keyFile, '-dhparam', dh2048]);
+      const srv = await openSslServer([
+        '-tls1_2',
+        '-cipher',
+        'ALL',
+        '-cert',
+        pki.servers.rsa.certFile,
+        '-key',
+        pki.servers.rsa.keyFile,
+        '-dcert',
+        pki.servers.dsa.certFile,
+        '-dkey',
+        pki.servers.dsa.keyFile,
+        '-dhparam',
+        dh2048,
+      ]);
       try {
         const { socket } = await ourClient(srv.port, { tls12CipherSuites: [suite] });
         assert.equal(socket.session?.cipher, suite);
@@ -240,7 +380,16 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
     } finally {
       server.close();
     }
-    const srv = await openSslServer(['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA256', '-no_etm', '-cert', pki.servers.rsa.certFile, '-key', pki.servers.rsa.keyFile]);
+    const srv = await openSslServer([
+      '-tls1_2',
+      '-cipher',
+      'ECDHE-RSA-AES128-SHA256',
+      '-no_etm',
+      '-cert',
+      pki.servers.rsa.certFile,
+      '-key',
+      pki.servers.rsa.keyFile,
+    ]);
     try {
       const { socket } = await ourClient(srv.port, {});
       assert.equal(socket.session?.cipher, ECDHE_RSA_AES128_SHA256);
@@ -253,7 +402,13 @@ describe('DH groups and certificates with OpenSSL', { timeout: 30_000, concurren
 
 describe('version negotiation with OpenSSL', { timeout: 30_000, concurrency: 2 }, () => {
   test('our TLS 1.3 client meets a TLS 1.2-only s_server', async () => {
-    const srv = await openSslServer(['-tls1_2', '-cert', pki.servers.rsa.certFile, '-key', pki.servers.rsa.keyFile]);
+    const srv = await openSslServer([
+      '-tls1_2',
+      '-cert',
+      pki.servers.rsa.certFile,
+      '-key',
+      pki.servers.rsa.keyFile,
+    ]);
     try {
       const { socket } = await ourClient(srv.port, {});
       assert.equal(socket.session?.protocol, 'TLSv1.2');
@@ -284,7 +439,11 @@ describe('version negotiation with OpenSSL', { timeout: 30_000, concurrency: 2 }
     }
     const full = await ourServer({});
     try {
-      const out = await run('openssl', ['s_client', '-connect', `127.0.0.1:${full.port}`, '-tls1_2', '-fallback_scsv'], 'ping\n');
+      const out = await run(
+        'openssl',
+        ['s_client', '-connect', `127.0.0.1:${full.port}`, '-tls1_2', '-fallback_scsv'],
+        'ping\n',
+      );
       assert.match(out.stdout + out.stderr, /inappropriate fallback/);
     } finally {
       full.server.close();
@@ -293,20 +452,33 @@ describe('version negotiation with OpenSSL', { timeout: 30_000, concurrency: 2 }
 });
 
 /** Node's TLS (its own OpenSSL), both directions, for the TLS 1.2 suites it offers. */
-const NODE_SUITES = ALL_TLS12_SUITES.filter((s) => nodeTls.getCiphers().includes(s.opensslName.toLowerCase()));
+const NODE_SUITES = ALL_TLS12_SUITES.filter((s) =>
+  nodeTls.getCiphers().includes(s.opensslName.toLowerCase()),
+);
 
 describe("Node's tls", { timeout: 30_000, concurrency: 4 }, () => {
   for (const suite of NODE_SUITES) {
     test(`our client → node:tls server, ${suite.opensslName}`, async () => {
       const id = identityFor(suite);
-      const server = nodeTls.createServer({ key: id.keyPem, cert: id.certPem, maxVersion: 'TLSv1.2', ciphers: `${suite.opensslName}:@SECLEVEL=1`, dhparam: 'auto' }, (s) => {
-        s.on('data', (d: Buffer) => s.write(`pong ${d.toString('latin1')}`));
-        s.on('error', () => undefined);
-      });
+      const server = nodeTls.createServer(
+        {
+          key: id.keyPem,
+          cert: id.certPem,
+          maxVersion: 'TLSv1.2',
+          ciphers: `${suite.opensslName}:@SECLEVEL=1`,
+          dhparam: 'auto',
+        },
+        (s) => {
+          s.on('data', (d: Buffer) => s.write(`pong ${d.toString('latin1')}`));
+          s.on('error', () => undefined);
+        },
+      );
       trackConnections(server);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       try {
-        const { reply, socket } = await ourClient((server.address() as AddressInfo).port, { tls12CipherSuites: [suite] });
+        const { reply, socket } = await ourClient((server.address() as AddressInfo).port, {
+          tls12CipherSuites: [suite],
+        });
         assert.equal(reply, 'pong ping\n');
         assert.equal(socket.session?.cipher, suite);
       } finally {
@@ -314,13 +486,26 @@ describe("Node's tls", { timeout: 30_000, concurrency: 4 }, () => {
       }
     });
     test(`node:tls client → our server, ${suite.opensslName}`, async () => {
-      const { server, port, received } = await ourServer({ tls12CipherSuites: ALL_TLS12_SUITES, dhParams: Tls12Pki.loadDh(dh2048) });
+      const { server, port, received } = await ourServer({
+        tls12CipherSuites: ALL_TLS12_SUITES,
+        dhParams: Tls12Pki.loadDh(dh2048),
+      });
       try {
         const reply = await new Promise<string>((resolve, reject) => {
-          const c = nodeTls.connect({ port, host: '127.0.0.1', servername: SERVER_NAME, ca: pki.caPem, maxVersion: 'TLSv1.2', ciphers: `${suite.opensslName}:@SECLEVEL=1` }, () => {
-            assert.equal(c.getCipher().name, suite.opensslName);
-            c.write('ping\n');
-          });
+          const c = nodeTls.connect(
+            {
+              port,
+              host: '127.0.0.1',
+              servername: SERVER_NAME,
+              ca: pki.caPem,
+              maxVersion: 'TLSv1.2',
+              ciphers: `${suite.opensslName}:@SECLEVEL=1`,
+            },
+            () => {
+              assert.equal(c.getCipher().name, suite.opensslName);
+              c.write('ping\n');
+            },
+          );
           c.once('data', (d: Buffer) => {
             resolve(d.toString('latin1'));
             c.destroy();

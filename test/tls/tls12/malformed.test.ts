@@ -7,11 +7,19 @@ import type { AlertDescriptionName } from '../../../src/tls/registry/alert.js';
 import type { ClientConfig, ServerConfig } from '../../../src/tls/policy/config.js';
 import { HandshakeType } from '../../../src/tls/registry/constants.js';
 import type { HandshakeMessage } from '../../../src/tls/codec/handshake.js';
-import { decodeServerKeyExchange, encodeServerKeyExchangeParams } from '../../../src/tls/codec/messages12.js';
+import {
+  decodeServerKeyExchange,
+  encodeServerKeyExchangeParams,
+} from '../../../src/tls/codec/messages12.js';
 import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import { signWithScheme } from '../../../src/tls/keys/signing.js';
 import type { Tls12Suite } from '../../../src/tls/registry/suites.js';
-import { DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_GCM_SHA256 } from '../../../src/tls/registry/suites.js';
+import {
+  DHE_RSA_AES128_GCM_SHA256,
+  ECDHE_RSA_AES128_GCM_SHA256,
+  ECDHE_RSA_AES128_SHA256,
+  RSA_AES128_GCM_SHA256,
+} from '../../../src/tls/registry/suites.js';
 import { signedParams } from '../../../src/tls/tls12/common.js';
 import { Writer } from '../../../src/tls/wire/writer.js';
 import { Pair, splitRecords } from '../../helpers/tls-pair.js';
@@ -29,10 +37,27 @@ before(() => {
 after(() => pki.cleanup());
 
 function clientConfig(suite: Tls12Suite, extra: Partial<ClientConfig> = {}): ClientConfig {
-  return { random: deterministicRandom('m client'), serverName: SERVER_NAME, trustStore: pki.trustStore, maxVersion: 'TLSv1.2', tls12CipherSuites: [suite], ...extra };
+  return {
+    random: deterministicRandom('m client'),
+    serverName: SERVER_NAME,
+    trustStore: pki.trustStore,
+    maxVersion: 'TLSv1.2',
+    tls12CipherSuites: [suite],
+    ...extra,
+  };
 }
 function serverConfig(extra: Partial<ServerConfig> = {}): ServerConfig {
-  return { random: deterministicRandom('m server'), certificates: [pki.servers.rsa.certified], tls12CipherSuites: [ECDHE_RSA_AES128_GCM_SHA256, DHE_RSA_AES128_GCM_SHA256, ECDHE_RSA_AES128_SHA256, RSA_AES128_GCM_SHA256], ...extra };
+  return {
+    random: deterministicRandom('m server'),
+    certificates: [pki.servers.rsa.certified],
+    tls12CipherSuites: [
+      ECDHE_RSA_AES128_GCM_SHA256,
+      DHE_RSA_AES128_GCM_SHA256,
+      ECDHE_RSA_AES128_SHA256,
+      RSA_AES128_GCM_SHA256,
+    ],
+    ...extra,
+  };
 }
 
 function expectFailure(pair: Pair, side: 'client' | 'server', alert: AlertDescriptionName): void {
@@ -40,11 +65,17 @@ function expectFailure(pair: Pair, side: 'client' | 'server', alert: AlertDescri
   const err = pair.error(side);
   assert.equal(err?.alert, alert, err?.message);
   assert.equal(err?.origin, 'local');
-  assert.equal(side === 'client' ? pair.server.handshakeComplete : pair.client.handshakeComplete, false);
+  assert.equal(
+    side === 'client' ? pair.server.handshakeComplete : pair.client.handshakeComplete,
+    false,
+  );
 }
 
 /** A server flight whose ServerKeyExchange `rewrite` changes, re-signed with the server's key (so only the change is wrong). */
-function resignedSke(suite: Tls12Suite, rewrite: (params: Writer, original: ReturnType<typeof decodeServerKeyExchange>) => void): Pair {
+function resignedSke(
+  suite: Tls12Suite,
+  rewrite: (params: Writer, original: ReturnType<typeof decodeServerKeyExchange>) => void,
+): Pair {
   let clientRandom = new Uint8Array(32);
   let serverRandom = new Uint8Array(32);
   return Pair.create(clientConfig(suite), serverConfig(), (from, bytes) =>
@@ -57,14 +88,29 @@ function resignedSke(suite: Tls12Suite, rewrite: (params: Writer, original: Retu
       rewrite(w, original);
       const params = Uint8Array.from(w.finish());
       const scheme = original.signed.algorithm;
-      const signature = signWithScheme(pki.servers.rsa.certified.key, scheme, signedParams(clientRandom, serverRandom, params), deterministicRandom('resign'));
-      return Buffer.concat([params, Uint8Array.of(scheme >> 8, scheme & 0xff, signature.length >> 8, signature.length & 0xff), signature]);
+      const signature = signWithScheme(
+        pki.servers.rsa.certified.key,
+        scheme,
+        signedParams(clientRandom, serverRandom, params),
+        deterministicRandom('resign'),
+      );
+      return Buffer.concat([
+        params,
+        Uint8Array.of(scheme >> 8, scheme & 0xff, signature.length >> 8, signature.length & 0xff),
+        signature,
+      ]);
     }),
   );
 }
 
-function serverFlightEdit(suite: Tls12Suite, type: number, edit: (body: Uint8Array) => Uint8Array | undefined): Pair {
-  return Pair.create(clientConfig(suite), serverConfig(), (from, bytes) => (from === 'server' ? editFlight(bytes, (t, body) => (t === type ? edit(body) : body)) : bytes));
+function serverFlightEdit(
+  suite: Tls12Suite,
+  type: number,
+  edit: (body: Uint8Array) => Uint8Array | undefined,
+): Pair {
+  return Pair.create(clientConfig(suite), serverConfig(), (from, bytes) =>
+    from === 'server' ? editFlight(bytes, (t, body) => (t === type ? edit(body) : body)) : bytes,
+  );
 }
 
 describe('ServerKeyExchange', () => {
@@ -80,17 +126,20 @@ describe('ServerKeyExchange', () => {
   });
 
   test('a signature scheme we did not offer is illegal_parameter', () => {
-    const pair = Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256, { signatureSchemes: [0x0804] }), serverConfig(), (from, bytes) =>
-      from === 'server'
-        ? editFlight(bytes, (t, body) => {
-            if (t !== HandshakeType.server_key_exchange) return body;
-            const b = Uint8Array.from(body);
-            const at = 4 + (b[3] as number);
-            b[at] = 0x04;
-            b[at + 1] = 0x01;
-            return b;
-          })
-        : bytes,
+    const pair = Pair.create(
+      clientConfig(ECDHE_RSA_AES128_GCM_SHA256, { signatureSchemes: [0x0804] }),
+      serverConfig(),
+      (from, bytes) =>
+        from === 'server'
+          ? editFlight(bytes, (t, body) => {
+              if (t !== HandshakeType.server_key_exchange) return body;
+              const b = Uint8Array.from(body);
+              const at = 4 + (b[3] as number);
+              b[at] = 0x04;
+              b[at + 1] = 0x01;
+              return b;
+            })
+          : bytes,
     );
     expectFailure(pair, 'client', 'illegal_parameter');
   });
@@ -98,7 +147,12 @@ describe('ServerKeyExchange', () => {
   test('a tiny DH group is insufficient_security', () => {
     const pair = resignedSke(DHE_RSA_AES128_GCM_SHA256, (w, o) => {
       if (o.kind !== 'server_key_exchange_dhe') throw new Error('DHE expected');
-      encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(dh512.p), dhG: bigIntToBytes(dh512.g), dhYs: bigIntToBytes(4n) });
+      encodeServerKeyExchangeParams(w, {
+        kind: 'server_key_exchange_dhe',
+        dhP: bigIntToBytes(dh512.p),
+        dhG: bigIntToBytes(dh512.g),
+        dhYs: bigIntToBytes(4n),
+      });
     });
     expectFailure(pair, 'client', 'insufficient_security');
   });
@@ -106,7 +160,12 @@ describe('ServerKeyExchange', () => {
   test('a non-prime or even DH modulus is illegal_parameter', () => {
     for (const p of [FFDHE2048.p - 2n, FFDHE2048.p + 1n]) {
       const pair = resignedSke(DHE_RSA_AES128_GCM_SHA256, (w) => {
-        encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(p), dhG: Uint8Array.of(2), dhYs: bigIntToBytes(4n) });
+        encodeServerKeyExchangeParams(w, {
+          kind: 'server_key_exchange_dhe',
+          dhP: bigIntToBytes(p),
+          dhG: Uint8Array.of(2),
+          dhYs: bigIntToBytes(4n),
+        });
       });
       expectFailure(pair, 'client', 'illegal_parameter');
     }
@@ -117,18 +176,35 @@ describe('ServerKeyExchange', () => {
     for (const p of [FFDHE2048.p - 2n, FFDHE2048.p + 1n, huge]) {
       let clientRandom = new Uint8Array(32);
       let serverRandom = new Uint8Array(32);
-      const pair = Pair.create(clientConfig(DHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) =>
-        editFlight(bytes, (type, body) => {
-          if (type === HandshakeType.client_hello) clientRandom = body.slice(2, 34);
-          if (type === HandshakeType.server_hello) serverRandom = body.slice(2, 34);
-          if (from !== 'server' || type !== HandshakeType.server_key_exchange) return body;
-          const w = new Writer();
-          encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(p), dhG: Uint8Array.of(2), dhYs: bigIntToBytes(4n) });
-          const params = Uint8Array.from(w.finish());
-          const signature = signWithScheme(pki.servers.rsa.certified.key, 0x0804, signedParams(clientRandom, serverRandom, params), deterministicRandom('resign'));
-          signature[10] = (signature[10] as number) ^ 1;
-          return Buffer.concat([params, Uint8Array.of(0x08, 0x04, signature.length >> 8, signature.length & 0xff), signature]);
-        }),
+      const pair = Pair.create(
+        clientConfig(DHE_RSA_AES128_GCM_SHA256),
+        serverConfig(),
+        (from, bytes) =>
+          editFlight(bytes, (type, body) => {
+            if (type === HandshakeType.client_hello) clientRandom = body.slice(2, 34);
+            if (type === HandshakeType.server_hello) serverRandom = body.slice(2, 34);
+            if (from !== 'server' || type !== HandshakeType.server_key_exchange) return body;
+            const w = new Writer();
+            encodeServerKeyExchangeParams(w, {
+              kind: 'server_key_exchange_dhe',
+              dhP: bigIntToBytes(p),
+              dhG: Uint8Array.of(2),
+              dhYs: bigIntToBytes(4n),
+            });
+            const params = Uint8Array.from(w.finish());
+            const signature = signWithScheme(
+              pki.servers.rsa.certified.key,
+              0x0804,
+              signedParams(clientRandom, serverRandom, params),
+              deterministicRandom('resign'),
+            );
+            signature[10] = (signature[10] as number) ^ 1;
+            return Buffer.concat([
+              params,
+              Uint8Array.of(0x08, 0x04, signature.length >> 8, signature.length & 0xff),
+              signature,
+            ]);
+          }),
       );
       expectFailure(pair, 'client', 'decrypt_error');
     }
@@ -137,7 +213,12 @@ describe('ServerKeyExchange', () => {
   test('a signed DH group above 10,000 bits is illegal_parameter before any primality test (OpenSSL OPENSSL_DH_MAX_MODULUS_BITS)', () => {
     const p = (1n << 10240n) - 1n;
     const pair = resignedSke(DHE_RSA_AES128_GCM_SHA256, (w) => {
-      encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(p), dhG: Uint8Array.of(2), dhYs: bigIntToBytes(4n) });
+      encodeServerKeyExchangeParams(w, {
+        kind: 'server_key_exchange_dhe',
+        dhP: bigIntToBytes(p),
+        dhG: Uint8Array.of(2),
+        dhYs: bigIntToBytes(4n),
+      });
     });
     expectFailure(pair, 'client', 'illegal_parameter');
     assert.match(pair.error('client')?.message ?? '', /10240 bits is above the maximum of 10000/);
@@ -146,7 +227,12 @@ describe('ServerKeyExchange', () => {
   test('a DH public value of 1 or p − 1 is illegal_parameter', () => {
     for (const y of [1n, FFDHE2048.p - 1n]) {
       const pair = resignedSke(DHE_RSA_AES128_GCM_SHA256, (w) => {
-        encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_dhe', dhP: bigIntToBytes(FFDHE2048.p), dhG: Uint8Array.of(2), dhYs: bigIntToBytes(y) });
+        encodeServerKeyExchangeParams(w, {
+          kind: 'server_key_exchange_dhe',
+          dhP: bigIntToBytes(FFDHE2048.p),
+          dhG: Uint8Array.of(2),
+          dhYs: bigIntToBytes(y),
+        });
       });
       expectFailure(pair, 'client', 'illegal_parameter');
     }
@@ -157,83 +243,139 @@ describe('ServerKeyExchange', () => {
     point[0] = 4;
     const compressed = new Uint8Array(33).fill(7);
     compressed[0] = 2;
-    for (const [curve, publicPoint] of [[NamedGroup.secp256r1, point], [NamedGroup.secp256r1, compressed], [NamedGroup.secp521r1, point]] as const) {
+    for (const [curve, publicPoint] of [
+      [NamedGroup.secp256r1, point],
+      [NamedGroup.secp256r1, compressed],
+      [NamedGroup.secp521r1, point],
+    ] as const) {
       const pair = resignedSke(ECDHE_RSA_AES128_GCM_SHA256, (w) => {
-        encodeServerKeyExchangeParams(w, { kind: 'server_key_exchange_ecdhe', namedCurve: curve, publicPoint });
+        encodeServerKeyExchangeParams(w, {
+          kind: 'server_key_exchange_ecdhe',
+          namedCurve: curve,
+          publicPoint,
+        });
       });
       expectFailure(pair, 'client', 'illegal_parameter');
     }
   });
 
   test('a truncated ServerKeyExchange is decode_error; one with RSA key exchange is unexpected_message', () => {
-    expectFailure(serverFlightEdit(ECDHE_RSA_AES128_GCM_SHA256, HandshakeType.server_key_exchange, (b) => b.subarray(0, b.length - 1)), 'client', 'decode_error');
+    expectFailure(
+      serverFlightEdit(ECDHE_RSA_AES128_GCM_SHA256, HandshakeType.server_key_exchange, (b) =>
+        b.subarray(0, b.length - 1),
+      ),
+      'client',
+      'decode_error',
+    );
     let ske: Uint8Array | undefined;
     Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) => {
-      if (from === 'server') editFlight(bytes, (t, body) => (t === HandshakeType.server_key_exchange && (ske ??= Uint8Array.from(body)), body));
+      if (from === 'server')
+        editFlight(
+          bytes,
+          (t, body) => (
+            t === HandshakeType.server_key_exchange && (ske ??= Uint8Array.from(body)),
+            body
+          ),
+        );
       return bytes;
     }).pump();
     const pair = Pair.create(clientConfig(RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) => {
       if (from !== 'server') return bytes;
-      const withoutDone = editFlight(bytes, (t, body) => (t === HandshakeType.server_hello_done ? undefined : body));
-      return Buffer.concat([withoutDone, recordOf(HandshakeType.server_key_exchange, ske as Uint8Array), recordOf(HandshakeType.server_hello_done, new Uint8Array(0))]);
+      const withoutDone = editFlight(bytes, (t, body) =>
+        t === HandshakeType.server_hello_done ? undefined : body,
+      );
+      return Buffer.concat([
+        withoutDone,
+        recordOf(HandshakeType.server_key_exchange, ske as Uint8Array),
+        recordOf(HandshakeType.server_hello_done, new Uint8Array(0)),
+      ]);
     });
     expectFailure(pair, 'client', 'unexpected_message');
   });
 
   test('a missing ServerKeyExchange is unexpected_message', () => {
-    expectFailure(serverFlightEdit(ECDHE_RSA_AES128_GCM_SHA256, HandshakeType.server_key_exchange, () => undefined), 'client', 'unexpected_message');
+    expectFailure(
+      serverFlightEdit(
+        ECDHE_RSA_AES128_GCM_SHA256,
+        HandshakeType.server_key_exchange,
+        () => undefined,
+      ),
+      'client',
+      'unexpected_message',
+    );
   });
 });
 
 function recordOf(type: number, body: Uint8Array): Uint8Array {
-  const m = Buffer.concat([Uint8Array.of(type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff), body]);
+  const m = Buffer.concat([
+    Uint8Array.of(type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff),
+    body,
+  ]);
   return Buffer.concat([Uint8Array.of(22, 3, 3, m.length >> 8, m.length & 0xff), m]);
 }
 
 describe('ServerHello and Certificate', () => {
   test('a suite not offered is illegal_parameter', () => {
-    const pair = serverFlightEdit(ECDHE_RSA_AES128_GCM_SHA256, HandshakeType.server_hello, (body) => {
-      const b = Uint8Array.from(body);
-      const at = 2 + 32 + 1 + (b[34] as number);
-      b[at] = 0xc0;
-      b[at + 1] = 0x30;
-      return b;
-    });
+    const pair = serverFlightEdit(
+      ECDHE_RSA_AES128_GCM_SHA256,
+      HandshakeType.server_hello,
+      (body) => {
+        const b = Uint8Array.from(body);
+        const at = 2 + 32 + 1 + (b[34] as number);
+        b[at] = 0xc0;
+        b[at + 1] = 0x30;
+        return b;
+      },
+    );
     expectFailure(pair, 'client', 'illegal_parameter');
   });
 
   test('a certificate whose key does not fit the suite is unsupported_certificate', () => {
-    const pair = Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) =>
-      from === 'server'
-        ? editFlight(bytes, (t, body) => {
-            if (t !== HandshakeType.certificate) return body;
-            const der = pki.servers.p256.certified.chain[0]?.der as Uint8Array;
-            const n = der.length;
-            return Buffer.concat([Uint8Array.of(0, (n + 3) >> 8, (n + 3) & 0xff, 0, n >> 8, n & 0xff), der]);
-          })
-        : bytes,
+    const pair = Pair.create(
+      clientConfig(ECDHE_RSA_AES128_GCM_SHA256),
+      serverConfig(),
+      (from, bytes) =>
+        from === 'server'
+          ? editFlight(bytes, (t, body) => {
+              if (t !== HandshakeType.certificate) return body;
+              const der = pki.servers.p256.certified.chain[0]?.der as Uint8Array;
+              const n = der.length;
+              return Buffer.concat([
+                Uint8Array.of(0, (n + 3) >> 8, (n + 3) & 0xff, 0, n >> 8, n & 0xff),
+                der,
+              ]);
+            })
+          : bytes,
     );
     expectFailure(pair, 'client', 'unsupported_certificate');
   });
 
   test('an early ChangeCipherSpec is unexpected_message, at either side', () => {
     let serverFirst = true;
-    const atClient = Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) => {
-      if (from !== 'server' || !serverFirst) return bytes;
-      serverFirst = false;
-      // One record per message, and a ChangeCipherSpec right after ServerHello.
-      const records = splitRecords(editFlight(bytes, (_t, body) => body));
-      return Buffer.concat([records[0] as Uint8Array, CHANGE_CIPHER_SPEC, ...records.slice(1)]);
-    });
+    const atClient = Pair.create(
+      clientConfig(ECDHE_RSA_AES128_GCM_SHA256),
+      serverConfig(),
+      (from, bytes) => {
+        if (from !== 'server' || !serverFirst) return bytes;
+        serverFirst = false;
+        // One record per message, and a ChangeCipherSpec right after ServerHello.
+        const records = splitRecords(editFlight(bytes, (_t, body) => body));
+        return Buffer.concat([records[0] as Uint8Array, CHANGE_CIPHER_SPEC, ...records.slice(1)]);
+      },
+    );
     expectFailure(atClient, 'client', 'unexpected_message');
     let first = true;
-    const atServer = Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) => {
-      if (from !== 'client' || first) {
-        first = from === 'client' ? false : first;
-        return bytes;
-      }
-      return Buffer.concat([CHANGE_CIPHER_SPEC, bytes]);
-    });
+    const atServer = Pair.create(
+      clientConfig(ECDHE_RSA_AES128_GCM_SHA256),
+      serverConfig(),
+      (from, bytes) => {
+        if (from !== 'client' || first) {
+          first = from === 'client' ? false : first;
+          return bytes;
+        }
+        return Buffer.concat([CHANGE_CIPHER_SPEC, bytes]);
+      },
+    );
     expectFailure(atServer, 'server', 'unexpected_message');
   });
 });
@@ -267,29 +409,44 @@ describe('ChangeCipherSpec records', () => {
 });
 
 describe('ClientKeyExchange', () => {
-  const editCke = (suite: Tls12Suite, edit: (m: HandshakeMessage) => HandshakeMessage): Pair => Pair.withClientEdit(clientConfig(suite), serverConfig(), edit);
+  const editCke = (suite: Tls12Suite, edit: (m: HandshakeMessage) => HandshakeMessage): Pair =>
+    Pair.withClientEdit(clientConfig(suite), serverConfig(), edit);
 
   test('an invalid EC point is illegal_parameter', () => {
-    const pair = editCke(ECDHE_RSA_AES128_GCM_SHA256, (m) => (m.kind === 'client_key_exchange_ecdhe' ? { ...m, publicPoint: new Uint8Array(32) } : m));
+    const pair = editCke(ECDHE_RSA_AES128_GCM_SHA256, (m) =>
+      m.kind === 'client_key_exchange_ecdhe' ? { ...m, publicPoint: new Uint8Array(32) } : m,
+    );
     expectFailure(pair, 'server', 'illegal_parameter');
   });
 
   test('a DH public value out of range is illegal_parameter', () => {
-    for (const y of [Uint8Array.of(1), bigIntToBytes(FFDHE2048.p - 1n), bigIntToBytes(FFDHE2048.p + 5n)]) {
-      const pair = editCke(DHE_RSA_AES128_GCM_SHA256, (m) => (m.kind === 'client_key_exchange_dhe' ? { ...m, dhYc: y } : m));
+    for (const y of [
+      Uint8Array.of(1),
+      bigIntToBytes(FFDHE2048.p - 1n),
+      bigIntToBytes(FFDHE2048.p + 5n),
+    ]) {
+      const pair = editCke(DHE_RSA_AES128_GCM_SHA256, (m) =>
+        m.kind === 'client_key_exchange_dhe' ? { ...m, dhYc: y } : m,
+      );
       expectFailure(pair, 'server', 'illegal_parameter');
     }
   });
 
   test('trailing bytes are decode_error', () => {
     let first = true;
-    const pair = Pair.create(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (from, bytes) => {
-      if (from !== 'client' || first) {
-        if (from === 'client') first = false;
-        return bytes;
-      }
-      return editFlight(bytes, (t, body) => (t === HandshakeType.client_key_exchange ? Buffer.concat([body, Uint8Array.of(0)]) : body));
-    });
+    const pair = Pair.create(
+      clientConfig(ECDHE_RSA_AES128_GCM_SHA256),
+      serverConfig(),
+      (from, bytes) => {
+        if (from !== 'client' || first) {
+          if (from === 'client') first = false;
+          return bytes;
+        }
+        return editFlight(bytes, (t, body) =>
+          t === HandshakeType.client_key_exchange ? Buffer.concat([body, Uint8Array.of(0)]) : body,
+        );
+      },
+    );
     expectFailure(pair, 'server', 'decode_error');
   });
 });
@@ -303,25 +460,49 @@ describe('Finished', () => {
   };
 
   test('a wrong client Finished is decrypt_error at the server', () => {
-    expectFailure(Pair.withClientEdit(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), flip), 'server', 'decrypt_error');
+    expectFailure(
+      Pair.withClientEdit(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), flip),
+      'server',
+      'decrypt_error',
+    );
   });
 
   test('a wrong server Finished is decrypt_error at the client', () => {
-    const pair = Pair.withServerEdit(clientConfig(ECDHE_RSA_AES128_SHA256), serverConfig(), flip).pump();
+    const pair = Pair.withServerEdit(
+      clientConfig(ECDHE_RSA_AES128_SHA256),
+      serverConfig(),
+      flip,
+    ).pump();
     assert.equal(pair.error('client')?.alert, 'decrypt_error');
   });
 
   test('a Finished of the wrong length is decode_error', () => {
-    expectFailure(Pair.withClientEdit(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (m) => (m.kind === 'finished' ? { ...m, verifyData: m.verifyData.subarray(0, 11) } : m)), 'server', 'decode_error');
+    expectFailure(
+      Pair.withClientEdit(clientConfig(ECDHE_RSA_AES128_GCM_SHA256), serverConfig(), (m) =>
+        m.kind === 'finished' ? { ...m, verifyData: m.verifyData.subarray(0, 11) } : m,
+      ),
+      'server',
+      'decode_error',
+    );
   });
 });
 
 describe('CBC records', () => {
   for (const etm of [true, false]) {
-    for (const [what, offsetFromEnd] of [['padding', 1], ['MAC', 30]] as const) {
+    for (const [what, offsetFromEnd] of [
+      ['padding', 1],
+      ['MAC', 30],
+    ] as const) {
       test(`${etm ? 'encrypt-then-MAC' : 'MAC-then-encrypt'}: a record with a bad ${what} byte is bad_record_mac`, () => {
-        const edit = (m: HandshakeMessage): HandshakeMessage => (m.kind === 'client_hello' && !etm ? { ...m, extensions: m.extensions.filter((e) => e.kind !== 'encrypt_then_mac') } : m);
-        const pair = Pair.withClientEdit(clientConfig(ECDHE_RSA_AES128_SHA256), serverConfig(), edit).pump();
+        const edit = (m: HandshakeMessage): HandshakeMessage =>
+          m.kind === 'client_hello' && !etm
+            ? { ...m, extensions: m.extensions.filter((e) => e.kind !== 'encrypt_then_mac') }
+            : m;
+        const pair = Pair.withClientEdit(
+          clientConfig(ECDHE_RSA_AES128_SHA256),
+          serverConfig(),
+          edit,
+        ).pump();
         assert.equal(pair.server.session?.encryptThenMac, etm);
         pair.client.write(new Uint8Array(100).fill(0x61));
         const rec = Uint8Array.from(pair.client.takeOutput() as Uint8Array);

@@ -8,17 +8,28 @@ import { traceClientConfig, traceServerConfig } from '../../helpers/rfc8448.js';
 
 /** The content types of the records each side sent, in order. */
 function recordTypes(p: Pair, from: 'client' | 'server'): number[] {
-  return p.flights.filter((f) => f.from === from).flatMap((f) => splitRecords(f.bytes).map((r) => r[0] as number));
+  return p.flights
+    .filter((f) => f.from === from)
+    .flatMap((f) => splitRecords(f.bytes).map((r) => r[0] as number));
 }
 
-function run(middleboxCompat: boolean | undefined, serverGroups?: number[]): { p: Pair; hellos: HandshakeMessage[] } {
+function run(
+  middleboxCompat: boolean | undefined,
+  serverGroups?: number[],
+): { p: Pair; hellos: HandshakeMessage[] } {
   const hellos: HandshakeMessage[] = [];
   const compat = middleboxCompat === undefined ? {} : { middleboxCompat };
   const p = Pair.create(
-    traceClientConfig({ ...compat, onMessage: (dir, m) => void (dir === 'sent' && m.kind === 'client_hello' && hellos.push(m)) }),
+    traceClientConfig({
+      ...compat,
+      onMessage: (dir, m) => void (dir === 'sent' && m.kind === 'client_hello' && hellos.push(m)),
+    }),
     traceServerConfig(serverGroups ? { groups: serverGroups } : {}),
   ).pump();
-  assert.ok(p.client.handshakeComplete && p.server.handshakeComplete, p.error('client')?.message ?? p.error('server')?.message);
+  assert.ok(
+    p.client.handshakeComplete && p.server.handshakeComplete,
+    p.error('client')?.message ?? p.error('server')?.message,
+  );
   return { p, hellos };
 }
 

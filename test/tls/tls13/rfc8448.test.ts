@@ -20,27 +20,61 @@ import type { HandshakeMessage } from '../../../src/tls/codec/handshake.js';
 import type { ClientHello } from '../../../src/tls/codec/messages.js';
 import { NamedGroup } from '../../../src/tls/registry/named-group.js';
 import { SignatureScheme as S } from '../../../src/tls/registry/signature-scheme.js';
-import { TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256 } from '../../../src/tls/registry/suites.js';
+import {
+  TLS_AES_128_GCM_SHA256,
+  TLS_AES_256_GCM_SHA384,
+  TLS_CHACHA20_POLY1305_SHA256,
+} from '../../../src/tls/registry/suites.js';
 import { hex, toHex } from '../../helpers/vectors.js';
-import { keys, messages, trace, traceCertificate, traceClientConfig, traceRsaKey, traceServerConfig, TRACE_ERA_GROUPS } from '../../helpers/rfc8448.js';
+import {
+  keys,
+  messages,
+  trace,
+  traceCertificate,
+  traceClientConfig,
+  traceRsaKey,
+  traceServerConfig,
+  TRACE_ERA_GROUPS,
+} from '../../helpers/rfc8448.js';
 
 const R = trace.records;
 /** The trace's suite preference (the ClientHello lists 0x1301, 0x1303, 0x1302; the server picked the first). */
 const TRACE_SUITES = [TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256, TLS_AES_256_GCM_SHA384];
 /** The trace client's supported_groups: secp521r1 and ffdhe4096…8192 are not implemented by postern. */
 const TRACE_GROUPS = [
-  NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1,
-  NamedGroup.ffdhe2048, NamedGroup.ffdhe3072, NamedGroup.ffdhe4096, NamedGroup.ffdhe6144, NamedGroup.ffdhe8192,
+  NamedGroup.x25519,
+  NamedGroup.secp256r1,
+  NamedGroup.secp384r1,
+  NamedGroup.secp521r1,
+  NamedGroup.ffdhe2048,
+  NamedGroup.ffdhe3072,
+  NamedGroup.ffdhe4096,
+  NamedGroup.ffdhe6144,
+  NamedGroup.ffdhe8192,
 ];
 /** The trace client's signature_algorithms, in its order (ecdsa_secp521r1_sha512 and the SHA-1 ones included). */
 const TRACE_SCHEMES = [
-  S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ecdsa_secp521r1_sha512, S.ecdsa_sha1,
-  S.rsa_pss_rsae_sha256, S.rsa_pss_rsae_sha384, S.rsa_pss_rsae_sha512,
-  S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pkcs1_sha512, S.rsa_pkcs1_sha1,
-  S.dsa_sha256, S.dsa_sha384, S.dsa_sha512, S.dsa_sha1,
+  S.ecdsa_secp256r1_sha256,
+  S.ecdsa_secp384r1_sha384,
+  S.ecdsa_secp521r1_sha512,
+  S.ecdsa_sha1,
+  S.rsa_pss_rsae_sha256,
+  S.rsa_pss_rsae_sha384,
+  S.rsa_pss_rsae_sha512,
+  S.rsa_pkcs1_sha256,
+  S.rsa_pkcs1_sha384,
+  S.rsa_pkcs1_sha512,
+  S.rsa_pkcs1_sha1,
+  S.dsa_sha256,
+  S.dsa_sha384,
+  S.dsa_sha512,
+  S.dsa_sha1,
 ];
 
-function ext<K extends Extension['kind']>(extensions: readonly Extension[], kind: K): Extract<Extension, { kind: K }> {
+function ext<K extends Extension['kind']>(
+  extensions: readonly Extension[],
+  kind: K,
+): Extract<Extension, { kind: K }> {
   const e = findExtension(extensions, kind);
   assert.ok(e !== undefined, `postern's message lacks ${kind}`);
   return e;
@@ -57,13 +91,25 @@ function traceClientHello(built: ClientHello): ClientHello {
     ...built,
     extensions: [
       ext(own, 'server_name'),
-      { kind: 'renegotiation_info', type: ExtensionType.renegotiation_info, renegotiatedConnection: new Uint8Array(0) },
+      {
+        kind: 'renegotiation_info',
+        type: ExtensionType.renegotiation_info,
+        renegotiatedConnection: new Uint8Array(0),
+      },
       { kind: 'supported_groups', type: ExtensionType.supported_groups, groups: TRACE_GROUPS },
       { kind: 'session_ticket', type: ExtensionType.session_ticket, ticket: new Uint8Array(0) },
       ext(own, 'key_share_client_hello'),
       ext(own, 'supported_versions_client_hello'),
-      { kind: 'signature_algorithms', type: ExtensionType.signature_algorithms, schemes: TRACE_SCHEMES },
-      { kind: 'psk_key_exchange_modes', type: ExtensionType.psk_key_exchange_modes, modes: [PskKeyExchangeMode.psk_dhe_ke] },
+      {
+        kind: 'signature_algorithms',
+        type: ExtensionType.signature_algorithms,
+        schemes: TRACE_SCHEMES,
+      },
+      {
+        kind: 'psk_key_exchange_modes',
+        type: ExtensionType.psk_key_exchange_modes,
+        modes: [PskKeyExchangeMode.psk_dhe_ke],
+      },
       ext(own, 'record_size_limit'),
     ],
   };
@@ -75,7 +121,14 @@ function traceClientHello(built: ClientHello): ClientHello {
  * in EncryptedExtensions (RFC 8446 §4.2.7: the server's preference, for later).
  */
 function traceServerMessage(m: HandshakeMessage): HandshakeMessage {
-  if (m.kind === 'server_hello') return { ...m, extensions: [ext(m.extensions, 'key_share_server_hello'), ext(m.extensions, 'supported_versions_server_hello')] };
+  if (m.kind === 'server_hello')
+    return {
+      ...m,
+      extensions: [
+        ext(m.extensions, 'key_share_server_hello'),
+        ext(m.extensions, 'supported_versions_server_hello'),
+      ],
+    };
   if (m.kind === 'encrypted_extensions') {
     return {
       ...m,
@@ -90,7 +143,12 @@ function traceServerMessage(m: HandshakeMessage): HandshakeMessage {
 }
 
 /** AES-128-GCM record opening with node:crypto, independent of postern: the check of the transcription. */
-function openRecord(record: string, key: string, iv: string, seq: number): { type: number; content: string } {
+function openRecord(
+  record: string,
+  key: string,
+  iv: string,
+  seq: number,
+): { type: number; content: string } {
   const r = Buffer.from(record, 'hex');
   const body = r.subarray(5);
   const nonce = Buffer.from(iv, 'hex');
@@ -99,7 +157,10 @@ function openRecord(record: string, key: string, iv: string, seq: number): { typ
   d.setAAD(r.subarray(0, 5));
   d.setAuthTag(body.subarray(body.length - 16));
   const inner = Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]);
-  return { type: inner[inner.length - 1]!, content: inner.subarray(0, inner.length - 1).toString('hex') };
+  return {
+    type: inner[inner.length - 1]!,
+    content: inner.subarray(0, inner.length - 1).toString('hex'),
+  };
 }
 
 /** EMSA-PSS-VERIFY (RFC 8017 §9.1.2) run far enough to read the salt out of a signature. */
@@ -144,7 +205,11 @@ test('transcription: every record opens under the keys of rfc8448-keys.json to t
   const ch = { key: keys.client_handshake_write_key!, iv: keys.client_handshake_write_iv! };
   const sa = { key: keys.server_application_write_key!, iv: keys.server_application_write_iv! };
   const ca = { key: keys.client_application_write_key!, iv: keys.client_application_write_iv! };
-  const flight = messages.encrypted_extensions! + messages.certificate! + messages.certificate_verify! + messages.server_finished!;
+  const flight =
+    messages.encrypted_extensions! +
+    messages.certificate! +
+    messages.certificate_verify! +
+    messages.server_finished!;
   const cases: [string, { key: string; iv: string }, number, number, string][] = [
     [R.server_handshake_record, hs, 0, 22, flight],
     [R.client_finished_record, ch, 0, 22, messages.client_finished!],
@@ -154,8 +219,12 @@ test('transcription: every record opens under the keys of rfc8448-keys.json to t
     [R.client_application_data_record, ca, 0, 23, trace.application_data],
     [R.client_alert_record, ca, 1, 21, '0100'],
   ];
-  for (const [record, k, seq, type, content] of cases) assert.deepEqual(openRecord(record, k.key, k.iv, seq), { type, content });
-  assert.equal(trace.application_data, Array.from({ length: 50 }, (_, i) => i.toString(16).padStart(2, '0')).join(''));
+  for (const [record, k, seq, type, content] of cases)
+    assert.deepEqual(openRecord(record, k.key, k.iv, seq), { type, content });
+  assert.equal(
+    trace.application_data,
+    Array.from({ length: 50 }, (_, i) => i.toString(16).padStart(2, '0')).join(''),
+  );
   // The randoms are bytes 6–37 of the printed ClientHello and ServerHello (after the header and legacy_version).
   assert.equal(messages.client_hello!.slice(12, 76), trace.client_random);
   assert.equal(messages.server_hello!.slice(12, 76), trace.server_random);
@@ -189,7 +258,10 @@ test('RFC 8448 §3 client side: ClientHello, Finished, application data and clos
   assert.equal(done.info.group, NamedGroup.x25519);
   assert.equal(done.info.peerSignatureScheme, S.rsa_pss_rsae_sha256);
   assert.equal(done.info.serverName, 'server');
-  assert.ok(done.info.verification?.ok, 'the self-signed trace certificate verifies against a store holding it');
+  assert.ok(
+    done.info.verification?.ok,
+    'the self-signed trace certificate verifies against a store holding it',
+  );
 
   client.receive(hex(R.new_session_ticket_record));
   noError(client.takeEvents());
@@ -198,7 +270,9 @@ test('RFC 8448 §3 client side: ClientHello, Finished, application data and clos
   client.write(hex(trace.application_data));
   assert.equal(toHex(client.takeOutput()!), R.client_application_data_record);
   client.receive(hex(R.server_application_data_record));
-  assert.deepEqual(events(client.takeEvents(), 'data'), [{ type: 'data', data: hex(trace.application_data) }]);
+  assert.deepEqual(events(client.takeEvents(), 'data'), [
+    { type: 'data', data: hex(trace.application_data) },
+  ]);
   client.close();
   assert.equal(toHex(client.takeOutput()!), R.client_alert_record);
   client.receive(hex(R.server_alert_record));
@@ -215,7 +289,12 @@ test('RFC 8448 §3 server side: ServerHello and the encrypted flight byte for by
   // RSA blinding draws ⌈bitLength(n − 3)/8⌉ bytes and takes them when below n − 3: a zero first byte always is.
   const blinding = new Uint8Array(Math.ceil(bitLength(key.n - 3n) / 8));
   blinding[blinding.length - 1] = 0x2a;
-  const random = scriptedRandom(hex(keys.server_private_key!), hex(trace.server_random), salt, blinding);
+  const random = scriptedRandom(
+    hex(keys.server_private_key!),
+    hex(trace.server_random),
+    salt,
+    blinding,
+  );
   const server = createServerConnection(
     traceServerConfig({
       random,
@@ -227,7 +306,10 @@ test('RFC 8448 §3 server side: ServerHello and the encrypted flight byte for by
   server.receive(hex(messages.client_hello_record!));
   noError(server.takeEvents());
   // No change_cipher_spec between them: the trace's ClientHello has an empty legacy_session_id.
-  assert.equal(toHex(server.takeOutput()!), messages.server_hello_record! + R.server_handshake_record);
+  assert.equal(
+    toHex(server.takeOutput()!),
+    messages.server_hello_record! + R.server_handshake_record,
+  );
   assert.equal(random.remaining(), 0);
 
   server.receive(hex(R.client_finished_record));
@@ -240,7 +322,12 @@ test('RFC 8448 §3 server side: ServerHello and the encrypted flight byte for by
   // application records start at sequence 0. What can be checked: they open under the trace's key.
   assert.equal(server.takeOutput(), undefined);
   server.write(hex(trace.application_data));
-  const own = openRecord(toHex(server.takeOutput()!), keys.server_application_write_key!, keys.server_application_write_iv!, 0);
+  const own = openRecord(
+    toHex(server.takeOutput()!),
+    keys.server_application_write_key!,
+    keys.server_application_write_iv!,
+    0,
+  );
   assert.deepEqual(own, { type: 23, content: trace.application_data });
 
   server.receive(hex(R.client_application_data_record));
@@ -253,9 +340,19 @@ test('RFC 8448 §3 with another salt: the server flight differs only from the Ce
   const key = traceRsaKey();
   const blinding = new Uint8Array(Math.ceil(bitLength(key.n - 3n) / 8));
   blinding[blinding.length - 1] = 0x2a;
-  const random = scriptedRandom(hex(keys.server_private_key!), hex(trace.server_random), new Uint8Array(32).fill(7), blinding);
+  const random = scriptedRandom(
+    hex(keys.server_private_key!),
+    hex(trace.server_random),
+    new Uint8Array(32).fill(7),
+    blinding,
+  );
   const server = createServerConnection(
-    traceServerConfig({ random, certificates: [{ chain: [traceCertificate()], key: { kind: 'rsa', key } }], cipherSuites: TRACE_SUITES, customizeServerMessage: traceServerMessage }),
+    traceServerConfig({
+      random,
+      certificates: [{ chain: [traceCertificate()], key: { kind: 'rsa', key } }],
+      cipherSuites: TRACE_SUITES,
+      customizeServerMessage: traceServerMessage,
+    }),
   );
   server.receive(hex(messages.client_hello_record!));
   const out = toHex(server.takeOutput()!);

@@ -37,6 +37,10 @@ test('overruns and out-of-range lengths are decode_error', () => {
   expectAlert(() => new Reader(Uint8Array.from([3, 1, 2])).vector8(), 'decode_error');
   expectAlert(() => new Reader(Uint8Array.from([0, 3, 1, 2])).bytes16(), 'decode_error');
   expectAlert(() => new Reader(Uint8Array.from([0])).bytes8('x', 1), 'decode_error', 'below min');
-  expectAlert(() => new Reader(Uint8Array.from([3, 1, 2, 3])).bytes8('x', 0, 2), 'decode_error', 'above max');
+  expectAlert(
+    () => new Reader(Uint8Array.from([3, 1, 2, 3])).bytes8('x', 0, 2),
+    'decode_error',
+    'above max',
+  );
   expectAlert(() => new Reader(new Uint8Array(4)).bytes(5), 'decode_error');
 });

@@ -13,10 +13,13 @@ import { smtpdTlsParameters } from './smtpd-tls.js';
 import { tlsParameters } from './tls.js';
 import { tlsRandomParameters } from './tls-random.js';
 
-function index(groups: readonly (readonly ParameterDefinition[])[]): ReadonlyMap<string, ParameterDefinition> {
+function index(
+  groups: readonly (readonly ParameterDefinition[])[],
+): ReadonlyMap<string, ParameterDefinition> {
   const byName = new Map<string, ParameterDefinition>();
   for (const definition of groups.flat()) {
-    if (byName.has(definition.name)) throw new Error(`parameter ${definition.name} is declared twice in the registry`);
+    if (byName.has(definition.name))
+      throw new Error(`parameter ${definition.name} is declared twice in the registry`);
     byName.set(definition.name, definition);
   }
   return byName;
@@ -41,7 +44,8 @@ export function definitionOf(name: string): ParameterDefinition | undefined {
 
 /** The parameters whose value falls back to this one's explicit setting (previousName). */
 export function successorOf(name: string): ParameterDefinition | undefined {
-  for (const definition of registry.values()) if (definition.previousName === name) return definition;
+  for (const definition of registry.values())
+    if (definition.previousName === name) return definition;
   return undefined;
 }
 
@@ -50,10 +54,13 @@ export function successorOf(name: string): ParameterDefinition | undefined {
  * (master.cf services that deliver mail); a name the registry declares
  * itself (local_destination_recipient_limit) keeps its own declaration.
  */
-export function definitionsFor(transports: Iterable<string>): ReadonlyMap<string, ParameterDefinition> {
+export function definitionsFor(
+  transports: Iterable<string>,
+): ReadonlyMap<string, ParameterDefinition> {
   const all = new Map(registry);
   for (const transport of transports) {
-    for (const definition of transportParameters(transport)) if (!all.has(definition.name)) all.set(definition.name, definition);
+    for (const definition of transportParameters(transport))
+      if (!all.has(definition.name)) all.set(definition.name, definition);
   }
   return all;
 }

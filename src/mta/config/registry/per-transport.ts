@@ -12,9 +12,18 @@ const SCHEDULING: ReadonlyMap<string, string> = new Map([
   ['destination_concurrency_limit', 'default_destination_concurrency_limit'],
   ['destination_recipient_limit', 'default_destination_recipient_limit'],
   ['initial_destination_concurrency', 'initial_destination_concurrency'],
-  ['destination_concurrency_failed_cohort_limit', 'default_destination_concurrency_failed_cohort_limit'],
-  ['destination_concurrency_negative_feedback', 'default_destination_concurrency_negative_feedback'],
-  ['destination_concurrency_positive_feedback', 'default_destination_concurrency_positive_feedback'],
+  [
+    'destination_concurrency_failed_cohort_limit',
+    'default_destination_concurrency_failed_cohort_limit',
+  ],
+  [
+    'destination_concurrency_negative_feedback',
+    'default_destination_concurrency_negative_feedback',
+  ],
+  [
+    'destination_concurrency_positive_feedback',
+    'default_destination_concurrency_positive_feedback',
+  ],
   ['destination_rate_delay', 'default_destination_rate_delay'],
   ['transport_rate_delay', 'default_transport_rate_delay'],
   ['recipient_limit', 'default_recipient_limit'],
@@ -31,6 +40,12 @@ const SCHEDULING: ReadonlyMap<string, string> = new Map([
 export function transportParameters(transport: string): ParameterDefinition[] {
   return [...SCHEDULING].map(([suffix, fallback]) => {
     const base = qmgrParameters.find((d) => d.name === fallback) as ParameterDefinition;
-    return param(`${transport}_${suffix}`, base.type, `$${fallback}`, `${base.since} (per transport)`, `${base.doc} For the ${transport} transport.`);
+    return param(
+      `${transport}_${suffix}`,
+      base.type,
+      `$${fallback}`,
+      `${base.since} (per transport)`,
+      `${base.doc} For the ${transport} transport.`,
+    );
   });
 }

@@ -32,7 +32,8 @@ export class MemorySessionStore implements SessionStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    if (!Number.isSafeInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${this.maxEntries}`);
+    if (!Number.isSafeInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError(`maxEntries must be a positive integer, got ${this.maxEntries}`);
     this.now = options.now ?? Date.now;
   }
 
@@ -56,7 +57,10 @@ export class MemorySessionStore implements SessionStore {
     checkTtl(ttlSeconds);
     const key = keyOf(id);
     this.entries.delete(key);
-    this.entries.set(key, { value: Uint8Array.from(value), expiresAt: this.now() + ttlSeconds * 1000 });
+    this.entries.set(key, {
+      value: Uint8Array.from(value),
+      expiresAt: this.now() + ttlSeconds * 1000,
+    });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done === true) break;

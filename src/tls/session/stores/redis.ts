@@ -15,14 +15,17 @@ export interface RedisStoreOptions {
 export type RedisAddress = { url: string } | { host: string; port: number };
 
 /** Sets KEYS[1] to ARGV[2] only if it still holds ARGV[1]; one script runs atomically in Redis. */
-const SWAP_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+const SWAP_SCRIPT =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
 
 function buf(b: Uint8Array): Buffer {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function describe(address: RedisAddress): string {
-  return 'url' in address ? address.url.replace(/\/\/[^@/]*@/, '//***@') : `${address.host}:${address.port}`;
+  return 'url' in address
+    ? address.url.replace(/\/\/[^@/]*@/, '//***@')
+    : `${address.host}:${address.port}`;
 }
 
 /**
@@ -47,20 +50,34 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
-  static async open(address: RedisAddress, options: RedisStoreOptions = {}): Promise<RedisSessionStore> {
+  static async open(
+    address: RedisAddress,
+    options: RedisStoreOptions = {},
+  ): Promise<RedisSessionStore> {
     const common = {
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
       // A handshake must not wait for a Redis that is down: fail the command, fall back to a full handshake.
       maxRetriesPerRequest: 1,
     };
-    const client = 'url' in address ? new Redis(address.url, common) : new Redis({ ...common, host: address.host, port: address.port });
-    const store = new RedisSessionStore(client, options.keyPrefix ?? DEFAULT_REDIS_PREFIX, describe(address));
+    const client =
+      'url' in address
+        ? new Redis(address.url, common)
+        : new Redis({ ...common, host: address.host, port: address.port });
+    const store = new RedisSessionStore(
+      client,
+      options.keyPrefix ?? DEFAULT_REDIS_PREFIX,
+      describe(address),
+    );
     try {
       await client.connect();
     } catch (e) {
       client.disconnect();
-      throw new SessionError('store_failed', `cannot connect to Redis at ${store.where}: ${(e as Error).message}`, { cause: e });
+      throw new SessionError(
+        'store_failed',
+        `cannot connect to Redis at ${store.where}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     return store;
   }
@@ -77,8 +94,12 @@ export class RedisSessionStore implements SessionStore {
     try {
       return await op;
     } catch (e) {
-      const detail = (e as Error).message + (this.lastError !== undefined ? ` (last connection error: ${this.lastError.message})` : '');
-      throw new SessionError('store_failed', `Redis ${this.where}: ${what}: ${detail}`, { cause: e });
+      const detail =
+        (e as Error).message +
+        (this.lastError !== undefined ? ` (last connection error: ${this.lastError.message})` : '');
+      throw new SessionError('store_failed', `Redis ${this.where}: ${what}: ${detail}`, {
+        cause: e,
+      });
     }
   }
 
@@ -109,7 +130,10 @@ export class RedisSessionStore implements SessionStore {
       const reply = await this.guard('SET NX', this.client.set(this.keysKey, buf(next), 'NX'));
       return reply === 'OK';
     }
-    const reply = await this.guard('EVAL', this.client.eval(SWAP_SCRIPT, 1, this.keysKey, buf(expected), buf(next)));
+    const reply = await this.guard(
+      'EVAL',
+      this.client.eval(SWAP_SCRIPT, 1, this.keysKey, buf(expected), buf(next)),
+    );
     return reply === 1;
   }
 

@@ -2,7 +2,10 @@ import Database from 'better-sqlite3';
 import { SessionError } from '../errors.js';
 import type { SessionStore } from '../store.js';
 import { checkId, checkTtl } from '../store.js';
-import { DEFAULT_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_PURGE_INTERVAL_MS } from '../../policy/defaults.js';
+import {
+  DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
+  DEFAULT_SQLITE_PURGE_INTERVAL_MS,
+} from '../../policy/defaults.js';
 import { equalBytes } from '../../wire/bytes.js';
 
 export interface SqliteStoreOptions {
@@ -47,12 +50,18 @@ export class SqliteSessionStore implements SessionStore {
     this.db = db;
     this.now = options.now ?? Date.now;
     this.stmt = {
-      get: db.prepare<[Buffer, number], Row>('SELECT value FROM sessions WHERE id = ? AND expires_at > ?'),
-      set: db.prepare<[Buffer, Buffer, number]>('INSERT OR REPLACE INTO sessions (id, value, expires_at) VALUES (?, ?, ?)'),
+      get: db.prepare<[Buffer, number], Row>(
+        'SELECT value FROM sessions WHERE id = ? AND expires_at > ?',
+      ),
+      set: db.prepare<[Buffer, Buffer, number]>(
+        'INSERT OR REPLACE INTO sessions (id, value, expires_at) VALUES (?, ?, ?)',
+      ),
       del: db.prepare<[Buffer]>('DELETE FROM sessions WHERE id = ?'),
       purge: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
       getKeys: db.prepare<[], Row>('SELECT value FROM ticket_keys WHERE slot = 0'),
-      putKeys: db.prepare<[Buffer]>('INSERT OR REPLACE INTO ticket_keys (slot, value) VALUES (0, ?)'),
+      putKeys: db.prepare<[Buffer]>(
+        'INSERT OR REPLACE INTO ticket_keys (slot, value) VALUES (0, ?)',
+      ),
     };
     this.stmt.purge.run(this.now());
     const interval = options.purgeIntervalMs ?? DEFAULT_SQLITE_PURGE_INTERVAL_MS;
@@ -66,7 +75,9 @@ export class SqliteSessionStore implements SessionStore {
   /** Opens (creating if needed) the database at `path`. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteSessionStore {
     return guard(`cannot open session cache ${path}`, () => {
-      const db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS });
+      const db = new Database(path, {
+        timeout: options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
+      });
       try {
         db.pragma('journal_mode = WAL');
         // In WAL mode NORMAL never corrupts the file; a power loss may only forget the last sessions, which a cache can afford.
@@ -87,7 +98,10 @@ export class SqliteSessionStore implements SessionStore {
       this.stmt.purge.run(this.now());
     } catch (e) {
       // A failed periodic purge loses nothing: expired rows are never returned, and the next purge retries.
-      process.emitWarning(`session cache purge failed: ${(e as Error).message}`, 'SessionCacheWarning');
+      process.emitWarning(
+        `session cache purge failed: ${(e as Error).message}`,
+        'SessionCacheWarning',
+      );
     }
   }
 
@@ -100,7 +114,9 @@ export class SqliteSessionStore implements SessionStore {
   async set(id: Uint8Array, value: Uint8Array, ttlSeconds: number): Promise<void> {
     checkId(id);
     checkTtl(ttlSeconds);
-    guard('session cache write failed', () => this.stmt.set.run(buf(id), buf(value), this.now() + ttlSeconds * 1000));
+    guard('session cache write failed', () =>
+      this.stmt.set.run(buf(id), buf(value), this.now() + ttlSeconds * 1000),
+    );
   }
 
   async delete(id: Uint8Array): Promise<void> {
@@ -121,7 +137,8 @@ export class SqliteSessionStore implements SessionStore {
     // IMMEDIATE takes the write lock before the read, so no other process can change the row between the compare and the set.
     const swap = this.db.transaction((): boolean => {
       const row = this.stmt.getKeys.get();
-      if (!equalBytes(row === undefined ? undefined : new Uint8Array(row.value), expected)) return false;
+      if (!equalBytes(row === undefined ? undefined : new Uint8Array(row.value), expected))
+        return false;
       this.stmt.putKeys.run(buf(next));
       return true;
     });
@@ -139,7 +156,10 @@ function guard<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof Database.SqliteError || (e instanceof TypeError && /database|directory/i.test(e.message))) {
+    if (
+      e instanceof Database.SqliteError ||
+      (e instanceof TypeError && /database|directory/i.test(e.message))
+    ) {
       throw new SessionError('store_failed', `${what}: ${e.message}`, { cause: e });
     }
     throw e;

@@ -57,7 +57,11 @@ test('ticket keys: create-if-absent, then compare-and-set', async () => {
   assert.equal(await store.getTicketKeys(), undefined);
   assert.equal(await store.swapTicketKeys(undefined, Uint8Array.of(1)), true);
   assert.equal(await store.swapTicketKeys(undefined, Uint8Array.of(2)), false, 'already created');
-  assert.equal(await store.swapTicketKeys(Uint8Array.of(9), Uint8Array.of(2)), false, 'stale expectation');
+  assert.equal(
+    await store.swapTicketKeys(Uint8Array.of(9), Uint8Array.of(2)),
+    false,
+    'stale expectation',
+  );
   assert.equal(await store.swapTicketKeys(Uint8Array.of(1), Uint8Array.of(2)), true);
   assert.deepEqual(await store.getTicketKeys(), Uint8Array.of(2));
 });

@@ -52,7 +52,10 @@ test('expired sessions are never returned, and are purged on open and by purgeEx
 });
 
 test('a path that cannot be a database is a SessionError(store_failed)', () => {
-  assert.throws(() => SqliteSessionStore.open(join(dir, 'no', 'such', 'dir', 'x.db')), (e: unknown) => e instanceof SessionError && e.code === 'store_failed');
+  assert.throws(
+    () => SqliteSessionStore.open(join(dir, 'no', 'such', 'dir', 'x.db')),
+    (e: unknown) => e instanceof SessionError && e.code === 'store_failed',
+  );
 });
 
 const storeModule = new URL('../../../../src/tls/session/stores/sqlite.js', import.meta.url).href;
@@ -77,13 +80,17 @@ console.log('done ' + who);
 
 function runChild(path: string, who: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', childCode, path, who], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', childCode, path, who], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`writer ${who} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`writer ${who} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -100,11 +107,15 @@ test('three processes writing and reading one file at once: every value intact',
     }
   }
   const keys = new TextDecoder().decode(await store.getTicketKeys());
-  assert.match(keys, /^[abc] keys 299$/, 'the keyring row holds one whole value written last by some process');
+  assert.match(
+    keys,
+    /^[abc] keys 299$/,
+    'the keyring row holds one whole value written last by some process',
+  );
   await store.close();
 });
 
-test('two servers on one file share one keyring: each opens the other\'s tickets', async () => {
+test("two servers on one file share one keyring: each opens the other's tickets", async () => {
   const path = freshPath();
   const now = tls12State.createdAt;
   const timing = keyringTiming(3600);
@@ -113,7 +124,10 @@ test('two servers on one file share one keyring: each opens the other\'s tickets
   const ringA = new TicketKeyring(timing);
   const ringB = new TicketKeyring(timing);
   // Both start at once: compare-and-set lets exactly one first key in.
-  await Promise.all([syncTicketKeys(storeA, ringA, now, deterministicRandom('server A'), 60_000), syncTicketKeys(storeB, ringB, now, deterministicRandom('server B'), 60_000)]);
+  await Promise.all([
+    syncTicketKeys(storeA, ringA, now, deterministicRandom('server A'), 60_000),
+    syncTicketKeys(storeB, ringB, now, deterministicRandom('server B'), 60_000),
+  ]);
   assert.equal(ringA.keys.length, 1);
   assert.deepEqual(ringA.keys, ringB.keys);
   const fromA = sealTicket(ringA, tls12State, deterministicRandom('seal A'), now);
@@ -125,14 +139,24 @@ test('two servers on one file share one keyring: each opens the other\'s tickets
   await syncTicketKeys(storeA, ringA, later, deterministicRandom('server A rotates'), 60_000);
   assert.equal(ringA.keys.length, 2);
   assert.deepEqual(ringA.keys, ringB.keys);
-  const fromB = sealTicket(ringB, { ...tls12State, createdAt: later }, deterministicRandom('seal B'), later);
+  const fromB = sealTicket(
+    ringB,
+    { ...tls12State, createdAt: later },
+    deterministicRandom('seal B'),
+    later,
+  );
   assert.deepEqual(fromB.subarray(0, 16), ringA.keys[0]?.name, 'the new key seals');
   assert.notEqual(openTicket(ringA, fromB, later), undefined);
   assert.notEqual(openTicket(ringA, fromA, later), undefined, 'the old key still opens');
 
   // A key one server made alone (its sync was late) reaches the other at the next sync.
   const alone = now + 3 * timing.rotateAfterMs;
-  const lonely = sealTicket(ringA, { ...tls12State, createdAt: alone }, deterministicRandom('late'), alone);
+  const lonely = sealTicket(
+    ringA,
+    { ...tls12State, createdAt: alone },
+    deterministicRandom('late'),
+    alone,
+  );
   assert.equal(openTicket(ringB, lonely, alone), undefined);
   await syncTicketKeys(storeA, ringA, alone, deterministicRandom('A syncs'), 60_000);
   await syncTicketKeys(storeB, ringB, alone, deterministicRandom('B syncs'), 60_000);
